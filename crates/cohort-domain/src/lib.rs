@@ -1,0 +1,25 @@
+//! Cohort's domain: the rules of an internship season, with no I/O and no clock.
+//!
+//! Everything here takes plain values (and a `now` passed in by the caller) and returns plain
+//! values, so every rule is testable with table-driven tests and cannot fail on the outside world.
+//! Input from forms and JSON is parsed into the types of this crate once, at the boundary; code
+//! past the boundary takes these types and never re-checks them.
+//!
+//! Layout:
+//! - [`role`]: the roles a person can hold.
+//! - [`stage`]: pipeline stages, the transition table (as data) and who may perform each move.
+//! - [`input`]: validated input types (email, password, names, links, languages, dates).
+//! - [`season`]: seasons, application windows, time zones, pay bands.
+//! - [`application`]: the validated application form.
+//! - [`validation`]: per-field error collection shared by every form.
+
+pub mod application;
+pub mod input;
+pub mod role;
+pub mod season;
+pub mod stage;
+pub mod validation;
+
+pub use role::Role;
+pub use stage::{RejectionReason, Stage};
+pub use validation::FieldErrors;

@@ -1,0 +1,423 @@
+//! Users, roles, sessions, invitations, password resets, login throttling and API tokens.
+//!
+//! Secrets (session tokens, reset and invitation tokens, API tokens) are stored only as SHA-256
+//! hashes: a leaked database does not let anyone sign in.
+
+use crate::{affected, Result, Store, StoreError, Tx};
+use cohort_domain::Role;
+use sqlx::Row;
+
+/// A person's account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub created_at: i64,
+}
+
+/// An account with its roles, as a signed-in request sees it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: UserRecord,
+    pub roles: Vec<Role>,
+}
+
+impl Account {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvitationRecord {
+    pub email: String,
+    pub display_name: String,
+    pub roles: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+impl InvitationRecord {
+    pub fn roles(&self) -> Vec<Role> {
+        parse_roles(&self.roles)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiTokenRecord {
+    pub id: i64,
+    pub name: String,
+    pub scopes: String,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+impl ApiTokenRecord {
+    pub fn scopes(&self) -> Vec<&str> {
+        self.scopes.split(' ').filter(|s| !s.is_empty()).collect()
+    }
+}
+
+fn parse_roles(text: &str) -> Vec<Role> {
+    text.split(',').filter_map(Role::parse).collect()
+}
+
+/// Joins roles for storage in a single column (invitations keep their roles until accepted).
+pub fn join_roles(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, password_hash, created_at";
+
+impl Store {
+    /// Returns the value of a server-wide setting, creating it with `initial` the first time.
+    /// Several web nodes starting at once agree on one value.
+    pub async fn setting_or_insert(&self, key: &str, initial: String) -> Result<String> {
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(initial)
+            .execute(&mut *tx)
+            .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
+    /// Creates an account with `roles`. Fails with a conflict on `email` if the address is taken.
+    pub async fn create_user(
+        tx: &mut Tx,
+        email: &str,
+        display_name: &str,
+        password_hash: Option<&str>,
+        roles: &[Role],
+        now: i64,
+    ) -> Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(email)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "email"))?;
+        Self::grant_roles(tx, id, roles).await?;
+        Ok(id)
+    }
+
+    /// Adds roles to an account; roles it already holds are kept once.
+    pub async fn grant_roles(tx: &mut Tx, user_id: i64, roles: &[Role]) -> Result<()> {
+        for role in roles {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(user_id)
+                .bind(role.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>> {
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
+            .bind(email)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    pub async fn account(&self, user_id: i64) -> Result<Option<Account>> {
+        let user: Option<UserRecord> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(user_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        match user {
+            Some(user) => {
+                let roles = self.roles_of(user.id).await?;
+                Ok(Some(Account { user, roles }))
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub async fn roles_of(&self, user_id: i64) -> Result<Vec<Role>> {
+        let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut roles: Vec<Role> = names.iter().filter_map(|name| Role::parse(name)).collect();
+        roles.sort();
+        Ok(roles)
+    }
+
+    /// Every staff account with its roles, for the administrator's user list.
+    pub async fn staff_accounts(&self) -> Result<Vec<Account>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.display_name, u.created_at, r.role FROM users u \
+             JOIN user_roles r ON r.user_id = u.id WHERE r.role <> 'candidate' ORDER BY u.email, r.role",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        let mut accounts: Vec<Account> = Vec::new();
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            let role = Role::parse(&row.try_get::<String, _>("role")?);
+            if accounts.last().map(|a| a.user.id) != Some(id) {
+                accounts.push(Account {
+                    user: UserRecord {
+                        id,
+                        email: row.try_get("email")?,
+                        display_name: row.try_get("display_name")?,
+                        password_hash: None,
+                        created_at: row.try_get("created_at")?,
+                    },
+                    roles: Vec::new(),
+                });
+            }
+            if let (Some(account), Some(role)) = (accounts.last_mut(), role) {
+                account.roles.push(role);
+            }
+        }
+        Ok(accounts)
+    }
+
+    pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    // Sessions.
+
+    pub async fn create_session(&self, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// The account behind a session token, if the session exists and has not expired.
+    pub async fn session_account(&self, token_hash: &str, now: i64) -> Result<Option<Account>> {
+        let user_id: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.reader)
+                .await?;
+        match user_id {
+            Some(id) => self.account(id).await,
+            None => Ok(None),
+        }
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account ("log out everywhere", and after a password reset).
+    pub async fn delete_sessions_of(tx: &mut Tx, user_id: i64) -> Result<u64> {
+        Ok(affected(
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?,
+        ))
+    }
+
+    // Invitations.
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_invitation(
+        tx: &mut Tx,
+        token_hash: &str,
+        email: &str,
+        display_name: &str,
+        roles: &[Role],
+        invited_by: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (token_hash, email, display_name, roles, invited_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(token_hash)
+        .bind(email)
+        .bind(display_name)
+        .bind(join_roles(roles))
+        .bind(invited_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT email, display_name, roles, expires_at, used_at FROM invitations WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    /// Marks an invitation used, exactly once. Returns false when it was already used or expired.
+    pub async fn consume_invitation(tx: &mut Tx, token_hash: &str, now: i64) -> Result<bool> {
+        let result = sqlx::query(
+            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+        Ok(affected(result) == 1)
+    }
+
+    // Password resets.
+
+    pub async fn create_password_reset(tx: &mut Tx, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<()> {
+        sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Uses a reset token once: returns the account it belongs to, or `None` when the token is
+    /// unknown, already used or expired.
+    pub async fn consume_password_reset(tx: &mut Tx, token_hash: &str, now: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&mut **tx)
+        .await?)
+    }
+
+    /// Whether a reset token can still be used, for showing the form or an explanation.
+    pub async fn password_reset_usable(&self, token_hash: &str, now: i64) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    // Login throttling.
+
+    pub async fn record_login_failure(&self, email: &str, ip: &str, now: i64) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
+            .bind(email)
+            .bind(ip)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed sign-ins since `since`, counted for the account and for the address.
+    pub async fn login_failures_since(&self, email: &str, ip: &str, since: i64) -> Result<(i64, i64)> {
+        let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+            .bind(email)
+            .bind(since)
+            .fetch_one(&self.reader)
+            .await?;
+        let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
+            .bind(ip)
+            .bind(since)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok((by_email, by_ip))
+    }
+
+    pub async fn clear_login_failures(&self, email: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE email = $1")
+            .bind(email)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    // API tokens.
+
+    pub async fn create_api_token(&self, token_hash: &str, name: &str, scopes: &[&str], created_by: i64, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO api_tokens (token_hash, name, scopes, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(token_hash)
+        .bind(name)
+        .bind(scopes.join(" "))
+        .bind(created_by)
+        .bind(now)
+        .fetch_one(&self.writer)
+        .await?)
+    }
+
+    /// A token that exists and is not revoked; its last use is recorded at most once a minute.
+    pub async fn active_api_token(&self, token_hash: &str, now: i64) -> Result<Option<ApiTokenRecord>> {
+        let token: Option<ApiTokenRecord> = sqlx::query_as(
+            "SELECT id, name, scopes, created_by, created_at, revoked_at, last_used_at FROM api_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await?;
+        if let Some(token) = &token {
+            if token.last_used_at.is_none_or(|at| now - at >= 60) {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(token.id)
+                    .execute(&self.writer)
+                    .await?;
+            }
+        }
+        Ok(token)
+    }
+
+    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, scopes, created_by, created_at, revoked_at, last_used_at FROM api_tokens ORDER BY id DESC",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    pub async fn revoke_api_token(&self, id: i64, now: i64) -> Result<()> {
+        let result = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        if affected(result) == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

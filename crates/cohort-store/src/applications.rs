@@ -1,0 +1,595 @@
+//! Applications, the recruiter board, stage transitions (the append-only audit log) and notes.
+
+use crate::outbox::NewMessage;
+use crate::{affected, Backend, Result, Store, StoreError, Tx};
+use cohort_domain::Stage;
+use sqlx::Row;
+
+/// A new application, validated by the caller, with its résumé already in the blob store.
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    pub season_id: i64,
+    pub candidate_id: i64,
+    pub candidate_name: &'a str,
+    pub choices: &'a [i64],
+    pub school: &'a str,
+    pub degree: &'a str,
+    pub graduation: &'a str,
+    pub graduation_year: i64,
+    pub languages: &'a [String],
+    pub links: &'a str,
+    pub cover_letter: &'a str,
+    pub resume_blob: &'a str,
+    pub resume_filename: &'a str,
+    pub resume_kind: &'a str,
+    pub resume_bytes: i64,
+    pub resume_text: &'a str,
+}
+
+/// An application with its candidate and season names.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ApplicationRecord {
+    pub id: i64,
+    pub season_id: i64,
+    pub season_name: String,
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub stage: String,
+    pub school: String,
+    pub degree: String,
+    pub graduation: String,
+    pub languages: String,
+    pub links: String,
+    pub cover_letter: String,
+    pub resume_blob: String,
+    pub resume_filename: String,
+    pub resume_kind: String,
+    pub resume_bytes: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ApplicationRecord {
+    pub fn stage(&self) -> Stage {
+        Stage::parse(&self.stage).unwrap_or(Stage::Applied)
+    }
+
+    /// The languages as a list ("java", "python").
+    pub fn language_list(&self) -> Vec<&str> {
+        self.languages.split(',').filter(|l| !l.is_empty()).collect()
+    }
+
+    pub fn link_list(&self) -> Vec<&str> {
+        self.links.lines().filter(|l| !l.is_empty()).collect()
+    }
+}
+
+/// One ranked choice of an application.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ChoiceRecord {
+    pub rank: i64,
+    pub opening_id: i64,
+    pub title: String,
+    pub track_name: String,
+    pub city: String,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct TransitionRecord {
+    pub id: i64,
+    pub from_stage: Option<String>,
+    pub to_stage: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub reason_code: Option<String>,
+    pub reason: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct NoteRecord {
+    pub id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// How the board is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoardSort {
+    #[default]
+    Newest,
+    Oldest,
+    Name,
+    School,
+    Graduation,
+}
+
+impl BoardSort {
+    pub const ALL: [BoardSort; 5] = [BoardSort::Newest, BoardSort::Oldest, BoardSort::Name, BoardSort::School, BoardSort::Graduation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardSort::Newest => "newest",
+            BoardSort::Oldest => "oldest",
+            BoardSort::Name => "name",
+            BoardSort::School => "school",
+            BoardSort::Graduation => "graduation",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BoardSort::Newest => "Newest first",
+            BoardSort::Oldest => "Oldest first",
+            BoardSort::Name => "Name",
+            BoardSort::School => "School",
+            BoardSort::Graduation => "Graduation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BoardSort> {
+        BoardSort::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            BoardSort::Newest => "a.created_at DESC, a.id DESC",
+            BoardSort::Oldest => "a.created_at, a.id",
+            BoardSort::Name => "u.display_name, a.id",
+            BoardSort::School => "a.school, a.id",
+            BoardSort::Graduation => "a.graduation, a.id",
+        }
+    }
+}
+
+/// A filtered, searched, sorted page of a season's applications.
+#[derive(Debug, Clone, Default)]
+pub struct BoardQuery {
+    pub season_id: Option<i64>,
+    pub opening_id: Option<i64>,
+    pub stage: Option<Stage>,
+    pub track_id: Option<i64>,
+    pub location_id: Option<i64>,
+    /// Part of a school's name, case-insensitive.
+    pub school: Option<String>,
+    /// One language, as stored (lower case).
+    pub language: Option<String>,
+    pub graduation_year: Option<i64>,
+    /// Words searched in the candidate's name, school and résumé.
+    pub text: Option<String>,
+    pub sort: BoardSort,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct BoardRow {
+    pub id: i64,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub school: String,
+    pub degree: String,
+    pub graduation: String,
+    pub languages: String,
+    pub stage: String,
+    pub first_choice: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoardPage {
+    pub rows: Vec<BoardRow>,
+    pub total: i64,
+}
+
+/// A value bound into a statement assembled at run time.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// Builds the WHERE clause of a board query with numbered placeholders, valid on both backends.
+struct Conditions {
+    clauses: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn placeholder(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
+    fn push(&mut self, clause: impl FnOnce(&str) -> String, value: Bind) {
+        let placeholder = self.placeholder(value);
+        self.clauses.push(clause(&placeholder));
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    fn bind<'q>(
+        &'q self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, BoardRow, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, BoardRow, sqlx::any::AnyArguments<'q>> {
+        for value in &self.binds {
+            query = match value {
+                Bind::Int(n) => query.bind(*n),
+                Bind::Text(text) => query.bind(text.as_str()),
+            };
+        }
+        query
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
+fn like_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Splits search text into words of letters and digits; everything else separates words, so no
+/// user input can reach the full-text query syntax of either backend.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// Stores languages so that one can be matched exactly with LIKE: `,java,python,`.
+pub fn stored_languages(languages: &[String]) -> String {
+    format!(",{},", languages.join(","))
+}
+
+const APPLICATION_SELECT: &str = "SELECT a.id, a.season_id, s.name AS season_name, a.candidate_id, \
+     u.display_name AS candidate_name, u.email AS candidate_email, a.stage, a.school, a.degree, a.graduation, \
+     a.languages, a.links, a.cover_letter, a.resume_blob, a.resume_filename, a.resume_kind, a.resume_bytes, \
+     a.created_at, a.updated_at \
+     FROM applications a JOIN users u ON u.id = a.candidate_id JOIN seasons s ON s.id = a.season_id";
+
+impl Store {
+    /// Writes a new application, its ranked choices, its search entry and the first audit row.
+    /// A second application by the same candidate in the same season is a conflict on `season`.
+    pub async fn create_application(&self, tx: &mut Tx, new: &NewApplication<'_>, now: i64) -> Result<i64> {
+        let search_text = format!("{} {} {}", new.candidate_name, new.school, new.resume_text);
+        let search_column = match self.backend {
+            Backend::Sqlite => ("", ""),
+            Backend::Postgres => (", search_document", ", to_tsvector('simple', $17)"),
+        };
+        let sql = format!(
+            "INSERT INTO applications (season_id, candidate_id, stage, school, degree, graduation, graduation_year, \
+             languages, links, cover_letter, resume_blob, resume_filename, resume_kind, resume_bytes, resume_text, \
+             created_at, updated_at{}) VALUES ($1, $2, 'applied', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16{}) \
+             RETURNING id",
+            search_column.0, search_column.1
+        );
+        let mut query = sqlx::query_scalar(&sql)
+            .bind(new.season_id)
+            .bind(new.candidate_id)
+            .bind(new.school)
+            .bind(new.degree)
+            .bind(new.graduation)
+            .bind(new.graduation_year)
+            .bind(stored_languages(new.languages))
+            .bind(new.links)
+            .bind(new.cover_letter)
+            .bind(new.resume_blob)
+            .bind(new.resume_filename)
+            .bind(new.resume_kind)
+            .bind(new.resume_bytes)
+            .bind(new.resume_text)
+            .bind(now)
+            .bind(now);
+        if self.backend == Backend::Postgres {
+            query = query.bind(search_text.as_str());
+        }
+        let id: i64 = query
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|e| StoreError::conflict_as(e, "season"))?;
+        for (index, opening_id) in new.choices.iter().enumerate() {
+            sqlx::query("INSERT INTO application_choices (application_id, opening_id, rank) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(opening_id)
+                .bind(index as i64 + 1)
+                .execute(&mut **tx)
+                .await?;
+        }
+        if self.backend == Backend::Sqlite {
+            sqlx::query("INSERT INTO application_search (rowid, name, school, resume_text) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(new.candidate_name)
+                .bind(new.school)
+                .bind(new.resume_text)
+                .execute(&mut **tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO stage_transitions (application_id, from_stage, to_stage, actor_id, reason_code, reason, at) \
+             VALUES ($1, NULL, 'applied', $2, NULL, 'Application submitted', $3)",
+        )
+        .bind(id)
+        .bind(new.candidate_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn application(&self, id: i64) -> Result<ApplicationRecord> {
+        sqlx::query_as(&format!("{APPLICATION_SELECT} WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A candidate's applications, newest season first.
+    pub async fn applications_of(&self, candidate_id: i64) -> Result<Vec<ApplicationRecord>> {
+        Ok(sqlx::query_as(&format!("{APPLICATION_SELECT} WHERE a.candidate_id = $1 ORDER BY a.created_at DESC"))
+            .bind(candidate_id)
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    pub async fn application_in_season(&self, candidate_id: i64, season_id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM applications WHERE candidate_id = $1 AND season_id = $2")
+            .bind(candidate_id)
+            .bind(season_id)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    pub async fn choices(&self, application_id: i64) -> Result<Vec<ChoiceRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT c.rank, c.opening_id, o.title, t.name AS track_name, l.city FROM application_choices c \
+             JOIN openings o ON o.id = c.opening_id JOIN tracks t ON t.id = o.track_id \
+             JOIN locations l ON l.id = o.location_id WHERE c.application_id = $1 ORDER BY c.rank",
+        )
+        .bind(application_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// The audit log of one application, oldest first.
+    pub async fn history(&self, application_id: i64) -> Result<Vec<TransitionRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT t.id, t.from_stage, t.to_stage, t.actor_id, u.display_name AS actor_name, t.reason_code, t.reason, t.at \
+             FROM stage_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.application_id = $1 ORDER BY t.id",
+        )
+        .bind(application_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Moves an application from `from` to `to`, appends the audit row and queues `message`, all
+    /// in `tx`. Fails with [`StoreError::Stale`] when the application is no longer in `from`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn move_application(
+        tx: &mut Tx,
+        application_id: i64,
+        from: Stage,
+        to: Stage,
+        actor_id: i64,
+        reason_code: Option<&str>,
+        reason: &str,
+        message: Option<&NewMessage>,
+        now: i64,
+    ) -> Result<()> {
+        let result = sqlx::query("UPDATE applications SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4")
+            .bind(to.as_str())
+            .bind(now)
+            .bind(application_id)
+            .bind(from.as_str())
+            .execute(&mut **tx)
+            .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::Stale);
+        }
+        sqlx::query(
+            "INSERT INTO stage_transitions (application_id, from_stage, to_stage, actor_id, reason_code, reason, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(application_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(actor_id)
+        .bind(reason_code)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        if let Some(message) = message {
+            Store::enqueue_message(tx, message, now).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn add_note(&self, application_id: i64, author_id: i64, body: &str, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO notes (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(application_id)
+        .bind(author_id)
+        .bind(body)
+        .bind(now)
+        .fetch_one(&self.writer)
+        .await?)
+    }
+
+    pub async fn notes(&self, application_id: i64) -> Result<Vec<NoteRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT n.id, u.display_name AS author_name, n.body, n.created_at FROM notes n \
+             JOIN users u ON u.id = n.author_id WHERE n.application_id = $1 ORDER BY n.id",
+        )
+        .bind(application_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// How many applications of a season (or of one opening) are in each stage.
+    pub async fn stage_counts(&self, season_id: i64, opening_id: Option<i64>) -> Result<Vec<(Stage, i64)>> {
+        let rows = match opening_id {
+            None => {
+                sqlx::query("SELECT stage, COUNT(*) AS n FROM applications WHERE season_id = $1 GROUP BY stage")
+                    .bind(season_id)
+                    .fetch_all(&self.reader)
+                    .await?
+            }
+            Some(opening_id) => {
+                sqlx::query(
+                    "SELECT a.stage, COUNT(*) AS n FROM application_choices c JOIN applications a ON a.id = c.application_id \
+                     WHERE c.opening_id = $1 GROUP BY a.stage",
+                )
+                .bind(opening_id)
+                .fetch_all(&self.reader)
+                .await?
+            }
+        };
+        let mut counts: Vec<(Stage, i64)> = Stage::ALL.iter().map(|stage| (*stage, 0)).collect();
+        for row in rows {
+            let stage: String = row.try_get(0)?;
+            let count: i64 = row.try_get(1)?;
+            if let Some(slot) = counts.iter_mut().find(|(s, _)| s.as_str() == stage) {
+                slot.1 = count;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// One page of the recruiter board.
+    pub async fn board(&self, query: &BoardQuery) -> Result<BoardPage> {
+        let mut conditions = Conditions { clauses: Vec::new(), binds: Vec::new() };
+        if let Some(season_id) = query.season_id {
+            conditions.push(|p| format!("a.season_id = {p}"), Bind::Int(season_id));
+        }
+        if let Some(opening_id) = query.opening_id {
+            conditions.push(
+                |p| format!("EXISTS (SELECT 1 FROM application_choices c WHERE c.application_id = a.id AND c.opening_id = {p})"),
+                Bind::Int(opening_id),
+            );
+        }
+        if let Some(stage) = query.stage {
+            conditions.push(|p| format!("a.stage = {p}"), Bind::Text(stage.as_str().to_owned()));
+        }
+        if let Some(track_id) = query.track_id {
+            conditions.push(
+                |p| format!("EXISTS (SELECT 1 FROM application_choices c JOIN openings o ON o.id = c.opening_id WHERE c.application_id = a.id AND o.track_id = {p})"),
+                Bind::Int(track_id),
+            );
+        }
+        if let Some(location_id) = query.location_id {
+            conditions.push(
+                |p| format!("EXISTS (SELECT 1 FROM application_choices c JOIN openings o ON o.id = c.opening_id WHERE c.application_id = a.id AND o.location_id = {p})"),
+                Bind::Int(location_id),
+            );
+        }
+        if let Some(school) = query.school.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            conditions.push(
+                |p| format!("LOWER(a.school) LIKE {p} ESCAPE '\\'"),
+                Bind::Text(format!("%{}%", like_literal(&school.to_lowercase()))),
+            );
+        }
+        if let Some(language) = query.language.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            conditions.push(
+                |p| format!("a.languages LIKE {p} ESCAPE '\\'"),
+                Bind::Text(format!("%,{},%", like_literal(&language.to_lowercase()))),
+            );
+        }
+        if let Some(year) = query.graduation_year {
+            conditions.push(|p| format!("a.graduation_year = {p}"), Bind::Int(year));
+        }
+        let words = query.text.as_deref().map(search_words).unwrap_or_default();
+        if !words.is_empty() {
+            match self.backend {
+                Backend::Sqlite => {
+                    let expression = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                    conditions.push(
+                        |p| format!("a.id IN (SELECT rowid FROM application_search WHERE application_search MATCH {p})"),
+                        Bind::Text(expression),
+                    );
+                }
+                Backend::Postgres => {
+                    let expression = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+                    conditions.push(
+                        |p| format!("a.search_document @@ to_tsquery('simple', {p})"),
+                        Bind::Text(expression),
+                    );
+                }
+            }
+        }
+        let where_sql = conditions.sql();
+        let total_sql = format!("SELECT COUNT(*) FROM applications a{where_sql}");
+        let mut total_query = sqlx::query_scalar::<_, i64>(&total_sql);
+        for value in &conditions.binds {
+            total_query = match value {
+                Bind::Int(n) => total_query.bind(*n),
+                Bind::Text(text) => total_query.bind(text.as_str()),
+            };
+        }
+        let total = total_query.fetch_one(&self.reader).await?;
+        let rows_sql = format!(
+            "SELECT a.id, u.display_name AS candidate_name, u.email AS candidate_email, a.school, a.degree, a.graduation, \
+             a.languages, a.stage, (SELECT o.title FROM application_choices c JOIN openings o ON o.id = c.opening_id \
+             WHERE c.application_id = a.id AND c.rank = 1) AS first_choice, a.created_at \
+             FROM applications a JOIN users u ON u.id = a.candidate_id{where_sql} ORDER BY {} LIMIT {} OFFSET {}",
+            query.sort.order_by(),
+            query.limit.clamp(1, 500),
+            query.offset.max(0)
+        );
+        let rows = conditions.bind(sqlx::query_as::<_, BoardRow>(&rows_sql)).fetch_all(&self.reader).await?;
+        Ok(BoardPage { rows, total })
+    }
+
+    /// Applications of one opening or season that are in `stage` (for bulk moves from a filtered view).
+    pub async fn stage_of(&self, application_ids: &[i64]) -> Result<Vec<(i64, Stage)>> {
+        let mut found = Vec::with_capacity(application_ids.len());
+        for id in application_ids {
+            let stage: Option<String> = sqlx::query_scalar("SELECT stage FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?;
+            if let Some(stage) = stage.as_deref().and_then(Stage::parse) {
+                found.push((*id, stage));
+            }
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_keep_only_letters_and_digits() {
+        assert_eq!(search_words("Ada \"Lovelace\" OR* c++"), vec!["ada", "lovelace", "or", "c"]);
+        assert!(search_words("\"*()").is_empty());
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_literal("50%_\\"), "50\\%\\_\\\\");
+    }
+
+    #[test]
+    fn languages_are_stored_between_commas() {
+        assert_eq!(stored_languages(&["java".into(), "c++".into()]), ",java,c++,");
+    }
+}

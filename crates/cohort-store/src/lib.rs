@@ -1,0 +1,192 @@
+//! Cohort's storage: one [`Store`] over SQLite or PostgreSQL, plus a content-addressed blob store.
+//!
+//! SQL is written once where the two dialects agree. The few places where they differ (full-text
+//! search, claiming outbox rows) branch on [`Backend`] side by side in the module that owns the
+//! concern, so a reader sees both at once. Migrations live in `migrations/sqlite` and
+//! `migrations/postgres` with the same numbering.
+//!
+//! The store reads no clock: callers pass `now` (Unix seconds), which keeps expiry rules testable.
+//!
+//! Layout:
+//! - [`accounts`]: users, roles, sessions, invitations, password resets, login throttling, API tokens.
+//! - [`seasons`]: seasons, tracks, locations, pay bands, openings.
+//! - [`applications`]: applications, the recruiter board query, stage transitions, notes.
+//! - [`outbox`]: the transactional outbox of notifications.
+//! - [`blob`]: the blob store interface and its directory implementation.
+
+pub mod accounts;
+pub mod applications;
+pub mod blob;
+pub mod outbox;
+pub mod seasons;
+
+use sqlx::any::{AnyPoolOptions, AnyQueryResult};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use thiserror::Error;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// What can go wrong in the store. The web layer maps these to responses.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the database URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("blob store error: {0}")]
+    Blob(#[from] std::io::Error),
+    /// A uniqueness rule was broken; `what` names the field for the person who asked.
+    #[error("{what} already exists")]
+    Conflict { what: &'static str },
+    #[error("not found")]
+    NotFound,
+    /// The row changed between reading and writing it (for example a concurrent stage move).
+    #[error("the record changed meanwhile; reload and try again")]
+    Stale,
+}
+
+impl StoreError {
+    /// Turns a unique-constraint violation into [`StoreError::Conflict`], leaving other errors as they are.
+    fn conflict_as(error: sqlx::Error, what: &'static str) -> StoreError {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { what },
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database handle shared by every request and worker.
+///
+/// On SQLite, writes go through a pool of one connection so that writers queue in-process instead
+/// of failing with `SQLITE_BUSY`; reads use their own pool and never wait for writers (WAL mode).
+/// On PostgreSQL both handles are the same pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    reader: AnyPool,
+    writer: AnyPool,
+    backend: Backend,
+}
+
+static MIGRATIONS_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static MIGRATIONS_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects to `url`. A SQLite file is created if missing, with WAL and foreign keys on.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                let options = sqlx::any::AnyConnectOptions::from_str(&url)?;
+                let pool = |size: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(size)
+                        .min_connections(1)
+                        .acquire_timeout(Duration::from_secs(30))
+                        .after_connect(|connection, _| {
+                            Box::pin(async move {
+                                // WAL lets readers proceed while one writer commits; NORMAL
+                                // synchronisation is durable across process crashes in WAL mode.
+                                connection
+                                    .execute(
+                                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                         PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                                    )
+                                    .await?;
+                                Ok(())
+                            })
+                        })
+                        .connect_with(options.clone())
+                };
+                let writer = pool(1).await?;
+                let reader = pool(max_connections.max(2)).await?;
+                Ok(Store { reader, writer, backend })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                Ok(Store { reader: pool.clone(), writer: pool, backend })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies every pending migration for this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => MIGRATIONS_SQLITE.run(&self.writer).await?,
+            Backend::Postgres => MIGRATIONS_POSTGRES.run(&self.writer).await?,
+        }
+        Ok(())
+    }
+
+    /// Checks the database answers; used by `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction. Everything a change causes (audit rows, outbox messages) is
+    /// written through the same transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.writer.begin().await?)
+    }
+
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// A write transaction.
+pub type Tx = Transaction<'static, Any>;
+
+fn affected(result: AnyQueryResult) -> u64 {
+    result.rows_affected()
+}
