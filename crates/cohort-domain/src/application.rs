@@ -55,7 +55,10 @@ impl ApplicationForm {
         let graduation = errors.take("graduation", GraduationMonth::parse(&input.graduation));
         let languages = errors.take("languages", Languages::parse(&input.languages));
         let links = errors.take("links", Links::parse(&input.links));
-        let cover_letter = errors.take("cover_letter", Text::optional(&input.cover_letter, "your cover letter", 10_000));
+        let cover_letter = errors.take(
+            "cover_letter",
+            Text::optional(&input.cover_letter, "your cover letter", 10_000),
+        );
         errors.finish(|| ApplicationForm {
             choices,
             school: school.expect("checked"),
@@ -93,7 +96,12 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_against_its_field() {
-        let input = ApplicationInput { choices: vec![], school: " ".into(), graduation: "soon".into(), ..valid() };
+        let input = ApplicationInput {
+            choices: vec![],
+            school: " ".into(),
+            graduation: "soon".into(),
+            ..valid()
+        };
         let errors = ApplicationForm::parse(&input).unwrap_err();
         assert_eq!(errors.get("choices"), Some("Choose at least one opening."));
         assert_eq!(errors.get("school"), Some("Enter your school."));
@@ -103,9 +111,21 @@ mod tests {
 
     #[test]
     fn choices_are_unique_and_bounded() {
-        let duplicate = ApplicationInput { choices: vec![1, 1], ..valid() };
-        assert!(ApplicationForm::parse(&duplicate).unwrap_err().get("choices").is_some());
-        let many = ApplicationInput { choices: (1..=6).collect(), ..valid() };
-        assert!(ApplicationForm::parse(&many).unwrap_err().get("choices").is_some());
+        let duplicate = ApplicationInput {
+            choices: vec![1, 1],
+            ..valid()
+        };
+        assert!(ApplicationForm::parse(&duplicate)
+            .unwrap_err()
+            .get("choices")
+            .is_some());
+        let many = ApplicationInput {
+            choices: (1..=6).collect(),
+            ..valid()
+        };
+        assert!(ApplicationForm::parse(&many)
+            .unwrap_err()
+            .get("choices")
+            .is_some());
     }
 }

@@ -111,7 +111,10 @@ impl Text {
                 "Shorten {what} to at most {max_chars} characters (it has {count})."
             )));
         }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             return Err(invalid(format!("Remove control characters from {what}.")));
         }
         Ok(Text(trimmed.to_owned()))
@@ -223,13 +226,23 @@ impl Links {
 
     pub fn parse(text: &str) -> Result<Links, InvalidInput> {
         let mut links = Vec::new();
-        for line in text.split(['\n', ' ']).map(str::trim).filter(|l| !l.is_empty()) {
+        for line in text
+            .split(['\n', ' '])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             let rest = line
                 .strip_prefix("https://")
                 .or_else(|| line.strip_prefix("http://"))
-                .ok_or_else(|| invalid(format!("\"{line}\" must start with https:// or http://.")))?;
+                .ok_or_else(|| {
+                    invalid(format!("\"{line}\" must start with https:// or http://."))
+                })?;
             let host = rest.split('/').next().unwrap_or_default();
-            if host.is_empty() || !host.contains('.') || line.len() > 300 || line.contains(['<', '>', '"']) {
+            if host.is_empty()
+                || !host.contains('.')
+                || line.len() > 300
+                || line.contains(['<', '>', '"'])
+            {
                 return Err(invalid(format!("\"{line}\" is not a valid web address.")));
             }
             links.push(line.to_owned());
@@ -255,8 +268,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@.com", "ada@example..com"] {
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "ada@.com",
+            "ada@example..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -266,13 +291,24 @@ mod tests {
         assert!(NewPassword::parse("short").is_err());
         assert!(NewPassword::parse("correct horse").is_ok());
         assert!(NewPassword::parse(&"x".repeat(129)).is_err());
-        assert_eq!(format!("{:?}", NewPassword::parse("correct horse").unwrap()), "NewPassword(..)");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("correct horse").unwrap()),
+            "NewPassword(..)"
+        );
     }
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(Text::required("  MIT ", "your school", 10).unwrap().as_str(), "MIT");
-        assert_eq!(Text::required("   ", "your school", 10).unwrap_err().0, "Enter your school.");
+        assert_eq!(
+            Text::required("  MIT ", "your school", 10)
+                .unwrap()
+                .as_str(),
+            "MIT"
+        );
+        assert_eq!(
+            Text::required("   ", "your school", 10).unwrap_err().0,
+            "Enter your school."
+        );
         assert!(Text::optional("abcdefghijk", "your school", 10).is_err());
         assert!(Text::optional("", "a cover letter", 10).is_ok());
         assert!(Text::optional("a\u{0}b", "a cover letter", 10).is_err());

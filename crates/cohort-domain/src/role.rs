@@ -95,7 +95,10 @@ mod tests {
 
     #[test]
     fn only_administrators_recruiters_and_hiring_managers_see_the_pipeline() {
-        let seeing: Vec<Role> = Role::ALL.into_iter().filter(|r| r.sees_pipeline()).collect();
+        let seeing: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.sees_pipeline())
+            .collect();
         assert_eq!(
             seeing,
             vec![Role::Administrator, Role::Recruiter, Role::HiringManager]

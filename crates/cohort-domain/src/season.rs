@@ -65,11 +65,19 @@ pub fn parse_local_time(text: &str, zone: Tz, what: &str) -> Result<DateTime<Utc
     let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
-        .map_err(|_| InvalidInput(format!("Enter {what} as a date and time, for example 2027-01-15T09:00.")))?;
+        .map_err(|_| {
+            InvalidInput(format!(
+                "Enter {what} as a date and time, for example 2027-01-15T09:00."
+            ))
+        })?;
     zone.from_local_datetime(&local)
         .earliest()
         .map(|time| time.with_timezone(&Utc))
-        .ok_or_else(|| InvalidInput(format!("{text} does not exist in {zone} (the clocks skip it).")))
+        .ok_or_else(|| {
+            InvalidInput(format!(
+                "{text} does not exist in {zone} (the clocks skip it)."
+            ))
+        })
 }
 
 /// When applications to an opening are accepted: from `opens` (inclusive) to `closes` (exclusive).
@@ -88,9 +96,14 @@ pub enum WindowStatus {
 }
 
 impl ApplicationWindow {
-    pub fn new(opens: DateTime<Utc>, closes: DateTime<Utc>) -> Result<ApplicationWindow, InvalidInput> {
+    pub fn new(
+        opens: DateTime<Utc>,
+        closes: DateTime<Utc>,
+    ) -> Result<ApplicationWindow, InvalidInput> {
         if closes <= opens {
-            return Err(InvalidInput("The application window must close after it opens.".into()));
+            return Err(InvalidInput(
+                "The application window must close after it opens.".into(),
+            ));
         }
         Ok(ApplicationWindow { opens, closes })
     }
@@ -107,9 +120,13 @@ impl ApplicationWindow {
         if now < self.opens {
             WindowStatus::NotYetOpen { opens: self.opens }
         } else if now < self.closes {
-            WindowStatus::Open { closes: self.closes }
+            WindowStatus::Open {
+                closes: self.closes,
+            }
         } else {
-            WindowStatus::Closed { closed: self.closes }
+            WindowStatus::Closed {
+                closed: self.closes,
+            }
         }
     }
 
@@ -137,7 +154,9 @@ pub struct WindowClosed(pub String);
 
 /// Formats an instant for people in `zone`, for example "15 Jan 2027, 09:00 PST".
 pub fn format_in_zone(time: DateTime<Utc>, zone: Tz) -> String {
-    time.with_timezone(&zone).format("%-d %b %Y, %H:%M %Z").to_string()
+    time.with_timezone(&zone)
+        .format("%-d %b %Y, %H:%M %Z")
+        .to_string()
 }
 
 /// An amount of money in minor units (cents) of an ISO 4217 currency.
@@ -157,7 +176,9 @@ impl Currency {
         if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
             Ok(Currency(code))
         } else {
-            Err(InvalidInput("Enter a three-letter currency code such as USD.".into()))
+            Err(InvalidInput(
+                "Enter a three-letter currency code such as USD.".into(),
+            ))
         }
     }
 
@@ -168,10 +189,18 @@ impl Currency {
 
 /// Parses an amount such as "8,500" or "8500.50" into minor units.
 pub fn parse_amount(text: &str, what: &str) -> Result<i64, InvalidInput> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
     let message = || InvalidInput(format!("Enter {what} as a number, for example 8500."));
     let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if whole.is_empty() || fraction.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+    if whole.is_empty()
+        || fraction.len() > 2
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(message());
     }
     let whole: i64 = whole.parse().map_err(|_| message())?;
@@ -205,7 +234,9 @@ pub fn format_money(minor_units: i64, currency: &str) -> String {
 pub fn parse_headcount(text: &str) -> Result<i64, InvalidInput> {
     match text.trim().parse::<i64>() {
         Ok(count) if (1..=10_000).contains(&count) => Ok(count),
-        _ => Err(InvalidInput("Enter a headcount between 1 and 10000.".into())),
+        _ => Err(InvalidInput(
+            "Enter a headcount between 1 and 10000.".into(),
+        )),
     }
 }
 
@@ -223,7 +254,9 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -237,23 +270,46 @@ mod tests {
 
     #[test]
     fn a_window_must_close_after_it_opens() {
-        assert!(ApplicationWindow::new(utc("2027-01-02T00:00:00Z"), utc("2027-01-01T00:00:00Z")).is_err());
-        assert!(ApplicationWindow::new(utc("2027-01-01T00:00:00Z"), utc("2027-01-01T00:00:00Z")).is_err());
+        assert!(
+            ApplicationWindow::new(utc("2027-01-02T00:00:00Z"), utc("2027-01-01T00:00:00Z"))
+                .is_err()
+        );
+        assert!(
+            ApplicationWindow::new(utc("2027-01-01T00:00:00Z"), utc("2027-01-01T00:00:00Z"))
+                .is_err()
+        );
     }
 
     #[test]
     fn the_window_status_depends_only_on_now() {
-        let window = ApplicationWindow::new(utc("2027-01-01T00:00:00Z"), utc("2027-02-01T00:00:00Z")).unwrap();
+        let window =
+            ApplicationWindow::new(utc("2027-01-01T00:00:00Z"), utc("2027-02-01T00:00:00Z"))
+                .unwrap();
         let zone: Tz = "America/Los_Angeles".parse().unwrap();
-        assert!(matches!(window.status(utc("2026-12-31T23:59:59Z")), WindowStatus::NotYetOpen { .. }));
-        assert!(matches!(window.status(utc("2027-01-01T00:00:00Z")), WindowStatus::Open { .. }));
-        assert!(matches!(window.status(utc("2027-02-01T00:00:00Z")), WindowStatus::Closed { .. }));
+        assert!(matches!(
+            window.status(utc("2026-12-31T23:59:59Z")),
+            WindowStatus::NotYetOpen { .. }
+        ));
+        assert!(matches!(
+            window.status(utc("2027-01-01T00:00:00Z")),
+            WindowStatus::Open { .. }
+        ));
+        assert!(matches!(
+            window.status(utc("2027-02-01T00:00:00Z")),
+            WindowStatus::Closed { .. }
+        ));
         assert_eq!(
-            window.check_open(utc("2026-12-01T00:00:00Z"), zone).unwrap_err().0,
+            window
+                .check_open(utc("2026-12-01T00:00:00Z"), zone)
+                .unwrap_err()
+                .0,
             "Applications open on 31 Dec 2026, 16:00 PST."
         );
         assert_eq!(
-            window.check_open(utc("2027-03-01T00:00:00Z"), zone).unwrap_err().0,
+            window
+                .check_open(utc("2027-03-01T00:00:00Z"), zone)
+                .unwrap_err()
+                .0,
             "Applications closed on 31 Jan 2027, 16:00 PST."
         );
     }
@@ -261,10 +317,19 @@ mod tests {
     #[test]
     fn local_times_are_read_in_the_locations_zone() {
         let zone: Tz = "Europe/Berlin".parse().unwrap();
-        assert_eq!(parse_local_time("2027-01-15T09:00", zone, "x").unwrap(), utc("2027-01-15T08:00:00Z"));
+        assert_eq!(
+            parse_local_time("2027-01-15T09:00", zone, "x").unwrap(),
+            utc("2027-01-15T08:00:00Z")
+        );
         let new_york: Tz = "America/New_York".parse().unwrap();
-        assert!(parse_local_time("2027-03-14T02:30", new_york, "x").is_err(), "skipped by DST");
-        assert_eq!(parse_local_time("2027-11-07T01:30", new_york, "x").unwrap(), utc("2027-11-07T05:30:00Z"));
+        assert!(
+            parse_local_time("2027-03-14T02:30", new_york, "x").is_err(),
+            "skipped by DST"
+        );
+        assert_eq!(
+            parse_local_time("2027-11-07T01:30", new_york, "x").unwrap(),
+            utc("2027-11-07T05:30:00Z")
+        );
         assert!(parse_time_zone("Mars/Olympus").is_err());
     }
 

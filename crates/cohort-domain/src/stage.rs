@@ -184,21 +184,81 @@ const DECIDING: &[Role] = &[Role::Administrator, Role::Recruiter, Role::HiringMa
 /// Every move staff may make. Rejection is allowed from every open stage and listed explicitly so
 /// that the table alone answers "may this role do this?".
 pub const TRANSITIONS: &[Transition] = &[
-    Transition { from: Stage::Applied, to: Stage::Screening, roles: RECRUITING },
-    Transition { from: Stage::Screening, to: Stage::Assessment, roles: RECRUITING },
-    Transition { from: Stage::Screening, to: Stage::PhoneScreen, roles: RECRUITING },
-    Transition { from: Stage::Assessment, to: Stage::PhoneScreen, roles: RECRUITING },
-    Transition { from: Stage::PhoneScreen, to: Stage::FinalLoop, roles: DECIDING },
-    Transition { from: Stage::FinalLoop, to: Stage::Debrief, roles: DECIDING },
-    Transition { from: Stage::Debrief, to: Stage::Offer, roles: DECIDING },
-    Transition { from: Stage::Offer, to: Stage::Hired, roles: RECRUITING },
-    Transition { from: Stage::Applied, to: Stage::Rejected, roles: RECRUITING },
-    Transition { from: Stage::Screening, to: Stage::Rejected, roles: RECRUITING },
-    Transition { from: Stage::Assessment, to: Stage::Rejected, roles: RECRUITING },
-    Transition { from: Stage::PhoneScreen, to: Stage::Rejected, roles: DECIDING },
-    Transition { from: Stage::FinalLoop, to: Stage::Rejected, roles: DECIDING },
-    Transition { from: Stage::Debrief, to: Stage::Rejected, roles: DECIDING },
-    Transition { from: Stage::Offer, to: Stage::Rejected, roles: DECIDING },
+    Transition {
+        from: Stage::Applied,
+        to: Stage::Screening,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::Screening,
+        to: Stage::Assessment,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::Screening,
+        to: Stage::PhoneScreen,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::Assessment,
+        to: Stage::PhoneScreen,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::PhoneScreen,
+        to: Stage::FinalLoop,
+        roles: DECIDING,
+    },
+    Transition {
+        from: Stage::FinalLoop,
+        to: Stage::Debrief,
+        roles: DECIDING,
+    },
+    Transition {
+        from: Stage::Debrief,
+        to: Stage::Offer,
+        roles: DECIDING,
+    },
+    Transition {
+        from: Stage::Offer,
+        to: Stage::Hired,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::Applied,
+        to: Stage::Rejected,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::Screening,
+        to: Stage::Rejected,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::Assessment,
+        to: Stage::Rejected,
+        roles: RECRUITING,
+    },
+    Transition {
+        from: Stage::PhoneScreen,
+        to: Stage::Rejected,
+        roles: DECIDING,
+    },
+    Transition {
+        from: Stage::FinalLoop,
+        to: Stage::Rejected,
+        roles: DECIDING,
+    },
+    Transition {
+        from: Stage::Debrief,
+        to: Stage::Rejected,
+        roles: DECIDING,
+    },
+    Transition {
+        from: Stage::Offer,
+        to: Stage::Rejected,
+        roles: DECIDING,
+    },
 ];
 
 /// Who is asking to move an application.
@@ -281,54 +341,154 @@ mod tests {
     const HIRING_MANAGER: &[Role] = &[Role::HiringManager];
     const INTERVIEWER: &[Role] = &[Role::Interviewer];
 
-    fn check(from: Stage, to: Stage, actor: Actor<'_>, reason: Option<RejectionReason>, expected: Result<(), TransitionError>) {
-        assert_eq!(check_transition(from, to, actor, reason), expected, "{from} -> {to} by {actor:?}");
+    fn check(
+        from: Stage,
+        to: Stage,
+        actor: Actor<'_>,
+        reason: Option<RejectionReason>,
+        expected: Result<(), TransitionError>,
+    ) {
+        assert_eq!(
+            check_transition(from, to, actor, reason),
+            expected,
+            "{from} -> {to} by {actor:?}"
+        );
     }
 
     #[test]
     fn the_table_answers_who_may_move_what() {
         check(Applied, Screening, Actor::Staff(RECRUITER), None, Ok(()));
         check(Screening, Assessment, Actor::Staff(RECRUITER), None, Ok(()));
-        check(Assessment, PhoneScreen, Actor::Staff(RECRUITER), None, Ok(()));
-        check(PhoneScreen, FinalLoop, Actor::Staff(HIRING_MANAGER), None, Ok(()));
+        check(
+            Assessment,
+            PhoneScreen,
+            Actor::Staff(RECRUITER),
+            None,
+            Ok(()),
+        );
+        check(
+            PhoneScreen,
+            FinalLoop,
+            Actor::Staff(HIRING_MANAGER),
+            None,
+            Ok(()),
+        );
         check(Debrief, Offer, Actor::Staff(HIRING_MANAGER), None, Ok(()));
-        check(Applied, Screening, Actor::Staff(HIRING_MANAGER), None, Err(TransitionError::Forbidden { from: Applied, to: Screening }));
-        check(Applied, Screening, Actor::Staff(INTERVIEWER), None, Err(TransitionError::Forbidden { from: Applied, to: Screening }));
-        check(Applied, Offer, Actor::Staff(RECRUITER), None, Err(TransitionError::NotAllowed { from: Applied, to: Offer }));
-        check(Screening, Applied, Actor::Staff(RECRUITER), None, Err(TransitionError::NotAllowed { from: Screening, to: Applied }));
+        check(
+            Applied,
+            Screening,
+            Actor::Staff(HIRING_MANAGER),
+            None,
+            Err(TransitionError::Forbidden {
+                from: Applied,
+                to: Screening,
+            }),
+        );
+        check(
+            Applied,
+            Screening,
+            Actor::Staff(INTERVIEWER),
+            None,
+            Err(TransitionError::Forbidden {
+                from: Applied,
+                to: Screening,
+            }),
+        );
+        check(
+            Applied,
+            Offer,
+            Actor::Staff(RECRUITER),
+            None,
+            Err(TransitionError::NotAllowed {
+                from: Applied,
+                to: Offer,
+            }),
+        );
+        check(
+            Screening,
+            Applied,
+            Actor::Staff(RECRUITER),
+            None,
+            Err(TransitionError::NotAllowed {
+                from: Screening,
+                to: Applied,
+            }),
+        );
     }
 
     #[test]
     fn a_rejection_needs_a_reason_code() {
-        check(Screening, Rejected, Actor::Staff(RECRUITER), None, Err(TransitionError::ReasonRequired));
-        check(Screening, Rejected, Actor::Staff(RECRUITER), Some(RejectionReason::NotQualified), Ok(()));
+        check(
+            Screening,
+            Rejected,
+            Actor::Staff(RECRUITER),
+            None,
+            Err(TransitionError::ReasonRequired),
+        );
+        check(
+            Screening,
+            Rejected,
+            Actor::Staff(RECRUITER),
+            Some(RejectionReason::NotQualified),
+            Ok(()),
+        );
     }
 
     #[test]
     fn every_open_stage_can_be_rejected_by_a_recruiter_or_withdrawn_by_its_owner() {
         for stage in Stage::ALL.into_iter().filter(|s| !s.is_terminal()) {
-            check(stage, Rejected, Actor::Staff(RECRUITER), Some(RejectionReason::Other), Ok(()));
+            check(
+                stage,
+                Rejected,
+                Actor::Staff(RECRUITER),
+                Some(RejectionReason::Other),
+                Ok(()),
+            );
             check(stage, Withdrawn, Actor::Owner, None, Ok(()));
         }
     }
 
     #[test]
     fn the_owner_can_only_withdraw() {
-        check(Applied, Screening, Actor::Owner, None, Err(TransitionError::Forbidden { from: Applied, to: Screening }));
+        check(
+            Applied,
+            Screening,
+            Actor::Owner,
+            None,
+            Err(TransitionError::Forbidden {
+                from: Applied,
+                to: Screening,
+            }),
+        );
     }
 
     #[test]
     fn nothing_moves_out_of_a_terminal_stage() {
         for stage in [Hired, Rejected, Withdrawn] {
-            check(stage, Screening, Actor::Staff(&[Role::Administrator]), None, Err(TransitionError::Terminal(stage)));
-            check(stage, Withdrawn, Actor::Owner, None, Err(TransitionError::Terminal(stage)));
+            check(
+                stage,
+                Screening,
+                Actor::Staff(&[Role::Administrator]),
+                None,
+                Err(TransitionError::Terminal(stage)),
+            );
+            check(
+                stage,
+                Withdrawn,
+                Actor::Owner,
+                None,
+                Err(TransitionError::Terminal(stage)),
+            );
             assert!(next_stages(stage, &[Role::Administrator]).is_empty());
         }
     }
 
     #[test]
     fn next_stages_lists_only_what_the_roles_may_do() {
-        assert_eq!(next_stages(Screening, RECRUITER), vec![Assessment, PhoneScreen, Rejected]);
+        assert_eq!(
+            next_stages(Screening, RECRUITER),
+            vec![Assessment, PhoneScreen, Rejected]
+        );
         assert!(next_stages(Screening, HIRING_MANAGER).is_empty());
         assert_eq!(next_stages(Debrief, HIRING_MANAGER), vec![Offer, Rejected]);
         assert!(next_stages(Applied, INTERVIEWER).is_empty());

@@ -31,7 +31,11 @@ impl FieldErrors {
     }
 
     /// Keeps the parsed value when `result` is fine, otherwise records its message for `field`.
-    pub fn take<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub fn take<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {

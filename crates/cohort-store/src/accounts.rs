@@ -68,7 +68,11 @@ fn parse_roles(text: &str) -> Vec<Role> {
 
 /// Joins roles for storage in a single column (invitations keep their roles until accepted).
 pub fn join_roles(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, created_at";
@@ -78,11 +82,13 @@ impl Store {
     /// Several web nodes starting at once agree on one value.
     pub async fn setting_or_insert(&self, key: &str, initial: String) -> Result<String> {
         let mut tx = self.begin().await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(key)
-            .bind(initial)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(initial)
+        .execute(&mut *tx)
+        .await?;
         let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_one(&mut *tx)
@@ -117,27 +123,32 @@ impl Store {
     /// Adds roles to an account; roles it already holds are kept once.
     pub async fn grant_roles(tx: &mut Tx, user_id: i64, roles: &[Role]) -> Result<()> {
         for role in roles {
-            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(user_id)
-                .bind(role.as_str())
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(&mut **tx)
+            .await?;
         }
         Ok(())
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>> {
-        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
     pub async fn account(&self, user_id: i64) -> Result<Option<Account>> {
-        let user: Option<UserRecord> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(user_id)
-            .fetch_optional(&self.reader)
-            .await?;
+        let user: Option<UserRecord> =
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                .bind(user_id)
+                .fetch_optional(&self.reader)
+                .await?;
         match user {
             Some(user) => {
                 let roles = self.roles_of(user.id).await?;
@@ -148,10 +159,11 @@ impl Store {
     }
 
     pub async fn roles_of(&self, user_id: i64) -> Result<Vec<Role>> {
-        let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&self.reader)
-            .await?;
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&self.reader)
+                .await?;
         let mut roles: Vec<Role> = names.iter().filter_map(|name| Role::parse(name)).collect();
         roles.sort();
         Ok(roles)
@@ -199,7 +211,13 @@ impl Store {
 
     // Sessions.
 
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -212,12 +230,13 @@ impl Store {
 
     /// The account behind a session token, if the session exists and has not expired.
     pub async fn session_account(&self, token_hash: &str, now: i64) -> Result<Option<Account>> {
-        let user_id: Option<i64> =
-            sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-                .bind(token_hash)
-                .bind(now)
-                .fetch_optional(&self.reader)
-                .await?;
+        let user_id: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.reader)
+        .await?;
         match user_id {
             Some(id) => self.account(id).await,
             None => Ok(None),
@@ -294,7 +313,13 @@ impl Store {
 
     // Password resets.
 
-    pub async fn create_password_reset(tx: &mut Tx, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<()> {
+    pub async fn create_password_reset(
+        tx: &mut Tx,
+        token_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -307,7 +332,11 @@ impl Store {
 
     /// Uses a reset token once: returns the account it belongs to, or `None` when the token is
     /// unknown, already used or expired.
-    pub async fn consume_password_reset(tx: &mut Tx, token_hash: &str, now: i64) -> Result<Option<i64>> {
+    pub async fn consume_password_reset(
+        tx: &mut Tx,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
             "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
              RETURNING user_id",
@@ -343,17 +372,24 @@ impl Store {
     }
 
     /// Failed sign-ins since `since`, counted for the account and for the address.
-    pub async fn login_failures_since(&self, email: &str, ip: &str, since: i64) -> Result<(i64, i64)> {
-        let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
-            .bind(email)
-            .bind(since)
-            .fetch_one(&self.reader)
-            .await?;
-        let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
-            .bind(ip)
-            .bind(since)
-            .fetch_one(&self.reader)
-            .await?;
+    pub async fn login_failures_since(
+        &self,
+        email: &str,
+        ip: &str,
+        since: i64,
+    ) -> Result<(i64, i64)> {
+        let by_email: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+                .bind(email)
+                .bind(since)
+                .fetch_one(&self.reader)
+                .await?;
+        let by_ip: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
+                .bind(ip)
+                .bind(since)
+                .fetch_one(&self.reader)
+                .await?;
         Ok((by_email, by_ip))
     }
 
@@ -367,7 +403,14 @@ impl Store {
 
     // API tokens.
 
-    pub async fn create_api_token(&self, token_hash: &str, name: &str, scopes: &[&str], created_by: i64, now: i64) -> Result<i64> {
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        name: &str,
+        scopes: &[&str],
+        created_by: i64,
+        now: i64,
+    ) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO api_tokens (token_hash, name, scopes, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -381,7 +424,11 @@ impl Store {
     }
 
     /// A token that exists and is not revoked; its last use is recorded at most once a minute.
-    pub async fn active_api_token(&self, token_hash: &str, now: i64) -> Result<Option<ApiTokenRecord>> {
+    pub async fn active_api_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<ApiTokenRecord>> {
         let token: Option<ApiTokenRecord> = sqlx::query_as(
             "SELECT id, name, scopes, created_by, created_at, revoked_at, last_used_at FROM api_tokens \
              WHERE token_hash = $1 AND revoked_at IS NULL",
@@ -410,11 +457,13 @@ impl Store {
     }
 
     pub async fn revoke_api_token(&self, id: i64, now: i64) -> Result<()> {
-        let result = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&self.writer)
-            .await?;
+        let result = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.writer)
+        .await?;
         if affected(result) == 0 {
             return Err(StoreError::NotFound);
         }

@@ -57,7 +57,10 @@ impl ApplicationRecord {
 
     /// The languages as a list ("java", "python").
     pub fn language_list(&self) -> Vec<&str> {
-        self.languages.split(',').filter(|l| !l.is_empty()).collect()
+        self.languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .collect()
     }
 
     pub fn link_list(&self) -> Vec<&str> {
@@ -108,7 +111,13 @@ pub enum BoardSort {
 }
 
 impl BoardSort {
-    pub const ALL: [BoardSort; 5] = [BoardSort::Newest, BoardSort::Oldest, BoardSort::Name, BoardSort::School, BoardSort::Graduation];
+    pub const ALL: [BoardSort; 5] = [
+        BoardSort::Newest,
+        BoardSort::Oldest,
+        BoardSort::Name,
+        BoardSort::School,
+        BoardSort::Graduation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -266,7 +275,12 @@ const APPLICATION_SELECT: &str = "SELECT a.id, a.season_id, s.name AS season_nam
 impl Store {
     /// Writes a new application, its ranked choices, its search entry and the first audit row.
     /// A second application by the same candidate in the same season is a conflict on `season`.
-    pub async fn create_application(&self, tx: &mut Tx, new: &NewApplication<'_>, now: i64) -> Result<i64> {
+    pub async fn create_application(
+        &self,
+        tx: &mut Tx,
+        new: &NewApplication<'_>,
+        now: i64,
+    ) -> Result<i64> {
         let search_text = format!("{} {} {}", new.candidate_name, new.school, new.resume_text);
         let search_column = match self.backend {
             Backend::Sqlite => ("", ""),
@@ -342,18 +356,26 @@ impl Store {
 
     /// A candidate's applications, newest season first.
     pub async fn applications_of(&self, candidate_id: i64) -> Result<Vec<ApplicationRecord>> {
-        Ok(sqlx::query_as(&format!("{APPLICATION_SELECT} WHERE a.candidate_id = $1 ORDER BY a.created_at DESC"))
-            .bind(candidate_id)
-            .fetch_all(&self.reader)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "{APPLICATION_SELECT} WHERE a.candidate_id = $1 ORDER BY a.created_at DESC"
+        ))
+        .bind(candidate_id)
+        .fetch_all(&self.reader)
+        .await?)
     }
 
-    pub async fn application_in_season(&self, candidate_id: i64, season_id: i64) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT id FROM applications WHERE candidate_id = $1 AND season_id = $2")
-            .bind(candidate_id)
-            .bind(season_id)
-            .fetch_optional(&self.reader)
-            .await?)
+    pub async fn application_in_season(
+        &self,
+        candidate_id: i64,
+        season_id: i64,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM applications WHERE candidate_id = $1 AND season_id = $2",
+        )
+        .bind(candidate_id)
+        .bind(season_id)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
     pub async fn choices(&self, application_id: i64) -> Result<Vec<ChoiceRecord>> {
@@ -392,13 +414,15 @@ impl Store {
         message: Option<&NewMessage>,
         now: i64,
     ) -> Result<()> {
-        let result = sqlx::query("UPDATE applications SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4")
-            .bind(to.as_str())
-            .bind(now)
-            .bind(application_id)
-            .bind(from.as_str())
-            .execute(&mut **tx)
-            .await?;
+        let result = sqlx::query(
+            "UPDATE applications SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(application_id)
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await?;
         if affected(result) != 1 {
             return Err(StoreError::Stale);
         }
@@ -421,7 +445,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn add_note(&self, application_id: i64, author_id: i64, body: &str, now: i64) -> Result<i64> {
+    pub async fn add_note(
+        &self,
+        application_id: i64,
+        author_id: i64,
+        body: &str,
+        now: i64,
+    ) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO notes (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -444,7 +474,11 @@ impl Store {
     }
 
     /// How many applications of a season (or of one opening) are in each stage.
-    pub async fn stage_counts(&self, season_id: i64, opening_id: Option<i64>) -> Result<Vec<(Stage, i64)>> {
+    pub async fn stage_counts(
+        &self,
+        season_id: i64,
+        opening_id: Option<i64>,
+    ) -> Result<Vec<(Stage, i64)>> {
         let rows = match opening_id {
             None => {
                 sqlx::query("SELECT stage, COUNT(*) AS n FROM applications WHERE season_id = $1 GROUP BY stage")
@@ -475,7 +509,10 @@ impl Store {
 
     /// One page of the recruiter board.
     pub async fn board(&self, query: &BoardQuery) -> Result<BoardPage> {
-        let mut conditions = Conditions { clauses: Vec::new(), binds: Vec::new() };
+        let mut conditions = Conditions {
+            clauses: Vec::new(),
+            binds: Vec::new(),
+        };
         if let Some(season_id) = query.season_id {
             conditions.push(|p| format!("a.season_id = {p}"), Bind::Int(season_id));
         }
@@ -486,7 +523,10 @@ impl Store {
             );
         }
         if let Some(stage) = query.stage {
-            conditions.push(|p| format!("a.stage = {p}"), Bind::Text(stage.as_str().to_owned()));
+            conditions.push(
+                |p| format!("a.stage = {p}"),
+                Bind::Text(stage.as_str().to_owned()),
+            );
         }
         if let Some(track_id) = query.track_id {
             conditions.push(
@@ -500,13 +540,23 @@ impl Store {
                 Bind::Int(location_id),
             );
         }
-        if let Some(school) = query.school.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(school) = query
+            .school
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             conditions.push(
                 |p| format!("LOWER(a.school) LIKE {p} ESCAPE '\\'"),
                 Bind::Text(format!("%{}%", like_literal(&school.to_lowercase()))),
             );
         }
-        if let Some(language) = query.language.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(language) = query
+            .language
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             conditions.push(
                 |p| format!("a.languages LIKE {p} ESCAPE '\\'"),
                 Bind::Text(format!("%,{},%", like_literal(&language.to_lowercase()))),
@@ -519,14 +569,22 @@ impl Store {
         if !words.is_empty() {
             match self.backend {
                 Backend::Sqlite => {
-                    let expression = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                    let expression = words
+                        .iter()
+                        .map(|w| format!("\"{w}\"*"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     conditions.push(
                         |p| format!("a.id IN (SELECT rowid FROM application_search WHERE application_search MATCH {p})"),
                         Bind::Text(expression),
                     );
                 }
                 Backend::Postgres => {
-                    let expression = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+                    let expression = words
+                        .iter()
+                        .map(|w| format!("{w}:*"))
+                        .collect::<Vec<_>>()
+                        .join(" & ");
                     conditions.push(
                         |p| format!("a.search_document @@ to_tsquery('simple', {p})"),
                         Bind::Text(expression),
@@ -553,23 +611,11 @@ impl Store {
             query.limit.clamp(1, 500),
             query.offset.max(0)
         );
-        let rows = conditions.bind(sqlx::query_as::<_, BoardRow>(&rows_sql)).fetch_all(&self.reader).await?;
+        let rows = conditions
+            .bind(sqlx::query_as::<_, BoardRow>(&rows_sql))
+            .fetch_all(&self.reader)
+            .await?;
         Ok(BoardPage { rows, total })
-    }
-
-    /// Applications of one opening or season that are in `stage` (for bulk moves from a filtered view).
-    pub async fn stage_of(&self, application_ids: &[i64]) -> Result<Vec<(i64, Stage)>> {
-        let mut found = Vec::with_capacity(application_ids.len());
-        for id in application_ids {
-            let stage: Option<String> = sqlx::query_scalar("SELECT stage FROM applications WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.reader)
-                .await?;
-            if let Some(stage) = stage.as_deref().and_then(Stage::parse) {
-                found.push((*id, stage));
-            }
-        }
-        Ok(found)
     }
 }
 
@@ -579,7 +625,10 @@ mod tests {
 
     #[test]
     fn search_words_keep_only_letters_and_digits() {
-        assert_eq!(search_words("Ada \"Lovelace\" OR* c++"), vec!["ada", "lovelace", "or", "c"]);
+        assert_eq!(
+            search_words("Ada \"Lovelace\" OR* c++"),
+            vec!["ada", "lovelace", "or", "c"]
+        );
         assert!(search_words("\"*()").is_empty());
     }
 
@@ -590,6 +639,9 @@ mod tests {
 
     #[test]
     fn languages_are_stored_between_commas() {
-        assert_eq!(stored_languages(&["java".into(), "c++".into()]), ",java,c++,");
+        assert_eq!(
+            stored_languages(&["java".into(), "c++".into()]),
+            ",java,c++,"
+        );
     }
 }

@@ -18,8 +18,11 @@ impl BlobId {
 
     /// Accepts only 64 lower-case hex digits, so an id can never name a path outside the store.
     pub fn parse(text: &str) -> Option<BlobId> {
-        (text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()))
-            .then(|| BlobId(text.to_owned()))
+        (text.len() == 64
+            && text
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()))
+        .then(|| BlobId(text.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -135,7 +135,11 @@ impl Store {
                 };
                 let writer = pool(1).await?;
                 let reader = pool(max_connections.max(2)).await?;
-                Ok(Store { reader, writer, backend })
+                Ok(Store {
+                    reader,
+                    writer,
+                    backend,
+                })
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -143,7 +147,11 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;
-                Ok(Store { reader: pool.clone(), writer: pool, backend })
+                Ok(Store {
+                    reader: pool.clone(),
+                    writer: pool,
+                    backend,
+                })
             }
         }
     }
@@ -171,6 +179,11 @@ impl Store {
     /// written through the same transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(self.writer.begin().await?)
+    }
+
+    /// Commits a transaction begun with [`Store::begin`].
+    pub async fn commit(tx: Tx) -> Result<()> {
+        Ok(tx.commit().await?)
     }
 
     pub fn reader(&self) -> &AnyPool {

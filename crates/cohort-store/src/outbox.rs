@@ -52,7 +52,12 @@ impl Store {
     }
 
     /// Claims up to `limit` due messages for `lease_seconds`.
-    pub async fn claim_messages(&self, now: i64, lease_seconds: i64, limit: i64) -> Result<Vec<OutboxRecord>> {
+    pub async fn claim_messages(
+        &self,
+        now: i64,
+        lease_seconds: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxRecord>> {
         let sql = match self.backend {
             Backend::Sqlite => CLAIM_SQLITE,
             Backend::Postgres => CLAIM_POSTGRES,
@@ -78,7 +83,13 @@ impl Store {
 
     /// Records a failed attempt and schedules the next one with exponential back-off (30 s, 1 min,
     /// 2 min, … capped at 6 h). After [`MAX_ATTEMPTS`] the message is parked.
-    pub async fn mark_failed(&self, id: i64, attempts_before: i64, error: &str, now: i64) -> Result<()> {
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        attempts_before: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<()> {
         let attempts = attempts_before + 1;
         let next = if attempts >= MAX_ATTEMPTS {
             i64::MAX / 2
@@ -97,9 +108,11 @@ impl Store {
 
     /// Messages not yet delivered (including parked ones).
     pub async fn undelivered_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
-            .fetch_one(&self.reader)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
+                .fetch_one(&self.reader)
+                .await?,
+        )
     }
 
     /// Delivered and pending messages to one recipient, newest first (for tests and support).

@@ -81,14 +81,21 @@ pub struct OpeningFilter {
     pub not_closed_at: Option<i64>,
 }
 
-const OPENING_SELECT: &str = "SELECT o.id, o.season_id, s.name AS season_name, o.track_id, t.name AS track_name, \
+const OPENING_SELECT: &str =
+    "SELECT o.id, o.season_id, s.name AS season_name, o.track_id, t.name AS track_name, \
      o.location_id, l.city, l.country, l.time_zone, o.title, o.headcount, o.opens_at, o.closes_at, \
      o.description_md, o.created_at \
      FROM openings o JOIN seasons s ON s.id = o.season_id JOIN tracks t ON t.id = o.track_id \
      JOIN locations l ON l.id = o.location_id";
 
 impl Store {
-    pub async fn create_season(tx: &mut Tx, name: &str, program_start: &str, program_end: &str, now: i64) -> Result<i64> {
+    pub async fn create_season(
+        tx: &mut Tx,
+        name: &str,
+        program_start: &str,
+        program_end: &str,
+        now: i64,
+    ) -> Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO seasons (name, program_start, program_end, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -108,11 +115,13 @@ impl Store {
     }
 
     pub async fn season(&self, id: i64) -> Result<SeasonRecord> {
-        sqlx::query_as("SELECT id, name, program_start, program_end, created_at FROM seasons WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?
-            .ok_or(StoreError::NotFound)
+        sqlx::query_as(
+            "SELECT id, name, program_start, program_end, created_at FROM seasons WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn create_track(tx: &mut Tx, season_id: i64, name: &str) -> Result<i64> {
@@ -140,6 +149,14 @@ impl Store {
         Ok(())
     }
 
+    pub async fn track(&self, track_id: i64) -> Result<TrackRecord> {
+        sqlx::query_as("SELECT id, season_id, name, position FROM tracks WHERE id = $1")
+            .bind(track_id)
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
     pub async fn tracks(&self, season_id: i64) -> Result<Vec<TrackRecord>> {
         Ok(sqlx::query_as("SELECT id, season_id, name, position FROM tracks WHERE season_id = $1 ORDER BY position")
             .bind(season_id)
@@ -147,7 +164,13 @@ impl Store {
             .await?)
     }
 
-    pub async fn create_location(tx: &mut Tx, season_id: i64, city: &str, country: &str, time_zone: &str) -> Result<i64> {
+    pub async fn create_location(
+        tx: &mut Tx,
+        season_id: i64,
+        city: &str,
+        country: &str,
+        time_zone: &str,
+    ) -> Result<i64> {
         sqlx::query_scalar("INSERT INTO locations (season_id, city, country, time_zone) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(season_id)
             .bind(city)

@@ -1,1 +1,55 @@
+//! Cohort's HTTP server: server-rendered pages, the JSON API, sessions, and the background
+//! workers that run beside the server (notification delivery).
+//!
+//! Handlers are thin: they extract and authorise through typed extractors ([`auth`]), call the
+//! domain and the store, and map the result to a page, a redirect or JSON. Every error reaching
+//! the boundary is an [`error::AppError`].
+//!
+//! Layout:
+//! - [`state`]: configuration and the state shared by every request.
+//! - [`auth`]: password hashing, sessions, CSRF, and the role extractors.
+//! - [`error`]: the one error type of the HTTP boundary.
+//! - [`routes`]: one module per resource, each with its own `router()`.
+//! - [`mail`]: notification templates and the outbox delivery worker.
+//! - [`upload`]: résumé type detection and text extraction.
+//! - [`pages`]: the page layout shared by every template, and formatting helpers.
 
+pub mod auth;
+pub mod error;
+pub mod mail;
+pub mod pages;
+pub mod routes;
+pub mod state;
+pub mod upload;
+
+pub use state::{AppState, Clock, Config};
+
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Serves `state` on `listener` until `shutdown` resolves, then finishes in-flight requests,
+/// stops the workers (letting a delivery in progress complete) and closes the database.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+    let worker = state
+        .config()
+        .run_workers
+        .then(|| tokio::spawn(mail::run_delivery_worker(state.clone(), workers_stopped)));
+    let app = routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    tracing::info!(address = %listener.local_addr()?, "listening");
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_workers.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    state.store().close().await;
+    tracing::info!("stopped");
+    result
+}

@@ -1,0 +1,408 @@
+//! Passwords, sessions, CSRF and the typed extractors that authorise every request.
+//!
+//! A handler states who may call it in its signature: `Require<Pipeline>` for recruiting staff,
+//! `Require<CandidateOnly>` for candidates, `ApiClient` for the JSON API. It cannot forget to check.
+
+use crate::error::{ApiError, AppError};
+use crate::state::AppState;
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use cohort_domain::Role;
+use cohort_store::accounts::{Account, ApiTokenRecord};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::marker::PhantomData;
+use subtle::ConstantTimeEq;
+
+pub const SESSION_COOKIE: &str = "cohort_session";
+pub const VISITOR_COOKIE: &str = "cohort_visitor";
+/// Sessions last two weeks.
+pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
+
+/// A fresh random secret, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database stores instead of a secret token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with Argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AppError::internal(anyhow::anyhow!("hashing a password failed: {e}")))
+}
+
+/// Checks a password. Without a stored hash (unknown account, or one that never set a password)
+/// a dummy hash is checked anyway so that the answer takes as long either way.
+pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2ZK0f1b0c0mC6fX1Zr3e7QKq8j3cYQ2m5y9QWJ0mVxM";
+    let parsed = PasswordHash::new(stored.unwrap_or(DUMMY)).or_else(|_| PasswordHash::new(DUMMY));
+    match parsed {
+        Ok(hash) => {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+                && stored.is_some()
+        }
+        Err(_) => false,
+    }
+}
+
+/// Builds a `Set-Cookie` value with the flags every Cohort cookie carries.
+pub fn cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+    let secure = if state.config().secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    ))
+    .expect("cookie values are URL-safe base64")
+}
+
+pub fn read_cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    cookie_value(&parts.headers, name)
+}
+
+pub fn read_cookie_from_headers(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    cookie_value(headers, name).map(str::to_owned)
+}
+
+fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty() && value.len() <= 100)
+}
+
+/// The seed a visitor's CSRF token is derived from: their session if signed in, otherwise a
+/// random visitor cookie. Put in request extensions by [`visitor_cookie`].
+#[derive(Debug, Clone)]
+struct CsrfSeed(String);
+
+/// Gives every visitor without a session a random visitor cookie, so that forms shown to
+/// anonymous visitors (sign-in, sign-up) carry a CSRF token too.
+pub async fn visitor_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let existing = read_cookie(&parts, SESSION_COOKIE)
+        .or_else(|| read_cookie(&parts, VISITOR_COOKIE))
+        .map(str::to_owned);
+    let issued = existing.is_none().then(new_token);
+    let seed = existing
+        .or_else(|| issued.clone())
+        .expect("one of them is set");
+    parts.extensions.insert(CsrfSeed(seed));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(token) = issued {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(&state, VISITOR_COOKIE, &token, 365 * 24 * 3600),
+        );
+    }
+    response
+}
+
+/// The CSRF token to put in the forms of this response.
+#[derive(Debug, Clone)]
+pub struct Csrf(pub String);
+
+impl Csrf {
+    fn derive(state: &AppState, seed: &str) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(state.secret()).expect("HMAC takes any key length");
+        mac.update(b"csrf:");
+        mac.update(seed.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// The token for a session token, used right after signing in when the page to show next
+    /// already belongs to the new session.
+    pub fn for_session(state: &AppState, session_token: &str) -> Csrf {
+        Csrf(Csrf::derive(state, session_token))
+    }
+
+    fn of_parts(parts: &Parts, state: &AppState) -> Csrf {
+        let seed = parts
+            .extensions
+            .get::<CsrfSeed>()
+            .map(|seed| seed.0.clone())
+            .or_else(|| read_cookie(parts, SESSION_COOKIE).map(str::to_owned))
+            .unwrap_or_default();
+        Csrf(Csrf::derive(state, &seed))
+    }
+
+    /// Checks a submitted token against this visitor's in constant time.
+    pub fn verify(&self, submitted: &str) -> Result<(), AppError> {
+        if bool::from(self.0.as_bytes().ct_eq(submitted.as_bytes())) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Csrf {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Csrf, AppError> {
+        Ok(Csrf::of_parts(parts, state))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A URL-encoded form whose `csrf` field has been checked before the handler runs.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<CsrfForm<T>, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let csrf = Csrf::of_parts(&parts, state);
+        let _ = &mut parts;
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+        let field: CsrfField = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
+        csrf.verify(&field.csrf)?;
+        let form = serde_html_form::from_bytes(&bytes)
+            .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
+        Ok(CsrfForm(form))
+    }
+}
+
+/// The signed-in account, if any. Looked up once per request.
+#[derive(Debug, Clone)]
+pub struct CurrentAccount(pub Option<Account>);
+
+impl FromRequestParts<AppState> for CurrentAccount {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<CurrentAccount, AppError> {
+        if let Some(cached) = parts.extensions.get::<CurrentAccount>() {
+            return Ok(cached.clone());
+        }
+        let account = match read_cookie(parts, SESSION_COOKIE) {
+            Some(token) => {
+                state
+                    .store()
+                    .session_account(&token_hash(token), state.now())
+                    .await?
+            }
+            None => None,
+        };
+        let current = CurrentAccount(account);
+        parts.extensions.insert(current.clone());
+        Ok(current)
+    }
+}
+
+/// Who may pass a [`Require`] extractor.
+pub trait Policy: Send + Sync + 'static {
+    fn allows(account: &Account) -> bool;
+}
+
+/// Any signed-in person.
+pub enum SignedIn {}
+/// Candidates (their own applications only; handlers check ownership).
+pub enum CandidateOnly {}
+/// Administrators, recruiters and hiring managers: the people who work the pipeline.
+pub enum Pipeline {}
+/// Administrators and recruiters: season setup.
+pub enum Recruiting {}
+/// Administrators.
+pub enum AdminOnly {}
+/// Any staff role.
+pub enum StaffOnly {}
+
+impl Policy for SignedIn {
+    fn allows(_: &Account) -> bool {
+        true
+    }
+}
+impl Policy for CandidateOnly {
+    fn allows(account: &Account) -> bool {
+        account.has(Role::Candidate)
+    }
+}
+impl Policy for Pipeline {
+    fn allows(account: &Account) -> bool {
+        account.roles.iter().any(|role| role.sees_pipeline())
+    }
+}
+impl Policy for Recruiting {
+    fn allows(account: &Account) -> bool {
+        account.has(Role::Administrator) || account.has(Role::Recruiter)
+    }
+}
+impl Policy for AdminOnly {
+    fn allows(account: &Account) -> bool {
+        account.has(Role::Administrator)
+    }
+}
+impl Policy for StaffOnly {
+    fn allows(account: &Account) -> bool {
+        account.roles.iter().any(|role| *role != Role::Candidate)
+    }
+}
+
+/// A signed-in account that `P` allows; otherwise the request goes to sign-in or is forbidden.
+pub struct Require<P: Policy> {
+    pub account: Account,
+    policy: PhantomData<P>,
+}
+
+impl<P: Policy> FromRequestParts<AppState> for Require<P> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Require<P>, AppError> {
+        let CurrentAccount(account) = CurrentAccount::from_request_parts(parts, state).await?;
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+            .to_owned();
+        let account = account.ok_or(AppError::Unauthenticated { next })?;
+        if !P::allows(&account) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Require {
+            account,
+            policy: PhantomData,
+        })
+    }
+}
+
+/// An API request authenticated by an administrator-issued token (`Authorization: Bearer …`).
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    pub token: ApiTokenRecord,
+}
+
+/// What an API token may do.
+pub const API_SCOPES: [(&str, &str); 2] = [
+    ("read", "Read seasons, openings and applications"),
+    (
+        "write",
+        "Create applications and move them through the pipeline",
+    ),
+];
+
+impl ApiClient {
+    pub fn require(&self, scope: &str) -> Result<(), ApiError> {
+        if self.token.scopes().contains(&scope) {
+            Ok(())
+        } else {
+            Err(ApiError(AppError::Forbidden))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ApiClient, ApiError> {
+        let unauthenticated = || {
+            ApiError(AppError::Unauthenticated {
+                next: String::new(),
+            })
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or_else(unauthenticated)?;
+        let token = state
+            .store()
+            .active_api_token(&token_hash(token.trim()), state.now())
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(unauthenticated)?;
+        Ok(ApiClient { token })
+    }
+}
+
+/// Where a person lands after signing in, by role.
+pub fn home_of(account: &Account) -> &'static str {
+    if Pipeline::allows(account) {
+        "/staff"
+    } else if account.has(Role::Administrator) {
+        "/admin"
+    } else if StaffOnly::allows(account) {
+        "/staff"
+    } else {
+        "/me"
+    }
+}
+
+/// Accepts only a local path as a place to return to, so a link cannot send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(verify_password(Some(&hash), "correct horse battery"));
+        assert!(!verify_password(Some(&hash), "wrong horse battery"));
+        assert!(!verify_password(None, "correct horse battery"));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/me")), Some("/me".into()));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+    }
+}

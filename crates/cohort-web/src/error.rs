@@ -1,0 +1,143 @@
+//! The one error type of the HTTP boundary.
+//!
+//! A page handler returns `Result<_, AppError>`; the error becomes a page with the right status
+//! and a message a person can act on. API handlers wrap it in [`ApiError`], which renders the same
+//! error as JSON with a stable shape. Internal causes are logged once, here, and never shown.
+
+use crate::pages::{ErrorPage, Layout};
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cohort_domain::FieldErrors;
+use cohort_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("This page does not exist.")]
+    NotFound,
+    /// Not signed in; pages redirect to the sign-in form and come back to `next`.
+    #[error("Sign in to continue.")]
+    Unauthenticated { next: String },
+    #[error("You do not have access to this page.")]
+    Forbidden,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Some fields need attention: {0}")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("The form expired. Go back, reload the page and try again.")]
+    Csrf,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn internal(error: impl Into<anyhow::Error>) -> AppError {
+        AppError::Internal(error.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable, machine-readable name for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated { .. } => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Csrf => "csrf",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> AppError {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Stale => AppError::Conflict(error.to_string()),
+            StoreError::Conflict { what } => {
+                AppError::Conflict(format!("That {what} is already taken."))
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> AppError {
+        AppError::Invalid(errors)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        if let AppError::Unauthenticated { next } = &self {
+            let target = format!("/login?next={}", urlencoding::encode(next));
+            return Redirect::to(&target).into_response();
+        }
+        let page = ErrorPage {
+            layout: Layout::anonymous("Error"),
+            status: self.status().as_u16(),
+            message: self.to_string(),
+        };
+        match page.render() {
+            Ok(html) => (self.status(), Html(html)).into_response(),
+            Err(_) => (self.status(), self.to_string()).into_response(),
+        }
+    }
+}
+
+/// An [`AppError`] rendered as JSON: `{"error": {"code", "message", "fields"}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(error: E) -> ApiError {
+        ApiError(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        error.log();
+        let fields = match &error {
+            AppError::Invalid(errors) => serde_json::to_value(&errors.errors).unwrap_or_default(),
+            _ => serde_json::Value::Array(Vec::new()),
+        };
+        let message = match &error {
+            AppError::Invalid(_) => "Some fields are invalid.".to_owned(),
+            AppError::Unauthenticated { .. } => {
+                "Send an API token as 'Authorization: Bearer <token>'.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let body = serde_json::json!({ "error": { "code": error.code(), "message": message, "fields": fields } });
+        (error.status(), axum::Json(body)).into_response()
+    }
+}

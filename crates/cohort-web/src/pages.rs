@@ -1,0 +1,169 @@
+//! The layout every page shares, and formatting helpers for templates.
+
+use crate::auth::{Csrf, CurrentAccount, Pipeline, Policy, StaffOnly};
+use askama::Template;
+use chrono_tz::Tz;
+use cohort_domain::Role;
+use cohort_store::accounts::Account;
+
+/// One link of the navigation bar.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// What every page's frame needs: its title, who is signed in, the CSRF token for its forms and
+/// the navigation for the visitor's roles.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+    /// A one-line confirmation shown at the top ("Application submitted").
+    pub flash: Option<String>,
+}
+
+impl Layout {
+    pub fn new(title: impl Into<String>, current: &CurrentAccount, csrf: &Csrf) -> Layout {
+        Layout::for_account(title, current.0.as_ref(), csrf)
+    }
+
+    pub fn for_account(title: impl Into<String>, account: Option<&Account>, csrf: &Csrf) -> Layout {
+        let mut nav = vec![NavLink {
+            href: "/",
+            label: "Openings",
+        }];
+        match account {
+            None => {
+                nav.push(NavLink {
+                    href: "/login",
+                    label: "Sign in",
+                });
+                nav.push(NavLink {
+                    href: "/signup",
+                    label: "Create account",
+                });
+            }
+            Some(account) => {
+                if account.has(Role::Candidate) {
+                    nav.push(NavLink {
+                        href: "/me",
+                        label: "My applications",
+                    });
+                }
+                if Pipeline::allows(account) {
+                    nav.push(NavLink {
+                        href: "/staff",
+                        label: "Seasons",
+                    });
+                } else if StaffOnly::allows(account) {
+                    nav.push(NavLink {
+                        href: "/staff",
+                        label: "Staff home",
+                    });
+                }
+                if account.has(Role::Administrator) {
+                    nav.push(NavLink {
+                        href: "/admin",
+                        label: "Administration",
+                    });
+                }
+                nav.push(NavLink {
+                    href: "/account",
+                    label: "Account",
+                });
+            }
+        }
+        Layout {
+            title: title.into(),
+            user_name: account.map(|a| a.user.display_name.clone()),
+            csrf: csrf.0.clone(),
+            nav,
+            flash: None,
+        }
+    }
+
+    /// A frame for error pages, which may be rendered without a request at hand.
+    pub fn anonymous(title: impl Into<String>) -> Layout {
+        Layout {
+            title: title.into(),
+            user_name: None,
+            csrf: String::new(),
+            nav: vec![NavLink {
+                href: "/",
+                label: "Openings",
+            }],
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, flash: Option<String>) -> Layout {
+        self.flash = flash.filter(|f| !f.is_empty());
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub status: u16,
+    pub message: String,
+}
+
+/// Formats a Unix time in `zone` for people: "15 Jan 2027, 09:00 PST".
+pub fn time_in(seconds: i64, zone: Tz) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|time| cohort_domain::season::format_in_zone(time, zone))
+        .unwrap_or_default()
+}
+
+/// The same instant as RFC 3339, for `<time datetime>` attributes that a script localises.
+pub fn iso(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// A date for tables: "2027-01-15".
+pub fn day(seconds: impl std::borrow::Borrow<i64>) -> String {
+    chrono::DateTime::from_timestamp(*seconds.borrow(), 0)
+        .map(|time| time.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Renders Markdown to HTML and removes anything unsafe (scripts, event handlers, `javascript:` links).
+pub fn markdown(source: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(
+        source,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::clean(&html)
+}
+
+/// Renders a template into a response, mapping a rendering failure to an internal error.
+pub fn render(
+    template: &impl Template,
+) -> Result<axum::response::Html<String>, crate::error::AppError> {
+    template
+        .render()
+        .map(axum::response::Html)
+        .map_err(crate::error::AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_keeps_formatting_and_drops_scripts() {
+        let html = markdown("**Build** things <script>alert(1)</script> [x](javascript:alert(1))");
+        assert!(html.contains("<strong>Build</strong>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("javascript:"));
+    }
+}

@@ -1,0 +1,223 @@
+//! Administration: staff accounts, invitations and API tokens.
+
+use crate::auth::{new_token, token_hash, AdminOnly, Csrf, CsrfForm, Require, API_SCOPES};
+use crate::error::AppError;
+use crate::mail;
+use crate::pages::{day, render, Layout};
+use crate::routes::account::INVITATION_SECONDS;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use cohort_domain::input::{Email, Text};
+use cohort_domain::{FieldErrors, Role};
+use cohort_store::accounts::{Account, ApiTokenRecord};
+use cohort_store::Store;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin_page))
+        .route("/admin/invitations", post(invite))
+        .route("/admin/api-tokens", post(create_token))
+        .route("/admin/api-tokens/{id}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    staff: Vec<Account>,
+    tokens: Vec<ApiTokenRecord>,
+    roles: Vec<Role>,
+    scopes: Vec<(&'static str, &'static str)>,
+    errors: FieldErrors,
+    new_token: Option<String>,
+}
+
+impl AdminPage {
+    fn day(&self, at: &i64) -> String {
+        day(*at)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct AdminQuery {
+    notice: Option<String>,
+}
+
+async fn admin_page_for(
+    state: &AppState,
+    admin: &Account,
+    csrf: &Csrf,
+    errors: FieldErrors,
+    new_token: Option<String>,
+    flash: Option<String>,
+) -> Result<AdminPage, AppError> {
+    Ok(AdminPage {
+        layout: Layout::for_account("Administration", Some(admin), csrf).with_flash(flash),
+        staff: state.store().staff_accounts().await?,
+        tokens: state.store().api_tokens().await?,
+        roles: Role::STAFF.to_vec(),
+        scopes: API_SCOPES.to_vec(),
+        errors,
+        new_token,
+    })
+}
+
+async fn admin_page(
+    State(state): State<AppState>,
+    admin: Require<AdminOnly>,
+    csrf: Csrf,
+    Query(query): Query<AdminQuery>,
+) -> Result<Response, AppError> {
+    let flash = match query.notice.as_deref() {
+        Some("invited") => Some("Invitation sent.".to_owned()),
+        Some("revoked") => Some("Token revoked; it no longer works.".to_owned()),
+        _ => None,
+    };
+    Ok(render(
+        &admin_page_for(
+            &state,
+            &admin.account,
+            &csrf,
+            FieldErrors::new(),
+            None,
+            flash,
+        )
+        .await?,
+    )?
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct InviteForm {
+    email: String,
+    name: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    admin: Require<AdminOnly>,
+    csrf: Csrf,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let email = errors.take("email", Email::parse(&form.email));
+    let name = errors.take("name", Text::required(&form.name, "the person's name", 120));
+    let roles: Vec<Role> = form
+        .roles
+        .iter()
+        .filter_map(|r| Role::parse(r))
+        .filter(|r| Role::STAFF.contains(r))
+        .collect();
+    if roles.is_empty() || roles.len() != form.roles.len() {
+        errors.add("roles", "Choose at least one staff role.");
+    }
+    let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
+        let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let token = new_token();
+    let now = state.now();
+    let link = format!(
+        "{}/invitations/accept?token={token}",
+        state.config().base_url
+    );
+    let role_names = roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = mail::invitation(
+        email.as_str(),
+        name.as_str(),
+        &role_names,
+        &link,
+        INVITATION_SECONDS / 86400,
+    );
+    let mut tx = state.store().begin().await?;
+    Store::create_invitation(
+        &mut tx,
+        &token_hash(&token),
+        email.as_str(),
+        name.as_str(),
+        &roles,
+        admin.account.user.id,
+        now,
+        now + INVITATION_SECONDS,
+    )
+    .await?;
+    Store::enqueue_message(&mut tx, &message, now).await?;
+    Store::commit(tx).await?;
+    state.wake_mail();
+    tracing::info!(invited_by = admin.account.user.id, "invitation sent");
+    Ok(Redirect::to("/admin?notice=invited").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    name: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    admin: Require<AdminOnly>,
+    csrf: Csrf,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = errors.take(
+        "token_name",
+        Text::required(&form.name, "a name for the token", 80),
+    );
+    let scopes: Vec<&str> = API_SCOPES
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| form.scopes.iter().any(|chosen| chosen == s))
+        .collect();
+    if scopes.is_empty() || scopes.len() != form.scopes.len() {
+        errors.add("scopes", "Choose at least one scope.");
+    }
+    let (Some(name), true) = (name, errors.is_empty()) else {
+        let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let token = format!("cohort_{}", new_token());
+    state
+        .store()
+        .create_api_token(
+            &token_hash(&token),
+            name.as_str(),
+            &scopes,
+            admin.account.user.id,
+            state.now(),
+        )
+        .await?;
+    // The token is shown once, on this page, and never stored in clear.
+    let page = admin_page_for(
+        &state,
+        &admin.account,
+        &csrf,
+        FieldErrors::new(),
+        Some(token),
+        Some("Token created. Copy it now: it will not be shown again.".into()),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    _admin: Require<AdminOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    state.store().revoke_api_token(id, state.now()).await?;
+    Ok(Redirect::to("/admin?notice=revoked").into_response())
+}

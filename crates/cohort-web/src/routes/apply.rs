@@ -1,0 +1,582 @@
+//! The candidate's side: the application form, the status page, withdrawal.
+
+use crate::auth::{CandidateOnly, Csrf, Require};
+use crate::error::AppError;
+use crate::mail;
+use crate::pages::{day, render, Layout};
+use crate::state::AppState;
+use crate::upload::{clean_filename, read_resume, ResumeKind};
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono_tz::Tz;
+use cohort_domain::application::{ApplicationForm, ApplicationInput, MAX_CHOICES};
+use cohort_domain::stage::{check_transition, Actor};
+use cohort_domain::{FieldErrors, Stage};
+use cohort_store::applications::{
+    ApplicationRecord, ChoiceRecord, NewApplication, TransitionRecord,
+};
+use cohort_store::blob::BlobId;
+use cohort_store::seasons::{OpeningFilter, OpeningRecord};
+use cohort_store::{Store, StoreError};
+
+/// Uploads are refused past this size before they are read; the 5 MB résumé rule is checked
+/// with a clearer message below it.
+const UPLOAD_BODY_LIMIT: usize = 12 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/apply",
+            get(apply_form)
+                .post(apply)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/me", get(status_page))
+        .route("/me/applications/{id}/withdraw", post(withdraw))
+        .route("/me/applications/{id}/resume", get(own_resume))
+}
+
+#[derive(serde::Deserialize)]
+struct ApplyQuery {
+    season: i64,
+    opening: Option<i64>,
+}
+
+/// A choice in the form's drop-downs.
+struct OpeningOption {
+    id: i64,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+struct ApplyPage {
+    layout: Layout,
+    season_id: i64,
+    season_name: String,
+    options: Vec<OpeningOption>,
+    /// The chosen opening per rank (0 when none), as many as [`MAX_CHOICES`].
+    chosen: Vec<i64>,
+    input: ApplicationInput,
+    errors: FieldErrors,
+}
+
+impl ApplyPage {
+    fn rank_label(&self, index: &usize) -> String {
+        match index {
+            0 => "First choice".into(),
+            1 => "Second choice (optional)".into(),
+            2 => "Third choice (optional)".into(),
+            n => format!("Choice {} (optional)", n + 1),
+        }
+    }
+}
+
+async fn open_openings(state: &AppState, season_id: i64) -> Result<Vec<OpeningRecord>, AppError> {
+    let now = state.now();
+    Ok(state
+        .store()
+        .openings(&OpeningFilter {
+            season_id: Some(season_id),
+            not_closed_at: Some(now),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|o| o.opens_at <= now)
+        .collect())
+}
+
+async fn apply_page(
+    state: &AppState,
+    candidate: &Require<CandidateOnly>,
+    csrf: &Csrf,
+    season_id: i64,
+    input: ApplicationInput,
+    errors: FieldErrors,
+) -> Result<ApplyPage, AppError> {
+    let season = state.store().season(season_id).await?;
+    let options = open_openings(state, season_id)
+        .await?
+        .iter()
+        .map(|o| OpeningOption {
+            id: o.id,
+            label: format!("{} · {}, {}", o.title, o.city, o.country),
+        })
+        .collect();
+    let mut chosen = input.choices.clone();
+    chosen.resize(MAX_CHOICES, 0);
+    Ok(ApplyPage {
+        layout: Layout::for_account(
+            format!("Apply to {}", season.name),
+            Some(&candidate.account),
+            csrf,
+        ),
+        season_id,
+        season_name: season.name,
+        options,
+        chosen,
+        input,
+        errors,
+    })
+}
+
+async fn apply_form(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    Query(query): Query<ApplyQuery>,
+) -> Result<Response, AppError> {
+    if state
+        .store()
+        .application_in_season(candidate.account.user.id, query.season)
+        .await?
+        .is_some()
+    {
+        return Ok(Redirect::to("/me?notice=already").into_response());
+    }
+    let input = ApplicationInput {
+        choices: query.opening.into_iter().collect(),
+        ..Default::default()
+    };
+    let page = apply_page(
+        &state,
+        &candidate,
+        &csrf,
+        query.season,
+        input,
+        FieldErrors::new(),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// The multipart form as it arrived.
+#[derive(Default)]
+struct Submission {
+    csrf: String,
+    season_id: Option<i64>,
+    input: ApplicationInput,
+    resume: Vec<u8>,
+    resume_filename: String,
+}
+
+async fn read_submission(mut multipart: Multipart) -> Result<Submission, AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::BadRequest(
+                "The upload is larger than 12 MB; a résumé may be at most 5 MB.".into(),
+            )
+        } else {
+            AppError::BadRequest("The form could not be read. Try again.".into())
+        }
+    };
+    let mut submission = Submission::default();
+    let mut choices: Vec<(usize, i64)> = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "resume" {
+            submission.resume_filename = field.file_name().unwrap_or("resume").to_owned();
+            submission.resume = field.bytes().await.map_err(unreadable)?.to_vec();
+            continue;
+        }
+        let value = field.text().await.map_err(unreadable)?;
+        match name.as_str() {
+            "csrf" => submission.csrf = value,
+            "season" => submission.season_id = value.trim().parse().ok(),
+            "school" => submission.input.school = value,
+            "degree" => submission.input.degree = value,
+            "graduation" => submission.input.graduation = value,
+            "languages" => submission.input.languages = value,
+            "links" => submission.input.links = value,
+            "cover_letter" => submission.input.cover_letter = value,
+            other => {
+                if let Some(rank) = other
+                    .strip_prefix("choice_")
+                    .and_then(|r| r.parse::<usize>().ok())
+                {
+                    if let Ok(id) = value.trim().parse::<i64>() {
+                        if id > 0 {
+                            choices.push((rank, id));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    choices.sort();
+    submission.input.choices = choices.into_iter().map(|(_, id)| id).collect();
+    Ok(submission)
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let submission = read_submission(multipart).await?;
+    csrf.verify(&submission.csrf)?;
+    let season_id = submission.season_id.ok_or_else(|| {
+        AppError::BadRequest("The form does not say which season it is for.".into())
+    })?;
+    let user = &candidate.account.user;
+    let applicant = Applicant {
+        id: user.id,
+        name: &user.display_name,
+        email: &user.email,
+    };
+    match submit_application(
+        &state,
+        &applicant,
+        season_id,
+        &submission.input,
+        submission.resume,
+        &submission.resume_filename,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/me?notice=submitted").into_response()),
+        Err(SubmitError::Invalid(errors)) => {
+            let page = apply_page(
+                &state,
+                &candidate,
+                &csrf,
+                season_id,
+                submission.input,
+                errors,
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(SubmitError::Refused(error)) => Err(error),
+    }
+}
+
+/// Who is applying.
+pub struct Applicant<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+/// Why an application was not stored.
+pub enum SubmitError {
+    /// Fields to correct; the form is shown again.
+    Invalid(FieldErrors),
+    /// Refused as a whole (a second application, an unknown season) or failed.
+    Refused(AppError),
+}
+
+impl<E: Into<AppError>> From<E> for SubmitError {
+    fn from(error: E) -> SubmitError {
+        SubmitError::Refused(error.into())
+    }
+}
+
+/// Validates and stores an application with its résumé, and queues the confirmation, for the
+/// web form and the API alike. Nothing is written unless everything is valid.
+pub async fn submit_application(
+    state: &AppState,
+    applicant: &Applicant<'_>,
+    season_id: i64,
+    input: &ApplicationInput,
+    resume_bytes: Vec<u8>,
+    resume_filename: &str,
+) -> Result<i64, SubmitError> {
+    let season = state.store().season(season_id).await?;
+    let already = || {
+        AppError::Conflict(format!("You already applied to {}; one application per season. Your first application is unchanged.", season.name))
+    };
+    if state
+        .store()
+        .application_in_season(applicant.id, season_id)
+        .await?
+        .is_some()
+    {
+        return Err(already().into());
+    }
+    let mut errors = FieldErrors::new();
+    let form = match ApplicationForm::parse(input) {
+        Ok(form) => Some(form),
+        Err(found) => {
+            errors = found;
+            None
+        }
+    };
+    let openings = state
+        .store()
+        .openings(&OpeningFilter {
+            season_id: Some(season_id),
+            ..Default::default()
+        })
+        .await?;
+    let now = state.clock().now_utc();
+    let mut chosen_titles = Vec::new();
+    for id in &input.choices {
+        match openings.iter().find(|o| o.id == *id) {
+            None => errors.add(
+                "choices",
+                "One of the chosen openings is not part of this season.",
+            ),
+            Some(opening) => {
+                let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
+                let window = super::jobs::window_of(opening).ok_or_else(|| {
+                    AppError::internal(anyhow::anyhow!(
+                        "opening {} has an invalid window",
+                        opening.id
+                    ))
+                })?;
+                if let Err(closed) = window.check_open(now, zone) {
+                    errors.add("choices", format!("{}: {}", opening.title, closed.0));
+                }
+                chosen_titles.push(format!(
+                    "{} ({}, {})",
+                    opening.title, opening.city, opening.country
+                ));
+            }
+        }
+    }
+    let (resume, resume_bytes) =
+        tokio::task::spawn_blocking(move || (read_resume(&resume_bytes), resume_bytes))
+            .await
+            .map_err(AppError::internal)?;
+    let resume = resume
+        .map_err(|error| errors.add("resume", error.to_string()))
+        .ok();
+    let (Some(form), Some(resume), true) = (form, resume, errors.is_empty()) else {
+        return Err(SubmitError::Invalid(errors));
+    };
+
+    // The blob is written first: a committed application always finds its résumé. A blob whose
+    // transaction then fails is unreferenced, never half-written.
+    let blob = state
+        .blobs()
+        .put(&resume_bytes)
+        .map_err(AppError::internal)?;
+    let graduation = form.graduation.to_string();
+    let links = form.links.joined();
+    let filename = clean_filename(resume_filename, resume.kind);
+    let new = NewApplication {
+        season_id,
+        candidate_id: applicant.id,
+        candidate_name: applicant.name,
+        choices: &form.choices,
+        school: form.school.as_str(),
+        degree: form.degree.as_str(),
+        graduation: &graduation,
+        graduation_year: form.graduation.year() as i64,
+        languages: form.languages.as_slice(),
+        links: &links,
+        cover_letter: form.cover_letter.as_str(),
+        resume_blob: blob.as_str(),
+        resume_filename: &filename,
+        resume_kind: resume.kind.as_str(),
+        resume_bytes: resume_bytes.len() as i64,
+        resume_text: &resume.text,
+    };
+    let status_link = format!("{}/me", state.config().base_url);
+    let message = mail::application_received(
+        applicant.email,
+        applicant.name,
+        &season.name,
+        &chosen_titles,
+        &status_link,
+    );
+    let mut tx = state.store().begin().await?;
+    let id = match state
+        .store()
+        .create_application(&mut tx, &new, state.now())
+        .await
+    {
+        Ok(id) => id,
+        Err(StoreError::Conflict { .. }) => return Err(already().into()),
+        Err(other) => return Err(other.into()),
+    };
+    Store::enqueue_message(&mut tx, &message, state.now()).await?;
+    Store::commit(tx).await?;
+    state.wake_mail();
+    tracing::info!(
+        application.id = id,
+        season.id = season_id,
+        "application submitted"
+    );
+    Ok(id)
+}
+
+/// One application as its candidate sees it: no internal notes, no reasons, no staff names.
+struct CandidateApplication {
+    record: ApplicationRecord,
+    stage: Stage,
+    choices: Vec<ChoiceRecord>,
+    history: Vec<(String, String)>,
+    can_withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "status.html")]
+struct StatusPage {
+    layout: Layout,
+    applications: Vec<CandidateApplication>,
+    open_seasons: Vec<(i64, String)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn candidate_history(history: &[TransitionRecord]) -> Vec<(String, String)> {
+    history
+        .iter()
+        .filter_map(|row| {
+            Stage::parse(&row.to_stage)
+                .map(|stage| (day(row.at), stage.candidate_label().to_owned()))
+        })
+        // The candidate's words merge some stages (final loop and debrief), so skip repeats.
+        .fold(Vec::new(), |mut rows: Vec<(String, String)>, row| {
+            if rows.last().map(|last| &last.1) != Some(&row.1) {
+                rows.push(row);
+            }
+            rows
+        })
+}
+
+async fn status_page(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let records = state
+        .store()
+        .applications_of(candidate.account.user.id)
+        .await?;
+    let mut applications = Vec::new();
+    for record in records {
+        let stage = record.stage();
+        let history = candidate_history(&state.store().history(record.id).await?);
+        applications.push(CandidateApplication {
+            choices: state.store().choices(record.id).await?,
+            can_withdraw: check_transition(stage, Stage::Withdrawn, Actor::Owner, None).is_ok(),
+            stage,
+            history,
+            record,
+        });
+    }
+    let now = state.now();
+    let mut open_seasons: Vec<(i64, String)> = Vec::new();
+    for opening in state
+        .store()
+        .openings(&OpeningFilter {
+            not_closed_at: Some(now),
+            ..Default::default()
+        })
+        .await?
+    {
+        let applied = applications
+            .iter()
+            .any(|a| a.record.season_id == opening.season_id);
+        if opening.opens_at <= now
+            && !applied
+            && !open_seasons.iter().any(|(id, _)| *id == opening.season_id)
+        {
+            open_seasons.push((opening.season_id, opening.season_name));
+        }
+    }
+    let flash = match query.notice.as_deref() {
+        Some("submitted") => {
+            Some("Application submitted. We have emailed you a confirmation.".to_owned())
+        }
+        Some("withdrawn") => Some("Your application was withdrawn.".to_owned()),
+        Some("already") => {
+            Some("You already applied this season; here is your application.".to_owned())
+        }
+        _ => None,
+    };
+    let layout =
+        Layout::for_account("My applications", Some(&candidate.account), &csrf).with_flash(flash);
+    Ok(render(&StatusPage {
+        layout,
+        applications,
+        open_seasons,
+    })?
+    .into_response())
+}
+
+/// Loads an application and checks it belongs to the signed-in candidate. Another candidate's
+/// application answers "not found", so ids cannot be probed.
+async fn own_application(
+    state: &AppState,
+    candidate: &Require<CandidateOnly>,
+    id: i64,
+) -> Result<ApplicationRecord, AppError> {
+    let record = state.store().application(id).await?;
+    if record.candidate_id != candidate.account.user.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(record)
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+    crate::auth::CsrfForm(_): crate::auth::CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    let record = own_application(&state, &candidate, id).await?;
+    let from = record.stage();
+    check_transition(from, Stage::Withdrawn, Actor::Owner, None)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let mut tx = state.store().begin().await?;
+    Store::move_application(
+        &mut tx,
+        id,
+        from,
+        Stage::Withdrawn,
+        candidate.account.user.id,
+        None,
+        "Withdrawn by the candidate",
+        None,
+        state.now(),
+    )
+    .await?;
+    Store::commit(tx).await?;
+    tracing::info!(application.id = id, "application withdrawn");
+    Ok(Redirect::to("/me?notice=withdrawn").into_response())
+}
+
+/// Sends a stored résumé as a download, with the type Cohort detected.
+pub fn resume_download(state: &AppState, record: &ApplicationRecord) -> Result<Response, AppError> {
+    let id = BlobId::parse(&record.resume_blob).ok_or(AppError::NotFound)?;
+    let bytes = state.blobs().get(&id).map_err(AppError::internal)?;
+    let kind = ResumeKind::parse(&record.resume_kind).unwrap_or(ResumeKind::Text);
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    record.resume_filename.replace('"', "")
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn own_resume(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let record = own_application(&state, &candidate, id).await?;
+    resume_download(&state, &record)
+}

@@ -1,0 +1,313 @@
+//! The public job board, each opening's page, and the iCalendar feeds of application windows.
+
+use crate::auth::{Csrf, CurrentAccount};
+use crate::error::AppError;
+use crate::pages::{iso, markdown, render, time_in, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono_tz::Tz;
+use cohort_domain::season::{ApplicationWindow, WindowStatus};
+use cohort_store::seasons::{OpeningFilter, OpeningRecord};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(job_board))
+        .route("/openings", get(job_board))
+        .route("/openings/{id}", get(opening_page))
+        .route("/openings/{id}/calendar.ics", get(opening_calendar))
+        .route("/calendar/openings.ics", get(openings_calendar))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct BoardFilter {
+    track: Option<String>,
+    location: Option<String>,
+}
+
+/// One opening as the board and its page show it.
+pub struct OpeningView {
+    pub id: i64,
+    pub title: String,
+    pub season_id: i64,
+    pub season_name: String,
+    pub track: String,
+    pub place: String,
+    pub headcount: i64,
+    pub status: String,
+    pub is_open: bool,
+    pub opens_iso: String,
+    pub closes_iso: String,
+    pub opens_local: String,
+    pub closes_local: String,
+    pub zone: String,
+}
+
+impl OpeningView {
+    pub fn new(opening: &OpeningRecord, now: i64, visitor_zone: Option<Tz>) -> OpeningView {
+        let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
+        let shown_zone = visitor_zone.unwrap_or(zone);
+        let window = window_of(opening);
+        let status = match window
+            .map(|w| w.status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default()))
+        {
+            Some(WindowStatus::Open { closes }) => {
+                format!("Open until {}", time_in(closes.timestamp(), shown_zone))
+            }
+            Some(WindowStatus::NotYetOpen { opens }) => {
+                format!("Opens {}", time_in(opens.timestamp(), shown_zone))
+            }
+            Some(WindowStatus::Closed { closed }) => {
+                format!("Closed {}", time_in(closed.timestamp(), shown_zone))
+            }
+            None => "Window not set".to_owned(),
+        };
+        OpeningView {
+            id: opening.id,
+            title: opening.title.clone(),
+            season_id: opening.season_id,
+            season_name: opening.season_name.clone(),
+            track: opening.track_name.clone(),
+            place: format!("{}, {}", opening.city, opening.country),
+            headcount: opening.headcount,
+            is_open:
+                matches!(
+                    window
+                        .map(|w| w
+                            .status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default())),
+                    Some(WindowStatus::Open { .. })
+                ),
+            status,
+            opens_iso: iso(opening.opens_at),
+            closes_iso: iso(opening.closes_at),
+            opens_local: time_in(opening.opens_at, shown_zone),
+            closes_local: time_in(opening.closes_at, shown_zone),
+            zone: shown_zone.name().to_owned(),
+        }
+    }
+}
+
+pub fn window_of(opening: &OpeningRecord) -> Option<ApplicationWindow> {
+    let opens = chrono::DateTime::from_timestamp(opening.opens_at, 0)?;
+    let closes = chrono::DateTime::from_timestamp(opening.closes_at, 0)?;
+    ApplicationWindow::new(opens, closes).ok()
+}
+
+/// The visitor's time zone: the `tz` query value, else the `tz` cookie that the page script sets.
+pub fn visitor_zone(parts_tz_query: Option<&str>, parts: &Parts) -> Option<Tz> {
+    parts_tz_query
+        .or_else(|| crate::auth::read_cookie(parts, "tz"))
+        .map(|name| name.replace("%2F", "/"))
+        .and_then(|name| name.parse::<Tz>().ok())
+}
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+struct JobBoardPage {
+    layout: Layout,
+    openings: Vec<OpeningView>,
+    tracks: Vec<String>,
+    places: Vec<String>,
+    selected_track: String,
+    selected_place: String,
+    total: usize,
+}
+
+async fn job_board(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    csrf: Csrf,
+    Query(filter): Query<BoardFilter>,
+    parts: Parts,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let all = state
+        .store()
+        .openings(&OpeningFilter {
+            not_closed_at: Some(now),
+            ..Default::default()
+        })
+        .await?;
+    let zone = visitor_zone(None, &parts);
+    let selected_track = filter.track.unwrap_or_default();
+    let selected_place = filter.location.unwrap_or_default();
+    let mut tracks: Vec<String> = Vec::new();
+    let mut places: Vec<String> = Vec::new();
+    for opening in &all {
+        if !tracks.contains(&opening.track_name) {
+            tracks.push(opening.track_name.clone());
+        }
+        let place = format!("{}, {}", opening.city, opening.country);
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    places.sort();
+    let openings: Vec<OpeningView> = all
+        .iter()
+        .map(|opening| OpeningView::new(opening, now, zone))
+        .filter(|view| selected_track.is_empty() || view.track == selected_track)
+        .filter(|view| selected_place.is_empty() || view.place == selected_place)
+        .collect();
+    let page = JobBoardPage {
+        layout: Layout::new("Internship openings", &current, &csrf),
+        total: all.len(),
+        openings,
+        tracks,
+        places,
+        selected_track,
+        selected_place,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "opening.html")]
+struct OpeningPage {
+    layout: Layout,
+    opening: OpeningView,
+    description_html: String,
+    pay: Option<String>,
+}
+
+async fn opening_page(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    parts: Parts,
+) -> Result<Response, AppError> {
+    let record = state.store().opening(id).await?;
+    let zone = visitor_zone(None, &parts);
+    let bands = state.store().pay_bands(record.season_id).await?;
+    let pay = bands
+        .iter()
+        .find(|band| band.track_id == record.track_id && band.location_id == record.location_id)
+        .map(|band| {
+            format!(
+                "{} a month, plus a housing stipend of {}",
+                cohort_domain::season::format_money(band.monthly_pay_minor, &band.currency),
+                cohort_domain::season::format_money(band.housing_stipend_minor, &band.currency)
+            )
+        });
+    let page = OpeningPage {
+        layout: Layout::new(record.title.clone(), &current, &csrf),
+        opening: OpeningView::new(&record, state.now(), zone),
+        description_html: markdown(&record.description_md),
+        pay,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Adds the two events of an opening's window: when it opens, and the deadline with reminders a
+/// day and an hour before.
+fn add_window_events(
+    calendar: &mut Calendar,
+    opening: &OpeningRecord,
+    host: &str,
+    stamp: chrono::DateTime<chrono::Utc>,
+) {
+    let (Some(opens), Some(closes)) = (
+        chrono::DateTime::from_timestamp(opening.opens_at, 0),
+        chrono::DateTime::from_timestamp(opening.closes_at, 0),
+    ) else {
+        return;
+    };
+    let place = format!("{}, {}", opening.city, opening.country);
+    let url = format!("{host}/openings/{}", opening.id);
+    let mut opening_event = Event::new();
+    opening_event
+        .uid(&format!("opening-{}-opens@cohort", opening.id))
+        .timestamp(stamp)
+        .summary(&format!("Applications open: {}", opening.title))
+        .description(&format!(
+            "{} · {} · {}\n{url}",
+            opening.track_name, place, opening.season_name
+        ))
+        .location(&place)
+        .url(&url)
+        .starts(opens)
+        .ends(opens + chrono::Duration::minutes(30));
+    let mut deadline = Event::new();
+    deadline
+        .uid(&format!("opening-{}-closes@cohort", opening.id))
+        .timestamp(stamp)
+        .summary(&format!("Application deadline: {}", opening.title))
+        .description(&format!(
+            "Applications close at this time.\n{} · {} · {}\n{url}",
+            opening.track_name, place, opening.season_name
+        ))
+        .location(&place)
+        .url(&url)
+        .starts(closes - chrono::Duration::minutes(30))
+        .ends(closes)
+        .alarm(Alarm::display(
+            &format!("Applications for {} close in a day", opening.title),
+            Trigger::before_start(chrono::Duration::days(1)),
+        ))
+        .alarm(Alarm::display(
+            &format!("Applications for {} close in an hour", opening.title),
+            Trigger::before_start(chrono::Duration::minutes(30)),
+        ));
+    calendar.push(opening_event.done());
+    calendar.push(deadline.done());
+}
+
+fn calendar_response(calendar: Calendar, filename: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        calendar.to_string(),
+    )
+        .into_response()
+}
+
+async fn openings_calendar(State(state): State<AppState>) -> Result<Response, AppError> {
+    let openings = state
+        .store()
+        .openings(&OpeningFilter {
+            not_closed_at: Some(state.now() - 30 * 24 * 3600),
+            ..Default::default()
+        })
+        .await?;
+    let mut calendar = Calendar::new();
+    calendar.name("Cohort internship application windows");
+    let stamp = state.clock().now_utc();
+    for opening in &openings {
+        add_window_events(&mut calendar, opening, &state.config().base_url, stamp);
+    }
+    Ok(calendar_response(calendar.done(), "openings.ics"))
+}
+
+async fn opening_calendar(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let opening = state.store().opening(id).await?;
+    let mut calendar = Calendar::new();
+    calendar.name(&opening.title);
+    add_window_events(
+        &mut calendar,
+        &opening,
+        &state.config().base_url,
+        state.clock().now_utc(),
+    );
+    Ok(calendar_response(
+        calendar.done(),
+        &format!("opening-{id}.ics"),
+    ))
+}

@@ -1,0 +1,54 @@
+//! Routes, one module per resource; [`router`] merges them and adds the layers every route shares.
+
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod apply;
+pub mod assets;
+pub mod health;
+pub mod jobs;
+pub mod staff;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::Router;
+use std::time::Duration;
+use tower_http::trace::TraceLayer;
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .merge(jobs::router())
+        .merge(account::router())
+        .merge(apply::router())
+        .merge(staff::router())
+        .merge(admin::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::visitor_cookie,
+        ));
+    Router::new()
+        .merge(pages)
+        .merge(api::router())
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(TraceLayer::new_for_http())
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static("default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"),
+        ))
+        .with_state(state)
+}
+
+/// Reads an optional numeric query value, treating an empty string as absent.
+pub fn optional_id(text: &Option<String>) -> Option<i64> {
+    text.as_deref()
+        .filter(|t| !t.is_empty())
+        .and_then(|t| t.parse().ok())
+}

@@ -1,0 +1,143 @@
+//! Configuration and the state shared by every request and worker.
+
+use cohort_store::blob::{BlobStore, DirectoryBlobStore};
+use cohort_store::Store;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// Everything the server needs to start. The binary fills it from flags and environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite:///path/cohort.db` or `postgres://user@host/db`.
+    pub database_url: String,
+    /// Where the SQLite file (by default), blobs and written mail live.
+    pub data_dir: PathBuf,
+    /// The address people use to reach Cohort, for links in emails and the `Secure` cookie flag.
+    pub base_url: String,
+    /// `smtp://host:port` to deliver mail over SMTP; without it mail is written as `.eml` files.
+    pub smtp_url: Option<String>,
+    /// The sender of every notification.
+    pub mail_from: String,
+    /// Whether this process delivers notifications (web nodes behind a shared database may not).
+    pub run_workers: bool,
+    /// Database connections per pool.
+    pub max_connections: u32,
+}
+
+impl Config {
+    /// Cookies carry `Secure` when people reach Cohort over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+/// The wall clock, with an offset that tests move forward to reach expiry times without waiting.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_seconds: AtomicI64,
+}
+
+impl Clock {
+    /// Now, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.offset_seconds.load(Ordering::Relaxed)
+    }
+
+    pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(self.now(), 0).expect("the clock is within chrono's range")
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.offset_seconds.fetch_add(seconds, Ordering::Relaxed);
+    }
+}
+
+struct Inner {
+    store: Store,
+    blobs: Arc<dyn BlobStore>,
+    config: Config,
+    secret: Vec<u8>,
+    clock: Clock,
+    mail_waker: tokio::sync::Notify,
+}
+
+/// Cheap to clone; every handler and worker holds one.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// Start-up failed before the server could listen.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not open the database: {0}")]
+    Store(#[from] cohort_store::StoreError),
+    #[error("could not prepare the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl AppState {
+    /// Connects to the database, applies migrations and prepares the data directory.
+    pub async fn start(config: Config) -> Result<AppState, StartError> {
+        let data_dir_error = |source| StartError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&config.data_dir).map_err(data_dir_error)?;
+        let blobs =
+            DirectoryBlobStore::new(config.data_dir.join("blobs")).map_err(data_dir_error)?;
+        let store = Store::connect(&config.database_url, config.max_connections).await?;
+        store.migrate().await?;
+        let secret = store
+            .setting_or_insert("server_secret", crate::auth::new_token())
+            .await?;
+        Ok(AppState(Arc::new(Inner {
+            store,
+            blobs: Arc::new(blobs),
+            config,
+            secret: secret.into_bytes(),
+            clock: Clock::default(),
+            mail_waker: tokio::sync::Notify::new(),
+        })))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn blobs(&self) -> &dyn BlobStore {
+        self.0.blobs.as_ref()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The server-wide key for CSRF tokens, shared by every node through the database.
+    pub fn secret(&self) -> &[u8] {
+        &self.0.secret
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
+    }
+
+    pub fn now(&self) -> i64 {
+        self.0.clock.now()
+    }
+
+    /// Wakes this process's delivery worker after a transaction queued mail.
+    pub fn wake_mail(&self) {
+        self.0.mail_waker.notify_one();
+    }
+
+    pub(crate) fn mail_waker(&self) -> &tokio::sync::Notify {
+        &self.0.mail_waker
+    }
+}

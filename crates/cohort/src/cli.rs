@@ -1,0 +1,313 @@
+//! Command-line arguments and the commands they run.
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use cohort_domain::input::{Email, NewPassword, Text};
+use cohort_domain::Role;
+use cohort_store::Store;
+use cohort_web::{AppState, Config};
+use std::path::PathBuf;
+
+/// Cohort runs a company's internship program end to end: seasons and openings, applications,
+/// the recruiting pipeline, and (as it grows) assessments, interviews, offers and the program.
+#[derive(Parser, Debug)]
+#[command(name = "cohort", version, about)]
+pub struct Arguments {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalOptions {
+    /// Database URL: sqlite:///path/to/cohort.db or postgres://user@host/db. Defaults to a SQLite
+    /// file in the data directory.
+    #[arg(long, env = "COHORT_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database, uploaded résumés and written mail.
+    #[arg(
+        long,
+        env = "COHORT_DATA_DIR",
+        default_value = "cohort-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "COHORT_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: String,
+    /// The URL people use to reach Cohort, for links in emails (defaults to http://<listen>).
+    /// With https:// cookies are marked Secure.
+    #[arg(long, env = "COHORT_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Deliver mail through this SMTP relay (smtp://host:port). Without it, mail is written as
+    /// .eml files under <data-dir>/mail.
+    #[arg(long, env = "COHORT_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of notifications.
+    #[arg(
+        long,
+        env = "COHORT_MAIL_FROM",
+        default_value = "Cohort <no-reply@cohort.localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Do not run background workers (mail delivery) in this process.
+    #[arg(long, env = "COHORT_NO_WORKERS", global = true)]
+    pub no_workers: bool,
+    /// Database connections per pool.
+    #[arg(
+        long,
+        env = "COHORT_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
+    pub max_connections: u32,
+    /// Log format: "text" for people, "json" for log collectors.
+    #[arg(long, env = "COHORT_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Create (or reuse) a demo season with thousands of candidates, then serve it.
+    Demo {
+        /// How many candidates to create the first time.
+        #[arg(long, default_value_t = 2000)]
+        candidates: usize,
+        /// Create the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an administrator (to bootstrap a new installation).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// The password; read from COHORT_ADMIN_PASSWORD if not given, generated and printed if neither.
+        #[arg(long, env = "COHORT_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+pub fn init_logging(options: &GlobalOptions) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COHORT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if options.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn config(options: &GlobalOptions) -> Config {
+    let database_url = options
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", options.data_dir.join("cohort.db").display()));
+    Config {
+        database_url,
+        data_dir: options.data_dir.clone(),
+        base_url: options
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", options.listen))
+            .trim_end_matches('/')
+            .to_owned(),
+        smtp_url: options.smtp_url.clone(),
+        mail_from: options.mail_from.clone(),
+        run_workers: !options.no_workers,
+        max_connections: options.max_connections,
+    }
+}
+
+pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
+    let options = arguments.global;
+    match arguments.command {
+        Command::Serve => serve(&options).await,
+        Command::Migrate => {
+            let config = config(&options);
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("creating {}", config.data_dir.display()))?;
+            let store = Store::connect(&config.database_url, 2)
+                .await
+                .context("connecting to the database")?;
+            store.migrate().await.context("applying migrations")?;
+            println!("migrations applied ({})", store.backend().name());
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    password,
+                },
+        } => create_admin(&options, &email, &name, password).await,
+        Command::Demo {
+            candidates,
+            no_serve,
+        } => demo(&options, candidates, no_serve).await,
+    }
+}
+
+async fn serve(options: &GlobalOptions) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&options.listen)
+        .await
+        .with_context(|| format!("listening on {}", options.listen))?;
+    let state = AppState::start(config(options))
+        .await
+        .context("starting Cohort")?;
+    cohort_web::run(listener, state, shutdown_signal())
+        .await
+        .context("serving")?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so the server can finish in-flight requests.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn create_admin(
+    options: &GlobalOptions,
+    email: &str,
+    name: &str,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let name = Text::required(name, "a name", 120).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let (password, generated) = match password {
+        Some(password) => (password, false),
+        None => (cohort_web::auth::new_token()[..20].to_owned(), true),
+    };
+    let password = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!("--password: {e}"))?;
+    let state = AppState::start(config(options))
+        .await
+        .context("opening the database")?;
+    let hash =
+        cohort_web::auth::hash_password(password.expose()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tx = state.store().begin().await?;
+    match state.store().user_by_email(email.as_str()).await? {
+        Some(user) => {
+            Store::grant_roles(&mut tx, user.id, &[Role::Administrator]).await?;
+            Store::set_password(&mut tx, user.id, &hash).await?;
+        }
+        None => {
+            Store::create_user(
+                &mut tx,
+                email.as_str(),
+                name.as_str(),
+                Some(&hash),
+                &[Role::Administrator],
+                state.now(),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    println!("administrator {email} is ready");
+    if generated {
+        println!("password: {}", password.expose());
+    }
+    state.store().close().await;
+    Ok(())
+}
+
+async fn demo(options: &GlobalOptions, candidates: usize, no_serve: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let listener = if no_serve {
+        None
+    } else {
+        Some(
+            tokio::net::TcpListener::bind(&options.listen)
+                .await
+                .with_context(|| format!("listening on {}", options.listen))?,
+        )
+    };
+    let config = config(options);
+    if !config.database_url.starts_with("sqlite:") && options.database_url.is_some() {
+        tracing::info!(
+            "running the demo against {}",
+            config
+                .database_url
+                .split('@')
+                .next_back()
+                .unwrap_or_default()
+        );
+    }
+    let state = AppState::start(config).await.context("starting Cohort")?;
+    let hash = cohort_web::auth::hash_password(cohort_demo::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut demo_options = cohort_demo::DemoOptions::new(state.now());
+    demo_options.candidates = candidates.max(1);
+    let season = cohort_demo::ensure_demo(state.store(), state.blobs(), &demo_options, &hash)
+        .await
+        .context("creating the demo season")?;
+    let base_url = state.config().base_url.clone();
+    println!();
+    println!(
+        "Cohort demo: season \"{}\" {} in {:.1?}",
+        cohort_demo::DEMO_SEASON,
+        if season.created { "created" } else { "reused" },
+        started.elapsed()
+    );
+    println!("  data directory: {}", options.data_dir.display());
+    println!("  open {base_url}/");
+    println!("  every account's password: {}", cohort_demo::DEMO_PASSWORD);
+    for (email, _, role) in cohort_demo::DEMO_ACCOUNTS {
+        println!("  {:<16} {email}", role.label());
+    }
+    println!();
+    let Some(listener) = listener else {
+        state.store().close().await;
+        return Ok(());
+    };
+    if season.openings.is_empty() {
+        bail!("the demo season has no openings");
+    }
+    cohort_web::run(listener, state, shutdown_signal())
+        .await
+        .context("serving")?;
+    Ok(())
+}
