@@ -76,8 +76,7 @@ impl OpeningView {
             track: opening.track_name.clone(),
             place: format!("{}, {}", opening.city, opening.country),
             headcount: opening.headcount,
-            is_open:
-                matches!(
+            is_open: matches!(
                     window
                         .map(|w| w
                             .status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default())),

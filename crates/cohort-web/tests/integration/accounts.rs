@@ -1,0 +1,311 @@
+use crate::both;
+use crate::helpers::*;
+use cohort_domain::Role;
+use reqwest::StatusCode;
+
+/// The link a queued message carries, such as a reset or invitation link.
+async fn link_in_last_message(app: &TestApp, recipient: &str, path: &str) -> String {
+    let messages = app.store().messages_to(recipient).await.unwrap();
+    let body = &messages.first().expect("a message was queued").body;
+    let start = body.find(path).expect("the message has the link");
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+both!(
+    signing_up_twice_with_one_email_is_refused_with_a_message,
+    |app: TestApp| async move {
+        let (_, email) = app.candidate("Ada Lovelace").await;
+        let response = app
+            .browser()
+            .sign_up("Someone Else", &email, PASSWORD)
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("An account with this email already exists."));
+        assert_eq!(app.count("users").await, 1);
+    }
+);
+
+both!(
+    a_wrong_password_is_refused_and_repeated_failures_are_throttled,
+    |app: TestApp| async move {
+        app.create_account("hopper@example.com", "Grace Hopper", &[Role::Recruiter])
+            .await;
+        let browser = app.browser();
+        for _ in 0..5 {
+            let response = browser
+                .login("hopper@example.com", "not the password")
+                .await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            assert!(response
+                .text()
+                .await
+                .unwrap()
+                .contains("The email or password is not right."));
+        }
+        let throttled = browser.login("hopper@example.com", PASSWORD).await;
+        assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(throttled
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many failed sign-in attempts"));
+        app.state.clock().advance(16 * 60);
+        assert_eq!(
+            browser.login("hopper@example.com", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+);
+
+both!(
+    a_stale_csrf_token_is_refused_and_nothing_changes,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let (browser, _) = app.candidate("Alan Turing").await;
+        let stale = browser.csrf("/me").await;
+        let response = browser
+            .apply_with_csrf(
+                &ApplicationFields::new(season.season_id, vec![season.open[0]]),
+                "0123456789abcdef0123456789abcdef",
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.text().await.unwrap().contains("The form expired"));
+        let other = app.browser();
+        let foreign = other.csrf("/login").await;
+        assert_ne!(foreign, stale);
+        let response = browser
+            .client
+            .post(browser.url("/logout/everywhere"))
+            .form(&[("csrf", foreign.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.count("applications").await, 0);
+        assert_eq!(app.count("sessions").await, 1, "the session was not ended");
+    }
+);
+
+both!(
+    a_password_reset_link_works_once_ends_other_sessions_and_expires_after_an_hour,
+    |app: TestApp| async move {
+        let (old_browser, email) = app.candidate("Barbara Liskov").await;
+        let anonymous = app.browser();
+        let response = anonymous
+            .post_form("/password/forgot", "/password/forgot", &[("email", &email)])
+            .await;
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("If an account exists"));
+        let link = link_in_last_message(&app, &email, "http").await;
+        let path = link
+            .trim_start_matches(&format!("http://{}", app.address))
+            .to_owned();
+        let token = path.split("token=").nth(1).unwrap().to_owned();
+
+        let response = anonymous
+            .post_form(
+                &path,
+                "/password/reset",
+                &[("token", &token), ("password", "a brand new password")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            old_browser.get("/me").await.status(),
+            StatusCode::SEE_OTHER,
+            "the old session was ended"
+        );
+        assert_eq!(
+            app.browser()
+                .login(&email, "a brand new password")
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        let reused = app
+            .browser()
+            .post_form(
+                "/login",
+                "/password/reset",
+                &[("token", &token), ("password", "yet another password")],
+            )
+            .await;
+        assert_eq!(reused.status(), StatusCode::GONE);
+        assert!(reused
+            .text()
+            .await
+            .unwrap()
+            .contains("This link has expired or was already used."));
+        assert_eq!(
+            app.browser()
+                .login(&email, "yet another password")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+
+        // A second link, left for more than an hour, no longer works.
+        app.browser()
+            .post_form("/password/forgot", "/password/forgot", &[("email", &email)])
+            .await;
+        let second = link_in_last_message(&app, &email, "http").await;
+        let second_token = second.split("token=").nth(1).unwrap().to_owned();
+        app.state.clock().advance(3601);
+        let expired = app
+            .browser()
+            .post_form(
+                "/login",
+                "/password/reset",
+                &[("token", &second_token), ("password", "too late password")],
+            )
+            .await;
+        assert_eq!(expired.status(), StatusCode::GONE);
+        assert_eq!(
+            app.browser()
+                .login(&email, "a brand new password")
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+);
+
+both!(
+    a_reset_request_for_an_unknown_email_looks_the_same_and_sends_nothing,
+    |app: TestApp| async move {
+        let response = app
+            .browser()
+            .post_form(
+                "/password/forgot",
+                "/password/forgot",
+                &[("email", "nobody@example.com")],
+            )
+            .await;
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("If an account exists"));
+        assert_eq!(app.count("outbox").await, 0);
+    }
+);
+
+both!(
+    signing_out_everywhere_ends_every_session_of_the_account,
+    |app: TestApp| async move {
+        app.create_account("liskov@example.com", "Barbara Liskov", &[Role::Recruiter])
+            .await;
+        let laptop = app.browser();
+        let phone = app.browser();
+        laptop.login("liskov@example.com", PASSWORD).await;
+        phone.login("liskov@example.com", PASSWORD).await;
+        assert_eq!(phone.get("/staff").await.status(), StatusCode::OK);
+        let response = laptop
+            .post_form("/account", "/logout/everywhere", &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(phone.get("/staff").await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(laptop.get("/staff").await.status(), StatusCode::SEE_OTHER);
+    }
+);
+
+both!(
+    an_invited_colleague_sets_a_password_and_gets_the_invited_roles_once,
+    |app: TestApp| async move {
+        let admin = app.signed_in(Role::Administrator).await;
+        let response = admin
+            .post_form(
+                "/admin",
+                "/admin/invitations",
+                &[
+                    ("email", "new.recruiter@example.com"),
+                    ("name", "Nia Recruiter"),
+                    ("roles", "recruiter"),
+                    ("roles", "interviewer"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let link = link_in_last_message(&app, "new.recruiter@example.com", "http").await;
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let invitee = app.browser();
+        let (_, page) = invitee
+            .get_text(&format!("/invitations/accept?token={token}"))
+            .await;
+        assert!(page.contains("Recruiter, Interviewer"), "{page}");
+        let response = invitee
+            .post_form(
+                "/login",
+                "/invitations/accept",
+                &[
+                    ("token", &token),
+                    ("name", "Nia Recruiter"),
+                    ("password", "a good long password"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(invitee.get("/staff").await.status(), StatusCode::OK);
+        let user = app
+            .store()
+            .user_by_email("new.recruiter@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            app.store().roles_of(user.id).await.unwrap(),
+            vec![Role::Recruiter, Role::Interviewer]
+        );
+
+        let again = app
+            .browser()
+            .post_form(
+                "/login",
+                "/invitations/accept",
+                &[
+                    ("token", &token),
+                    ("name", "Mallory"),
+                    ("password", "another long password"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            app.browser()
+                .login("new.recruiter@example.com", "another long password")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+);
+
+both!(
+    an_invitation_with_no_role_is_refused,
+    |app: TestApp| async move {
+        let admin = app.signed_in(Role::Administrator).await;
+        let response = admin
+            .post_form(
+                "/admin",
+                "/admin/invitations",
+                &[("email", "x@example.com"), ("name", "X")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose at least one staff role."));
+        assert_eq!(app.count("invitations").await, 0);
+    }
+);

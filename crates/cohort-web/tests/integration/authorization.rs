@@ -1,0 +1,293 @@
+//! The authorisation matrix: every route, for every role and for anonymous visitors, against the
+//! expected outcome. A new route must be added here.
+
+use crate::both;
+use crate::helpers::*;
+use cohort_domain::Role;
+use reqwest::StatusCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The request got past authorisation (any status other than the ones below).
+    Allowed,
+    /// Sent to the sign-in page.
+    SignIn,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+}
+
+fn outcome_of(status: StatusCode, location: Option<&str>) -> Outcome {
+    match status {
+        StatusCode::FORBIDDEN => Outcome::Forbidden,
+        StatusCode::NOT_FOUND => Outcome::NotFound,
+        StatusCode::UNAUTHORIZED => Outcome::Unauthorized,
+        StatusCode::SEE_OTHER if location.is_some_and(|l| l.starts_with("/login")) => {
+            Outcome::SignIn
+        }
+        _ => Outcome::Allowed,
+    }
+}
+
+/// Who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Owner,
+    OtherCandidate,
+    Staff(Role),
+}
+
+const EVERYONE: [Who; 9] = [
+    Who::Anonymous,
+    Who::Owner,
+    Who::OtherCandidate,
+    Who::Staff(Role::Administrator),
+    Who::Staff(Role::Recruiter),
+    Who::Staff(Role::HiringManager),
+    Who::Staff(Role::Interviewer),
+    Who::Staff(Role::Mentor),
+    Who::Staff(Role::Intern),
+];
+
+use Outcome::*;
+
+/// The expected outcome of a route for each of [`EVERYONE`], in order.
+struct Row {
+    method: &'static str,
+    path: String,
+    form: Vec<(&'static str, &'static str)>,
+    expected: [Outcome; 9],
+}
+
+fn row(
+    method: &'static str,
+    path: String,
+    form: Vec<(&'static str, &'static str)>,
+    expected: [Outcome; 9],
+) -> Row {
+    Row {
+        method,
+        path,
+        form,
+        expected,
+    }
+}
+
+both!(
+    every_route_answers_every_role_as_the_matrix_says,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let (owner, _) = app.candidate("Owner Candidate").await;
+        owner
+            .apply(&ApplicationFields::new(
+                season.season_id,
+                vec![season.open[0]],
+            ))
+            .await;
+        let application = own_application_id(&owner).await;
+        let (other, _) = app.candidate("Other Candidate").await;
+        let mut browsers = Vec::new();
+        for who in EVERYONE {
+            let browser = match who {
+                Who::Anonymous => app.browser(),
+                Who::Owner => app.browser(),
+                Who::OtherCandidate => app.browser(),
+                Who::Staff(role) => app.signed_in(role).await,
+            };
+            browsers.push(browser);
+        }
+        browsers[1] = owner;
+        browsers[2] = other;
+        let (s, a, o) = (season.season_id, application, season.open[0]);
+        let pipeline = [
+            SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, Forbidden, Forbidden,
+            Forbidden,
+        ];
+        let recruiting = [
+            SignIn, Forbidden, Forbidden, Allowed, Allowed, Forbidden, Forbidden, Forbidden,
+            Forbidden,
+        ];
+        let admin_only = [
+            SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden, Forbidden,
+            Forbidden,
+        ];
+        let public = [Allowed; 9];
+        let rows = vec![
+            row("GET", "/".into(), vec![], public),
+            row("GET", format!("/openings/{o}"), vec![], public),
+            row("GET", format!("/openings/{o}/calendar.ics"), vec![], public),
+            row("GET", "/calendar/openings.ics".into(), vec![], public),
+            row("GET", "/healthz".into(), vec![], public),
+            row(
+                "GET",
+                "/account".into(),
+                vec![],
+                [
+                    SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed,
+                ],
+            ),
+            row(
+                "GET",
+                "/me".into(),
+                vec![],
+                [
+                    SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
+            row(
+                "GET",
+                format!("/apply?season={s}"),
+                vec![],
+                [
+                    SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
+            row(
+                "GET",
+                format!("/me/applications/{a}/resume"),
+                vec![],
+                [
+                    SignIn, Allowed, NotFound, Forbidden, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
+            row(
+                "GET",
+                "/staff".into(),
+                vec![],
+                [
+                    SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, Allowed, Allowed,
+                    Allowed,
+                ],
+            ),
+            row("GET", format!("/staff/seasons/{s}"), vec![], pipeline),
+            row("GET", format!("/staff/applications/{a}"), vec![], pipeline),
+            row(
+                "GET",
+                format!("/staff/applications/{a}/resume"),
+                vec![],
+                pipeline,
+            ),
+            row(
+                "POST",
+                format!("/staff/applications/{a}/notes"),
+                vec![("body", "")],
+                pipeline,
+            ),
+            row(
+                "POST",
+                format!("/staff/applications/{a}/transition"),
+                vec![("to", "no-such-stage")],
+                pipeline,
+            ),
+            row(
+                "POST",
+                format!("/staff/seasons/{s}/bulk"),
+                vec![("action", "no-such-stage")],
+                pipeline,
+            ),
+            row(
+                "GET",
+                format!("/staff/seasons/{s}/setup"),
+                vec![],
+                recruiting,
+            ),
+            row(
+                "POST",
+                "/staff/seasons".into(),
+                vec![("name", ""), ("program_start", "")],
+                recruiting,
+            ),
+            row(
+                "POST",
+                format!("/staff/seasons/{s}/tracks"),
+                vec![("name", "")],
+                recruiting,
+            ),
+            row(
+                "POST",
+                format!("/staff/seasons/{s}/locations"),
+                vec![("city", ""), ("country", ""), ("time_zone", "")],
+                recruiting,
+            ),
+            row("GET", "/admin".into(), vec![], admin_only),
+            row(
+                "POST",
+                "/admin/invitations".into(),
+                vec![("email", ""), ("name", "")],
+                admin_only,
+            ),
+            row(
+                "POST",
+                "/admin/api-tokens".into(),
+                vec![("name", "")],
+                admin_only,
+            ),
+            row("GET", "/api/v1/seasons".into(), vec![], [Unauthorized; 9]),
+            row(
+                "GET",
+                format!("/api/v1/applications/{a}"),
+                vec![],
+                [Unauthorized; 9],
+            ),
+            // Last, because the owner's request succeeds and withdraws the application.
+            row(
+                "POST",
+                format!("/me/applications/{a}/withdraw"),
+                vec![],
+                [
+                    SignIn, Allowed, NotFound, Forbidden, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
+        ];
+        let mut mismatches = Vec::new();
+        for row in &rows {
+            for (index, who) in EVERYONE.iter().enumerate() {
+                let browser = &browsers[index];
+                let response = if row.method == "GET" {
+                    browser.get(&row.path).await
+                } else {
+                    let csrf = browser.csrf("/signup").await;
+                    let mut form = vec![("csrf", csrf.as_str())];
+                    form.extend(row.form.iter().copied());
+                    browser
+                        .client
+                        .post(browser.url(&row.path))
+                        .form(&form)
+                        .send()
+                        .await
+                        .unwrap()
+                };
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .map(str::to_owned);
+                let actual = outcome_of(response.status(), location.as_deref());
+                if actual != row.expected[index] {
+                    mismatches.push(format!(
+                        "{} {} as {who:?}: expected {:?}, got {actual:?} ({})",
+                        row.method,
+                        row.path,
+                        row.expected[index],
+                        response.status()
+                    ));
+                }
+            }
+        }
+        assert!(
+            mismatches.is_empty(),
+            "authorisation mismatches:\n{}",
+            mismatches.join("\n")
+        );
+        assert_eq!(
+            app.store().application(application).await.unwrap().stage,
+            "withdrawn",
+            "only the owner could withdraw"
+        );
+    }
+);

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on SQLite and on PostgreSQL, through HTTP.
+
+mod helpers;
+
+mod accounts;
+mod api;
+mod applications;
+mod authorization;
+mod calendar;
+mod mail;
+mod pipeline;
