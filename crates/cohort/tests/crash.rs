@@ -1,0 +1,313 @@
+//! Kill the real server with SIGKILL in the middle of a burst of applications, start it again,
+//! and check that every application whose request was acknowledged is there, complete, and that
+//! no application is half-written.
+
+use cohort_store::Store;
+use sha2::{Digest, Sha256};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn cohort(data_dir: &std::path::Path, database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cohort"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(database_url)
+        .env("COHORT_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+async fn start_server(data_dir: &std::path::Path, database_url: &str, port: u16) -> Child {
+    let child = cohort(data_dir, database_url)
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--no-workers",
+            "serve",
+        ])
+        .spawn()
+        .expect("the cohort binary starts");
+    let started = Instant::now();
+    loop {
+        if let Ok(response) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await {
+            if response.status().is_success() {
+                return child;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a CSRF token") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+/// Signs a new candidate up and returns their cookie-keeping client.
+async fn candidate(base: &str, index: usize) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let email = format!("burst{index}@students.example.edu");
+    let csrf = csrf_of(
+        &client
+            .get(format!("{base}/signup"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let response = client
+        .post(format!("{base}/signup"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", &format!("Burst Candidate{index}")),
+            ("email", &email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    (client, email)
+}
+
+/// A 200 KB plain-text résumé, different for every candidate.
+fn resume(index: usize) -> Vec<u8> {
+    let mut text = format!("Burst Candidate{index}\nDistributed systems, compilers.\n");
+    while text.len() < 200 * 1024 {
+        text.push_str("Built and operated services used by many students on campus. ");
+    }
+    text.into_bytes()
+}
+
+async fn apply(
+    base: &str,
+    client: &reqwest::Client,
+    season: i64,
+    opening: i64,
+    index: usize,
+) -> bool {
+    let Ok(page) = client
+        .get(format!("{base}/apply?season={season}"))
+        .send()
+        .await
+    else {
+        return false;
+    };
+    let Ok(html) = page.text().await else {
+        return false;
+    };
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf_of(&html))
+        .text("season", season.to_string())
+        .text("choice_1", opening.to_string())
+        .text("school", "Burst University")
+        .text("degree", "BSc Computer Science")
+        .text("graduation", "2028-05")
+        .part(
+            "resume",
+            reqwest::multipart::Part::bytes(resume(index)).file_name("resume.txt"),
+        );
+    match client
+        .post(format!("{base}/apply"))
+        .multipart(form)
+        .send()
+        .await
+    {
+        Ok(response) => {
+            response.status() == reqwest::StatusCode::SEE_OTHER
+                && response
+                    .headers()
+                    .get("location")
+                    .is_some_and(|l| l == "/me?notice=submitted")
+        }
+        Err(_) => false,
+    }
+}
+
+async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
+    let setup = cohort(data_dir.path(), &database_url)
+        .args(["demo", "--candidates", "1", "--no-serve"])
+        .status()
+        .unwrap();
+    assert!(setup.success(), "creating the season");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = start_server(data_dir.path(), &database_url, port).await;
+
+    let store = Store::connect(&database_url, 2).await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let openings = store.openings(&Default::default()).await.unwrap();
+    let opening = openings
+        .iter()
+        .find(|o| o.opens_at <= now && o.closes_at > now)
+        .expect("an open opening");
+    let (season_id, opening_id) = (opening.season_id, opening.id);
+
+    let mut candidates = Vec::new();
+    for index in 0..48 {
+        candidates.push(candidate(&base, index).await);
+    }
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut tasks = Vec::new();
+    for (index, (client, email)) in candidates.into_iter().enumerate() {
+        let base = base.clone();
+        let acknowledged = acknowledged.clone();
+        tasks.push(tokio::spawn(async move {
+            if apply(&base, &client, season_id, opening_id, index).await {
+                acknowledged.lock().unwrap().push(email);
+            }
+        }));
+    }
+    // Kill the server once some applications are in and others are still arriving.
+    let waited = Instant::now();
+    while acknowledged.lock().unwrap().len() < 8 && waited.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill().expect("SIGKILL");
+    server.wait().unwrap();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    eprintln!(
+        "{} applications acknowledged before SIGKILL",
+        acknowledged.len()
+    );
+    assert!(!acknowledged.is_empty());
+
+    let mut restarted = start_server(data_dir.path(), &database_url, port).await;
+    let store = Store::connect(&database_url, 2).await.unwrap();
+    for email in &acknowledged {
+        let user = store
+            .user_by_email(email)
+            .await
+            .unwrap()
+            .expect("the candidate exists");
+        assert_eq!(
+            store.applications_of(user.id).await.unwrap().len(),
+            1,
+            "{email}'s acknowledged application survived"
+        );
+    }
+    let page = store
+        .board(&cohort_store::applications::BoardQuery {
+            season_id: Some(season_id),
+            limit: 500,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for row in &page.rows {
+        let application = store.application(row.id).await.unwrap();
+        assert!(
+            !store.choices(row.id).await.unwrap().is_empty(),
+            "choices of {}",
+            row.id
+        );
+        assert!(
+            !store.history(row.id).await.unwrap().is_empty(),
+            "audit row of {}",
+            row.id
+        );
+        let blob = std::fs::read(
+            data_dir
+                .path()
+                .join("blobs")
+                .join(&application.resume_blob[..2])
+                .join(&application.resume_blob[2..]),
+        )
+        .expect("the résumé file exists");
+        assert_eq!(
+            hex::encode(Sha256::digest(&blob)),
+            application.resume_blob,
+            "the résumé is whole"
+        );
+        if application.candidate_email.starts_with("burst") {
+            assert_eq!(
+                store
+                    .messages_to(&application.candidate_email)
+                    .await
+                    .unwrap()
+                    .len(),
+                1,
+                "the confirmation was queued with the application"
+            );
+        }
+    }
+    if database_url.starts_with("sqlite") {
+        let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_search")
+            .fetch_one(store.reader())
+            .await
+            .unwrap();
+        assert_eq!(
+            indexed, page.total,
+            "every application is in the search index, and nothing else"
+        );
+    }
+    eprintln!(
+        "{} applications in the database after restart, all complete",
+        page.total
+    );
+    restarted.kill().unwrap();
+    restarted.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_applications_survive_sigkill_on_sqlite_and_none_is_half_written() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", data_dir.path().join("cohort.db").display());
+    burst_then_kill(url, data_dir).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_applications_survive_sigkill_on_postgres_and_none_is_half_written() {
+    let name = format!("cohort_crash_{}", std::process::id());
+    let admin = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    burst_then_kill(
+        format!("postgres://postgres@127.0.0.1:5432/{name}"),
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
