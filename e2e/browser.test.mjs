@@ -1,0 +1,406 @@
+// Browser end-to-end tests for Cohort.
+//
+// Starts the already-built `cohort` binary in demo mode on a free port with a throwaway data
+// directory, then drives Debian's Chromium through playwright-core:
+//
+//   1. the public job board lists openings, filters by track, and shows an opening page;
+//   2. a candidate signs up, applies with a PDF résumé and sees their status; a recruiter signs
+//      in, finds the candidate by search and moves them Applied -> Screening -> Assessment; the
+//      candidate then sees the new stage.
+//
+// Every page visited is saved as a full-page PNG in e2e/screenshots/ (its absolute path is
+// printed), and any browser console error or uncaught page error fails the test.
+//
+// Environment:
+//   COHORT_BIN       path to the cohort binary (default: ../target/debug/cohort)
+//   CHROMIUM_PATH    path to the Chromium executable (default: /usr/bin/chromium)
+//   COHORT_E2E_KEEP  set to keep the temporary data directory (for debugging)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile, access } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const COHORT_BIN = path.resolve(process.env.COHORT_BIN || path.join(here, '..', 'target', 'debug', 'cohort'));
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOT_DIR = path.join(here, 'screenshots');
+const DEMO_PASSWORD = 'cohort-demo-2027';
+const RECRUITER_EMAIL = 'recruiter@demo.cohort.test';
+const SEASON_NAME = 'Summer 2027';
+const READY_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 120_000;
+
+let server; // child process
+let serverOutput = '';
+let dataDir;
+let tmpDir;
+let baseUrl;
+let browser;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForReady(url, child) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no response yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`cohort exited early (code ${child.exitCode}, signal ${child.signalCode}):\n${serverOutput}`);
+    }
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`cohort not ready at ${url}/readyz after ${READY_TIMEOUT_MS / 1000} s (${last}):\n${serverOutput}`);
+}
+
+/** Builds a minimal, valid one-page PDF whose page shows `lines` in Helvetica. */
+function minimalPdf(lines) {
+  const escape = (s) => s.replace(/[\\()]/g, (c) => `\\${c}`);
+  const text = lines
+    .map((line, i) => `${i === 0 ? '' : '0 -16 Td '}(${escape(line)}) Tj`)
+    .join('\n');
+  const content = `BT\n/F1 12 Tf\n72 720 Td\n${text}\nET\n`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}endstream`,
+  ];
+  let pdf = '%PDF-1.4\n%\xE2\xE3\xCF\xD3\n';
+  const offsets = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(pdf, 'latin1'));
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xrefAt = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+/** Opens a page in `context` that records console errors and uncaught page errors. */
+async function trackedPage(context, label) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      const where = message.location()?.url || page.url();
+      page.problems.push(`[${label}] console error on ${where}: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => {
+    page.problems.push(`[${label}] page error on ${page.url()}: ${error.message}`);
+  });
+  return page;
+}
+
+/** Prints collected browser errors, so they are visible even when a test fails for another reason. */
+function reportBrowserErrors(...pages) {
+  for (const problem of pages.flatMap((page) => page.problems)) console.log(problem);
+}
+
+function assertNoBrowserErrors(...pages) {
+  const problems = pages.flatMap((page) => page.problems);
+  assert.deepEqual(problems, [], `browser reported errors:\n${problems.join('\n')}`);
+}
+
+/** Saves a full-page screenshot and prints its absolute path. */
+async function snap(page, name) {
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}  (${page.url()})`);
+  return file;
+}
+
+/** Waits until `text` is visible somewhere on the page. */
+async function seeText(page, text) {
+  await page.getByText(text, { exact: false }).first().waitFor({ state: 'visible' });
+}
+
+/**
+ * Clicks a control that submits a form or follows a link, waits for the resulting document to
+ * load (after any redirects), and checks where it ended up. `expected` is a RegExp tested against
+ * the path and query, or a predicate on the URL.
+ */
+async function clickAndLoad(page, locator, expected) {
+  await Promise.all([page.waitForEvent('load'), locator.click()]);
+  const url = new URL(page.url());
+  const ok = expected instanceof RegExp ? expected.test(url.pathname + url.search) : expected(url);
+  assert.ok(ok, `unexpected page after click: ${page.url()} (wanted ${expected})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server and browser lifecycle
+
+before(async () => {
+  await access(COHORT_BIN, fsConstants.X_OK).catch(() => {
+    throw new Error(`cohort binary not found or not executable: ${COHORT_BIN} (set COHORT_BIN)`);
+  });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  tmpDir = await mkdtemp(path.join(os.tmpdir(), 'cohort-e2e-'));
+  dataDir = path.join(tmpDir, 'data');
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(
+    COHORT_BIN,
+    ['--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, 'demo', '--candidates', '50'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, COHORT_BASE_URL: baseUrl, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    },
+  );
+  server.stdout.on('data', (chunk) => { serverOutput += chunk; });
+  server.stderr.on('data', (chunk) => { serverOutput += chunk; });
+  const started = Date.now();
+  await waitForReady(baseUrl, server);
+  console.log(`cohort ready at ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${dataDir})`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}, { timeout: READY_TIMEOUT_MS + 30_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    let timer;
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      new Promise((resolve) => { timer = setTimeout(() => resolve(true), 10_000); }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      console.log('cohort did not stop within 10 s of SIGTERM; killing it');
+      server.kill('SIGKILL');
+      await exited;
+    }
+  }
+  if (tmpDir && !process.env.COHORT_E2E_KEEP) {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+});
+
+async function newContext() {
+  return browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+test('public job board lists openings, filters by track and shows an opening', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const context = await newContext();
+  const page = await trackedPage(context, 'visitor');
+  try {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Internship openings' }).waitFor();
+    const cards = page.locator('ul.cards > li.card');
+    const allCount = await cards.count();
+    assert.ok(allCount > 0, 'the job board lists at least one opening');
+    await snap(page, '01-job-board');
+
+    await page.getByLabel('Track').selectOption({ label: 'Data Science' });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Filter' }), /[?&]track=Data(\+|%20)Science/);
+    const filtered = await cards.allInnerTexts();
+    assert.ok(filtered.length > 0, 'at least one Data Science opening');
+    assert.ok(filtered.length <= allCount, 'filtering does not add openings');
+    for (const card of filtered) {
+      assert.match(card, /Data Science/, `every filtered card mentions Data Science:\n${card}`);
+    }
+    await snap(page, '02-job-board-data-science');
+
+    const firstTitle = (await cards.first().locator('h2 a').innerText()).trim();
+    await clickAndLoad(page, cards.first().locator('h2 a'), /\/openings\/\d+$/);
+    await page.getByRole('heading', { level: 1, name: firstTitle }).waitFor();
+    await seeText(page, 'Applications close');
+    await snap(page, '03-opening');
+
+    assertNoBrowserErrors(page);
+  } finally {
+    reportBrowserErrors(page);
+    await context.close();
+  }
+});
+
+test('candidate applies with a PDF, recruiter moves them to Assessment, candidate sees it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const stamp = Date.now();
+  const surname = `Tester${stamp}`;
+  const name = `Playwright ${surname}`;
+  const email = `playwright.${stamp}@example.com`;
+  const password = `e2e-password-${stamp}`;
+  // A word that appears only inside the PDF: finding the candidate by it proves the server
+  // parsed the résumé.
+  const resumeWord = `pdfword${stamp}`;
+
+  const resumePath = path.join(tmpDir, `resume-${surname}.pdf`);
+  await writeFile(resumePath, minimalPdf([
+    `${name}`,
+    'Computer Science student, Example University',
+    `Skills: Rust, Python, TypeScript. Keyword ${resumeWord}`,
+  ]));
+
+  const candidateContext = await newContext();
+  const recruiterContext = await newContext();
+  const candidate = await trackedPage(candidateContext, 'candidate');
+  const recruiter = await trackedPage(recruiterContext, 'recruiter');
+  try {
+    // (1) The candidate signs up ...
+    await candidate.goto('/signup');
+    await candidate.getByLabel('Full name').fill(name);
+    await candidate.getByLabel('Email', { exact: true }).fill(email);
+    await candidate.getByLabel('Password', { exact: true }).fill(password);
+    await snap(candidate, '10-candidate-signup');
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Create account' }), /\/me$/);
+    await candidate.getByRole('heading', { name: 'My applications' }).waitFor();
+    await snap(candidate, '11-candidate-my-applications-empty');
+
+    // ... applies with a PDF résumé ...
+    const applyLink = candidate.getByRole('link', { name: `Apply to ${SEASON_NAME}` });
+    await clickAndLoad(candidate, applyLink, /\/apply\?season=\d+/);
+    const firstChoice = candidate.getByLabel('First choice');
+    const opening = await firstChoice.locator('option:not([value=""])').first().getAttribute('value');
+    assert.ok(opening, 'the first choice offers at least one opening');
+    await firstChoice.selectOption(opening);
+    await candidate.getByLabel('School').fill('Example University');
+    await candidate.getByLabel('Degree and major').fill('BSc Computer Science');
+    await candidate.getByLabel('Graduation month').fill('2028-05');
+    await candidate.getByLabel('Programming languages (optional)').fill('Rust, Python, TypeScript');
+    await candidate.locator('textarea[name="links"]').fill(`https://github.com/${surname.toLowerCase()}`);
+    await candidate.getByLabel('Résumé', { exact: true }).setInputFiles(resumePath);
+    await candidate.getByLabel('Cover letter (optional)').fill(
+      `Hello, I am ${name} and this application was submitted by an automated browser test.`,
+    );
+    await snap(candidate, '12-candidate-apply-form');
+    await clickAndLoad(
+      candidate,
+      candidate.getByRole('button', { name: 'Submit application' }),
+      /\/me\?notice=submitted$/,
+    );
+
+    // ... and sees their status.
+    await seeText(candidate, 'Application submitted.');
+    await seeText(candidate, 'Application received');
+    assert.equal(await candidate.locator('p.stage').first().innerText(), 'Application received');
+    await seeText(candidate, `resume-${surname}.pdf`);
+    await snap(candidate, '13-candidate-submitted');
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Sign out' }), (url) => !url.pathname.startsWith('/me'));
+
+    // (2) A recruiter signs in ...
+    await recruiter.goto('/login');
+    await recruiter.getByLabel('Email', { exact: true }).fill(RECRUITER_EMAIL);
+    await recruiter.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await snap(recruiter, '20-recruiter-login');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Sign in' }), /\/staff$/);
+    await recruiter.getByRole('heading', { name: 'Seasons' }).waitFor();
+    await snap(recruiter, '21-recruiter-seasons');
+
+    // ... finds the candidate by search ...
+    await clickAndLoad(
+      recruiter,
+      recruiter.getByRole('link', { name: SEASON_NAME, exact: true }).first(),
+      /\/staff\/seasons\/\d+$/,
+    );
+    await snap(recruiter, '22-recruiter-board');
+    await recruiter.getByLabel('Search').fill(surname);
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Apply filters' }), /[?&]q=Tester\d+/);
+    const rows = recruiter.locator('table.board tbody tr');
+    assert.equal(await rows.count(), 1, 'searching for the unique surname finds exactly one application');
+    const candidateLink = rows.first().getByRole('link', { name });
+    await candidateLink.waitFor();
+    await snap(recruiter, '23-recruiter-board-search');
+
+    // The text extracted from the PDF résumé is searchable too.
+    await recruiter.getByLabel('Search').fill(resumeWord);
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Apply filters' }), /[?&]q=pdfword\d+/);
+    assert.equal(await rows.count(), 1, 'searching for a word only in the PDF résumé finds the application');
+    await candidateLink.waitFor();
+    await snap(recruiter, '23b-recruiter-board-search-resume-word');
+
+    // ... and moves them Applied -> Screening -> Assessment.
+    await clickAndLoad(recruiter, candidateLink, /\/staff\/applications\/\d+$/);
+    await recruiter.getByRole('heading', { level: 1, name }).waitFor();
+    await seeText(recruiter, `resume-${surname}.pdf`);
+    await snap(recruiter, '24-recruiter-detail-applied');
+    const detailUrl = recruiter.url();
+
+    const newStage = recruiter.getByLabel('New stage');
+    const fromApplied = await newStage.locator('option').evaluateAll((options) => options.map((o) => o.value));
+    assert.ok(fromApplied.includes('screening'), `Applied can move to Screening (offered: ${fromApplied})`);
+    assert.ok(!fromApplied.includes('assessment'), 'Applied cannot skip straight to Assessment');
+    await newStage.selectOption('screening');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Move', exact: true }), /^\/staff\/applications\/\d+\?notice=moved$/);
+    await seeText(recruiter, 'Stage updated; the candidate has been notified.');
+    await recruiter.locator('p.meta .stage', { hasText: 'Screening' }).waitFor();
+    await snap(recruiter, '25-recruiter-detail-screening');
+
+    await newStage.selectOption('assessment');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Move', exact: true }), /^\/staff\/applications\/\d+\?notice=moved$/);
+    await seeText(recruiter, 'Stage updated; the candidate has been notified.');
+    await recruiter.locator('p.meta .stage', { hasText: 'Assessment' }).waitFor();
+    assert.equal(new URL(recruiter.url()).pathname, new URL(detailUrl).pathname);
+    await snap(recruiter, '26-recruiter-detail-assessment');
+
+    // (3) The candidate signs back in and sees the new stage.
+    await candidate.goto('/login');
+    await candidate.getByLabel('Email', { exact: true }).fill(email);
+    await candidate.getByLabel('Password', { exact: true }).fill(password);
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Sign in' }), (url) => url.pathname !== '/login');
+    if (new URL(candidate.url()).pathname !== '/me') {
+      await candidate.goto('/me');
+    }
+    await seeText(candidate, 'Online coding assessment');
+    assert.equal(await candidate.locator('p.stage').first().innerText(), 'Online coding assessment');
+    await snap(candidate, '30-candidate-assessment');
+
+    assertNoBrowserErrors(candidate, recruiter);
+  } finally {
+    reportBrowserErrors(candidate, recruiter);
+    await candidateContext.close();
+    await recruiterContext.close();
+  }
+});
