@@ -62,7 +62,10 @@ struct Report {
 
 fn main() -> anyhow::Result<()> {
     let arguments = Arguments::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     runtime.block_on(run(arguments))
 }
 
@@ -72,7 +75,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         None => std::env::current_exe()?.with_file_name("cohort"),
     };
     if !cohort.exists() {
-        bail!("{} does not exist; build it with `cargo build --release --bin cohort`", cohort.display());
+        bail!(
+            "{} does not exist; build it with `cargo build --release --bin cohort`",
+            cohort.display()
+        );
     }
     let backends: Vec<&str> = match arguments.backend.as_str() {
         "both" => vec!["sqlite", "postgres"],
@@ -83,19 +89,49 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
     let mut measurements = Vec::new();
     for backend in backends {
         eprintln!("== {backend}");
-        measurements.extend(bench_backend(&arguments, &cohort, backend).await.with_context(|| format!("benchmarking {backend}"))?);
+        measurements.extend(
+            bench_backend(&arguments, &cohort, backend)
+                .await
+                .with_context(|| format!("benchmarking {backend}"))?,
+        );
     }
     print_table(&measurements);
-    let report = Report { machine: machine_description(), measured_at: chrono::Utc::now().to_rfc3339(), measurements };
+    let report = Report {
+        machine: machine_description(),
+        measured_at: chrono::Utc::now().to_rfc3339(),
+        measurements,
+    };
     std::fs::write(&arguments.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwrote {}", arguments.out.display());
     Ok(())
 }
 
 fn machine_description() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| info.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or_default().trim().to_owned())).unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let memory = std::fs::read_to_string("/proc/meminfo").ok().and_then(|info| info.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024 / 1024)).unwrap_or(0);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or_default().trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().next().map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse::<u64>()
+                    .unwrap_or(0)
+                    / 1024
+                    / 1024
+            })
+        })
+        .unwrap_or(0);
     format!("{cores} cores, {cpu}, {memory} GiB")
 }
 
@@ -105,9 +141,15 @@ async fn fresh_database(backend: &str, data_dir: &Path) -> anyhow::Result<String
         "sqlite" => format!("sqlite://{}", data_dir.join("cohort.db").display()),
         _ => {
             let name = "cohort_bench";
-            let admin = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres").await.context("PostgreSQL on 127.0.0.1:5432")?;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
+            let admin = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres")
+                .await
+                .context("PostgreSQL on 127.0.0.1:5432")?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&admin)
+                .await?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await?;
             admin.close().await;
             format!("postgres://postgres@127.0.0.1:5432/{name}")
         }
@@ -120,13 +162,29 @@ struct Server {
 }
 
 impl Server {
-    async fn start(cohort: &Path, data_dir: &Path, database_url: &str, command: &str) -> anyhow::Result<(Server, Duration)> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    async fn start(
+        cohort: &Path,
+        data_dir: &Path,
+        database_url: &str,
+        command: &str,
+    ) -> anyhow::Result<(Server, Duration)> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let started = Instant::now();
         let child = Command::new(cohort)
             .arg("--data-dir")
             .arg(data_dir)
-            .args(["--database-url", database_url, "--listen", &format!("127.0.0.1:{port}"), "--no-workers", "--max-connections", "16", command])
+            .args([
+                "--database-url",
+                database_url,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--no-workers",
+                "--max-connections",
+                "16",
+                command,
+            ])
             .env("COHORT_LOG", "error")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -150,7 +208,13 @@ impl Server {
     fn peak_rss_mb(&self) -> f64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()
-            .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
             .map(|kb| kb / 1024.0)
             .unwrap_or(f64::NAN)
     }
@@ -193,7 +257,10 @@ fn percentile(values: &[f64], p: f64) -> f64 {
 
 /// Sends GET requests to `url` from `connections` keep-alive connections for `seconds`.
 async fn get_load(url: &str, connections: usize, seconds: u64) -> Load {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -215,7 +282,12 @@ async fn get_load(url: &str, connections: usize, seconds: u64) -> Load {
             (latencies, errors)
         }));
     }
-    let mut load = Load { requests: 0, errors: 0, seconds: 0.0, latencies_ms: Vec::new() };
+    let mut load = Load {
+        requests: 0,
+        errors: 0,
+        seconds: 0.0,
+        latencies_ms: Vec::new(),
+    };
     for task in tasks {
         let (latencies, errors) = task.await.unwrap();
         load.requests += latencies.len();
@@ -226,11 +298,32 @@ async fn get_load(url: &str, connections: usize, seconds: u64) -> Load {
     load
 }
 
-fn measurement(backend: &str, name: &str, value: f64, unit: &str, target: &str, meets_target: bool, floor: Option<(f64, &str)>) -> Measurement {
-    Measurement { backend: backend.into(), name: name.into(), value, unit: unit.into(), target: target.into(), floor: floor.map(|f| f.0), floor_name: floor.map(|f| f.1.to_owned()), meets_target }
+fn measurement(
+    backend: &str,
+    name: &str,
+    value: f64,
+    unit: &str,
+    target: &str,
+    meets_target: bool,
+    floor: Option<(f64, &str)>,
+) -> Measurement {
+    Measurement {
+        backend: backend.into(),
+        name: name.into(),
+        value,
+        unit: unit.into(),
+        target: target.into(),
+        floor: floor.map(|f| f.0),
+        floor_name: floor.map(|f| f.1.to_owned()),
+        meets_target,
+    }
 }
 
-async fn bench_backend(arguments: &Arguments, cohort: &Path, backend: &str) -> anyhow::Result<Vec<Measurement>> {
+async fn bench_backend(
+    arguments: &Arguments,
+    cohort: &Path,
+    backend: &str,
+) -> anyhow::Result<Vec<Measurement>> {
     let data = std::env::temp_dir().join(format!("cohort-bench-{backend}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data)?;
@@ -238,7 +331,13 @@ async fn bench_backend(arguments: &Arguments, cohort: &Path, backend: &str) -> a
     let mut results = Vec::new();
 
     // The demo season (2,000 candidates), then start-up on the existing database.
-    let status = Command::new(cohort).arg("--data-dir").arg(&data).args(["--database-url", &database_url, "demo", "--no-serve"]).env("COHORT_LOG", "error").stdout(Stdio::null()).status()?;
+    let status = Command::new(cohort)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--database-url", &database_url, "demo", "--no-serve"])
+        .env("COHORT_LOG", "error")
+        .stdout(Stdio::null())
+        .status()?;
     if !status.success() {
         bail!("cohort demo failed");
     }
@@ -251,42 +350,125 @@ async fn bench_backend(arguments: &Arguments, cohort: &Path, backend: &str) -> a
     let mut version_runs = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
-        Command::new(cohort).arg("--version").stdout(Stdio::null()).status()?;
+        Command::new(cohort)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()?;
         version_runs.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     let startup = percentile(&startups, 50.0);
-    results.push(measurement(backend, "demo start-up on an existing database (to /readyz), median of 5", startup, "ms", "< 1000 ms", startup < 1000.0, Some((percentile(&version_runs, 50.0), "process start (--version)"))));
+    results.push(measurement(
+        backend,
+        "demo start-up on an existing database (to /readyz), median of 5",
+        startup,
+        "ms",
+        "< 1000 ms",
+        startup < 1000.0,
+        Some((percentile(&version_runs, 50.0), "process start (--version)")),
+    ));
 
     let (server, _) = Server::start(cohort, &data, &database_url, "serve").await?;
     eprintln!("   job board load");
-    let floor = get_load(&format!("{}/healthz", server.base), arguments.connections, arguments.seconds).await;
-    let board = get_load(&format!("{}/", server.base), arguments.connections, arguments.seconds).await;
+    let floor = get_load(
+        &format!("{}/healthz", server.base),
+        arguments.connections,
+        arguments.seconds,
+    )
+    .await;
+    let board = get_load(
+        &format!("{}/", server.base),
+        arguments.connections,
+        arguments.seconds,
+    )
+    .await;
     if board.errors > 0 {
         eprintln!("   {} job board requests failed", board.errors);
     }
-    results.push(measurement(backend, "job board throughput", board.per_second(), "req/s", ">= 5000 req/s", board.per_second() >= 5000.0, Some((floor.per_second(), "/healthz throughput"))));
-    results.push(measurement(backend, "job board p99 latency", board.percentile(99.0), "ms", "< 20 ms", board.percentile(99.0) < 20.0, Some((floor.percentile(99.0), "/healthz p99"))));
+    results.push(measurement(
+        backend,
+        "job board throughput",
+        board.per_second(),
+        "req/s",
+        ">= 5000 req/s",
+        board.per_second() >= 5000.0,
+        Some((floor.per_second(), "/healthz throughput")),
+    ));
+    results.push(measurement(
+        backend,
+        "job board p99 latency",
+        board.percentile(99.0),
+        "ms",
+        "< 20 ms",
+        board.percentile(99.0) < 20.0,
+        Some((floor.percentile(99.0), "/healthz p99")),
+    ));
 
     eprintln!("   application submissions");
     let (rate, floor_rate) = application_rate(arguments, &server, &data, &database_url).await?;
-    results.push(measurement(backend, "applications with a 200 KB résumé", rate, "apps/s", ">= 300 apps/s", rate >= 300.0, Some((floor_rate, "store insert of the same rows, no HTTP"))));
+    results.push(measurement(
+        backend,
+        "applications with a 200 KB résumé",
+        rate,
+        "apps/s",
+        ">= 300 apps/s",
+        rate >= 300.0,
+        Some((floor_rate, "store insert of the same rows, no HTTP")),
+    ));
     drop(server);
 
-    eprintln!("   seeding {} applications for the board", arguments.applications);
-    let (board_p95, board_floor, rss) = board_latency(arguments, cohort, &data, &database_url).await?;
-    results.push(measurement(backend, &format!("recruiter board p95, {} applications, filtered and searched", arguments.applications), board_p95, "ms", "< 50 ms", board_p95 < 50.0, Some((board_floor, "unfiltered first page p95"))));
-    results.push(measurement(backend, "server peak resident memory under the load above", rss, "MB", "< 200 MB", rss < 200.0, None));
+    eprintln!(
+        "   seeding {} applications for the board",
+        arguments.applications
+    );
+    let (board_p95, board_floor, rss) =
+        board_latency(arguments, cohort, &data, &database_url).await?;
+    results.push(measurement(
+        backend,
+        &format!(
+            "recruiter board p95, {} applications, filtered and searched",
+            arguments.applications
+        ),
+        board_p95,
+        "ms",
+        "< 50 ms",
+        board_p95 < 50.0,
+        Some((board_floor, "unfiltered first page p95")),
+    ));
+    results.push(measurement(
+        backend,
+        "server peak resident memory under the load above",
+        rss,
+        "MB",
+        "< 200 MB",
+        rss < 200.0,
+        None,
+    ));
     let _ = std::fs::remove_dir_all(&data);
     Ok(results)
 }
 
 /// Candidate accounts made directly in the store (password hashing is not what this benchmark
 /// measures); `tag` keeps the emails of separate batches apart.
-async fn create_candidates(store: &Store, count: usize, tag: &str, now: i64) -> anyhow::Result<Vec<i64>> {
+async fn create_candidates(
+    store: &Store,
+    count: usize,
+    tag: &str,
+    now: i64,
+) -> anyhow::Result<Vec<i64>> {
     let mut tx = store.begin().await?;
     let mut users = Vec::with_capacity(count);
     for index in 0..count {
-        users.push(Store::create_user(&mut tx, &format!("bench-{tag}-{index}@example.edu"), &format!("Bench Candidate{index}"), None, &[cohort_domain::Role::Candidate], now).await?);
+        users.push(
+            Store::create_user(
+                &mut tx,
+                &format!("bench-{tag}-{index}@example.edu"),
+                &format!("Bench Candidate{index}"),
+                None,
+                &[cohort_domain::Role::Candidate],
+                now,
+            )
+            .await?,
+        );
     }
     Store::commit(tx).await?;
     Ok(users)
@@ -297,7 +479,9 @@ async fn sessions(store: &Store, users: &[i64], now: i64) -> anyhow::Result<Vec<
     let mut tokens = Vec::with_capacity(users.len());
     for id in users {
         let token = cohort_web::auth::new_token();
-        store.create_session(&cohort_web::auth::token_hash(&token), *id, now, now + 3600).await?;
+        store
+            .create_session(&cohort_web::auth::token_hash(&token), *id, now, now + 3600)
+            .await?;
         tokens.push(token);
     }
     Ok(tokens)
@@ -306,7 +490,9 @@ async fn sessions(store: &Store, users: &[i64], now: i64) -> anyhow::Result<Vec<
 fn text_resume(index: usize) -> Vec<u8> {
     let mut text = format!("Bench Candidate{index}\n");
     while text.len() < 200 * 1024 {
-        text.push_str("Designed, built and operated a distributed service for course registration. ");
+        text.push_str(
+            "Designed, built and operated a distributed service for course registration. ",
+        );
     }
     text.into_bytes()
 }
@@ -314,11 +500,19 @@ fn text_resume(index: usize) -> Vec<u8> {
 async fn open_opening(store: &Store) -> anyhow::Result<(i64, i64)> {
     let now = chrono::Utc::now().timestamp();
     let openings = store.openings(&Default::default()).await?;
-    let opening = openings.iter().find(|o| o.opens_at <= now && o.closes_at > now).context("no open opening")?;
+    let opening = openings
+        .iter()
+        .find(|o| o.opens_at <= now && o.closes_at > now)
+        .context("no open opening")?;
     Ok((opening.season_id, opening.id))
 }
 
-async fn application_rate(arguments: &Arguments, server: &Server, data: &Path, database_url: &str) -> anyhow::Result<(f64, f64)> {
+async fn application_rate(
+    arguments: &Arguments,
+    server: &Server,
+    data: &Path,
+    database_url: &str,
+) -> anyhow::Result<(f64, f64)> {
     let store = Store::connect(database_url, 4).await?;
     let now = chrono::Utc::now().timestamp();
     let (season_id, opening_id) = open_opening(&store).await?;
@@ -328,24 +522,41 @@ async fn application_rate(arguments: &Arguments, server: &Server, data: &Path, d
     // Each candidate loads the form once (untimed) for its CSRF token.
     let mut prepared = Vec::new();
     for token in &tokens {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-        let html = client.get(format!("{}/apply?season={season_id}", server.base)).header("cookie", format!("cohort_session={token}")).send().await?.text().await?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let html = client
+            .get(format!("{}/apply?season={season_id}", server.base))
+            .header("cookie", format!("cohort_session={token}"))
+            .send()
+            .await?
+            .text()
+            .await?;
         let marker = "name=\"csrf\" value=\"";
         let start = html.find(marker).context("the form has a CSRF token")? + marker.len();
         prepared.push((token.clone(), html[start..start + 32].to_owned()));
     }
     let prepared = Arc::new(prepared);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..arguments.connections.min(16) {
-        let (prepared, next, client, base) = (prepared.clone(), next.clone(), client.clone(), server.base.clone());
+        let (prepared, next, client, base) = (
+            prepared.clone(),
+            next.clone(),
+            client.clone(),
+            server.base.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut done = 0;
             loop {
                 let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((token, csrf)) = prepared.get(index) else { break };
+                let Some((token, csrf)) = prepared.get(index) else {
+                    break;
+                };
                 let form = reqwest::multipart::Form::new()
                     .text("csrf", csrf.clone())
                     .text("season", season_id.to_string())
@@ -354,8 +565,17 @@ async fn application_rate(arguments: &Arguments, server: &Server, data: &Path, d
                     .text("degree", "BSc Computer Science")
                     .text("graduation", "2028-05")
                     .text("languages", "Rust, Java")
-                    .part("resume", reqwest::multipart::Part::bytes(text_resume(index)).file_name("resume.txt"));
-                if let Ok(response) = client.post(format!("{base}/apply")).header("cookie", format!("cohort_session={token}")).multipart(form).send().await {
+                    .part(
+                        "resume",
+                        reqwest::multipart::Part::bytes(text_resume(index)).file_name("resume.txt"),
+                    );
+                if let Ok(response) = client
+                    .post(format!("{base}/apply"))
+                    .header("cookie", format!("cohort_session={token}"))
+                    .multipart(form)
+                    .send()
+                    .await
+                {
                     if response.status() == reqwest::StatusCode::SEE_OTHER {
                         done += 1;
                     }
@@ -381,7 +601,11 @@ async fn application_rate(arguments: &Arguments, server: &Server, data: &Path, d
     for (index, user) in users.iter().enumerate() {
         let resume = text_resume(index + count);
         let blob = blobs.put(&resume)?;
-        let text = String::from_utf8_lossy(&resume).into_owned();
+        // The server keeps the first 20,000 characters of a résumé for search; so does the floor.
+        let text: String = String::from_utf8_lossy(&resume)
+            .chars()
+            .take(20_000)
+            .collect();
         let new = cohort_store::applications::NewApplication {
             season_id,
             candidate_id: *user,
@@ -409,10 +633,16 @@ async fn application_rate(arguments: &Arguments, server: &Server, data: &Path, d
     Ok((accepted as f64 / seconds, floor_rate))
 }
 
-async fn board_latency(arguments: &Arguments, cohort: &Path, data: &Path, database_url: &str) -> anyhow::Result<(f64, f64, f64)> {
+async fn board_latency(
+    arguments: &Arguments,
+    cohort: &Path,
+    data: &Path,
+    database_url: &str,
+) -> anyhow::Result<(f64, f64, f64)> {
     let store = Store::connect(database_url, 4).await?;
     let blobs = DirectoryBlobStore::new(data.join("blobs"))?;
-    let hash = cohort_web::auth::hash_password(cohort_demo::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = cohort_web::auth::hash_password(cohort_demo::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut options = cohort_demo::DemoOptions::new(chrono::Utc::now().timestamp());
     options.season_name = "Board benchmark".into();
     options.candidates = arguments.applications;
@@ -424,10 +654,20 @@ async fn board_latency(arguments: &Arguments, cohort: &Path, data: &Path, databa
     if backend_is_postgres(database_url) {
         sqlx::query("ANALYZE").execute(store.reader()).await?;
     }
-    let recruiter = store.user_by_email("recruiter@demo.cohort.test").await?.context("the demo recruiter")?;
+    let recruiter = store
+        .user_by_email("recruiter@demo.cohort.test")
+        .await?
+        .context("the demo recruiter")?;
     let token = cohort_web::auth::new_token();
     let now = chrono::Utc::now().timestamp();
-    store.create_session(&cohort_web::auth::token_hash(&token), recruiter.id, now, now + 3600).await?;
+    store
+        .create_session(
+            &cohort_web::auth::token_hash(&token),
+            recruiter.id,
+            now,
+            now + 3600,
+        )
+        .await?;
     let tracks = store.tracks(season.season_id).await?;
     let locations = store.locations(season.season_id).await?;
     store.close().await;
@@ -439,9 +679,15 @@ async fn board_latency(arguments: &Arguments, cohort: &Path, data: &Path, databa
     let queries: Vec<String> = vec![
         format!("/staff/seasons/{s}?q=raft"),
         format!("/staff/seasons/{s}?q=lopez&stage=screening"),
-        format!("/staff/seasons/{s}?stage=assessment&track={}&sort=name", tracks[0].id),
+        format!(
+            "/staff/seasons/{s}?stage=assessment&track={}&sort=name",
+            tracks[0].id
+        ),
         format!("/staff/seasons/{s}?school=washington&language=rust&year=2028"),
-        format!("/staff/seasons/{s}?q=compiler&location={}&page=3", locations[1].id),
+        format!(
+            "/staff/seasons/{s}?q=compiler&location={}&page=3",
+            locations[1].id
+        ),
         format!("/staff/seasons/{s}?language=python&sort=graduation&page=20"),
         format!("/staff/seasons/{s}?q=kim+waterloo&year=2029"),
         format!("/staff/seasons/{s}?stage=applied&school=institute&sort=school"),
@@ -473,7 +719,11 @@ async fn board_latency(arguments: &Arguments, cohort: &Path, data: &Path, databa
     for _ in 0..50 {
         plain.push(timed(format!("/staff/seasons/{s}")).await?);
     }
-    Ok((percentile(&latencies, 95.0), percentile(&plain, 95.0), server.peak_rss_mb()))
+    Ok((
+        percentile(&latencies, 95.0),
+        percentile(&plain, 95.0),
+        server.peak_rss_mb(),
+    ))
 }
 
 fn backend_is_postgres(url: &str) -> bool {
@@ -481,7 +731,10 @@ fn backend_is_postgres(url: &str) -> bool {
 }
 
 fn print_table(measurements: &[Measurement]) {
-    println!("\n{:<9} {:<72} {:>12} {:<8} {:<16} {:>12}  {}", "backend", "measurement", "value", "unit", "target", "floor", "floor is");
+    println!(
+        "\n{:<9} {:<72} {:>12} {:<8} {:<16} {:>12}  {}",
+        "backend", "measurement", "value", "unit", "target", "floor", "floor is"
+    );
     for m in measurements {
         println!(
             "{:<9} {:<72} {:>12.1} {:<8} {:<16} {:>12} {} {}",
@@ -490,9 +743,15 @@ fn print_table(measurements: &[Measurement]) {
             m.value,
             m.unit,
             m.target,
-            m.floor.map(|f| format!("{f:.1}")).unwrap_or_else(|| "-".into()),
+            m.floor
+                .map(|f| format!("{f:.1}"))
+                .unwrap_or_else(|| "-".into()),
             m.floor_name.clone().unwrap_or_default(),
-            if m.meets_target { "" } else { "(misses target)" }
+            if m.meets_target {
+                ""
+            } else {
+                "(misses target)"
+            }
         );
     }
     println!("\nmachine: {}", machine_description());

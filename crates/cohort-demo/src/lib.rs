@@ -455,10 +455,12 @@ pub async fn ensure_demo(
             (staff_ids[6].0, DEMO_ACCOUNTS[6].1.to_owned())
         } else {
             let name = format!("{first} {last}");
+            // The seed keeps the addresses of two generated seasons apart.
             let email = format!(
-                "{}.{}.{index}@students.example.edu",
+                "{}.{}.{}.{index}@students.example.edu",
                 ascii_lower(first),
-                ascii_lower(last)
+                ascii_lower(last),
+                options.seed
             );
             (
                 Store::create_user(

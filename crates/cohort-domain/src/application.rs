@@ -91,7 +91,7 @@ mod tests {
     fn a_complete_application_parses() {
         let form = ApplicationForm::parse(&valid()).unwrap();
         assert_eq!(form.choices, vec![3, 1]);
-        assert_eq!(form.languages.as_slice(), ["rust", "java"]);
+        assert_eq!(form.languages.as_slice(), ["Rust", "Java"]);
     }
 
     #[test]

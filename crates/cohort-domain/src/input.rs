@@ -172,7 +172,8 @@ impl std::fmt::Display for GraduationMonth {
     }
 }
 
-/// Programming languages a candidate lists, normalised to lower case, de-duplicated, in input order.
+/// Programming languages a candidate lists, as written ("TypeScript"), de-duplicated without
+/// regard to case, in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Languages(Vec<String>);
 
@@ -183,7 +184,7 @@ impl Languages {
     pub fn parse(text: &str) -> Result<Languages, InvalidInput> {
         let mut languages: Vec<String> = Vec::new();
         for part in text.split([',', '\n']) {
-            let name = part.trim().to_lowercase();
+            let name = part.trim().to_owned();
             if name.is_empty() {
                 continue;
             }
@@ -197,7 +198,10 @@ impl Languages {
                     part.trim()
                 )));
             }
-            if !languages.contains(&name) {
+            if !languages
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(&name))
+            {
                 languages.push(name);
             }
         }
@@ -325,9 +329,9 @@ mod tests {
     }
 
     #[test]
-    fn languages_are_lower_cased_and_deduplicated() {
-        let languages = Languages::parse("Java, python, C++,java,, C#").unwrap();
-        assert_eq!(languages.as_slice(), ["java", "python", "c++", "c#"]);
+    fn languages_keep_their_case_and_are_deduplicated_ignoring_it() {
+        let languages = Languages::parse("Java, TypeScript, C++,java,, C#").unwrap();
+        assert_eq!(languages.as_slice(), ["Java", "TypeScript", "C++", "C#"]);
         assert_eq!(Languages::parse(&languages.joined()).unwrap(), languages);
         assert!(Languages::parse("<script>").is_err());
     }

@@ -558,7 +558,7 @@ impl Store {
             .filter(|s| !s.is_empty())
         {
             conditions.push(
-                |p| format!("a.languages LIKE {p} ESCAPE '\\'"),
+                |p| format!("LOWER(a.languages) LIKE {p} ESCAPE '\\'"),
                 Bind::Text(format!("%,{},%", like_literal(&language.to_lowercase()))),
             );
         }

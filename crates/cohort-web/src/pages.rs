@@ -134,6 +134,16 @@ pub fn day(seconds: impl std::borrow::Borrow<i64>) -> String {
         .unwrap_or_default()
 }
 
+/// A file size for people: "820 bytes", "12.5 KB", "1.2 MB".
+pub fn file_size(bytes: impl std::borrow::Borrow<i64>) -> String {
+    let bytes = *bytes.borrow();
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
 /// Renders Markdown to HTML and removes anything unsafe (scripts, event handlers, `javascript:` links).
 pub fn markdown(source: &str) -> String {
     let parser = pulldown_cmark::Parser::new_ext(
@@ -143,6 +153,15 @@ pub fn markdown(source: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
     ammonia::clean(&html)
+}
+
+/// Renders a page with a status other than 200, for a form shown again with its errors.
+pub fn render_status(
+    status: axum::http::StatusCode,
+    template: &impl Template,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    Ok((status, render(template)?).into_response())
 }
 
 /// Renders a template into a response, mapping a rendering failure to an internal error.

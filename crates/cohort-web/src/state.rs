@@ -1,6 +1,7 @@
 //! Configuration and the state shared by every request and worker.
 
 use cohort_store::blob::{BlobStore, DirectoryBlobStore};
+use cohort_store::seasons::{OpeningFilter, OpeningRecord};
 use cohort_store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -57,7 +58,12 @@ impl Clock {
     }
 }
 
+/// How long the list of current openings is reused before it is read again. Openings change a
+/// few times a day; the job board is read thousands of times a second.
+const OPENINGS_CACHE_SECONDS: u64 = 2;
+
 struct Inner {
+    openings_cache: std::sync::Mutex<Option<(std::time::Instant, Arc<Vec<OpeningRecord>>)>>,
     store: Store,
     blobs: Arc<dyn BlobStore>,
     config: Config,
@@ -98,6 +104,7 @@ impl AppState {
             .setting_or_insert("server_secret", crate::auth::new_token())
             .await?;
         Ok(AppState(Arc::new(Inner {
+            openings_cache: std::sync::Mutex::new(None),
             store,
             blobs: Arc::new(blobs),
             config,
@@ -130,6 +137,52 @@ impl AppState {
 
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    /// Openings whose window has not closed (including those not yet open), soonest closing
+    /// first. Shared by the job board and the calendar feed and reused for a couple of seconds;
+    /// this process forgets it at once when it changes an opening.
+    pub async fn current_openings(
+        &self,
+    ) -> Result<Arc<Vec<OpeningRecord>>, cohort_store::StoreError> {
+        let now = self.now();
+        let cached = self
+            .0
+            .openings_cache
+            .lock()
+            .expect("the cache lock is never poisoned")
+            .clone();
+        let list = match cached {
+            Some((read_at, list)) if read_at.elapsed().as_secs() < OPENINGS_CACHE_SECONDS => list,
+            _ => {
+                let list = Arc::new(
+                    self.0
+                        .store
+                        .openings(&OpeningFilter {
+                            not_closed_at: Some(now - 31 * 24 * 3600),
+                            ..Default::default()
+                        })
+                        .await?,
+                );
+                *self
+                    .0
+                    .openings_cache
+                    .lock()
+                    .expect("the cache lock is never poisoned") =
+                    Some((std::time::Instant::now(), list.clone()));
+                list
+            }
+        };
+        Ok(list)
+    }
+
+    /// Drops the cached openings after this process changed one.
+    pub fn forget_openings(&self) {
+        *self
+            .0
+            .openings_cache
+            .lock()
+            .expect("the cache lock is never poisoned") = None;
     }
 
     /// Wakes this process's delivery worker after a transaction queued mail.

@@ -69,8 +69,9 @@ pub struct Resume {
     pub text: String,
 }
 
-/// At most this much extracted text is kept for search.
-const MAX_TEXT_CHARS: usize = 100_000;
+/// At most this much extracted text is kept for search: about eight pages of dense text, more
+/// than any résumé has, so indexing cost stays bounded whatever the file holds.
+const MAX_TEXT_CHARS: usize = 20_000;
 
 /// Detects the type from the content and extracts the text. CPU-heavy: call it off the async runtime.
 pub fn read_resume(bytes: &[u8]) -> Result<Resume, UploadError> {

@@ -118,7 +118,7 @@ async fn signup(
             next: next.clone().unwrap_or_default(),
             errors,
         };
-        Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return show_again(errors);
@@ -220,7 +220,7 @@ async fn login(
             next: safe_next(Some(&form.next)).unwrap_or_default(),
             error: Some("The email or password is not right.".into()),
         };
-        return Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)?).into_response());
+        return crate::pages::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
     };
     state.store().clear_login_failures(&email).await?;
     let account = state
@@ -333,8 +333,9 @@ async fn forgot(
                 sent: false,
                 error: Some(error.0),
             };
-            return Ok(
-                (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response(),
+            return crate::pages::render_status(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
             );
         }
     };
@@ -421,8 +422,9 @@ async fn reset(
                 usable: true,
                 error: Some(error.0),
             };
-            return Ok(
-                (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response(),
+            return crate::pages::render_status(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
             );
         }
     };
@@ -438,7 +440,7 @@ async fn reset(
             usable: false,
             error: None,
         };
-        return Ok((axum::http::StatusCode::GONE, render(&page)?).into_response());
+        return crate::pages::render_status(axum::http::StatusCode::GONE, &page);
     };
     Store::set_password(&mut tx, user_id, &hash).await?;
     // A reset ends every session: whoever knew the old password is signed out.
@@ -535,7 +537,7 @@ async fn accept_invitation(
             usable: true,
             errors,
         };
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let hash = hash_password(password.expose())?;
     let now = state.now();

@@ -119,7 +119,7 @@ async fn invite(
     }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let token = new_token();
     let now = state.now();
@@ -186,7 +186,7 @@ async fn create_token(
     }
     let (Some(name), true) = (name, errors.is_empty()) else {
         let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let token = format!("cohort_{}", new_token());
     state

@@ -67,11 +67,11 @@ struct ApplyPage {
 
 impl ApplyPage {
     fn rank_label(&self, index: &usize) -> String {
-        match index {
-            0 => "First choice".into(),
-            1 => "Second choice (optional)".into(),
-            2 => "Third choice (optional)".into(),
-            n => format!("Choice {} (optional)", n + 1),
+        const ORDINALS: [&str; 5] = ["First", "Second", "Third", "Fourth", "Fifth"];
+        match (index, ORDINALS.get(*index)) {
+            (0, _) => "First choice".into(),
+            (_, Some(ordinal)) => format!("{ordinal} choice (optional)"),
+            (n, None) => format!("Choice {} (optional)", n + 1),
         }
     }
 }
@@ -251,7 +251,7 @@ async fn apply(
                 errors,
             )
             .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(SubmitError::Refused(error)) => Err(error),
     }

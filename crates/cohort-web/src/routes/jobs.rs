@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono_tz::Tz;
 use cohort_domain::season::{ApplicationWindow, WindowStatus};
-use cohort_store::seasons::{OpeningFilter, OpeningRecord};
+use cohort_store::seasons::OpeningRecord;
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 
 pub fn router() -> Router<AppState> {
@@ -126,13 +126,8 @@ async fn job_board(
     parts: Parts,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let all = state
-        .store()
-        .openings(&OpeningFilter {
-            not_closed_at: Some(now),
-            ..Default::default()
-        })
-        .await?;
+    let cached = state.current_openings().await?;
+    let all: Vec<&OpeningRecord> = cached.iter().filter(|o| o.closes_at > now).collect();
     let zone = visitor_zone(None, &parts);
     let selected_track = filter.track.unwrap_or_default();
     let selected_place = filter.location.unwrap_or_default();
@@ -276,17 +271,12 @@ fn calendar_response(calendar: Calendar, filename: &str) -> Response {
 }
 
 async fn openings_calendar(State(state): State<AppState>) -> Result<Response, AppError> {
-    let openings = state
-        .store()
-        .openings(&OpeningFilter {
-            not_closed_at: Some(state.now() - 30 * 24 * 3600),
-            ..Default::default()
-        })
-        .await?;
+    let cutoff = state.now() - 30 * 24 * 3600;
+    let openings = state.current_openings().await?;
     let mut calendar = Calendar::new();
     calendar.name("Cohort internship application windows");
     let stamp = state.clock().now_utc();
-    for opening in &openings {
+    for opening in openings.iter().filter(|o| o.closes_at > cutoff) {
         add_window_events(&mut calendar, opening, &state.config().base_url, stamp);
     }
     Ok(calendar_response(calendar.done(), "openings.ics"))

@@ -212,7 +212,7 @@ async fn create_season(
             form.program_start,
         )
         .await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let mut tx = state.store().begin().await?;
     let season_id = match Store::create_season(
@@ -237,7 +237,7 @@ async fn create_season(
                 form.program_start,
             )
             .await?;
-            return Ok((axum::http::StatusCode::CONFLICT, render(&page)?).into_response());
+            return crate::pages::render_status(axum::http::StatusCode::CONFLICT, &page);
         }
         Err(other) => return Err(other.into()),
     };
@@ -694,7 +694,7 @@ async fn transition(
                 None,
             )
             .await?;
-            Ok((status, render(&page)?).into_response())
+            crate::pages::render_status(status, &page)
         }
         Err(other) => Err(other),
     }
@@ -726,7 +726,7 @@ async fn add_note(
         }
         Err(error) => {
             let page = detail_page(&state, &staff.account, &csrf, id, Some(error.0), None).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }
@@ -860,7 +860,7 @@ async fn setup_outcome(
         )
     } else {
         let page = setup_page_for(state, account, csrf, season_id, errors, None).await?;
-        Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
     }
 }
 
@@ -960,6 +960,40 @@ async fn add_location(
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "location").await
 }
 
+/// Checks that a form's track and location belong to the season, recording errors against
+/// `<prefix>_track` and `<prefix>_location`; returns the location when it does.
+async fn season_track_and_location(
+    state: &AppState,
+    season_id: i64,
+    track_id: i64,
+    location_id: i64,
+    prefix: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<LocationRecord>, AppError> {
+    if !state
+        .store()
+        .tracks(season_id)
+        .await?
+        .iter()
+        .any(|t| t.id == track_id)
+    {
+        errors.add(&format!("{prefix}_track"), "Choose a track of this season.");
+    }
+    let location = state
+        .store()
+        .locations(season_id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == location_id);
+    if location.is_none() {
+        errors.add(
+            &format!("{prefix}_location"),
+            "Choose a location of this season.",
+        );
+    }
+    Ok(location)
+}
+
 #[derive(serde::Deserialize)]
 struct PayBandForm {
     track: i64,
@@ -977,15 +1011,16 @@ async fn set_pay_band(
     Path(season_id): Path<i64>,
     CsrfForm(form): CsrfForm<PayBandForm>,
 ) -> Result<Response, AppError> {
-    let tracks = state.store().tracks(season_id).await?;
-    let locations = state.store().locations(season_id).await?;
     let mut errors = FieldErrors::new();
-    if !tracks.iter().any(|t| t.id == form.track) {
-        errors.add("band_track", "Choose a track of this season.");
-    }
-    if !locations.iter().any(|l| l.id == form.location) {
-        errors.add("band_location", "Choose a location of this season.");
-    }
+    season_track_and_location(
+        &state,
+        season_id,
+        form.track,
+        form.location,
+        "band",
+        &mut errors,
+    )
+    .await?;
     let monthly = errors.take(
         "monthly_pay",
         parse_amount(&form.monthly_pay, "the monthly pay"),
@@ -1039,16 +1074,16 @@ async fn add_opening(
     Path(season_id): Path<i64>,
     CsrfForm(form): CsrfForm<OpeningForm>,
 ) -> Result<Response, AppError> {
-    let tracks = state.store().tracks(season_id).await?;
-    let locations = state.store().locations(season_id).await?;
     let mut errors = FieldErrors::new();
-    if !tracks.iter().any(|t| t.id == form.track) {
-        errors.add("opening_track", "Choose a track of this season.");
-    }
-    let location = locations.iter().find(|l| l.id == form.location);
-    if location.is_none() {
-        errors.add("opening_location", "Choose a location of this season.");
-    }
+    let location = season_track_and_location(
+        &state,
+        season_id,
+        form.track,
+        form.location,
+        "opening",
+        &mut errors,
+    )
+    .await?;
     let zone: Tz = location
         .and_then(|l| l.time_zone.parse().ok())
         .unwrap_or(Tz::UTC);
@@ -1089,6 +1124,7 @@ async fn add_opening(
         };
         Store::create_opening(&mut tx, &new, state.now()).await?;
         Store::commit(tx).await?;
+        state.forget_openings();
     }
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "opening").await
 }

@@ -309,3 +309,21 @@ both!(
         assert_eq!(app.count("invitations").await, 0);
     }
 );
+
+both!(
+    many_failures_from_one_address_throttle_every_account_from_it,
+    |app: TestApp| async move {
+        app.create_account("victim@example.com", "Victim", &[Role::Recruiter])
+            .await;
+        let browser = app.browser();
+        for index in 0..30 {
+            let response = browser
+                .login(&format!("guess{index}@example.com"), "not the password")
+                .await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+        let response = browser.login("victim@example.com", PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(app.count("sessions").await, 0);
+    }
+);

@@ -58,7 +58,7 @@ both!(
         assert_eq!(created.status(), StatusCode::CREATED);
         let body: Value = created.json().await.unwrap();
         assert_eq!(body["stage"], "applied");
-        assert_eq!(body["languages"], json!(["go", "rust"]));
+        assert_eq!(body["languages"], json!(["Go", "Rust"]));
         let id = body["id"].as_i64().unwrap();
 
         let moved: Value = client

@@ -29,7 +29,7 @@ both!(
             board.contains("Ada Lovelace") && !board.contains("Grace Hopper"),
             "search narrows the board"
         );
-        assert!(board.contains("1 applications"));
+        assert!(board.contains("1 application<"));
 
         let detail = format!("/staff/applications/{id}");
         for to in ["screening", "assessment"] {
