@@ -732,8 +732,8 @@ fn backend_is_postgres(url: &str) -> bool {
 
 fn print_table(measurements: &[Measurement]) {
     println!(
-        "\n{:<9} {:<72} {:>12} {:<8} {:<16} {:>12}  {}",
-        "backend", "measurement", "value", "unit", "target", "floor", "floor is"
+        "\n{:<9} {:<72} {:>12} {:<8} {:<16} {:>12}  floor is",
+        "backend", "measurement", "value", "unit", "target", "floor"
     );
     for m in measurements {
         println!(

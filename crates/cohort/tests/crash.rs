@@ -31,7 +31,25 @@ fn cohort(data_dir: &std::path::Path, database_url: &str) -> Command {
     command
 }
 
-async fn start_server(data_dir: &std::path::Path, database_url: &str, port: u16) -> Child {
+/// The server process; dropping it kills it, so a failing test leaves no process behind.
+struct ServerProcess(Child);
+
+impl ServerProcess {
+    /// SIGKILL, as a crash would.
+    fn kill(&mut self) {
+        self.0.kill().expect("SIGKILL");
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start_server(data_dir: &std::path::Path, database_url: &str, port: u16) -> ServerProcess {
     let child = cohort(data_dir, database_url)
         .args([
             "--listen",
@@ -41,6 +59,7 @@ async fn start_server(data_dir: &std::path::Path, database_url: &str, port: u16)
         ])
         .spawn()
         .expect("the cohort binary starts");
+    let child = ServerProcess(child);
     let started = Instant::now();
     loop {
         if let Ok(response) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await {
@@ -191,8 +210,7 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
     while acknowledged.lock().unwrap().len() < 8 && waited.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    server.kill().expect("SIGKILL");
-    server.wait().unwrap();
+    server.kill();
     for task in tasks {
         task.await.unwrap();
     }
@@ -276,8 +294,7 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
         "{} applications in the database after restart, all complete",
         page.total
     );
-    restarted.kill().unwrap();
-    restarted.wait().unwrap();
+    restarted.kill();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
