@@ -147,7 +147,7 @@ impl BoardSort {
         match self {
             BoardSort::Newest => "a.created_at DESC, a.id DESC",
             BoardSort::Oldest => "a.created_at, a.id",
-            BoardSort::Name => "u.display_name, a.id",
+            BoardSort::Name => "a.candidate_name, a.id",
             BoardSort::School => "a.school, a.id",
             BoardSort::Graduation => "a.graduation, a.id",
         }
@@ -188,10 +188,16 @@ pub struct BoardRow {
     pub created_at: i64,
 }
 
+/// Board totals are exact up to this many applications.
+pub const COUNT_LIMIT: i64 = 10_000;
+
 #[derive(Debug, Clone)]
 pub struct BoardPage {
     pub rows: Vec<BoardRow>,
+    /// Matching applications, exact up to [`COUNT_LIMIT`].
     pub total: i64,
+    /// More than `total` applications match.
+    pub total_is_lower_bound: bool,
 }
 
 /// A value bound into a statement assembled at run time.
@@ -239,18 +245,6 @@ impl Conditions {
     }
 }
 
-/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
-fn like_literal(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
 /// Splits search text into words of letters and digits; everything else separates words, so no
 /// user input can reach the full-text query syntax of either backend.
 pub fn search_words(text: &str) -> Vec<String> {
@@ -261,16 +255,35 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Stores languages so that one can be matched exactly with LIKE: `,java,python,`.
+/// Every word as a prefix, all required, in FTS5 syntax: `"ada"* "love"*`.
+fn fts5_prefixes(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{w}\"*"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every word as a prefix, all required, in PostgreSQL's tsquery syntax: `ada:* & love:*`.
+fn tsquery_prefixes(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("{w}:*"))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// Stores languages between commas (`,Java,Python,`), as entered.
 pub fn stored_languages(languages: &[String]) -> String {
     format!(",{},", languages.join(","))
 }
 
 const APPLICATION_SELECT: &str = "SELECT a.id, a.season_id, s.name AS season_name, a.candidate_id, \
      u.display_name AS candidate_name, u.email AS candidate_email, a.stage, a.school, a.degree, a.graduation, \
-     a.languages, a.links, a.cover_letter, a.resume_blob, a.resume_filename, a.resume_kind, a.resume_bytes, \
+     a.languages, a.links, d.cover_letter, a.resume_blob, a.resume_filename, a.resume_kind, a.resume_bytes, \
      a.created_at, a.updated_at \
-     FROM applications a JOIN users u ON u.id = a.candidate_id JOIN seasons s ON s.id = a.season_id";
+     FROM applications a JOIN users u ON u.id = a.candidate_id JOIN seasons s ON s.id = a.season_id \
+     JOIN application_documents d ON d.application_id = a.id";
 
 impl Store {
     /// Writes a new application, its ranked choices, its search entry and the first audit row.
@@ -281,42 +294,59 @@ impl Store {
         new: &NewApplication<'_>,
         now: i64,
     ) -> Result<i64> {
-        let search_text = format!("{} {} {}", new.candidate_name, new.school, new.resume_text);
-        let search_column = match self.backend {
-            Backend::Sqlite => ("", ""),
-            Backend::Postgres => (", search_document", ", to_tsvector('simple', $17)"),
-        };
-        let sql = format!(
-            "INSERT INTO applications (season_id, candidate_id, stage, school, degree, graduation, graduation_year, \
-             languages, links, cover_letter, resume_blob, resume_filename, resume_kind, resume_bytes, resume_text, \
-             created_at, updated_at{}) VALUES ($1, $2, 'applied', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16{}) \
-             RETURNING id",
-            search_column.0, search_column.1
-        );
-        let mut query = sqlx::query_scalar(&sql)
-            .bind(new.season_id)
-            .bind(new.candidate_id)
-            .bind(new.school)
-            .bind(new.degree)
-            .bind(new.graduation)
-            .bind(new.graduation_year)
-            .bind(stored_languages(new.languages))
-            .bind(new.links)
-            .bind(new.cover_letter)
-            .bind(new.resume_blob)
-            .bind(new.resume_filename)
-            .bind(new.resume_kind)
-            .bind(new.resume_bytes)
-            .bind(new.resume_text)
-            .bind(now)
-            .bind(now);
-        if self.backend == Backend::Postgres {
-            query = query.bind(search_text.as_str());
+        let (mut track_ids, mut location_ids) = (Vec::new(), Vec::new());
+        for opening_id in new.choices {
+            let row = sqlx::query("SELECT track_id, location_id FROM openings WHERE id = $1")
+                .bind(opening_id)
+                .fetch_one(&mut **tx)
+                .await?;
+            track_ids.push(row.try_get::<i64, _>(0)?.to_string());
+            location_ids.push(row.try_get::<i64, _>(1)?.to_string());
         }
-        let id: i64 = query
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| StoreError::conflict_as(e, "season"))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO applications (season_id, candidate_id, stage, graduation_year, created_at, updated_at, resume_bytes, \
+             track_ids, location_ids, school, degree, graduation, languages, links, resume_blob, resume_filename, resume_kind, \
+             candidate_name) \
+             VALUES ($1, $2, 'applied', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        )
+        .bind(new.season_id)
+        .bind(new.candidate_id)
+        .bind(new.graduation_year)
+        .bind(now)
+        .bind(new.resume_bytes)
+        .bind(format!(",{},", track_ids.join(",")))
+        .bind(format!(",{},", location_ids.join(",")))
+        .bind(new.school)
+        .bind(new.degree)
+        .bind(new.graduation)
+        .bind(stored_languages(new.languages))
+        .bind(new.links)
+        .bind(new.resume_blob)
+        .bind(new.resume_filename)
+        .bind(new.resume_kind)
+        .bind(new.candidate_name)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "season"))?;
+        let mut languages_lower: Vec<String> =
+            new.languages.iter().map(|l| l.to_lowercase()).collect();
+        languages_lower.sort();
+        languages_lower.dedup();
+        for language in &languages_lower {
+            sqlx::query(
+                "INSERT INTO application_languages (language, application_id) VALUES ($1, $2)",
+            )
+            .bind(language)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        sqlx::query("INSERT INTO application_documents (application_id, cover_letter, resume_text) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(new.cover_letter)
+            .bind(new.resume_text)
+            .execute(&mut **tx)
+            .await?;
         for (index, opening_id) in new.choices.iter().enumerate() {
             sqlx::query("INSERT INTO application_choices (application_id, opening_id, rank) VALUES ($1, $2, $3)")
                 .bind(id)
@@ -325,14 +355,31 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        if self.backend == Backend::Sqlite {
-            sqlx::query("INSERT INTO application_search (rowid, name, school, resume_text) VALUES ($1, $2, $3, $4)")
+        // The search index: an FTS5 table on SQLite, a tsvector with a GIN index on PostgreSQL.
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("INSERT INTO application_search (rowid, name, school, resume_text) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(new.candidate_name)
+                    .bind(new.school)
+                    .bind(new.resume_text)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query(
+                    "INSERT INTO application_search (application_id, document, school_document) \
+                     VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $3))",
+                )
                 .bind(id)
-                .bind(new.candidate_name)
+                .bind(format!(
+                    "{} {} {}",
+                    new.candidate_name, new.school, new.resume_text
+                ))
                 .bind(new.school)
-                .bind(new.resume_text)
                 .execute(&mut **tx)
                 .await?;
+            }
         }
         sqlx::query(
             "INSERT INTO stage_transitions (application_id, from_stage, to_stage, actor_id, reason_code, reason, at) \
@@ -518,7 +565,7 @@ impl Store {
         }
         if let Some(opening_id) = query.opening_id {
             conditions.push(
-                |p| format!("EXISTS (SELECT 1 FROM application_choices c WHERE c.application_id = a.id AND c.opening_id = {p})"),
+                |p| format!("a.id IN (SELECT application_id FROM application_choices WHERE opening_id = {p})"),
                 Bind::Int(opening_id),
             );
         }
@@ -530,26 +577,32 @@ impl Store {
         }
         if let Some(track_id) = query.track_id {
             conditions.push(
-                |p| format!("EXISTS (SELECT 1 FROM application_choices c JOIN openings o ON o.id = c.opening_id WHERE c.application_id = a.id AND o.track_id = {p})"),
-                Bind::Int(track_id),
+                |p| format!("a.track_ids LIKE {p}"),
+                Bind::Text(format!("%,{track_id},%")),
             );
         }
         if let Some(location_id) = query.location_id {
             conditions.push(
-                |p| format!("EXISTS (SELECT 1 FROM application_choices c JOIN openings o ON o.id = c.opening_id WHERE c.application_id = a.id AND o.location_id = {p})"),
-                Bind::Int(location_id),
+                |p| format!("a.location_ids LIKE {p}"),
+                Bind::Text(format!("%,{location_id},%")),
             );
         }
-        if let Some(school) = query
+        let school_words = query
             .school
             .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            conditions.push(
-                |p| format!("LOWER(a.school) LIKE {p} ESCAPE '\\'"),
-                Bind::Text(format!("%{}%", like_literal(&school.to_lowercase()))),
-            );
+            .map(search_words)
+            .unwrap_or_default();
+        if !school_words.is_empty() {
+            match self.backend {
+                Backend::Sqlite => conditions.push(
+                    |p| format!("a.id IN (SELECT rowid FROM application_search WHERE application_search MATCH {p})"),
+                    Bind::Text(format!("school : ({})", fts5_prefixes(&school_words))),
+                ),
+                Backend::Postgres => conditions.push(
+                    |p| format!("a.id IN (SELECT application_id FROM application_search WHERE school_document @@ to_tsquery('simple', {p}))"),
+                    Bind::Text(tsquery_prefixes(&school_words)),
+                ),
+            }
         }
         if let Some(language) = query
             .language
@@ -558,8 +611,8 @@ impl Store {
             .filter(|s| !s.is_empty())
         {
             conditions.push(
-                |p| format!("LOWER(a.languages) LIKE {p} ESCAPE '\\'"),
-                Bind::Text(format!("%,{},%", like_literal(&language.to_lowercase()))),
+                |p| format!("a.id IN (SELECT application_id FROM application_languages WHERE language = {p})"),
+                Bind::Text(language.to_lowercase()),
             );
         }
         if let Some(year) = query.graduation_year {
@@ -569,31 +622,28 @@ impl Store {
         if !words.is_empty() {
             match self.backend {
                 Backend::Sqlite => {
-                    let expression = words
-                        .iter()
-                        .map(|w| format!("\"{w}\"*"))
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let expression = fts5_prefixes(&words);
                     conditions.push(
                         |p| format!("a.id IN (SELECT rowid FROM application_search WHERE application_search MATCH {p})"),
                         Bind::Text(expression),
                     );
                 }
                 Backend::Postgres => {
-                    let expression = words
-                        .iter()
-                        .map(|w| format!("{w}:*"))
-                        .collect::<Vec<_>>()
-                        .join(" & ");
+                    let expression = tsquery_prefixes(&words);
                     conditions.push(
-                        |p| format!("a.search_document @@ to_tsquery('simple', {p})"),
+                        |p| format!("a.id IN (SELECT application_id FROM application_search WHERE document @@ to_tsquery('simple', {p}))"),
                         Bind::Text(expression),
                     );
                 }
             }
         }
         let where_sql = conditions.sql();
-        let total_sql = format!("SELECT COUNT(*) FROM applications a{where_sql}");
+        // Counting stops past COUNT_LIMIT: beyond it the board says "10,000+", and a broad search
+        // costs no more than a narrow one.
+        let total_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM applications a{where_sql} LIMIT {}) capped",
+            COUNT_LIMIT + 1
+        );
         let mut total_query = sqlx::query_scalar::<_, i64>(&total_sql);
         for value in &conditions.binds {
             total_query = match value {
@@ -615,7 +665,11 @@ impl Store {
             .bind(sqlx::query_as::<_, BoardRow>(&rows_sql))
             .fetch_all(&self.reader)
             .await?;
-        Ok(BoardPage { rows, total })
+        Ok(BoardPage {
+            rows,
+            total: total.min(COUNT_LIMIT),
+            total_is_lower_bound: total > COUNT_LIMIT,
+        })
     }
 }
 
@@ -630,11 +684,6 @@ mod tests {
             vec!["ada", "lovelace", "or", "c"]
         );
         assert!(search_words("\"*()").is_empty());
-    }
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_literal("50%_\\"), "50\\%\\_\\\\");
     }
 
     #[test]

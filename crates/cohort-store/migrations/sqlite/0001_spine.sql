@@ -116,30 +116,54 @@ CREATE TABLE openings (
 );
 CREATE INDEX openings_window ON openings(closes_at, opens_at);
 
+-- Fixed-size and short columns come first and long texts live in application_documents, so
+-- that the recruiter board, which scans many applications, reads narrow rows.
 CREATE TABLE applications (
     id INTEGER PRIMARY KEY,
     season_id INTEGER NOT NULL REFERENCES seasons(id),
     candidate_id INTEGER NOT NULL REFERENCES users(id),
     stage TEXT NOT NULL,
+    graduation_year INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    resume_bytes INTEGER NOT NULL,
+    -- The tracks and locations of every chosen opening, between commas (",3,7,"), so the board
+    -- filters by them without a join per row. Choices never change after submission.
+    track_ids TEXT NOT NULL,
+    location_ids TEXT NOT NULL,
+    -- The candidate's name when they applied, so the board sorts by it through an index.
+    candidate_name TEXT NOT NULL,
     school TEXT NOT NULL,
     degree TEXT NOT NULL,
     graduation TEXT NOT NULL,
-    graduation_year INTEGER NOT NULL,
     languages TEXT NOT NULL,
     links TEXT NOT NULL,
-    cover_letter TEXT NOT NULL,
     resume_blob TEXT NOT NULL,
     resume_filename TEXT NOT NULL,
     resume_kind TEXT NOT NULL,
-    resume_bytes INTEGER NOT NULL,
-    resume_text TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
     UNIQUE (season_id, candidate_id)
 );
 CREATE INDEX applications_season_created ON applications(season_id, created_at);
 CREATE INDEX applications_season_stage ON applications(season_id, stage, created_at);
 CREATE INDEX applications_candidate ON applications(candidate_id);
+-- One index per sort order and per exact filter of the recruiter board.
+CREATE INDEX applications_season_name ON applications(season_id, candidate_name);
+CREATE INDEX applications_season_school ON applications(season_id, school);
+CREATE INDEX applications_season_graduation ON applications(season_id, graduation);
+CREATE INDEX applications_season_year ON applications(season_id, graduation_year);
+
+-- Each listed language in lower case, for the board's language filter.
+CREATE TABLE application_languages (
+    language TEXT NOT NULL,
+    application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    PRIMARY KEY (language, application_id)
+);
+
+CREATE TABLE application_documents (
+    application_id INTEGER PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
+    cover_letter TEXT NOT NULL,
+    resume_text TEXT NOT NULL
+);
 
 CREATE TABLE application_choices (
     application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,

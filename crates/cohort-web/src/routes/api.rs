@@ -141,7 +141,9 @@ pub struct ApplicationSummaryDto {
 #[derive(Serialize, ToSchema)]
 pub struct ApplicationPage {
     pub items: Vec<ApplicationSummaryDto>,
+    /// Matching applications; exact unless `total_is_lower_bound` (past 10,000 counting stops).
     pub total: i64,
+    pub total_is_lower_bound: bool,
     pub page: i64,
     pub per_page: i64,
 }
@@ -333,6 +335,7 @@ async fn list_applications(
     Ok(Json(ApplicationPage {
         items,
         total: result.total,
+        total_is_lower_bound: result.total_is_lower_bound,
         page,
         per_page,
     }))

@@ -321,9 +321,33 @@ both!(
             0
         );
         assert_eq!(
-            count(&recruiter.get_text(&format!("{base}?school=%25")).await.1),
-            0,
-            "a % in the filter is literal"
+            count(
+                &recruiter
+                    .get_text(&format!("{base}?school=wash+univ"))
+                    .await
+                    .1
+            ),
+            3,
+            "school words match as prefixes"
+        );
+        assert_eq!(
+            count(
+                &recruiter
+                    .get_text(&format!("{base}?school=harvard"))
+                    .await
+                    .1
+            ),
+            0
+        );
+        assert_eq!(
+            count(
+                &recruiter
+                    .get_text(&format!("{base}?language=PYTHON"))
+                    .await
+                    .1
+            ),
+            3,
+            "languages match in any case"
         );
         let (_, by_opening) = recruiter
             .get_text(&format!("{base}?opening={}", season.open[1]))
