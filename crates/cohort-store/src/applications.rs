@@ -188,8 +188,9 @@ pub struct BoardRow {
     pub created_at: i64,
 }
 
-/// Board totals are exact up to this many applications.
-pub const COUNT_LIMIT: i64 = 10_000;
+/// Board totals are exact up to this many applications; past it the board says "more than
+/// 1000" and counting stops, so a broad filter costs no more than a narrow one.
+pub const COUNT_LIMIT: i64 = 1_000;
 
 #[derive(Debug, Clone)]
 pub struct BoardPage {
@@ -638,8 +639,7 @@ impl Store {
             }
         }
         let where_sql = conditions.sql();
-        // Counting stops past COUNT_LIMIT: beyond it the board says "10,000+", and a broad search
-        // costs no more than a narrow one.
+        // Counting stops past COUNT_LIMIT.
         let total_sql = format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM applications a{where_sql} LIMIT {}) capped",
             COUNT_LIMIT + 1
@@ -651,7 +651,6 @@ impl Store {
                 Bind::Text(text) => total_query.bind(text.as_str()),
             };
         }
-        let total = total_query.fetch_one(&self.reader).await?;
         let rows_sql = format!(
             "SELECT a.id, u.display_name AS candidate_name, u.email AS candidate_email, a.school, a.degree, a.graduation, \
              a.languages, a.stage, (SELECT o.title FROM application_choices c JOIN openings o ON o.id = c.opening_id \
@@ -661,10 +660,13 @@ impl Store {
             query.limit.clamp(1, 500),
             query.offset.max(0)
         );
-        let rows = conditions
-            .bind(sqlx::query_as::<_, BoardRow>(&rows_sql))
-            .fetch_all(&self.reader)
-            .await?;
+        // The count and the page are independent: run them at once, on two connections.
+        let (total, rows) = tokio::try_join!(
+            total_query.fetch_one(&self.reader),
+            conditions
+                .bind(sqlx::query_as::<_, BoardRow>(&rows_sql))
+                .fetch_all(&self.reader)
+        )?;
         Ok(BoardPage {
             rows,
             total: total.min(COUNT_LIMIT),

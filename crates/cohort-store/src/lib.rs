@@ -122,13 +122,14 @@ impl Store {
                             Box::pin(async move {
                                 // WAL lets readers proceed while one writer commits; NORMAL
                                 // synchronisation is durable across process crashes in WAL mode.
-                                // A 16 MB page cache per connection keeps the board's indexes
-                                // in memory for a season of 100,000 applications.
+                                // An 8 MB page cache per connection (eight readers at most)
+                                // keeps the board's indexes in memory for a season of 100,000
+                                // applications within the server's memory budget.
                                 connection
                                     .execute(
                                         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                                          PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                                         PRAGMA cache_size = -16000;",
+                                         PRAGMA cache_size = -8000;",
                                     )
                                     .await?;
                                 Ok(())
@@ -137,7 +138,7 @@ impl Store {
                         .connect_with(options.clone())
                 };
                 let writer = pool(1).await?;
-                let reader = pool(max_connections.max(2)).await?;
+                let reader = pool(max_connections.clamp(2, 8)).await?;
                 Ok(Store {
                     reader,
                     writer,

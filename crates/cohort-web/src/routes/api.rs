@@ -141,7 +141,7 @@ pub struct ApplicationSummaryDto {
 #[derive(Serialize, ToSchema)]
 pub struct ApplicationPage {
     pub items: Vec<ApplicationSummaryDto>,
-    /// Matching applications; exact unless `total_is_lower_bound` (past 10,000 counting stops).
+    /// Matching applications; exact unless `total_is_lower_bound` (past 1,000 counting stops).
     pub total: i64,
     pub total_is_lower_bound: bool,
     pub page: i64,

@@ -310,6 +310,8 @@ struct BoardPage {
     rows: Vec<BoardRow>,
     total: i64,
     total_is_lower_bound: bool,
+    /// Whether a further page exists (known exactly even when the total is not).
+    has_next: bool,
     page: i64,
     pages: i64,
     filters: String,
@@ -380,7 +382,20 @@ async fn board(
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
     };
-    let result = state.store().board(&query).await?;
+    // Everything the page shows is independent: ask for it all at once.
+    let opening_filter = OpeningFilter {
+        season_id: Some(season_id),
+        ..Default::default()
+    };
+    let (result, stage_counts, openings, tracks, locations) = tokio::try_join!(
+        state.store().board(&query),
+        state
+            .store()
+            .stage_counts(season_id, opening.as_ref().map(|o| o.id)),
+        state.store().openings(&opening_filter),
+        state.store().tracks(season_id),
+        state.store().locations(season_id),
+    )?;
     let filters = params.filters_query();
     let base_without_stage = BoardParams {
         stage: None,
@@ -390,10 +405,7 @@ async fn board(
         ..params_clone(&params)
     }
     .filters_query();
-    let counts = state
-        .store()
-        .stage_counts(season_id, opening.as_ref().map(|o| o.id))
-        .await?
+    let counts = stage_counts
         .into_iter()
         .map(|(stage, count)| StageCount {
             stage,
@@ -416,19 +428,15 @@ async fn board(
             &csrf,
         )
         .with_flash(flash),
-        openings: state
-            .store()
-            .openings(&OpeningFilter {
-                season_id: Some(season_id),
-                ..Default::default()
-            })
-            .await?,
-        tracks: state.store().tracks(season_id).await?,
-        locations: state.store().locations(season_id).await?,
+        openings,
+        tracks,
+        locations,
         season,
         opening,
         counts,
         pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        has_next: result.rows.len() as i64 == PAGE_SIZE
+            && (result.total_is_lower_bound || page * PAGE_SIZE < result.total),
         rows: result.rows,
         total: result.total,
         total_is_lower_bound: result.total_is_lower_bound,

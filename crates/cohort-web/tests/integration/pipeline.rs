@@ -482,3 +482,50 @@ both!(
         );
     }
 );
+
+both!(
+    a_board_past_a_thousand_matches_says_more_than_1000_and_still_pages_forward,
+    |app: TestApp| async move {
+        let hash = cohort_web::auth::hash_password(PASSWORD).unwrap();
+        let mut options = cohort_demo::DemoOptions::new(app.state.now());
+        options.candidates = 1_050;
+        options.pdf_every = 0;
+        options.spread_stages = false;
+        let season = cohort_demo::ensure_demo(app.store(), app.state.blobs(), &options, &hash)
+            .await
+            .unwrap();
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, first) = recruiter
+            .get_text(&format!("/staff/seasons/{}", season.season_id))
+            .await;
+        assert!(
+            first.contains("More than 1000 applications"),
+            "the count stops at 1000"
+        );
+        assert!(first.contains("rel=\"next\""));
+        let (_, page_21) = recruiter
+            .get_text(&format!("/staff/seasons/{}?page=21", season.season_id))
+            .await;
+        assert_eq!(
+            page_21.split("name=\"ids\"").count() - 1,
+            50,
+            "the 21st page exists"
+        );
+        assert!(page_21.contains("rel=\"next\""));
+        let (_, last) = recruiter
+            .get_text(&format!("/staff/seasons/{}?page=22", season.season_id))
+            .await;
+        assert_eq!(
+            last.split("name=\"ids\"").count() - 1,
+            0,
+            "1,050 applications fill 21 pages"
+        );
+        let (_, in_stage) = recruiter
+            .get_text(&format!(
+                "/staff/seasons/{}?stage=applied&q=zzzz",
+                season.season_id
+            ))
+            .await;
+        assert!(in_stage.contains("0 applications"));
+    }
+);
