@@ -5,6 +5,12 @@ use lopdf::{dictionary, Document, Object, Stream};
 
 /// A one-page A4 PDF with `lines` of Helvetica text, top to bottom.
 pub fn one_page(lines: &[String]) -> Vec<u8> {
+    one_page_of_size(lines, 0)
+}
+
+/// Like [`one_page`], grown to about `size` bytes by an embedded binary stream, as real résumés
+/// are grown by fonts and photos: the text stays small while the file is large.
+pub fn one_page_of_size(lines: &[String], size: usize) -> Vec<u8> {
     let mut document = Document::with_version("1.5");
     let pages_id = document.new_object_id();
     let font_id = document.add_object(
@@ -48,6 +54,22 @@ pub fn one_page(lines: &[String]) -> Vec<u8> {
     document.objects.insert(pages_id, Object::Dictionary(pages));
     let catalog_id = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     document.trailer.set("Root", catalog_id);
+    if size > 0 {
+        // Incompressible bytes from a fixed-seed generator, so every file has the same size.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let filler: Vec<u8> = (0..size)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        document.add_object(Stream::new(
+            dictionary! { "Type" => "EmbeddedFile" },
+            filler,
+        ));
+    }
     let mut bytes = Vec::new();
     document
         .save_to(&mut bytes)

@@ -58,11 +58,19 @@ impl Clock {
     }
 }
 
-/// How long the list of current openings is reused before it is read again. Openings change a
-/// few times a day; the job board is read thousands of times a second.
+/// How long the list of current openings, and the board's stage counts, are reused before they
+/// are read again. Openings change a few times a day while the job board is read thousands of
+/// times a second; counts are shown on every board page.
 const OPENINGS_CACHE_SECONDS: u64 = 2;
 
+/// Stage counts of one season, or of one opening when the second part is set.
+type StageCountsKey = (i64, Option<i64>);
+/// Cached stage counts with the moment they were read.
+type CachedStageCounts = (std::time::Instant, Vec<(cohort_domain::Stage, i64)>);
+
 struct Inner {
+    stage_counts_cache:
+        std::sync::Mutex<std::collections::HashMap<StageCountsKey, CachedStageCounts>>,
     openings_cache: std::sync::Mutex<Option<(std::time::Instant, Arc<Vec<OpeningRecord>>)>>,
     store: Store,
     blobs: Arc<dyn BlobStore>,
@@ -105,6 +113,7 @@ impl AppState {
             .await?;
         Ok(AppState(Arc::new(Inner {
             openings_cache: std::sync::Mutex::new(None),
+            stage_counts_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             store,
             blobs: Arc::new(blobs),
             config,
@@ -174,6 +183,48 @@ impl AppState {
             }
         };
         Ok(list)
+    }
+
+    /// How many applications of a season (or of one opening) are in each stage. Counting a
+    /// season of 100,000 applications takes tens of milliseconds, and the board shows these
+    /// counts on every page, so they are reused for a couple of seconds; this process forgets
+    /// them at once when it moves an application, so a recruiter always sees their own moves.
+    pub async fn stage_counts(
+        &self,
+        season_id: i64,
+        opening_id: Option<i64>,
+    ) -> Result<Vec<(cohort_domain::Stage, i64)>, cohort_store::StoreError> {
+        let key = (season_id, opening_id);
+        if let Some((read_at, counts)) = self
+            .0
+            .stage_counts_cache
+            .lock()
+            .expect("the cache lock is never poisoned")
+            .get(&key)
+        {
+            if read_at.elapsed().as_secs() < OPENINGS_CACHE_SECONDS {
+                return Ok(counts.clone());
+            }
+        }
+        let counts = self.0.store.stage_counts(season_id, opening_id).await?;
+        let mut cache = self
+            .0
+            .stage_counts_cache
+            .lock()
+            .expect("the cache lock is never poisoned");
+        // Entries of seasons and openings nobody looks at any more are dropped as they expire.
+        cache.retain(|_, (read_at, _)| read_at.elapsed().as_secs() < OPENINGS_CACHE_SECONDS);
+        cache.insert(key, (std::time::Instant::now(), counts.clone()));
+        Ok(counts)
+    }
+
+    /// Drops cached stage counts after this process moved an application.
+    pub fn forget_stage_counts(&self) {
+        self.0
+            .stage_counts_cache
+            .lock()
+            .expect("the cache lock is never poisoned")
+            .clear();
     }
 
     /// Drops the cached openings after this process changed one.

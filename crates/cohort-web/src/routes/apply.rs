@@ -399,6 +399,7 @@ pub async fn submit_application(
     };
     Store::enqueue_message(&mut tx, &message, state.now()).await?;
     Store::commit(tx).await?;
+    state.forget_stage_counts();
     state.wake_mail();
     tracing::info!(
         application.id = id,
@@ -546,6 +547,7 @@ async fn withdraw(
     )
     .await?;
     Store::commit(tx).await?;
+    state.forget_stage_counts();
     tracing::info!(application.id = id, "application withdrawn");
     Ok(Redirect::to("/me?notice=withdrawn").into_response())
 }

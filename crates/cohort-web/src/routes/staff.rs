@@ -96,6 +96,7 @@ pub async fn move_application(
     )
     .await?;
     Store::commit(tx).await?;
+    state.forget_stage_counts();
     state.wake_mail();
     tracing::info!(application.id = record.id, from = %from, to = %to, actor.id = actor.user.id, "application moved");
     Ok(())
@@ -149,7 +150,7 @@ async fn staff_home_page(
     let mut seasons = Vec::new();
     if sees_pipeline {
         for season in state.store().seasons().await? {
-            let counts = state.store().stage_counts(season.id, None).await?;
+            let counts = state.stage_counts(season.id, None).await?;
             seasons.push(SeasonSummary {
                 total: counts.iter().map(|(_, n)| n).sum(),
                 counts,
@@ -389,9 +390,7 @@ async fn board(
     };
     let (result, stage_counts, openings, tracks, locations) = tokio::try_join!(
         state.store().board(&query),
-        state
-            .store()
-            .stage_counts(season_id, opening.as_ref().map(|o| o.id)),
+        state.stage_counts(season_id, opening.as_ref().map(|o| o.id)),
         state.store().openings(&opening_filter),
         state.store().tracks(season_id),
         state.store().locations(season_id),
