@@ -40,7 +40,10 @@ pub struct OpeningView {
     pub track: String,
     pub place: String,
     pub headcount: i64,
-    pub status: String,
+    /// "Open until", "Opens" or "Closed", followed on the page by the instant below.
+    pub status_words: &'static str,
+    pub status_iso: String,
+    pub status_local: String,
     pub is_open: bool,
     pub opens_iso: String,
     pub closes_iso: String,
@@ -54,19 +57,15 @@ impl OpeningView {
         let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
         let shown_zone = visitor_zone.unwrap_or(zone);
         let window = window_of(opening);
-        let status = match window
-            .map(|w| w.status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default()))
-        {
-            Some(WindowStatus::Open { closes }) => {
-                format!("Open until {}", time_in(closes.timestamp(), shown_zone))
-            }
-            Some(WindowStatus::NotYetOpen { opens }) => {
-                format!("Opens {}", time_in(opens.timestamp(), shown_zone))
-            }
-            Some(WindowStatus::Closed { closed }) => {
-                format!("Closed {}", time_in(closed.timestamp(), shown_zone))
-            }
-            None => "Window not set".to_owned(),
+        let status =
+            window.map(|w| w.status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default()));
+        // The status names one instant ("Open until …"); the page script shows it in the
+        // visitor's zone like the other times.
+        let (status_words, status_at) = match status {
+            Some(WindowStatus::Open { closes }) => ("Open until", Some(closes.timestamp())),
+            Some(WindowStatus::NotYetOpen { opens }) => ("Opens", Some(opens.timestamp())),
+            Some(WindowStatus::Closed { closed }) => ("Closed", Some(closed.timestamp())),
+            None => ("Window not set", None),
         };
         OpeningView {
             id: opening.id,
@@ -76,13 +75,12 @@ impl OpeningView {
             track: opening.track_name.clone(),
             place: format!("{}, {}", opening.city, opening.country),
             headcount: opening.headcount,
-            is_open: matches!(
-                    window
-                        .map(|w| w
-                            .status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default())),
-                    Some(WindowStatus::Open { .. })
-                ),
-            status,
+            is_open: matches!(status, Some(WindowStatus::Open { .. })),
+            status_words,
+            status_iso: status_at.map(iso).unwrap_or_default(),
+            status_local: status_at
+                .map(|at| time_in(at, shown_zone))
+                .unwrap_or_default(),
             opens_iso: iso(opening.opens_at),
             closes_iso: iso(opening.closes_at),
             opens_local: time_in(opening.opens_at, shown_zone),
