@@ -51,12 +51,21 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::internal(anyhow::anyhow!("hashing a password failed: {e}")))
 }
 
+/// A valid Argon2id hash of a random password, checked when an account has no hash so that
+/// "no such account" takes as long to answer as "wrong password".
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
+}
+
 /// Checks a password. Without a stored hash (unknown account, or one that never set a password)
-/// a dummy hash is checked anyway so that the answer takes as long either way.
+/// a dummy hash is checked anyway, and the answer is no.
 pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2ZK0f1b0c0mC6fX1Zr3e7QKq8j3cYQ2m5y9QWJ0mVxM";
-    let parsed = PasswordHash::new(stored.unwrap_or(DUMMY)).or_else(|_| PasswordHash::new(DUMMY));
-    match parsed {
+    let checked: &str = match stored {
+        Some(hash) => hash,
+        None => dummy_hash(),
+    };
+    match PasswordHash::new(checked) {
         Ok(hash) => {
             Argon2::default()
                 .verify_password(password.as_bytes(), &hash)
@@ -65,6 +74,24 @@ pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// [`hash_password`] on a blocking thread: Argon2id takes tens of milliseconds of CPU by design,
+/// which must not stall the threads that serve other requests.
+pub async fn hash_password_off_thread(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// [`verify_password`] on a blocking thread.
+pub async fn verify_password_off_thread(
+    stored: Option<String>,
+    password: String,
+) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || verify_password(stored.as_deref(), &password))
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Builds a `Set-Cookie` value with the flags every Cohort cookie carries.
@@ -191,9 +218,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<CsrfForm<T>, AppError> {
-        let (mut parts, body) = request.into_parts();
+        let (parts, body) = request.into_parts();
         let csrf = Csrf::of_parts(&parts, state);
-        let _ = &mut parts;
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;

@@ -1,8 +1,9 @@
 //! Signing up, signing in and out, password resets, invitations, and the account page.
 
 use crate::auth::{
-    self, cookie, hash_password, home_of, new_token, safe_next, token_hash, verify_password, Csrf,
-    CsrfForm, CurrentAccount, Require, SignedIn, SESSION_COOKIE, SESSION_SECONDS,
+    self, cookie, hash_password_off_thread, home_of, new_token, safe_next, token_hash,
+    verify_password_off_thread, Csrf, CsrfForm, CurrentAccount, Require, SignedIn, SESSION_COOKIE,
+    SESSION_SECONDS,
 };
 use crate::error::AppError;
 use crate::mail;
@@ -123,7 +124,7 @@ async fn signup(
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return show_again(errors);
     };
-    let hash = hash_password(password.expose())?;
+    let hash = hash_password_off_thread(password.expose().to_owned()).await?;
     let mut tx = state.store().begin().await?;
     let created = Store::create_user(
         &mut tx,
@@ -208,10 +209,11 @@ async fn login(
         ));
     }
     let user = state.store().user_by_email(&email).await?;
-    let password_ok = verify_password(
-        user.as_ref().and_then(|u| u.password_hash.as_deref()),
-        &form.password,
-    );
+    let password_ok = verify_password_off_thread(
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+        form.password.clone(),
+    )
+    .await?;
     let Some(user) = user.filter(|_| password_ok) else {
         state.store().record_login_failure(&email, &ip, now).await?;
         let page = LoginPage {
@@ -428,7 +430,7 @@ async fn reset(
             );
         }
     };
-    let hash = hash_password(password.expose())?;
+    let hash = hash_password_off_thread(password.expose().to_owned()).await?;
     let mut tx = state.store().begin().await?;
     let Some(user_id) =
         Store::consume_password_reset(&mut tx, &token_hash(&form.token), state.now()).await?
@@ -539,7 +541,7 @@ async fn accept_invitation(
         };
         return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let hash = hash_password(password.expose())?;
+    let hash = hash_password_off_thread(password.expose().to_owned()).await?;
     let now = state.now();
     let mut tx = state.store().begin().await?;
     if !Store::consume_invitation(&mut tx, &hash_of_token, now).await? {
