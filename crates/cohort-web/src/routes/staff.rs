@@ -249,7 +249,7 @@ async fn create_season(
     Ok(Redirect::to(&format!("/staff/seasons/{season_id}/setup")).into_response())
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, Clone)]
 struct BoardParams {
     opening: Option<String>,
     stage: Option<String>,
@@ -401,7 +401,7 @@ async fn board(
         page: None,
         moved: None,
         skipped: None,
-        ..params_clone(&params)
+        ..params.clone()
     }
     .filters_query();
     let counts = stage_counts
@@ -451,23 +451,6 @@ async fn board(
             .collect(),
     };
     Ok(render(&page_view)?.into_response())
-}
-
-fn params_clone(params: &BoardParams) -> BoardParams {
-    BoardParams {
-        opening: params.opening.clone(),
-        stage: params.stage.clone(),
-        track: params.track.clone(),
-        location: params.location.clone(),
-        school: params.school.clone(),
-        language: params.language.clone(),
-        year: params.year.clone(),
-        q: params.q.clone(),
-        sort: params.sort.clone(),
-        page: params.page,
-        moved: None,
-        skipped: None,
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -878,6 +861,36 @@ struct TrackForm {
     name: String,
 }
 
+/// Saves a track's name with `save`, recording a missing, too long or duplicate name against the
+/// form's field instead of failing.
+async fn save_track_name<F, Fut>(
+    form: &TrackForm,
+    errors: &mut FieldErrors,
+    save: F,
+) -> Result<(), AppError>
+where
+    F: FnOnce(Text) -> Fut,
+    Fut: std::future::Future<Output = Result<(), StoreError>>,
+{
+    let Some(name) = errors.take(
+        "track_name",
+        Text::required(&form.name, "the track's name", 80),
+    ) else {
+        return Ok(());
+    };
+    match save(name).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict { .. }) => {
+            errors.add(
+                "track_name",
+                "This season already has a track with that name.",
+            );
+            Ok(())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 async fn add_track(
     State(state): State<AppState>,
     staff: Require<Recruiting>,
@@ -887,20 +900,13 @@ async fn add_track(
 ) -> Result<Response, AppError> {
     state.store().season(season_id).await?;
     let mut errors = FieldErrors::new();
-    if let Some(name) = errors.take(
-        "track_name",
-        Text::required(&form.name, "the track's name", 80),
-    ) {
-        let mut tx = state.store().begin().await?;
-        match Store::create_track(&mut tx, season_id, name.as_str()).await {
-            Ok(_) => Store::commit(tx).await?,
-            Err(StoreError::Conflict { .. }) => errors.add(
-                "track_name",
-                "This season already has a track with that name.",
-            ),
-            Err(other) => return Err(other.into()),
-        }
-    }
+    let store = state.store();
+    save_track_name(&form, &mut errors, |name| async move {
+        let mut tx = store.begin().await?;
+        Store::create_track(&mut tx, season_id, name.as_str()).await?;
+        Store::commit(tx).await
+    })
+    .await?;
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "track").await
 }
 
@@ -913,19 +919,11 @@ async fn rename_track(
 ) -> Result<Response, AppError> {
     let season_id = state.store().track(track_id).await?.season_id;
     let mut errors = FieldErrors::new();
-    if let Some(name) = errors.take(
-        "track_name",
-        Text::required(&form.name, "the track's name", 80),
-    ) {
-        match state.store().rename_track(track_id, name.as_str()).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict { .. }) => errors.add(
-                "track_name",
-                "This season already has a track with that name.",
-            ),
-            Err(other) => return Err(other.into()),
-        }
-    }
+    let store = state.store();
+    save_track_name(&form, &mut errors, |name| async move {
+        store.rename_track(track_id, name.as_str()).await
+    })
+    .await?;
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "track").await
 }
 

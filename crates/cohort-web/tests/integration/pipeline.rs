@@ -529,3 +529,47 @@ both!(
         assert!(in_stage.contains("0 applications"));
     }
 );
+
+both!(
+    tracks_can_be_added_and_renamed_but_not_to_a_name_the_season_already_has,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let setup = format!("/staff/seasons/{}/setup", season.season_id);
+        let added = recruiter
+            .post_form(
+                &setup,
+                &format!("/staff/seasons/{}/tracks", season.season_id),
+                &[("name", "Product Management")],
+            )
+            .await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let tracks = app.store().tracks(season.season_id).await.unwrap();
+        assert_eq!(tracks.len(), 3);
+        let duplicate = recruiter
+            .post_form(
+                &setup,
+                &format!("/staff/tracks/{}", tracks[0].id),
+                &[("name", "Data Science")],
+            )
+            .await;
+        assert_eq!(duplicate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(duplicate
+            .text()
+            .await
+            .unwrap()
+            .contains("This season already has a track with that name."));
+        let renamed = recruiter
+            .post_form(
+                &setup,
+                &format!("/staff/tracks/{}", tracks[0].id),
+                &[("name", "Software Engineering")],
+            )
+            .await;
+        assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.store().track(tracks[0].id).await.unwrap().name,
+            "Software Engineering"
+        );
+    }
+);
