@@ -162,7 +162,8 @@ pub struct BoardQuery {
     pub stage: Option<Stage>,
     pub track_id: Option<i64>,
     pub location_id: Option<i64>,
-    /// Part of a school's name, case-insensitive.
+    /// Words that must each occur somewhere in the school's name, ignoring case (ASCII letters
+    /// only on SQLite).
     pub school: Option<String>,
     /// One language, as stored (lower case).
     pub language: Option<String>,
@@ -265,11 +266,31 @@ fn fts5_prefixes(words: &[String]) -> String {
         .join(" ")
 }
 
-/// Every word as a prefix, all required, in PostgreSQL's tsquery syntax: `ada:* & love:*`.
+/// Words longer than this are not indexed: no one searches for them, and PostgreSQL refuses
+/// lexemes over 2 KB.
+const MAX_INDEXED_WORD_CHARS: usize = 64;
+
+/// The distinct words of `texts`, split and lowered as [`search_words`] splits a query, joined by
+/// single spaces: the document PostgreSQL indexes.
+fn distinct_words(texts: &[&str]) -> String {
+    let mut words: Vec<String> = texts
+        .iter()
+        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_INDEXED_WORD_CHARS)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(" ")
+}
+
+/// Every word as a prefix, all required, in PostgreSQL's tsquery syntax: `'ada':* & 'love':*`.
+/// The words are letters and digits only, so quoting them is enough; the query is cast rather
+/// than parsed by `to_tsquery`, so it matches the lexemes exactly as [`distinct_words`] made them.
 fn tsquery_prefixes(words: &[String]) -> String {
     words
         .iter()
-        .map(|w| format!("{w}:*"))
+        .map(|w| format!("'{w}':*"))
         .collect::<Vec<_>>()
         .join(" & ")
 }
@@ -368,16 +389,19 @@ impl Store {
                     .await?;
             }
             Backend::Postgres => {
+                // The words are split and lowered here, as the query side splits them, and sent
+                // once each: `to_tsvector` parsing 20,000 characters cost about 4 ms a résumé,
+                // building the vector from distinct words a tenth of that.
                 sqlx::query(
-                    "INSERT INTO application_search (application_id, document, school_document) \
-                     VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $3))",
+                    "INSERT INTO application_search (application_id, document) \
+                     VALUES ($1, array_to_tsvector(string_to_array($2, ' ')))",
                 )
                 .bind(id)
-                .bind(format!(
-                    "{} {} {}",
-                    new.candidate_name, new.school, new.resume_text
-                ))
-                .bind(new.school)
+                .bind(distinct_words(&[
+                    new.candidate_name,
+                    new.school,
+                    new.resume_text,
+                ]))
                 .execute(&mut **tx)
                 .await?;
             }
@@ -593,17 +617,18 @@ impl Store {
             .as_deref()
             .map(search_words)
             .unwrap_or_default();
-        if !school_words.is_empty() {
-            match self.backend {
-                Backend::Sqlite => conditions.push(
-                    |p| format!("a.id IN (SELECT rowid FROM application_search WHERE application_search MATCH {p})"),
-                    Bind::Text(format!("school : ({})", fts5_prefixes(&school_words))),
-                ),
-                Backend::Postgres => conditions.push(
-                    |p| format!("a.id IN (SELECT application_id FROM application_search WHERE school_document @@ to_tsquery('simple', {p}))"),
-                    Bind::Text(tsquery_prefixes(&school_words)),
-                ),
-            }
+        // Every word must occur somewhere in the school's name ("tech" finds "Georgia Tech" and
+        // "Technion"). The test is on the application row itself, which the board reads anyway,
+        // so no index probe per row. Words are letters and digits only: no LIKE wildcards.
+        for word in &school_words {
+            let operator = match self.backend {
+                Backend::Sqlite => "LIKE",
+                Backend::Postgres => "ILIKE",
+            };
+            conditions.push(
+                |p| format!("a.school {operator} {p}"),
+                Bind::Text(format!("%{word}%")),
+            );
         }
         if let Some(language) = query
             .language
@@ -632,7 +657,7 @@ impl Store {
                 Backend::Postgres => {
                     let expression = tsquery_prefixes(&words);
                     conditions.push(
-                        |p| format!("a.id IN (SELECT application_id FROM application_search WHERE document @@ to_tsquery('simple', {p}))"),
+                        |p| format!("a.id IN (SELECT application_id FROM application_search WHERE document @@ CAST({p} AS tsquery))"),
                         Bind::Text(expression),
                     );
                 }
@@ -686,6 +711,24 @@ mod tests {
             vec!["ada", "lovelace", "or", "c"]
         );
         assert!(search_words("\"*()").is_empty());
+    }
+
+    #[test]
+    fn the_indexed_document_holds_each_lowered_word_once_and_skips_runaway_words() {
+        let runaway = "x".repeat(MAX_INDEXED_WORD_CHARS + 1);
+        assert_eq!(
+            distinct_words(&["Ada Lovelace", "MIT", &format!("ada's C++ {runaway} mit")]),
+            "ada c lovelace mit s"
+        );
+        assert_eq!(distinct_words(&["", "--"]), "");
+    }
+
+    #[test]
+    fn prefix_queries_quote_every_word() {
+        assert_eq!(
+            tsquery_prefixes(&["ada".into(), "love".into()]),
+            "'ada':* & 'love':*"
+        );
     }
 
     #[test]

@@ -149,6 +149,18 @@ impl Store {
                 let pool = AnyPoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            // Board queries take milliseconds; starting parallel workers for them
+                            // costs more than it saves and, on a small machine, takes the cores
+                            // that other requests are waiting for (measured: 96 ms with workers,
+                            // 13 ms without, for a searched page of 100,000 applications).
+                            connection
+                                .execute("SET max_parallel_workers_per_gather = 0")
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?;
                 Ok(Store {

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod error;
 pub mod mail;
 pub mod pages;
+pub mod pdf_text;
 pub mod routes;
 pub mod state;
 pub mod upload;

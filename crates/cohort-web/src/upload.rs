@@ -122,7 +122,14 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 fn pdf_text(bytes: &[u8]) -> Result<String, UploadError> {
     // The PDF parser can panic on hostile input; a panic here must only refuse the upload.
     let owned = bytes.to_vec();
-    let result = std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned));
+    let result = std::panic::catch_unwind(move || {
+        match crate::pdf_text::extract(&owned, MAX_TEXT_CHARS) {
+            Ok(text) if text.chars().any(char::is_alphanumeric) => Ok(text),
+            // Fonts the fast path cannot decode: take the slower, more thorough extractor.
+            Ok(_) => pdf_extract::extract_text_from_mem(&owned).map_err(|_| ()),
+            Err(_) => Err(()),
+        }
+    });
     match result {
         Ok(Ok(text)) => Ok(text),
         _ => Err(UploadError::UnreadablePdf),

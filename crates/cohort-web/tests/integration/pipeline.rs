@@ -333,6 +333,16 @@ both!(
         assert_eq!(
             count(
                 &recruiter
+                    .get_text(&format!("{base}?school=ASHINGT"))
+                    .await
+                    .1
+            ),
+            3,
+            "school words match anywhere in the name, whatever the case"
+        );
+        assert_eq!(
+            count(
+                &recruiter
                     .get_text(&format!("{base}?school=harvard"))
                     .await
                     .1
