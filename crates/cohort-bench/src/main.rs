@@ -8,6 +8,8 @@
 //! `cohort demo` on an existing database (floor: the process printing `--version`); the server's
 //! peak resident memory under that load.
 
+mod judge;
+
 use anyhow::{bail, Context};
 use clap::Parser;
 use cohort_store::blob::{BlobStore, DirectoryBlobStore};
@@ -44,6 +46,12 @@ struct Arguments {
     /// tuning it does not mean seeding 100,000 applications every time.
     #[arg(long)]
     only_board: bool,
+    /// What to measure: "web" (the spine, per database) or "judge" (the sandbox and judge).
+    #[arg(long, default_value = "web")]
+    suite: String,
+    /// Runs per sample for the judge's per-run overhead.
+    #[arg(long, default_value_t = 1000)]
+    judge_runs: usize,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -85,6 +93,16 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
             cohort.display()
         );
     }
+    if arguments.suite == "judge" {
+        eprintln!("== judge");
+        let cohort_for_judge = cohort.clone();
+        let runs = arguments.judge_runs;
+        let measurements =
+            tokio::task::spawn_blocking(move || judge::bench(&cohort_for_judge, runs)).await??;
+        return finish(&arguments, measurements);
+    } else if arguments.suite != "web" {
+        bail!("--suite must be web or judge, not {}", arguments.suite);
+    }
     let backends: Vec<&str> = match arguments.backend.as_str() {
         "both" => vec!["sqlite", "postgres"],
         "sqlite" => vec!["sqlite"],
@@ -100,6 +118,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
                 .with_context(|| format!("benchmarking {backend}"))?,
         );
     }
+    finish(&arguments, measurements)
+}
+
+fn finish(arguments: &Arguments, measurements: Vec<Measurement>) -> anyhow::Result<()> {
     print_table(&measurements);
     let report = Report {
         machine: machine_description(),

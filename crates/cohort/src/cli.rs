@@ -93,6 +93,8 @@ pub enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Judge solutions against problem packages in the sandbox (no database needed).
+    Judge(crate::judge_cli::JudgeArguments),
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,6 +172,15 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
             candidates,
             no_serve,
         } => demo(&options, candidates, no_serve).await,
+        Command::Judge(arguments) => {
+            let code = tokio::task::spawn_blocking(move || crate::judge_cli::run(arguments))
+                .await
+                .context("the judge thread failed")??;
+            if code != 0 {
+                std::process::exit(code.into());
+            }
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,238 @@
+//! The language table: how to compile and run each language, as data.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The table shipped with Cohort: C++17, C, Python 3 and Java 17.
+pub const DEFAULT_TABLE: &str = include_str!("../config/languages.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// Short name used on the command line and in results: `cpp`, `python3`, `java`.
+    pub id: String,
+    /// Human name: "C++17 (g++)".
+    pub name: String,
+    /// File extensions (without the dot) that select this language.
+    pub extensions: Vec<String>,
+    /// The submission's file name inside the sandbox; may use `{class}`.
+    pub source: String,
+    /// For `{class}` when the submitted file's name is not a usable class name.
+    #[serde(default)]
+    pub default_class: Option<String>,
+    /// The compile command, run in the sandbox in `/box`.
+    pub compile: Vec<String>,
+    /// Files (or `*suffix` patterns) of `/box` kept after compiling.
+    pub artefacts: Vec<String>,
+    /// The run command; the artefacts are at `/prog`.
+    pub run: Vec<String>,
+    /// The problem's time limit is multiplied by this for the language.
+    pub time_multiplier: f64,
+    /// Memory allowed on top of the problem's limit, for the runtime itself.
+    pub extra_memory_mib: u64,
+    /// Processes and threads a solution may have.
+    pub processes: u32,
+    /// Processes and threads the compiler may have.
+    #[serde(default = "default_compile_processes")]
+    pub compile_processes: u32,
+}
+
+fn default_compile_processes() -> u32 {
+    32
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    language: Vec<Language>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LanguageError {
+    #[error("the language table is not valid: {0}")]
+    Invalid(String),
+    #[error("no language called \"{0}\" (known: {1})")]
+    Unknown(String, String),
+    #[error("cannot tell the language of {0} from its extension; pass --lang (known: {1})")]
+    NoExtension(String, String),
+}
+
+/// The languages in use.
+#[derive(Debug, Clone)]
+pub struct LanguageTable {
+    languages: Vec<Language>,
+}
+
+impl LanguageTable {
+    pub fn parse(text: &str) -> Result<LanguageTable, LanguageError> {
+        let file: TableFile =
+            toml::from_str(text).map_err(|e| LanguageError::Invalid(e.to_string()))?;
+        for language in &file.language {
+            if language.compile.is_empty() || language.run.is_empty() {
+                return Err(LanguageError::Invalid(format!(
+                    "{}: compile and run commands must not be empty",
+                    language.id
+                )));
+            }
+            if language.time_multiplier.is_nan() || language.time_multiplier <= 0.0 {
+                return Err(LanguageError::Invalid(format!(
+                    "{}: time_multiplier must be positive",
+                    language.id
+                )));
+            }
+            if language.source.contains('/') || language.source.starts_with('.') {
+                return Err(LanguageError::Invalid(format!(
+                    "{}: source must be a plain file name",
+                    language.id
+                )));
+            }
+        }
+        let mut ids: Vec<&str> = file.language.iter().map(|l| l.id.as_str()).collect();
+        ids.sort_unstable();
+        if ids.windows(2).any(|pair| pair[0] == pair[1]) {
+            return Err(LanguageError::Invalid("two languages share an id".into()));
+        }
+        Ok(LanguageTable {
+            languages: file.language,
+        })
+    }
+
+    pub fn builtin() -> LanguageTable {
+        LanguageTable::parse(DEFAULT_TABLE).expect("the shipped language table is valid")
+    }
+
+    pub fn all(&self) -> &[Language] {
+        &self.languages
+    }
+
+    fn known(&self) -> String {
+        self.languages
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn by_id(&self, id: &str) -> Result<&Language, LanguageError> {
+        self.languages
+            .iter()
+            .find(|l| l.id.eq_ignore_ascii_case(id))
+            .ok_or_else(|| LanguageError::Unknown(id.to_owned(), self.known()))
+    }
+
+    /// The language of `path`, from its extension.
+    pub fn for_file(&self, path: &Path) -> Result<&Language, LanguageError> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        extension
+            .and_then(|extension| {
+                self.languages
+                    .iter()
+                    .find(|l| l.extensions.contains(&extension))
+            })
+            .ok_or_else(|| LanguageError::NoExtension(path.display().to_string(), self.known()))
+    }
+}
+
+/// The values substituted into a language's commands for one submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Naming {
+    pub source: String,
+    pub class: String,
+}
+
+impl Language {
+    /// The file name and class a submission called `file_name` gets inside the sandbox.
+    pub fn naming(&self, file_name: &str) -> Naming {
+        let stem = file_name
+            .rsplit_once('.')
+            .map_or(file_name, |(stem, _)| stem);
+        let usable = !stem.is_empty()
+            && stem
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let class = if usable {
+            stem.to_owned()
+        } else {
+            self.default_class.clone().unwrap_or_else(|| "Main".into())
+        };
+        let source = self.source.replace("{class}", &class);
+        Naming { source, class }
+    }
+
+    pub fn expand(&self, command: &[String], naming: &Naming, memory_mib: u64) -> Vec<String> {
+        command
+            .iter()
+            .map(|part| {
+                part.replace("{source}", &naming.source)
+                    .replace("{class}", &naming.class)
+                    .replace("{memory_mib}", &memory_mib.to_string())
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_table_has_the_four_languages() {
+        let table = LanguageTable::builtin();
+        for id in ["cpp", "c", "python3", "java"] {
+            assert!(table.by_id(id).is_ok(), "{id} is missing");
+        }
+    }
+
+    #[test]
+    fn the_language_follows_the_extension() {
+        let table = LanguageTable::builtin();
+        assert_eq!(table.for_file(Path::new("a/sol.CPP")).unwrap().id, "cpp");
+        assert_eq!(table.for_file(Path::new("sol.py")).unwrap().id, "python3");
+        assert_eq!(table.for_file(Path::new("Main.java")).unwrap().id, "java");
+        let error = table.for_file(Path::new("sol.rb")).unwrap_err().to_string();
+        assert!(error.contains("--lang"), "{error}");
+    }
+
+    #[test]
+    fn java_keeps_the_class_name_of_the_file_and_falls_back_to_main() {
+        let java = LanguageTable::builtin().by_id("java").unwrap().clone();
+        assert_eq!(
+            java.naming("Solution.java"),
+            Naming {
+                source: "Solution.java".into(),
+                class: "Solution".into()
+            }
+        );
+        assert_eq!(java.naming("my-answer.java").class, "Main");
+        let run = java.expand(&java.run, &java.naming("Solution.java"), 256);
+        assert!(run.contains(&"-Xmx256m".to_string()));
+        assert_eq!(run.last().unwrap(), "Solution");
+    }
+
+    #[test]
+    fn a_table_with_mistakes_is_refused_with_the_reason() {
+        let error = LanguageTable::parse(
+            r#"[[language]]
+id = "x"
+name = "X"
+extensions = ["x"]
+source = "../x"
+compile = ["/bin/true"]
+artefacts = []
+run = ["/bin/true"]
+time_multiplier = 1.0
+extra_memory_mib = 0
+processes = 1
+"#,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("plain file name"), "{error}");
+        assert!(LanguageTable::parse("[[language]]\nid = 1").is_err());
+    }
+}

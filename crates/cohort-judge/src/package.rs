@@ -1,0 +1,527 @@
+//! Problem packages in the Kattis problem package format (also used by DOMjudge and the ICPC).
+//!
+//! A package is a directory with `problem.yaml`, `data/sample/` and `data/secret/` holding
+//! `.in`/`.ans` pairs (possibly in nested groups with `testdata.yaml`), optional
+//! `output_validators/`, and `submissions/` sorted by expected verdict. [`Problem::load`] reads
+//! it once into these types; nothing else reads the package's metadata files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::validate::DefaultValidator;
+
+/// A loaded problem.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub root: PathBuf,
+    /// The short name: the package directory's name.
+    pub short_name: String,
+    pub name: String,
+    pub scoring: bool,
+    pub checking: Checking,
+    pub time_limit: Duration,
+    pub memory_mib: u64,
+    pub output_mib: u64,
+    /// The whole `data/` tree.
+    pub data: TestGroup,
+}
+
+/// How output is checked.
+#[derive(Debug, Clone)]
+pub enum Checking {
+    Default(DefaultValidator),
+    /// A program run as `validator input answer feedback_dir [flags] < output`.
+    Custom {
+        validator: PathBuf,
+        flags: Vec<String>,
+    },
+    /// A program that talks to the submission over pipes.
+    Interactive {
+        validator: PathBuf,
+        flags: Vec<String>,
+    },
+}
+
+/// How a group's result is made from its parts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Aggregate {
+    Sum,
+    Min,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSettings {
+    /// Stop judging the group at its first rejected case.
+    pub stop_on_reject: bool,
+    pub accept_score: f64,
+    pub reject_score: f64,
+    pub aggregate: Aggregate,
+}
+
+impl Default for GroupSettings {
+    fn default() -> Self {
+        GroupSettings {
+            stop_on_reject: true,
+            accept_score: 1.0,
+            reject_score: 0.0,
+            aggregate: Aggregate::Sum,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// Path under `data/` without the extension: `secret/group1/03-max`.
+    pub name: String,
+    pub input: PathBuf,
+    pub answer: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestGroup {
+    /// Path under `data/`: "" for the root, `sample`, `secret/group1`.
+    pub name: String,
+    pub settings: GroupSettings,
+    pub cases: Vec<TestCase>,
+    pub groups: Vec<TestGroup>,
+}
+
+impl TestGroup {
+    /// Every case of the group and its subgroups, in judging order.
+    pub fn all_cases(&self) -> Vec<&TestCase> {
+        let mut cases: Vec<&TestCase> = self.cases.iter().collect();
+        for group in &self.groups {
+            cases.extend(group.all_cases());
+        }
+        cases
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{path}: {message}")]
+pub struct PackageError {
+    pub path: String,
+    pub message: String,
+}
+
+fn error(path: &Path, message: impl Into<String>) -> PackageError {
+    PackageError {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProblemYaml {
+    name: Option<yaml_serde::Value>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    validation: Option<String>,
+    validator_flags: Option<String>,
+    limits: Option<LimitsYaml>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LimitsYaml {
+    time_limit: Option<f64>,
+    memory: Option<u64>,
+    output: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+struct TestdataYaml {
+    on_reject: Option<String>,
+    accept_score: Option<f64>,
+    reject_score: Option<f64>,
+    grader_flags: Option<String>,
+}
+
+/// Defaults when the package says nothing: Kattis's output limit, a memory limit that suits an
+/// assessment, and a one-second time limit.
+const DEFAULT_TIME_LIMIT: f64 = 1.0;
+const DEFAULT_MEMORY_MIB: u64 = 1024;
+const DEFAULT_OUTPUT_MIB: u64 = 8;
+
+impl Problem {
+    pub fn load(root: &Path) -> Result<Problem, PackageError> {
+        let yaml_path = root.join("problem.yaml");
+        let text = fs::read_to_string(&yaml_path)
+            .map_err(|e| error(&yaml_path, format!("cannot be read: {e}")))?;
+        let yaml: ProblemYaml = if text.trim().is_empty() {
+            ProblemYaml::default()
+        } else {
+            yaml_serde::from_str(&text).map_err(|e| error(&yaml_path, e.to_string()))?
+        };
+        let short_name = root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "problem".into());
+        let name = match &yaml.name {
+            Some(yaml_serde::Value::String(name)) => name.clone(),
+            // The newer format maps language codes to names.
+            Some(yaml_serde::Value::Mapping(names)) => names
+                .get("en")
+                .or_else(|| names.values().next())
+                .and_then(|v| v.as_str())
+                .unwrap_or(&short_name)
+                .to_owned(),
+            _ => short_name.clone(),
+        };
+        let scoring = match yaml.kind.as_deref() {
+            None | Some("pass-fail") => false,
+            Some("scoring") => true,
+            Some(other) => {
+                return Err(error(
+                    &yaml_path,
+                    format!("type \"{other}\" is not pass-fail or scoring"),
+                ))
+            }
+        };
+        let flags_text = yaml.validator_flags.clone().unwrap_or_default();
+        let validation = yaml.validation.as_deref().unwrap_or("default");
+        let mut validation_words = validation.split_whitespace();
+        let checking = match validation_words.next() {
+            Some("default") => Checking::Default(
+                DefaultValidator::from_flags(&flags_text).map_err(|m| error(&yaml_path, m))?,
+            ),
+            Some("custom") => {
+                let interactive = validation_words.any(|w| w == "interactive");
+                let validator = find_validator(root)?;
+                let flags = flags_text.split_whitespace().map(str::to_owned).collect();
+                if interactive {
+                    Checking::Interactive { validator, flags }
+                } else {
+                    Checking::Custom { validator, flags }
+                }
+            }
+            _ => {
+                return Err(error(
+                    &yaml_path,
+                    format!("validation \"{validation}\" is not default or custom"),
+                ))
+            }
+        };
+        let limits = yaml.limits.unwrap_or_default();
+        let time_limit = match limits.time_limit {
+            Some(seconds) => seconds,
+            None => read_timelimit_file(root)?.unwrap_or(DEFAULT_TIME_LIMIT),
+        };
+        if !(time_limit > 0.0 && time_limit <= 60.0) {
+            return Err(error(
+                &yaml_path,
+                format!("time limit {time_limit} s is not between 0 and 60 seconds"),
+            ));
+        }
+        let data_path = root.join("data");
+        if !data_path.is_dir() {
+            return Err(error(&data_path, "is missing: a package needs test data"));
+        }
+        let root_settings = GroupSettings::default();
+        let data = load_group(&data_path, "", &TestdataYaml::default(), &root_settings)?;
+        if data.all_cases().is_empty() {
+            return Err(error(
+                &data_path,
+                "holds no test cases (.in and .ans pairs)",
+            ));
+        }
+        Ok(Problem {
+            root: root.to_path_buf(),
+            short_name,
+            name,
+            scoring,
+            checking,
+            time_limit: Duration::from_secs_f64(time_limit),
+            memory_mib: limits.memory.unwrap_or(DEFAULT_MEMORY_MIB).max(16),
+            output_mib: limits.output.unwrap_or(DEFAULT_OUTPUT_MIB).max(1),
+            data,
+        })
+    }
+}
+
+fn read_timelimit_file(root: &Path) -> Result<Option<f64>, PackageError> {
+    let path = root.join(".timelimit");
+    match fs::read_to_string(&path) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| error(&path, "is not a number of seconds")),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The output validator: `output_validators/<name>/` (or the newer `output_validator/`), holding
+/// a single program (a source file, or several files of which one is the main source).
+fn find_validator(root: &Path) -> Result<PathBuf, PackageError> {
+    let single = root.join("output_validator");
+    if single.is_dir() {
+        return Ok(single);
+    }
+    let many = root.join("output_validators");
+    let mut directories: Vec<PathBuf> = fs::read_dir(&many)
+        .map_err(|_| {
+            error(
+                &many,
+                "is missing, but problem.yaml asks for a custom validator",
+            )
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    directories.sort();
+    directories
+        .into_iter()
+        .next()
+        .ok_or_else(|| error(&many, "holds no validator directory"))
+}
+
+fn load_group(
+    directory: &Path,
+    name: &str,
+    inherited: &TestdataYaml,
+    inherited_settings: &GroupSettings,
+) -> Result<TestGroup, PackageError> {
+    let testdata_path = directory.join("testdata.yaml");
+    let (yaml, settings) = match fs::read_to_string(&testdata_path) {
+        Ok(text) => {
+            let yaml: TestdataYaml = if text.trim().is_empty() {
+                TestdataYaml::default()
+            } else {
+                yaml_serde::from_str(&text).map_err(|e| error(&testdata_path, e.to_string()))?
+            };
+            let settings = settings_of(&yaml, &testdata_path)?;
+            (yaml, settings)
+        }
+        // Without its own testdata.yaml a group inherits its parent's.
+        Err(_) => (inherited.clone(), inherited_settings.clone()),
+    };
+    let mut inputs: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut subdirectories = Vec::new();
+    let entries = fs::read_dir(directory).map_err(|e| error(directory, e.to_string()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // Symbolic links are followed: packages use them to share cases between groups.
+        if path.is_dir() {
+            subdirectories.push(path);
+        } else if path.extension().is_some_and(|e| e == "in") {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            inputs.insert(stem, path);
+        }
+    }
+    let mut cases = Vec::new();
+    for (stem, input) in inputs {
+        let answer = input.with_extension("ans");
+        if !answer.is_file() {
+            return Err(error(&input, "has no matching .ans file"));
+        }
+        let case_name = if name.is_empty() {
+            stem
+        } else {
+            format!("{name}/{stem}")
+        };
+        cases.push(TestCase {
+            name: case_name,
+            input,
+            answer,
+        });
+    }
+    subdirectories.sort();
+    let mut groups = Vec::new();
+    for subdirectory in subdirectories {
+        let child = subdirectory
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let child_name = if name.is_empty() {
+            child
+        } else {
+            format!("{name}/{child}")
+        };
+        // Samples are shown to candidates; by Kattis convention they score nothing.
+        let mut child_settings = settings.clone();
+        if child_name == "sample" && !subdirectory.join("testdata.yaml").exists() {
+            child_settings.accept_score = 0.0;
+        }
+        let group = load_group(&subdirectory, &child_name, &yaml, &child_settings)?;
+        if !group.all_cases().is_empty() {
+            groups.push(group);
+        }
+    }
+    Ok(TestGroup {
+        name: name.to_owned(),
+        settings,
+        cases,
+        groups,
+    })
+}
+
+fn settings_of(yaml: &TestdataYaml, path: &Path) -> Result<GroupSettings, PackageError> {
+    let mut settings = GroupSettings::default();
+    match yaml.on_reject.as_deref() {
+        None | Some("break") => settings.stop_on_reject = true,
+        Some("continue") => settings.stop_on_reject = false,
+        Some(other) => {
+            return Err(error(
+                path,
+                format!("on_reject \"{other}\" is not break or continue"),
+            ))
+        }
+    }
+    if let Some(score) = yaml.accept_score {
+        settings.accept_score = score;
+    }
+    if let Some(score) = yaml.reject_score {
+        settings.reject_score = score;
+    }
+    for flag in yaml
+        .grader_flags
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+    {
+        match flag {
+            "min" => settings.aggregate = Aggregate::Min,
+            "sum" => settings.aggregate = Aggregate::Sum,
+            // Verdict-aggregation and other flags of the Kattis grader keep their defaults.
+            "first_error" | "worst_error" | "accept_if_any_accepted" | "ignore_sample" => {}
+            other => return Err(error(path, format!("unknown grader flag \"{other}\""))),
+        }
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let path = root.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn a_minimal_package_loads_with_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "problem.yaml", "name: Sum\n");
+        write(dir.path(), "data/sample/1.in", "1 2\n");
+        write(dir.path(), "data/sample/1.ans", "3\n");
+        write(dir.path(), "data/secret/2.in", "2 2\n");
+        write(dir.path(), "data/secret/2.ans", "4\n");
+        let problem = Problem::load(dir.path()).unwrap();
+        assert_eq!(problem.name, "Sum");
+        assert!(!problem.scoring);
+        assert_eq!(problem.time_limit, Duration::from_secs(1));
+        let names: Vec<&str> = problem
+            .data
+            .all_cases()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["sample/1", "secret/2"]);
+        assert!(matches!(problem.checking, Checking::Default(_)));
+    }
+
+    #[test]
+    fn groups_take_their_settings_from_testdata_yaml_and_pass_them_down() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "problem.yaml",
+            "type: scoring\nlimits:\n  time_limit: 2.5\n  memory: 512\nvalidator_flags: float_tolerance 1e-6\n",
+        );
+        write(dir.path(), "data/sample/1.in", "");
+        write(dir.path(), "data/sample/1.ans", "");
+        write(
+            dir.path(),
+            "data/secret/g1/testdata.yaml",
+            "on_reject: continue\naccept_score: 30\ngrader_flags: min\n",
+        );
+        write(dir.path(), "data/secret/g1/a.in", "");
+        write(dir.path(), "data/secret/g1/a.ans", "");
+        write(dir.path(), "data/secret/g1/deeper/b.in", "");
+        write(dir.path(), "data/secret/g1/deeper/b.ans", "");
+        let problem = Problem::load(dir.path()).unwrap();
+        assert!(problem.scoring);
+        assert_eq!(problem.time_limit, Duration::from_millis(2500));
+        assert_eq!(problem.memory_mib, 512);
+        let Checking::Default(validator) = &problem.checking else {
+            panic!("default validation expected");
+        };
+        assert_eq!(validator.float_absolute_tolerance, Some(1e-6));
+        let sample = &problem.data.groups[0];
+        assert_eq!(sample.name, "sample");
+        assert_eq!(sample.settings.accept_score, 0.0);
+        let g1 = &problem.data.groups[1].groups[0];
+        assert_eq!(g1.name, "secret/g1");
+        assert_eq!(g1.settings.aggregate, Aggregate::Min);
+        assert!(!g1.settings.stop_on_reject);
+        assert_eq!(g1.settings.accept_score, 30.0);
+        assert_eq!(g1.groups[0].settings, g1.settings, "inherited");
+    }
+
+    #[test]
+    fn broken_packages_are_refused_with_the_file_and_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = Problem::load(dir.path()).unwrap_err();
+        assert!(missing.path.ends_with("problem.yaml"), "{missing}");
+
+        write(dir.path(), "problem.yaml", "validation: custom\n");
+        write(dir.path(), "data/secret/1.in", "");
+        write(dir.path(), "data/secret/1.ans", "");
+        let no_validator = Problem::load(dir.path()).unwrap_err();
+        assert!(
+            no_validator.message.contains("custom validator"),
+            "{no_validator}"
+        );
+
+        write(
+            dir.path(),
+            "problem.yaml",
+            "validator_flags: float_tolerence 1\n",
+        );
+        assert!(Problem::load(dir.path())
+            .unwrap_err()
+            .message
+            .contains("unknown validator flag"));
+
+        write(dir.path(), "problem.yaml", "limits:\n  time_limit: -1\n");
+        assert!(Problem::load(dir.path()).is_err());
+
+        write(dir.path(), "problem.yaml", "");
+        write(dir.path(), "data/secret/2.in", "");
+        let unpaired = Problem::load(dir.path()).unwrap_err();
+        assert!(unpaired.message.contains(".ans"), "{unpaired}");
+    }
+
+    #[test]
+    fn interactive_and_custom_validation_find_the_validator() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "problem.yaml",
+            "validation: custom interactive\n",
+        );
+        write(
+            dir.path(),
+            "output_validators/guess/validator.cpp",
+            "int main(){}",
+        );
+        write(dir.path(), "data/secret/1.in", "");
+        write(dir.path(), "data/secret/1.ans", "");
+        let problem = Problem::load(dir.path()).unwrap();
+        let Checking::Interactive { validator, .. } = problem.checking else {
+            panic!("interactive expected");
+        };
+        assert!(validator.ends_with("output_validators/guess"));
+    }
+}

@@ -1,0 +1,632 @@
+//! The judge's side of the sandbox: a pool of prepared slots.
+//!
+//! Creating namespaces, a control group and a mount tree costs milliseconds, far more than
+//! running a small program. Each slot therefore pays it once: a supervisor process is started in
+//! new user, PID, mount, network, IPC and UTS namespaces and serves runs until the pool is
+//! dropped. Between runs the supervisor kills every process of the namespace and mounts fresh
+//! scratch space, and the pool resets the control group's counters, so reuse never lets one run
+//! observe or affect another.
+
+use std::ffi::CString;
+use std::fs::File;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use nix::sched::CloneFlags;
+use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
+use nix::sys::wait::waitpid;
+use nix::unistd::Pid;
+
+use super::cgroup::{self, CgroupKind, SlotCgroup};
+use super::policy::{self, Limits};
+use super::protocol::{self, Exit, Killed, Reply, Request, Setup};
+use super::SandboxError;
+
+/// How to start slots.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// The program that runs [`super::supervisor_main`] when given `supervisor_args`: normally
+    /// the `cohort` binary itself.
+    pub supervisor_program: PathBuf,
+    pub supervisor_args: Vec<String>,
+    /// How many runs may go on at once.
+    pub slots: usize,
+}
+
+/// Where a run's standard input comes from and its output goes.
+pub enum Stdio {
+    Null,
+    Fd(OwnedFd),
+}
+
+/// One program to run in a slot.
+pub struct RunSpec {
+    pub argv: Vec<String>,
+    pub env: Vec<String>,
+    pub limits: Limits,
+    pub stdin: Stdio,
+    pub stdout: Stdio,
+    pub stderr: Stdio,
+    /// Host directories bound read-only inside, at absolute paths such as `/prog`.
+    pub mounts: Vec<(PathBuf, String)>,
+    /// Host files copied into the working directory: (file, name, executable).
+    pub copy_in: Vec<(PathBuf, String, bool)>,
+    /// Names (or `*suffix` patterns) of files to hand back from the working directory.
+    pub copy_out: Vec<String>,
+}
+
+impl RunSpec {
+    pub fn new(argv: Vec<String>, limits: Limits) -> RunSpec {
+        RunSpec {
+            argv,
+            env: vec![
+                "PATH=/usr/local/bin:/usr/bin:/bin".into(),
+                "HOME=/box".into(),
+                "LANG=C.UTF-8".into(),
+                "TMPDIR=/tmp".into(),
+            ],
+            limits,
+            stdin: Stdio::Null,
+            stdout: Stdio::Null,
+            stderr: Stdio::Null,
+            mounts: Vec::new(),
+            copy_in: Vec::new(),
+            copy_out: Vec::new(),
+        }
+    }
+}
+
+/// The limit that ended a run, if one did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum LimitHit {
+    Cpu,
+    Wall,
+    Memory,
+    Output,
+    Processes,
+}
+
+/// What happened to one run.
+#[derive(Debug)]
+pub struct RunResult {
+    pub exit: Exit,
+    pub limit: Option<LimitHit>,
+    pub cpu: Duration,
+    pub wall: Duration,
+    pub peak_memory_bytes: u64,
+    /// Files handed back from the working directory, by name.
+    pub files: Vec<(String, File)>,
+}
+
+impl RunResult {
+    pub fn succeeded(&self) -> bool {
+        self.limit.is_none() && self.exit == Exit::Code(0)
+    }
+}
+
+struct Slot {
+    index: usize,
+    /// What the slot has mounted, by target, from earlier runs.
+    mounted: Vec<(String, PathBuf)>,
+    supervisor: Pid,
+    socket: OwnedFd,
+    cgroup: Option<SlotCgroup>,
+}
+
+/// A pool of sandbox slots. Dropping it kills every supervisor and removes every control group.
+pub struct Sandbox {
+    config: SandboxConfig,
+    /// Numbers this pool among the pools of the process, for ids and group names.
+    pool: u32,
+    free: Mutex<Vec<Slot>>,
+    returned: Condvar,
+    privileged: bool,
+}
+
+/// Control groups are named `<CGROUP_PREFIX>-<judge pid>-<slot>`.
+const CGROUP_PREFIX: &str = "cohort-judge";
+
+impl Sandbox {
+    pub fn new(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        static POOLS: AtomicU32 = AtomicU32::new(0);
+        let pool = POOLS.fetch_add(1, Ordering::Relaxed) % POOLS_PER_PROCESS;
+        if config.slots > MAX_SLOTS {
+            return Err(SandboxError::Setup(format!(
+                "at most {MAX_SLOTS} slots per sandbox pool"
+            )));
+        }
+        let privileged = nix::unistd::geteuid().is_root();
+        cgroup::remove_stale(CGROUP_PREFIX);
+        let mut slots = Vec::new();
+        for index in 0..config.slots.max(1) {
+            slots.push(start_slot(&config, pool, index, privileged)?);
+        }
+        Ok(Sandbox {
+            pool,
+            config,
+            free: Mutex::new(slots),
+            returned: Condvar::new(),
+            privileged,
+        })
+    }
+
+    /// Whether memory, CPU and processes are counted by control groups (else by rlimits).
+    pub fn cgroup_kind(&self) -> Option<CgroupKind> {
+        let free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.first()
+            .and_then(|s| s.cgroup.as_ref().map(|c| c.kind()))
+    }
+
+    pub fn slots(&self) -> usize {
+        self.config.slots.max(1)
+    }
+
+    /// The host user ids programs of this pool run as (one per slot), to check from outside
+    /// that nothing of theirs is left running.
+    pub fn host_run_uids(&self) -> Vec<u32> {
+        (0..self.slots())
+            .map(|index| host_ids(self.pool, index).1)
+            .collect()
+    }
+
+    /// The control-group directories of this pool's slots.
+    pub fn cgroup_directories(&self) -> Vec<PathBuf> {
+        let free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.iter()
+            .filter_map(|slot| slot.cgroup.as_ref())
+            .flat_map(|group| group.directories().to_vec())
+            .collect()
+    }
+
+    /// Runs one program, waiting for a free slot.
+    pub fn run(&self, spec: RunSpec) -> Result<RunResult, SandboxError> {
+        let mut slots = self.take(1);
+        let slot = slots.pop().expect("take returns what was asked");
+        self.run_in(slot, spec)
+    }
+
+    /// Runs two programs at once (a submission and its interactor), taking both slots together
+    /// so that two pairs can never each hold one slot and wait forever for a second.
+    pub fn run_pair(
+        &self,
+        first: RunSpec,
+        second: RunSpec,
+    ) -> (
+        Result<RunResult, SandboxError>,
+        Result<RunResult, SandboxError>,
+    ) {
+        if self.slots() < 2 {
+            let error = || {
+                Err(SandboxError::Setup(
+                    "interactive problems need two slots".into(),
+                ))
+            };
+            return (error(), error());
+        }
+        let mut slots = self.take(2);
+        let b = slots.pop().expect("two slots");
+        let a = slots.pop().expect("two slots");
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| self.run_in(b, second));
+            let first = self.run_in(a, first);
+            let second = second
+                .join()
+                .unwrap_or_else(|_| Err(SandboxError::Setup("a sandbox thread panicked".into())));
+            (first, second)
+        })
+    }
+
+    fn take(&self, count: usize) -> Vec<Slot> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while free.len() < count {
+            free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        let at = free.len() - count;
+        free.split_off(at)
+    }
+
+    fn give_back(&self, slot: Slot) {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.push(slot);
+        self.returned.notify_all();
+    }
+
+    fn run_in(&self, mut slot: Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
+        let outcome = run_on(&mut slot, spec, self.privileged);
+        if matches!(outcome, Err(SandboxError::SlotLost(_))) {
+            // The supervisor is gone; start a replacement so the pool keeps its size.
+            let index = slot.index;
+            stop_slot(slot);
+            match start_slot(&self.config, self.pool, index, self.privileged) {
+                Ok(fresh) => self.give_back(fresh),
+                Err(error) => tracing::error!(%error, "a sandbox slot could not be restarted"),
+            }
+        } else {
+            self.give_back(slot);
+        }
+        outcome
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let slots = std::mem::take(&mut *self.free.lock().unwrap_or_else(|e| e.into_inner()));
+        for slot in slots {
+            stop_slot(slot);
+        }
+    }
+}
+
+fn stop_slot(slot: Slot) {
+    // Closing the socket makes the supervisor kill its namespace and exit; SIGKILL makes sure.
+    drop(slot.socket);
+    let _ = nix::sys::signal::kill(slot.supervisor, nix::sys::signal::Signal::SIGKILL);
+    let _ = waitpid(slot.supervisor, None);
+    drop(slot.cgroup);
+}
+
+fn run_on(slot: &mut Slot, spec: RunSpec, privileged: bool) -> Result<RunResult, SandboxError> {
+    let mut limits = spec.limits.clone();
+    match slot.cgroup.as_mut() {
+        Some(group) => group
+            .prepare(limits.memory_bytes, limits.processes)
+            .map_err(|e| SandboxError::Setup(format!("control group: {e}")))?,
+        None => {
+            // Without a control group the address space is the only memory limit there is.
+            if limits.address_space_bytes.is_none() {
+                limits.address_space_bytes = Some(limits.memory_bytes);
+            }
+        }
+    }
+    if !privileged {
+        // RLIMIT_NPROC counts every process of the real user; an unprivileged judge's runs
+        // share its user, so the limit is left to the control group.
+        limits.processes = limits.processes.max(4096);
+    }
+    let mut fds: Vec<OwnedFd> = Vec::new();
+    for stdio in [spec.stdin, spec.stdout, spec.stderr] {
+        fds.push(match stdio {
+            Stdio::Fd(fd) => fd,
+            Stdio::Null => File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+                .map_err(|e| SandboxError::Setup(format!("/dev/null: {e}")))?
+                .into(),
+        });
+    }
+    let mut mounts = Vec::new();
+    for (directory, target) in &spec.mounts {
+        // The same program as last time stays mounted: 50 test cases mount it once.
+        let kept = slot
+            .mounted
+            .iter()
+            .any(|(t, d)| t == target && d == directory);
+        if !kept {
+            fds.push(detached_read_only_tree(directory)?);
+        }
+        mounts.push((target.clone(), !kept));
+    }
+    let mut copy_in = Vec::new();
+    for (file, name, executable) in &spec.copy_in {
+        fds.push(open_path(file, libc::O_RDONLY)?);
+        copy_in.push((name.clone(), *executable));
+    }
+    // If the run fails below, the slot's state is unknown and it is restarted, so recording the
+    // new mounts now is safe.
+    slot.mounted = spec
+        .mounts
+        .iter()
+        .map(|(directory, target)| (target.clone(), directory.clone()))
+        .collect();
+    let request = Request {
+        argv: spec.argv,
+        env: spec.env,
+        limits: limits.clone(),
+        mounts,
+        copy_in,
+        copy_out: spec.copy_out,
+    };
+    let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
+    protocol::send(slot.socket.as_fd(), &request, &raw)
+        .map_err(|e| SandboxError::SlotLost(format!("sending a run: {e}")))?;
+    drop(fds);
+    let (reply, files) = protocol::receive::<Reply>(slot.socket.as_fd())
+        .map_err(|e| SandboxError::SlotLost(format!("reading a result: {e}")))?
+        .ok_or_else(|| SandboxError::SlotLost("the supervisor exited".into()))?;
+    // An error with no exit status: the run could not be prepared. An error with one: the
+    // child reported why it could not execute the program before exiting.
+    let exit = match (reply.exit, reply.error) {
+        (None, error) => return Err(SandboxError::Run(error.unwrap_or_default())),
+        (Some(_), Some(error)) => return Err(SandboxError::Run(error)),
+        (Some(exit), None) => exit,
+    };
+    let usage = match slot.cgroup.as_mut() {
+        Some(group) => Some(
+            group
+                .usage()
+                .map_err(|e| SandboxError::Setup(format!("control group: {e}")))?,
+        ),
+        None => None,
+    };
+    let cpu = usage
+        .map(|u| u.cpu)
+        .unwrap_or(Duration::from_micros(reply.cpu_micros));
+    let peak_memory_bytes = usage
+        .map(|u| u.peak_memory_bytes)
+        .filter(|peak| *peak > 0)
+        .unwrap_or(reply.max_rss_kib * 1024);
+    let limit = if usage.is_some_and(|u| u.memory_limit_hit) {
+        Some(LimitHit::Memory)
+    } else if reply.killed == Some(Killed::Cpu) || cpu > limits.cpu {
+        Some(LimitHit::Cpu)
+    } else if reply.killed == Some(Killed::Wall) {
+        Some(LimitHit::Wall)
+    } else if exit == Exit::Signal(libc::SIGXFSZ) {
+        Some(LimitHit::Output)
+    } else if exit == Exit::Signal(libc::SIGXCPU) {
+        Some(LimitHit::Cpu)
+    } else if usage.is_some_and(|u| u.process_limit_hit) && exit != Exit::Code(0) {
+        Some(LimitHit::Processes)
+    } else {
+        None
+    };
+    Ok(RunResult {
+        exit,
+        limit,
+        cpu,
+        wall: Duration::from_micros(reply.wall_micros),
+        peak_memory_bytes,
+        files: reply
+            .copied_out
+            .into_iter()
+            .zip(files.into_iter().map(File::from))
+            .collect(),
+    })
+}
+
+/// A read-only, nosuid, nodev copy of the mount at `directory`, detached from every namespace,
+/// which the slot's supervisor can attach in its own (`mount` cannot bind across namespaces).
+fn detached_read_only_tree(directory: &Path) -> Result<OwnedFd, SandboxError> {
+    const OPEN_TREE_CLONE: libc::c_uint = 1;
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const MOUNT_ATTR_NOSUID: u64 = 0x2;
+    const MOUNT_ATTR_NODEV: u64 = 0x4;
+    #[repr(C)]
+    struct MountAttr {
+        attr_set: u64,
+        attr_clr: u64,
+        propagation: u64,
+        userns_fd: u64,
+    }
+    let failed = |what: &str| {
+        SandboxError::Setup(format!(
+            "{what} {}: {} (the judge needs root to mount programs into sandboxes)",
+            directory.display(),
+            std::io::Error::last_os_error()
+        ))
+    };
+    let path = CString::new(directory.as_os_str().as_encoded_bytes())
+        .map_err(|e| SandboxError::Setup(e.to_string()))?;
+    // SAFETY: open_tree reads a NUL-terminated path and returns a new descriptor or -1.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_open_tree,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint,
+        )
+    };
+    if fd < 0 {
+        return Err(failed("cloning the mount of"));
+    }
+    // SAFETY: a non-negative result is a descriptor this process now owns.
+    let tree = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+    let attributes = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    let empty = c"";
+    // SAFETY: mount_setattr reads the empty path and the attribute struct of the given size.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            tree.as_raw_fd(),
+            empty.as_ptr(),
+            libc::AT_EMPTY_PATH,
+            &attributes as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if result != 0 {
+        return Err(failed("making read-only the mount of"));
+    }
+    Ok(tree)
+}
+
+/// Opens a host path for sending to a slot: directories as `O_PATH` handles (enough to bind
+/// them), files for reading.
+fn open_path(path: &Path, flags: i32) -> Result<OwnedFd, SandboxError> {
+    let flags = nix::fcntl::OFlag::from_bits_truncate(flags) | nix::fcntl::OFlag::O_CLOEXEC;
+    nix::fcntl::open(path, flags, nix::sys::stat::Mode::empty())
+        .map_err(|e| SandboxError::Setup(format!("{}: {e}", path.display())))
+}
+
+const POOLS_PER_PROCESS: u32 = 16;
+const MAX_SLOTS: usize = 32;
+
+/// Host ids for a slot's in-namespace root (even) and run user (odd). Each judge process, pool
+/// and slot gets its own pair, so that per-user limits and ownership never mix runs of different
+/// slots or judges on one machine. The range starts at 200,000, above ordinary accounts.
+pub fn host_ids(pool: u32, index: usize) -> (u32, u32) {
+    let process = std::process::id() % 10_000;
+    let base =
+        200_000 + (process * POOLS_PER_PROCESS + pool) * (MAX_SLOTS as u32 * 2) + index as u32 * 2;
+    (base, base + 1)
+}
+
+fn start_slot(
+    config: &SandboxConfig,
+    pool: u32,
+    index: usize,
+    privileged: bool,
+) -> Result<Slot, SandboxError> {
+    let setup_error =
+        |what: &str, e: &dyn std::fmt::Display| SandboxError::Setup(format!("{what}: {e}"));
+    let cgroup = if privileged {
+        SlotCgroup::create(&format!(
+            "{CGROUP_PREFIX}-{}-{pool}-{index}",
+            std::process::id()
+        ))
+        .map_err(|e| setup_error("creating a control group", &e))?
+    } else {
+        None
+    };
+    let (host_end, slot_end) = socketpair(
+        AddressFamily::Unix,
+        SockType::SeqPacket,
+        None,
+        SockFlag::SOCK_CLOEXEC,
+    )
+    .map_err(|e| setup_error("socketpair", &e))?;
+    let (go_read, go_write) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| setup_error("pipe", &e))?;
+
+    // Everything the child touches is prepared before clone: between clone and exec the child of
+    // a multi-threaded process may only make system calls.
+    let program = CString::new(config.supervisor_program.as_os_str().as_encoded_bytes())
+        .map_err(|e| setup_error("supervisor path", &e))?;
+    let mut arguments = vec![program.clone()];
+    for argument in &config.supervisor_args {
+        arguments.push(CString::new(argument.as_str()).map_err(|e| setup_error("argument", &e))?);
+    }
+    let argv: Vec<*const libc::c_char> = arguments
+        .iter()
+        .map(|a| a.as_ptr())
+        .chain(std::iter::once(std::ptr::null()))
+        .collect();
+    let envp: [*const libc::c_char; 1] = [std::ptr::null()];
+    let go_read_raw = go_read.as_raw_fd();
+    let slot_end_raw = slot_end.as_raw_fd();
+    let mut stack = vec![0u8; 256 * 1024];
+    let flags = CloneFlags::CLONE_NEWUSER
+        | CloneFlags::CLONE_NEWPID
+        | CloneFlags::CLONE_NEWNS
+        | CloneFlags::CLONE_NEWNET
+        | CloneFlags::CLONE_NEWIPC
+        | CloneFlags::CLONE_NEWUTS;
+    let child = Box::new(|| -> isize {
+        let mut byte = 0u8;
+        // SAFETY: only async-signal-safe system calls on descriptors and buffers prepared before
+        // clone: wait for the id maps, put the socket at the agreed descriptor, execute.
+        unsafe {
+            if libc::read(go_read_raw, (&mut byte as *mut u8).cast(), 1) != 1 {
+                libc::_exit(120);
+            }
+            // Cloning does not change credentials: become the namespace's root (an
+            // unprivileged id outside) so that the supervisor keeps its capabilities inside
+            // across exec. Supplementary groups are dropped where the map allows it.
+            libc::setgroups(0, std::ptr::null());
+            if libc::setresgid(0, 0, 0) != 0 || libc::setresuid(0, 0, 0) != 0 {
+                libc::_exit(123);
+            }
+            if libc::dup2(slot_end_raw, super::supervisor::SOCKET_FD) < 0 {
+                libc::_exit(121);
+            }
+            libc::execve(argv[0], argv.as_ptr(), envp.as_ptr());
+            libc::_exit(122)
+        }
+    });
+    // SAFETY: the callback above makes only async-signal-safe calls, and the stack outlives the
+    // child's use of it (the child executes a new program almost at once).
+    let supervisor = unsafe { nix::sched::clone(child, &mut stack, flags, Some(libc::SIGCHLD)) }
+        .map_err(|e| setup_error("creating namespaces", &e))?;
+    drop(slot_end);
+    drop(go_read);
+
+    let (root_id, run_id) = host_ids(pool, index);
+    let (run_uid, run_gid) = if privileged {
+        (policy::RUN_UID, policy::RUN_GID)
+    } else {
+        (0, 0)
+    };
+    let maps = if privileged {
+        let uid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_UID);
+        let gid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_GID);
+        write_map(supervisor, "uid_map", &uid_map)
+            .and_then(|_| write_map(supervisor, "gid_map", &gid_map))
+    } else {
+        let uid = nix::unistd::geteuid();
+        let gid = nix::unistd::getegid();
+        write_map(supervisor, "setgroups", "deny")
+            .and_then(|_| write_map(supervisor, "uid_map", &format!("0 {uid} 1\n")))
+            .and_then(|_| write_map(supervisor, "gid_map", &format!("0 {gid} 1\n")))
+    };
+    if let Err(error) = maps {
+        let _ = nix::sys::signal::kill(supervisor, nix::sys::signal::Signal::SIGKILL);
+        let _ = waitpid(supervisor, None);
+        return Err(setup_error("writing the id maps", &error));
+    }
+    nix::unistd::write(&go_write, b"1").map_err(|e| setup_error("starting the supervisor", &e))?;
+    drop(go_write);
+    drop(stack);
+
+    let setup = Setup {
+        run_uid,
+        run_gid,
+        read_only_paths: policy::READ_ONLY_PATHS
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        usr_links: policy::USR_LINKS
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        devices: policy::DEVICES.iter().map(|s| s.to_string()).collect(),
+        cgroup_procs: cgroup.as_ref().map_or(0, |g| g.procs_files().count()),
+        has_cpu_usage: cgroup.is_some(),
+        cpu_usage_is_v2: cgroup.as_ref().is_some_and(|g| g.kind() == CgroupKind::V2),
+    };
+    let mut fds: Vec<RawFd> = Vec::new();
+    if let Some(group) = &cgroup {
+        fds.extend(group.procs_files().map(|f| f.as_raw_fd()));
+        fds.push(group.cpu_usage_file().as_raw_fd());
+    }
+    let slot = Slot {
+        index,
+        mounted: Vec::new(),
+        supervisor,
+        socket: host_end,
+        cgroup,
+    };
+    let ready = protocol::send(slot.socket.as_fd(), &setup, &fds)
+        .and_then(|_| protocol::receive::<Reply>(slot.socket.as_fd()));
+    match ready {
+        Ok(Some((reply, _))) if reply.error.is_none() => Ok(slot),
+        Ok(Some((reply, _))) => {
+            let error = reply.error.unwrap_or_default();
+            stop_slot(slot);
+            Err(SandboxError::Setup(error))
+        }
+        Ok(None) => {
+            stop_slot(slot);
+            Err(SandboxError::Setup(
+                "the sandbox supervisor exited during setup (is the supervisor program right?)"
+                    .into(),
+            ))
+        }
+        Err(error) => {
+            stop_slot(slot);
+            Err(setup_error("talking to the supervisor", &error))
+        }
+    }
+}
+
+fn write_map(pid: Pid, file: &str, contents: &str) -> std::io::Result<()> {
+    std::fs::write(format!("/proc/{pid}/{file}"), contents)
+}

@@ -1,0 +1,239 @@
+//! `cohort judge ...`: parse the judge's arguments, call the judge library, print the result.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use cohort_judge::language::LanguageTable;
+use cohort_judge::package::Problem;
+use cohort_judge::sandbox::{SandboxConfig, SUPERVISOR_ARGUMENT};
+use cohort_judge::{Judge, JudgeOptions, Report, Submission, Verdict};
+
+#[derive(Args, Debug)]
+pub struct JudgeArguments {
+    #[command(subcommand)]
+    pub command: JudgeCommand,
+    /// A language table (TOML) to use instead of the built-in one; `cohort judge languages
+    /// --toml` prints the built-in table to start from.
+    #[arg(long, env = "COHORT_JUDGE_LANGUAGES", global = true)]
+    pub languages: Option<PathBuf>,
+    /// Where compiled programs are cached, by language and source hash.
+    #[arg(long, env = "COHORT_JUDGE_CACHE", global = true)]
+    pub cache: Option<PathBuf>,
+    /// How many test cases run at once (defaults to the number of cores).
+    #[arg(long, env = "COHORT_JUDGE_PARALLEL", global = true)]
+    pub parallel: Option<usize>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JudgeCommand {
+    /// Judge one solution against a problem package and print a per-test table.
+    Run {
+        /// The problem package directory (Kattis format).
+        package: PathBuf,
+        /// The solution's source file.
+        solution: PathBuf,
+        /// The language (cpp, c, python3, java); inferred from the file extension if omitted.
+        #[arg(long = "lang")]
+        language: Option<String>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Judge every test even after a rejection.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Judge every program under the package's submissions/ and check each gets the verdict its
+    /// folder names. Exits non-zero on any mismatch.
+    Verify {
+        package: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the language table in use.
+    Languages {
+        /// Print it as the TOML file it comes from.
+        #[arg(long)]
+        toml: bool,
+    },
+    /// Print the sandbox policy (namespaces, visible paths, denied system calls, limits) as JSON.
+    Policy,
+}
+
+fn language_table(arguments: &JudgeArguments) -> anyhow::Result<(LanguageTable, String)> {
+    match &arguments.languages {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let table = LanguageTable::parse(&text).with_context(|| path.display().to_string())?;
+            Ok((table, text))
+        }
+        None => Ok((
+            LanguageTable::builtin(),
+            cohort_judge::language::DEFAULT_TABLE.to_owned(),
+        )),
+    }
+}
+
+fn judge(arguments: &JudgeArguments, table: LanguageTable) -> anyhow::Result<Judge> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cache = arguments.cache.clone().unwrap_or_else(|| {
+        std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir)
+            .join("cohort")
+            .join("judge")
+    });
+    let config = SandboxConfig {
+        supervisor_program: std::env::current_exe().context("finding the cohort binary")?,
+        supervisor_args: vec![SUPERVISOR_ARGUMENT.to_owned()],
+        slots: arguments.parallel.unwrap_or(cores).max(1),
+    };
+    Judge::new(config, table, cache)
+        .context("starting the sandbox (it needs Linux namespaces; see the README's judge section)")
+}
+
+/// Runs a judge command; returns the process exit code.
+pub fn run(arguments: JudgeArguments) -> anyhow::Result<u8> {
+    let (table, table_text) = language_table(&arguments)?;
+    match &arguments.command {
+        JudgeCommand::Languages { toml } => {
+            if *toml {
+                print!("{table_text}");
+            } else {
+                println!(
+                    "{:<9} {:<14} {:<12} {:>5} {:>9} {:>6}",
+                    "id", "name", "extensions", "time", "+memory", "procs"
+                );
+                for language in table.all() {
+                    println!(
+                        "{:<9} {:<14} {:<12} {:>4}x {:>6}MiB {:>6}",
+                        language.id,
+                        language.name,
+                        language.extensions.join(","),
+                        language.time_multiplier,
+                        language.extra_memory_mib,
+                        language.processes
+                    );
+                }
+            }
+            Ok(0)
+        }
+        JudgeCommand::Policy => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&cohort_judge::sandbox::policy::report())?
+            );
+            Ok(0)
+        }
+        JudgeCommand::Run {
+            package,
+            solution,
+            language,
+            json,
+            all,
+        } => {
+            let problem = Problem::load(package)?;
+            let language = match language {
+                Some(id) => table.by_id(id)?.id.clone(),
+                None => table.for_file(solution)?.id.clone(),
+            };
+            let source = std::fs::read(solution)
+                .with_context(|| format!("reading {}", solution.display()))?;
+            let submission = Submission {
+                language,
+                file_name: solution
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                source,
+            };
+            let judge = judge(&arguments, table)?;
+            let report = judge.judge(&problem, &submission, &JudgeOptions { run_all: *all });
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_report(&report);
+            }
+            Ok(if report.verdict == Verdict::JudgeError {
+                2
+            } else {
+                0
+            })
+        }
+        JudgeCommand::Verify { package, json } => {
+            let problem = Problem::load(package)?;
+            let judge = judge(&arguments, table)?;
+            let report = cohort_judge::verify::verify(&judge, &problem);
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{:<44} {:<14} {:<4} {:>9}  note",
+                    "submission", "expected", "got", "score"
+                );
+                for checked in &report.submissions {
+                    println!(
+                        "{:<44} {:<14} {:<4} {:>9}  {}",
+                        checked.submission,
+                        checked.expected,
+                        checked.verdict.code(),
+                        format!("{}/{}", checked.score, checked.max_score),
+                        if checked.ok { "ok" } else { &checked.note }
+                    );
+                }
+                if report.submissions.is_empty() {
+                    println!(
+                        "no submissions found under {}/submissions",
+                        package.display()
+                    );
+                }
+                println!(
+                    "{}: {}",
+                    report.problem,
+                    if report.ok {
+                        "verified"
+                    } else {
+                        "NOT verified: it cannot be used in an assessment"
+                    }
+                );
+            }
+            if !report.ok {
+                bail!("{} failed verification", report.problem);
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn print_report(report: &Report) {
+    println!(
+        "{:<32} {:<4} {:>9} {:>9} {:>10}  feedback",
+        "test", "", "cpu ms", "wall ms", "memory KiB"
+    );
+    for test in &report.tests {
+        println!(
+            "{:<32} {:<4} {:>9.1} {:>9.1} {:>10}  {}",
+            test.name,
+            test.verdict.code(),
+            test.cpu_ms,
+            test.wall_ms,
+            test.memory_kib,
+            test.feedback
+        );
+    }
+    if !report.skipped.is_empty() {
+        println!("skipped after a rejection: {}", report.skipped.join(", "));
+    }
+    if !report.compile_output.is_empty() {
+        println!("compiler output:\n{}", report.compile_output);
+    }
+    println!(
+        "verdict: {} ({})  score: {}/{}",
+        report.verdict.code(),
+        report.verdict.describe(),
+        report.score,
+        report.max_score
+    );
+}

@@ -1,0 +1,652 @@
+//! Hostile submissions: each must end with the right verdict within its limits and leave the
+//! host as it was. The sandbox supervisor is this package's `cohort` binary, as in production.
+//!
+//! These tests need what the sandbox needs: Linux with user namespaces, and root for control
+//! groups (CI runs as root).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cohort_judge::language::LanguageTable;
+use cohort_judge::package::Problem;
+use cohort_judge::sandbox::policy::{Limits, MIB};
+use cohort_judge::sandbox::{Exit, RunSpec, SandboxConfig, Stdio, SUPERVISOR_ARGUMENT};
+use cohort_judge::{Judge, JudgeOptions, Report, Submission, Verdict};
+
+fn judge(slots: usize) -> Judge {
+    let config = SandboxConfig {
+        supervisor_program: PathBuf::from(env!("CARGO_BIN_EXE_cohort")),
+        supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
+        slots,
+    };
+    // Shared between tests and runs: identical sources compile once, as in production.
+    let cache = std::env::temp_dir().join("cohort-judge-test-cache");
+    Judge::new(config, LanguageTable::builtin(), cache).expect("the sandbox starts")
+}
+
+/// A problem whose answer is its input: "42", with 128 MiB of memory.
+fn echo_problem(time_limit: f64) -> tempfile::TempDir {
+    echo_problem_with_memory(time_limit, 128)
+}
+
+fn echo_problem_with_memory(time_limit: f64, memory_mib: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("problem.yaml"),
+        format!("name: Echo\nlimits:\n  time_limit: {time_limit}\n  memory: {memory_mib}\n  output: 4\n"),
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("data/secret")).unwrap();
+    fs::write(root.join("data/secret/1.in"), "42\n").unwrap();
+    fs::write(root.join("data/secret/1.ans"), "42\n").unwrap();
+    dir
+}
+
+fn submit(judge: &Judge, problem: &Path, language: &str, file_name: &str, source: &str) -> Report {
+    let problem = Problem::load(problem).unwrap();
+    judge.judge(
+        &problem,
+        &Submission {
+            language: language.into(),
+            file_name: file_name.into(),
+            source: source.as_bytes().to_vec(),
+        },
+        &JudgeOptions::default(),
+    )
+}
+
+fn c(judge: &Judge, problem: &Path, source: &str) -> Report {
+    submit(judge, problem, "c", "main.c", source)
+}
+
+fn verdict(report: &Report) -> Verdict {
+    assert!(
+        report.verdict != Verdict::CompileError && report.verdict != Verdict::JudgeError,
+        "{report:#?}"
+    );
+    report.verdict
+}
+
+/// No process of the judge's run users is left on the host.
+fn assert_no_run_processes_left(judge: &Judge) {
+    let run_uids = judge.sandbox().host_run_uids();
+    // Killed processes may take a moment to be reaped by their supervisor.
+    for _ in 0..200 {
+        let left: Vec<String> = fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|entry| {
+                let status = fs::read_to_string(entry.path().join("status")).ok()?;
+                let uid: u32 = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Uid:"))?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()?;
+                run_uids
+                    .contains(&uid)
+                    .then(|| format!("{} (uid {uid})", entry.file_name().to_string_lossy()))
+            })
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("sandboxed processes were left behind");
+}
+
+const ECHO_AFTER: &str = r#"
+    int x; if (scanf("%d", &x) != 1) return 3; printf("%d\n", x); return 0;
+"#;
+
+#[test]
+fn a_correct_solution_in_each_language_is_accepted() {
+    let judge = judge(2);
+    let problem = echo_problem(2.0);
+    let sources = [
+        ("c", "main.c", "#include <stdio.h>\nint main(){int x; scanf(\"%d\",&x); printf(\"%d\\n\",x);}"),
+        ("cpp", "main.cpp", "#include <iostream>\nint main(){int x; std::cin>>x; std::cout<<x<<'\\n';}"),
+        ("python3", "echo.py", "print(int(input()))\n"),
+        ("java", "Echo.java", "import java.util.*;\npublic class Echo { public static void main(String[] a) { System.out.println(new Scanner(System.in).nextInt()); } }\n"),
+    ];
+    for (language, file, source) in sources {
+        let report = submit(&judge, problem.path(), language, file, source);
+        assert_eq!(report.verdict, Verdict::Accepted, "{language}: {report:#?}");
+        assert!(
+            report.tests[0].memory_kib > 0,
+            "{language}: memory is measured"
+        );
+    }
+    assert_no_run_processes_left(&judge);
+}
+
+#[test]
+fn a_compile_error_returns_the_compilers_message() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = submit(
+        &judge,
+        problem.path(),
+        "cpp",
+        "main.cpp",
+        "int main() { return missing; }",
+    );
+    assert_eq!(report.verdict, Verdict::CompileError);
+    assert!(
+        report.compile_output.contains("missing"),
+        "{}",
+        report.compile_output
+    );
+    assert!(
+        !report.compile_output.contains("/box/"),
+        "paths are shortened"
+    );
+    let python = submit(
+        &judge,
+        problem.path(),
+        "python3",
+        "main.py",
+        "def broken(:\n",
+    );
+    assert_eq!(python.verdict, Verdict::CompileError);
+    assert!(
+        python.compile_output.contains("SyntaxError"),
+        "{}",
+        python.compile_output
+    );
+}
+
+#[test]
+fn a_fork_bomb_is_stopped_and_leaves_nothing_behind() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        "#include <unistd.h>\nint main(){ for(;;) fork(); }",
+    );
+    assert_eq!(verdict(&report), Verdict::TimeLimitExceeded);
+    assert_no_run_processes_left(&judge);
+}
+
+#[test]
+fn a_memory_bomb_that_touches_its_pages_gets_memory_limit_exceeded() {
+    let judge = judge(1);
+    let problem = echo_problem(2.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        "#include <stdlib.h>\n#include <string.h>\nint main(){ for(;;){ char*p=malloc(1<<20); if(!p) return 1; memset(p,1,1<<20);} }",
+    );
+    assert_eq!(
+        verdict(&report),
+        Verdict::MemoryLimitExceeded,
+        "{report:#?}"
+    );
+    assert_no_run_processes_left(&judge);
+}
+
+#[test]
+fn a_large_allocation_that_is_never_touched_costs_nothing() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!("#include <stdio.h>\n#include <stdlib.h>\nint main(){{ volatile char*p=malloc(1UL<<33); (void)p; {ECHO_AFTER} }}"),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+    assert!(report.tests[0].memory_kib < 64 * 1024);
+}
+
+#[test]
+fn an_infinite_loop_and_a_sleep_forever_get_time_limit_exceeded() {
+    let judge = judge(2);
+    let problem = echo_problem(0.5);
+    let busy = c(
+        &judge,
+        problem.path(),
+        "int main(){ for(volatile int i=0;;i++); }",
+    );
+    assert_eq!(verdict(&busy), Verdict::TimeLimitExceeded);
+    assert!(
+        busy.tests[0].feedback.contains("CPU"),
+        "{}",
+        busy.tests[0].feedback
+    );
+    let sleeping = c(
+        &judge,
+        problem.path(),
+        "#include <unistd.h>\nint main(){ for(;;) sleep(100); }",
+    );
+    assert_eq!(verdict(&sleeping), Verdict::TimeLimitExceeded);
+    assert!(
+        sleeping.tests[0].feedback.contains("wall"),
+        "{}",
+        sleeping.tests[0].feedback
+    );
+    assert!(sleeping.tests[0].wall_ms < 5_000.0);
+    assert_no_run_processes_left(&judge);
+}
+
+#[test]
+fn an_output_flood_gets_output_limit_exceeded() {
+    let judge = judge(1);
+    let problem = echo_problem(2.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        "#include <stdio.h>\nint main(){ for(;;) fputs(\"flood flood flood flood\\n\", stdout); }",
+    );
+    assert_eq!(verdict(&report), Verdict::OutputLimitExceeded);
+}
+
+#[test]
+fn filling_the_working_directory_and_tmp_fails_inside_and_leaves_the_disk_alone() {
+    let judge = judge(1);
+    // Scratch space is memory (tmpfs, charged to the run): with 128 MiB of memory, filling both
+    // 64 MiB directories is a memory limit; with 512 MiB the directories fill first.
+    let tight = echo_problem(2.0);
+    let problem = echo_problem_with_memory(2.0, 512);
+    let before = free_disk_bytes();
+    let report = c(&judge, problem.path(), &fill_source());
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+    let tight_report = c(&judge, tight.path(), &fill_source());
+    assert_eq!(verdict(&tight_report), Verdict::MemoryLimitExceeded);
+    let after = free_disk_bytes();
+    assert!(
+        before.saturating_sub(after) < 64 * MIB,
+        "the host disk lost {} MiB",
+        (before - after) / MIB
+    );
+}
+
+/// Writes 3 MiB files into the working directory, then /tmp, until writing fails; then answers.
+fn fill_source() -> String {
+    format!(
+        r#"#include <stdio.h>
+    #include <string.h>
+    static char block[1 << 20];
+    int fill(const char *dir) {{
+        char name[64]; int files = 0;
+        memset(block, 7, sizeof block);
+        for (int f = 0; f < 1000; f++) {{
+            snprintf(name, sizeof name, "%s/fill%d", dir, f);
+            FILE *out = fopen(name, "w"); if (!out) break;
+            int written = 0;
+            for (int i = 0; i < 3; i++) written += fwrite(block, 1, sizeof block, out) == sizeof block;
+            if (fclose(out) != 0 || written < 3) break;
+            files++;
+        }}
+        return files;
+    }}
+    int main() {{
+        int box = fill("."), tmp = fill("/tmp");
+        if (box >= 1000 || tmp >= 1000) return 9;
+        {ECHO_AFTER}
+    }}"#
+    )
+}
+
+fn free_disk_bytes() -> u64 {
+    let stats = nix::sys::statvfs::statvfs(std::env::temp_dir().as_path()).unwrap();
+    stats.blocks_available() * stats.fragment_size()
+}
+
+#[test]
+fn host_files_other_runs_and_the_judge_cannot_be_read() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let cache = std::env::temp_dir().join("cohort-judge-test-cache");
+    let secrets = [
+        "/etc/shadow".to_owned(),
+        "/etc/passwd".to_owned(),
+        "/root/.bashrc".to_owned(),
+        problem
+            .path()
+            .join("data/secret/1.ans")
+            .display()
+            .to_string(),
+        cache.display().to_string(),
+        env!("CARGO_BIN_EXE_cohort").to_owned(),
+        "/proc/1/environ".to_owned(),
+        "/proc/1/cmdline".to_owned(),
+        "/sys/fs/cgroup".to_owned(),
+        "/var/lib/postgresql".to_owned(),
+    ];
+    let list = secrets
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <fcntl.h>
+int main() {{
+    const char *paths[] = {{ {list} }};
+    for (unsigned i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (open(paths[i], O_RDONLY) >= 0) {{ printf("LEAK %s\n", paths[i]); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+}
+
+#[test]
+fn nothing_outside_the_working_directory_and_tmp_can_be_written() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <fcntl.h>
+int main() {{
+    const char *paths[] = {{ "/x", "/usr/x", "/etc/x", "/prog/x", "/dev/x", "/proc/x", "/usr/bin/gcc" }};
+    for (unsigned i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (open(paths[i], O_WRONLY | O_CREAT, 0644) >= 0) {{ printf("WROTE %s\n", paths[i]); return 0; }}
+    if (open("/box/mine", O_WRONLY | O_CREAT, 0644) < 0 || open("/tmp/mine", O_WRONLY | O_CREAT, 0644) < 0) return 4;
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+}
+
+#[test]
+fn network_connections_and_unix_sockets_are_refused() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <sys/socket.h>
+int main() {{
+    if (socket(AF_INET, SOCK_STREAM, 0) >= 0) {{ puts("TCP"); return 0; }}
+    if (socket(AF_INET6, SOCK_DGRAM, 0) >= 0) {{ puts("UDP"); return 0; }}
+    if (socket(AF_UNIX, SOCK_STREAM, 0) >= 0) {{ puts("UNIX"); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+}
+
+#[test]
+fn kill_minus_one_reaches_only_the_submissions_own_processes() {
+    let judge = judge(2);
+    let problem = echo_problem(2.0);
+    // A slow, honest run in the other slot must survive the killer.
+    std::thread::scope(|scope| {
+        let honest = scope.spawn(|| {
+            c(
+                &judge,
+                problem.path(),
+                &format!("#include <stdio.h>\n#include <unistd.h>\nint main(){{ usleep(600000); {ECHO_AFTER} }}"),
+            )
+        });
+        std::thread::sleep(Duration::from_millis(150));
+        let killer = c(
+            &judge,
+            problem.path(),
+            &format!("#include <stdio.h>\n#include <signal.h>\nint main(){{ kill(-1, SIGKILL); {ECHO_AFTER} }}"),
+        );
+        assert_eq!(verdict(&killer), Verdict::Accepted, "{killer:#?}");
+        assert_eq!(verdict(&honest.join().unwrap()), Verdict::Accepted);
+    });
+}
+
+#[test]
+fn ptrace_and_new_namespaces_are_refused() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#define _GNU_SOURCE
+#include <stdio.h>
+#include <sched.h>
+#include <sys/ptrace.h>
+int main() {{
+    if (ptrace(PTRACE_TRACEME, 0, 0, 0) == 0) {{ puts("TRACED"); return 0; }}
+    if (ptrace(PTRACE_ATTACH, 1, 0, 0) == 0) {{ puts("ATTACHED"); return 0; }}
+    if (unshare(CLONE_NEWUSER) == 0) {{ puts("USERNS"); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+}
+
+#[test]
+fn thousands_of_threads_are_capped_by_the_process_limit() {
+    let judge = judge(1);
+    let problem = echo_problem(2.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <pthread.h>
+#include <unistd.h>
+static void *idle(void *arg) {{ (void)arg; sleep(30); return 0; }}
+int main() {{
+    int started = 0; pthread_t thread;
+    for (int i = 0; i < 5000; i++) if (pthread_create(&thread, 0, idle, 0) == 0) started++;
+    if (started > 64) {{ printf("%d threads\n", started); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+    assert_no_run_processes_left(&judge);
+}
+
+#[test]
+fn proc_shows_only_the_submissions_own_processes() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <dirent.h>
+#include <ctype.h>
+int main() {{
+    DIR *proc = opendir("/proc"); struct dirent *entry; int processes = 0;
+    if (!proc) return 5;
+    while ((entry = readdir(proc))) if (isdigit((unsigned char)entry->d_name[0])) processes++;
+    if (processes != 1) {{ printf("%d processes visible\n", processes); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+}
+
+#[test]
+fn deep_recursion_works_up_to_the_stack_limit_and_then_is_a_runtime_error() {
+    let judge = judge(1);
+    let problem = echo_problem(2.0);
+    // About 64 MiB of stack in 1,000,000 frames: within the 128 MiB limit.
+    let deep = c(
+        &judge,
+        problem.path(),
+        &format!(
+            "#include <stdio.h>\nint depth(int n){{ volatile char pad[48]; pad[0]=n; return n==0?0:1+depth(n-1)+pad[0]*0; }}\nint main(){{ if (depth(1000000) != 1000000) return 1; {ECHO_AFTER} }}"
+        ),
+    );
+    assert_eq!(verdict(&deep), Verdict::Accepted, "{deep:#?}");
+    let endless = c(
+        &judge,
+        problem.path(),
+        "int down(int n){ volatile char pad[256]; pad[0]=n; return down(n+1)+pad[0]; }\nint main(){ return down(0); }",
+    );
+    let endless_verdict = verdict(&endless);
+    assert!(
+        endless_verdict == Verdict::RuntimeError || endless_verdict == Verdict::MemoryLimitExceeded,
+        "{endless:#?}"
+    );
+}
+
+#[test]
+fn java_system_exit_with_a_status_is_a_runtime_error_naming_it() {
+    let judge = judge(1);
+    let problem = echo_problem(2.0);
+    let report = submit(
+        &judge,
+        problem.path(),
+        "java",
+        "Main.java",
+        "public class Main { public static void main(String[] a) { System.exit(1); } }",
+    );
+    assert_eq!(verdict(&report), Verdict::RuntimeError);
+    assert_eq!(report.tests[0].feedback, "exit code 1");
+}
+
+#[test]
+fn python_os_system_cannot_start_a_shell() {
+    let judge = judge(1);
+    let problem = echo_problem(2.0);
+    let report = submit(
+        &judge,
+        problem.path(),
+        "python3",
+        "main.py",
+        "import os\nstatus = os.system('echo hacked > /box/out; cat /etc/hostname')\nprint(42 if status != 0 else 'shell ran')\n",
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+    assert_no_run_processes_left(&judge);
+}
+
+/// Runs a program directly in a sandbox slot (without a package), for what a submission cannot
+/// express as a verdict.
+fn raw_run(
+    judge: &Judge,
+    argv: &[&str],
+    processes: u32,
+    copy_out: &[&str],
+) -> (Exit, String, Vec<String>) {
+    let output = tempfile::tempfile().unwrap();
+    let mut spec = RunSpec::new(
+        argv.iter().map(|s| s.to_string()).collect(),
+        Limits {
+            processes,
+            ..Limits::default()
+        },
+    );
+    spec.stdout = Stdio::Fd(output.try_clone().unwrap().into());
+    spec.stderr = Stdio::Fd(output.try_clone().unwrap().into());
+    spec.copy_out = copy_out.iter().map(|s| s.to_string()).collect();
+    let run = judge.sandbox().run(spec).unwrap();
+    use std::io::{Read, Seek};
+    let mut text = String::new();
+    let mut output = output;
+    output.rewind().unwrap();
+    output.read_to_string(&mut text).unwrap();
+    (
+        run.exit,
+        text,
+        run.files.into_iter().map(|(name, _)| name).collect(),
+    )
+}
+
+#[test]
+fn setuid_programs_do_not_raise_privileges() {
+    let judge = judge(1);
+    let (_, text, _) = raw_run(
+        &judge,
+        &[
+            "/bin/sh",
+            "-c",
+            "id -u; /usr/bin/su -c id root; /usr/bin/passwd -S root; true",
+        ],
+        8,
+        &[],
+    );
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("1000"), "{text}");
+    assert!(!text.contains("uid=0"), "{text}");
+}
+
+#[test]
+fn a_planted_symlink_is_never_followed_when_files_come_back_from_the_sandbox() {
+    let judge = judge(1);
+    let (exit, _, files) = raw_run(
+        &judge,
+        &[
+            "/bin/sh",
+            "-c",
+            "ln -s /usr/lib/os-release judgemessage.txt; echo fine > score.txt",
+        ],
+        8,
+        &["judgemessage.txt", "score.txt"],
+    );
+    assert_eq!(exit, Exit::Code(0));
+    assert_eq!(
+        files,
+        ["score.txt"],
+        "the link is skipped, the regular file returned"
+    );
+}
+
+#[test]
+fn the_sandbox_has_no_network_interfaces_up_and_its_own_host_name() {
+    let judge = judge(1);
+    let (_, text, _) = raw_run(
+        &judge,
+        &["/bin/sh", "-c", "cat /proc/net/dev; hostname"],
+        8,
+        &[],
+    );
+    assert!(!text.contains("eth0"), "{text}");
+    assert!(text.trim_end().ends_with("sandbox"), "{text}");
+}
+
+#[test]
+fn nothing_is_left_behind_when_the_judge_is_dropped() {
+    let judge = judge(2);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        "#include <unistd.h>\nint main(){ if(fork()==0) for(;;); for(;;); }",
+    );
+    assert_eq!(report.verdict, Verdict::TimeLimitExceeded);
+    let groups = judge.sandbox().cgroup_directories();
+    let run_uids = judge.sandbox().host_run_uids();
+    drop(judge);
+    for group in groups {
+        assert!(
+            !group.exists(),
+            "control group {} was left behind",
+            group.display()
+        );
+    }
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(status) = fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let uid: Option<u32> = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok());
+        assert!(
+            !uid.is_some_and(|uid| run_uids.contains(&uid)),
+            "a run process outlived the judge"
+        );
+    }
+}
