@@ -143,8 +143,11 @@ fn compile_limits(language: &Language) -> Limits {
     }
 }
 
-/// Validators are the package author's code: trusted to be correct, but still sandboxed.
-fn validator_limits(problem: &Problem) -> Limits {
+/// Validators are the package author's code: trusted to be correct, but still sandboxed. Their
+/// scratch space holds the input and answer copied in, plus room for feedback.
+fn validator_limits(problem: &Problem, case: &TestCase) -> Limits {
+    let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
+    let data = size(&case.input) + size(&case.answer);
     Limits {
         cpu: Duration::from_secs(30),
         wall: Duration::from_secs(60),
@@ -153,9 +156,28 @@ fn validator_limits(problem: &Problem) -> Limits {
         file_bytes: 64 * MIB,
         open_files: 64,
         stack_bytes: 256 * MIB,
-        scratch_bytes: (problem.output_mib * 2 + 64) * MIB,
+        scratch_bytes: data + (problem.output_mib + 64) * MIB,
         address_space_bytes: None,
     }
+}
+
+/// Cached programs run in sandboxes and are mounted by root: the cache must belong to the judge
+/// and be writable by no one else, or someone could plant a program (or a link) in it.
+fn check_private(directory: &Path) -> Result<(), JudgeSetupError> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = fs::symlink_metadata(directory)
+        .map_err(|e| JudgeSetupError::Cache(directory.display().to_string(), e))?;
+    let owner_is_judge = metadata.uid() == nix::unistd::geteuid().as_raw();
+    let writable_by_others = metadata.mode() & 0o022 != 0;
+    if !metadata.is_dir() || !owner_is_judge || writable_by_others {
+        return Err(JudgeSetupError::Cache(
+            directory.display().to_string(),
+            std::io::Error::other(
+                "must be a directory owned by the judge's user and writable by no one else",
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Compiler messages longer than this are cut: the first error is what matters.
@@ -186,6 +208,7 @@ impl Judge {
     ) -> Result<Judge, JudgeSetupError> {
         fs::create_dir_all(&cache_dir)
             .map_err(|e| JudgeSetupError::Cache(cache_dir.display().to_string(), e))?;
+        check_private(&cache_dir)?;
         let scratch = tempfile::Builder::new()
             .prefix("cohort-judge-")
             .tempdir()
@@ -225,6 +248,7 @@ impl Judge {
         hasher.update(naming.source.as_bytes());
         for (name, contents) in files {
             hasher.update([2]);
+            hasher.update((name.len() as u64).to_le_bytes());
             hasher.update(name.as_bytes());
             hasher.update([3]);
             hasher.update((contents.len() as u64).to_le_bytes());
@@ -518,7 +542,17 @@ impl Judge {
             }
         }
         let (verdict, score) = aggregate(&problem.data, &report.tests);
-        report.verdict = verdict;
+        // A judge fault anywhere makes the whole result a judge error: it must never quietly
+        // cost the candidate points.
+        report.verdict = if report
+            .tests
+            .iter()
+            .any(|t| t.verdict == Verdict::JudgeError)
+        {
+            Verdict::JudgeError
+        } else {
+            verdict
+        };
         report.score = score;
         report
     }
@@ -805,7 +839,7 @@ impl RunContext<'_> {
             "/box/".to_string(),
         ]);
         argv.extend(flags.iter().cloned());
-        let mut spec = RunSpec::new(argv, validator_limits(self.problem));
+        let mut spec = RunSpec::new(argv, validator_limits(self.problem, case));
         spec.mounts = vec![(compiled.directory.clone(), "/prog".into())];
         spec.copy_in = vec![
             (case.input.clone(), "input".into(), false),

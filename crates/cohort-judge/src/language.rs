@@ -75,9 +75,15 @@ impl LanguageTable {
                     language.id
                 )));
             }
-            if language.time_multiplier.is_nan() || language.time_multiplier <= 0.0 {
+            if !(0.1..=20.0).contains(&language.time_multiplier) {
                 return Err(LanguageError::Invalid(format!(
-                    "{}: time_multiplier must be positive",
+                    "{}: time_multiplier must be between 0.1 and 20",
+                    language.id
+                )));
+            }
+            if language.extra_memory_mib > 16 * 1024 || language.processes == 0 {
+                return Err(LanguageError::Invalid(format!(
+                    "{}: extra_memory_mib must be at most 16384 and processes at least 1",
                     language.id
                 )));
             }

@@ -236,8 +236,11 @@ impl Problem {
             scoring,
             checking,
             time_limit: Duration::from_secs_f64(time_limit),
-            memory_mib: limits.memory.unwrap_or(DEFAULT_MEMORY_MIB).max(16),
-            output_mib: limits.output.unwrap_or(DEFAULT_OUTPUT_MIB).max(1),
+            memory_mib: limits
+                .memory
+                .unwrap_or(DEFAULT_MEMORY_MIB)
+                .clamp(16, 64 * 1024),
+            output_mib: limits.output.unwrap_or(DEFAULT_OUTPUT_MIB).clamp(1, 4096),
             data,
         })
     }

@@ -650,3 +650,83 @@ fn nothing_is_left_behind_when_the_judge_is_dropped() {
         );
     }
 }
+
+#[test]
+fn shared_memory_left_by_one_run_is_gone_for_the_next() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let leave = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <string.h>
+#include <sys/shm.h>
+int main() {{
+    int id = shmget(0x5eed, 1 << 20, IPC_CREAT | 0666);
+    if (id < 0) return 6;
+    char *p = shmat(id, 0, 0); strcpy(p, "secret input");
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&leave), Verdict::Accepted, "{leave:#?}");
+    let look = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#include <stdio.h>
+#include <sys/shm.h>
+int main() {{
+    if (shmget(0x5eed, 0, 0) >= 0) {{ puts("FOUND"); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&look), Verdict::Accepted, "{look:#?}");
+}
+
+#[test]
+fn x32_system_calls_cannot_slip_past_the_filter() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!(
+            r#"#define _GNU_SOURCE
+#include <stdio.h>
+#include <sched.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main() {{
+    if (syscall(0x40000000 | SYS_unshare, CLONE_NEWUSER) == 0) {{ puts("X32 UNSHARE"); return 0; }}
+    if (syscall(0x40000000 | SYS_socket, 2, 1, 0) >= 0) {{ puts("X32 SOCKET"); return 0; }}
+    {ECHO_AFTER}
+}}"#
+        ),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
+}
+
+#[test]
+fn the_sandbox_root_and_dev_are_read_only_even_for_the_supervisor_s_files() {
+    let judge = judge(1);
+    let (_, text, _) = raw_run(
+        &judge,
+        &[
+            "/bin/sh",
+            "-c",
+            "touch /etc/ld.so.preload /dev/evil /evil 2>&1; echo done",
+        ],
+        8,
+        &[],
+    );
+    assert!(
+        text.contains("Read-only") || text.contains("Permission denied"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("done"), "{text}");
+    let (_, listing, _) = raw_run(&judge, &["/bin/sh", "-c", "ls /etc"], 8, &[]);
+    assert!(!listing.contains("ld.so.preload"), "{listing}");
+}

@@ -14,7 +14,10 @@ fn every_shipped_problem_package_verifies() {
         .filter(|p| p.join("problem.yaml").is_file())
         .collect();
     packages.sort();
-    assert!(packages.len() >= 6, "the repository ships at least six problems");
+    assert!(
+        packages.len() >= 6,
+        "the repository ships at least six problems"
+    );
     let cache = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     for package in &packages {
@@ -24,13 +27,14 @@ fn every_shipped_problem_package_verifies() {
             .env("COHORT_JUDGE_CACHE", cache.path())
             .output()
             .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{}: no JSON report ({e}): {}",
-                package.display(),
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
+        let report: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+                panic!(
+                    "{}: no JSON report ({e}): {}",
+                    package.display(),
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            });
         let languages: std::collections::BTreeSet<String> = report["submissions"]
             .as_array()
             .unwrap()
@@ -61,17 +65,31 @@ fn judge_run_json_has_the_documented_shape() {
         .env("COHORT_JUDGE_CACHE", cache.path())
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["verdict"], "WA");
     assert!(report["score"].is_number());
     let tests = report["tests"].as_array().unwrap();
     assert!(!tests.is_empty());
-    for field in ["group", "verdict", "cpu_ms", "wall_ms", "memory_kib", "feedback"] {
+    for field in [
+        "group",
+        "verdict",
+        "cpu_ms",
+        "wall_ms",
+        "memory_kib",
+        "feedback",
+    ] {
         assert!(tests[0].get(field).is_some(), "tests carry {field}");
     }
     let wrong = tests.iter().find(|t| t["verdict"] == "WA").unwrap();
-    assert!(wrong["feedback"].as_str().unwrap().contains("should be"), "{wrong}");
+    assert!(
+        wrong["feedback"].as_str().unwrap().contains("should be"),
+        "{wrong}"
+    );
 }
 
 #[test]

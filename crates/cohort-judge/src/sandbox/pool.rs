@@ -11,7 +11,7 @@ use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -121,12 +121,17 @@ pub struct Sandbox {
     config: SandboxConfig,
     /// Numbers this pool among the pools of the process, for ids and group names.
     pool: u32,
-    free: Mutex<Vec<Slot>>,
+    slots: Mutex<Slots>,
     returned: Condvar,
-    privileged: bool,
 }
 
-/// Control groups are named `<CGROUP_PREFIX>-<judge pid>-<slot>`.
+/// The pool's slots: those free now, and how many exist (free or in use).
+struct Slots {
+    free: Vec<Slot>,
+    live: usize,
+}
+
+/// Control groups are named `<CGROUP_PREFIX>-<judge pid>-<number>`.
 const CGROUP_PREFIX: &str = "cohort-judge";
 
 impl Sandbox {
@@ -138,25 +143,36 @@ impl Sandbox {
                 "at most {MAX_SLOTS} slots per sandbox pool"
             )));
         }
-        let privileged = nix::unistd::geteuid().is_root();
+        if !nix::unistd::geteuid().is_root() {
+            return Err(SandboxError::Setup(
+                "the sandbox needs root: it creates control groups, maps each slot to its own \
+                 unprivileged host ids and mounts programs into slots (programs themselves never \
+                 run as root)"
+                    .into(),
+            ));
+        }
         cgroup::remove_stale(CGROUP_PREFIX);
         let mut slots = Vec::new();
         for index in 0..config.slots.max(1) {
-            slots.push(start_slot(&config, pool, index, privileged)?);
+            slots.push(start_slot(&config, pool, index)?);
         }
         Ok(Sandbox {
             pool,
+            slots: Mutex::new(Slots {
+                live: slots.len(),
+                free: slots,
+            }),
             config,
-            free: Mutex::new(slots),
             returned: Condvar::new(),
-            privileged,
         })
     }
 
     /// Whether memory, CPU and processes are counted by control groups (else by rlimits).
     pub fn cgroup_kind(&self) -> Option<CgroupKind> {
-        let free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        free.first()
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .free
+            .first()
             .and_then(|s| s.cgroup.as_ref().map(|c| c.kind()))
     }
 
@@ -174,8 +190,10 @@ impl Sandbox {
 
     /// The control-group directories of this pool's slots.
     pub fn cgroup_directories(&self) -> Vec<PathBuf> {
-        let free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        free.iter()
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .free
+            .iter()
             .filter_map(|slot| slot.cgroup.as_ref())
             .flat_map(|group| group.directories().to_vec())
             .collect()
@@ -183,7 +201,7 @@ impl Sandbox {
 
     /// Runs one program, waiting for a free slot.
     pub fn run(&self, spec: RunSpec) -> Result<RunResult, SandboxError> {
-        let mut slots = self.take(1);
+        let mut slots = self.take(1)?;
         let slot = slots.pop().expect("take returns what was asked");
         self.run_in(slot, spec)
     }
@@ -206,7 +224,10 @@ impl Sandbox {
             };
             return (error(), error());
         }
-        let mut slots = self.take(2);
+        let mut slots = match self.take(2) {
+            Ok(slots) => slots,
+            Err(error) => return (Err(SandboxError::Setup(error.to_string())), Err(error)),
+        };
         let b = slots.pop().expect("two slots");
         let a = slots.pop().expect("two slots");
         std::thread::scope(|scope| {
@@ -219,33 +240,53 @@ impl Sandbox {
         })
     }
 
-    fn take(&self, count: usize) -> Vec<Slot> {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while free.len() < count {
-            free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
+    /// Waits for `count` free slots; fails if the pool no longer has that many (slots that
+    /// could not be restarted are gone for good), rather than waiting forever.
+    fn take(&self, count: usize) -> Result<Vec<Slot>, SandboxError> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        while slots.free.len() < count {
+            if slots.live < count {
+                return Err(SandboxError::Setup(format!(
+                    "only {} of the pool's sandbox slots still work",
+                    slots.live
+                )));
+            }
+            slots = self.returned.wait(slots).unwrap_or_else(|e| e.into_inner());
         }
-        let at = free.len() - count;
-        free.split_off(at)
+        let at = slots.free.len() - count;
+        Ok(slots.free.split_off(at))
     }
 
-    fn give_back(&self, slot: Slot) {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        free.push(slot);
+    fn give_back(&self, slot: Option<Slot>) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        match slot {
+            Some(slot) => slots.free.push(slot),
+            None => slots.live -= 1,
+        }
         self.returned.notify_all();
     }
 
     fn run_in(&self, mut slot: Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
-        let outcome = run_on(&mut slot, spec, self.privileged);
-        if matches!(outcome, Err(SandboxError::SlotLost(_))) {
-            // The supervisor is gone; start a replacement so the pool keeps its size.
-            let index = slot.index;
-            stop_slot(slot);
-            match start_slot(&self.config, self.pool, index, self.privileged) {
-                Ok(fresh) => self.give_back(fresh),
-                Err(error) => tracing::error!(%error, "a sandbox slot could not be restarted"),
+        let outcome = run_on(&mut slot, spec);
+        match &outcome {
+            Err(SandboxError::SlotLost(_)) => {
+                // The supervisor is gone or out of step; replace it so the pool keeps its size.
+                let index = slot.index;
+                stop_slot(slot);
+                match start_slot(&self.config, self.pool, index) {
+                    Ok(fresh) => self.give_back(Some(fresh)),
+                    Err(error) => {
+                        tracing::error!(%error, "a sandbox slot could not be restarted");
+                        self.give_back(None);
+                    }
+                }
             }
-        } else {
-            self.give_back(slot);
+            Err(_) => {
+                // What the supervisor has mounted is no longer known for sure: mount afresh.
+                slot.mounted.clear();
+                self.give_back(Some(slot));
+            }
+            Ok(_) => self.give_back(Some(slot)),
         }
         outcome
     }
@@ -253,7 +294,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        let slots = std::mem::take(&mut *self.free.lock().unwrap_or_else(|e| e.into_inner()));
+        let slots = std::mem::take(&mut self.slots.lock().unwrap_or_else(|e| e.into_inner()).free);
         for slot in slots {
             stop_slot(slot);
         }
@@ -268,23 +309,19 @@ fn stop_slot(slot: Slot) {
     drop(slot.cgroup);
 }
 
-fn run_on(slot: &mut Slot, spec: RunSpec, privileged: bool) -> Result<RunResult, SandboxError> {
+fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
     let mut limits = spec.limits.clone();
     match slot.cgroup.as_mut() {
+        // A group that cannot be reset is not trusted for another run: the slot is replaced.
         Some(group) => group
             .prepare(limits.memory_bytes, limits.processes)
-            .map_err(|e| SandboxError::Setup(format!("control group: {e}")))?,
+            .map_err(|e| SandboxError::SlotLost(format!("control group: {e}")))?,
         None => {
             // Without a control group the address space is the only memory limit there is.
             if limits.address_space_bytes.is_none() {
                 limits.address_space_bytes = Some(limits.memory_bytes);
             }
         }
-    }
-    if !privileged {
-        // RLIMIT_NPROC counts every process of the real user; an unprivileged judge's runs
-        // share its user, so the limit is left to the control group.
-        limits.processes = limits.processes.max(4096);
     }
     let mut fds: Vec<OwnedFd> = Vec::new();
     for stdio in [spec.stdin, spec.stdout, spec.stderr] {
@@ -334,6 +371,14 @@ fn run_on(slot: &mut Slot, spec: RunSpec, privileged: bool) -> Result<RunResult,
     protocol::send(slot.socket.as_fd(), &request, &raw)
         .map_err(|e| SandboxError::SlotLost(format!("sending a run: {e}")))?;
     drop(fds);
+    // A supervisor that does not answer well after the wall limit is stuck: replace it.
+    let patience = limits.wall + Duration::from_secs(30);
+    nix::sys::socket::setsockopt(
+        &slot.socket,
+        nix::sys::socket::sockopt::ReceiveTimeout,
+        &nix::sys::time::TimeVal::new(patience.as_secs() as i64, 0),
+    )
+    .map_err(|e| SandboxError::SlotLost(format!("socket timeout: {e}")))?;
     let (reply, files) = protocol::receive::<Reply>(slot.socket.as_fd())
         .map_err(|e| SandboxError::SlotLost(format!("reading a result: {e}")))?
         .ok_or_else(|| SandboxError::SlotLost("the supervisor exited".into()))?;
@@ -470,23 +515,17 @@ pub fn host_ids(pool: u32, index: usize) -> (u32, u32) {
     (base, base + 1)
 }
 
-fn start_slot(
-    config: &SandboxConfig,
-    pool: u32,
-    index: usize,
-    privileged: bool,
-) -> Result<Slot, SandboxError> {
+fn start_slot(config: &SandboxConfig, pool: u32, index: usize) -> Result<Slot, SandboxError> {
     let setup_error =
         |what: &str, e: &dyn std::fmt::Display| SandboxError::Setup(format!("{what}: {e}"));
-    let cgroup = if privileged {
-        SlotCgroup::create(&format!(
-            "{CGROUP_PREFIX}-{}-{pool}-{index}",
-            std::process::id()
-        ))
-        .map_err(|e| setup_error("creating a control group", &e))?
-    } else {
-        None
-    };
+    static GROUPS: AtomicU64 = AtomicU64::new(0);
+    let group_name = format!(
+        "{CGROUP_PREFIX}-{}-{}",
+        std::process::id(),
+        GROUPS.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut cgroup =
+        SlotCgroup::create(&group_name).map_err(|e| setup_error("creating a control group", &e))?;
     let (host_end, slot_end) = socketpair(
         AddressFamily::Unix,
         SockType::SeqPacket,
@@ -550,27 +589,25 @@ fn start_slot(
     drop(go_read);
 
     let (root_id, run_id) = host_ids(pool, index);
-    let (run_uid, run_gid) = if privileged {
-        (policy::RUN_UID, policy::RUN_GID)
-    } else {
-        (0, 0)
-    };
-    let maps = if privileged {
-        let uid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_UID);
-        let gid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_GID);
-        write_map(supervisor, "uid_map", &uid_map)
-            .and_then(|_| write_map(supervisor, "gid_map", &gid_map))
-    } else {
-        let uid = nix::unistd::geteuid();
-        let gid = nix::unistd::getegid();
-        write_map(supervisor, "setgroups", "deny")
-            .and_then(|_| write_map(supervisor, "uid_map", &format!("0 {uid} 1\n")))
-            .and_then(|_| write_map(supervisor, "gid_map", &format!("0 {gid} 1\n")))
-    };
+    let (run_uid, run_gid) = (policy::RUN_UID, policy::RUN_GID);
+    let uid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_UID);
+    let gid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_GID);
+    let pid = supervisor.as_raw() as u32;
+    // The supervisor lives in the slot's control group, so the programs it forks are born
+    // there (programs raise their own oom_score_adj, so the OOM killer picks them, not it).
+    let maps = write_map(supervisor, "uid_map", &uid_map)
+        .and_then(|_| write_map(supervisor, "gid_map", &gid_map))
+        .map_err(|e| std::io::Error::other(format!("id maps: {e}")))
+        .and_then(|_| {
+            cgroup
+                .as_mut()
+                .map_or(Ok(()), |group| group.add(pid))
+                .map_err(|e| std::io::Error::other(format!("joining the control group: {e}")))
+        });
     if let Err(error) = maps {
         let _ = nix::sys::signal::kill(supervisor, nix::sys::signal::Signal::SIGKILL);
         let _ = waitpid(supervisor, None);
-        return Err(setup_error("writing the id maps", &error));
+        return Err(setup_error("preparing the supervisor", &error));
     }
     nix::unistd::write(&go_write, b"1").map_err(|e| setup_error("starting the supervisor", &e))?;
     drop(go_write);
@@ -588,13 +625,11 @@ fn start_slot(
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect(),
         devices: policy::DEVICES.iter().map(|s| s.to_string()).collect(),
-        cgroup_procs: cgroup.as_ref().map_or(0, |g| g.procs_files().count()),
         has_cpu_usage: cgroup.is_some(),
         cpu_usage_is_v2: cgroup.as_ref().is_some_and(|g| g.kind() == CgroupKind::V2),
     };
     let mut fds: Vec<RawFd> = Vec::new();
     if let Some(group) = &cgroup {
-        fds.extend(group.procs_files().map(|f| f.as_raw_fd()));
         fds.push(group.cpu_usage_file().as_raw_fd());
     }
     let slot = Slot {

@@ -17,9 +17,7 @@ pub struct Setup {
     pub read_only_paths: Vec<String>,
     pub usr_links: Vec<(String, String)>,
     pub devices: Vec<String>,
-    /// Whether descriptors for joining a control group follow (then: one per hierarchy, then
-    /// the CPU usage file).
-    pub cgroup_procs: usize,
+    /// Whether the control group's CPU usage file comes as a descriptor.
     pub has_cpu_usage: bool,
     /// cgroup v1 reports CPU in nanoseconds; v2's `cpu.stat` in microseconds on a keyed line.
     pub cpu_usage_is_v2: bool,
@@ -70,8 +68,8 @@ pub struct Reply {
     pub error: Option<String>,
 }
 
-/// At most this many descriptors travel with one message.
-pub const MAX_FDS: usize = 32;
+/// At most this many descriptors travel with one message (the kernel's SCM_MAX_FD is 253).
+pub const MAX_FDS: usize = 250;
 /// Large enough for any request or reply: argv and env are bounded by the language table.
 const MAX_MESSAGE: usize = 64 * 1024;
 

@@ -37,6 +37,11 @@ pub fn main() -> ! {
     // SAFETY: the judge placed the socket at this descriptor before executing us, and nothing
     // else in this fresh process refers to it.
     let socket = unsafe { OwnedFd::from_raw_fd(SOCKET_FD) };
+    // Programs must never inherit the socket, whatever happens between fork and exec.
+    let _ = nix::fcntl::fcntl(
+        &socket,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    );
     let code = match serve(socket.as_fd()) {
         Ok(()) => 0,
         Err(error) => {
@@ -63,7 +68,6 @@ struct Slot {
     setup: Setup,
     /// Mount targets filled by earlier runs, kept while the judge asks for the same program.
     mounted: Vec<String>,
-    cgroup_procs: Vec<OwnedFd>,
     cpu_usage: Option<File>,
     filters: Vec<seccompiler::BpfProgram>,
 }
@@ -79,7 +83,6 @@ fn serve(socket: BorrowedFd<'_>) -> std::io::Result<()> {
     };
     let slot = Slot {
         mounted: Vec::new(),
-        cgroup_procs: fds.into_iter().take(setup.cgroup_procs).collect(),
         cpu_usage,
         filters: super::seccomp::programs().map_err(std::io::Error::other)?,
         setup,
@@ -209,6 +212,21 @@ fn build_root(setup: &Setup) -> std::io::Result<()> {
     umount2(".", MntFlags::MNT_DETACH).map_err(io("detaching the old root"))?;
     std::env::set_current_dir("/")?;
     nix::unistd::sethostname("sandbox").map_err(io("setting the host name"))?;
+    // The root itself and /dev become read-only: /box and /tmp are mounted over it per run, and
+    // the mount point for programs exists from here on.
+    fs::create_dir_all("/prog")?;
+    let read_only =
+        MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    mount(
+        None::<&str>,
+        "/dev",
+        None::<&str>,
+        read_only | MsFlags::MS_NOEXEC,
+        None::<&str>,
+    )
+    .map_err(io("making /dev read-only"))?;
+    mount(None::<&str>, "/", None::<&str>, read_only, None::<&str>)
+        .map_err(io("making the root read-only"))?;
     Ok(())
 }
 
@@ -223,6 +241,8 @@ fn bind_read_only(source: &Path, target: &Path) -> std::io::Result<()> {
         None::<&str>,
     )
     .map_err(io("binding a system directory"))?;
+    // Submounts under the binding (MS_REC) become read-only, nosuid and nodev as well.
+    set_recursive_read_only(target)?;
     let locked = nix::sys::statvfs::statvfs(source)
         .map_err(io("statvfs"))?
         .flags();
@@ -244,6 +264,47 @@ fn bind_read_only(source: &Path, target: &Path) -> std::io::Result<()> {
     }
     mount(None::<&str>, target, None::<&str>, flags, None::<&str>)
         .map_err(io("making a binding read-only"))
+}
+
+fn set_recursive_read_only(target: &Path) -> std::io::Result<()> {
+    #[repr(C)]
+    struct MountAttr {
+        attr_set: u64,
+        attr_clr: u64,
+        propagation: u64,
+        userns_fd: u64,
+    }
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const MOUNT_ATTR_NOSUID: u64 = 0x2;
+    const MOUNT_ATTR_NODEV: u64 = 0x4;
+    const AT_RECURSIVE: libc::c_uint = 0x8000;
+    let attributes = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    let path =
+        CString::new(target.as_os_str().as_encoded_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: mount_setattr reads a NUL-terminated path and an attribute struct of the given size.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            AT_RECURSIVE,
+            &attributes as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if result != 0 {
+        return Err(std::io::Error::other(format!(
+            "mount_setattr {}: {}",
+            target.display(),
+            std::io::Error::last_os_error()
+        )));
+    }
+    Ok(())
 }
 
 /// Mounts a fresh, empty tmpfs owned by the run user at `target`, replacing the last run's.
@@ -450,7 +511,11 @@ fn copy_out(names: &[String]) -> (Vec<String>, Vec<OwnedFd>) {
     wanted.dedup();
     let mut copied = Vec::new();
     let mut fds = Vec::new();
-    for name in wanted.into_iter().take(protocol::MAX_FDS) {
+    if wanted.len() > protocol::MAX_FDS {
+        // Handing back only some files would store an incomplete program; hand back none.
+        return (copied, fds);
+    }
+    for name in wanted {
         let opened = fs::OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -611,9 +676,14 @@ fn prepare_child(
     limits: &super::policy::Limits,
     stdio: &[OwnedFd],
 ) -> Result<(), String> {
-    for procs in &slot.cgroup_procs {
-        nix::unistd::write(procs, b"0").map_err(|e| format!("joining the control group: {e}"))?;
-    }
+    // When the group runs out of memory the kernel kills the program, never the supervisor that
+    // shares its group (raising one's own score needs no privilege; lowering would).
+    fs::write("/proc/self/oom_score_adj", "1000")
+        .map_err(|e| format!("raising the OOM score: {e}"))?;
+    // A System V IPC namespace of the run's own: shared memory or queues a program leaves behind
+    // die with it instead of waiting for the next run in this slot.
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
+        .map_err(|e| format!("a private IPC namespace: {e}"))?;
     use nix::sys::resource::{setrlimit, Resource};
     let cpu_seconds = limits.cpu.as_secs() + 1;
     let mut rlimits = vec![
@@ -649,8 +719,12 @@ fn prepare_child(
             return Err(format!("redirecting: {}", std::io::Error::last_os_error()));
         }
     }
-    // SAFETY: close_range closes descriptors from 3 upwards; the standard ones were just set.
-    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    // Every other descriptor closes at exec (not now: the error pipe must stay writable until
+    // then). CLOSE_RANGE_CLOEXEC is flag 4.
+    // SAFETY: close_range only changes descriptor flags from 3 upwards.
+    if unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 4u32) } != 0 {
+        return Err(format!("close_range: {}", std::io::Error::last_os_error()));
+    }
     std::env::set_current_dir("/box").map_err(|e| format!("entering /box: {e}"))?;
     // The bounding set must be emptied while the process still holds CAP_SETPCAP.
     for capability in 0..=63 {
