@@ -18,8 +18,9 @@ use crate::{measurement, Measurement};
 const TRIVIAL_C: &str = "int main(void) { return 0; }\n";
 const TRIVIAL_PYTHON: &str = "pass\n";
 const TRIVIAL_JAVA: &str = "public class Main { public static void main(String[] a) { } }\n";
-/// Touches exactly 64 MiB, page by page, then exits.
-const TOUCH_64_MIB: &str = "#include <stdlib.h>\n#include <string.h>\nint main(void) { size_t n = 64UL << 20; char *p = malloc(n); if (!p) return 1; memset(p, 1, n); return p[n - 1] == 1 ? 0 : 2; }\n";
+/// Touches exactly 64 MiB, one write per page through a volatile pointer so that the compiler
+/// cannot drop the allocation, then exits.
+const TOUCH_64_MIB: &str = "#include <stdlib.h>\nint main(void) { size_t n = 64UL << 20; volatile char *p = malloc(n); if (!p) return 1; for (size_t i = 0; i < n; i += 4096) p[i] = 1; return p[n - 4096] == 1 ? 0 : 2; }\n";
 
 pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
     let cache = tempfile::tempdir()?;
@@ -30,6 +31,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
             supervisor_program: cohort.to_path_buf(),
             supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
             slots,
+            control_groups: true,
         },
         LanguageTable::builtin(),
         cache.path().to_path_buf(),
@@ -50,8 +52,11 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
 
     eprintln!("   per-run overhead over {runs} runs");
     let trivial = compile(&judge, "c", "main.c", TRIVIAL_C)?;
-    let sandboxed = time_runs(runs, || sandboxed_run(&judge, &trivial, &["/prog/main"]))?;
-    let bare = time_runs(runs, || bare_run(&[trivial.directory.join("main")]))?;
+    let (sandboxed, bare) = time_alternating(
+        runs,
+        || sandboxed_run(&judge, &trivial, &["/prog/main"]),
+        || bare_run(&[trivial.directory.join("main")]),
+    )?;
     let overhead_median = percentile(&sandboxed, 50.0) - percentile(&bare, 50.0);
     let overhead_p99 = percentile(&sandboxed, 99.0) - percentile(&bare, 99.0);
     results.push(measurement(
@@ -74,8 +79,8 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
     ));
 
     for (language, file, source, count) in [
-        ("python3", "main.py", TRIVIAL_PYTHON, 50),
-        ("java", "Main.java", TRIVIAL_JAVA, 20),
+        ("python3", "main.py", TRIVIAL_PYTHON, 100),
+        ("java", "Main.java", TRIVIAL_JAVA, 40),
     ] {
         eprintln!("   trivial {language} program");
         let compiled = compile(&judge, language, file, source)?;
@@ -83,15 +88,19 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         let language_row = table.by_id(language)?;
         let inside = language_row.expand(&language_row.run, &compiled.naming, 256);
         let inside: Vec<&str> = inside.iter().map(String::as_str).collect();
-        let sandboxed = time_runs(count, || sandboxed_run(&judge, &compiled, &inside))?;
-        // Bare: the same command with /prog replaced by the artefact directory.
+        // Bare: the same command with /prog replaced by the artefact directory. The two kinds of
+        // run alternate, so that both see the same machine (caches, other load).
         let host_argv: Vec<PathBuf> = inside
             .iter()
             .map(|part| {
                 PathBuf::from(part.replace("/prog", &compiled.directory.display().to_string()))
             })
             .collect();
-        let bare = time_runs(count, || bare_run(&host_argv))?;
+        let (sandboxed, bare) = time_alternating(
+            count,
+            || sandboxed_run(&judge, &compiled, &inside),
+            || bare_run(&host_argv),
+        )?;
         let ratio = percentile(&sandboxed, 50.0) / percentile(&bare, 50.0);
         results.push(measurement(
             "judge",
@@ -276,17 +285,23 @@ fn bare_run(argv: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn time_runs(
+/// Times `count` runs of each, alternating, after one untimed run of each to warm caches (the
+/// page cache, the JVM's class data). Milliseconds.
+fn time_alternating(
     count: usize,
-    mut run: impl FnMut() -> anyhow::Result<()>,
-) -> anyhow::Result<Vec<f64>> {
-    // One untimed run warms caches (the page cache, the JVM's class data).
-    run()?;
-    let mut times = Vec::with_capacity(count);
+    mut first: impl FnMut() -> anyhow::Result<()>,
+    mut second: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {
+    first()?;
+    second()?;
+    let mut times = (Vec::with_capacity(count), Vec::with_capacity(count));
     for _ in 0..count {
         let started = Instant::now();
-        run()?;
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        first()?;
+        times.0.push(started.elapsed().as_secs_f64() * 1000.0);
+        let started = Instant::now();
+        second()?;
+        times.1.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     Ok(times)
 }

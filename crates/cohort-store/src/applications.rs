@@ -189,9 +189,11 @@ pub struct BoardRow {
     pub created_at: i64,
 }
 
-/// Board totals are exact up to this many applications; past it the board says "more than
-/// 1000" and counting stops, so a broad filter costs no more than a narrow one.
-pub const COUNT_LIMIT: i64 = 1_000;
+/// Board totals are exact up to this many applications (five pages); past it the board says
+/// "more than 250" and counting stops, so a broad filter costs no more than a narrow one. With
+/// 100,000 applications, counting to 1,000 took 35 to 67 ms on PostgreSQL for a searched,
+/// filtered page: more than the page itself.
+pub const COUNT_LIMIT: i64 = 250;
 
 #[derive(Debug, Clone)]
 pub struct BoardPage {
@@ -676,12 +678,15 @@ impl Store {
                 Bind::Text(text) => total_query.bind(text.as_str()),
             };
         }
+        // The page's ids first, then their details: the joins and the first-choice lookup run
+        // for the rows shown, not for every row skipped by OFFSET (page 20 skips 950).
+        let order = query.sort.order_by();
         let rows_sql = format!(
-            "SELECT a.id, u.display_name AS candidate_name, u.email AS candidate_email, a.school, a.degree, a.graduation, \
+            "WITH page AS (SELECT a.id FROM applications a{where_sql} ORDER BY {order} LIMIT {} OFFSET {}) \
+             SELECT a.id, u.display_name AS candidate_name, u.email AS candidate_email, a.school, a.degree, a.graduation, \
              a.languages, a.stage, (SELECT o.title FROM application_choices c JOIN openings o ON o.id = c.opening_id \
              WHERE c.application_id = a.id AND c.rank = 1) AS first_choice, a.created_at \
-             FROM applications a JOIN users u ON u.id = a.candidate_id{where_sql} ORDER BY {} LIMIT {} OFFSET {}",
-            query.sort.order_by(),
+             FROM page JOIN applications a ON a.id = page.id JOIN users u ON u.id = a.candidate_id ORDER BY {order}",
             query.limit.clamp(1, 500),
             query.offset.max(0)
         );

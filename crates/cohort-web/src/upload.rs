@@ -84,52 +84,69 @@ pub fn read_resume(bytes: &[u8]) -> Result<Resume, UploadError> {
         });
     }
     let (kind, text) = if bytes.starts_with(b"%PDF-") {
-        (ResumeKind::Pdf, pdf_text(bytes)?)
+        (ResumeKind::Pdf, normalise(&pdf_text(bytes)?))
     } else if bytes.starts_with(b"PK\x03\x04") {
-        (ResumeKind::Docx, docx_text(bytes)?)
+        (ResumeKind::Docx, normalise(&docx_text(bytes)?))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(UploadError::LegacyWord);
-    } else if looks_like_text(bytes) {
-        (
-            ResumeKind::Text,
-            String::from_utf8_lossy(bytes).into_owned(),
-        )
+    } else if let Some(text) = as_text(bytes) {
+        (ResumeKind::Text, normalise(text))
     } else {
         return Err(UploadError::Unsupported);
     };
-    let text: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(MAX_TEXT_CHARS)
-        .collect();
     Ok(Resume { kind, text })
 }
 
-/// UTF-8 without NUL bytes and with few control characters.
-fn looks_like_text(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return false;
-    };
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    !text.contains('\0') && controls * 100 <= text.chars().count().max(1)
+/// Words separated by single spaces, at most [`MAX_TEXT_CHARS`] characters: the rest of a long
+/// file is never looked at.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT_CHARS * 2));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= MAX_TEXT_CHARS {
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
+        if chars >= MAX_TEXT_CHARS {
+            break;
+        }
+    }
+    out
+}
+
+/// The file as text, if it is UTF-8 without NUL bytes and with few control characters. One pass
+/// over the bytes: in UTF-8 every C0 control is a single byte below 0x20 (or 0x7F).
+fn as_text(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut controls = 0usize;
+    for &byte in bytes {
+        match byte {
+            0 => return None,
+            b'\n' | b'\r' | b'\t' | 0x0C => {}
+            0x01..=0x1F | 0x7F => controls += 1,
+            _ => {}
+        }
+    }
+    (controls * 100 <= bytes.len()).then_some(text)
 }
 
 fn pdf_text(bytes: &[u8]) -> Result<String, UploadError> {
     // The PDF parser can panic on hostile input; a panic here must only refuse the upload.
-    let owned = bytes.to_vec();
-    let result = std::panic::catch_unwind(move || {
-        match crate::pdf_text::extract(&owned, MAX_TEXT_CHARS) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        match crate::pdf_text::extract(bytes, MAX_TEXT_CHARS) {
             Ok(text) if text.chars().any(char::is_alphanumeric) => Ok(text),
             // Fonts the fast path cannot decode: take the slower, more thorough extractor.
-            Ok(_) => pdf_extract::extract_text_from_mem(&owned).map_err(|_| ()),
+            Ok(_) => pdf_extract::extract_text_from_mem(bytes).map_err(|_| ()),
             Err(_) => Err(()),
         }
-    });
+    }));
     match result {
         Ok(Ok(text)) => Ok(text),
         _ => Err(UploadError::UnreadablePdf),
@@ -225,6 +242,22 @@ mod tests {
             read_resume(&vec![b'a'; 5 * 1024 * 1024 + 1]).unwrap_err(),
             UploadError::TooLarge { .. }
         ));
+    }
+
+    #[test]
+    fn long_text_is_cut_at_the_limit_with_single_spaces() {
+        let long = "word\t\n ".repeat(MAX_TEXT_CHARS);
+        let resume = read_resume(long.as_bytes()).unwrap();
+        assert_eq!(resume.text.chars().count(), MAX_TEXT_CHARS);
+        assert!(resume.text.starts_with("word word"));
+        assert!(!resume.text.contains("  "));
+    }
+
+    #[test]
+    fn text_with_many_control_characters_is_not_text() {
+        let mut bytes = b"Ada Lovelace ".repeat(10);
+        bytes.extend([0x01; 40]);
+        assert_eq!(read_resume(&bytes).unwrap_err(), UploadError::Unsupported);
     }
 
     #[test]

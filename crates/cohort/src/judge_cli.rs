@@ -89,6 +89,7 @@ fn judge(arguments: &JudgeArguments, table: LanguageTable) -> anyhow::Result<Jud
         supervisor_program: std::env::current_exe().context("finding the cohort binary")?,
         supervisor_args: vec![SUPERVISOR_ARGUMENT.to_owned()],
         slots: arguments.parallel.unwrap_or(cores).max(1),
+        control_groups: true,
     };
     Judge::new(config, table, cache)
         .context("starting the sandbox (it needs Linux namespaces; see the README's judge section)")

@@ -15,10 +15,15 @@ use cohort_judge::sandbox::{Exit, RunSpec, SandboxConfig, Stdio, SUPERVISOR_ARGU
 use cohort_judge::{Judge, JudgeOptions, Report, Submission, Verdict};
 
 fn judge(slots: usize) -> Judge {
+    judge_with(slots, true)
+}
+
+fn judge_with(slots: usize, control_groups: bool) -> Judge {
     let config = SandboxConfig {
         supervisor_program: PathBuf::from(env!("CARGO_BIN_EXE_cohort")),
         supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
         slots,
+        control_groups,
     };
     // Shared between tests and runs: identical sources compile once, as in production.
     let cache = std::env::temp_dir().join("cohort-judge-test-cache");
@@ -729,4 +734,61 @@ fn the_sandbox_root_and_dev_are_read_only_even_for_the_supervisor_s_files() {
     assert!(text.trim_end().ends_with("done"), "{text}");
     let (_, listing, _) = raw_run(&judge, &["/bin/sh", "-c", "ls /etc"], 8, &[]);
     assert!(!listing.contains("ld.so.preload"), "{listing}");
+}
+
+#[test]
+fn the_same_source_compiles_once_and_a_changed_one_again() {
+    let judge = judge(1);
+    let cpp = LanguageTable::builtin().by_id("cpp").unwrap().clone();
+    let unique = format!(
+        "// {:?}\nint main() {{ return 0; }}\n",
+        std::time::SystemTime::now()
+    );
+    let files = |source: &str| vec![("main.cpp".to_string(), source.as_bytes().to_vec())];
+    let first = judge.compile(&cpp, "main.cpp", &files(&unique)).unwrap();
+    assert!(!first.cached);
+    let second = judge.compile(&cpp, "main.cpp", &files(&unique)).unwrap();
+    assert!(second.cached, "identical code is not compiled again");
+    assert_eq!(first.directory, second.directory);
+    let changed = judge
+        .compile(&cpp, "main.cpp", &files(&format!("{unique}// changed\n")))
+        .unwrap();
+    assert!(!changed.cached);
+    assert_ne!(changed.directory, first.directory);
+}
+
+#[test]
+fn without_control_groups_resource_limits_still_stop_bombs_and_loops() {
+    let judge = judge_with(1, false);
+    assert!(judge.sandbox().cgroup_kind().is_none());
+    let problem = echo_problem(0.5);
+    let memory = c(
+        &judge,
+        problem.path(),
+        "#include <stdlib.h>\n#include <string.h>\nint main(){ for(;;){ char*p=malloc(1<<20); if(!p) return 1; memset(p,1,1<<20);} }",
+    );
+    assert_ne!(memory.verdict, Verdict::Accepted, "{memory:#?}");
+    assert!(
+        memory.tests[0].memory_kib <= 128 * 1024 + 1024,
+        "the address-space limit held: {memory:#?}"
+    );
+    let busy = c(
+        &judge,
+        problem.path(),
+        "int main(){ for(volatile int i=0;;i++); }",
+    );
+    assert_eq!(verdict(&busy), Verdict::TimeLimitExceeded);
+    let bomb = c(
+        &judge,
+        problem.path(),
+        "#include <unistd.h>\nint main(){ for(;;) fork(); }",
+    );
+    assert_eq!(verdict(&bomb), Verdict::TimeLimitExceeded);
+    let fine = c(
+        &judge,
+        problem.path(),
+        &format!("#include <stdio.h>\nint main(){{ {ECHO_AFTER} }}"),
+    );
+    assert_eq!(verdict(&fine), Verdict::Accepted);
+    assert_no_run_processes_left(&judge);
 }
