@@ -229,6 +229,11 @@ impl Judge {
         &self.sandbox
     }
 
+    /// Where the judge keeps sources being compiled and programs' outputs; removed on drop.
+    pub fn scratch_dir(&self) -> &Path {
+        self.scratch.path()
+    }
+
     /// Compiles `files` (name, contents) as `language`, the first being the main source, or
     /// returns the cached artefacts of an identical earlier compilation.
     pub fn compile(

@@ -792,3 +792,64 @@ fn without_control_groups_resource_limits_still_stop_bombs_and_loops() {
     assert_eq!(verdict(&fine), Verdict::Accepted);
     assert_no_run_processes_left(&judge);
 }
+
+#[test]
+fn a_broken_validator_is_a_judge_error_never_the_candidates_fault() {
+    let judge = judge(1);
+    let problem = echo_problem(1.0);
+    fs::write(
+        problem.path().join("problem.yaml"),
+        "name: Echo\nvalidation: custom\nlimits:\n  time_limit: 1\n  memory: 128\n",
+    )
+    .unwrap();
+    let validator = problem.path().join("output_validators/broken");
+    fs::create_dir_all(&validator).unwrap();
+    fs::write(
+        validator.join("validator.py"),
+        "import sys\nprint('cannot read the answer', file=sys.stderr)\nsys.exit(1)\n",
+    )
+    .unwrap();
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!("#include <stdio.h>\nint main(){{ {ECHO_AFTER} }}"),
+    );
+    assert_eq!(report.verdict, Verdict::JudgeError, "{report:#?}");
+    assert!(
+        report.tests[0].feedback.contains("validator"),
+        "{}",
+        report.tests[0].feedback
+    );
+}
+
+#[test]
+fn runs_leave_the_hosts_mount_table_and_scratch_space_as_they_were() {
+    let mounts = || {
+        fs::read_to_string("/proc/self/mountinfo")
+            .unwrap()
+            .lines()
+            .count()
+    };
+    let before = mounts();
+    let judge = judge(2);
+    let problem = echo_problem(1.0);
+    let report = c(
+        &judge,
+        problem.path(),
+        &format!("#include <stdio.h>\nint main(){{ {ECHO_AFTER} }}"),
+    );
+    assert_eq!(verdict(&report), Verdict::Accepted);
+    assert_eq!(
+        mounts(),
+        before,
+        "no mount appears on the host while slots run"
+    );
+    let scratch = judge.scratch_dir().to_path_buf();
+    assert!(scratch.is_dir());
+    drop(judge);
+    assert_eq!(mounts(), before);
+    assert!(
+        !scratch.exists(),
+        "the judge's scratch directory is removed"
+    );
+}

@@ -578,8 +578,13 @@ fn start_slot(config: &SandboxConfig, pool: u32, index: usize) -> Result<Slot, S
             // Cloning does not change credentials: become the namespace's root (an
             // unprivileged id outside) so that the supervisor keeps its capabilities inside
             // across exec. Supplementary groups are dropped where the map allows it.
-            libc::setgroups(0, std::ptr::null());
-            if libc::setresgid(0, 0, 0) != 0 || libc::setresuid(0, 0, 0) != 0 {
+            // Raw system calls: glibc's wrappers broadcast credential changes to every thread
+            // it believes exists, and in this copy of a multi-threaded process they would wait
+            // forever for threads that were not copied.
+            libc::syscall(libc::SYS_setgroups, 0, std::ptr::null::<libc::gid_t>());
+            if libc::syscall(libc::SYS_setresgid, 0, 0, 0) != 0
+                || libc::syscall(libc::SYS_setresuid, 0, 0, 0) != 0
+            {
                 libc::_exit(123);
             }
             if libc::dup2(slot_end_raw, super::supervisor::SOCKET_FD) < 0 {
