@@ -442,16 +442,6 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
 /// which the slot's supervisor can attach in its own (`mount` cannot bind across namespaces).
 fn detached_read_only_tree(directory: &Path) -> Result<OwnedFd, SandboxError> {
     const OPEN_TREE_CLONE: libc::c_uint = 1;
-    const MOUNT_ATTR_RDONLY: u64 = 0x1;
-    const MOUNT_ATTR_NOSUID: u64 = 0x2;
-    const MOUNT_ATTR_NODEV: u64 = 0x4;
-    #[repr(C)]
-    struct MountAttr {
-        attr_set: u64,
-        attr_clr: u64,
-        propagation: u64,
-        userns_fd: u64,
-    }
     let failed = |what: &str| {
         SandboxError::Setup(format!(
             "{what} {}: {} (the judge needs root to mount programs into sandboxes)",
@@ -475,27 +465,8 @@ fn detached_read_only_tree(directory: &Path) -> Result<OwnedFd, SandboxError> {
     }
     // SAFETY: a non-negative result is a descriptor this process now owns.
     let tree = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
-    let attributes = MountAttr {
-        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-        attr_clr: 0,
-        propagation: 0,
-        userns_fd: 0,
-    };
-    let empty = c"";
-    // SAFETY: mount_setattr reads the empty path and the attribute struct of the given size.
-    let result = unsafe {
-        libc::syscall(
-            libc::SYS_mount_setattr,
-            tree.as_raw_fd(),
-            empty.as_ptr(),
-            libc::AT_EMPTY_PATH,
-            &attributes as *const MountAttr,
-            std::mem::size_of::<MountAttr>(),
-        )
-    };
-    if result != 0 {
-        return Err(failed("making read-only the mount of"));
-    }
+    super::mount_api::make_read_only(tree.as_raw_fd(), c"", libc::AT_EMPTY_PATH as libc::c_uint)
+        .map_err(|_| failed("making read-only the mount of"))?;
     Ok(tree)
 }
 

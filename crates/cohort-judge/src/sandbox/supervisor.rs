@@ -267,44 +267,10 @@ fn bind_read_only(source: &Path, target: &Path) -> std::io::Result<()> {
 }
 
 fn set_recursive_read_only(target: &Path) -> std::io::Result<()> {
-    #[repr(C)]
-    struct MountAttr {
-        attr_set: u64,
-        attr_clr: u64,
-        propagation: u64,
-        userns_fd: u64,
-    }
-    const MOUNT_ATTR_RDONLY: u64 = 0x1;
-    const MOUNT_ATTR_NOSUID: u64 = 0x2;
-    const MOUNT_ATTR_NODEV: u64 = 0x4;
-    const AT_RECURSIVE: libc::c_uint = 0x8000;
-    let attributes = MountAttr {
-        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-        attr_clr: 0,
-        propagation: 0,
-        userns_fd: 0,
-    };
     let path =
         CString::new(target.as_os_str().as_encoded_bytes()).map_err(std::io::Error::other)?;
-    // SAFETY: mount_setattr reads a NUL-terminated path and an attribute struct of the given size.
-    let result = unsafe {
-        libc::syscall(
-            libc::SYS_mount_setattr,
-            libc::AT_FDCWD,
-            path.as_ptr(),
-            AT_RECURSIVE,
-            &attributes as *const MountAttr,
-            std::mem::size_of::<MountAttr>(),
-        )
-    };
-    if result != 0 {
-        return Err(std::io::Error::other(format!(
-            "mount_setattr {}: {}",
-            target.display(),
-            std::io::Error::last_os_error()
-        )));
-    }
-    Ok(())
+    super::mount_api::make_read_only(libc::AT_FDCWD, &path, super::mount_api::AT_RECURSIVE)
+        .map_err(|e| std::io::Error::other(format!("mount_setattr {}: {e}", target.display())))
 }
 
 /// Mounts a fresh, empty tmpfs owned by the run user at `target`, replacing the last run's.
