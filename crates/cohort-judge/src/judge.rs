@@ -490,24 +490,14 @@ impl Judge {
         } else {
             self.sandbox.slots()
         };
+        // While judging, a case is skipped if an earlier rejection is already known.
         let stop_after = |index: usize, results: &[Mutex<Option<TestResult>>]| -> bool {
-            if options.run_all {
-                return false;
-            }
-            (0..index).any(|earlier| {
-                let same_group = groups[earlier].0 == groups[index].0;
-                let stops = if problem.scoring {
-                    groups[index].1
-                } else {
-                    true
-                };
-                stops
-                    && (same_group || !problem.scoring)
-                    && results[earlier]
-                        .lock()
-                        .ok()
-                        .and_then(|r| r.as_ref().map(|r| r.verdict != Verdict::Accepted))
-                        .unwrap_or(false)
+            skipped_after_rejection(index, &groups, problem, options, |earlier| {
+                results[earlier]
+                    .lock()
+                    .ok()
+                    .and_then(|r| r.as_ref().map(|r| r.verdict != Verdict::Accepted))
+                    .unwrap_or(false)
             })
         };
         std::thread::scope(|scope| {
@@ -534,9 +524,12 @@ impl Judge {
             .map(|m| m.into_inner().ok().flatten())
             .collect();
         for index in 0..results.len() {
-            if results[index].is_some()
-                && stop_after_final(index, &results, &groups, problem, options)
-            {
+            let skip = skipped_after_rejection(index, &groups, problem, options, |earlier| {
+                results[earlier]
+                    .as_ref()
+                    .is_some_and(|r| r.verdict != Verdict::Accepted)
+            });
+            if results[index].is_some() && skip {
                 results[index] = None;
             }
         }
@@ -563,24 +556,23 @@ impl Judge {
     }
 }
 
-fn stop_after_final(
+/// Whether case `index` is not judged because an earlier case was rejected: in a pass-fail
+/// problem any earlier rejection stops judging; in a scored problem, an earlier rejection in the
+/// same group does, if that group says `on_reject: break`. `rejected(earlier)` tells whether an
+/// earlier case is known to have been rejected.
+fn skipped_after_rejection(
     index: usize,
-    results: &[Option<TestResult>],
     groups: &[(String, bool)],
     problem: &Problem,
     options: &JudgeOptions,
+    rejected: impl Fn(usize) -> bool,
 ) -> bool {
     if options.run_all {
         return false;
     }
     (0..index).any(|earlier| {
-        let rejected = results[earlier]
-            .as_ref()
-            .is_some_and(|r| r.verdict != Verdict::Accepted);
-        if !problem.scoring {
-            return rejected;
-        }
-        groups[index].1 && groups[earlier].0 == groups[index].0 && rejected
+        let applies = !problem.scoring || (groups[index].1 && groups[earlier].0 == groups[index].0);
+        applies && rejected(earlier)
     })
 }
 
@@ -822,7 +814,9 @@ impl RunContext<'_> {
                 result.feedback = checked.feedback;
                 Ok(checked.score)
             }
-            Checking::Interactive { .. } => unreachable!("interactive cases take run_interactive"),
+            Checking::Interactive { .. } => {
+                Err("interactive cases are judged by run_interactive".into())
+            }
         }
     }
 

@@ -160,17 +160,7 @@ impl SlotCgroup {
         file.rewind()?;
         let mut text = String::new();
         file.read_to_string(&mut text)?;
-        match kind {
-            CgroupKind::V1 => Ok(Duration::from_nanos(text.trim().parse().unwrap_or(0))),
-            CgroupKind::V2 => {
-                let micros = text
-                    .lines()
-                    .find_map(|line| line.strip_prefix("usage_usec "))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                Ok(Duration::from_micros(micros))
-            }
-        }
+        Ok(parse_cpu_usage(&text, kind).unwrap_or_default())
     }
 
     /// What the run that just ended used.
@@ -211,6 +201,22 @@ impl Drop for SlotCgroup {
     fn drop(&mut self) {
         for directory in &self.directories {
             remove(directory);
+        }
+    }
+}
+
+/// CPU time from `cpuacct.usage` (v1: nanoseconds) or `cpu.stat` (v2: the `usage_usec` line).
+pub fn parse_cpu_usage(text: &str, kind: CgroupKind) -> Option<Duration> {
+    match kind {
+        CgroupKind::V1 => Some(Duration::from_nanos(text.trim().parse().ok()?)),
+        CgroupKind::V2 => {
+            let micros = text
+                .lines()
+                .find_map(|line| line.strip_prefix("usage_usec "))?
+                .trim()
+                .parse()
+                .ok()?;
+            Some(Duration::from_micros(micros))
         }
     }
 }

@@ -594,17 +594,12 @@ fn read_cpu(file: &mut File, v2: bool) -> Option<Duration> {
     file.rewind().ok()?;
     let mut text = String::new();
     file.read_to_string(&mut text).ok()?;
-    if v2 {
-        let micros = text
-            .lines()
-            .find_map(|line| line.strip_prefix("usage_usec "))?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(Duration::from_micros(micros))
+    let kind = if v2 {
+        super::cgroup::CgroupKind::V2
     } else {
-        Some(Duration::from_nanos(text.trim().parse().ok()?))
-    }
+        super::cgroup::CgroupKind::V1
+    };
+    super::cgroup::parse_cpu_usage(&text, kind)
 }
 
 /// CPU of the main process alone, where no control group counts the whole tree.
