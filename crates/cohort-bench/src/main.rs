@@ -13,6 +13,7 @@ mod judge;
 use anyhow::{bail, Context};
 use clap::Parser;
 use cohort_store::blob::{BlobStore, DirectoryBlobStore};
+use cohort_store::jobs::JobKind;
 use cohort_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -207,7 +208,6 @@ impl Server {
                 database_url,
                 "--listen",
                 &format!("127.0.0.1:{port}"),
-                "--no-workers",
                 "--max-connections",
                 "16",
                 command,
@@ -484,28 +484,39 @@ async fn bench_backend(
     ));
 
     eprintln!("   application submissions");
-    let (rate, floor_rate) =
-        application_rate(arguments, &server, &data, &database_url, &PDF_RESUME).await?;
-    results.push(measurement(
-        backend,
-        "applications with a 200 KB PDF résumé (6,000 characters of text)",
-        rate,
-        "apps/s",
-        ">= 300 apps/s",
-        rate >= 300.0,
-        Some((floor_rate, "store insert of the same rows, no HTTP")),
-    ));
-    let (rate, floor_rate) =
-        application_rate(arguments, &server, &data, &database_url, &TEXT_RESUME).await?;
-    results.push(measurement(
-        backend,
-        "applications with 200 KB of plain text (worst case: 20,000 characters of distinct words indexed)",
-        rate,
-        "apps/s",
-        ">= 300 apps/s",
-        rate >= 300.0,
-        Some((floor_rate, "store insert of the same rows, no HTTP")),
-    ));
+    for (shape, described) in [
+        (
+            &PDF_RESUME,
+            "a 200 KB PDF résumé (6,000 characters of text)",
+        ),
+        (
+            &TEXT_RESUME,
+            "200 KB of plain text (worst case: 20,000 characters of distinct words indexed)",
+        ),
+    ] {
+        let rates = application_rate(arguments, &server, &data, &database_url, shape).await?;
+        results.push(measurement(
+            backend,
+            &format!("applications with {described}: acknowledged"),
+            rates.acknowledged,
+            "apps/s",
+            ">= 300 apps/s",
+            rates.acknowledged >= 300.0,
+            Some((rates.floor, "store insert and indexing, no HTTP")),
+        ));
+        results.push(measurement(
+            backend,
+            &format!(
+                "  the same, until the last is searchable (index caught up {:.2} s after the last acknowledgment)",
+                rates.index_lag
+            ),
+            rates.searchable,
+            "apps/s",
+            ">= 300 apps/s",
+            rates.searchable >= 300.0,
+            None,
+        ));
+    }
     drop(server);
 
     eprintln!(
@@ -651,13 +662,25 @@ const TEXT_RESUME: ResumeShape = ResumeShape {
     },
 };
 
+/// What one submission run measured.
+struct SubmissionRates {
+    /// Applications acknowledged (303) per second of the burst.
+    acknowledged: f64,
+    /// Applications per second from the first request until the last one was in the search index.
+    searchable: f64,
+    /// Seconds from the last acknowledgment until the index caught up.
+    index_lag: f64,
+    /// The same rows written and indexed by the store directly, without HTTP.
+    floor: f64,
+}
+
 async fn application_rate(
     arguments: &Arguments,
     server: &Server,
     data: &Path,
     database_url: &str,
     shape: &ResumeShape,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<SubmissionRates> {
     let store = Store::connect(database_url, 4).await?;
     let now = chrono::Utc::now().timestamp();
     let (season_id, opening_id) = open_opening(&store).await?;
@@ -738,6 +761,14 @@ async fn application_rate(
     if accepted < count * 9 / 10 {
         bail!("only {accepted} of {count} applications were accepted");
     }
+    // The server's job worker indexes the résumés; wait until it has caught up.
+    while store.queued_jobs(JobKind::IndexApplication).await? > 0 {
+        if started.elapsed() > Duration::from_secs(600) {
+            bail!("the search index did not catch up within ten minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let until_searchable = started.elapsed().as_secs_f64();
 
     // The floor: the same rows written by the store directly, with the résumé already in the blob store.
     let users = create_candidates(&store, 500, &format!("store-{}", shape.tag), now).await?;
@@ -770,9 +801,15 @@ async fn application_rate(
         store.create_application(&mut tx, &new, now).await?;
         Store::commit(tx).await?;
     }
+    while store.index_queued_applications(now, 200).await? > 0 {}
     let floor_rate = users.len() as f64 / floor_started.elapsed().as_secs_f64();
     store.close().await;
-    Ok((accepted as f64 / seconds, floor_rate))
+    Ok(SubmissionRates {
+        acknowledged: accepted as f64 / seconds,
+        searchable: accepted as f64 / until_searchable,
+        index_lag: until_searchable - seconds,
+        floor: floor_rate,
+    })
 }
 
 async fn board_latency(

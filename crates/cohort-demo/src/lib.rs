@@ -550,6 +550,9 @@ pub async fn ensure_demo(
         }
     }
     Store::commit(tx).await?;
+    // Index the résumés now rather than leave it to the server's worker, so that search finds
+    // every demo candidate from the first page view.
+    while store.index_queued_applications(now, 1_000).await? > 0 {}
     Ok(DemoSeason {
         season_id,
         openings: openings.into_iter().map(|(id, _, _)| id).collect(),

@@ -1,7 +1,7 @@
 //! Cohort's storage: one [`Store`] over SQLite or PostgreSQL, plus a content-addressed blob store.
 //!
 //! SQL is written once where the two dialects agree. The few places where they differ (full-text
-//! search, claiming outbox rows) branch on [`Backend`] side by side in the module that owns the
+//! search, claiming outbox and job rows) branch on [`Backend`] side by side in the module that owns the
 //! concern, so a reader sees both at once. Migrations live in `migrations/sqlite` and
 //! `migrations/postgres` with the same numbering.
 //!
@@ -12,11 +12,13 @@
 //! - [`seasons`]: seasons, tracks, locations, pay bands, openings.
 //! - [`applications`]: applications, the recruiter board query, stage transitions, notes.
 //! - [`outbox`]: the transactional outbox of notifications.
+//! - [`jobs`]: typed background jobs (search indexing), queued with their cause.
 //! - [`blob`]: the blob store interface and its directory implementation.
 
 pub mod accounts;
 pub mod applications;
 pub mod blob;
+pub mod jobs;
 pub mod outbox;
 pub mod seasons;
 
@@ -201,8 +203,16 @@ impl Store {
 
     /// Starts a write transaction. Everything a change causes (audit rows, outbox messages) is
     /// written through the same transaction.
+    ///
+    /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`). A deferred
+    /// transaction that reads first and writes later fails outright with "database is locked" if
+    /// another process (a second `cohort` command on the same file) committed in between; an
+    /// immediate one waits its turn under the busy timeout instead.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.writer.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        })
     }
 
     /// Commits a transaction begun with [`Store::begin`].
@@ -210,8 +220,15 @@ impl Store {
         Ok(tx.commit().await?)
     }
 
+    /// The pool for reads; tests and tools use it to inspect tables directly.
     pub fn reader(&self) -> &AnyPool {
         &self.reader
+    }
+
+    /// The pool for writes (one connection on SQLite); tests use it to plant rows that the
+    /// application itself would never write.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Closes both pools, waiting for connections in use to be returned.

@@ -1,5 +1,5 @@
 //! Cohort's HTTP server: server-rendered pages, the JSON API, sessions, and the background
-//! workers that run beside the server (notification delivery).
+//! workers that run beside the server (notification delivery, background jobs).
 //!
 //! Handlers are thin: they extract and authorise through typed extractors ([`auth`]), call the
 //! domain and the store, and map the result to a page, a redirect or JSON. Every error reaching
@@ -11,11 +11,13 @@
 //! - [`error`]: the one error type of the HTTP boundary.
 //! - [`routes`]: one module per resource, each with its own `router()`.
 //! - [`mail`]: notification templates and the outbox delivery worker.
+//! - [`jobs`]: the background job worker (search indexing).
 //! - [`upload`]: résumé type detection and text extraction.
 //! - [`pages`]: the page layout shared by every template, and formatting helpers.
 
 pub mod auth;
 pub mod error;
+pub mod jobs;
 pub mod mail;
 pub mod pages;
 pub mod pdf_text;
@@ -37,17 +39,24 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
-    let worker = state
-        .config()
-        .run_workers
-        .then(|| tokio::spawn(mail::run_delivery_worker(state.clone(), workers_stopped)));
+    let mut workers = Vec::new();
+    if state.config().run_workers {
+        workers.push(tokio::spawn(mail::run_delivery_worker(
+            state.clone(),
+            workers_stopped.clone(),
+        )));
+        workers.push(tokio::spawn(jobs::run_job_worker(
+            state.clone(),
+            workers_stopped,
+        )));
+    }
     let app = routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     tracing::info!(address = %listener.local_addr()?, "listening");
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_workers.send(true);
-    if let Some(worker) = worker {
+    for worker in workers {
         let _ = worker.await;
     }
     state.store().close().await;

@@ -78,6 +78,7 @@ struct Inner {
     secret: Vec<u8>,
     clock: Clock,
     mail_waker: tokio::sync::Notify,
+    job_waker: tokio::sync::Notify,
 }
 
 /// Cheap to clone; every handler and worker holds one.
@@ -120,6 +121,7 @@ impl AppState {
             secret: secret.into_bytes(),
             clock: Clock::default(),
             mail_waker: tokio::sync::Notify::new(),
+            job_waker: tokio::sync::Notify::new(),
         })))
     }
 
@@ -243,5 +245,14 @@ impl AppState {
 
     pub(crate) fn mail_waker(&self) -> &tokio::sync::Notify {
         &self.0.mail_waker
+    }
+
+    /// Wakes this process's job worker after a transaction queued a job.
+    pub fn wake_jobs(&self) {
+        self.0.job_waker.notify_one();
+    }
+
+    pub(crate) fn job_waker(&self) -> &tokio::sync::Notify {
+        &self.0.job_waker
     }
 }

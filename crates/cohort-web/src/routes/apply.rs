@@ -401,6 +401,7 @@ pub async fn submit_application(
     Store::commit(tx).await?;
     state.forget_stage_counts();
     state.wake_mail();
+    state.wake_jobs();
     tracing::info!(
         application.id = id,
         season.id = season_id,

@@ -180,6 +180,7 @@ both!(
             (stored.resume_kind.as_str(), stored.resume_filename.as_str()),
             ("text", "cv.txt")
         );
+        app.run_jobs().await;
         let found = app
             .store()
             .board(&cohort_store::applications::BoardQuery {

@@ -347,6 +347,13 @@ impl TestApp {
             .expect("delivery runs")
     }
 
+    /// Runs queued background jobs (search indexing) now, as the worker would.
+    pub async fn run_jobs(&self) -> usize {
+        cohort_web::jobs::run_due(&self.state)
+            .await
+            .expect("jobs run")
+    }
+
     /// Counts rows of a table, to check that refused requests wrote nothing.
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))

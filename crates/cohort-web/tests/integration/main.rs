@@ -7,5 +7,6 @@ mod api;
 mod applications;
 mod authorization;
 mod calendar;
+mod jobs;
 mod mail;
 mod pipeline;

@@ -20,6 +20,11 @@ both!(
         let (candidate, email, id) = applicant(&app, &season, "Ada Lovelace").await;
         applicant(&app, &season, "Grace Hopper").await;
         let recruiter = app.signed_in(Role::Recruiter).await;
+        assert_eq!(
+            app.run_jobs().await,
+            2,
+            "each application queued one index job"
+        );
 
         let (status, board) = recruiter
             .get_text(&format!("/staff/seasons/{}?q=lovelace", season.season_id))

@@ -1,0 +1,217 @@
+//! Typed background jobs: work that follows from a change but need not delay the person who made
+//! it. A [`Job`] is enqueued in the same transaction as its cause, so it exists exactly when the
+//! cause does. A worker claims due jobs of one kind under a lease (so two workers never run the
+//! same job at once, and a job whose worker died runs again when the lease ends), does the work,
+//! and completes the job in the transaction that records the work's effect.
+//!
+//! Every job is idempotent: running it twice leaves the same state as running it once. That is
+//! what makes the lease safe; a worker that stalls past its lease may finish after another worker
+//! ran the job again.
+
+use crate::{Backend, Result, Store, Tx};
+use serde::{Deserialize, Serialize};
+
+/// A unit of background work, stored as JSON in the `jobs` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Write an application's name, school and résumé text into the search index (replacing what
+    /// was there).
+    IndexApplication { application_id: i64 },
+}
+
+/// The kinds of [`Job`], which workers claim separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    IndexApplication,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::IndexApplication => "index_application",
+        }
+    }
+}
+
+impl Job {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Job::IndexApplication { .. } => JobKind::IndexApplication,
+        }
+    }
+
+    /// What the job is about. Two jobs with one key do the same work, so the queue keeps one.
+    fn key(&self) -> String {
+        match self {
+            Job::IndexApplication { application_id } => {
+                format!("index_application:{application_id}")
+            }
+        }
+    }
+}
+
+/// A job a worker holds until its lease ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    pub id: i64,
+    /// The row's version when claimed; completing succeeds only if nobody enqueued the job again
+    /// meanwhile.
+    pub version: i64,
+    /// Failed attempts so far.
+    pub attempts: i64,
+    pub job: Job,
+}
+
+/// Attempts after which a job is parked for an administrator instead of retried.
+pub const MAX_JOB_ATTEMPTS: i64 = 10;
+
+/// When a job that failed `attempts` times runs again: 10 s, 20 s, 40 s, … capped at an hour, and
+/// never again after [`MAX_JOB_ATTEMPTS`].
+pub fn retry_at(attempts: i64, now: i64) -> i64 {
+    if attempts >= MAX_JOB_ATTEMPTS {
+        i64::MAX / 2
+    } else {
+        now + (10_i64 << (attempts - 1).clamp(0, 12)).min(3600)
+    }
+}
+
+const CLAIM_SQLITE: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
+     SELECT id FROM jobs WHERE kind = $2 AND run_after <= $3 AND locked_until <= $3 \
+     ORDER BY id LIMIT $4) RETURNING id, version, attempts, payload";
+
+// PostgreSQL lets several workers claim at once: SKIP LOCKED makes each take different rows.
+const CLAIM_POSTGRES: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
+     SELECT id FROM jobs WHERE kind = $2 AND run_after <= $3 AND locked_until <= $3 \
+     ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, version, attempts, payload";
+
+impl Store {
+    /// Queues `job` in the caller's transaction, due at once. If the same job is already queued,
+    /// the queue keeps one row and marks it to run again after any run in progress.
+    pub async fn enqueue_job(tx: &mut Tx, job: &Job, now: i64) -> Result<()> {
+        let payload = serde_json::to_string(job).expect("a job serialises to JSON");
+        sqlx::query(
+            "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
+             attempts = 0, last_error = NULL",
+        )
+        .bind(job.kind().as_str())
+        .bind(job.key())
+        .bind(payload)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` due jobs of `kind` for `lease_seconds`, oldest first. A row whose
+    /// payload no longer parses is parked with the parse error rather than returned.
+    pub async fn claim_jobs(
+        &self,
+        kind: JobKind,
+        now: i64,
+        lease_seconds: i64,
+        limit: i64,
+    ) -> Result<Vec<ClaimedJob>> {
+        let sql = match self.backend {
+            Backend::Sqlite => CLAIM_SQLITE,
+            Backend::Postgres => CLAIM_POSTGRES,
+        };
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(sql)
+            .bind(now + lease_seconds)
+            .bind(kind.as_str())
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.writer)
+            .await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for (id, version, attempts, payload) in rows {
+            match serde_json::from_str::<Job>(&payload) {
+                Ok(job) => claimed.push(ClaimedJob {
+                    id,
+                    version,
+                    attempts,
+                    job,
+                }),
+                Err(error) => {
+                    let error = format!("the job's payload does not parse: {error}");
+                    self.fail_job(id, MAX_JOB_ATTEMPTS - 1, &error, now).await?;
+                }
+            }
+        }
+        claimed.sort_by_key(|j| j.id);
+        Ok(claimed)
+    }
+
+    /// Completes a claimed job in the transaction that recorded its effect. If the job was
+    /// enqueued again while it ran, the row stays and is released to run once more.
+    pub async fn complete_job(tx: &mut Tx, job: &ClaimedJob) -> Result<()> {
+        let deleted = sqlx::query("DELETE FROM jobs WHERE id = $1 AND version = $2")
+            .bind(job.id)
+            .bind(job.version)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            sqlx::query("UPDATE jobs SET locked_until = 0 WHERE id = $1")
+                .bind(job.id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Records a failed attempt and schedules the next with [`retry_at`].
+    pub async fn fail_job(
+        &self,
+        id: i64,
+        attempts_before: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<()> {
+        let attempts = attempts_before + 1;
+        sqlx::query(
+            "UPDATE jobs SET attempts = $1, last_error = $2, run_after = $3, locked_until = 0 WHERE id = $4",
+        )
+        .bind(attempts)
+        .bind(error)
+        .bind(retry_at(attempts, now))
+        .bind(id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Jobs of `kind` not yet completed, including parked ones.
+    pub async fn queued_jobs(&self, kind: JobKind) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1")
+                .bind(kind.as_str())
+                .fetch_one(&self.reader)
+                .await?,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_round_trips_through_its_json_payload() {
+        let job = Job::IndexApplication { application_id: 42 };
+        let json = serde_json::to_string(&job).unwrap();
+        assert_eq!(json, r#"{"kind":"index_application","application_id":42}"#);
+        assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
+        assert_eq!(job.key(), "index_application:42");
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour_and_then_park() {
+        assert_eq!(retry_at(1, 1000), 1010);
+        assert_eq!(retry_at(2, 1000), 1020);
+        assert_eq!(retry_at(3, 1000), 1040);
+        assert_eq!(retry_at(9, 1000), 1000 + 2560);
+        assert!(retry_at(MAX_JOB_ATTEMPTS, 1000) > 1000 + 100 * 365 * 24 * 3600);
+    }
+}

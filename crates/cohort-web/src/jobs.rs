@@ -1,0 +1,48 @@
+//! The worker that runs background jobs queued by requests (see `cohort_store::jobs`).
+//!
+//! Today that is search indexing: an application is committed with a job to index it, and this
+//! worker indexes whatever has queued up since its last pass in one transaction. Under load the
+//! batches grow, which is what keeps indexing ahead of submissions.
+
+use crate::AppState;
+use std::time::Duration;
+
+/// Applications indexed per transaction at most.
+const INDEX_BATCH: i64 = 200;
+
+/// Runs every due job, then returns how many ran. Tests call this to run queued jobs on demand.
+pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
+    let mut ran = 0;
+    loop {
+        let batch = state
+            .store()
+            .index_queued_applications(state.now(), INDEX_BATCH)
+            .await?;
+        if batch == 0 {
+            return Ok(ran);
+        }
+        ran += batch;
+    }
+}
+
+/// Runs until `stop` turns true: woken at once by this process's requests, and every few seconds
+/// for jobs queued by other nodes or due for a retry.
+pub async fn run_job_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match run_due(&state).await {
+            Ok(0) => {}
+            Ok(ran) => tracing::debug!(jobs = ran, "background jobs ran"),
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), "background job pass failed")
+            }
+        }
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = state.job_waker().notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(3)) => {}
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
+}

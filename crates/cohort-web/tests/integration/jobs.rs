@@ -1,0 +1,190 @@
+use crate::both;
+use crate::helpers::*;
+use cohort_store::applications::BoardQuery;
+use cohort_store::jobs::{Job, JobKind};
+use cohort_store::Store;
+use reqwest::StatusCode;
+
+/// How many applications of the season a text search finds.
+async fn found(app: &TestApp, season_id: i64, text: &str) -> i64 {
+    app.store()
+        .board(&BoardQuery {
+            season_id: Some(season_id),
+            text: Some(text.into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .total
+}
+
+async fn enqueue(app: &TestApp, job: &Job) {
+    let mut tx = app.store().begin().await.unwrap();
+    Store::enqueue_job(&mut tx, job, app.state.now())
+        .await
+        .unwrap();
+    Store::commit(tx).await.unwrap();
+}
+
+both!(
+    an_application_is_indexed_by_the_job_queued_with_it_and_indexing_twice_leaves_one_entry,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let (browser, _) = app.candidate("Mary Jackson").await;
+        let mut fields = ApplicationFields::new(season.season_id, vec![season.open[0]]);
+        fields.resume = b"Mary Jackson\nWind tunnel experiments, supersonic flow".to_vec();
+        assert_eq!(browser.apply(&fields).await.status(), StatusCode::SEE_OTHER);
+        let id = own_application_id(&browser).await;
+
+        assert_eq!(
+            app.store()
+                .queued_jobs(JobKind::IndexApplication)
+                .await
+                .unwrap(),
+            1,
+            "the job was committed with the application"
+        );
+        assert_eq!(found(&app, season.season_id, "supersonic").await, 0);
+        assert_eq!(app.run_jobs().await, 1);
+        assert_eq!(found(&app, season.season_id, "supersonic").await, 1);
+        assert_eq!(found(&app, season.season_id, "jackson").await, 1);
+        assert_eq!(
+            app.store()
+                .queued_jobs(JobKind::IndexApplication)
+                .await
+                .unwrap(),
+            0,
+            "a finished job leaves the queue"
+        );
+
+        enqueue(&app, &Job::IndexApplication { application_id: id }).await;
+        assert_eq!(app.run_jobs().await, 1);
+        assert_eq!(found(&app, season.season_id, "supersonic").await, 1);
+        assert_eq!(app.count("application_search").await, 1);
+    }
+);
+
+both!(
+    the_same_job_queued_twice_is_one_row_and_a_job_queued_again_while_it_runs_runs_again,
+    |app: TestApp| async move {
+        let job = Job::IndexApplication {
+            application_id: 9_999,
+        };
+        enqueue(&app, &job).await;
+        enqueue(&app, &job).await;
+        assert_eq!(app.count("jobs").await, 1, "one row for one piece of work");
+
+        let now = app.state.now();
+        let claimed = app
+            .store()
+            .claim_jobs(JobKind::IndexApplication, now, 60, 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].job, job);
+        assert!(
+            app.store()
+                .claim_jobs(JobKind::IndexApplication, now, 60, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "a leased job is not claimed twice"
+        );
+
+        // Queued again while the worker holds it: completing the first run must not drop it.
+        enqueue(&app, &job).await;
+        let mut tx = app.store().begin().await.unwrap();
+        Store::complete_job(&mut tx, &claimed[0]).await.unwrap();
+        Store::commit(tx).await.unwrap();
+        let again = app
+            .store()
+            .claim_jobs(JobKind::IndexApplication, now, 60, 10)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 1, "the job is released to run once more");
+        let mut tx = app.store().begin().await.unwrap();
+        Store::complete_job(&mut tx, &again[0]).await.unwrap();
+        Store::commit(tx).await.unwrap();
+        assert_eq!(app.count("jobs").await, 0);
+    }
+);
+
+both!(
+    a_failed_job_waits_for_its_retry_and_an_expired_lease_lets_another_worker_take_it,
+    |app: TestApp| async move {
+        let job = Job::IndexApplication { application_id: 77 };
+        enqueue(&app, &job).await;
+        let now = app.state.now();
+        let store = app.store();
+        let claimed = store
+            .claim_jobs(JobKind::IndexApplication, now, 60, 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert!(
+            store
+                .claim_jobs(JobKind::IndexApplication, now + 59, 60, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "held for the lease"
+        );
+        let expired = store
+            .claim_jobs(JobKind::IndexApplication, now + 60, 60, 10)
+            .await
+            .unwrap();
+        assert_eq!(expired.len(), 1, "a dead worker's job is taken over");
+
+        store
+            .fail_job(expired[0].id, expired[0].attempts, "disk full", now + 60)
+            .await
+            .unwrap();
+        assert!(store
+            .claim_jobs(JobKind::IndexApplication, now + 69, 60, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        let retried = store
+            .claim_jobs(JobKind::IndexApplication, now + 70, 60, 10)
+            .await
+            .unwrap();
+        assert_eq!(retried.len(), 1, "retried ten seconds later");
+        assert_eq!(retried[0].attempts, 1);
+    }
+);
+
+both!(
+    a_job_whose_payload_does_not_parse_is_parked_with_the_reason,
+    |app: TestApp| async move {
+        sqlx::query(
+            "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) \
+             VALUES ('index_application', 'broken', '{\"kind\":\"index_application\"}', 0, 0)",
+        )
+        .execute(app.store().writer())
+        .await
+        .unwrap();
+        let now = app.state.now();
+        assert!(app
+            .store()
+            .claim_jobs(JobKind::IndexApplication, now, 60, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        let (attempts, error): (i64, String) =
+            sqlx::query_as("SELECT attempts, last_error FROM jobs WHERE job_key = 'broken'")
+                .fetch_one(app.store().reader())
+                .await
+                .unwrap();
+        assert_eq!(attempts, cohort_store::jobs::MAX_JOB_ATTEMPTS);
+        assert!(error.contains("does not parse"), "{error}");
+        assert!(
+            app.store()
+                .claim_jobs(JobKind::IndexApplication, now + 86_400, 60, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "parked, not retried"
+        );
+    }
+);
