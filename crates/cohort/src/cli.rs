@@ -57,7 +57,7 @@ pub struct GlobalOptions {
         global = true
     )]
     pub mail_from: String,
-    /// Do not run background workers (mail delivery) in this process.
+    /// Do not run background workers (mail delivery, search indexing) in this process.
     #[arg(long, env = "COHORT_NO_WORKERS", global = true)]
     pub no_workers: bool,
     /// Database connections per pool.
