@@ -11,9 +11,11 @@
 //! - [`input`]: validated input types (email, password, names, links, languages, dates).
 //! - [`season`]: seasons, application windows, time zones, pay bands.
 //! - [`application`]: the validated application form.
+//! - [`assessment`]: what an online assessment template may say.
 //! - [`validation`]: per-field error collection shared by every form.
 
 pub mod application;
+pub mod assessment;
 pub mod input;
 pub mod role;
 pub mod season;

@@ -3,6 +3,8 @@
 //! No database and no HTTP: a package, a submission and options go in; a structured result comes
 //! out. The sandbox is Linux-only.
 
+pub mod archive;
+pub mod bank;
 pub mod judge;
 pub mod language;
 pub mod package;

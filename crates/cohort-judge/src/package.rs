@@ -147,6 +147,15 @@ const DEFAULT_MEMORY_MIB: u64 = 1024;
 const DEFAULT_OUTPUT_MIB: u64 = 8;
 
 impl Problem {
+    /// The same problem with only its sample tests (`data/sample`): what a candidate's "run the
+    /// samples" is judged on. Hidden tests are not in it.
+    pub fn samples_only(&self) -> Problem {
+        let mut problem = self.clone();
+        problem.data.cases.clear();
+        problem.data.groups.retain(|group| group.name == "sample");
+        problem
+    }
+
     pub fn load(root: &Path) -> Result<Problem, PackageError> {
         let yaml_path = root.join("problem.yaml");
         let text = fs::read_to_string(&yaml_path)
@@ -463,6 +472,17 @@ mod tests {
         assert_eq!(validator.float_absolute_tolerance, Some(1e-6));
         let sample = &problem.data.groups[0];
         assert_eq!(sample.name, "sample");
+        let names: Vec<String> = problem
+            .samples_only()
+            .data
+            .all_cases()
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        assert!(
+            names.iter().all(|n| n.starts_with("sample/")) && !names.is_empty(),
+            "{names:?}"
+        );
         assert_eq!(sample.settings.accept_score, 0.0);
         let g1 = &problem.data.groups[1].groups[0];
         assert_eq!(g1.name, "secret/g1");

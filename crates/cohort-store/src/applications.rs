@@ -408,8 +408,9 @@ impl Store {
         let outcome: Result<()> = async {
             let mut tx = self.begin().await?;
             for job in &claimed {
-                let Job::IndexApplication { application_id } = job.job;
-                self.index_application(&mut tx, application_id).await?;
+                if let Job::IndexApplication { application_id } = job.job {
+                    self.index_application(&mut tx, application_id).await?;
+                }
                 Store::complete_job(&mut tx, job).await?;
             }
             Store::commit(tx).await

@@ -18,18 +18,27 @@ pub enum Job {
     /// Write an application's name, school and résumé text into the search index (replacing what
     /// was there).
     IndexApplication { application_id: i64 },
+    /// Run a problem package's own submissions on the judge and record whether each got the
+    /// verdict its folder names.
+    VerifyProblem { problem_id: i64 },
+    /// Judge a submission and record its result.
+    JudgeSubmission { submission_id: i64 },
 }
 
 /// The kinds of [`Job`], which workers claim separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
     IndexApplication,
+    VerifyProblem,
+    JudgeSubmission,
 }
 
 impl JobKind {
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::IndexApplication => "index_application",
+            JobKind::VerifyProblem => "verify_problem",
+            JobKind::JudgeSubmission => "judge_submission",
         }
     }
 }
@@ -38,6 +47,8 @@ impl Job {
     pub fn kind(&self) -> JobKind {
         match self {
             Job::IndexApplication { .. } => JobKind::IndexApplication,
+            Job::VerifyProblem { .. } => JobKind::VerifyProblem,
+            Job::JudgeSubmission { .. } => JobKind::JudgeSubmission,
         }
     }
 
@@ -47,6 +58,8 @@ impl Job {
             Job::IndexApplication { application_id } => {
                 format!("index_application:{application_id}")
             }
+            Job::VerifyProblem { problem_id } => format!("verify_problem:{problem_id}"),
+            Job::JudgeSubmission { submission_id } => format!("judge_submission:{submission_id}"),
         }
     }
 }
@@ -158,6 +171,17 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Extends the lease of a job a worker is still running, so that no other worker takes it
+    /// over while the work goes on.
+    pub async fn renew_job(&self, id: i64, locked_until: i64) -> Result<()> {
+        sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2")
+            .bind(locked_until)
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 

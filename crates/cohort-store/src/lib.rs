@@ -12,7 +12,9 @@
 //! - [`seasons`]: seasons, tracks, locations, pay bands, openings.
 //! - [`applications`]: applications, the recruiter board query, stage transitions, notes.
 //! - [`outbox`]: the transactional outbox of notifications.
-//! - [`jobs`]: typed background jobs (search indexing), queued with their cause.
+//! - [`jobs`]: typed background jobs (search indexing, problem verification, judging), queued with their cause.
+//! - [`problems`]: the assessment problem bank and assessment templates.
+//! - [`submissions`]: code submitted to problems and the judge's results.
 //! - [`blob`]: the blob store interface and its directory implementation.
 
 pub mod accounts;
@@ -20,7 +22,9 @@ pub mod applications;
 pub mod blob;
 pub mod jobs;
 pub mod outbox;
+pub mod problems;
 pub mod seasons;
+pub mod submissions;
 
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
 use sqlx::{Any, AnyPool, Executor, Transaction};

@@ -13,9 +13,11 @@
 //! - [`mail`]: notification templates and the outbox delivery worker.
 //! - [`jobs`]: the background job worker (search indexing).
 //! - [`upload`]: résumé type detection and text extraction.
+//! - [`bank`]: adding problem packages to the assessment's problem bank.
 //! - [`pages`]: the page layout shared by every template, and formatting helpers.
 
 pub mod auth;
+pub mod bank;
 pub mod error;
 pub mod jobs;
 pub mod mail;
@@ -38,8 +40,19 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run_with(listener, state, shutdown, |_| Vec::new()).await
+}
+
+/// [`run`], plus workers from other crates (the judge worker): `spawn_more` starts them with the
+/// signal that tells them to stop, and they are awaited before the database closes.
+pub async fn run_with(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    spawn_more: impl FnOnce(tokio::sync::watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>>,
+) -> std::io::Result<()> {
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
-    let mut workers = Vec::new();
+    let mut workers = spawn_more(workers_stopped.clone());
     if state.config().run_workers {
         workers.push(tokio::spawn(mail::run_delivery_worker(
             state.clone(),

@@ -1,6 +1,6 @@
 //! The layout every page shares, and formatting helpers for templates.
 
-use crate::auth::{Csrf, CurrentAccount, Pipeline, Policy, StaffOnly};
+use crate::auth::{Csrf, CurrentAccount, Pipeline, Policy, Recruiting, StaffOnly};
 use askama::Template;
 use chrono_tz::Tz;
 use cohort_domain::Role;
@@ -62,6 +62,12 @@ impl Layout {
                     nav.push(NavLink {
                         href: "/staff",
                         label: "Staff home",
+                    });
+                }
+                if Recruiting::allows(account) {
+                    nav.push(NavLink {
+                        href: "/staff/problems",
+                        label: "Problems",
                     });
                 }
                 if account.has(Role::Administrator) {

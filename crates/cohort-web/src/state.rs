@@ -24,6 +24,8 @@ pub struct Config {
     pub run_workers: bool,
     /// Database connections per pool.
     pub max_connections: u32,
+    /// The judge's language table, which also decides the language of a package's starter files.
+    pub judge_languages: cohort_judge::language::LanguageTable,
 }
 
 impl Config {
@@ -47,6 +49,11 @@ impl Clock {
     /// Now, in Unix seconds.
     pub fn now(&self) -> i64 {
         chrono::Utc::now().timestamp() + self.offset_seconds.load(Ordering::Relaxed)
+    }
+
+    /// Now, in Unix milliseconds (for turnaround times).
+    pub fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.offset_seconds.load(Ordering::Relaxed) * 1000
     }
 
     pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
@@ -148,6 +155,10 @@ impl AppState {
 
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.0.clock.now_ms()
     }
 
     /// Openings whose window has not closed (including those not yet open), soonest closing

@@ -7,6 +7,7 @@ use cohort_domain::Role;
 use cohort_store::Store;
 use cohort_web::{AppState, Config};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Cohort runs a company's internship program end to end: seasons and openings, applications,
 /// the recruiting pipeline, and (as it grows) assessments, interviews, offers and the program.
@@ -71,6 +72,25 @@ pub struct GlobalOptions {
     /// Log format: "text" for people, "json" for log collectors.
     #[arg(long, env = "COHORT_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
+    /// Run a judge worker inside the server: "auto" runs one on SQLite and none on PostgreSQL
+    /// (where `cohort worker` processes do the judging).
+    #[arg(
+        long,
+        env = "COHORT_IN_PROCESS_JUDGE",
+        value_enum,
+        default_value = "auto",
+        global = true
+    )]
+    pub in_process_judge: InProcessJudge,
+    #[command(flatten)]
+    pub judge: crate::judge_cli::JudgeSetup,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InProcessJudge {
+    Auto,
+    On,
+    Off,
 }
 
 #[derive(Subcommand, Debug)]
@@ -92,9 +112,43 @@ pub enum Command {
         /// Create the data and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// A folder of problem packages to add to the problem bank with the demo season.
+        #[arg(long, default_value = "problems")]
+        problems: PathBuf,
+        /// Do not add any problems.
+        #[arg(long)]
+        no_problems: bool,
     },
     /// Judge solutions against problem packages in the sandbox (no database needed).
     Judge(crate::judge_cli::JudgeArguments),
+    /// Run a judge worker: claim judging jobs from the database until stopped (SIGTERM or
+    /// Ctrl-C finish the job in hand first). Needs root for the sandbox.
+    Worker {
+        /// Run the jobs that are due now, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Seconds a claimed job is held; a job whose worker died is taken over after this.
+        #[arg(long, env = "COHORT_JOB_LEASE_SECONDS", default_value_t = cohort_worker::LEASE_SECONDS)]
+        lease_seconds: i64,
+    },
+    /// Manage the online assessment's problem bank.
+    Problems {
+        #[command(subcommand)]
+        command: ProblemsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProblemsCommand {
+    /// Add problem package folders (Kattis format) to the bank as built-in problems. A package
+    /// already in the bank is reported and left alone. Each is verified by a judge worker.
+    Import {
+        /// Package folders, for example problems/*.
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+    },
+    /// List the problems in the bank with their verification status.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,12 +178,12 @@ pub fn init_logging(options: &GlobalOptions) {
     }
 }
 
-fn config(options: &GlobalOptions) -> Config {
+fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
     let database_url = options
         .database_url
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", options.data_dir.join("cohort.db").display()));
-    Config {
+    Ok(Config {
         database_url,
         data_dir: options.data_dir.clone(),
         base_url: options
@@ -142,7 +196,8 @@ fn config(options: &GlobalOptions) -> Config {
         mail_from: options.mail_from.clone(),
         run_workers: !options.no_workers,
         max_connections: options.max_connections,
-    }
+        judge_languages: crate::judge_cli::language_table(options.judge.languages.as_deref())?,
+    })
 }
 
 pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
@@ -150,7 +205,7 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
     match arguments.command {
         Command::Serve => serve(&options).await,
         Command::Migrate => {
-            let config = config(&options);
+            let config = config(&options)?;
             std::fs::create_dir_all(&config.data_dir)
                 .with_context(|| format!("creating {}", config.data_dir.display()))?;
             let store = Store::connect(&config.database_url, 2)
@@ -171,9 +226,25 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Demo {
             candidates,
             no_serve,
-        } => demo(&options, candidates, no_serve).await,
+            problems,
+            no_problems,
+        } => {
+            demo(
+                &options,
+                candidates,
+                no_serve,
+                (!no_problems).then_some(problems),
+            )
+            .await
+        }
+        Command::Problems { command } => problems(&options, command).await,
+        Command::Worker {
+            once,
+            lease_seconds,
+        } => crate::worker_cli::run(&options, &config(&options)?, once, lease_seconds).await,
         Command::Judge(arguments) => {
-            let code = tokio::task::spawn_blocking(move || crate::judge_cli::run(arguments))
+            let setup = options.judge.clone();
+            let code = tokio::task::spawn_blocking(move || crate::judge_cli::run(arguments, setup))
                 .await
                 .context("the judge thread failed")??;
             if code != 0 {
@@ -184,21 +255,102 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
     }
 }
 
+async fn problems(options: &GlobalOptions, command: ProblemsCommand) -> anyhow::Result<()> {
+    let config = config(options)?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating {}", config.data_dir.display()))?;
+    let store = Store::connect(&config.database_url, 2)
+        .await
+        .context("connecting to the database")?;
+    store.migrate().await.context("applying migrations")?;
+    match command {
+        ProblemsCommand::Import { folders } => {
+            let languages = config.judge_languages.clone();
+            let blobs = cohort_store::blob::DirectoryBlobStore::new(config.data_dir.join("blobs"))
+                .context("opening the blob store")?;
+            let now = chrono::Utc::now().timestamp();
+            let mut refused = 0;
+            for folder in &folders {
+                match cohort_web::bank::add_folder(&store, &blobs, &languages, folder, now).await {
+                    Ok(added) => println!(
+                        "{}: added as problem {} ({}), waiting for a judge worker to verify it",
+                        folder.display(),
+                        added.problem_id,
+                        added.name
+                    ),
+                    Err(cohort_web::bank::BankError::Duplicate(id)) => {
+                        println!("{}: already in the bank as problem {id}", folder.display())
+                    }
+                    Err(error) => {
+                        refused += 1;
+                        eprintln!("{}: {error}", folder.display());
+                    }
+                }
+            }
+            if refused > 0 {
+                anyhow::bail!("{refused} of {} packages were refused", folders.len());
+            }
+        }
+        ProblemsCommand::List => {
+            for problem in store.problems().await? {
+                println!(
+                    "{:>4}  {:<16} {:<28} {:<9} {} tests, {} ms, {} MiB{}",
+                    problem.id,
+                    problem.slug,
+                    problem.name,
+                    problem.status,
+                    problem.test_count,
+                    problem.time_limit_ms,
+                    problem.memory_mib,
+                    if problem.built_in == 1 {
+                        ", built in"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
 async fn serve(options: &GlobalOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("listening on {}", options.listen))?;
-    let state = AppState::start(config(options))
+    let state = AppState::start(config(options)?)
         .await
         .context("starting Cohort")?;
-    cohort_web::run(listener, state, shutdown_signal())
-        .await
-        .context("serving")?;
+    serve_state(options, listener, state).await
+}
+
+/// Serves `state` with its workers, plus the in-process judge worker if there is one.
+async fn serve_state(
+    options: &GlobalOptions,
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> anyhow::Result<()> {
+    let clock_state = state.clone();
+    let judge = crate::worker_cli::in_process(
+        options,
+        state.config(),
+        state.store().clone(),
+        Arc::new(move || clock_state.now_ms()),
+    )?;
+    cohort_web::run_with(listener, state, shutdown_signal(), move |stop| {
+        judge
+            .map(|worker| tokio::spawn(async move { worker.run(stop).await }))
+            .into_iter()
+            .collect()
+    })
+    .await
+    .context("serving")?;
     Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so the server can finish in-flight requests.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -233,7 +385,7 @@ async fn create_admin(
         None => (cohort_web::auth::new_token()[..20].to_owned(), true),
     };
     let password = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!("--password: {e}"))?;
-    let state = AppState::start(config(options))
+    let state = AppState::start(config(options)?)
         .await
         .context("opening the database")?;
     let hash =
@@ -265,7 +417,12 @@ async fn create_admin(
     Ok(())
 }
 
-async fn demo(options: &GlobalOptions, candidates: usize, no_serve: bool) -> anyhow::Result<()> {
+async fn demo(
+    options: &GlobalOptions,
+    candidates: usize,
+    no_serve: bool,
+    problems: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let listener = if no_serve {
         None
@@ -276,7 +433,7 @@ async fn demo(options: &GlobalOptions, candidates: usize, no_serve: bool) -> any
                 .with_context(|| format!("listening on {}", options.listen))?,
         )
     };
-    let config = config(options);
+    let config = config(options)?;
     if !config.database_url.starts_with("sqlite:") && options.database_url.is_some() {
         tracing::info!(
             "running the demo against {}",
@@ -295,6 +452,13 @@ async fn demo(options: &GlobalOptions, candidates: usize, no_serve: bool) -> any
     let season = cohort_demo::ensure_demo(state.store(), state.blobs(), &demo_options, &hash)
         .await
         .context("creating the demo season")?;
+    // The built-in problem bank, added with the season (not on every start, which must be fast).
+    let problems_added = match &problems {
+        Some(folder) if season.created && folder.is_dir() => {
+            import_problem_folder(&state, folder).await?
+        }
+        _ => 0,
+    };
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -304,6 +468,9 @@ async fn demo(options: &GlobalOptions, candidates: usize, no_serve: bool) -> any
         started.elapsed()
     );
     println!("  data directory: {}", options.data_dir.display());
+    if problems_added > 0 {
+        println!("  problem bank: {problems_added} built-in problems added; the judge verifies them in the background");
+    }
     println!("  open {base_url}/");
     println!("  every account's password: {}", cohort_demo::DEMO_PASSWORD);
     for (email, _, role) in cohort_demo::DEMO_ACCOUNTS {
@@ -317,8 +484,38 @@ async fn demo(options: &GlobalOptions, candidates: usize, no_serve: bool) -> any
     if season.openings.is_empty() {
         bail!("the demo season has no openings");
     }
-    cohort_web::run(listener, state, shutdown_signal())
+    serve_state(options, listener, state).await
+}
+
+/// Adds every package folder under `folder` to the problem bank (those already there are left
+/// alone); says how many were added.
+async fn import_problem_folder(
+    state: &AppState,
+    folder: &std::path::Path,
+) -> anyhow::Result<usize> {
+    let languages = &state.config().judge_languages;
+    let mut packages: Vec<PathBuf> = std::fs::read_dir(folder)
+        .with_context(|| format!("reading {}", folder.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.join("problem.yaml").is_file())
+        .collect();
+    packages.sort();
+    let mut added = 0;
+    for package in packages {
+        match cohort_web::bank::add_folder(
+            state.store(),
+            state.blobs(),
+            languages,
+            &package,
+            state.now(),
+        )
         .await
-        .context("serving")?;
-    Ok(())
+        {
+            Ok(_) => added += 1,
+            Err(cohort_web::bank::BankError::Duplicate(_)) => {}
+            Err(error) => bail!("{}: {error}", package.display()),
+        }
+    }
+    Ok(added)
 }

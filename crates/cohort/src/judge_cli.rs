@@ -13,16 +13,51 @@ use cohort_judge::{Judge, JudgeOptions, Report, Submission, Verdict};
 pub struct JudgeArguments {
     #[command(subcommand)]
     pub command: JudgeCommand,
+}
+
+/// How to set up a judge: shared by `cohort judge`, `cohort worker` and the server's in-process
+/// judge worker.
+#[derive(Args, Debug, Clone)]
+pub struct JudgeSetup {
     /// A language table (TOML) to use instead of the built-in one; `cohort judge languages
     /// --toml` prints the built-in table to start from.
-    #[arg(long, env = "COHORT_JUDGE_LANGUAGES", global = true)]
+    #[arg(
+        long = "judge-languages",
+        alias = "languages",
+        env = "COHORT_JUDGE_LANGUAGES",
+        global = true
+    )]
     pub languages: Option<PathBuf>,
-    /// Where compiled programs are cached, by language and source hash.
-    #[arg(long, env = "COHORT_JUDGE_CACHE", global = true)]
+    /// Where compiled programs (and unpacked problem packages) are cached.
+    #[arg(
+        long = "judge-cache",
+        alias = "cache",
+        env = "COHORT_JUDGE_CACHE",
+        global = true
+    )]
     pub cache: Option<PathBuf>,
     /// How many test cases run at once (defaults to the number of cores).
-    #[arg(long, env = "COHORT_JUDGE_PARALLEL", global = true)]
+    #[arg(
+        long = "judge-parallel",
+        alias = "parallel",
+        env = "COHORT_JUDGE_PARALLEL",
+        global = true
+    )]
     pub parallel: Option<usize>,
+}
+
+impl JudgeSetup {
+    /// The cache folder: as given, or `$XDG_CACHE_HOME/cohort/judge` (`~/.cache/cohort/judge`).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache.clone().unwrap_or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+                .unwrap_or_else(std::env::temp_dir)
+                .join("cohort")
+                .join("judge")
+        })
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,8 +95,10 @@ pub enum JudgeCommand {
     Policy,
 }
 
-fn language_table(arguments: &JudgeArguments) -> anyhow::Result<(LanguageTable, String)> {
-    match &arguments.languages {
+/// The built-in language table, or the administrator's replacement read from `path`, with the
+/// text it came from.
+fn language_table_text(path: Option<&std::path::Path>) -> anyhow::Result<(LanguageTable, String)> {
+    match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
@@ -75,29 +112,27 @@ fn language_table(arguments: &JudgeArguments) -> anyhow::Result<(LanguageTable, 
     }
 }
 
-fn judge(arguments: &JudgeArguments, table: LanguageTable) -> anyhow::Result<Judge> {
+/// The language table other commands use: built in, or read from `path`.
+pub fn language_table(path: Option<&std::path::Path>) -> anyhow::Result<LanguageTable> {
+    Ok(language_table_text(path)?.0)
+}
+
+/// Starts a judge (its sandbox slots) as `setup` says.
+pub fn judge(setup: &JudgeSetup, table: LanguageTable) -> anyhow::Result<Judge> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let cache = arguments.cache.clone().unwrap_or_else(|| {
-        std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
-            .unwrap_or_else(std::env::temp_dir)
-            .join("cohort")
-            .join("judge")
-    });
     let config = SandboxConfig {
         supervisor_program: std::env::current_exe().context("finding the cohort binary")?,
         supervisor_args: vec![SUPERVISOR_ARGUMENT.to_owned()],
-        slots: arguments.parallel.unwrap_or(cores).max(1),
+        slots: setup.parallel.unwrap_or(cores).max(1),
         control_groups: true,
     };
-    Judge::new(config, table, cache)
+    Judge::new(config, table, setup.cache_dir())
         .context("starting the sandbox (it needs Linux namespaces; see the README's judge section)")
 }
 
 /// Runs a judge command; returns the process exit code.
-pub fn run(arguments: JudgeArguments) -> anyhow::Result<u8> {
-    let (table, table_text) = language_table(&arguments)?;
+pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
+    let (table, table_text) = language_table_text(setup.languages.as_deref())?;
     match &arguments.command {
         JudgeCommand::Languages { toml } => {
             if *toml {
@@ -150,7 +185,7 @@ pub fn run(arguments: JudgeArguments) -> anyhow::Result<u8> {
                     .unwrap_or_default(),
                 source,
             };
-            let judge = judge(&arguments, table)?;
+            let judge = judge(&setup, table)?;
             let report = judge.judge(&problem, &submission, &JudgeOptions { run_all: *all });
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -165,7 +200,7 @@ pub fn run(arguments: JudgeArguments) -> anyhow::Result<u8> {
         }
         JudgeCommand::Verify { package, json } => {
             let problem = Problem::load(package)?;
-            let judge = judge(&arguments, table)?;
+            let judge = judge(&setup, table)?;
             let report = cohort_judge::verify::verify(&judge, &problem);
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

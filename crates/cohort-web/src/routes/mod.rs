@@ -4,9 +4,11 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod apply;
+pub mod assessments;
 pub mod assets;
 pub mod health;
 pub mod jobs;
+pub mod problems;
 pub mod staff;
 
 use crate::error::AppError;
@@ -22,6 +24,8 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(apply::router())
         .merge(staff::router())
+        .merge(problems::router())
+        .merge(assessments::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -100,6 +100,16 @@ both!(
         browsers[1] = owner;
         browsers[2] = other;
         let (s, a, o) = (season.season_id, application, season.open[0]);
+        let problem = cohort_web::bank::add_folder(
+            app.store(),
+            app.state.blobs(),
+            &cohort_judge::language::LanguageTable::builtin(),
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../problems/buildqueue"),
+            app.state.now(),
+        )
+        .await
+        .unwrap()
+        .problem_id;
         let pipeline = [
             SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, Forbidden, Forbidden,
             Forbidden,
@@ -211,6 +221,32 @@ both!(
                 "POST",
                 format!("/staff/seasons/{s}/locations"),
                 vec![("city", ""), ("country", ""), ("time_zone", "")],
+                recruiting,
+            ),
+            row(
+                "GET",
+                format!("/staff/seasons/{s}/assessments"),
+                vec![],
+                recruiting,
+            ),
+            row(
+                "POST",
+                format!("/staff/seasons/{s}/assessments"),
+                vec![("duration", "")],
+                recruiting,
+            ),
+            row("GET", "/staff/problems".into(), vec![], recruiting),
+            row(
+                "GET",
+                format!("/staff/problems/{problem}"),
+                vec![],
+                recruiting,
+            ),
+            // A form that is not multipart: refused as unreadable once past authorisation.
+            row(
+                "POST",
+                "/staff/problems".into(),
+                vec![("package", "")],
                 recruiting,
             ),
             row("GET", "/admin".into(), vec![], admin_only),

@@ -100,6 +100,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         mail_from: "Cohort <no-reply@cohort.test>".into(),
         run_workers: false,
         max_connections: 5,
+        judge_languages: cohort_judge::language::LanguageTable::builtin(),
     };
     let state = AppState::start(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

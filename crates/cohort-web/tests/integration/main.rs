@@ -10,3 +10,4 @@ mod calendar;
 mod jobs;
 mod mail;
 mod pipeline;
+mod problems;
