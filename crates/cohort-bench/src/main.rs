@@ -7,8 +7,12 @@
 //! HTTP); recruiter board p95 over 100,000 applications with filters and search; start-up of
 //! `cohort demo` on an existing database (floor: the process printing `--version`); the server's
 //! peak resident memory under that load.
+//!
+//! `--suite judge` measures the sandbox instead (`judge.rs`), and `--suite plagiarism` the
+//! plagiarism detector (`plagiarism.rs`), in this process: it needs no server.
 
 mod judge;
+mod plagiarism;
 
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -47,7 +51,8 @@ struct Arguments {
     /// tuning it does not mean seeding 100,000 applications every time.
     #[arg(long)]
     only_board: bool,
-    /// What to measure: "web" (the spine, per database) or "judge" (the sandbox and judge).
+    /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge) or
+    /// "plagiarism" (the plagiarism detector).
     #[arg(long, default_value = "web")]
     suite: String,
     /// Runs per sample for the judge's per-run overhead.
@@ -84,6 +89,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(arguments: Arguments) -> anyhow::Result<()> {
+    if arguments.suite == "plagiarism" {
+        eprintln!("== plagiarism");
+        let measurements = tokio::task::spawn_blocking(plagiarism::bench).await??;
+        return finish(&arguments, measurements);
+    }
     let cohort = match &arguments.cohort {
         Some(path) => path.clone(),
         None => std::env::current_exe()?.with_file_name("cohort"),
@@ -102,7 +112,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
             tokio::task::spawn_blocking(move || judge::bench(&cohort_for_judge, runs)).await??;
         return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
-        bail!("--suite must be web or judge, not {}", arguments.suite);
+        bail!(
+            "--suite must be web, judge or plagiarism, not {}",
+            arguments.suite
+        );
     }
     let backends: Vec<&str> = match arguments.backend.as_str() {
         "both" => vec!["sqlite", "postgres"],
@@ -208,6 +221,9 @@ impl Server {
                 database_url,
                 "--listen",
                 &format!("127.0.0.1:{port}"),
+                // The web tier is measured here; the judge has its own suite.
+                "--in-process-judge",
+                "off",
                 "--max-connections",
                 "16",
                 command,
@@ -414,7 +430,13 @@ async fn bench_backend(
     let status = Command::new(cohort)
         .arg("--data-dir")
         .arg(&data)
-        .args(["--database-url", &database_url, "demo", "--no-serve"])
+        .args([
+            "--database-url",
+            &database_url,
+            "demo",
+            "--no-serve",
+            "--no-problems",
+        ])
         .env("COHORT_LOG", "error")
         .stdout(Stdio::null())
         .status()?;

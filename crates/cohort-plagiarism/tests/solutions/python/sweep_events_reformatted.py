@@ -1,0 +1,50 @@
+"""Maximum number of closed intervals that share a point."""
+import sys
+
+
+def read_events(text):
+    """Turns the input into (position, kind) events."""
+    numbers = list(
+        map(int, text.split())
+    )
+    n = numbers[0]
+
+    events = []
+    for i in range(n):
+        start, end = (
+            numbers[1 + 2 * i],
+            numbers[2 + 2 * i],
+        )
+        events.append((start, -1))  # opens
+        events.append((end, 1))     # closes
+
+    return events
+
+
+def max_overlap(events):
+    events.sort()
+
+    open_count = 0
+    best = 0
+
+    for _, kind in events:
+        if kind == -1:
+            open_count += 1
+            best = max(best, open_count)
+        else:
+            open_count -= 1
+
+    return best
+
+
+def print_answer(answer):
+    sys.stdout.write(str(answer) + '\n')
+
+
+def main():
+    events = read_events(sys.stdin.read())
+    print_answer(max_overlap(events))
+
+
+if __name__ == '__main__':
+    main()
