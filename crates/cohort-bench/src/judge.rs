@@ -13,7 +13,7 @@ use cohort_judge::sandbox::policy::{Limits, MIB};
 use cohort_judge::sandbox::{RunSpec, SandboxConfig, SUPERVISOR_ARGUMENT};
 use cohort_judge::{Judge, JudgeOptions, Submission, Verdict};
 
-use crate::{measurement, Measurement};
+use crate::{measurement, percentile, Measurement};
 
 const TRIVIAL_C: &str = "int main(void) { return 0; }\n";
 const TRIVIAL_PYTHON: &str = "pass\n";
@@ -304,11 +304,4 @@ fn time_alternating(
         times.1.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     Ok(times)
-}
-
-fn percentile(values: &[f64], p: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
 }

@@ -9,8 +9,11 @@
 //! peak resident memory under that load.
 //!
 //! `--suite judge` measures the sandbox instead (`judge.rs`), and `--suite plagiarism` the
-//! plagiarism detector (`plagiarism.rs`), in this process: it needs no server.
+//! plagiarism detector (`plagiarism.rs`), in this process: it needs no server. `--suite grading`
+//! (`grading.rs`) grades submissions through the job queue with `cohort worker` processes on
+//! PostgreSQL, against the judge alone.
 
+mod grading;
 mod judge;
 mod plagiarism;
 
@@ -51,13 +54,16 @@ struct Arguments {
     /// tuning it does not mean seeding 100,000 applications every time.
     #[arg(long)]
     only_board: bool,
-    /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge) or
-    /// "plagiarism" (the plagiarism detector).
+    /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge),
+    /// "grading" (judging through the queue) or "plagiarism" (the plagiarism detector).
     #[arg(long, default_value = "web")]
     suite: String,
     /// Runs per sample for the judge's per-run overhead.
     #[arg(long, default_value_t = 1000)]
     judge_runs: usize,
+    /// Submissions per language for the grading suite's throughput figures.
+    #[arg(long, default_value_t = 30)]
+    grading_submissions: usize,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -111,9 +117,13 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         let measurements =
             tokio::task::spawn_blocking(move || judge::bench(&cohort_for_judge, runs)).await??;
         return finish(&arguments, measurements);
+    } else if arguments.suite == "grading" {
+        eprintln!("== grading");
+        let measurements = grading::bench(&cohort, arguments.grading_submissions).await?;
+        return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
         bail!(
-            "--suite must be web, judge or plagiarism, not {}",
+            "--suite must be web, judge, grading or plagiarism, not {}",
             arguments.suite
         );
     }
@@ -288,14 +298,15 @@ impl Load {
     }
 }
 
-fn percentile(values: &[f64], p: f64) -> f64 {
+/// The `p`th percentile (nearest rank) of `values`; NaN when there are none.
+pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
     if values.is_empty() {
         return f64::NAN;
     }
     let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let index = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[index]
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
 }
 
 /// Sends GET requests to `url` from `connections` keep-alive connections for `seconds`.

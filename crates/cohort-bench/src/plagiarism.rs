@@ -18,7 +18,7 @@ use std::time::Instant;
 use cohort_plagiarism::lex::tokenize;
 use cohort_plagiarism::{Config, Detector, Index, Language, Origin};
 
-use crate::{measurement, Measurement};
+use crate::{measurement, percentile, Measurement};
 
 const SUBMISSIONS: usize = 10_000;
 const BASE_PROGRAMS: usize = 8;
@@ -740,11 +740,4 @@ impl Random {
 
 fn median(values: &[f64]) -> f64 {
     percentile(values, 50.0)
-}
-
-fn percentile(values: &[f64], p: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
 }

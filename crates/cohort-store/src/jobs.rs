@@ -76,6 +76,9 @@ pub struct ClaimedJob {
     pub job: Job,
 }
 
+/// The PostgreSQL notification channel on which a job's kind is announced when it is queued.
+pub const JOBS_CHANNEL: &str = "cohort_jobs";
+
 /// Attempts after which a job is parked for an administrator instead of retried.
 pub const MAX_JOB_ATTEMPTS: i64 = 10;
 
@@ -114,6 +117,15 @@ impl Store {
         .bind(now)
         .execute(&mut **tx)
         .await?;
+        // Workers on other machines listen on this channel; PostgreSQL delivers the notice when
+        // (and only if) the transaction commits. SQLite has one process, which wakes its own.
+        if tx.backend_name() == "PostgreSQL" {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(JOBS_CHANNEL)
+                .bind(job.kind().as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
         Ok(())
     }
 

@@ -15,7 +15,7 @@ use cohort_judge::package::Problem;
 use cohort_judge::verify::{verify, VerifyReport};
 use cohort_judge::{Judge, JudgeOptions, Submission, Verdict};
 use cohort_store::blob::{BlobId, BlobStore};
-use cohort_store::jobs::{ClaimedJob, Job, JobKind};
+use cohort_store::jobs::{ClaimedJob, Job, JobKind, JOBS_CHANNEL};
 use cohort_store::problems::ProblemStatus;
 use cohort_store::submissions::{ResultRecord, Scope};
 use cohort_store::{Store, StoreError};
@@ -51,6 +51,8 @@ pub struct JudgeWorker {
     packages: PathBuf,
     clock: Clock,
     lease_seconds: i64,
+    wake: Arc<tokio::sync::Notify>,
+    listen_url: Option<String>,
 }
 
 impl JudgeWorker {
@@ -69,7 +71,23 @@ impl JudgeWorker {
             packages: cache_dir.join("packages"),
             clock,
             lease_seconds: LEASE_SECONDS,
+            wake: Arc::new(tokio::sync::Notify::new()),
+            listen_url: None,
         }
+    }
+
+    /// Wakes the worker at once when a job is queued in `database_url` (PostgreSQL's
+    /// LISTEN/NOTIFY), instead of at its next poll.
+    pub fn listening_to(mut self, database_url: &str) -> JudgeWorker {
+        if database_url.starts_with("postgres") {
+            self.listen_url = Some(database_url.to_owned());
+        }
+        self
+    }
+
+    /// A handle that wakes this worker; the server uses it after queueing a job in-process.
+    pub fn waker(&self) -> Arc<tokio::sync::Notify> {
+        self.wake.clone()
     }
 
     /// Holds jobs for `seconds` (at least 3) instead of [`LEASE_SECONDS`]: how long a crashed
@@ -88,6 +106,10 @@ impl JudgeWorker {
     /// worker drains on shutdown instead of abandoning work to a lease).
     pub async fn run(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
         tracing::info!("judge worker started");
+        let listener = self.listen_url.clone().map(|url| {
+            let wake = self.wake.clone();
+            tokio::spawn(listen_for_jobs(url, wake))
+        });
         loop {
             if *stop.borrow() {
                 break;
@@ -99,8 +121,12 @@ impl JudgeWorker {
             }
             tokio::select! {
                 _ = stop.changed() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(IDLE_POLL) => {}
             }
+        }
+        if let Some(listener) = listener {
+            listener.abort();
         }
         tracing::info!("judge worker stopped");
     }
@@ -313,6 +339,31 @@ impl JudgeWorker {
         .map_err(|e| WorkerError::Thread(e.to_string()))?
         .map_err(fail)?;
         Ok(root)
+    }
+}
+
+/// How often an idle worker looks for due jobs without being woken: jobs queued on SQLite by
+/// another process, retries coming due, and leases running out.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+/// Wakes `wake` whenever a job is announced on PostgreSQL; reconnects after a lost connection.
+async fn listen_for_jobs(url: String, wake: Arc<tokio::sync::Notify>) {
+    loop {
+        let Err(error) = listen_until_error(&url, &wake).await;
+        tracing::warn!(error = %error, "listening for queued jobs failed; retrying");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+async fn listen_until_error(
+    url: &str,
+    wake: &tokio::sync::Notify,
+) -> Result<std::convert::Infallible, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(JOBS_CHANNEL).await?;
+    loop {
+        listener.recv().await?;
+        wake.notify_one();
     }
 }
 

@@ -28,7 +28,8 @@ pub fn judge_worker(
         judge,
         &options.judge.cache_dir(),
         clock,
-    ))
+    )
+    .listening_to(&config.database_url))
 }
 
 /// The judge worker the server runs beside itself, if any: by default one on SQLite and none on

@@ -626,9 +626,20 @@ fn exec_program(
         Ok(()) => {}
         Err(error) => return error,
     }
-    match nix::unistd::execve(&argv[0], argv, env) {
-        Ok(never) => match never {},
-        Err(errno) => format!("cannot execute {}: {errno}", argv[0].to_string_lossy()),
+    // A program just written to the compile cache can be "busy" for a moment: the judge is
+    // multi-threaded, and a slot being started by another thread at the time the file was still
+    // open for writing holds a copy of that descriptor until it executes its supervisor. The
+    // copy goes within milliseconds, so try again briefly rather than fail the run.
+    let mut attempts = 0;
+    loop {
+        match nix::unistd::execve(&argv[0], argv, env) {
+            Ok(never) => match never {},
+            Err(nix::errno::Errno::ETXTBSY) if attempts < 100 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(errno) => return format!("cannot execute {}: {errno}", argv[0].to_string_lossy()),
+        }
     }
 }
 
