@@ -23,6 +23,8 @@ use crate::{measurement, percentile, Measurement};
 const DATABASE: &str = "cohort_bench_grading";
 const TESTS: usize = 20;
 const WORKERS: usize = 2;
+/// Alternating rounds of the judge alone and the queue, per language.
+const ROUNDS: usize = 3;
 
 const CPP_SOLUTION: &str = "#include <cstdio>\nint main() { long long n, x, total = 0; if (scanf(\"%lld\", &n) != 1) return 1; for (long long i = 0; i < n; i++) { if (scanf(\"%lld\", &x) != 1) return 1; total += x; } printf(\"%lld\\n\", total); return 0; }\n";
 const PYTHON_SOLUTION: &str = "import sys\ndata = sys.stdin.buffer.read().split()\nn = int(data[0])\nprint(sum(int(x) for x in data[1:n + 1]))\n";
@@ -140,20 +142,33 @@ pub async fn bench(cohort: &Path, per_language: usize) -> anyhow::Result<Vec<Mea
     let mut results = Vec::new();
     let mut next_index = 0;
     for (language, name) in [("cpp", "C++"), ("python3", "Python")] {
-        eprintln!("   {name}: the judge alone, {WORKERS} threads, {per_language} submissions");
-        let alone = judge_alone(cohort, &package, language, next_index, per_language)?;
-        next_index += per_language;
-
-        eprintln!("   {name}: through the queue, {WORKERS} workers, {per_language} submissions");
-        let workers = start_workers(cohort, &data, &url, &cache)?;
-        let queued = through_queue(&store, problem.id, language, next_index, per_language).await?;
-        next_index += per_language;
-        drop(workers);
-
-        let ratio = queued / alone;
+        // Alternating rounds, medians reported: one round of each is at the mercy of whatever
+        // else the machine did in those seconds.
+        let (mut alone_rates, mut queued_rates) = (Vec::new(), Vec::new());
+        for round in 1..=ROUNDS {
+            eprintln!("   {name}, round {round} of {ROUNDS}: the judge alone ({WORKERS} threads), then {WORKERS} workers, {per_language} submissions each");
+            alone_rates.push(judge_alone(
+                cohort,
+                &package,
+                language,
+                next_index,
+                per_language,
+            )?);
+            next_index += per_language;
+            let workers = start_workers(cohort, &data, &url, &cache)?;
+            queued_rates
+                .push(through_queue(&store, problem.id, language, next_index, per_language).await?);
+            next_index += per_language;
+            drop(workers);
+        }
+        let (alone, queued) = (
+            percentile(&alone_rates, 50.0),
+            percentile(&queued_rates, 50.0),
+        );
+        let share = 100.0 * queued / alone;
         results.push(measurement(
             "postgres",
-            &format!("{name}, {TESTS} tests: graded through the queue by {WORKERS} workers"),
+            &format!("{name}, {TESTS} tests: graded through the queue by {WORKERS} workers (median of {ROUNDS})"),
             queued,
             "subs/min",
             "(reported)",
@@ -163,10 +178,10 @@ pub async fn bench(cohort: &Path, per_language: usize) -> anyhow::Result<Vec<Mea
         results.push(measurement(
             "postgres",
             &format!("  {name}: queue throughput as a share of the judge alone"),
-            ratio,
-            "x",
-            ">= 0.9x",
-            ratio >= 0.9,
+            share,
+            "%",
+            ">= 90 % (0.9x)",
+            share >= 90.0,
             None,
         ));
     }
@@ -178,7 +193,7 @@ pub async fn bench(cohort: &Path, per_language: usize) -> anyhow::Result<Vec<Mea
         let started = Instant::now();
         let id = submit(&store, problem.id, "cpp", next_index).await?;
         next_index += 1;
-        wait_for_results(&store, id, id, 1).await?;
+        wait_for_results(&store, (id, id), 1, Duration::from_millis(5)).await?;
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     drop(workers);
@@ -244,13 +259,20 @@ async fn submit(
     Ok(id)
 }
 
-async fn wait_for_results(store: &Store, first: i64, last: i64, count: i64) -> anyhow::Result<()> {
+/// Waits until `count` results exist among the ids, looking every `every`: often for a latency,
+/// less often for throughput (where each look takes the database from the workers).
+async fn wait_for_results(
+    store: &Store,
+    (first, last): (i64, i64),
+    count: i64,
+    every: Duration,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     while store.results_among(first, last).await? < count {
         if started.elapsed() > Duration::from_secs(600) {
             bail!("the workers did not finish within ten minutes");
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(every).await;
     }
     Ok(())
 }
@@ -285,7 +307,13 @@ async fn through_queue(
     }
     Store::commit(tx).await?;
     let (first, last) = (ids[0], ids[ids.len() - 1]);
-    wait_for_results(store, first, last, count as i64).await?;
+    wait_for_results(
+        store,
+        (first, last),
+        count as i64,
+        Duration::from_millis(50),
+    )
+    .await?;
     let minutes = started.elapsed().as_secs_f64() / 60.0;
     let accepted: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM submission_results WHERE submission_id BETWEEN $1 AND $2 AND verdict = 'AC'",

@@ -61,8 +61,8 @@ struct Arguments {
     /// Runs per sample for the judge's per-run overhead.
     #[arg(long, default_value_t = 1000)]
     judge_runs: usize,
-    /// Submissions per language for the grading suite's throughput figures.
-    #[arg(long, default_value_t = 30)]
+    /// Submissions per language and round for the grading suite's throughput figures.
+    #[arg(long, default_value_t = 60)]
     grading_submissions: usize,
 }
 

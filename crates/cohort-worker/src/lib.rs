@@ -19,6 +19,7 @@ use cohort_store::jobs::{ClaimedJob, Job, JobKind, JOBS_CHANNEL};
 use cohort_store::problems::ProblemStatus;
 use cohort_store::submissions::{ResultRecord, Scope};
 use cohort_store::{Store, StoreError};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,6 +54,7 @@ pub struct JudgeWorker {
     lease_seconds: i64,
     wake: Arc<tokio::sync::Notify>,
     listen_url: Option<String>,
+    loaded: std::sync::Mutex<HashMap<String, Arc<Problem>>>,
 }
 
 impl JudgeWorker {
@@ -73,6 +75,7 @@ impl JudgeWorker {
             lease_seconds: LEASE_SECONDS,
             wake: Arc::new(tokio::sync::Notify::new()),
             listen_url: None,
+            loaded: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -239,7 +242,7 @@ impl JudgeWorker {
             return self.complete(job).await;
         }
         let record = self.store.problem(submission.problem_id).await?;
-        let root = self.package(&record.package_blob).await?;
+        let loaded = self.loaded_problem(&record.package_blob).await;
         let judge = self.judge.clone();
         let scope = submission.scope();
         let source = Submission {
@@ -247,17 +250,18 @@ impl JudgeWorker {
             file_name: String::new(),
             source: submission.code.clone().into_bytes(),
         };
-        let report = tokio::task::spawn_blocking(move || match Problem::load(&root) {
-            Ok(problem) => {
-                let (problem, options) = match scope {
-                    // Every sample is run, so the candidate sees each one's result.
-                    Scope::Samples => (problem.samples_only(), JudgeOptions { run_all: true }),
-                    Scope::Full => (problem, JudgeOptions::default()),
-                };
-                let total = problem.data.all_cases().len() as i64;
-                Ok((judge.judge(&problem, &source, &options), total))
-            }
-            Err(error) => Err(error.to_string()),
+        let report = tokio::task::spawn_blocking(move || {
+            let problem = loaded?;
+            let (problem, options) = match scope {
+                // Every sample is run, so the candidate sees each one's result.
+                Scope::Samples => (
+                    Arc::new(problem.samples_only()),
+                    JudgeOptions { run_all: true },
+                ),
+                Scope::Full => (problem, JudgeOptions::default()),
+            };
+            let total = problem.data.all_cases().len() as i64;
+            Ok::<_, String>((judge.judge(&problem, &source, &options), total))
         })
         .await
         .map_err(|e| WorkerError::Thread(e.to_string()))?;
@@ -309,6 +313,25 @@ impl JudgeWorker {
         Store::complete_job(&mut tx, job).await?;
         Store::commit(tx).await?;
         Ok(())
+    }
+
+    /// The package with content hash `blob`, read once per worker: a package never changes
+    /// under its hash. A package that does not load is reported, not cached.
+    async fn loaded_problem(&self, blob: &str) -> Result<Arc<Problem>, String> {
+        if let Some(problem) = self.loaded.lock().expect("not poisoned").get(blob) {
+            return Ok(problem.clone());
+        }
+        let root = self.package(blob).await.map_err(|e| e.to_string())?;
+        let problem = tokio::task::spawn_blocking(move || Problem::load(&root))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let problem = Arc::new(problem);
+        self.loaded
+            .lock()
+            .expect("not poisoned")
+            .insert(blob.to_owned(), problem.clone());
+        Ok(problem)
     }
 
     /// The unpacked package with content hash `blob`, unpacking it on first use.
