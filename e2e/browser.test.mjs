@@ -6,7 +6,9 @@
 //   1. the public job board lists openings, filters by track, and shows an opening page;
 //   2. a candidate signs up, applies with a PDF résumé and sees their status; a recruiter signs
 //      in, finds the candidate by search and moves them Applied -> Screening -> Assessment; the
-//      candidate then sees the new stage.
+//      candidate then sees the new stage, opens the online assessment, starts it, writes a
+//      solution in the code editor, runs the samples and submits, and sees both results (judged
+//      by the server's in-process judge, which needs root like every sandbox test).
 //
 // Every page visited is saved as a full-page PNG in e2e/screenshots/ (its absolute path is
 // printed), and any browser console error or uncaught page error fails the test.
@@ -19,7 +21,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile, access } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile, access, readFile } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -36,6 +38,9 @@ const RECRUITER_EMAIL = 'recruiter@demo.cohort.test';
 const SEASON_NAME = 'Summer 2027';
 const READY_TIMEOUT_MS = 60_000;
 const TEST_TIMEOUT_MS = 120_000;
+// The in-process judge may be verifying the built-in problems when the first submission arrives.
+const ASSESSMENT_TEST_TIMEOUT_MS = 400_000;
+const JUDGING_TIMEOUT_MS = 150_000;
 
 let server; // child process
 let serverOutput = '';
@@ -172,7 +177,10 @@ before(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   server = spawn(
     COHORT_BIN,
-    ['--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, 'demo', '--candidates', '50'],
+    [
+      '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`,
+      'demo', '--candidates', '50', '--problems', path.join(here, '..', 'problems'),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, COHORT_BASE_URL: baseUrl, RUST_LOG: process.env.RUST_LOG || 'warn' },
@@ -267,7 +275,7 @@ test('public job board lists openings, filters by track and shows an opening', {
   }
 });
 
-test('candidate applies with a PDF, recruiter moves them to Assessment, candidate sees it', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('candidate applies with a PDF, recruiter moves them to Assessment, candidate takes the coding assessment', { timeout: ASSESSMENT_TEST_TIMEOUT_MS }, async () => {
   const stamp = Date.now();
   const surname = `Tester${stamp}`;
   const name = `Playwright ${surname}`;
@@ -396,6 +404,45 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await seeText(candidate, 'Online coding assessment');
     assert.equal(await candidate.locator('p.stage').first().innerText(), 'Online coding assessment');
     await snap(candidate, '30-candidate-assessment');
+
+    // (4) The candidate opens the assessment and starts it ...
+    await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Open the assessment' }), /^\/assessments\/\d+$/);
+    await seeText(candidate, 'Before you start');
+    await snap(candidate, '31-candidate-assessment-start');
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Start the assessment' }), /^\/assessments\/\d+$/);
+    await candidate.getByRole('heading', { level: 1, name: 'Build Queue' }).waitFor();
+
+    // ... writes a solution in the code editor ...
+    const solution = await readFile(path.join(here, '..', 'problems', 'buildqueue', 'submissions', 'accepted', 'heap.py'), 'utf8');
+    const editor = candidate.locator('.cohort-editor .cm-content');
+    await editor.waitFor();
+    await candidate.getByLabel('Language').selectOption('python3');
+    await editor.click();
+    await candidate.keyboard.press('Control+A');
+    await candidate.keyboard.press('Delete');
+    // The solution arrives as a paste (typing it key by key would fight the editor's
+    // auto-indentation), then a line is typed at the end.
+    await editor.evaluate((element, text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, solution);
+    await candidate.keyboard.press('Control+End');
+    await candidate.keyboard.type('# typed in the browser');
+    const written = `${solution}# typed in the browser`;
+    assert.equal(await candidate.locator('textarea#code').inputValue(), written, 'the form field follows the editor');
+    await candidate.waitForTimeout(300); // let the editor measure its new lines before the picture
+    await snap(candidate, '32-candidate-session-editor');
+
+    // ... runs the samples and sees each one's result ...
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Run samples' }), /^\/assessments\/\d+\?problem=1&notice=samples$/);
+    await candidate.locator('ol.results li', { hasText: 'Accepted: 2 of 2 samples passed' }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
+    await snap(candidate, '33-candidate-samples-passed');
+
+    // ... submits, and sees the result on every test.
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Submit', exact: true }), /^\/assessments\/\d+\?problem=1&notice=submitted$/);
+    await candidate.locator('ol.results li', { hasText: /Accepted: \d+ of \d+ tests passed/ }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
+    await snap(candidate, '34-candidate-submission-accepted');
 
     assertNoBrowserErrors(candidate, recruiter);
   } finally {

@@ -668,3 +668,45 @@ async fn walk_to(
     }
     Ok(())
 }
+
+/// Gives every track of the demo season an online assessment (if it has none) made of the
+/// built-in problems Build Queue and Speedups, when they are in the bank: 90 minutes, C++, Java
+/// or Python, 60 % to pass, 7 days to start. Returns how many assessments were created.
+pub async fn ensure_demo_assessments(
+    store: &Store,
+    season_id: i64,
+    now: i64,
+) -> Result<usize, DemoError> {
+    let bank = store.problems().await?;
+    let by_slug = |slug: &str| bank.iter().find(|p| p.slug == slug).map(|p| p.id);
+    let (Some(first), Some(second)) = (by_slug("buildqueue"), by_slug("speedups")) else {
+        return Ok(0);
+    };
+    let existing = store.assessments(season_id).await?;
+    let mut created = 0;
+    let mut tx = store.begin().await?;
+    for track in store.tracks(season_id).await? {
+        if existing.iter().any(|a| a.track_id == track.id) {
+            continue;
+        }
+        Store::save_assessment(
+            &mut tx,
+            &cohort_store::problems::AssessmentInput {
+                season_id,
+                track_id: track.id,
+                duration_minutes: 90,
+                languages: vec!["cpp".into(), "java".into(), "python3".into()],
+                passing_percent: 60,
+                start_within_days: 7,
+                counts: "best".into(),
+                advance: "recruiter".into(),
+                problems: vec![(first, 50), (second, 50)],
+            },
+            now,
+        )
+        .await?;
+        created += 1;
+    }
+    Store::commit(tx).await?;
+    Ok(created)
+}

@@ -23,6 +23,8 @@ pub enum Job {
     VerifyProblem { problem_id: i64 },
     /// Judge a submission and record its result.
     JudgeSubmission { submission_id: i64 },
+    /// Close an assessment session whose time is up, submitting the unsubmitted drafts.
+    CloseSession { invitation_id: i64 },
 }
 
 /// The kinds of [`Job`], which workers claim separately.
@@ -31,6 +33,7 @@ pub enum JobKind {
     IndexApplication,
     VerifyProblem,
     JudgeSubmission,
+    CloseSession,
 }
 
 impl JobKind {
@@ -39,6 +42,7 @@ impl JobKind {
             JobKind::IndexApplication => "index_application",
             JobKind::VerifyProblem => "verify_problem",
             JobKind::JudgeSubmission => "judge_submission",
+            JobKind::CloseSession => "close_session",
         }
     }
 }
@@ -49,6 +53,7 @@ impl Job {
             Job::IndexApplication { .. } => JobKind::IndexApplication,
             Job::VerifyProblem { .. } => JobKind::VerifyProblem,
             Job::JudgeSubmission { .. } => JobKind::JudgeSubmission,
+            Job::CloseSession { .. } => JobKind::CloseSession,
         }
     }
 
@@ -60,6 +65,7 @@ impl Job {
             }
             Job::VerifyProblem { problem_id } => format!("verify_problem:{problem_id}"),
             Job::JudgeSubmission { submission_id } => format!("judge_submission:{submission_id}"),
+            Job::CloseSession { invitation_id } => format!("close_session:{invitation_id}"),
         }
     }
 }
@@ -105,9 +111,14 @@ impl Store {
     /// Queues `job` in the caller's transaction, due at once. If the same job is already queued,
     /// the queue keeps one row and marks it to run again after any run in progress.
     pub async fn enqueue_job(tx: &mut Tx, job: &Job, now: i64) -> Result<()> {
+        Store::enqueue_job_at(tx, job, now, now).await
+    }
+
+    /// Queues `job` in the caller's transaction, due at `run_after` (Unix seconds).
+    pub async fn enqueue_job_at(tx: &mut Tx, job: &Job, now: i64, run_after: i64) -> Result<()> {
         let payload = serde_json::to_string(job).expect("a job serialises to JSON");
         sqlx::query(
-            "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $4) \
+            "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
              attempts = 0, last_error = NULL",
         )
@@ -115,6 +126,7 @@ impl Store {
         .bind(job.key())
         .bind(payload)
         .bind(now)
+        .bind(run_after)
         .execute(&mut **tx)
         .await?;
         // Workers on other machines listen on this channel; PostgreSQL delivers the notice when

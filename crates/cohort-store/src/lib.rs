@@ -15,6 +15,7 @@
 //! - [`jobs`]: typed background jobs (search indexing, problem verification, judging), queued with their cause.
 //! - [`problems`]: the assessment problem bank and assessment templates.
 //! - [`submissions`]: code submitted to problems and the judge's results.
+//! - [`sessions`]: invitations to an assessment and the timed sessions they become.
 //! - [`blob`]: the blob store interface and its directory implementation.
 
 pub mod accounts;
@@ -24,6 +25,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod problems;
 pub mod seasons;
+pub mod sessions;
 pub mod submissions;
 
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};

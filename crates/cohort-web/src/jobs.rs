@@ -1,27 +1,35 @@
 //! The worker that runs background jobs queued by requests (see `cohort_store::jobs`).
 //!
-//! Today that is search indexing: an application is committed with a job to index it, and this
-//! worker indexes whatever has queued up since its last pass in one transaction. Under load the
-//! batches grow, which is what keeps indexing ahead of submissions.
+//! Search indexing: an application is committed with a job to index it, and this worker indexes
+//! whatever has queued up since its last pass in one transaction. Under load the batches grow,
+//! which is what keeps indexing ahead of submissions. And closing assessment sessions whose time
+//! is up, which submits the code each candidate last saved. Judging is not here: it needs the
+//! sandbox, and runs in judge workers (`cohort-worker`).
 
 use crate::AppState;
 use std::time::Duration;
 
 /// Applications indexed per transaction at most.
 const INDEX_BATCH: i64 = 200;
+/// Assessment sessions closed per pass at most (each in its own transaction).
+const SESSION_BATCH: i64 = 50;
 
 /// Runs every due job, then returns how many ran. Tests call this to run queued jobs on demand.
 pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
     let mut ran = 0;
     loop {
-        let batch = state
+        let indexed = state
             .store()
             .index_queued_applications(state.now(), INDEX_BATCH)
             .await?;
-        if batch == 0 {
+        let closed = state
+            .store()
+            .close_due_sessions(state.now_ms(), SESSION_BATCH)
+            .await?;
+        if indexed + closed == 0 {
             return Ok(ran);
         }
-        ran += batch;
+        ran += indexed + closed;
     }
 }
 

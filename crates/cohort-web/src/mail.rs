@@ -58,6 +58,23 @@ pub fn stage_changed(
     )
 }
 
+/// The invitation to the online assessment; `start_by` is already written for people (UTC).
+pub fn assessment_invitation(
+    recipient: &str,
+    name: &str,
+    season: &str,
+    duration_minutes: i64,
+    start_by: &str,
+    link: &str,
+) -> NewMessage {
+    message(
+        "assessment_invitation",
+        recipient,
+        format!("Your {season} application: online coding assessment"),
+        format!("Hello {name},\n\nThank you for applying. The next step is an online coding assessment: a few programming problems to solve in your browser, in {duration_minutes} minutes once you start.\n\nStart it when you are ready, before {start_by}. The timer starts only when you press Start; if you close the browser, you can come back and continue where you were until your time is up.\n\nOpen the assessment: {link}\n\nThe university recruiting team\n"),
+    )
+}
+
 pub fn rejected(recipient: &str, name: &str, season: &str, status_link: &str) -> NewMessage {
     message(
         "rejected",

@@ -133,6 +133,13 @@ pub fn iso(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A moment for people, in UTC: "15 January 2027, 17:00 UTC".
+pub fn when_utc(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|time| time.format("%-d %B %Y, %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
 /// A date for tables: "2027-01-15".
 pub fn day(seconds: impl std::borrow::Borrow<i64>) -> String {
     chrono::DateTime::from_timestamp(*seconds.borrow(), 0)

@@ -167,7 +167,7 @@ impl JudgeWorker {
                 self.judge_submission(&job, submission_id).await
             }
             // Other kinds are never claimed by this worker.
-            Job::IndexApplication { .. } => Ok(()),
+            Job::IndexApplication { .. } | Job::CloseSession { .. } => Ok(()),
         };
         renewal.abort();
         if let Err(error) = &outcome {

@@ -459,6 +459,11 @@ async fn demo(
         }
         _ => 0,
     };
+    if season.created {
+        cohort_demo::ensure_demo_assessments(state.store(), season.season_id, state.now())
+            .await
+            .context("creating the demo assessments")?;
+    }
     let base_url = state.config().base_url.clone();
     println!();
     println!(

@@ -100,6 +100,9 @@ const theme = EditorView.theme({
 function extensions(entry) {
   const { textarea, options, language } = entry;
   return [
+    // Through the editor's own attributes: CodeMirror rewrites the class attribute of its root
+    // element as it updates, so a class added by hand would be gone after the first keystroke.
+    EditorView.editorAttributes.of({ class: "cohort-editor" }),
     lineNumbers(),
     highlightActiveLineGutter(),
     highlightActiveLine(),
@@ -181,7 +184,6 @@ function mount(textarea, options = {}) {
   const view = new EditorView({
     state: EditorState.create({ doc: textarea.value, extensions: extensions(entry) }),
   });
-  view.dom.classList.add("cohort-editor");
   view.dom.style.height = height;
   view.dom.dataset.language = entry.languageId;
 

@@ -417,6 +417,8 @@ struct CandidateApplication {
     choices: Vec<ChoiceRecord>,
     history: Vec<(String, String)>,
     can_withdraw: bool,
+    /// (invitation id, what it says now, the link's words).
+    assessments: Vec<(i64, String, &'static str)>,
 }
 
 #[derive(Template)]
@@ -462,7 +464,44 @@ async fn status_page(
     for record in records {
         let stage = record.stage();
         let history = candidate_history(&state.store().history(record.id).await?);
+        let now = state.now();
+        let assessments = state
+            .store()
+            .assessment_invitations_of(record.id)
+            .await?
+            .into_iter()
+            .map(|invitation| {
+                use cohort_store::sessions::SessionState;
+                let (said, action) = match invitation.state(now) {
+                    SessionState::NotStarted => (
+                        format!(
+                            "Online coding assessment ({} minutes): start it before {}.",
+                            invitation.duration_minutes,
+                            crate::pages::when_utc(invitation.start_by)
+                        ),
+                        "Open the assessment",
+                    ),
+                    SessionState::Running => (
+                        format!(
+                            "Online coding assessment in progress, until {}.",
+                            crate::pages::when_utc(invitation.ends_at.unwrap_or_default())
+                        ),
+                        "Continue the assessment",
+                    ),
+                    SessionState::Finished => (
+                        "Online coding assessment completed.".to_owned(),
+                        "See what you submitted",
+                    ),
+                    SessionState::Expired => (
+                        "The deadline to start the online coding assessment has passed.".to_owned(),
+                        "Details",
+                    ),
+                };
+                (invitation.id, said, action)
+            })
+            .collect();
         applications.push(CandidateApplication {
+            assessments,
             choices: state.store().choices(record.id).await?,
             can_withdraw: check_transition(stage, Stage::Withdrawn, Actor::Owner, None).is_ok(),
             stage,

@@ -9,6 +9,9 @@ use axum::Router;
 const STYLESHEET: &str = include_str!("../../assets/app.css");
 const SCRIPT: &str = include_str!("../../assets/app.js");
 const ICON: &str = include_str!("../../assets/icon.svg");
+const EDITOR: &str = include_str!("../../assets/editor.js");
+const EDITOR_LICENSES: &str = include_str!("../../assets/editor.LICENSES.txt");
+const ASSESSMENT_SCRIPT: &str = include_str!("../../assets/assessment.js");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -19,6 +22,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/static/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
+        )
+        .route(
+            "/static/editor.js",
+            get(|| async { asset("text/javascript; charset=utf-8", EDITOR) }),
+        )
+        .route(
+            "/static/editor.LICENSES.txt",
+            get(|| async { asset("text/plain; charset=utf-8", EDITOR_LICENSES) }),
+        )
+        .route(
+            "/static/assessment.js",
+            get(|| async { asset("text/javascript; charset=utf-8", ASSESSMENT_SCRIPT) }),
         )
         .route(
             "/favicon.ico",

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod health;
 pub mod jobs;
 pub mod problems;
+pub mod session;
 pub mod staff;
 
 use crate::error::AppError;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(problems::router())
         .merge(assessments::router())
+        .merge(session::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -81,8 +81,24 @@ pub async fn move_application(
         ),
     };
     // The candidate hears only about changes they can see: debrief looks like the final loop.
-    let message = (from.candidate_label() != to.candidate_label()).then_some(message);
+    let mut message = (from.candidate_label() != to.candidate_label()).then_some(message);
     let mut tx = state.store().begin().await?;
+    // Moving to Assessment invites the candidate to their track's assessment, if it has one; the
+    // invitation is then the message they get.
+    if to == Stage::Assessment {
+        if let Some(invitation) =
+            Store::invite_to_assessment(&mut tx, record.id, state.now()).await?
+        {
+            message = Some(mail::assessment_invitation(
+                &record.candidate_email,
+                &record.candidate_name,
+                &record.season_name,
+                invitation.duration_minutes,
+                &crate::pages::when_utc(invitation.start_by),
+                &format!("{}/assessments/{}", state.config().base_url, invitation.id),
+            ));
+        }
+    }
     Store::move_application(
         &mut tx,
         record.id,

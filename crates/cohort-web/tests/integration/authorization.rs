@@ -110,6 +110,79 @@ both!(
         .await
         .unwrap()
         .problem_id;
+        // The owner is invited to an assessment (as a recruiter's move to Assessment would).
+        let now = app.state.now();
+        let mut tx = app.store().begin().await.unwrap();
+        cohort_store::Store::set_problem_status(
+            &mut tx,
+            problem,
+            cohort_store::problems::ProblemStatus::Verified,
+            "ok",
+            now,
+        )
+        .await
+        .unwrap();
+        let track = app
+            .store()
+            .openings(&Default::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|opening| opening.id == o)
+            .unwrap()
+            .track_id;
+        cohort_store::Store::save_assessment(
+            &mut tx,
+            &cohort_store::problems::AssessmentInput {
+                season_id: s,
+                track_id: track,
+                duration_minutes: 60,
+                languages: vec!["cpp".into()],
+                passing_percent: 50,
+                start_within_days: 7,
+                counts: "best".into(),
+                advance: "recruiter".into(),
+                problems: vec![(problem, 100)],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let invitation = cohort_store::Store::invite_to_assessment(&mut tx, a, now)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        cohort_store::Store::commit(tx).await.unwrap();
+        // ... has started it and run the samples once.
+        let record = app.store().assessment_invitation(invitation).await.unwrap();
+        app.store().start_session(&record, now).await.unwrap();
+        app.store()
+            .claim_session_tab(invitation, "tab")
+            .await
+            .unwrap();
+        let submission = app
+            .store()
+            .submit_in_session(
+                invitation,
+                "tab",
+                &cohort_store::sessions::DraftRecord {
+                    problem_id: problem,
+                    language: "cpp".into(),
+                    code: "int main() {}".into(),
+                    saved_at: now,
+                },
+                cohort_store::submissions::Scope::Samples,
+                record.candidate_id,
+                app.state.now_ms(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let owner_only = [
+            SignIn, Allowed, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            Forbidden,
+        ];
         let pipeline = [
             SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, Forbidden, Forbidden,
             Forbidden,
@@ -248,6 +321,47 @@ both!(
                 "/staff/problems".into(),
                 vec![("package", "")],
                 recruiting,
+            ),
+            row(
+                "GET",
+                format!("/assessments/{invitation}"),
+                vec![],
+                owner_only,
+            ),
+            row(
+                "POST",
+                format!("/assessments/{invitation}/start"),
+                vec![],
+                owner_only,
+            ),
+            row(
+                "POST",
+                format!("/assessments/{invitation}/draft"),
+                vec![
+                    ("problem", "1"),
+                    ("language", "cpp"),
+                    ("code", ""),
+                    ("tab", "x"),
+                ],
+                owner_only,
+            ),
+            row(
+                "POST",
+                format!("/assessments/{invitation}/submissions"),
+                vec![
+                    ("problem", "1"),
+                    ("language", "cpp"),
+                    ("code", ""),
+                    ("tab", "x"),
+                    ("scope", "samples"),
+                ],
+                owner_only,
+            ),
+            row(
+                "GET",
+                format!("/assessments/{invitation}/submissions/{submission}"),
+                vec![],
+                owner_only,
             ),
             row("GET", "/admin".into(), vec![], admin_only),
             row(

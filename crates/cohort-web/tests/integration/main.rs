@@ -11,3 +11,4 @@ mod jobs;
 mod mail;
 mod pipeline;
 mod problems;
+mod sessions;

@@ -1,0 +1,419 @@
+//! Invitations to an online assessment and the timed sessions they become: drafts saved as the
+//! candidate types, submissions tied to the session, and closing the session when time is up.
+
+use crate::jobs::{Job, JobKind};
+use crate::submissions::{NewSubmission, Scope};
+use crate::{affected, Result, Store, StoreError, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AssessmentInvitation {
+    pub id: i64,
+    pub application_id: i64,
+    pub assessment_id: i64,
+    pub candidate_id: i64,
+    pub invited_at: i64,
+    pub start_by: i64,
+    pub started_at: Option<i64>,
+    pub ends_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub active_tab: Option<String>,
+    pub duration_minutes: i64,
+    pub languages: String,
+    pub track_name: String,
+}
+
+/// Where a session stands at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    /// Invited; may start until `start_by`.
+    NotStarted,
+    /// The deadline to start passed without a start.
+    Expired,
+    /// Started, and time is left.
+    Running,
+    /// Time ran out or the session was closed.
+    Finished,
+}
+
+impl AssessmentInvitation {
+    pub fn state(&self, now: i64) -> SessionState {
+        match (self.started_at, self.ends_at) {
+            _ if self.finished_at.is_some() => SessionState::Finished,
+            (Some(_), Some(ends_at)) if now < ends_at => SessionState::Running,
+            (Some(_), _) => SessionState::Finished,
+            (None, _) if now < self.start_by => SessionState::NotStarted,
+            (None, _) => SessionState::Expired,
+        }
+    }
+
+    pub fn language_ids(&self) -> Vec<String> {
+        self.languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DraftRecord {
+    pub problem_id: i64,
+    pub language: String,
+    pub code: String,
+    pub saved_at: i64,
+}
+
+/// A submission of a session with its result, if judged.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionSubmission {
+    pub id: i64,
+    pub problem_id: i64,
+    pub language: String,
+    pub scope: String,
+    pub created_at: i64,
+    pub verdict: Option<String>,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub tests_passed: Option<i64>,
+    pub tests_total: Option<i64>,
+    pub report: Option<String>,
+}
+
+const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id, ap.candidate_id, i.invited_at, i.start_by, \
+     i.started_at, i.ends_at, i.finished_at, i.active_tab, s.duration_minutes, s.languages, t.name AS track_name \
+     FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
+     JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
+
+/// An invitation as made (or found, when the candidate was invited before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewInvitation {
+    pub id: i64,
+    pub start_by: i64,
+    pub duration_minutes: i64,
+}
+
+/// Why a save or a submission was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRefusal {
+    NotRunning,
+    OtherTab,
+}
+
+impl Store {
+    /// Invites the application to the assessment of its highest-ranked choice whose track has
+    /// one, in the caller's transaction. Returns the invitation, or None
+    /// when no chosen track has an assessment. Inviting again keeps the first invitation.
+    pub async fn invite_to_assessment(
+        tx: &mut Tx,
+        application_id: i64,
+        now: i64,
+    ) -> Result<Option<NewInvitation>> {
+        let assessment: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT s.id, s.start_within_days, s.duration_minutes FROM application_choices c \
+             JOIN openings o ON o.id = c.opening_id \
+             JOIN assessments s ON s.track_id = o.track_id AND s.season_id = o.season_id \
+             WHERE c.application_id = $1 ORDER BY c.rank LIMIT 1",
+        )
+        .bind(application_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((assessment_id, days, duration_minutes)) = assessment else {
+            return Ok(None);
+        };
+        let start_by = now + days * 86_400;
+        sqlx::query(
+            "INSERT INTO assessment_invitations (application_id, assessment_id, invited_at, start_by) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (application_id, assessment_id) DO NOTHING",
+        )
+        .bind(application_id)
+        .bind(assessment_id)
+        .bind(now)
+        .bind(start_by)
+        .execute(&mut **tx)
+        .await?;
+        let (id, start_by): (i64, i64) = sqlx::query_as(
+            "SELECT id, start_by FROM assessment_invitations WHERE application_id = $1 AND assessment_id = $2",
+        )
+        .bind(application_id)
+        .bind(assessment_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(Some(NewInvitation {
+            id,
+            start_by,
+            duration_minutes,
+        }))
+    }
+
+    pub async fn assessment_invitation(&self, id: i64) -> Result<AssessmentInvitation> {
+        sqlx::query_as(&format!("{INVITATION_SELECT} WHERE i.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.writer)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The invitations of one application, newest first.
+    pub async fn assessment_invitations_of(
+        &self,
+        application_id: i64,
+    ) -> Result<Vec<AssessmentInvitation>> {
+        Ok(sqlx::query_as(&format!(
+            "{INVITATION_SELECT} WHERE i.application_id = $1 ORDER BY i.id DESC"
+        ))
+        .bind(application_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Starts the session now if it has not started and may still start; queues the job that
+    /// closes it when time is up. Returns whether this call started it.
+    pub async fn start_session(&self, invitation: &AssessmentInvitation, now: i64) -> Result<bool> {
+        let ends_at = now + invitation.duration_minutes * 60;
+        let mut tx = self.begin().await?;
+        let started = affected(
+            sqlx::query(
+                "UPDATE assessment_invitations SET started_at = $1, ends_at = $2 \
+                 WHERE id = $3 AND started_at IS NULL AND start_by > $1",
+            )
+            .bind(now)
+            .bind(ends_at)
+            .bind(invitation.id)
+            .execute(&mut *tx)
+            .await?,
+        ) == 1;
+        if started {
+            let close = Job::CloseSession {
+                invitation_id: invitation.id,
+            };
+            // Due when time is up, not before.
+            Store::enqueue_job_at(&mut tx, &close, now, ends_at).await?;
+        }
+        Store::commit(tx).await?;
+        Ok(started)
+    }
+
+    /// Makes `tab` the one browser tab whose saves count (the session page calls this when it
+    /// is opened).
+    pub async fn claim_session_tab(&self, invitation_id: i64, tab: &str) -> Result<()> {
+        sqlx::query("UPDATE assessment_invitations SET active_tab = $1 WHERE id = $2")
+            .bind(tab)
+            .bind(invitation_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Checks, inside `tx`, that the session is running and held by `tab`.
+    async fn check_session(
+        tx: &mut Tx,
+        invitation_id: i64,
+        tab: &str,
+        now: i64,
+    ) -> Result<Result<(), SessionRefusal>> {
+        let row: Option<(Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT ends_at, finished_at, active_tab FROM assessment_invitations WHERE id = $1",
+        )
+        .bind(invitation_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(match row {
+            Some((Some(ends_at), None, active)) if now < ends_at => {
+                if active.as_deref() == Some(tab) {
+                    Ok(())
+                } else {
+                    Err(SessionRefusal::OtherTab)
+                }
+            }
+            _ => Err(SessionRefusal::NotRunning),
+        })
+    }
+
+    /// Saves the editor's code for one problem, if the session runs and `tab` holds it.
+    pub async fn save_draft(
+        &self,
+        invitation_id: i64,
+        tab: &str,
+        draft: &DraftRecord,
+        now: i64,
+    ) -> Result<Result<(), SessionRefusal>> {
+        let mut tx = self.begin().await?;
+        if let Err(refusal) = Store::check_session(&mut tx, invitation_id, tab, now).await? {
+            return Ok(Err(refusal));
+        }
+        Store::write_draft(&mut tx, invitation_id, draft, now).await?;
+        Store::commit(tx).await?;
+        Ok(Ok(()))
+    }
+
+    async fn write_draft(
+        tx: &mut Tx,
+        invitation_id: i64,
+        draft: &DraftRecord,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO assessment_drafts (invitation_id, problem_id, language, code, saved_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (invitation_id, problem_id) DO UPDATE SET \
+             language = excluded.language, code = excluded.code, saved_at = excluded.saved_at",
+        )
+        .bind(invitation_id)
+        .bind(draft.problem_id)
+        .bind(&draft.language)
+        .bind(&draft.code)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn drafts(&self, invitation_id: i64) -> Result<Vec<DraftRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT problem_id, language, code, saved_at FROM assessment_drafts WHERE invitation_id = $1 ORDER BY problem_id",
+        )
+        .bind(invitation_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Saves the draft and submits it (samples or full) in one transaction with its judging job,
+    /// if the session runs and `tab` holds it.
+    pub async fn submit_in_session(
+        &self,
+        invitation_id: i64,
+        tab: &str,
+        draft: &DraftRecord,
+        scope: Scope,
+        author_id: i64,
+        now_ms: i64,
+    ) -> Result<Result<i64, SessionRefusal>> {
+        let now = now_ms / 1000;
+        let mut tx = self.begin().await?;
+        if let Err(refusal) = Store::check_session(&mut tx, invitation_id, tab, now).await? {
+            return Ok(Err(refusal));
+        }
+        Store::write_draft(&mut tx, invitation_id, draft, now).await?;
+        let id = Store::create_session_submission(
+            &mut tx,
+            invitation_id,
+            &NewSubmission {
+                problem_id: draft.problem_id,
+                author_id: Some(author_id),
+                language: &draft.language,
+                code: &draft.code,
+                scope,
+            },
+            now_ms,
+        )
+        .await?;
+        Store::commit(tx).await?;
+        Ok(Ok(id))
+    }
+
+    async fn create_session_submission(
+        tx: &mut Tx,
+        invitation_id: i64,
+        new: &NewSubmission<'_>,
+        now_ms: i64,
+    ) -> Result<i64> {
+        let id = Store::create_submission(tx, new, now_ms).await?;
+        sqlx::query("UPDATE submissions SET invitation_id = $1 WHERE id = $2")
+            .bind(invitation_id)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(id)
+    }
+
+    /// When the session ran out of samples runs recently: the newest samples run, in seconds.
+    pub async fn last_samples_run(&self, invitation_id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT MAX(created_at) FROM submissions WHERE invitation_id = $1 AND scope = 'samples'",
+        )
+        .bind(invitation_id)
+        .fetch_one(&self.writer)
+        .await?)
+    }
+
+    /// The session's submissions with their results, newest first.
+    pub async fn session_submissions(&self, invitation_id: i64) -> Result<Vec<SessionSubmission>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.problem_id, s.language, s.scope, s.created_at, r.verdict, r.score, r.max_score, \
+             r.tests_passed, r.tests_total, r.report FROM submissions s \
+             LEFT JOIN submission_results r ON r.submission_id = s.id \
+             WHERE s.invitation_id = $1 ORDER BY s.id DESC",
+        )
+        .bind(invitation_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Runs up to `limit` due [`Job::CloseSession`] jobs, each in its own transaction with its
+    /// effect. Returns how many ran.
+    pub async fn close_due_sessions(&self, now_ms: i64, limit: i64) -> Result<usize> {
+        let claimed = self
+            .claim_jobs(JobKind::CloseSession, now_ms / 1000, 60, limit)
+            .await?;
+        for job in &claimed {
+            let Job::CloseSession { invitation_id } = job.job else {
+                continue;
+            };
+            let mut tx = self.begin().await?;
+            Store::close_session(&mut tx, invitation_id, now_ms).await?;
+            Store::complete_job(&mut tx, job).await?;
+            Store::commit(tx).await?;
+        }
+        Ok(claimed.len())
+    }
+
+    /// Closes a session whose time is up: every problem whose last saved code was not submitted
+    /// in full afterwards is submitted now, so nothing the candidate typed is lost. Idempotent:
+    /// a closed session is left alone. Returns how many submissions were made.
+    pub async fn close_session(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> Result<usize> {
+        let now = now_ms / 1000;
+        let closed = affected(
+            sqlx::query(
+                "UPDATE assessment_invitations SET finished_at = $1 \
+                 WHERE id = $2 AND finished_at IS NULL AND ends_at IS NOT NULL AND ends_at <= $1",
+            )
+            .bind(now)
+            .bind(invitation_id)
+            .execute(&mut **tx)
+            .await?,
+        ) == 1;
+        if !closed {
+            return Ok(0);
+        }
+        let candidate: i64 = sqlx::query_scalar(
+            "SELECT ap.candidate_id FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id WHERE i.id = $1",
+        )
+        .bind(invitation_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let unsubmitted: Vec<DraftRecord> = sqlx::query_as(
+            "SELECT d.problem_id, d.language, d.code, d.saved_at FROM assessment_drafts d \
+             WHERE d.invitation_id = $1 AND NOT EXISTS (SELECT 1 FROM submissions s \
+             WHERE s.invitation_id = d.invitation_id AND s.problem_id = d.problem_id \
+             AND s.scope = 'full' AND s.code = d.code)",
+        )
+        .bind(invitation_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        for draft in &unsubmitted {
+            Store::create_session_submission(
+                tx,
+                invitation_id,
+                &NewSubmission {
+                    problem_id: draft.problem_id,
+                    author_id: Some(candidate),
+                    language: &draft.language,
+                    code: &draft.code,
+                    scope: Scope::Full,
+                },
+                now_ms,
+            )
+            .await?;
+        }
+        Ok(unsubmitted.len())
+    }
+}

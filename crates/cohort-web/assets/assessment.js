@@ -1,0 +1,88 @@
+// The assessment session page: the code editor, autosave, the countdown and results as they
+// arrive. Without JavaScript the page still works: the textarea is the form field, and Run
+// samples and Submit save the code too.
+(function () {
+  "use strict";
+  var session = document.getElementById("session");
+  var form = document.getElementById("code-form");
+  if (!session || !form) { return; }
+  var id = session.getAttribute("data-invitation");
+  var textarea = document.getElementById("code");
+  var language = document.getElementById("language");
+  var status = document.getElementById("save-status");
+  var view = null;
+  if (window.CohortEditor) {
+    view = window.CohortEditor.mount(textarea, { language: language.value });
+    language.addEventListener("change", function () { window.CohortEditor.setLanguage(view, language.value); });
+  }
+
+  var saved = textarea.value + "\u0000" + language.value;
+  var stopped = false;
+  function stop(message) {
+    stopped = true;
+    status.textContent = message;
+    status.className = "error";
+    form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+  }
+  function save() {
+    var current = textarea.value + "\u0000" + language.value;
+    if (stopped || current === saved) { return; }
+    var body = new URLSearchParams(new FormData(form));
+    body.delete("scope");
+    fetch("/assessments/" + id + "/draft", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 204) {
+          saved = current;
+          status.textContent = "Saved at " + new Date().toLocaleTimeString();
+          status.className = "meta";
+        } else {
+          return response.text().then(function (text) {
+            var message = text;
+            try { message = JSON.parse(text).error.message; } catch (e) { /* plain text */ }
+            if (response.status === 409) { stop(message); } else { status.textContent = message; }
+          });
+        }
+      })
+      .catch(function () { status.textContent = "Not saved: the connection dropped. Retrying…"; });
+  }
+  setInterval(save, 5000);
+  window.addEventListener("beforeunload", save);
+
+  var remaining = parseInt(session.getAttribute("data-remaining"), 10);
+  var timer = document.getElementById("timer");
+  var deadline = Date.now() + remaining * 1000;
+  function tick() {
+    var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    var minutes = Math.floor(left / 60), seconds = left % 60;
+    timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    if (left === 0) {
+      save();
+      stop("Time is up. Your last saved code is being submitted.");
+      setTimeout(function () { window.location.reload(); }, 3000);
+      return;
+    }
+    setTimeout(tick, 1000);
+  }
+  tick();
+
+  document.querySelectorAll("[data-pending-submission]").forEach(function (item) {
+    var submission = item.getAttribute("data-pending-submission");
+    function poll() {
+      fetch("/assessments/" + id + "/submissions/" + submission, { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          item.querySelector(".summary").textContent = result.summary;
+          if (result.pending) { setTimeout(poll, 1500); return; }
+          var list = item.querySelector(".tests");
+          list.textContent = "";
+          result.tests.forEach(function (test) {
+            var line = document.createElement("li");
+            line.textContent = test.name + ": " + test.verdict + " (" + test.time + ")";
+            list.appendChild(line);
+          });
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    }
+    poll();
+  });
+})();

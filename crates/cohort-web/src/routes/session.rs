@@ -1,0 +1,529 @@
+//! The candidate's side of the online assessment: the invitation page, starting the timed
+//! session, the session page with the editor, autosave, running the samples and submitting.
+//!
+//! The server's clock is the only clock: the session ends at its `ends_at` whatever the browser
+//! shows. Only one browser tab holds a session at a time (opening the page takes it over), so two
+//! tabs never overwrite each other's code.
+
+use crate::auth::{new_token, CandidateOnly, Csrf, CsrfForm, Require};
+use crate::error::AppError;
+use crate::pages::{markdown, render, when_utc, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use cohort_domain::assessment::ASSESSMENT_LANGUAGES;
+use cohort_store::problems::{AssessmentProblemRecord, SampleRecord};
+use cohort_store::sessions::{
+    AssessmentInvitation, DraftRecord, SessionRefusal, SessionState, SessionSubmission,
+};
+use cohort_store::submissions::Scope;
+
+/// Code longer than this is refused: no solution to an assessment problem needs more.
+pub const MAX_CODE_BYTES: usize = 64 * 1024;
+/// A candidate may run the samples at most once in this many seconds.
+pub const SAMPLES_INTERVAL_SECONDS: i64 = 5;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/assessments/{id}", get(session_page))
+        .route("/assessments/{id}/start", post(start))
+        .route("/assessments/{id}/draft", post(save_draft))
+        .route("/assessments/{id}/submissions", post(submit))
+        .route(
+            "/assessments/{id}/submissions/{submission}",
+            get(submission_status),
+        )
+}
+
+/// The candidate's own invitation, or Not Found (never "forbidden", which would confirm that
+/// another candidate's invitation exists).
+async fn own_invitation(
+    state: &AppState,
+    candidate: &Require<CandidateOnly>,
+    id: i64,
+) -> Result<AssessmentInvitation, AppError> {
+    let invitation = state.store().assessment_invitation(id).await?;
+    if invitation.candidate_id != candidate.account.user.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(invitation)
+}
+
+fn language_name(id: &str) -> &str {
+    ASSESSMENT_LANGUAGES
+        .iter()
+        .find(|(language, _)| *language == id)
+        .map_or(id, |(_, name)| name)
+}
+
+struct LanguageOption {
+    id: String,
+    name: String,
+    selected: bool,
+}
+
+struct SubmissionRow {
+    id: i64,
+    kind: &'static str,
+    language: String,
+    when: String,
+    pending: bool,
+    summary: String,
+    /// For sample runs: (test, verdict, time) per sample.
+    tests: Vec<(String, String, String)>,
+}
+
+fn summarise(submission: &SessionSubmission) -> SubmissionRow {
+    let samples = submission.scope == Scope::Samples.as_str();
+    let summary = match (
+        &submission.verdict,
+        submission.tests_passed,
+        submission.tests_total,
+    ) {
+        (None, _, _) => "Judging…".to_owned(),
+        (Some(verdict), Some(passed), Some(total)) => {
+            let words = verdict_words(verdict);
+            let what = if samples { "samples" } else { "tests" };
+            format!("{words}: {passed} of {total} {what} passed")
+        }
+        (Some(verdict), _, _) => verdict_words(verdict).to_owned(),
+    };
+    // Per-test detail only for samples: hidden tests stay hidden.
+    let tests = if samples {
+        submission
+            .report
+            .as_deref()
+            .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+            .and_then(|r| r["tests"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap_or_default().to_owned(),
+                    verdict_words(t["verdict"].as_str().unwrap_or_default()).to_owned(),
+                    format!("{:.0} ms", t["wall_ms"].as_f64().unwrap_or(0.0)),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    SubmissionRow {
+        id: submission.id,
+        kind: if samples { "Sample run" } else { "Submission" },
+        language: language_name(&submission.language).to_owned(),
+        when: when_utc(submission.created_at),
+        pending: submission.verdict.is_none(),
+        summary,
+        tests,
+    }
+}
+
+/// The judge's verdict codes (and serde names) in a candidate's words.
+fn verdict_words(verdict: &str) -> &'static str {
+    match verdict {
+        "AC" | "Accepted" => "Accepted",
+        "WA" | "WrongAnswer" => "Wrong answer",
+        "TLE" | "TimeLimitExceeded" => "Time limit exceeded",
+        "MLE" | "MemoryLimitExceeded" => "Memory limit exceeded",
+        "RE" | "RuntimeError" => "Runtime error",
+        "OLE" | "OutputLimitExceeded" => "Output limit exceeded",
+        "CE" | "CompileError" => "Compile error",
+        _ => "Not judged: a problem on our side, which does not count against you",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessment_start.html")]
+struct StartPage {
+    layout: Layout,
+    invitation: AssessmentInvitation,
+    expired: bool,
+    finished: bool,
+    start_by: String,
+    problems: Vec<AssessmentProblemRecord>,
+    languages: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_session.html")]
+struct SessionPage {
+    layout: Layout,
+    invitation: AssessmentInvitation,
+    problems: Vec<AssessmentProblemRecord>,
+    current: AssessmentProblemRecord,
+    statement_html: String,
+    samples: Vec<SampleRecord>,
+    languages: Vec<LanguageOption>,
+    code: String,
+    tab: String,
+    remaining_seconds: i64,
+    ends_at: String,
+    submissions: Vec<SubmissionRow>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PageQuery {
+    problem: Option<i64>,
+    notice: Option<String>,
+}
+
+async fn session_page(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let invitation = own_invitation(&state, &candidate, id).await?;
+    let problems = state
+        .store()
+        .assessment_problems(invitation.assessment_id)
+        .await?;
+    let now = state.now();
+    let session_state = invitation.state(now);
+    if session_state != SessionState::Running {
+        let page = StartPage {
+            layout: Layout::for_account("Online assessment", Some(&candidate.account), &csrf),
+            expired: session_state == SessionState::Expired,
+            finished: session_state == SessionState::Finished,
+            start_by: when_utc(invitation.start_by),
+            languages: invitation
+                .language_ids()
+                .iter()
+                .map(|l| language_name(l).to_owned())
+                .collect(),
+            invitation,
+            problems,
+        };
+        return Ok(render(&page)?.into_response());
+    }
+    let flash = match query.notice.as_deref() {
+        Some("samples") => Some("Running your code on the samples…".to_owned()),
+        Some("submitted") => Some("Submitted. Your code is being judged on every test.".to_owned()),
+        _ => None,
+    };
+    let page = session_page_for(
+        &state,
+        &candidate,
+        &csrf,
+        invitation,
+        problems,
+        query.problem,
+        None,
+        None,
+    )
+    .await?
+    .with_flash(flash);
+    Ok((
+        [(header::CONTENT_SECURITY_POLICY, EDITOR_POLICY)],
+        render(&page)?,
+    )
+        .into_response())
+}
+
+/// The session page's policy: the site-wide one, plus the inline styles the code editor adds
+/// as it lays itself out (scripts stay limited to the site's own files).
+const EDITOR_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+
+impl SessionPage {
+    fn with_flash(mut self, flash: Option<String>) -> SessionPage {
+        self.layout = self.layout.with_flash(flash);
+        self
+    }
+}
+
+/// The session page for one problem. Opening it makes this page's tab the session's; a page
+/// shown again with an error (`keep_tab`) stays with the tab that sent the form.
+#[allow(clippy::too_many_arguments)]
+async fn session_page_for(
+    state: &AppState,
+    candidate: &Require<CandidateOnly>,
+    csrf: &Csrf,
+    invitation: AssessmentInvitation,
+    problems: Vec<AssessmentProblemRecord>,
+    position: Option<i64>,
+    error: Option<String>,
+    keep_tab: Option<String>,
+) -> Result<SessionPage, AppError> {
+    let current = problems
+        .iter()
+        .find(|p| Some(p.position) == position)
+        .or_else(|| problems.first())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let problem = state.store().problem(current.problem_id).await?;
+    let drafts = state.store().drafts(invitation.id).await?;
+    let draft = drafts.iter().find(|d| d.problem_id == current.problem_id);
+    let allowed = invitation.language_ids();
+    let starters = state.store().problem_starters(current.problem_id).await?;
+    let language = draft
+        .map(|d| d.language.clone())
+        .or_else(|| {
+            allowed
+                .iter()
+                .find(|l| starters.iter().any(|(s, _)| s == *l))
+                .cloned()
+        })
+        .or_else(|| allowed.first().cloned())
+        .unwrap_or_default();
+    let code = draft.map(|d| d.code.clone()).unwrap_or_else(|| {
+        starters
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, code)| code.clone())
+            .unwrap_or_default()
+    });
+    let tab = match keep_tab {
+        Some(tab) => tab,
+        None => {
+            let tab = new_token();
+            state.store().claim_session_tab(invitation.id, &tab).await?;
+            tab
+        }
+    };
+    let submissions = state
+        .store()
+        .session_submissions(invitation.id)
+        .await?
+        .iter()
+        .filter(|s| s.problem_id == current.problem_id)
+        .map(summarise)
+        .collect();
+    let ends_at = invitation.ends_at.unwrap_or_default();
+    Ok(SessionPage {
+        layout: Layout::for_account(
+            format!("Assessment: {}", problem.name),
+            Some(&candidate.account),
+            csrf,
+        ),
+        statement_html: markdown(&problem.statement),
+        samples: state.store().problem_samples(current.problem_id).await?,
+        languages: allowed
+            .iter()
+            .map(|id| LanguageOption {
+                id: id.clone(),
+                name: language_name(id).to_owned(),
+                selected: *id == language,
+            })
+            .collect(),
+        code,
+        tab,
+        remaining_seconds: (ends_at - state.now()).max(0),
+        ends_at: when_utc(ends_at),
+        submissions,
+        error,
+        current,
+        problems,
+        invitation,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct StartForm {}
+
+async fn start(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<StartForm>,
+) -> Result<Response, AppError> {
+    let invitation = own_invitation(&state, &candidate, id).await?;
+    match invitation.state(state.now()) {
+        SessionState::NotStarted => {
+            state.store().start_session(&invitation, state.now()).await?;
+            tracing::info!(invitation.id = id, "assessment started");
+            Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
+        }
+        // Starting twice (a double click, a second tab) just continues the session.
+        SessionState::Running => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
+        SessionState::Expired => Err(AppError::Conflict(
+            "The deadline to start this assessment has passed. Contact the recruiting team if you need more time.".into(),
+        )),
+        SessionState::Finished => Err(AppError::Conflict(
+            "This assessment is over; it cannot be started again.".into(),
+        )),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CodeForm {
+    problem: i64,
+    language: String,
+    code: String,
+    tab: String,
+    #[serde(default)]
+    scope: String,
+}
+
+/// Checks a form's problem, language and code against the session; the problem's id on success.
+fn check_code(
+    invitation: &AssessmentInvitation,
+    problems: &[AssessmentProblemRecord],
+    form: &CodeForm,
+) -> Result<DraftRecord, String> {
+    let problem = problems
+        .iter()
+        .find(|p| p.position == form.problem)
+        .ok_or("That problem is not part of this assessment.")?;
+    if !invitation.language_ids().contains(&form.language) {
+        return Err(format!(
+            "{} is not offered in this assessment; choose one of the listed languages.",
+            form.language
+        ));
+    }
+    if form.code.len() > MAX_CODE_BYTES {
+        return Err(format!(
+            "The code is longer than {} KB; no solution here needs that much.",
+            MAX_CODE_BYTES / 1024
+        ));
+    }
+    if form.code.contains('\0') {
+        return Err("The code contains binary data; paste source code only.".into());
+    }
+    Ok(DraftRecord {
+        problem_id: problem.problem_id,
+        language: form.language.clone(),
+        code: form.code.clone(),
+        saved_at: 0,
+    })
+}
+
+fn refusal_error(refusal: SessionRefusal) -> AppError {
+    match refusal {
+        SessionRefusal::OtherTab => AppError::Conflict(
+            "This assessment is open in another tab or window; continue there, or reload this page to continue here.".into(),
+        ),
+        SessionRefusal::NotRunning => AppError::Conflict(
+            "Your time is up: the code you last saved has been submitted.".into(),
+        ),
+    }
+}
+
+/// Autosave: answers 204 when saved, otherwise an error with the reason as text.
+async fn save_draft(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, AppError> {
+    let invitation = own_invitation(&state, &candidate, id).await?;
+    let problems = state
+        .store()
+        .assessment_problems(invitation.assessment_id)
+        .await?;
+    let draft = check_code(&invitation, &problems, &form).map_err(AppError::BadRequest)?;
+    state
+        .store()
+        .save_draft(id, &form.tab, &draft, state.now())
+        .await?
+        .map_err(refusal_error)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, AppError> {
+    let invitation = own_invitation(&state, &candidate, id).await?;
+    let problems = state
+        .store()
+        .assessment_problems(invitation.assessment_id)
+        .await?;
+    let scope = Scope::parse(&form.scope)
+        .ok_or_else(|| AppError::BadRequest("Choose Run samples or Submit.".into()))?;
+    let draft = match check_code(&invitation, &problems, &form) {
+        Ok(draft) => draft,
+        Err(message) => {
+            let position = Some(form.problem);
+            let page = session_page_for(
+                &state,
+                &candidate,
+                &csrf,
+                invitation,
+                problems,
+                position,
+                Some(message),
+                Some(form.tab.clone()),
+            )
+            .await?;
+            let mut response =
+                crate::pages::render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?;
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static(EDITOR_POLICY),
+            );
+            return Ok(response);
+        }
+    };
+    if scope == Scope::Samples {
+        if let Some(last) = state.store().last_samples_run(id).await? {
+            let wait = last + SAMPLES_INTERVAL_SECONDS - state.now();
+            if wait > 0 {
+                return Err(AppError::TooManyRequests(format!(
+                    "You ran the samples a moment ago; try again in {wait} seconds."
+                )));
+            }
+        }
+    }
+    let submission = state
+        .store()
+        .submit_in_session(
+            id,
+            &form.tab,
+            &draft,
+            scope,
+            candidate.account.user.id,
+            state.now_ms(),
+        )
+        .await?
+        .map_err(refusal_error)?;
+    state.wake_jobs();
+    tracing::info!(
+        invitation.id = id,
+        submission.id = submission,
+        scope = scope.as_str(),
+        "assessment code submitted"
+    );
+    let notice = if scope == Scope::Samples {
+        "samples"
+    } else {
+        "submitted"
+    };
+    Ok(Redirect::to(&format!(
+        "/assessments/{id}?problem={}&notice={notice}#results",
+        form.problem
+    ))
+    .into_response())
+}
+
+/// A submission's state as JSON, for the page's script to show results as they arrive.
+async fn submission_status(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path((id, submission_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let invitation = own_invitation(&state, &candidate, id).await?;
+    let submission = state
+        .store()
+        .session_submissions(invitation.id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == submission_id)
+        .ok_or(AppError::NotFound)?;
+    let row = summarise(&submission);
+    Ok(Json(serde_json::json!({
+        "pending": row.pending,
+        "summary": row.summary,
+        "tests": row.tests.iter().map(|(name, verdict, time)| serde_json::json!({"name": name, "verdict": verdict, "time": time})).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}

@@ -1,0 +1,451 @@
+use crate::both;
+use crate::helpers::*;
+use cohort_domain::Role;
+use cohort_judge::language::LanguageTable;
+use cohort_store::jobs::JobKind;
+use cohort_store::problems::{AssessmentInput, ProblemStatus};
+use cohort_store::submissions::ResultRecord;
+use cohort_store::Store;
+use reqwest::StatusCode;
+use std::path::PathBuf;
+
+/// A season whose first open opening's track has a two-problem, 60-minute assessment.
+async fn season_with_assessment(app: &TestApp) -> (SeasonFixture, i64, Vec<i64>) {
+    let season = app.seed_season().await;
+    let now = app.state.now();
+    let mut problems = Vec::new();
+    for slug in ["buildqueue", "speedups"] {
+        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../problems")
+            .join(slug);
+        let id = cohort_web::bank::add_folder(
+            app.store(),
+            app.state.blobs(),
+            &LanguageTable::builtin(),
+            &folder,
+            now,
+        )
+        .await
+        .unwrap()
+        .problem_id;
+        let mut tx = app.store().begin().await.unwrap();
+        Store::set_problem_status(&mut tx, id, ProblemStatus::Verified, "ok", now)
+            .await
+            .unwrap();
+        Store::commit(tx).await.unwrap();
+        problems.push(id);
+    }
+    let openings = app
+        .store()
+        .openings(&cohort_store::seasons::OpeningFilter {
+            season_id: Some(season.season_id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let track_id = openings
+        .iter()
+        .find(|o| o.id == season.open[0])
+        .unwrap()
+        .track_id;
+    let mut tx = app.store().begin().await.unwrap();
+    let assessment = Store::save_assessment(
+        &mut tx,
+        &AssessmentInput {
+            season_id: season.season_id,
+            track_id,
+            duration_minutes: 60,
+            languages: vec!["cpp".into(), "python3".into()],
+            passing_percent: 60,
+            start_within_days: 7,
+            counts: "best".into(),
+            advance: "recruiter".into(),
+            problems: vec![(problems[0], 50), (problems[1], 50)],
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    Store::commit(tx).await.unwrap();
+    (season, assessment, problems)
+}
+
+/// A candidate who applied to `opening` and was moved to Assessment by a recruiter; returns the
+/// candidate's browser, email and application id.
+async fn invited(
+    app: &TestApp,
+    opening: i64,
+    season_id: i64,
+    name: &str,
+) -> (Browser, String, i64) {
+    let (candidate, email) = app.candidate(name).await;
+    let fields = ApplicationFields::new(season_id, vec![opening]);
+    assert_eq!(
+        candidate.apply(&fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let application = own_application_id(&candidate).await;
+    let recruiter = app.signed_in(Role::Recruiter).await;
+    let detail = format!("/staff/applications/{application}");
+    for to in ["screening", "assessment"] {
+        let moved = recruiter
+            .post_form(&detail, &format!("{detail}/transition"), &[("to", to)])
+            .await;
+        assert_eq!(moved.status(), StatusCode::SEE_OTHER, "moving to {to}");
+    }
+    (candidate, email, application)
+}
+
+fn attribute(page: &str, name: &str) -> String {
+    let marker = format!("{name}=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in page"))
+        + marker.len();
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+async fn post(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let csrf = browser.csrf("/me").await;
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    browser
+        .client
+        .post(browser.url(path))
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
+}
+
+both!(
+    moving_a_candidate_to_assessment_invites_them_by_email_and_on_their_status_page,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, email, application) =
+            invited(&app, season.open[0], season.season_id, "Dorothy Vaughan").await;
+        let invitations = app
+            .store()
+            .assessment_invitations_of(application)
+            .await
+            .unwrap();
+        assert_eq!(invitations.len(), 1);
+        let invitation = &invitations[0];
+        assert_eq!(invitation.start_by - invitation.invited_at, 7 * 86_400);
+        let messages = app.store().messages_to(&email).await.unwrap();
+        let mail = messages
+            .iter()
+            .find(|m| m.template == "assessment_invitation")
+            .expect("the invitation was queued with the move");
+        assert!(mail
+            .body
+            .contains(&format!("/assessments/{}", invitation.id)));
+        assert!(mail.body.contains("60 minutes"));
+        assert!(
+            !messages
+                .iter()
+                .any(|m| m.template == "stage_changed" && m.subject.contains("assessment")),
+            "one message for the move, not two"
+        );
+        let (_, status) = candidate.get_text("/me").await;
+        assert!(status.contains("Open the assessment"));
+        assert!(status.contains(&format!("href=\"/assessments/{}\"", invitation.id)));
+
+        // A candidate whose track has no assessment moves on without an invitation.
+        let (_, _, other) = invited(&app, season.open[1], season.season_id, "Annie Easley").await;
+        let openings = app.store().openings(&Default::default()).await.unwrap();
+        let track_of = |opening: i64| openings.iter().find(|o| o.id == opening).unwrap().track_id;
+        if track_of(season.open[1]) != track_of(season.open[0]) {
+            assert!(app
+                .store()
+                .assessment_invitations_of(other)
+                .await
+                .unwrap()
+                .is_empty());
+        }
+    }
+);
+
+both!(
+    a_candidate_starts_saves_runs_samples_submits_and_time_up_submits_what_they_last_saved,
+    |app: TestApp| async move {
+        let (season, _, problems) = season_with_assessment(&app).await;
+        let (candidate, _, application) =
+            invited(&app, season.open[0], season.season_id, "Evelyn Boyd").await;
+        let invitation = app
+            .store()
+            .assessment_invitations_of(application)
+            .await
+            .unwrap()
+            .remove(0);
+        let base = format!("/assessments/{}", invitation.id);
+
+        let (status, page) = candidate.get_text(&base).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Start the assessment") && page.contains("60 minutes"));
+        assert!(post(&candidate, &format!("{base}/draft"), &[])
+            .await
+            .status()
+            .is_client_error());
+        let started = post(&candidate, &format!("{base}/start"), &[]).await;
+        assert_eq!(started.status(), StatusCode::SEE_OTHER);
+
+        let (_, page) = candidate.get_text(&base).await;
+        assert!(
+            page.contains("<h1>Build Queue</h1>"),
+            "the first problem's statement"
+        );
+        assert!(page.contains("Run samples") && page.contains("Time left"));
+        assert!(page.contains("int main()"), "starter code in the editor");
+        let tab = attribute(&page, "data-tab");
+        let remaining: i64 = attribute(&page, "data-remaining").parse().unwrap();
+        assert!((3590..=3600).contains(&remaining), "{remaining}");
+
+        let code = "#include <cstdio>\nint main() { return 0; }\n";
+        let saved = post(
+            &candidate,
+            &format!("{base}/draft"),
+            &[
+                ("problem", "1"),
+                ("language", "cpp"),
+                ("code", code),
+                ("tab", &tab),
+            ],
+        )
+        .await;
+        assert_eq!(saved.status(), StatusCode::NO_CONTENT);
+        let drafts = app.store().drafts(invitation.id).await.unwrap();
+        assert_eq!(
+            (drafts[0].problem_id, drafts[0].code.as_str()),
+            (problems[0], code)
+        );
+
+        // Bad input is refused with its reason, and changes nothing.
+        let huge = "x".repeat(70 * 1024);
+        for (language, code, reason) in [
+            ("rust", "fn main() {}", "not offered"),
+            ("cpp", "int main() {\0}", "binary"),
+            ("cpp", huge.as_str(), "longer than 64 KB"),
+        ] {
+            let refused = post(
+                &candidate,
+                &format!("{base}/submissions"),
+                &[
+                    ("problem", "1"),
+                    ("language", language),
+                    ("code", code),
+                    ("tab", &tab),
+                    ("scope", "full"),
+                ],
+            )
+            .await;
+            assert_eq!(
+                refused.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{reason}"
+            );
+            assert!(refused.text().await.unwrap().contains(reason), "{reason}");
+        }
+        assert_eq!(app.count("submissions").await, 0);
+
+        let samples = post(
+            &candidate,
+            &format!("{base}/submissions"),
+            &[
+                ("problem", "1"),
+                ("language", "cpp"),
+                ("code", code),
+                ("tab", &tab),
+                ("scope", "samples"),
+            ],
+        )
+        .await;
+        assert_eq!(samples.status(), StatusCode::SEE_OTHER);
+        let again = post(
+            &candidate,
+            &format!("{base}/submissions"),
+            &[
+                ("problem", "1"),
+                ("language", "cpp"),
+                ("code", code),
+                ("tab", &tab),
+                ("scope", "samples"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            again.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "samples are rate-limited"
+        );
+        let full = post(
+            &candidate,
+            &format!("{base}/submissions"),
+            &[
+                ("problem", "1"),
+                ("language", "cpp"),
+                ("code", code),
+                ("tab", &tab),
+                ("scope", "full"),
+            ],
+        )
+        .await;
+        assert_eq!(full.status(), StatusCode::SEE_OTHER);
+        let submitted = app
+            .store()
+            .session_submissions(invitation.id)
+            .await
+            .unwrap();
+        assert_eq!(submitted.len(), 2);
+        assert_eq!(
+            app.store()
+                .queued_jobs(JobKind::JudgeSubmission)
+                .await
+                .unwrap(),
+            2,
+            "each submission was queued for judging with it"
+        );
+
+        // What a judge worker records shows on the page (the worker has its own tests).
+        let sample_run = submitted.iter().find(|s| s.scope == "samples").unwrap();
+        let mut tx = app.store().begin().await.unwrap();
+        Store::record_result(
+            &mut tx,
+            &ResultRecord {
+                submission_id: sample_run.id,
+                verdict: "WA".into(),
+                score: 0.0,
+                max_score: 0.0,
+                tests_passed: 0,
+                tests_total: 2,
+                report: r#"{"tests":[{"name":"sample/1","verdict":"WrongAnswer","wall_ms":3.0},{"name":"sample/2","verdict":"WrongAnswer","wall_ms":2.0}]}"#.into(),
+                judged_at: app.state.now(),
+                turnaround_ms: 500,
+            },
+        )
+        .await
+        .unwrap();
+        Store::commit(tx).await.unwrap();
+        let (_, page) = candidate.get_text(&format!("{base}?problem=1")).await;
+        assert!(
+            page.contains("Wrong answer: 0 of 2 samples passed"),
+            "the result is shown"
+        );
+        assert!(page.contains("sample/1: Wrong answer"));
+        assert!(
+            page.contains("Judging…"),
+            "the full submission is still judging"
+        );
+        let json: serde_json::Value = candidate
+            .get(&format!("{base}/submissions/{}", sample_run.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["pending"], false);
+
+        // Opening the page again (another tab) takes the session over: the old tab's saves stop.
+        let newer_tab = attribute(&page, "data-tab");
+        let stale = post(
+            &candidate,
+            &format!("{base}/draft"),
+            &[
+                ("problem", "1"),
+                ("language", "cpp"),
+                ("code", "// lost"),
+                ("tab", &tab),
+            ],
+        )
+        .await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        assert!(stale.text().await.unwrap().contains("open in another tab"));
+
+        // Work on problem 2 is saved but never submitted; when time is up it is submitted.
+        let unsent = "print(42)\n";
+        let saved = post(
+            &candidate,
+            &format!("{base}/draft"),
+            &[
+                ("problem", "2"),
+                ("language", "python3"),
+                ("code", unsent),
+                ("tab", &newer_tab),
+            ],
+        )
+        .await;
+        assert_eq!(saved.status(), StatusCode::NO_CONTENT);
+        app.state.clock().advance(60 * 60 + 1);
+        let late = post(
+            &candidate,
+            &format!("{base}/draft"),
+            &[
+                ("problem", "2"),
+                ("language", "python3"),
+                ("code", "print(43)"),
+                ("tab", &newer_tab),
+            ],
+        )
+        .await;
+        assert_eq!(late.status(), StatusCode::CONFLICT);
+        assert!(late.text().await.unwrap().contains("time is up"));
+        assert!(app.run_jobs().await >= 1, "the session-closing job ran");
+        let submitted = app
+            .store()
+            .session_submissions(invitation.id)
+            .await
+            .unwrap();
+        assert_eq!(submitted.len(), 3, "only the unsubmitted draft was added");
+        let automatic = &submitted[0];
+        assert_eq!(
+            (
+                automatic.problem_id,
+                automatic.scope.as_str(),
+                automatic.language.as_str()
+            ),
+            (problems[1], "full", "python3")
+        );
+        assert_eq!(app.run_jobs().await, 0, "closing twice does nothing");
+        let (_, page) = candidate.get_text(&base).await;
+        assert!(page.contains("Your assessment is over"));
+    }
+);
+
+both!(
+    another_candidate_cannot_open_or_write_to_someone_elses_session,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (owner, _, application) =
+            invited(&app, season.open[0], season.season_id, "Christine Darden").await;
+        let invitation = app
+            .store()
+            .assessment_invitations_of(application)
+            .await
+            .unwrap()
+            .remove(0);
+        let base = format!("/assessments/{}", invitation.id);
+        assert_eq!(
+            post(&owner, &format!("{base}/start"), &[]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let (_, page) = owner.get_text(&base).await;
+        let tab = attribute(&page, "data-tab");
+
+        let (intruder, _) = app.candidate("Mallory Intruder").await;
+        assert_eq!(intruder.get(&base).await.status(), StatusCode::NOT_FOUND);
+        let write = post(
+            &intruder,
+            &format!("{base}/draft"),
+            &[
+                ("problem", "1"),
+                ("language", "cpp"),
+                ("code", "x"),
+                ("tab", &tab),
+            ],
+        )
+        .await;
+        assert_eq!(write.status(), StatusCode::NOT_FOUND);
+        assert!(app.store().drafts(invitation.id).await.unwrap().is_empty());
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        assert_eq!(recruiter.get(&base).await.status(), StatusCode::FORBIDDEN);
+    }
+);
