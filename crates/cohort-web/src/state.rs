@@ -86,6 +86,8 @@ struct Inner {
     clock: Clock,
     mail_waker: tokio::sync::Notify,
     job_waker: tokio::sync::Notify,
+    /// The in-process judge worker's waker, when this process runs one.
+    judge_waker: std::sync::OnceLock<Arc<tokio::sync::Notify>>,
 }
 
 /// Cheap to clone; every handler and worker holds one.
@@ -129,6 +131,7 @@ impl AppState {
             clock: Clock::default(),
             mail_waker: tokio::sync::Notify::new(),
             job_waker: tokio::sync::Notify::new(),
+            judge_waker: std::sync::OnceLock::new(),
         })))
     }
 
@@ -258,9 +261,17 @@ impl AppState {
         &self.0.mail_waker
     }
 
-    /// Wakes this process's job worker after a transaction queued a job.
+    /// Wakes this process's job workers after a transaction queued a job.
     pub fn wake_jobs(&self) {
         self.0.job_waker.notify_one();
+        if let Some(judge) = self.0.judge_waker.get() {
+            judge.notify_one();
+        }
+    }
+
+    /// Tells the state how to wake the judge worker running in this process.
+    pub fn set_judge_waker(&self, waker: Arc<tokio::sync::Notify>) {
+        let _ = self.0.judge_waker.set(waker);
     }
 
     pub(crate) fn job_waker(&self) -> &tokio::sync::Notify {

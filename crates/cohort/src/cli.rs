@@ -338,6 +338,9 @@ async fn serve_state(
         state.store().clone(),
         Arc::new(move || clock_state.now_ms()),
     )?;
+    if let Some(worker) = &judge {
+        state.set_judge_waker(worker.waker());
+    }
     cohort_web::run_with(listener, state, shutdown_signal(), move |stop| {
         judge
             .map(|worker| tokio::spawn(async move { worker.run(stop).await }))
