@@ -53,6 +53,20 @@ async fn own_invitation(
     Ok(invitation)
 }
 
+/// The candidate's own invitation with its assessment's problems, in order.
+async fn own_session(
+    state: &AppState,
+    candidate: &Require<CandidateOnly>,
+    id: i64,
+) -> Result<(AssessmentInvitation, Vec<AssessmentProblemRecord>), AppError> {
+    let invitation = own_invitation(state, candidate, id).await?;
+    let problems = state
+        .store()
+        .assessment_problems(invitation.assessment_id)
+        .await?;
+    Ok((invitation, problems))
+}
+
 fn language_name(id: &str) -> &str {
     ASSESSMENT_LANGUAGES
         .iter()
@@ -180,11 +194,7 @@ async fn session_page(
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let invitation = own_invitation(&state, &candidate, id).await?;
-    let problems = state
-        .store()
-        .assessment_problems(invitation.assessment_id)
-        .await?;
+    let (invitation, problems) = own_session(&state, &candidate, id).await?;
     let now = state.now();
     let session_state = invitation.state(now);
     if session_state != SessionState::Running {
@@ -412,11 +422,7 @@ async fn save_draft(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
-    let invitation = own_invitation(&state, &candidate, id).await?;
-    let problems = state
-        .store()
-        .assessment_problems(invitation.assessment_id)
-        .await?;
+    let (invitation, problems) = own_session(&state, &candidate, id).await?;
     let draft = check_code(&invitation, &problems, &form).map_err(AppError::BadRequest)?;
     state
         .store()
@@ -433,11 +439,7 @@ async fn submit(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
-    let invitation = own_invitation(&state, &candidate, id).await?;
-    let problems = state
-        .store()
-        .assessment_problems(invitation.assessment_id)
-        .await?;
+    let (invitation, problems) = own_session(&state, &candidate, id).await?;
     let scope = Scope::parse(&form.scope)
         .ok_or_else(|| AppError::BadRequest("Choose Run samples or Submit.".into()))?;
     let draft = match check_code(&invitation, &problems, &form) {

@@ -118,6 +118,30 @@ async fn post(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest
         .unwrap()
 }
 
+/// Posts code to the session (`scope` "samples" or "full"; `None` saves a draft).
+async fn send_code(
+    browser: &Browser,
+    base: &str,
+    (problem, language, code): (&str, &str, &str),
+    tab: &str,
+    scope: Option<&str>,
+) -> reqwest::Response {
+    let fields = [
+        ("problem", problem),
+        ("language", language),
+        ("code", code),
+        ("tab", tab),
+    ];
+    match scope {
+        Some(scope) => {
+            let mut all = fields.to_vec();
+            all.push(("scope", scope));
+            post(browser, &format!("{base}/submissions"), &all).await
+        }
+        None => post(browser, &format!("{base}/draft"), &fields).await,
+    }
+}
+
 both!(
     moving_a_candidate_to_assessment_invites_them_by_email_and_on_their_status_page,
     |app: TestApp| async move {
@@ -202,17 +226,7 @@ both!(
         assert!((3590..=3600).contains(&remaining), "{remaining}");
 
         let code = "#include <cstdio>\nint main() { return 0; }\n";
-        let saved = post(
-            &candidate,
-            &format!("{base}/draft"),
-            &[
-                ("problem", "1"),
-                ("language", "cpp"),
-                ("code", code),
-                ("tab", &tab),
-            ],
-        )
-        .await;
+        let saved = send_code(&candidate, &base, ("1", "cpp", code), &tab, None).await;
         assert_eq!(saved.status(), StatusCode::NO_CONTENT);
         let drafts = app.store().drafts(invitation.id).await.unwrap();
         assert_eq!(
@@ -227,18 +241,8 @@ both!(
             ("cpp", "int main() {\0}", "binary"),
             ("cpp", huge.as_str(), "longer than 64 KB"),
         ] {
-            let refused = post(
-                &candidate,
-                &format!("{base}/submissions"),
-                &[
-                    ("problem", "1"),
-                    ("language", language),
-                    ("code", code),
-                    ("tab", &tab),
-                    ("scope", "full"),
-                ],
-            )
-            .await;
+            let refused =
+                send_code(&candidate, &base, ("1", language, code), &tab, Some("full")).await;
             assert_eq!(
                 refused.status(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -248,48 +252,15 @@ both!(
         }
         assert_eq!(app.count("submissions").await, 0);
 
-        let samples = post(
-            &candidate,
-            &format!("{base}/submissions"),
-            &[
-                ("problem", "1"),
-                ("language", "cpp"),
-                ("code", code),
-                ("tab", &tab),
-                ("scope", "samples"),
-            ],
-        )
-        .await;
+        let samples = send_code(&candidate, &base, ("1", "cpp", code), &tab, Some("samples")).await;
         assert_eq!(samples.status(), StatusCode::SEE_OTHER);
-        let again = post(
-            &candidate,
-            &format!("{base}/submissions"),
-            &[
-                ("problem", "1"),
-                ("language", "cpp"),
-                ("code", code),
-                ("tab", &tab),
-                ("scope", "samples"),
-            ],
-        )
-        .await;
+        let again = send_code(&candidate, &base, ("1", "cpp", code), &tab, Some("samples")).await;
         assert_eq!(
             again.status(),
             StatusCode::TOO_MANY_REQUESTS,
             "samples are rate-limited"
         );
-        let full = post(
-            &candidate,
-            &format!("{base}/submissions"),
-            &[
-                ("problem", "1"),
-                ("language", "cpp"),
-                ("code", code),
-                ("tab", &tab),
-                ("scope", "full"),
-            ],
-        )
-        .await;
+        let full = send_code(&candidate, &base, ("1", "cpp", code), &tab, Some("full")).await;
         assert_eq!(full.status(), StatusCode::SEE_OTHER);
         let submitted = app
             .store()
@@ -346,31 +317,18 @@ both!(
 
         // Opening the page again (another tab) takes the session over: the old tab's saves stop.
         let newer_tab = attribute(&page, "data-tab");
-        let stale = post(
-            &candidate,
-            &format!("{base}/draft"),
-            &[
-                ("problem", "1"),
-                ("language", "cpp"),
-                ("code", "// lost"),
-                ("tab", &tab),
-            ],
-        )
-        .await;
+        let stale = send_code(&candidate, &base, ("1", "cpp", "// lost"), &tab, None).await;
         assert_eq!(stale.status(), StatusCode::CONFLICT);
         assert!(stale.text().await.unwrap().contains("open in another tab"));
 
         // Work on problem 2 is saved but never submitted; when time is up it is submitted.
         let unsent = "print(42)\n";
-        let saved = post(
+        let saved = send_code(
             &candidate,
-            &format!("{base}/draft"),
-            &[
-                ("problem", "2"),
-                ("language", "python3"),
-                ("code", unsent),
-                ("tab", &newer_tab),
-            ],
+            &base,
+            ("2", "python3", unsent),
+            &newer_tab,
+            None,
         )
         .await;
         assert_eq!(saved.status(), StatusCode::NO_CONTENT);
@@ -432,17 +390,7 @@ both!(
 
         let (intruder, _) = app.candidate("Mallory Intruder").await;
         assert_eq!(intruder.get(&base).await.status(), StatusCode::NOT_FOUND);
-        let write = post(
-            &intruder,
-            &format!("{base}/draft"),
-            &[
-                ("problem", "1"),
-                ("language", "cpp"),
-                ("code", "x"),
-                ("tab", &tab),
-            ],
-        )
-        .await;
+        let write = send_code(&intruder, &base, ("1", "cpp", "x"), &tab, None).await;
         assert_eq!(write.status(), StatusCode::NOT_FOUND);
         assert!(app.store().drafts(invitation.id).await.unwrap().is_empty());
         let recruiter = app.signed_in(Role::Recruiter).await;
