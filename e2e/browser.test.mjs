@@ -8,7 +8,8 @@
 //      in, finds the candidate by search and moves them Applied -> Screening -> Assessment; the
 //      candidate then sees the new stage, opens the online assessment, starts it, writes a
 //      solution in the code editor, runs the samples and submits, and sees both results (judged
-//      by the server's in-process judge, which needs root like every sandbox test).
+//      by the server's in-process judge, which needs root like every sandbox test); the recruiter
+//      then sees the score and the submitted code.
 //
 // Every page visited is saved as a full-page PNG in e2e/screenshots/ (its absolute path is
 // printed), and any browser console error or uncaught page error fails the test.
@@ -443,6 +444,16 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Submit', exact: true }), /^\/assessments\/\d+\?problem=1&notice=submitted$/);
     await candidate.locator('ol.results li', { hasText: /Accepted: \d+ of \d+ tests passed/ }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
     await snap(candidate, '34-candidate-submission-accepted');
+
+    // (5) The recruiter sees the score and the code.
+    await recruiter.goto(detailUrl);
+    await recruiter.getByRole('heading', { name: /^Online assessment: / }).waitFor();
+    await recruiter.getByRole('cell', { name: '50.0 of 50' }).waitFor();
+    await snap(recruiter, '40-recruiter-assessment-score');
+    await clickAndLoad(recruiter, recruiter.getByRole('link', { name: 'Build Queue: submission' }), /^\/staff\/submissions\/\d+$/);
+    await seeText(recruiter, 'AC: 13 of 13 tests passed');
+    await recruiter.locator('.cohort-editor .cm-content', { hasText: '# typed in the browser' }).waitFor();
+    await snap(recruiter, '41-recruiter-submission-code');
 
     assertNoBrowserErrors(candidate, recruiter);
   } finally {

@@ -176,6 +176,48 @@ impl AssessmentForm {
     }
 }
 
+/// A judged full submission to one problem, as scoring sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JudgedAttempt {
+    /// Later attempts have larger ids.
+    pub id: i64,
+    pub accepted: bool,
+    /// The judge could not judge it (never counted against the candidate).
+    pub judge_error: bool,
+    pub score: f64,
+    pub max_score: f64,
+}
+
+/// The points a candidate earns on one problem worth `points`: Accepted earns them all; on a
+/// problem with partial scores, a rejected attempt earns its share of the judge's score; the best
+/// or the last judged attempt counts, as the assessment says. Judge errors are left out.
+pub fn problem_points(
+    points: i64,
+    scoring: bool,
+    attempts: &[JudgedAttempt],
+    counts: Counts,
+) -> f64 {
+    let earned = |attempt: &JudgedAttempt| {
+        if attempt.accepted {
+            points as f64
+        } else if scoring && attempt.max_score > 0.0 {
+            points as f64 * (attempt.score / attempt.max_score).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let counted = attempts.iter().filter(|a| !a.judge_error);
+    match counts {
+        Counts::Best => counted.map(earned).fold(0.0, f64::max),
+        Counts::Last => counted.max_by_key(|a| a.id).map_or(0.0, earned),
+    }
+}
+
+/// Whether `earned` of `possible` points reaches the passing percentage.
+pub fn passes(earned: f64, possible: i64, passing_percent: i64) -> bool {
+    possible > 0 && earned * 100.0 >= (passing_percent * possible) as f64 - 1e-9
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +279,45 @@ mod tests {
     fn a_problem_the_judge_has_not_verified_cannot_be_used() {
         let errors = form().parse(|id| id != 2).unwrap_err();
         assert!(errors.get("problems").unwrap().contains("verified"));
+    }
+
+    fn attempt(id: i64, accepted: bool, score: f64) -> JudgedAttempt {
+        JudgedAttempt {
+            id,
+            accepted,
+            judge_error: false,
+            score,
+            max_score: 100.0,
+        }
+    }
+
+    #[test]
+    fn the_best_attempt_counts_or_the_last_as_the_assessment_says() {
+        let attempts = [attempt(1, false, 60.0), attempt(2, false, 20.0)];
+        assert_eq!(problem_points(50, true, &attempts, Counts::Best), 30.0);
+        assert_eq!(problem_points(50, true, &attempts, Counts::Last), 10.0);
+        assert_eq!(problem_points(50, true, &[], Counts::Best), 0.0);
+    }
+
+    #[test]
+    fn a_pass_fail_problem_gives_all_points_for_accepted_and_none_otherwise() {
+        let attempts = [attempt(1, false, 90.0), attempt(2, true, 100.0)];
+        assert_eq!(problem_points(40, false, &attempts[..1], Counts::Best), 0.0);
+        assert_eq!(problem_points(40, false, &attempts, Counts::Best), 40.0);
+    }
+
+    #[test]
+    fn a_judge_error_never_counts_against_the_candidate() {
+        let mut broken = attempt(2, false, 0.0);
+        broken.judge_error = true;
+        let attempts = [attempt(1, true, 100.0), broken];
+        assert_eq!(problem_points(50, false, &attempts, Counts::Last), 50.0);
+    }
+
+    #[test]
+    fn passing_is_at_or_above_the_percentage() {
+        assert!(passes(60.0, 100, 60));
+        assert!(!passes(59.9, 100, 60));
+        assert!(!passes(0.0, 0, 0), "nothing to score is not a pass");
     }
 }

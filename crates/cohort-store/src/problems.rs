@@ -48,6 +48,8 @@ pub struct NewProblem<'a> {
     pub time_limit_ms: i64,
     pub memory_mib: i64,
     pub test_count: i64,
+    /// Whether tests carry partial scores; otherwise only Accepted earns the points.
+    pub scoring: bool,
     pub uploaded_by: Option<i64>,
     /// (name, input, answer) of each sample test, in order.
     pub samples: &'a [(String, String, String)],
@@ -69,6 +71,7 @@ pub struct ProblemRecord {
     pub time_limit_ms: i64,
     pub memory_mib: i64,
     pub test_count: i64,
+    pub scoring: i64,
     pub uploaded_by: Option<i64>,
     pub created_at: i64,
     pub verified_at: Option<i64>,
@@ -136,11 +139,13 @@ pub struct AssessmentProblemRecord {
     pub points: i64,
     pub name: String,
     pub status: String,
+    /// 1 for a problem with partial scores.
+    pub scoring: i64,
 }
 
 const PROBLEM_COLUMNS: &str =
     "id, slug, name, package_blob, package_bytes, built_in, status, status_detail, \
-     statement, time_limit_ms, memory_mib, test_count, uploaded_by, created_at, verified_at";
+     statement, time_limit_ms, memory_mib, test_count, scoring, uploaded_by, created_at, verified_at";
 
 impl Store {
     /// Adds a problem to the bank as pending, with its samples and starters, and queues its
@@ -149,8 +154,8 @@ impl Store {
     pub async fn create_problem(tx: &mut Tx, new: &NewProblem<'_>, now: i64) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO problems (slug, name, package_blob, package_bytes, built_in, status, status_detail, \
-             statement, time_limit_ms, memory_mib, test_count, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'pending', '', $6, $7, $8, $9, $10, $11) RETURNING id",
+             statement, time_limit_ms, memory_mib, test_count, scoring, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'pending', '', $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(new.slug)
         .bind(new.name)
@@ -161,6 +166,7 @@ impl Store {
         .bind(new.time_limit_ms)
         .bind(new.memory_mib)
         .bind(new.test_count)
+        .bind(i64::from(new.scoring))
         .bind(new.uploaded_by)
         .bind(now)
         .fetch_one(&mut **tx)
@@ -317,7 +323,7 @@ impl Store {
         assessment_id: i64,
     ) -> Result<Vec<AssessmentProblemRecord>> {
         Ok(sqlx::query_as(
-            "SELECT ap.position, ap.problem_id, ap.points, p.name, p.status FROM assessment_problems ap \
+            "SELECT ap.position, ap.problem_id, ap.points, p.name, p.status, p.scoring FROM assessment_problems ap \
              JOIN problems p ON p.id = ap.problem_id WHERE ap.assessment_id = $1 ORDER BY ap.position",
         )
         .bind(assessment_id)

@@ -20,6 +20,9 @@ pub struct AssessmentInvitation {
     pub duration_minutes: i64,
     pub languages: String,
     pub track_name: String,
+    pub passing_percent: i64,
+    /// `best` or `last`.
+    pub counts: String,
 }
 
 /// Where a session stands at a given moment.
@@ -80,7 +83,8 @@ pub struct SessionSubmission {
 }
 
 const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id, ap.candidate_id, i.invited_at, i.start_by, \
-     i.started_at, i.ends_at, i.finished_at, i.active_tab, s.duration_minutes, s.languages, t.name AS track_name \
+     i.started_at, i.ends_at, i.finished_at, i.active_tab, s.duration_minutes, s.languages, t.name AS track_name, \
+     s.passing_percent, s.counts \
      FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
      JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
 
@@ -333,6 +337,17 @@ impl Store {
         .bind(invitation_id)
         .fetch_one(&self.writer)
         .await?)
+    }
+
+    /// The session a submission was made in, if any.
+    pub async fn invitation_of_submission(&self, submission_id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT invitation_id FROM submissions WHERE id = $1",
+        )
+        .bind(submission_id)
+        .fetch_optional(&self.reader)
+        .await?
+        .flatten())
     }
 
     /// The session's submissions with their results, newest first.

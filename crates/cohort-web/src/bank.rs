@@ -90,6 +90,7 @@ pub async fn add_package(
             time_limit_ms: problem.time_limit.as_millis() as i64,
             memory_mib: problem.memory_mib as i64,
             test_count: summary.test_count as i64,
+            scoring: problem.scoring,
             uploaded_by,
             samples: &summary.samples,
             starters: &summary.starters,

@@ -17,6 +17,8 @@ CREATE TABLE problems (
     time_limit_ms BIGINT NOT NULL,
     memory_mib BIGINT NOT NULL,
     test_count BIGINT NOT NULL,
+    -- 1 when tests carry partial scores (a Kattis scoring problem); 0 when only Accepted counts.
+    scoring BIGINT NOT NULL,
     uploaded_by BIGINT REFERENCES users(id),
     created_at BIGINT NOT NULL,
     verified_at BIGINT

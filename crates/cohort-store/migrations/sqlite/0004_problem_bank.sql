@@ -17,6 +17,8 @@ CREATE TABLE problems (
     time_limit_ms INTEGER NOT NULL,
     memory_mib INTEGER NOT NULL,
     test_count INTEGER NOT NULL,
+    -- 1 when tests carry partial scores (a Kattis scoring problem); 0 when only Accepted counts.
+    scoring INTEGER NOT NULL,
     uploaded_by INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
     verified_at INTEGER

@@ -12,6 +12,7 @@ const ICON: &str = include_str!("../../assets/icon.svg");
 const EDITOR: &str = include_str!("../../assets/editor.js");
 const EDITOR_LICENSES: &str = include_str!("../../assets/editor.LICENSES.txt");
 const ASSESSMENT_SCRIPT: &str = include_str!("../../assets/assessment.js");
+const CODE_VIEW_SCRIPT: &str = include_str!("../../assets/code-view.js");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/static/assessment.js",
             get(|| async { asset("text/javascript; charset=utf-8", ASSESSMENT_SCRIPT) }),
+        )
+        .route(
+            "/static/code-view.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CODE_VIEW_SCRIPT) }),
         )
         .route(
             "/favicon.ico",

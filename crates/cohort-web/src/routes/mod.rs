@@ -9,6 +9,7 @@ pub mod assets;
 pub mod health;
 pub mod jobs;
 pub mod problems;
+pub mod results;
 pub mod session;
 pub mod staff;
 
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(problems::router())
         .merge(assessments::router())
         .merge(session::router())
+        .merge(results::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

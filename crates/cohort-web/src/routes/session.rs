@@ -239,7 +239,7 @@ async fn session_page(
 
 /// The session page's policy: the site-wide one, plus the inline styles the code editor adds
 /// as it lays itself out (scripts stay limited to the site's own files).
-const EDITOR_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+pub(crate) const EDITOR_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
 
 impl SessionPage {
     fn with_flash(mut self, flash: Option<String>) -> SessionPage {

@@ -566,6 +566,7 @@ struct DetailPage {
     reasons: Vec<RejectionReason>,
     error: Option<String>,
     submitted: String,
+    assessments: Vec<super::results::AssessmentResult>,
 }
 
 async fn detail_page(
@@ -617,6 +618,7 @@ async fn detail_page(
         next: next_stages(stage, &account.roles),
         reasons: RejectionReason::ALL.to_vec(),
         submitted: iso(record.created_at),
+        assessments: super::results::results_of(state, id).await?,
         stage,
         history,
         record,

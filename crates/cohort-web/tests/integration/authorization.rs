@@ -363,6 +363,12 @@ both!(
                 vec![],
                 owner_only,
             ),
+            row(
+                "GET",
+                format!("/staff/submissions/{submission}"),
+                vec![],
+                pipeline,
+            ),
             row("GET", "/admin".into(), vec![], admin_only),
             row(
                 "POST",

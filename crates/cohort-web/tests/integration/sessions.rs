@@ -217,7 +217,7 @@ both!(
         let (_, page) = candidate.get_text(&base).await;
         assert!(
             page.contains("<h1>Build Queue</h1>"),
-            "the first problem's statement"
+            "the first problem's statement: {page}"
         );
         assert!(page.contains("Run samples") && page.contains("Time left"));
         assert!(page.contains("int main()"), "starter code in the editor");
@@ -395,5 +395,75 @@ both!(
         assert!(app.store().drafts(invitation.id).await.unwrap().is_empty());
         let recruiter = app.signed_in(Role::Recruiter).await;
         assert_eq!(recruiter.get(&base).await.status(), StatusCode::FORBIDDEN);
+    }
+);
+
+both!(
+    a_recruiter_sees_points_per_problem_the_total_against_the_passing_score_and_each_submissions_code,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, _, application) =
+            invited(&app, season.open[0], season.season_id, "Katherine Coleman").await;
+        let invitation = app
+            .store()
+            .assessment_invitations_of(application)
+            .await
+            .unwrap()
+            .remove(0);
+        let base = format!("/assessments/{}", invitation.id);
+        post(&candidate, &format!("{base}/start"), &[]).await;
+        let (_, page) = candidate.get_text(&base).await;
+        let tab = attribute(&page, "data-tab");
+        for (problem, code) in [("1", "// queue solution\n"), ("2", "// speedups solution\n")] {
+            let sent = send_code(&candidate, &base, (problem, "cpp", code), &tab, Some("full")).await;
+            assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        }
+        // The judge's results, as a worker records them: Build Queue accepted; Speedups (a
+        // scoring problem) with 60 of its 100 points.
+        let submitted = app.store().session_submissions(invitation.id).await.unwrap();
+        for submission in &submitted {
+            let queue = submission.problem_id == submitted.last().unwrap().problem_id;
+            let mut tx = app.store().begin().await.unwrap();
+            Store::record_result(
+                &mut tx,
+                &ResultRecord {
+                    submission_id: submission.id,
+                    verdict: if queue { "AC" } else { "WA" }.into(),
+                    score: if queue { 11.0 } else { 60.0 },
+                    max_score: if queue { 11.0 } else { 100.0 },
+                    tests_passed: if queue { 13 } else { 9 },
+                    tests_total: if queue { 13 } else { 16 },
+                    report: r#"{"compile_output":"","tests":[{"name":"secret/07-large","verdict":"WrongAnswer","wall_ms":12.0,"memory_kib":2048,"feedback":"line 3 differs"}]}"#.into(),
+                    judged_at: app.state.now(),
+                    turnaround_ms: 400,
+                },
+            )
+            .await
+            .unwrap();
+            Store::commit(tx).await.unwrap();
+        }
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let detail = format!("/staff/applications/{application}");
+        let (_, page) = recruiter.get_text(&detail).await;
+        assert!(page.contains("Online assessment: "));
+        assert!(page.contains("50.0 of 50"), "Build Queue accepted: all its points");
+        assert!(page.contains("30.0 of 50"), "Speedups: 60 % of its points");
+        assert!(page.contains("80.0 of 100"));
+        assert!(!page.contains("Passed"), "no verdict while the session runs");
+
+        app.state.clock().advance(60 * 60 + 1);
+        app.run_jobs().await;
+        let (_, page) = recruiter.get_text(&detail).await;
+        assert!(page.contains("<strong>Passed</strong>"), "80 of 100 reaches 60 %");
+
+        let speedups = submitted.first().unwrap();
+        let code_page = format!("/staff/submissions/{}", speedups.id);
+        let (status, page) = recruiter.get_text(&code_page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("// speedups solution"), "the code");
+        assert!(page.contains("secret/07-large") && page.contains("line 3 differs"), "hidden tests are shown to staff");
+        assert_eq!(candidate.get(&code_page).await.status(), StatusCode::FORBIDDEN);
+        let (_, status_page) = candidate.get_text("/me").await;
+        assert!(!status_page.contains("secret/07-large"));
     }
 );

@@ -1,0 +1,269 @@
+//! What recruiters see of a candidate's online assessment: the score per problem and in total
+//! against the passing score, every submission with its verdict, and each submission's code with
+//! its per-test results (hidden tests included: staff may see them, candidates never).
+
+use crate::auth::{Csrf, Pipeline, Require};
+use crate::error::AppError;
+use crate::pages::{render, when_utc, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use cohort_domain::assessment::{passes, problem_points, Counts, JudgedAttempt};
+use cohort_store::sessions::SessionState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/staff/submissions/{id}", get(submission_page))
+}
+
+/// One problem's line in the results table.
+pub struct ProblemResult {
+    pub name: String,
+    pub points: i64,
+    pub earned: String,
+    pub attempts: usize,
+}
+
+/// One submission's line.
+pub struct SubmissionLine {
+    pub id: i64,
+    pub problem: String,
+    pub kind: &'static str,
+    pub language: String,
+    pub when: String,
+    pub outcome: String,
+}
+
+/// A candidate's assessment as a recruiter sees it.
+pub struct AssessmentResult {
+    pub track_name: String,
+    pub status: String,
+    pub problems: Vec<ProblemResult>,
+    pub earned: String,
+    pub possible: i64,
+    pub passing_percent: i64,
+    /// "Passed", "Below the passing score", or empty while the session is not over.
+    pub verdict: String,
+    pub submissions: Vec<SubmissionLine>,
+}
+
+/// The assessment results of an application, newest invitation first.
+pub async fn results_of(
+    state: &AppState,
+    application_id: i64,
+) -> Result<Vec<AssessmentResult>, AppError> {
+    let now = state.now();
+    let mut results = Vec::new();
+    for invitation in state
+        .store()
+        .assessment_invitations_of(application_id)
+        .await?
+    {
+        let problems = state
+            .store()
+            .assessment_problems(invitation.assessment_id)
+            .await?;
+        let submissions = state.store().session_submissions(invitation.id).await?;
+        let counts = if invitation.counts == "last" {
+            Counts::Last
+        } else {
+            Counts::Best
+        };
+        let mut total = 0.0;
+        let mut rows = Vec::new();
+        for problem in &problems {
+            let attempts: Vec<JudgedAttempt> = submissions
+                .iter()
+                .filter(|s| s.problem_id == problem.problem_id && s.scope == "full")
+                .filter_map(|s| {
+                    s.verdict.as_ref().map(|verdict| JudgedAttempt {
+                        id: s.id,
+                        accepted: verdict == "AC",
+                        judge_error: verdict == "JE",
+                        score: s.score.unwrap_or(0.0),
+                        max_score: s.max_score.unwrap_or(0.0),
+                    })
+                })
+                .collect();
+            let earned = problem_points(problem.points, problem.scoring == 1, &attempts, counts);
+            total += earned;
+            rows.push(ProblemResult {
+                name: problem.name.clone(),
+                points: problem.points,
+                earned: format!("{earned:.1}"),
+                attempts: attempts.len(),
+            });
+        }
+        let possible: i64 = problems.iter().map(|p| p.points).sum();
+        let state_now = invitation.state(now);
+        let status = match state_now {
+            SessionState::NotStarted => format!(
+                "Invited {}; not started (start by {}).",
+                when_utc(invitation.invited_at),
+                when_utc(invitation.start_by)
+            ),
+            SessionState::Expired => format!(
+                "Invited {}; the deadline to start passed on {} without a start.",
+                when_utc(invitation.invited_at),
+                when_utc(invitation.start_by)
+            ),
+            SessionState::Running => format!(
+                "In progress since {}, until {}.",
+                when_utc(invitation.started_at.unwrap_or_default()),
+                when_utc(invitation.ends_at.unwrap_or_default())
+            ),
+            SessionState::Finished => format!(
+                "Taken {} ({} minutes allowed).",
+                when_utc(invitation.started_at.unwrap_or_default()),
+                invitation.duration_minutes
+            ),
+        };
+        let pending = submissions.iter().any(|s| s.verdict.is_none());
+        let verdict = if state_now != SessionState::Finished || pending {
+            String::new()
+        } else if passes(total, possible, invitation.passing_percent) {
+            "Passed".to_owned()
+        } else {
+            "Below the passing score".to_owned()
+        };
+        let problem_name = |id: i64| {
+            problems
+                .iter()
+                .find(|p| p.problem_id == id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default()
+        };
+        results.push(AssessmentResult {
+            track_name: invitation.track_name.clone(),
+            status,
+            problems: rows,
+            earned: format!("{total:.1}"),
+            possible,
+            passing_percent: invitation.passing_percent,
+            verdict,
+            submissions: submissions
+                .iter()
+                .map(|s| SubmissionLine {
+                    id: s.id,
+                    problem: problem_name(s.problem_id),
+                    kind: if s.scope == "samples" {
+                        "sample run"
+                    } else {
+                        "submission"
+                    },
+                    language: s.language.clone(),
+                    when: when_utc(s.created_at),
+                    outcome: match (&s.verdict, s.tests_passed, s.tests_total) {
+                        (Some(verdict), Some(passed), Some(total)) => {
+                            format!("{verdict}, {passed}/{total} tests")
+                        }
+                        _ => "judging".to_owned(),
+                    },
+                })
+                .collect(),
+        });
+    }
+    Ok(results)
+}
+
+/// A test's line on the submission page.
+struct TestLine {
+    name: String,
+    verdict: String,
+    time: String,
+    memory: String,
+    feedback: String,
+}
+
+#[derive(Template)]
+#[template(path = "submission.html")]
+struct SubmissionPage {
+    layout: Layout,
+    application_id: i64,
+    candidate_name: String,
+    problem_name: String,
+    language: String,
+    kind: &'static str,
+    when: String,
+    code: String,
+    outcome: String,
+    compile_output: String,
+    tests: Vec<TestLine>,
+}
+
+async fn submission_page(
+    State(state): State<AppState>,
+    staff: Require<Pipeline>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let submission = state.store().submission(id).await?;
+    let invitation_id = state
+        .store()
+        .invitation_of_submission(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let invitation = state.store().assessment_invitation(invitation_id).await?;
+    let application = state.store().application(invitation.application_id).await?;
+    let problem = state.store().problem(submission.problem_id).await?;
+    let result = state.store().submission_result(id).await?;
+    let report: serde_json::Value = result
+        .as_ref()
+        .and_then(|r| serde_json::from_str(&r.report).ok())
+        .unwrap_or_default();
+    let tests = report["tests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|t| TestLine {
+            name: t["name"].as_str().unwrap_or_default().to_owned(),
+            verdict: t["verdict"].as_str().unwrap_or_default().to_owned(),
+            time: format!("{:.0} ms", t["wall_ms"].as_f64().unwrap_or(0.0)),
+            memory: format!("{} KiB", t["memory_kib"].as_u64().unwrap_or(0)),
+            feedback: t["feedback"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    let page = SubmissionPage {
+        layout: Layout::for_account(
+            format!("Submission {id} of {}", application.candidate_name),
+            Some(&staff.account),
+            &csrf,
+        ),
+        application_id: application.id,
+        candidate_name: application.candidate_name,
+        problem_name: problem.name,
+        language: submission.language.clone(),
+        kind: if submission.scope == "samples" {
+            "Sample run"
+        } else {
+            "Submission"
+        },
+        when: when_utc(submission.created_at),
+        outcome: match &result {
+            Some(r) => format!(
+                "{}: {} of {} tests passed, judge score {:.1} of {:.1}",
+                r.verdict, r.tests_passed, r.tests_total, r.score, r.max_score
+            ),
+            None => "Not judged yet.".to_owned(),
+        },
+        compile_output: report["compile_output"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        code: submission.code,
+        tests,
+    };
+    // The read-only editor highlights the code; it needs the same inline styles as the session.
+    Ok((
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            super::session::EDITOR_POLICY,
+        )],
+        render(&page)?,
+    )
+        .into_response())
+}
