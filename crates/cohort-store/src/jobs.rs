@@ -25,6 +25,8 @@ pub enum Job {
     JudgeSubmission { submission_id: i64 },
     /// Close an assessment session whose time is up, submitting the unsubmitted drafts.
     CloseSession { invitation_id: i64 },
+    /// Remind a candidate who has not started their assessment, a day before the deadline.
+    RemindInvitation { invitation_id: i64 },
 }
 
 /// The kinds of [`Job`], which workers claim separately.
@@ -34,6 +36,7 @@ pub enum JobKind {
     VerifyProblem,
     JudgeSubmission,
     CloseSession,
+    RemindInvitation,
 }
 
 impl JobKind {
@@ -43,6 +46,7 @@ impl JobKind {
             JobKind::VerifyProblem => "verify_problem",
             JobKind::JudgeSubmission => "judge_submission",
             JobKind::CloseSession => "close_session",
+            JobKind::RemindInvitation => "remind_invitation",
         }
     }
 }
@@ -54,6 +58,7 @@ impl Job {
             Job::VerifyProblem { .. } => JobKind::VerifyProblem,
             Job::JudgeSubmission { .. } => JobKind::JudgeSubmission,
             Job::CloseSession { .. } => JobKind::CloseSession,
+            Job::RemindInvitation { .. } => JobKind::RemindInvitation,
         }
     }
 
@@ -66,6 +71,9 @@ impl Job {
             Job::VerifyProblem { problem_id } => format!("verify_problem:{problem_id}"),
             Job::JudgeSubmission { submission_id } => format!("judge_submission:{submission_id}"),
             Job::CloseSession { invitation_id } => format!("close_session:{invitation_id}"),
+            Job::RemindInvitation { invitation_id } => {
+                format!("remind_invitation:{invitation_id}")
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Invitations to an online assessment and the timed sessions they become: drafts saved as the
 //! candidate types, submissions tied to the session, and closing the session when time is up.
 
-use crate::jobs::{Job, JobKind};
+use crate::jobs::{ClaimedJob, Job, JobKind};
 use crate::submissions::{NewSubmission, Scope};
 use crate::{affected, Result, Store, StoreError, Tx};
 
@@ -88,6 +88,9 @@ const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id,
      FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
      JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
 
+/// How long before the deadline to start a candidate who has not started is reminded.
+pub const REMIND_BEFORE_SECONDS: i64 = 24 * 3600;
+
 /// An invitation as made (or found, when the candidate was invited before).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewInvitation {
@@ -142,6 +145,7 @@ impl Store {
         .bind(assessment_id)
         .fetch_one(&mut **tx)
         .await?;
+        Store::schedule_reminder(tx, id, start_by, now).await?;
         Ok(Some(NewInvitation {
             id,
             start_by,
@@ -149,10 +153,58 @@ impl Store {
         }))
     }
 
+    /// Queues the reminder a day before `start_by` (or at once, when less than a day is left).
+    async fn schedule_reminder(
+        tx: &mut Tx,
+        invitation_id: i64,
+        start_by: i64,
+        now: i64,
+    ) -> Result<()> {
+        let remind_at = (start_by - REMIND_BEFORE_SECONDS).max(now);
+        Store::enqueue_job_at(tx, &Job::RemindInvitation { invitation_id }, now, remind_at).await
+    }
+
+    /// Gives a candidate who has not started until `start_by` to start, and schedules the
+    /// reminder again. Returns false (changing nothing) when the session has started.
+    pub async fn extend_invitation(
+        tx: &mut Tx,
+        invitation_id: i64,
+        start_by: i64,
+        now: i64,
+    ) -> Result<bool> {
+        let extended = affected(
+            sqlx::query(
+                "UPDATE assessment_invitations SET start_by = $1 WHERE id = $2 AND started_at IS NULL",
+            )
+            .bind(start_by)
+            .bind(invitation_id)
+            .execute(&mut **tx)
+            .await?,
+        ) == 1;
+        if extended {
+            Store::schedule_reminder(tx, invitation_id, start_by, now).await?;
+        }
+        Ok(extended)
+    }
+
+    /// Claims up to `limit` due reminder jobs; the caller sends each reminder (or not) and
+    /// completes the job in the same transaction.
+    pub async fn due_reminders(&self, now: i64, limit: i64) -> Result<Vec<(ClaimedJob, i64)>> {
+        Ok(self
+            .claim_jobs(JobKind::RemindInvitation, now, 60, limit)
+            .await?
+            .into_iter()
+            .filter_map(|job| match job.job {
+                Job::RemindInvitation { invitation_id } => Some((job, invitation_id)),
+                _ => None,
+            })
+            .collect())
+    }
+
     pub async fn assessment_invitation(&self, id: i64) -> Result<AssessmentInvitation> {
         sqlx::query_as(&format!("{INVITATION_SELECT} WHERE i.id = $1"))
             .bind(id)
-            .fetch_optional(&self.writer)
+            .fetch_optional(&self.reader)
             .await?
             .ok_or(StoreError::NotFound)
     }

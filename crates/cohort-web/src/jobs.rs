@@ -2,11 +2,13 @@
 //!
 //! Search indexing: an application is committed with a job to index it, and this worker indexes
 //! whatever has queued up since its last pass in one transaction. Under load the batches grow,
-//! which is what keeps indexing ahead of submissions. And closing assessment sessions whose time
-//! is up, which submits the code each candidate last saved. Judging is not here: it needs the
+//! which is what keeps indexing ahead of submissions. Closing assessment sessions whose time is
+//! up, which submits the code each candidate last saved. And reminding candidates who have not
+//! started their assessment a day before the deadline. Judging is not here: it needs the
 //! sandbox, and runs in judge workers (`cohort-worker`).
 
 use crate::AppState;
+use cohort_store::Store;
 use std::time::Duration;
 
 /// Applications indexed per transaction at most.
@@ -26,11 +28,45 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
             .store()
             .close_due_sessions(state.now_ms(), SESSION_BATCH)
             .await?;
-        if indexed + closed == 0 {
+        let reminded = send_due_reminders(state).await?;
+        if indexed + closed + reminded == 0 {
             return Ok(ran);
         }
-        ran += indexed + closed;
+        ran += indexed + closed + reminded;
     }
+}
+
+/// Reminds each candidate whose reminder is due and who has not started, with the message queued
+/// in the transaction that completes the job. Returns how many jobs ran.
+async fn send_due_reminders(state: &AppState) -> anyhow::Result<usize> {
+    use cohort_store::sessions::SessionState;
+    let due = state.store().due_reminders(state.now(), 50).await?;
+    for (job, invitation_id) in &due {
+        // Read before the transaction: on SQLite it holds the one write connection.
+        let mut message = None;
+        if let Ok(invitation) = state.store().assessment_invitation(*invitation_id).await {
+            if invitation.state(state.now()) == SessionState::NotStarted {
+                let application = state.store().application(invitation.application_id).await?;
+                message = Some(crate::mail::assessment_reminder(
+                    &application.candidate_email,
+                    &application.candidate_name,
+                    &application.season_name,
+                    &crate::pages::when_utc(invitation.start_by),
+                    &format!("{}/assessments/{invitation_id}", state.config().base_url),
+                ));
+            }
+        }
+        let mut tx = state.store().begin().await?;
+        if let Some(message) = &message {
+            Store::enqueue_message(&mut tx, message, state.now()).await?;
+        }
+        Store::complete_job(&mut tx, job).await?;
+        Store::commit(tx).await?;
+    }
+    if !due.is_empty() {
+        state.wake_mail();
+    }
+    Ok(due.len())
 }
 
 /// Runs until `stop` turns true: woken at once by this process's requests, and every few seconds

@@ -75,6 +75,22 @@ pub fn assessment_invitation(
     )
 }
 
+/// The reminder a day before the deadline to start the assessment.
+pub fn assessment_reminder(
+    recipient: &str,
+    name: &str,
+    season: &str,
+    start_by: &str,
+    link: &str,
+) -> NewMessage {
+    message(
+        "assessment_reminder",
+        recipient,
+        format!("Reminder: your {season} coding assessment"),
+        format!("Hello {name},\n\nA reminder that your online coding assessment is waiting for you. Start it before {start_by}; once started, the timer runs until your time is up.\n\nOpen the assessment: {link}\n\nIf you need more time, reply to this message.\n\nThe university recruiting team\n"),
+    )
+}
+
 pub fn rejected(recipient: &str, name: &str, season: &str, status_link: &str) -> NewMessage {
     message(
         "rejected",

@@ -167,7 +167,9 @@ impl JudgeWorker {
                 self.judge_submission(&job, submission_id).await
             }
             // Other kinds are never claimed by this worker.
-            Job::IndexApplication { .. } | Job::CloseSession { .. } => Ok(()),
+            Job::IndexApplication { .. }
+            | Job::CloseSession { .. }
+            | Job::RemindInvitation { .. } => Ok(()),
         };
         renewal.abort();
         if let Err(error) = &outcome {

@@ -2,21 +2,77 @@
 //! against the passing score, every submission with its verdict, and each submission's code with
 //! its per-test results (hidden tests included: staff may see them, candidates never).
 
-use crate::auth::{Csrf, Pipeline, Require};
+use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require};
 use crate::error::AppError;
 use crate::pages::{render, when_utc, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::Router;
 use cohort_domain::assessment::{passes, problem_points, Counts, JudgedAttempt};
 use cohort_store::sessions::SessionState;
+use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/staff/submissions/{id}", get(submission_page))
+    Router::new()
+        .route("/staff/submissions/{id}", get(submission_page))
+        .route("/staff/invitations/{id}/extend", post(extend))
+}
+
+#[derive(serde::Deserialize)]
+struct ExtendForm {
+    days: String,
+}
+
+/// Gives a candidate who has not started more days to start, and tells them.
+async fn extend(
+    State(state): State<AppState>,
+    staff: Require<Recruiting>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ExtendForm>,
+) -> Result<Response, AppError> {
+    let invitation = state.store().assessment_invitation(id).await?;
+    let days: i64 = match form.days.trim().parse() {
+        Ok(days) if (1..=30).contains(&days) => days,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Extend by a whole number of days from 1 to 30.".into(),
+            ))
+        }
+    };
+    let application = state.store().application(invitation.application_id).await?;
+    let start_by = state.now() + days * 86_400;
+    let mut tx = state.store().begin().await?;
+    if !Store::extend_invitation(&mut tx, id, start_by, state.now()).await? {
+        return Err(AppError::Conflict(
+            "The candidate has already started this assessment; it cannot be extended.".into(),
+        ));
+    }
+    let message = crate::mail::assessment_invitation(
+        &application.candidate_email,
+        &application.candidate_name,
+        &application.season_name,
+        invitation.duration_minutes,
+        &when_utc(start_by),
+        &format!("{}/assessments/{id}", state.config().base_url),
+    );
+    Store::enqueue_message(&mut tx, &message, state.now()).await?;
+    Store::commit(tx).await?;
+    state.wake_mail();
+    tracing::info!(
+        invitation.id = id,
+        days,
+        actor.id = staff.account.user.id,
+        "assessment invitation extended"
+    );
+    Ok(Redirect::to(&format!(
+        "/staff/applications/{}?notice=extended",
+        application.id
+    ))
+    .into_response())
 }
 
 /// One problem's line in the results table.
@@ -39,6 +95,9 @@ pub struct SubmissionLine {
 
 /// A candidate's assessment as a recruiter sees it.
 pub struct AssessmentResult {
+    pub invitation_id: i64,
+    /// Not started yet (or the deadline passed): a recruiter may give more days.
+    pub extendable: bool,
     pub track_name: String,
     pub status: String,
     pub problems: Vec<ProblemResult>,
@@ -137,6 +196,8 @@ pub async fn results_of(
                 .unwrap_or_default()
         };
         results.push(AssessmentResult {
+            invitation_id: invitation.id,
+            extendable: matches!(state_now, SessionState::NotStarted | SessionState::Expired),
             track_name: invitation.track_name.clone(),
             status,
             problems: rows,

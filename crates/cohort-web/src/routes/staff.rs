@@ -567,6 +567,7 @@ struct DetailPage {
     error: Option<String>,
     submitted: String,
     assessments: Vec<super::results::AssessmentResult>,
+    can_extend: bool,
 }
 
 async fn detail_page(
@@ -619,6 +620,7 @@ async fn detail_page(
         reasons: RejectionReason::ALL.to_vec(),
         submitted: iso(record.created_at),
         assessments: super::results::results_of(state, id).await?,
+        can_extend: <Recruiting as crate::auth::Policy>::allows(account),
         stage,
         history,
         record,
@@ -641,6 +643,10 @@ async fn detail(
     let flash = match query.notice.as_deref() {
         Some("moved") => Some("Stage updated; the candidate has been notified.".to_owned()),
         Some("noted") => Some("Note added.".to_owned()),
+        Some("extended") => Some(
+            "The deadline to start was extended; the candidate has been emailed the new one."
+                .to_owned(),
+        ),
         _ => None,
     };
     Ok(

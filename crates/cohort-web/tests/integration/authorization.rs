@@ -369,6 +369,12 @@ both!(
                 vec![],
                 pipeline,
             ),
+            row(
+                "POST",
+                format!("/staff/invitations/{invitation}/extend"),
+                vec![("days", "x")],
+                recruiting,
+            ),
             row("GET", "/admin".into(), vec![], admin_only),
             row(
                 "POST",

@@ -467,3 +467,70 @@ both!(
         assert!(!status_page.contains("secret/07-large"));
     }
 );
+
+both!(
+    a_candidate_who_has_not_started_is_reminded_a_day_before_and_a_recruiter_can_extend_the_deadline,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, email, application) =
+            invited(&app, season.open[0], season.season_id, "Melba Roy").await;
+        let invitation = app
+            .store()
+            .assessment_invitations_of(application)
+            .await
+            .unwrap()
+            .remove(0);
+        let reminders = |app: &TestApp| {
+            let (store, email) = (app.store().clone(), email.clone());
+            async move {
+                store
+                    .messages_to(&email)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|m| m.template == "assessment_reminder")
+                    .count()
+            }
+        };
+        app.run_jobs().await;
+        assert_eq!(reminders(&app).await, 0, "not before the day before");
+        app.state.clock().advance(6 * 86_400 + 60);
+        app.run_jobs().await;
+        assert_eq!(reminders(&app).await, 1, "a day before the deadline");
+        app.run_jobs().await;
+        assert_eq!(reminders(&app).await, 1, "once");
+
+        // The deadline passes; the candidate is told, and a recruiter extends it.
+        app.state.clock().advance(86_400);
+        let (_, page) = candidate.get_text(&format!("/assessments/{}", invitation.id)).await;
+        assert!(page.contains("The deadline to start has passed"));
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let detail = format!("/staff/applications/{application}");
+        let refused = recruiter
+            .post_form(&detail, &format!("/staff/invitations/{}/extend", invitation.id), &[("days", "90")])
+            .await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let extended = recruiter
+            .post_form(&detail, &format!("/staff/invitations/{}/extend", invitation.id), &[("days", "3")])
+            .await;
+        assert_eq!(extended.status(), StatusCode::SEE_OTHER);
+        let renewed = app.store().assessment_invitation(invitation.id).await.unwrap();
+        assert_eq!(renewed.start_by, app.state.now() + 3 * 86_400);
+        let invitations = app
+            .store()
+            .messages_to(&email)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.template == "assessment_invitation")
+            .count();
+        assert_eq!(invitations, 2, "the candidate is sent the new deadline");
+        let (_, page) = candidate.get_text(&format!("/assessments/{}", invitation.id)).await;
+        assert!(page.contains("Start the assessment"));
+        let manager = app.signed_in(Role::HiringManager).await;
+        let forbidden = manager
+            .post_form(&detail, &format!("/staff/invitations/{}/extend", invitation.id), &[("days", "3")])
+            .await;
+        assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    }
+);
