@@ -249,6 +249,82 @@ impl Store {
     }
 }
 
+/// The queue of one kind of job, as administrators see it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueStat {
+    pub kind: String,
+    /// Due now and not held by a worker.
+    pub waiting: i64,
+    /// Held by a worker under a lease.
+    pub running: i64,
+    /// Due later (scheduled, or waiting for a retry), parked ones included.
+    pub scheduled: i64,
+    /// When the oldest job that is due now became due, if any.
+    pub oldest_due_at: Option<i64>,
+}
+
+/// A worker that announced itself recently.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WorkerRecord {
+    pub id: String,
+    pub kind: String,
+    pub host: String,
+    pub started_at: i64,
+    pub seen_at: i64,
+}
+
+impl Store {
+    /// The queue per kind of job at `now`.
+    pub async fn queue_stats(&self, now: i64) -> Result<Vec<QueueStat>> {
+        Ok(sqlx::query_as(
+            "SELECT kind, \
+             SUM(CASE WHEN run_after <= $1 AND locked_until <= $1 THEN 1 ELSE 0 END) AS waiting, \
+             SUM(CASE WHEN locked_until > $1 THEN 1 ELSE 0 END) AS running, \
+             SUM(CASE WHEN run_after > $1 AND locked_until <= $1 THEN 1 ELSE 0 END) AS scheduled, \
+             MIN(CASE WHEN run_after <= $1 THEN run_after END) AS oldest_due_at \
+             FROM jobs GROUP BY kind ORDER BY kind",
+        )
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Records that worker `id` is alive at `now`.
+    pub async fn worker_heartbeat(&self, id: &str, kind: &str, host: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO workers (id, kind, host, started_at, seen_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(host)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a worker that stops; stale rows of crashed workers are removed too.
+    pub async fn forget_worker(&self, id: &str, now: i64) -> Result<()> {
+        sqlx::query("DELETE FROM workers WHERE id = $1 OR seen_at < $2")
+            .bind(id)
+            .bind(now - 3600)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Workers seen in the last `within` seconds.
+    pub async fn active_workers(&self, now: i64, within: i64) -> Result<Vec<WorkerRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, kind, host, started_at, seen_at FROM workers WHERE seen_at >= $1 ORDER BY started_at, id",
+        )
+        .bind(now - within)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,6 +109,30 @@ impl JudgeWorker {
     /// worker drains on shutdown instead of abandoning work to a lease).
     pub async fn run(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
         tracing::info!("judge worker started");
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "unknown".into());
+        let id = format!("{host}:{}:{}", std::process::id(), (self.clock)());
+        // Administrators see the worker while it keeps announcing itself, judging or not.
+        let heartbeat = {
+            let (store, clock, id, host) = (
+                self.store.clone(),
+                self.clock.clone(),
+                id.clone(),
+                host.clone(),
+            );
+            tokio::spawn(async move {
+                loop {
+                    if let Err(error) = store
+                        .worker_heartbeat(&id, "judge", &host, clock() / 1000)
+                        .await
+                    {
+                        tracing::warn!(error = %error, "announcing the worker failed");
+                    }
+                    tokio::time::sleep(Duration::from_secs(HEARTBEAT_SECONDS as u64)).await;
+                }
+            })
+        };
         let listener = self.listen_url.clone().map(|url| {
             let wake = self.wake.clone();
             tokio::spawn(listen_for_jobs(url, wake))
@@ -130,6 +154,10 @@ impl JudgeWorker {
         }
         if let Some(listener) = listener {
             listener.abort();
+        }
+        heartbeat.abort();
+        if let Err(error) = self.store.forget_worker(&id, self.now()).await {
+            tracing::warn!(error = %error, "removing the worker's announcement failed");
         }
         tracing::info!("judge worker stopped");
     }
@@ -366,6 +394,9 @@ impl JudgeWorker {
         Ok(root)
     }
 }
+
+/// How often a running worker announces itself; one not seen for three times this is gone.
+pub const HEARTBEAT_SECONDS: i64 = 10;
 
 /// How often an idle worker looks for due jobs without being woken: jobs queued on SQLite by
 /// another process, retries coming due, and leases running out.

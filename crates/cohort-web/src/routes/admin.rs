@@ -34,11 +34,18 @@ struct AdminPage {
     scopes: Vec<(&'static str, &'static str)>,
     errors: FieldErrors,
     new_token: Option<String>,
+    /// (kind, waiting, running, scheduled, age of the oldest waiting job).
+    queue: Vec<(String, i64, i64, i64, String)>,
+    workers: Vec<cohort_store::jobs::WorkerRecord>,
 }
 
 impl AdminPage {
     fn day(&self, at: &i64) -> String {
         day(*at)
+    }
+
+    fn when(&self, at: &i64) -> String {
+        crate::pages::when_utc(*at)
     }
 }
 
@@ -63,6 +70,22 @@ async fn admin_page_for(
         scopes: API_SCOPES.to_vec(),
         errors,
         new_token,
+        queue: state
+            .store()
+            .queue_stats(state.now())
+            .await?
+            .into_iter()
+            .map(|stat| {
+                let age = stat.oldest_due_at.map_or(String::from("—"), |due| {
+                    format!("{} s", (state.now() - due).max(0))
+                });
+                (stat.kind, stat.waiting, stat.running, stat.scheduled, age)
+            })
+            .collect(),
+        workers: state
+            .store()
+            .active_workers(state.now(), super::metrics::WORKER_SILENCE_SECONDS)
+            .await?,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod assets;
 pub mod health;
 pub mod jobs;
+pub mod metrics;
 pub mod problems;
 pub mod results;
 pub mod session;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(api::router())
+        .merge(metrics::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(|| async { AppError::NotFound })

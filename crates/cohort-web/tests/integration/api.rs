@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// Creates a token through the administration page and returns it.
-async fn token(app: &TestApp, admin: &Browser, scopes: &[&str]) -> String {
+pub async fn token(app: &TestApp, admin: &Browser, scopes: &[&str]) -> String {
     let mut fields = vec![("name", "integration")];
     fields.extend(scopes.iter().map(|s| ("scopes", *s)));
     let page = admin

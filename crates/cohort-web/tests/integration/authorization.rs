@@ -389,6 +389,7 @@ both!(
                 admin_only,
             ),
             row("GET", "/api/v1/seasons".into(), vec![], [Unauthorized; 9]),
+            row("GET", "/metrics".into(), vec![], [Unauthorized; 9]),
             row(
                 "GET",
                 format!("/api/v1/applications/{a}"),

@@ -188,3 +188,67 @@ both!(
         );
     }
 );
+
+both!(
+    the_queue_and_the_judge_workers_are_shown_to_administrators_and_exported_for_prometheus,
+    |app: TestApp| async move {
+        let now = app.state.now();
+        enqueue(&app, &Job::IndexApplication { application_id: 1 }).await;
+        let mut tx = app.store().begin().await.unwrap();
+        Store::enqueue_job_at(
+            &mut tx,
+            &Job::CloseSession { invitation_id: 5 },
+            now,
+            now + 600,
+        )
+        .await
+        .unwrap();
+        Store::commit(tx).await.unwrap();
+        app.store()
+            .worker_heartbeat("judge-host:42:1", "judge", "judge-host", now)
+            .await
+            .unwrap();
+        app.store()
+            .worker_heartbeat("gone:1:1", "judge", "gone", now - 600)
+            .await
+            .unwrap();
+
+        let admin = app.signed_in(cohort_domain::Role::Administrator).await;
+        let (_, page) = admin.get_text("/admin").await;
+        assert!(page.contains("<td>index_application</td><td>1</td><td>0</td><td>0</td>"));
+        assert!(page.contains("<td>close_session</td><td>0</td><td>0</td><td>1</td>"));
+        assert!(
+            page.contains("judge-host") && !page.contains(">gone <"),
+            "only live workers"
+        );
+
+        let anonymous = app.browser().get("/metrics").await;
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+        let token = crate::api::token(&app, &admin, &["read"]).await;
+        let metrics = app
+            .browser()
+            .client
+            .get(app.url("/metrics"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(metrics.status(), StatusCode::OK);
+        assert!(metrics.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text"));
+        let text = metrics.text().await.unwrap();
+        assert!(
+            text.contains("cohort_jobs_waiting{kind=\"index_application\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cohort_jobs_scheduled{kind=\"close_session\"} 1"),
+            "{text}"
+        );
+        assert!(text.contains("cohort_workers{kind=\"judge\"} 1"), "{text}");
+        assert!(text.contains("cohort_jobs_oldest_waiting_seconds{kind=\"index_application\"}"));
+        assert!(text.ends_with("# EOF\n"));
+    }
+);
