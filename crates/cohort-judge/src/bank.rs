@@ -19,6 +19,9 @@ pub struct PackageSummary {
     pub samples: Vec<(String, String, String)>,
     /// (language id, code) from `starter/`, one file per language.
     pub starters: Vec<(String, String)>,
+    /// (file name, language id, code) of `submissions/accepted/`: known solutions, which
+    /// candidates' code is compared with for plagiarism.
+    pub accepted: Vec<(String, String, String)>,
     pub test_count: usize,
 }
 
@@ -96,12 +99,30 @@ impl PackageSummary {
             }
         }
         starters.sort();
+        let mut accepted = Vec::new();
+        if let Ok(entries) = fs::read_dir(root.join("submissions/accepted")) {
+            let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            files.sort();
+            for file in files.into_iter().filter(|f| f.is_file()) {
+                // A solution in a language this judge does not offer is not compared with anyone.
+                if let (Ok(language), Ok(code)) =
+                    (languages.for_file(&file), fs::read_to_string(&file))
+                {
+                    let name = file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    accepted.push((name, language.id.clone(), code));
+                }
+            }
+        }
         let test_count = problem.data.all_cases().len();
         Ok(PackageSummary {
             problem,
             statement,
             samples,
             starters,
+            accepted,
             test_count,
         })
     }
@@ -145,6 +166,10 @@ mod tests {
             let languages: Vec<&str> = summary.starters.iter().map(|(l, _)| l.as_str()).collect();
             assert_eq!(languages, ["cpp", "java", "python3"], "{slug}");
             assert!(summary.test_count > summary.samples.len(), "{slug}");
+            assert!(
+                summary.accepted.len() >= 3,
+                "{slug}: an accepted solution per language"
+            );
         }
     }
 

@@ -27,6 +27,8 @@ pub enum Job {
     CloseSession { invitation_id: i64 },
     /// Remind a candidate who has not started their assessment, a day before the deadline.
     RemindInvitation { invitation_id: i64 },
+    /// Compare a full submission with the other submissions and known solutions of its problem.
+    CheckPlagiarism { submission_id: i64 },
 }
 
 /// The kinds of [`Job`], which workers claim separately.
@@ -37,6 +39,7 @@ pub enum JobKind {
     JudgeSubmission,
     CloseSession,
     RemindInvitation,
+    CheckPlagiarism,
 }
 
 impl JobKind {
@@ -47,6 +50,7 @@ impl JobKind {
             JobKind::JudgeSubmission => "judge_submission",
             JobKind::CloseSession => "close_session",
             JobKind::RemindInvitation => "remind_invitation",
+            JobKind::CheckPlagiarism => "check_plagiarism",
         }
     }
 }
@@ -59,6 +63,7 @@ impl Job {
             Job::JudgeSubmission { .. } => JobKind::JudgeSubmission,
             Job::CloseSession { .. } => JobKind::CloseSession,
             Job::RemindInvitation { .. } => JobKind::RemindInvitation,
+            Job::CheckPlagiarism { .. } => JobKind::CheckPlagiarism,
         }
     }
 
@@ -74,6 +79,7 @@ impl Job {
             Job::RemindInvitation { invitation_id } => {
                 format!("remind_invitation:{invitation_id}")
             }
+            Job::CheckPlagiarism { submission_id } => format!("check_plagiarism:{submission_id}"),
         }
     }
 }

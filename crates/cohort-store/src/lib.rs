@@ -16,6 +16,7 @@
 //! - [`problems`]: the assessment problem bank and assessment templates.
 //! - [`submissions`]: code submitted to problems and the judge's results.
 //! - [`sessions`]: invitations to an assessment and the timed sessions they become.
+//! - [`plagiarism`]: known solutions and plagiarism flags.
 //! - [`blob`]: the blob store interface and its directory implementation.
 
 pub mod accounts;
@@ -23,6 +24,7 @@ pub mod applications;
 pub mod blob;
 pub mod jobs;
 pub mod outbox;
+pub mod plagiarism;
 pub mod problems;
 pub mod seasons;
 pub mod sessions;

@@ -378,6 +378,15 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
+        // Every full submission of a session is compared with the others of its problem.
+        if new.scope == Scope::Full {
+            Store::enqueue_job(
+                tx,
+                &Job::CheckPlagiarism { submission_id: id },
+                now_ms / 1000,
+            )
+            .await?;
+        }
         Ok(id)
     }
 

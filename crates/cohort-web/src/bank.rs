@@ -104,6 +104,9 @@ pub async fn add_package(
         ),
         other => BankError::Store(other),
     })?;
+    for (name, language, code) in &summary.accepted {
+        Store::add_known_solution(&mut tx, id, (language, name, code), uploaded_by, now).await?;
+    }
     Store::commit(tx).await?;
     Ok(Added {
         problem_id: id,

@@ -3,8 +3,8 @@
 //! Search indexing: an application is committed with a job to index it, and this worker indexes
 //! whatever has queued up since its last pass in one transaction. Under load the batches grow,
 //! which is what keeps indexing ahead of submissions. Closing assessment sessions whose time is
-//! up, which submits the code each candidate last saved. And reminding candidates who have not
-//! started their assessment a day before the deadline. Judging is not here: it needs the
+//! up, which submits the code each candidate last saved. Reminding candidates who have not
+//! started their assessment a day before the deadline. And plagiarism checks of full submissions. Judging is not here: it needs the
 //! sandbox, and runs in judge workers (`cohort-worker`).
 
 use crate::AppState;
@@ -29,10 +29,12 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
             .close_due_sessions(state.now_ms(), SESSION_BATCH)
             .await?;
         let reminded = send_due_reminders(state).await?;
-        if indexed + closed + reminded == 0 {
+        let checked = crate::plagiarism::check_due(state).await?;
+        let pass = indexed + closed + reminded + checked;
+        if pass == 0 {
             return Ok(ran);
         }
-        ran += indexed + closed + reminded;
+        ran += pass;
     }
 }
 

@@ -14,6 +14,7 @@
 //! - [`jobs`]: the background job worker (search indexing).
 //! - [`upload`]: résumé type detection and text extraction.
 //! - [`bank`]: adding problem packages to the assessment's problem bank.
+//! - [`plagiarism`]: plagiarism checks of full submissions against per-problem indexes.
 //! - [`pages`]: the page layout shared by every template, and formatting helpers.
 
 pub mod auth;
@@ -23,6 +24,7 @@ pub mod jobs;
 pub mod mail;
 pub mod pages;
 pub mod pdf_text;
+pub mod plagiarism;
 pub mod routes;
 pub mod state;
 pub mod upload;

@@ -88,6 +88,7 @@ struct Inner {
     job_waker: tokio::sync::Notify,
     /// The in-process judge worker's waker, when this process runs one.
     judge_waker: std::sync::OnceLock<Arc<tokio::sync::Notify>>,
+    plagiarism: crate::plagiarism::Indexes,
 }
 
 /// Cheap to clone; every handler and worker holds one.
@@ -132,6 +133,7 @@ impl AppState {
             mail_waker: tokio::sync::Notify::new(),
             job_waker: tokio::sync::Notify::new(),
             judge_waker: std::sync::OnceLock::new(),
+            plagiarism: Default::default(),
         })))
     }
 
@@ -267,6 +269,11 @@ impl AppState {
         if let Some(judge) = self.0.judge_waker.get() {
             judge.notify_one();
         }
+    }
+
+    /// This process's plagiarism indexes.
+    pub(crate) fn plagiarism(&self) -> &crate::plagiarism::Indexes {
+        &self.0.plagiarism
     }
 
     /// Tells the state how to wake the judge worker running in this process.

@@ -197,7 +197,8 @@ impl JudgeWorker {
             // Other kinds are never claimed by this worker.
             Job::IndexApplication { .. }
             | Job::CloseSession { .. }
-            | Job::RemindInvitation { .. } => Ok(()),
+            | Job::RemindInvitation { .. }
+            | Job::CheckPlagiarism { .. } => Ok(()),
         };
         renewal.abort();
         if let Err(error) = &outcome {

@@ -1,7 +1,7 @@
 //! The online assessment's problem bank: the list with an upload form, and one page per problem
 //! with its statement, samples, starter code and what the judge said of the package.
 
-use crate::auth::{Csrf, Recruiting, Require};
+use crate::auth::{Csrf, CsrfForm, Recruiting, Require};
 use crate::bank::{add_package, BankError, Origin, MAX_PACKAGE_BYTES};
 use crate::error::AppError;
 use crate::pages::{day, markdown, render, render_status, Layout};
@@ -10,10 +10,12 @@ use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use cohort_store::accounts::Account;
+use cohort_store::plagiarism::KnownSolutionRecord;
 use cohort_store::problems::{ProblemRecord, ProblemStatus, SampleRecord};
+use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +26,68 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_PACKAGE_BYTES + 64 * 1024)),
         )
         .route("/staff/problems/{id}", get(problem_page))
+        .route(
+            "/staff/problems/{id}/known-solutions",
+            post(add_known_solution),
+        )
+}
+
+#[derive(serde::Deserialize)]
+struct KnownSolutionForm {
+    language: String,
+    name: String,
+    code: String,
+}
+
+/// Adds code to the problem's corpus of known solutions (for example one found online), which
+/// candidates' submissions are compared with from now on.
+async fn add_known_solution(
+    State(state): State<AppState>,
+    staff: Require<Recruiting>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<KnownSolutionForm>,
+) -> Result<Response, AppError> {
+    state.store().problem(id).await?;
+    if state
+        .config()
+        .judge_languages
+        .by_id(&form.language)
+        .is_err()
+    {
+        return Err(AppError::BadRequest(format!(
+            "{} is not a language of the judge.",
+            form.language
+        )));
+    }
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::BadRequest(
+            "Give the solution a name (at most 120 characters), for example where it was found."
+                .into(),
+        ));
+    }
+    if form.code.trim().is_empty()
+        || form.code.len() > crate::routes::session::MAX_CODE_BYTES
+        || form.code.contains('\0')
+    {
+        return Err(AppError::BadRequest(
+            "Paste the solution's source code (at most 64 KB of text).".into(),
+        ));
+    }
+    let mut tx = state.store().begin().await?;
+    Store::add_known_solution(
+        &mut tx,
+        id,
+        (&form.language, name, &form.code),
+        Some(staff.account.user.id),
+        state.now(),
+    )
+    .await?;
+    Store::commit(tx).await?;
+    Ok(Redirect::to(&format!(
+        "/staff/problems/{id}?notice=known#known-solutions"
+    ))
+    .into_response())
 }
 
 /// A problem in the list, with its status in words.
@@ -177,6 +241,8 @@ struct ProblemPage {
     statement_html: String,
     samples: Vec<SampleRecord>,
     starters: Vec<(String, String)>,
+    known_solutions: Vec<KnownSolutionRecord>,
+    languages: Vec<String>,
 }
 
 async fn problem_page(
@@ -188,10 +254,15 @@ async fn problem_page(
 ) -> Result<Response, AppError> {
     let problem = state.store().problem(id).await?;
     let (status, status_class) = status_words(problem.status());
-    let flash = query
-        .notice
-        .filter(|n| n == "uploaded")
-        .map(|_| "Package added. The judge is verifying it; reload to see the result.".to_owned());
+    let flash = match query.notice.as_deref() {
+        Some("uploaded") => {
+            Some("Package added. The judge is verifying it; reload to see the result.".to_owned())
+        }
+        Some("known") => {
+            Some("Known solution added: new submissions are compared with it.".to_owned())
+        }
+        _ => None,
+    };
     let page = ProblemPage {
         layout: Layout::for_account(problem.name.clone(), Some(&staff.account), &csrf)
             .with_flash(flash),
@@ -201,6 +272,14 @@ async fn problem_page(
         statement_html: markdown(&problem.statement),
         samples: state.store().problem_samples(id).await?,
         starters: state.store().problem_starters(id).await?,
+        known_solutions: state.store().known_solutions(id).await?,
+        languages: state
+            .config()
+            .judge_languages
+            .all()
+            .iter()
+            .map(|l| l.id.clone())
+            .collect(),
         problem,
     };
     Ok(render(&page)?.into_response())

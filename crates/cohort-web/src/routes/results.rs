@@ -19,6 +19,7 @@ use cohort_store::Store;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/submissions/{id}", get(submission_page))
+        .route("/staff/plagiarism/{id}", get(flag_page))
         .route("/staff/invitations/{id}/extend", post(extend))
 }
 
@@ -107,6 +108,35 @@ pub struct AssessmentResult {
     /// "Passed", "Below the passing score", or empty while the session is not over.
     pub verdict: String,
     pub submissions: Vec<SubmissionLine>,
+    /// Plagiarism flags on this session's submissions: evidence to look at, never a verdict.
+    pub flags: Vec<FlagLine>,
+}
+
+/// A plagiarism flag as the candidate's page lists it.
+pub struct FlagLine {
+    pub id: i64,
+    pub problem: String,
+    pub similarity: String,
+    pub other: String,
+}
+
+/// Who or what the other side of a flag is, in words.
+async fn describe_other(
+    state: &AppState,
+    submission: Option<i64>,
+    known_solution: Option<i64>,
+) -> Result<String, AppError> {
+    Ok(match (submission, known_solution) {
+        (Some(other), _) => match state.store().submission_owner_name(other).await? {
+            Some(name) => format!("{name}'s submission {other}"),
+            None => format!("submission {other}"),
+        },
+        (None, Some(known)) => {
+            let solution = state.store().known_solution(known).await?;
+            format!("the known solution {}", solution.name)
+        }
+        (None, None) => "nothing".into(),
+    })
 }
 
 /// The assessment results of an application, newest invitation first.
@@ -195,7 +225,24 @@ pub async fn results_of(
                 .map(|p| p.name.clone())
                 .unwrap_or_default()
         };
+        let session_ids: Vec<i64> = submissions.iter().map(|s| s.id).collect();
+        let mut flags = Vec::new();
+        for flag in state.store().flags_of_session(invitation.id).await? {
+            // The other side is whichever submission is not this candidate's.
+            let (other_submission, known) = if session_ids.contains(&flag.submission_id) {
+                (flag.other_submission_id, flag.known_solution_id)
+            } else {
+                (Some(flag.submission_id), None)
+            };
+            flags.push(FlagLine {
+                id: flag.id,
+                problem: problem_name(flag.problem_id),
+                similarity: format!("{:.0} %", flag.similarity * 100.0),
+                other: describe_other(state, other_submission, known).await?,
+            });
+        }
         results.push(AssessmentResult {
+            flags,
             invitation_id: invitation.id,
             extendable: matches!(state_now, SessionState::NotStarted | SessionState::Expired),
             track_name: invitation.track_name.clone(),
@@ -327,4 +374,127 @@ async fn submission_page(
         render(&page)?,
     )
         .into_response())
+}
+
+/// Code split into runs, each either inside a matching region or not.
+type Runs = Vec<(String, bool)>;
+
+/// Splits `code` at the byte `regions` (sorted, not overlapping) into marked and unmarked runs.
+fn runs(code: &str, mut regions: Vec<std::ops::Range<usize>>) -> Runs {
+    regions.sort_by_key(|r| r.start);
+    let boundary = |mut at: usize| {
+        at = at.min(code.len());
+        while !code.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for region in regions {
+        let (start, end) = (boundary(region.start).max(at), boundary(region.end));
+        if start >= end {
+            continue;
+        }
+        if start > at {
+            runs.push((code[at..start].to_owned(), false));
+        }
+        runs.push((code[start..end].to_owned(), true));
+        at = end;
+    }
+    if at < code.len() {
+        runs.push((code[at..].to_owned(), false));
+    }
+    runs
+}
+
+#[derive(Template)]
+#[template(path = "plagiarism.html")]
+struct FlagPage {
+    layout: Layout,
+    problem_name: String,
+    similarity: String,
+    left_title: String,
+    right_title: String,
+    left: Runs,
+    right: Runs,
+    left_application: Option<i64>,
+}
+
+/// Two pieces of code side by side with the regions they share marked.
+async fn flag_page(
+    State(state): State<AppState>,
+    staff: Require<Pipeline>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    use cohort_plagiarism::{Config, Detector, Language};
+    let flag = state.store().flag(id).await?;
+    let left = state.store().submission(flag.submission_id).await?;
+    let (right_code, right_title) = match (flag.other_submission_id, flag.known_solution_id) {
+        (Some(other), _) => (
+            state.store().submission(other).await?.code,
+            describe_other(&state, Some(other), None).await?,
+        ),
+        (None, Some(known)) => (
+            state.store().known_solution(known).await?.code,
+            describe_other(&state, None, Some(known)).await?,
+        ),
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let family = Language::from_judge_id(&left.language).ok_or(AppError::NotFound)?;
+    let starters: Vec<Vec<u8>> = state
+        .store()
+        .problem_starters(flag.problem_id)
+        .await?
+        .into_iter()
+        .filter(|(language, _)| Language::from_judge_id(language) == Some(family))
+        .map(|(_, code)| code.into_bytes())
+        .collect();
+    let starter_refs: Vec<&[u8]> = starters.iter().map(Vec::as_slice).collect();
+    let comparison = Detector::new(family, Config::default(), &starter_refs)
+        .compare(left.code.as_bytes(), right_code.as_bytes());
+    let (left_regions, right_regions): (Vec<_>, Vec<_>) = comparison.regions.into_iter().unzip();
+    let left_application = match state.store().invitation_of_submission(left.id).await? {
+        Some(invitation) => Some(
+            state
+                .store()
+                .assessment_invitation(invitation)
+                .await?
+                .application_id,
+        ),
+        None => None,
+    };
+    let page = FlagPage {
+        layout: Layout::for_account("Similar code", Some(&staff.account), &csrf),
+        problem_name: state.store().problem(flag.problem_id).await?.name,
+        similarity: format!("{:.0} %", flag.similarity * 100.0),
+        left_title: describe_other(&state, Some(left.id), None).await?,
+        right_title,
+        left: runs(&left.code, left_regions),
+        right: runs(&right_code, right_regions),
+        left_application,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs;
+
+    #[test]
+    fn code_is_split_into_marked_and_unmarked_runs_at_character_boundaries() {
+        let code = "ab€cd";
+        assert_eq!(
+            runs(code, vec![1..4, 5..6]),
+            vec![
+                ("a".to_owned(), false),
+                ("b".to_owned(), true),
+                ("€".to_owned(), false),
+                ("c".to_owned(), true),
+                ("d".to_owned(), false),
+            ]
+        );
+        assert_eq!(runs(code, vec![]), vec![(code.to_owned(), false)]);
+    }
 }

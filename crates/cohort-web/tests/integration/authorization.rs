@@ -179,6 +179,24 @@ both!(
             .await
             .unwrap()
             .unwrap();
+        // ... and that code was flagged as similar to a known solution.
+        let known = app.store().known_solutions(problem).await.unwrap()[0].id;
+        let mut tx = app.store().begin().await.unwrap();
+        cohort_store::Store::record_flag(
+            &mut tx,
+            problem,
+            submission,
+            cohort_store::plagiarism::FlaggedWith::KnownSolution(known),
+            0.9,
+            now,
+        )
+        .await
+        .unwrap();
+        cohort_store::Store::commit(tx).await.unwrap();
+        let flag: i64 = sqlx::query_scalar("SELECT id FROM plagiarism_flags")
+            .fetch_one(app.store().reader())
+            .await
+            .unwrap();
         let owner_only = [
             SignIn, Allowed, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
             Forbidden,
@@ -373,6 +391,13 @@ both!(
                 "POST",
                 format!("/staff/invitations/{invitation}/extend"),
                 vec![("days", "x")],
+                recruiting,
+            ),
+            row("GET", format!("/staff/plagiarism/{flag}"), vec![], pipeline),
+            row(
+                "POST",
+                format!("/staff/problems/{problem}/known-solutions"),
+                vec![("language", "cpp"), ("name", ""), ("code", "")],
                 recruiting,
             ),
             row("GET", "/admin".into(), vec![], admin_only),

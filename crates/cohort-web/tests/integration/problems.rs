@@ -395,3 +395,63 @@ both!(
         )));
     }
 );
+
+both!(
+    a_recruiter_adds_a_known_solution_to_a_problem_and_bad_input_adds_nothing,
+    |app: TestApp| async move {
+        let languages = LanguageTable::builtin();
+        let id = add_folder(
+            app.store(),
+            app.state.blobs(),
+            &languages,
+            &built_in("buildqueue"),
+            app.state.now(),
+        )
+        .await
+        .unwrap()
+        .problem_id;
+        let from_package = app.store().known_solutions(id).await.unwrap().len();
+        assert_eq!(from_package, 3, "the package's accepted solutions");
+        let recruiter = app.signed_in(cohort_domain::Role::Recruiter).await;
+        let page = format!("/staff/problems/{id}");
+        let action = format!("/staff/problems/{id}/known-solutions");
+        for fields in [
+            [
+                ("language", "rust"),
+                ("name", "blog"),
+                ("code", "fn main() {}"),
+            ],
+            [
+                ("language", "cpp"),
+                ("name", " "),
+                ("code", "int main() {}"),
+            ],
+            [("language", "cpp"), ("name", "blog"), ("code", "  ")],
+        ] {
+            let refused = recruiter.post_form(&page, &action, &fields).await;
+            assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST);
+        }
+        assert_eq!(
+            app.store().known_solutions(id).await.unwrap().len(),
+            from_package
+        );
+        let added = recruiter
+            .post_form(
+                &page,
+                &action,
+                &[
+                    ("language", "cpp"),
+                    ("name", "Found on a forum"),
+                    ("code", "int main() { return 0; }"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status(), reqwest::StatusCode::SEE_OTHER);
+        let (_, shown) = recruiter.get_text(&page).await;
+        assert!(shown.contains("Found on a forum"));
+        assert_eq!(
+            app.store().known_solutions(id).await.unwrap().len(),
+            from_package + 1
+        );
+    }
+);

@@ -534,3 +534,99 @@ both!(
         assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
     }
 );
+
+/// A candidate invited, started, and the session page's tab.
+async fn in_session(app: &TestApp, season: &SeasonFixture, name: &str) -> (Browser, String, i64) {
+    let (candidate, _, application) = invited(app, season.open[0], season.season_id, name).await;
+    let invitation = app
+        .store()
+        .assessment_invitations_of(application)
+        .await
+        .unwrap()
+        .remove(0);
+    let base = format!("/assessments/{}", invitation.id);
+    post(&candidate, &format!("{base}/start"), &[]).await;
+    let (_, page) = candidate.get_text(&base).await;
+    let tab = attribute(&page, "data-tab");
+    (candidate, format!("{base}|{tab}"), application)
+}
+
+both!(
+    copied_code_is_flagged_against_the_other_candidate_and_the_known_solution_but_not_a_candidates_own_resubmission,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let original = std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../problems/buildqueue/submissions/accepted/heap.cpp"),
+        )
+        .unwrap();
+        // The same program with every identifier renamed and the comments dropped.
+        let disguised = original
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("idle", "free_at")
+            .replace("waiting", "total_wait")
+            .replace("last", "finish")
+            .replace("prev", "before");
+        let (first, first_session, _) = in_session(&app, &season, "Ada Copier").await;
+        let (second, second_session, second_application) =
+            in_session(&app, &season, "Bob Renamer").await;
+        for (browser, session, code) in [
+            (&first, &first_session, original.as_str()),
+            (&first, &first_session, original.as_str()),
+            (&second, &second_session, disguised.as_str()),
+        ] {
+            let (base, tab) = session.split_once('|').unwrap();
+            let sent = send_code(browser, base, ("1", "cpp", code), tab, Some("full")).await;
+            assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        }
+        assert_eq!(
+            app.store().queued_jobs(JobKind::CheckPlagiarism).await.unwrap(),
+            3,
+            "each full submission queued a check"
+        );
+        app.run_jobs().await;
+        let flags: Vec<(i64, Option<i64>, Option<i64>, f64)> = sqlx::query_as(
+            "SELECT submission_id, other_submission_id, known_solution_id, similarity FROM plagiarism_flags ORDER BY id",
+        )
+        .fetch_all(app.store().reader())
+        .await
+        .unwrap();
+        let between_candidates: Vec<_> = flags.iter().filter(|f| f.1.is_some()).collect();
+        assert!(
+            !between_candidates.is_empty(),
+            "the renamed copy is flagged against the original: {flags:?}"
+        );
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM submissions ORDER BY id")
+            .fetch_all(app.store().reader())
+            .await
+            .unwrap();
+        assert!(
+            !between_candidates
+                .iter()
+                .any(|f| [f.0, f.1.unwrap()].contains(&ids[0]) && [f.0, f.1.unwrap()].contains(&ids[1])),
+            "a candidate's own resubmission is not a flag"
+        );
+        assert!(
+            flags.iter().any(|f| f.2.is_some() && f.0 == ids[0] && f.3 > 0.99),
+            "the copied reference solution is flagged against the known solution: {flags:?}"
+        );
+        assert_eq!(app.run_jobs().await, 0);
+
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, page) = recruiter
+            .get_text(&format!("/staff/applications/{second_application}"))
+            .await;
+        assert!(page.contains("similar to Ada Copier&#39;s submission"), "{page}");
+        let start = page.find("/staff/plagiarism/").expect("a link to compare");
+        let link = &page[start..start + page[start..].find('"').unwrap()];
+        let (status, compare) = recruiter.get_text(link).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(compare.matches("<mark>").count() >= 2, "the shared regions are marked");
+        assert!(compare.contains("free_at") && compare.contains("idle"));
+        let (candidate_status, _) = second.get_text(link).await;
+        assert_eq!(candidate_status, StatusCode::FORBIDDEN);
+    }
+);
