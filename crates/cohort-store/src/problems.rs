@@ -318,6 +318,18 @@ impl Store {
         .await?)
     }
 
+    pub async fn assessment(&self, id: i64) -> Result<AssessmentRecord> {
+        sqlx::query_as(
+            "SELECT a.id, a.season_id, a.track_id, t.name AS track_name, a.duration_minutes, a.languages, \
+             a.passing_percent, a.start_within_days, a.counts, a.advance \
+             FROM assessments a JOIN tracks t ON t.id = a.track_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
     pub async fn assessment_problems(
         &self,
         assessment_id: i64,

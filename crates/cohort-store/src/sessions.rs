@@ -209,6 +209,16 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Every invitation to one assessment, oldest first.
+    pub async fn invitations_to(&self, assessment_id: i64) -> Result<Vec<AssessmentInvitation>> {
+        Ok(sqlx::query_as(&format!(
+            "{INVITATION_SELECT} WHERE i.assessment_id = $1 ORDER BY i.id"
+        ))
+        .bind(assessment_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// The invitations of one application, newest first.
     pub async fn assessment_invitations_of(
         &self,

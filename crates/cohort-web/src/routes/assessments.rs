@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
 /// One track's form, filled from its saved assessment, or from what was just submitted.
 struct TrackForm {
     track_id: i64,
+    assessment_id: Option<i64>,
     track_name: String,
     saved: bool,
     duration: String,
@@ -102,6 +103,7 @@ async fn page_for(
         let mut form = match saved.iter().find(|a| a.track_id == track.id) {
             Some(assessment) => TrackForm {
                 track_id: track.id,
+                assessment_id: Some(assessment.id),
                 track_name: track.name.clone(),
                 saved: true,
                 duration: assessment.duration_minutes.to_string(),
@@ -121,6 +123,7 @@ async fn page_for(
             },
             None => TrackForm {
                 track_id: track.id,
+                assessment_id: None,
                 track_name: track.name.clone(),
                 saved: false,
                 duration: "90".into(),

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod apply;
+pub mod assessment_stats;
 pub mod assessments;
 pub mod assets;
 pub mod health;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessments::router())
         .merge(session::router())
         .merge(results::router())
+        .merge(assessment_stats::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

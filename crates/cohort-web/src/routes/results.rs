@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use cohort_domain::assessment::{passes, problem_points, Counts, JudgedAttempt};
-use cohort_store::sessions::SessionState;
+use cohort_store::sessions::{AssessmentInvitation, SessionState};
 use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
@@ -110,6 +110,13 @@ pub struct AssessmentResult {
     pub submissions: Vec<SubmissionLine>,
     /// Plagiarism flags on this session's submissions: evidence to look at, never a verdict.
     pub flags: Vec<FlagLine>,
+    /// For the assessment's statistics: the points as a number, whether the session is over,
+    /// whether it passed (once judged), which problems were solved, and the minutes used.
+    pub total: f64,
+    pub finished: bool,
+    pub passed: Option<bool>,
+    pub solved: Vec<bool>,
+    pub minutes_used: Option<i64>,
 }
 
 /// A plagiarism flag as the candidate's page lists it.
@@ -144,12 +151,23 @@ pub async fn results_of(
     state: &AppState,
     application_id: i64,
 ) -> Result<Vec<AssessmentResult>, AppError> {
-    let now = state.now();
     let mut results = Vec::new();
     for invitation in state
         .store()
         .assessment_invitations_of(application_id)
         .await?
+    {
+        results.push(result_of(state, &invitation).await?);
+    }
+    Ok(results)
+}
+
+/// One invitation's assessment as a recruiter sees it.
+pub async fn result_of(
+    state: &AppState,
+    invitation: &AssessmentInvitation,
+) -> Result<AssessmentResult, AppError> {
+    let now = state.now();
     {
         let problems = state
             .store()
@@ -241,7 +259,37 @@ pub async fn results_of(
                 other: describe_other(state, other_submission, known).await?,
             });
         }
-        results.push(AssessmentResult {
+        let solved = problems
+            .iter()
+            .map(|p| {
+                submissions.iter().any(|s| {
+                    s.problem_id == p.problem_id
+                        && s.scope == "full"
+                        && s.verdict.as_deref() == Some("AC")
+                })
+            })
+            .collect();
+        let minutes_used = match (
+            invitation.started_at,
+            invitation.ends_at,
+            invitation.finished_at,
+        ) {
+            (Some(started), Some(ends), finished) if state_now == SessionState::Finished => {
+                let last = submissions
+                    .iter()
+                    .map(|s| s.created_at)
+                    .max()
+                    .unwrap_or(started);
+                Some((last.min(finished.unwrap_or(ends)) - started).max(0) / 60)
+            }
+            _ => None,
+        };
+        Ok(AssessmentResult {
+            solved,
+            minutes_used,
+            finished: state_now == SessionState::Finished,
+            total,
+            passed: (!verdict.is_empty()).then(|| verdict == "Passed"),
             flags,
             invitation_id: invitation.id,
             extendable: matches!(state_now, SessionState::NotStarted | SessionState::Expired),
@@ -272,9 +320,8 @@ pub async fn results_of(
                     },
                 })
                 .collect(),
-        });
+        })
     }
-    Ok(results)
 }
 
 /// A test's line on the submission page.

@@ -131,7 +131,7 @@ both!(
             .find(|opening| opening.id == o)
             .unwrap()
             .track_id;
-        cohort_store::Store::save_assessment(
+        let assessment = cohort_store::Store::save_assessment(
             &mut tx,
             &cohort_store::problems::AssessmentInput {
                 season_id: s,
@@ -394,6 +394,18 @@ both!(
                 recruiting,
             ),
             row("GET", format!("/staff/plagiarism/{flag}"), vec![], pipeline),
+            row(
+                "GET",
+                format!("/staff/assessments/{assessment}/results"),
+                vec![],
+                pipeline,
+            ),
+            row(
+                "GET",
+                format!("/staff/assessments/{assessment}/results.csv"),
+                vec![],
+                pipeline,
+            ),
             row(
                 "POST",
                 format!("/staff/problems/{problem}/known-solutions"),

@@ -401,7 +401,7 @@ both!(
 both!(
     a_recruiter_sees_points_per_problem_the_total_against_the_passing_score_and_each_submissions_code,
     |app: TestApp| async move {
-        let (season, _, _) = season_with_assessment(&app).await;
+        let (season, assessment, _) = season_with_assessment(&app).await;
         let (candidate, _, application) =
             invited(&app, season.open[0], season.season_id, "Katherine Coleman").await;
         let invitation = app
@@ -455,6 +455,29 @@ both!(
         app.run_jobs().await;
         let (_, page) = recruiter.get_text(&detail).await;
         assert!(page.contains("<strong>Passed</strong>"), "80 of 100 reaches 60 %");
+
+        // The assessment across its candidates, and as CSV.
+        let (status, stats) = recruiter
+            .get_text(&format!("/staff/assessments/{assessment}/results"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(stats.contains("1 invited · 1 finished (100 %)"), "{stats}");
+        assert!(stats.contains("<svg") && stats.contains("80–90 %: 1"), "the histogram");
+        assert!(stats.contains("<td>Build Queue</td><td>1</td><td>100 %</td>"));
+        assert!(stats.contains("<td>Speedups</td><td>0</td><td>0 %</td>"));
+        let csv = recruiter
+            .get(&format!("/staff/assessments/{assessment}/results.csv"))
+            .await;
+        assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = csv.text().await.unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "application_id,candidate,status,minutes_used,points: Build Queue,points: Speedups,total,possible,passed,plagiarism_flags"
+        );
+        let row = lines.next().unwrap();
+        assert!(row.starts_with(&format!("{application},Katherine Coleman,")), "{row}");
+        assert!(row.ends_with(",50.0,30.0,80.0,100,yes,0"), "{row}");
 
         let speedups = submitted.first().unwrap();
         let code_page = format!("/staff/submissions/{}", speedups.id);
