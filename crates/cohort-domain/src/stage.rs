@@ -268,6 +268,9 @@ pub enum Actor<'a> {
     Owner,
     /// A staff member holding these roles.
     Staff(&'a [Role]),
+    /// Cohort itself, applying an online assessment's advance rule to a passing candidate. It
+    /// may only move an application from Assessment to Phone screen; it never rejects anyone.
+    AssessmentRule,
 }
 
 /// Why a move was refused. The messages are shown to the person who asked.
@@ -297,6 +300,13 @@ pub fn check_transition(
         return Err(TransitionError::Terminal(from));
     }
     match actor {
+        Actor::AssessmentRule => {
+            if from == Stage::Assessment && to == Stage::PhoneScreen {
+                Ok(())
+            } else {
+                Err(TransitionError::Forbidden { from, to })
+            }
+        }
         Actor::Owner => {
             if to == Stage::Withdrawn {
                 Ok(())
@@ -511,6 +521,33 @@ mod tests {
         }
         for reason in RejectionReason::ALL {
             assert_eq!(RejectionReason::parse(reason.as_str()), Some(reason));
+        }
+    }
+
+    #[test]
+    fn the_assessment_rule_only_advances_from_assessment_to_phone_screen() {
+        assert!(check_transition(
+            Stage::Assessment,
+            Stage::PhoneScreen,
+            Actor::AssessmentRule,
+            None
+        )
+        .is_ok());
+        for (from, to) in [
+            (Stage::Assessment, Stage::Rejected),
+            (Stage::Screening, Stage::Assessment),
+            (Stage::PhoneScreen, Stage::FinalLoop),
+        ] {
+            assert!(
+                check_transition(
+                    from,
+                    to,
+                    Actor::AssessmentRule,
+                    Some(RejectionReason::ALL[0])
+                )
+                .is_err(),
+                "{from:?} -> {to:?}"
+            );
         }
     }
 }

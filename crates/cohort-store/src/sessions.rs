@@ -23,6 +23,8 @@ pub struct AssessmentInvitation {
     pub passing_percent: i64,
     /// `best` or `last`.
     pub counts: String,
+    /// `automatic` or `recruiter`.
+    pub advance: String,
 }
 
 /// Where a session stands at a given moment.
@@ -84,7 +86,7 @@ pub struct SessionSubmission {
 
 const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id, ap.candidate_id, i.invited_at, i.start_by, \
      i.started_at, i.ends_at, i.finished_at, i.active_tab, s.duration_minutes, s.languages, t.name AS track_name, \
-     s.passing_percent, s.counts \
+     s.passing_percent, s.counts, s.advance \
      FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
      JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
 
@@ -207,6 +209,62 @@ impl Store {
             .fetch_optional(&self.reader)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Finished sessions the advance rule has not been applied to yet.
+    pub async fn undecided_sessions(&self, limit: i64) -> Result<Vec<AssessmentInvitation>> {
+        Ok(sqlx::query_as(&format!(
+            "{INVITATION_SELECT} WHERE i.finished_at IS NOT NULL AND i.decided_at IS NULL ORDER BY i.id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Applies the advance rule's outcome to a session, once: `advance` (with the candidate's
+    /// message) moves a passing candidate from Assessment to Phone screen, recorded in the audit
+    /// log as Cohort's own move (no actor). Returns false when the session was decided already.
+    pub async fn decide_session(
+        tx: &mut Tx,
+        invitation: &AssessmentInvitation,
+        advance: Option<(&str, &crate::outbox::NewMessage)>,
+        now: i64,
+    ) -> Result<bool> {
+        let decided = affected(
+            sqlx::query(
+                "UPDATE assessment_invitations SET decided_at = $1 WHERE id = $2 AND decided_at IS NULL",
+            )
+            .bind(now)
+            .bind(invitation.id)
+            .execute(&mut **tx)
+            .await?,
+        ) == 1;
+        let Some((reason, message)) = advance.filter(|_| decided) else {
+            return Ok(decided);
+        };
+        let moved = affected(
+            sqlx::query(
+                "UPDATE applications SET stage = 'phone_screen', updated_at = $1 WHERE id = $2 AND stage = 'assessment'",
+            )
+            .bind(now)
+            .bind(invitation.application_id)
+            .execute(&mut **tx)
+            .await?,
+        ) == 1;
+        // A recruiter may have moved the candidate meanwhile; then the rule has nothing to do.
+        if moved {
+            sqlx::query(
+                "INSERT INTO stage_transitions (application_id, from_stage, to_stage, actor_id, reason_code, reason, at) \
+                 VALUES ($1, 'assessment', 'phone_screen', NULL, NULL, $2, $3)",
+            )
+            .bind(invitation.application_id)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Store::enqueue_message(tx, message, now).await?;
+        }
+        Ok(true)
     }
 
     /// Every invitation to one assessment, oldest first.

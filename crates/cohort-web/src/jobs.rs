@@ -4,7 +4,8 @@
 //! whatever has queued up since its last pass in one transaction. Under load the batches grow,
 //! which is what keeps indexing ahead of submissions. Closing assessment sessions whose time is
 //! up, which submits the code each candidate last saved. Reminding candidates who have not
-//! started their assessment a day before the deadline. And plagiarism checks of full submissions. Judging is not here: it needs the
+//! started their assessment a day before the deadline. Plagiarism checks of full submissions. And
+//! each finished assessment's advance rule. Judging is not here: it needs the
 //! sandbox, and runs in judge workers (`cohort-worker`).
 
 use crate::AppState;
@@ -30,7 +31,8 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
             .await?;
         let reminded = send_due_reminders(state).await?;
         let checked = crate::plagiarism::check_due(state).await?;
-        let pass = indexed + closed + reminded + checked;
+        let decided = apply_advance_rules(state).await?;
+        let pass = indexed + closed + reminded + checked + decided;
         if pass == 0 {
             return Ok(ran);
         }
@@ -91,4 +93,58 @@ pub async fn run_job_worker(state: AppState, mut stop: tokio::sync::watch::Recei
             break;
         }
     }
+}
+
+/// Applies each finished, fully judged session's advance rule: a passing candidate of an
+/// assessment that advances automatically moves to Phone screen; anyone else waits for a
+/// recruiter. Nothing is ever rejected here, and plagiarism flags play no part. Returns how many
+/// sessions were decided.
+async fn apply_advance_rules(state: &AppState) -> anyhow::Result<usize> {
+    use cohort_domain::stage::{check_transition, Actor};
+    use cohort_domain::Stage;
+    let mut decided = 0;
+    for invitation in state.store().undecided_sessions(50).await? {
+        let result = crate::routes::results::result_of(state, &invitation).await?;
+        // Still judging: decide when every submission has its result.
+        let Some(passed) = result.passed else {
+            continue;
+        };
+        let advance = passed
+            && invitation.advance == "automatic"
+            && check_transition(
+                Stage::Assessment,
+                Stage::PhoneScreen,
+                Actor::AssessmentRule,
+                None,
+            )
+            .is_ok();
+        let application = state.store().application(invitation.application_id).await?;
+        let reason = format!(
+            "Passed the online assessment: {} of {} points (passing: {} %)",
+            result.earned, result.possible, invitation.passing_percent
+        );
+        let message = crate::mail::stage_changed(
+            &application.candidate_email,
+            &application.candidate_name,
+            &application.season_name,
+            Stage::PhoneScreen.candidate_label(),
+            Stage::PhoneScreen.candidate_explanation(),
+            &format!("{}/me", state.config().base_url),
+        );
+        let mut tx = state.store().begin().await?;
+        let outcome = advance.then_some((reason.as_str(), &message));
+        if Store::decide_session(&mut tx, &invitation, outcome, state.now()).await? {
+            decided += 1;
+        }
+        Store::commit(tx).await?;
+        if advance {
+            state.forget_stage_counts();
+            state.wake_mail();
+            tracing::info!(
+                application.id = application.id,
+                "passed the assessment; moved to phone screen"
+            );
+        }
+    }
+    Ok(decided)
 }

@@ -10,6 +10,8 @@ CREATE TABLE assessment_invitations (
     started_at BIGINT,
     ends_at BIGINT,
     finished_at BIGINT,
+    -- When the advance rule was applied to the finished, fully judged session.
+    decided_at BIGINT,
     -- The browser tab that holds the session: saves from any other tab are refused, so two tabs
     -- never overwrite each other's code. Opening the session page again takes it over.
     active_tab TEXT,

@@ -653,3 +653,91 @@ both!(
         assert_eq!(candidate_status, StatusCode::FORBIDDEN);
     }
 );
+
+/// Records a judge's result for a submission, as a worker would.
+async fn judged(app: &TestApp, submission_id: i64, verdict: &str, score: f64, max_score: f64) {
+    let mut tx = app.store().begin().await.unwrap();
+    Store::record_result(
+        &mut tx,
+        &ResultRecord {
+            submission_id,
+            verdict: verdict.into(),
+            score,
+            max_score,
+            tests_passed: 1,
+            tests_total: 1,
+            report: "{}".into(),
+            judged_at: app.state.now(),
+            turnaround_ms: 100,
+        },
+    )
+    .await
+    .unwrap();
+    Store::commit(tx).await.unwrap();
+}
+
+both!(
+    with_automatic_advance_a_passing_candidate_moves_to_phone_screen_when_judged_and_a_failing_one_waits,
+    |app: TestApp| async move {
+        let (season, assessment, problems) = season_with_assessment(&app).await;
+        let saved = app.store().assessment(assessment).await.unwrap();
+        let mut tx = app.store().begin().await.unwrap();
+        Store::save_assessment(
+            &mut tx,
+            &AssessmentInput {
+                season_id: saved.season_id,
+                track_id: saved.track_id,
+                duration_minutes: 60,
+                languages: vec!["cpp".into()],
+                passing_percent: 60,
+                start_within_days: 7,
+                counts: "best".into(),
+                advance: "automatic".into(),
+                problems: vec![(problems[0], 50), (problems[1], 50)],
+            },
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+        Store::commit(tx).await.unwrap();
+
+        let (strong, strong_session, strong_application) = in_session(&app, &season, "Grace Strong").await;
+        let (weak, weak_session, weak_application) = in_session(&app, &season, "Walter Weak").await;
+        for (browser, session) in [(&strong, &strong_session), (&weak, &weak_session)] {
+            let (base, tab) = session.split_once('|').unwrap();
+            for problem in ["1", "2"] {
+                send_code(browser, base, (problem, "cpp", &format!("// {problem}\n")), tab, Some("full")).await;
+            }
+        }
+        let invitation_of = |application: i64| {
+            let store = app.store().clone();
+            async move { store.assessment_invitations_of(application).await.unwrap().remove(0).id }
+        };
+        let strong_submissions = app.store().session_submissions(invitation_of(strong_application).await).await.unwrap();
+        let weak_submissions = app.store().session_submissions(invitation_of(weak_application).await).await.unwrap();
+        // Time is up before the judge has finished: nobody is moved while results are missing.
+        app.state.clock().advance(60 * 60 + 1);
+        judged(&app, strong_submissions[0].id, "AC", 1.0, 1.0).await;
+        app.run_jobs().await;
+        let stage = |application: i64| {
+            let store = app.store().clone();
+            async move { store.application(application).await.unwrap().stage }
+        };
+        assert_eq!(stage(strong_application).await, "assessment", "still judging");
+
+        judged(&app, strong_submissions[1].id, "AC", 1.0, 1.0).await;
+        for submission in &weak_submissions {
+            judged(&app, submission.id, "WA", 0.0, 1.0).await;
+        }
+        app.run_jobs().await;
+        assert_eq!(stage(strong_application).await, "phone_screen", "passed: moved on");
+        assert_eq!(stage(weak_application).await, "assessment", "below the passing score: a recruiter decides");
+        let history = app.store().history(strong_application).await.unwrap();
+        let last = history.last().unwrap();
+        assert_eq!((last.from_stage.as_deref(), last.to_stage.as_str()), (Some("assessment"), "phone_screen"));
+        assert!(last.actor_name.is_none());
+        assert!(last.reason.contains("100.0 of 100 points"), "{}", last.reason);
+        app.run_jobs().await;
+        assert_eq!(app.store().history(strong_application).await.unwrap().len(), history.len(), "decided once");
+    }
+);
