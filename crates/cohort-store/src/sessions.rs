@@ -90,6 +90,24 @@ const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id,
      FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
      JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
 
+/// Integrity events kept per session at most, so a misbehaving page cannot fill the database.
+pub const MAX_EVENTS: i64 = 5_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IntegrityEvent {
+    pub problem_id: Option<i64>,
+    pub kind: String,
+    pub size: i64,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Snapshot {
+    pub language: String,
+    pub code: String,
+    pub at: i64,
+}
+
 /// How long before the deadline to start a candidate who has not started is reminded.
 pub const REMIND_BEFORE_SECONDS: i64 = 24 * 3600;
 
@@ -376,6 +394,26 @@ impl Store {
         draft: &DraftRecord,
         now: i64,
     ) -> Result<()> {
+        // Each change becomes a snapshot, for the replay of how the code was written.
+        let previous: Option<String> = sqlx::query_scalar(
+            "SELECT code FROM assessment_drafts WHERE invitation_id = $1 AND problem_id = $2",
+        )
+        .bind(invitation_id)
+        .bind(draft.problem_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if previous.as_deref() != Some(draft.code.as_str()) {
+            sqlx::query(
+                "INSERT INTO code_snapshots (invitation_id, problem_id, language, code, at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(invitation_id)
+            .bind(draft.problem_id)
+            .bind(&draft.language)
+            .bind(&draft.code)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
         sqlx::query(
             "INSERT INTO assessment_drafts (invitation_id, problem_id, language, code, saved_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (invitation_id, problem_id) DO UPDATE SET \
@@ -389,6 +427,55 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// Records an integrity signal (`paste` with its size, `left` or `returned`) while the
+    /// session runs. At most [`MAX_EVENTS`] are kept per session.
+    pub async fn record_integrity_event(
+        &self,
+        invitation_id: i64,
+        problem_id: Option<i64>,
+        kind: &str,
+        size: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO integrity_events (invitation_id, problem_id, kind, size, at) \
+             SELECT $1, $2, $3, $4, $5 WHERE (SELECT COUNT(*) FROM integrity_events WHERE invitation_id = $1) < $6",
+        )
+        .bind(invitation_id)
+        .bind(problem_id)
+        .bind(kind)
+        .bind(size)
+        .bind(now)
+        .bind(MAX_EVENTS)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn integrity_events(&self, invitation_id: i64) -> Result<Vec<IntegrityEvent>> {
+        Ok(sqlx::query_as(
+            "SELECT problem_id, kind, size, at FROM integrity_events WHERE invitation_id = $1 ORDER BY id",
+        )
+        .bind(invitation_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// The snapshots of one problem's code in a session, oldest first.
+    pub async fn code_snapshots(
+        &self,
+        invitation_id: i64,
+        problem_id: i64,
+    ) -> Result<Vec<Snapshot>> {
+        Ok(sqlx::query_as(
+            "SELECT language, code, at FROM code_snapshots WHERE invitation_id = $1 AND problem_id = $2 ORDER BY id",
+        )
+        .bind(invitation_id)
+        .bind(problem_id)
+        .fetch_all(&self.reader)
+        .await?)
     }
 
     pub async fn drafts(&self, invitation_id: i64) -> Result<Vec<DraftRecord>> {

@@ -11,8 +11,24 @@
   var language = document.getElementById("language");
   var status = document.getElementById("save-status");
   var view = null;
+  // Integrity signals, recorded for recruiters and never acted on: pastes and leaving the page.
+  function signal(kind, size) {
+    var body = new URLSearchParams();
+    body.set("csrf", session.getAttribute("data-csrf"));
+    body.set("tab", session.getAttribute("data-tab"));
+    body.set("problem", session.getAttribute("data-problem"));
+    body.set("kind", kind);
+    body.set("size", String(size || 0));
+    fetch("/assessments/" + id + "/events", { method: "POST", body: body, credentials: "same-origin", keepalive: true })
+      .catch(function () { /* a lost signal is not worth bothering the candidate about */ });
+  }
+  window.addEventListener("blur", function () { signal("left", 0); });
+  window.addEventListener("focus", function () { signal("returned", 0); });
   if (window.CohortEditor) {
-    view = window.CohortEditor.mount(textarea, { language: language.value });
+    view = window.CohortEditor.mount(textarea, {
+      language: language.value,
+      onPaste: function (size) { signal("paste", size); }
+    });
     language.addEventListener("change", function () { window.CohortEditor.setLanguage(view, language.value); });
   }
 

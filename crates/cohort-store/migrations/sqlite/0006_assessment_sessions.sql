@@ -30,3 +30,26 @@ CREATE TABLE assessment_drafts (
 
 ALTER TABLE submissions ADD COLUMN invitation_id INTEGER REFERENCES assessment_invitations(id);
 CREATE INDEX submissions_invitation ON submissions(invitation_id, problem_id, id);
+
+-- Integrity signals, recorded and shown to recruiters, never acted on: pastes (with their size)
+-- and the candidate leaving or coming back to the page.
+CREATE TABLE integrity_events (
+    id INTEGER PRIMARY KEY,
+    invitation_id INTEGER NOT NULL REFERENCES assessment_invitations(id) ON DELETE CASCADE,
+    problem_id INTEGER,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX integrity_events_invitation ON integrity_events(invitation_id, id);
+
+-- The code of a problem each time it was saved with a change: the replay of how it was written.
+CREATE TABLE code_snapshots (
+    id INTEGER PRIMARY KEY,
+    invitation_id INTEGER NOT NULL REFERENCES assessment_invitations(id) ON DELETE CASCADE,
+    problem_id INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    code TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX code_snapshots_session ON code_snapshots(invitation_id, problem_id, id);

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/submissions/{id}", get(submission_page))
         .route("/staff/plagiarism/{id}", get(flag_page))
+        .route("/staff/invitations/{id}/replay", get(replay_page))
         .route("/staff/invitations/{id}/extend", post(extend))
 }
 
@@ -117,6 +118,10 @@ pub struct AssessmentResult {
     pub passed: Option<bool>,
     pub solved: Vec<bool>,
     pub minutes_used: Option<i64>,
+    /// The integrity signals in one line: recorded, shown, never acted on.
+    pub signals: String,
+    /// (problem position, problem name, snapshots) for the replay links.
+    pub replays: Vec<(i64, String, usize)>,
 }
 
 /// A plagiarism flag as the candidate's page lists it.
@@ -284,7 +289,39 @@ pub async fn result_of(
             }
             _ => None,
         };
+        let events = state.store().integrity_events(invitation.id).await?;
+        let pastes: Vec<i64> = events
+            .iter()
+            .filter(|e| e.kind == "paste")
+            .map(|e| e.size)
+            .collect();
+        let left = events.iter().filter(|e| e.kind == "left").count();
+        let signals = if events.is_empty() {
+            "none recorded".to_owned()
+        } else {
+            format!(
+                "{} paste{} (largest {} characters), left the page {} time{}",
+                pastes.len(),
+                if pastes.len() == 1 { "" } else { "s" },
+                pastes.iter().max().copied().unwrap_or(0),
+                left,
+                if left == 1 { "" } else { "s" }
+            )
+        };
+        let mut replays = Vec::new();
+        for problem in &problems {
+            let snapshots = state
+                .store()
+                .code_snapshots(invitation.id, problem.problem_id)
+                .await?
+                .len();
+            if snapshots > 0 {
+                replays.push((problem.position, problem.name.clone(), snapshots));
+            }
+        }
         Ok(AssessmentResult {
+            signals,
+            replays,
             solved,
             minutes_used,
             finished: state_now == SessionState::Finished,
@@ -523,6 +560,110 @@ async fn flag_page(
         left_application,
     };
     Ok(render(&page)?.into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct ReplayQuery {
+    problem: Option<i64>,
+    step: Option<usize>,
+}
+
+#[derive(Template)]
+#[template(path = "replay.html")]
+struct ReplayPage {
+    layout: Layout,
+    invitation_id: i64,
+    application_id: i64,
+    candidate_name: String,
+    problems: Vec<(i64, String)>,
+    position: i64,
+    problem_name: String,
+    step: usize,
+    steps: usize,
+    when: String,
+    language: String,
+    code: String,
+    /// (when, what) of every integrity signal of the session.
+    events: Vec<(String, String)>,
+}
+
+/// How a candidate's code for one problem grew, one saved change at a time, with the session's
+/// integrity signals beside it.
+async fn replay_page(
+    State(state): State<AppState>,
+    staff: Require<Pipeline>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    axum::extract::Query(query): axum::extract::Query<ReplayQuery>,
+) -> Result<Response, AppError> {
+    let invitation = state.store().assessment_invitation(id).await?;
+    let application = state.store().application(invitation.application_id).await?;
+    let problems = state
+        .store()
+        .assessment_problems(invitation.assessment_id)
+        .await?;
+    let problem = problems
+        .iter()
+        .find(|p| Some(p.position) == query.problem)
+        .or_else(|| problems.first())
+        .ok_or(AppError::NotFound)?;
+    let snapshots = state.store().code_snapshots(id, problem.problem_id).await?;
+    let steps = snapshots.len();
+    let step = query.step.unwrap_or(steps).clamp(1, steps.max(1));
+    let shown = snapshots.get(step.saturating_sub(1));
+    let name_of = |problem_id: Option<i64>| {
+        problem_id
+            .and_then(|id| problems.iter().find(|p| p.problem_id == id))
+            .map_or(String::new(), |p| format!(" ({})", p.name))
+    };
+    let events = state
+        .store()
+        .integrity_events(id)
+        .await?
+        .iter()
+        .map(|event| {
+            let what = match event.kind.as_str() {
+                "paste" => format!(
+                    "pasted {} characters{}",
+                    event.size,
+                    name_of(event.problem_id)
+                ),
+                "left" => "left the page".to_owned(),
+                _ => "came back to the page".to_owned(),
+            };
+            (when_utc(event.at), what)
+        })
+        .collect();
+    let page = ReplayPage {
+        layout: Layout::for_account(
+            format!("Replay: {}", application.candidate_name),
+            Some(&staff.account),
+            &csrf,
+        ),
+        invitation_id: id,
+        application_id: application.id,
+        candidate_name: application.candidate_name,
+        problems: problems
+            .iter()
+            .map(|p| (p.position, p.name.clone()))
+            .collect(),
+        position: problem.position,
+        problem_name: problem.name.clone(),
+        step,
+        steps,
+        when: shown.map_or(String::new(), |s| when_utc(s.at)),
+        language: shown.map_or(String::new(), |s| s.language.clone()),
+        code: shown.map_or(String::new(), |s| s.code.clone()),
+        events,
+    };
+    Ok((
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            super::session::EDITOR_POLICY,
+        )],
+        render(&page)?,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}", get(session_page))
         .route("/assessments/{id}/start", post(start))
         .route("/assessments/{id}/draft", post(save_draft))
+        .route("/assessments/{id}/events", post(record_event))
         .route("/assessments/{id}/submissions", post(submit))
         .route(
             "/assessments/{id}/submissions/{submission}",
@@ -413,6 +414,46 @@ fn refusal_error(refusal: SessionRefusal) -> AppError {
             "Your time is up: the code you last saved has been submitted.".into(),
         ),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct EventForm {
+    kind: String,
+    #[serde(default)]
+    size: i64,
+    problem: Option<i64>,
+    tab: String,
+}
+
+/// An integrity signal from the session page: a paste with its size, or the candidate leaving
+/// or coming back to the page. Recorded for recruiters to see, never acted on.
+async fn record_event(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<EventForm>,
+) -> Result<Response, AppError> {
+    let (invitation, problems) = own_session(&state, &candidate, id).await?;
+    if !["paste", "left", "returned"].contains(&form.kind.as_str())
+        || !(0..=10_000_000).contains(&form.size)
+    {
+        return Err(AppError::BadRequest("Unknown event.".into()));
+    }
+    if invitation.state(state.now()) != SessionState::Running {
+        return Err(refusal_error(SessionRefusal::NotRunning));
+    }
+    if invitation.active_tab.as_deref() != Some(form.tab.as_str()) {
+        return Err(refusal_error(SessionRefusal::OtherTab));
+    }
+    let problem_id = form
+        .problem
+        .and_then(|position| problems.iter().find(|p| p.position == position))
+        .map(|p| p.problem_id);
+    state
+        .store()
+        .record_integrity_event(id, problem_id, &form.kind, form.size, state.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Autosave: answers 204 when saved, otherwise an error with the reason as text.

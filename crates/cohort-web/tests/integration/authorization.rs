@@ -396,6 +396,18 @@ both!(
             row("GET", format!("/staff/plagiarism/{flag}"), vec![], pipeline),
             row(
                 "GET",
+                format!("/staff/invitations/{invitation}/replay"),
+                vec![],
+                pipeline,
+            ),
+            row(
+                "POST",
+                format!("/assessments/{invitation}/events"),
+                vec![("kind", "left"), ("size", "0"), ("tab", "x")],
+                owner_only,
+            ),
+            row(
+                "GET",
                 format!("/staff/assessments/{assessment}/results"),
                 vec![],
                 pipeline,

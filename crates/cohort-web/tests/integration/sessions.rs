@@ -741,3 +741,83 @@ both!(
         assert_eq!(app.store().history(strong_application).await.unwrap().len(), history.len(), "decided once");
     }
 );
+
+both!(
+    pastes_and_leaving_the_page_are_recorded_and_each_saved_change_can_be_replayed_by_recruiters,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, session, application) = in_session(&app, &season, "Ida Replay").await;
+        let (base, tab) = session.split_once('|').unwrap();
+        for code in ["int main() {", "int main() {", "int main() { return 0; }"] {
+            let saved = send_code(&candidate, base, ("1", "cpp", code), tab, None).await;
+            assert_eq!(saved.status(), StatusCode::NO_CONTENT);
+        }
+        let event = |kind: &'static str, size: &'static str, tab: String| {
+            let (candidate, base) = (&candidate, base.to_owned());
+            async move {
+                post(
+                    candidate,
+                    &format!("{base}/events"),
+                    &[
+                        ("kind", kind),
+                        ("size", size),
+                        ("problem", "1"),
+                        ("tab", &tab),
+                    ],
+                )
+                .await
+                .status()
+            }
+        };
+        assert_eq!(
+            event("paste", "120", tab.to_owned()).await,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            event("left", "0", tab.to_owned()).await,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            event("returned", "0", tab.to_owned()).await,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            event("typed", "0", tab.to_owned()).await,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            event("paste", "5", "stale".into()).await,
+            StatusCode::CONFLICT
+        );
+
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, page) = recruiter
+            .get_text(&format!("/staff/applications/{application}"))
+            .await;
+        assert!(
+            page.contains("1 paste (largest 120 characters), left the page 1 time"),
+            "{page}"
+        );
+        assert!(
+            page.contains("(2 saved changes)"),
+            "an unchanged save is not a step"
+        );
+        let invitation = app
+            .store()
+            .assessment_invitations_of(application)
+            .await
+            .unwrap()
+            .remove(0)
+            .id;
+        let replay = format!("/staff/invitations/{invitation}/replay?problem=1");
+        let (status, first) = recruiter.get_text(&format!("{replay}&step=1")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(first.contains("Step 1 of 2") && first.contains(">int main() {</textarea>"));
+        let (_, last) = recruiter.get_text(&replay).await;
+        assert!(last.contains("Step 2 of 2") && last.contains("return 0;"));
+        assert!(
+            last.contains("pasted 120 characters (Build Queue)") && last.contains("left the page")
+        );
+        assert_eq!(candidate.get(&replay).await.status(), StatusCode::FORBIDDEN);
+    }
+);
