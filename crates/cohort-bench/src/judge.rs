@@ -124,7 +124,14 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
     // Compile first, so the timed judging is the runs alone.
     compile(&judge, "cpp", "main.cpp", BUSY_CPP)?;
     let started = Instant::now();
-    let report = judge.judge(&problem, &submission, &JudgeOptions { run_all: true });
+    let report = judge.judge(
+        &problem,
+        &submission,
+        &JudgeOptions {
+            run_all: true,
+            ..JudgeOptions::default()
+        },
+    );
     let wall = started.elapsed().as_secs_f64() * 1000.0;
     if report.verdict != Verdict::Accepted {
         bail!("the 50-test problem was not accepted: {:?}", report.verdict);

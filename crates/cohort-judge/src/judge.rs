@@ -81,6 +81,9 @@ pub struct TestResult {
     /// The validator's words, the exit code or signal, or the limit hit.
     pub feedback: String,
     pub score: f64,
+    /// The start of what the program wrote, when [`JudgeOptions::keep_output`] asked for it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
 }
 
 /// The result of judging one submission.
@@ -110,7 +113,13 @@ pub struct JudgeOptions {
     /// Judge every case even after a rejection (for partial credit); otherwise groups that say
     /// `on_reject: break`, and pass-fail problems, stop at their first rejection.
     pub run_all: bool,
+    /// Keep the start of each case's output in its result (for showing a candidate what their
+    /// program printed on the samples).
+    pub keep_output: bool,
 }
+
+/// How much of a program's output a result keeps when asked to.
+pub const KEPT_OUTPUT_BYTES: u64 = 2048;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JudgeSetupError {
@@ -474,6 +483,7 @@ impl Judge {
         };
         let context = RunContext {
             judge: self,
+            keep_output: options.keep_output,
             problem,
             language: &language,
             program: &compiled,
@@ -637,6 +647,7 @@ fn aggregate(group: &TestGroup, tests: &[TestResult]) -> (Verdict, f64) {
 
 struct RunContext<'a> {
     judge: &'a Judge,
+    keep_output: bool,
     problem: &'a Problem,
     language: &'a Language,
     program: &'a Compiled,
@@ -687,6 +698,7 @@ impl RunContext<'_> {
             memory_kib: 0,
             feedback: String::new(),
             score: 0.0,
+            output: String::new(),
         };
         let (accept_score, reject_score) = self.case_scores(case);
         let outcome = match &self.problem.checking {
@@ -780,6 +792,13 @@ impl RunContext<'_> {
         spec.stdout = Stdio::Fd(output.try_clone().map_err(|e| e.to_string())?.into());
         let run = self.judge.sandbox.run(spec).map_err(|e| e.to_string())?;
         self.record(result, &run);
+        if self.keep_output {
+            use std::os::unix::fs::FileExt;
+            let mut head = vec![0; KEPT_OUTPUT_BYTES as usize];
+            let read = output.read_at(&mut head, 0).unwrap_or(0);
+            head.truncate(read);
+            result.output = String::from_utf8_lossy(&head).into_owned();
+        }
         if let Some((verdict, feedback)) = self.failed(&run, &limits) {
             result.verdict = verdict;
             result.feedback = feedback;

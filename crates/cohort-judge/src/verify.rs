@@ -140,6 +140,7 @@ fn check_one(
     // Partial scores need every group judged.
     let options = JudgeOptions {
         run_all: expectation == Expectation::Partial,
+        ..JudgeOptions::default()
     };
     let report = judge.judge(problem, &submission, &options);
     checked.verdict = report.verdict;

@@ -170,6 +170,17 @@ impl Store {
     }
 
     /// Every staff account with its roles, for the administrator's user list.
+    /// The addresses of everyone who may manage recruiting (recruiters and administrators), for
+    /// alerts about the assessment.
+    pub async fn recruiter_emails(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE r.role IN ('recruiter', 'administrator') ORDER BY u.email",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     pub async fn staff_accounts(&self) -> Result<Vec<Account>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, u.display_name, u.created_at, r.role FROM users u \

@@ -94,6 +94,16 @@
           result.tests.forEach(function (test) {
             var line = document.createElement("li");
             line.textContent = test.name + ": " + test.verdict + " (" + test.time + ")";
+            if (test.output) {
+              var details = document.createElement("details");
+              var summary = document.createElement("summary");
+              summary.textContent = "Your output";
+              var pre = document.createElement("pre");
+              pre.textContent = test.output;
+              details.appendChild(summary);
+              details.appendChild(pre);
+              line.appendChild(details);
+            }
             list.appendChild(line);
           });
         })

@@ -16,6 +16,7 @@ use cohort_judge::verify::{verify, VerifyReport};
 use cohort_judge::{Judge, JudgeOptions, Submission, Verdict};
 use cohort_store::blob::{BlobId, BlobStore};
 use cohort_store::jobs::{ClaimedJob, Job, JobKind, JOBS_CHANNEL};
+use cohort_store::outbox::NewMessage;
 use cohort_store::problems::ProblemStatus;
 use cohort_store::submissions::{ResultRecord, Scope};
 use cohort_store::{Store, StoreError};
@@ -171,7 +172,8 @@ impl JudgeWorker {
         Ok(ran)
     }
 
-    /// Claims and runs one due job; false when there was none.
+    /// Claims and runs one due job; false when there was none. A job that fails is recorded for
+    /// a later retry and does not stop the worker; only the queue itself failing is an error.
     pub async fn run_one(&self) -> Result<bool, WorkerError> {
         for kind in KINDS {
             let now = self.now();
@@ -188,6 +190,8 @@ impl JudgeWorker {
     }
 
     async fn run_claimed(&self, job: ClaimedJob) -> Result<(), WorkerError> {
+        // A job's own failure is recorded on the job (for a retry later); only failing to record
+        // it is this worker's error.
         let renewal = self.keep_leased(job.id);
         let outcome = match job.job {
             Job::VerifyProblem { problem_id } => self.verify_problem(&job, problem_id).await,
@@ -207,7 +211,7 @@ impl JudgeWorker {
                 .fail_job(job.id, job.attempts, &error.to_string(), self.now())
                 .await?;
         }
-        outcome
+        Ok(())
     }
 
     /// Renews the lease of `job_id` until the returned task is aborted.
@@ -287,7 +291,10 @@ impl JudgeWorker {
                 // Every sample is run, so the candidate sees each one's result.
                 Scope::Samples => (
                     Arc::new(problem.samples_only()),
-                    JudgeOptions { run_all: true },
+                    JudgeOptions {
+                        run_all: true,
+                        keep_output: true,
+                    },
                 ),
                 Scope::Full => (problem, JudgeOptions::default()),
             };
@@ -332,11 +339,58 @@ impl JudgeWorker {
             turnaround_ms = result.turnaround_ms,
             "submission judged"
         );
+        // A judge error is the judge's or the package's fault: it never counts against the
+        // candidate (scoring leaves it out), and the recruiters are told, with the result.
+        let alerts = if result.verdict == Verdict::JudgeError.code() {
+            self.judge_error_alerts(&record.name, submission_id, &result.report)
+                .await?
+        } else {
+            Vec::new()
+        };
         let mut tx = self.store.begin().await?;
-        Store::record_result(&mut tx, &result).await?;
+        if Store::record_result(&mut tx, &result).await? {
+            for alert in &alerts {
+                Store::enqueue_message(&mut tx, alert, self.now()).await?;
+            }
+        }
         Store::complete_job(&mut tx, job).await?;
         Store::commit(tx).await?;
         Ok(())
+    }
+
+    /// One message per recruiter about a submission the judge could not judge.
+    async fn judge_error_alerts(
+        &self,
+        problem: &str,
+        submission_id: i64,
+        report: &str,
+    ) -> Result<Vec<NewMessage>, WorkerError> {
+        let reason: String = serde_json::from_str::<serde_json::Value>(report)
+            .ok()
+            .and_then(|r| {
+                r["error"].as_str().map(str::to_owned).or_else(|| {
+                    r["tests"].as_array().and_then(|tests| {
+                        tests
+                            .iter()
+                            .find_map(|t| t["feedback"].as_str().map(str::to_owned))
+                    })
+                })
+            })
+            .unwrap_or_default();
+        Ok(self
+            .store
+            .recruiter_emails()
+            .await?
+            .into_iter()
+            .map(|recipient| NewMessage {
+                template: "judge_error".into(),
+                recipient,
+                subject: format!("The judge could not judge a submission to {problem}"),
+                body: format!(
+                    "Submission {submission_id} to {problem} could not be judged: {reason}\n\nIt does not count against the candidate. Check the problem's package on its page in the problem bank; once it is fixed, the candidate's other submissions are judged normally.\n"
+                ),
+            })
+            .collect())
     }
 
     async fn complete(&self, job: &ClaimedJob) -> Result<(), WorkerError> {

@@ -186,7 +186,14 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
                 source,
             };
             let judge = judge(&setup, table)?;
-            let report = judge.judge(&problem, &submission, &JudgeOptions { run_all: *all });
+            let report = judge.judge(
+                &problem,
+                &submission,
+                &JudgeOptions {
+                    run_all: *all,
+                    ..JudgeOptions::default()
+                },
+            );
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

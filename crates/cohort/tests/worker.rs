@@ -249,13 +249,55 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
         Scope::Full,
     )
     .await;
+    // A problem whose package has gone missing from the blob store: judging fails on the
+    // judge's side, which is never the candidate's fault.
+    let mut tx = store.begin().await.unwrap();
+    let lost = Store::create_problem(
+        &mut tx,
+        &cohort_store::problems::NewProblem {
+            slug: "lost",
+            name: "Lost Package",
+            package_blob: &"0".repeat(64),
+            package_bytes: 1,
+            built_in: false,
+            statement: "# Lost",
+            time_limit_ms: 1000,
+            memory_mib: 256,
+            test_count: 1,
+            scoring: false,
+            uploaded_by: None,
+            samples: &[],
+            starters: &[],
+        },
+        chrono_ms() / 1000,
+    )
+    .await
+    .unwrap();
+    Store::commit(tx).await.unwrap();
+    let unjudgeable = submit(&store, lost, "cpp", "int main() {}", Scope::Full).await;
     assert_eq!(
         store.queued_jobs(JobKind::JudgeSubmission).await.unwrap(),
-        4
+        5
     );
+    let mut tx = store.begin().await.unwrap();
+    Store::create_user(
+        &mut tx,
+        "recruiter@example.com",
+        "Rita Recruiter",
+        None,
+        &[cohort_domain::Role::Recruiter],
+        chrono_ms() / 1000,
+    )
+    .await
+    .unwrap();
+    Store::commit(tx).await.unwrap();
 
     let worked = cohort(data_dir, &database_url, &["worker", "--once"]);
-    assert_eq!(String::from_utf8_lossy(&worked.stdout).trim(), "4 jobs ran");
+    assert_eq!(
+        String::from_utf8_lossy(&worked.stdout).trim(),
+        "6 jobs ran",
+        "five submissions, and the lost package's verification (which failed, to be retried)"
+    );
     let result = |id| {
         let store = store.clone();
         async move { store.submission_result(id).await.unwrap().expect("judged") }
@@ -287,8 +329,29 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
         .unwrap()
         .iter()
         .all(|t| t["name"].as_str().unwrap().starts_with("sample/")));
+    assert_eq!(
+        report["tests"][0]["output"], "5 11\n",
+        "a sample run keeps what the program printed"
+    );
+    let full: serde_json::Value = serde_json::from_str(&ac.report).unwrap();
+    assert!(
+        full["tests"][0].get("output").is_none(),
+        "a full run does not"
+    );
     let ce = result(broken).await;
     assert_eq!(ce.verdict, "CE");
+    assert_eq!(result(unjudgeable).await.verdict, "JE");
+    let alerts = store.messages_to("recruiter@example.com").await.unwrap();
+    assert_eq!(
+        alerts.len(),
+        1,
+        "the recruiters are told about the judge error"
+    );
+    assert_eq!(alerts[0].template, "judge_error");
+    assert!(alerts[0]
+        .body
+        .contains("does not count against the candidate"));
+    assert!(alerts[0].subject.contains("Lost Package"));
 
     // Judging the same submission again (a job queued twice) keeps the first result.
     let mut tx = store.begin().await.unwrap();

@@ -88,8 +88,8 @@ struct SubmissionRow {
     when: String,
     pending: bool,
     summary: String,
-    /// For sample runs: (test, verdict, time) per sample.
-    tests: Vec<(String, String, String)>,
+    /// For sample runs: (test, verdict, time, what the program printed) per sample.
+    tests: Vec<(String, String, String, String)>,
 }
 
 fn summarise(submission: &SessionSubmission) -> SubmissionRow {
@@ -121,6 +121,7 @@ fn summarise(submission: &SessionSubmission) -> SubmissionRow {
                     t["name"].as_str().unwrap_or_default().to_owned(),
                     verdict_words(t["verdict"].as_str().unwrap_or_default()).to_owned(),
                     format!("{:.0} ms", t["wall_ms"].as_f64().unwrap_or(0.0)),
+                    t["output"].as_str().unwrap_or_default().to_owned(),
                 )
             })
             .collect()
@@ -566,7 +567,7 @@ async fn submission_status(
     Ok(Json(serde_json::json!({
         "pending": row.pending,
         "summary": row.summary,
-        "tests": row.tests.iter().map(|(name, verdict, time)| serde_json::json!({"name": name, "verdict": verdict, "time": time})).collect::<Vec<_>>(),
+        "tests": row.tests.iter().map(|(name, verdict, time, output)| serde_json::json!({"name": name, "verdict": verdict, "time": time, "output": output})).collect::<Vec<_>>(),
     }))
     .into_response())
 }

@@ -289,7 +289,7 @@ both!(
                 max_score: 0.0,
                 tests_passed: 0,
                 tests_total: 2,
-                report: r#"{"tests":[{"name":"sample/1","verdict":"WrongAnswer","wall_ms":3.0},{"name":"sample/2","verdict":"WrongAnswer","wall_ms":2.0}]}"#.into(),
+                report: r#"{"tests":[{"name":"sample/1","verdict":"WrongAnswer","wall_ms":3.0,"output":"7 12\n"},{"name":"sample/2","verdict":"WrongAnswer","wall_ms":2.0}]}"#.into(),
                 judged_at: app.state.now(),
                 turnaround_ms: 500,
             },
@@ -303,6 +303,10 @@ both!(
             "the result is shown"
         );
         assert!(page.contains("sample/1: Wrong answer"));
+        assert!(
+            page.contains("<summary>Your output</summary><pre>7 12\n</pre>"),
+            "what the program printed"
+        );
         assert!(
             page.contains("Judging…"),
             "the full submission is still judging"
