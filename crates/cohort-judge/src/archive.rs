@@ -116,7 +116,13 @@ pub fn unpack(bytes: &[u8], destination: &Path, limits: ArchiveLimits) -> Result
         file.flush()?;
         set_mode(&target, if executable { 0o755 } else { 0o644 })?;
     }
-    fs::rename(staging.keep(), destination)?;
+    let staged = staging.keep();
+    if let Err(error) = fs::rename(&staged, destination) {
+        // Another process may have put the same package in place first; either way the staged
+        // copy must not stay behind.
+        let _ = fs::remove_dir_all(&staged);
+        return Err(error.into());
+    }
     Ok(())
 }
 

@@ -287,7 +287,7 @@ impl Store {
              SUM(CASE WHEN run_after <= $1 AND locked_until <= $1 THEN 1 ELSE 0 END) AS waiting, \
              SUM(CASE WHEN locked_until > $1 THEN 1 ELSE 0 END) AS running, \
              SUM(CASE WHEN run_after > $1 AND locked_until <= $1 THEN 1 ELSE 0 END) AS scheduled, \
-             MIN(CASE WHEN run_after <= $1 THEN run_after END) AS oldest_due_at \
+             MIN(CASE WHEN run_after <= $1 AND locked_until <= $1 THEN run_after END) AS oldest_due_at \
              FROM jobs GROUP BY kind ORDER BY kind",
         )
         .bind(now)

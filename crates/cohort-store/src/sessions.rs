@@ -90,6 +90,10 @@ const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id,
      FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
      JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
 
+/// Snapshots kept per session and problem at most: at one save every five seconds, more than
+/// the longest assessment needs.
+pub const MAX_SNAPSHOTS: i64 = 3_000;
+
 /// Integrity events kept per session at most, so a misbehaving page cannot fill the database.
 pub const MAX_EVENTS: i64 = 5_000;
 
@@ -229,10 +233,14 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Finished sessions the advance rule has not been applied to yet.
+    /// Finished sessions whose every submission is judged and that the advance rule has not been
+    /// applied to yet. (A session still waiting for a result stays out of the batch, so it cannot
+    /// hold up the others.)
     pub async fn undecided_sessions(&self, limit: i64) -> Result<Vec<AssessmentInvitation>> {
         Ok(sqlx::query_as(&format!(
-            "{INVITATION_SELECT} WHERE i.finished_at IS NOT NULL AND i.decided_at IS NULL ORDER BY i.id LIMIT $1"
+            "{INVITATION_SELECT} WHERE i.finished_at IS NOT NULL AND i.decided_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM submissions s LEFT JOIN submission_results r ON r.submission_id = s.id \
+             WHERE s.invitation_id = i.id AND r.submission_id IS NULL) ORDER BY i.id LIMIT $1"
         ))
         .bind(limit)
         .fetch_all(&self.reader)
@@ -353,9 +361,16 @@ impl Store {
         tab: &str,
         now: i64,
     ) -> Result<Result<(), SessionRefusal>> {
-        let row: Option<(Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT ends_at, finished_at, active_tab FROM assessment_invitations WHERE id = $1",
-        )
+        // On PostgreSQL the row is locked until the transaction ends, so the job that closes the
+        // session waits for a save or submission in flight (SQLite has one writer at a time).
+        let lock = if tx.backend_name() == "PostgreSQL" {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let row: Option<(Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT ends_at, finished_at, active_tab FROM assessment_invitations WHERE id = $1{lock}"
+        ))
         .bind(invitation_id)
         .fetch_optional(&mut **tx)
         .await?;
@@ -404,13 +419,16 @@ impl Store {
         .await?;
         if previous.as_deref() != Some(draft.code.as_str()) {
             sqlx::query(
-                "INSERT INTO code_snapshots (invitation_id, problem_id, language, code, at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO code_snapshots (invitation_id, problem_id, language, code, at) \
+                 SELECT $1, $2, $3, $4, $5 WHERE (SELECT COUNT(*) FROM code_snapshots \
+                 WHERE invitation_id = $1 AND problem_id = $2) < $6",
             )
             .bind(invitation_id)
             .bind(draft.problem_id)
             .bind(&draft.language)
             .bind(&draft.code)
             .bind(now)
+            .bind(MAX_SNAPSHOTS)
             .execute(&mut **tx)
             .await?;
         }
@@ -545,12 +563,20 @@ impl Store {
         Ok(id)
     }
 
-    /// When the session ran out of samples runs recently: the newest samples run, in seconds.
-    pub async fn last_samples_run(&self, invitation_id: i64) -> Result<Option<i64>> {
+    /// When the session's newest submission of `scope` to a problem was made, in seconds (for
+    /// rate limits).
+    pub async fn last_submission_at(
+        &self,
+        invitation_id: i64,
+        problem_id: i64,
+        scope: Scope,
+    ) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT MAX(created_at) FROM submissions WHERE invitation_id = $1 AND scope = 'samples'",
+            "SELECT MAX(created_at) FROM submissions WHERE invitation_id = $1 AND problem_id = $2 AND scope = $3",
         )
         .bind(invitation_id)
+        .bind(problem_id)
+        .bind(scope.as_str())
         .fetch_one(&self.writer)
         .await?)
     }
@@ -589,10 +615,18 @@ impl Store {
             let Job::CloseSession { invitation_id } = job.job else {
                 continue;
             };
-            let mut tx = self.begin().await?;
-            Store::close_session(&mut tx, invitation_id, now_ms).await?;
-            Store::complete_job(&mut tx, job).await?;
-            Store::commit(tx).await?;
+            let outcome: Result<()> = async {
+                let mut tx = self.begin().await?;
+                Store::close_session(&mut tx, invitation_id, now_ms).await?;
+                Store::complete_job(&mut tx, job).await?;
+                Store::commit(tx).await
+            }
+            .await;
+            // One session failing to close does not hold up the others; it is retried.
+            if let Err(error) = outcome {
+                self.fail_job(job.id, job.attempts, &error.to_string(), now_ms / 1000)
+                    .await?;
+            }
         }
         Ok(claimed.len())
     }

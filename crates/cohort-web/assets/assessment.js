@@ -45,7 +45,7 @@
     if (stopped || current === saved) { return; }
     var body = new URLSearchParams(new FormData(form));
     body.delete("scope");
-    fetch("/assessments/" + id + "/draft", { method: "POST", body: body, credentials: "same-origin" })
+    fetch("/assessments/" + id + "/draft", { method: "POST", body: body, credentials: "same-origin", keepalive: true })
       .then(function (response) {
         if (response.status === 204) {
           saved = current;
@@ -71,8 +71,9 @@
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     var minutes = Math.floor(left / 60), seconds = left % 60;
     timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    // The last save goes a few seconds early, so that it reaches the server in time.
+    if (left === 3) { save(); }
     if (left === 0) {
-      save();
       stop("Time is up. Your last saved code is being submitted.");
       setTimeout(function () { window.location.reload(); }, 3000);
       return;
@@ -89,6 +90,12 @@
         .then(function (result) {
           item.querySelector(".summary").textContent = result.summary;
           if (result.pending) { setTimeout(poll, 1500); return; }
+          if (result.compile_output) {
+            var compiler = document.createElement("pre");
+            compiler.className = "report";
+            compiler.textContent = result.compile_output;
+            item.insertBefore(compiler, item.querySelector(".tests"));
+          }
           var list = item.querySelector(".tests");
           list.textContent = "";
           result.tests.forEach(function (test) {

@@ -43,34 +43,55 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
 /// Reminds each candidate whose reminder is due and who has not started, with the message queued
 /// in the transaction that completes the job. Returns how many jobs ran.
 async fn send_due_reminders(state: &AppState) -> anyhow::Result<usize> {
-    use cohort_store::sessions::SessionState;
     let due = state.store().due_reminders(state.now(), 50).await?;
     for (job, invitation_id) in &due {
-        // Read before the transaction: on SQLite it holds the one write connection.
-        let mut message = None;
-        if let Ok(invitation) = state.store().assessment_invitation(*invitation_id).await {
-            if invitation.state(state.now()) == SessionState::NotStarted {
-                let application = state.store().application(invitation.application_id).await?;
-                message = Some(crate::mail::assessment_reminder(
-                    &application.candidate_email,
-                    &application.candidate_name,
-                    &application.season_name,
-                    &crate::pages::when_utc(invitation.start_by),
-                    &format!("{}/assessments/{invitation_id}", state.config().base_url),
-                ));
-            }
+        // One reminder failing does not hold up the others; it is retried later.
+        if let Err(error) = send_reminder(state, job, *invitation_id).await {
+            tracing::warn!(
+                invitation.id = invitation_id,
+                error = format!("{error:#}"),
+                "reminder failed"
+            );
+            state
+                .store()
+                .fail_job(job.id, job.attempts, &format!("{error:#}"), state.now())
+                .await?;
         }
-        let mut tx = state.store().begin().await?;
-        if let Some(message) = &message {
-            Store::enqueue_message(&mut tx, message, state.now()).await?;
-        }
-        Store::complete_job(&mut tx, job).await?;
-        Store::commit(tx).await?;
     }
     if !due.is_empty() {
         state.wake_mail();
     }
     Ok(due.len())
+}
+
+/// One reminder, queued in the transaction that completes its job.
+async fn send_reminder(
+    state: &AppState,
+    job: &cohort_store::jobs::ClaimedJob,
+    invitation_id: i64,
+) -> anyhow::Result<()> {
+    use cohort_store::sessions::SessionState;
+    // Read before the transaction: on SQLite it holds the one write connection.
+    let mut message = None;
+    if let Ok(invitation) = state.store().assessment_invitation(invitation_id).await {
+        if invitation.state(state.now()) == SessionState::NotStarted {
+            let application = state.store().application(invitation.application_id).await?;
+            message = Some(crate::mail::assessment_reminder(
+                &application.candidate_email,
+                &application.candidate_name,
+                &application.season_name,
+                &crate::pages::when_utc(invitation.start_by),
+                &format!("{}/assessments/{invitation_id}", state.config().base_url),
+            ));
+        }
+    }
+    let mut tx = state.store().begin().await?;
+    if let Some(message) = &message {
+        Store::enqueue_message(&mut tx, message, state.now()).await?;
+    }
+    Store::complete_job(&mut tx, job).await?;
+    Store::commit(tx).await?;
+    Ok(())
 }
 
 /// Runs until `stop` turns true: woken at once by this process's requests, and every few seconds

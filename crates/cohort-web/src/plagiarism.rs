@@ -39,23 +39,44 @@ fn judge_ids(family: Language) -> &'static [&'static str] {
 pub async fn check_due(state: &AppState) -> anyhow::Result<usize> {
     let due = state.store().due_plagiarism_checks(state.now(), 50).await?;
     for (job, submission_id) in &due {
-        let flags = flags_for(state, *submission_id).await?;
-        let mut tx = state.store().begin().await?;
-        for (problem_id, with, similarity) in flags {
-            Store::record_flag(
-                &mut tx,
-                problem_id,
-                *submission_id,
-                with,
-                similarity,
-                state.now(),
-            )
-            .await?;
+        // One check failing does not hold up the others; it is retried later.
+        if let Err(error) = check(state, job, *submission_id).await {
+            tracing::warn!(
+                submission.id = submission_id,
+                error = format!("{error:#}"),
+                "plagiarism check failed"
+            );
+            state
+                .store()
+                .fail_job(job.id, job.attempts, &format!("{error:#}"), state.now())
+                .await?;
         }
-        Store::complete_job(&mut tx, job).await?;
-        Store::commit(tx).await?;
     }
     Ok(due.len())
+}
+
+/// One check, its flags written in the transaction that completes its job.
+async fn check(
+    state: &AppState,
+    job: &cohort_store::jobs::ClaimedJob,
+    submission_id: i64,
+) -> anyhow::Result<()> {
+    let flags = flags_for(state, submission_id).await?;
+    let mut tx = state.store().begin().await?;
+    for (problem_id, with, similarity) in flags {
+        Store::record_flag(
+            &mut tx,
+            problem_id,
+            submission_id,
+            with,
+            similarity,
+            state.now(),
+        )
+        .await?;
+    }
+    Store::complete_job(&mut tx, job).await?;
+    Store::commit(tx).await?;
+    Ok(())
 }
 
 /// What `submission_id` is similar to, above the default threshold.

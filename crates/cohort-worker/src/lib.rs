@@ -41,6 +41,9 @@ pub enum WorkerError {
     Package { blob: String, message: String },
     #[error("the judge thread failed: {0}")]
     Thread(String),
+    /// The disk or the blob store failed; the job is retried.
+    #[error("{0}")]
+    Io(String),
 }
 
 /// The time source in Unix milliseconds, so that tests and the server share one notion of now.
@@ -234,7 +237,26 @@ impl JudgeWorker {
             Err(StoreError::NotFound) => return self.complete(job).await,
             Err(other) => return Err(other.into()),
         };
-        let root = self.package(&record.package_blob).await?;
+        let root = match self.package(&record.package_blob).await {
+            Ok(root) => root,
+            // The package itself is broken or gone: refused, with the reason; no retry helps.
+            Err(WorkerError::Package { message, .. }) => {
+                let mut tx = self.store.begin().await?;
+                let detail = format!("The package cannot be used: {message}");
+                Store::set_problem_status(
+                    &mut tx,
+                    problem_id,
+                    ProblemStatus::Refused,
+                    &detail,
+                    self.now(),
+                )
+                .await?;
+                Store::complete_job(&mut tx, job).await?;
+                Store::commit(tx).await?;
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        };
         let judge = self.judge.clone();
         let (status, detail) = tokio::task::spawn_blocking(move || match Problem::load(&root) {
             Ok(problem) => {
@@ -277,7 +299,7 @@ impl JudgeWorker {
             return self.complete(job).await;
         }
         let record = self.store.problem(submission.problem_id).await?;
-        let loaded = self.loaded_problem(&record.package_blob).await;
+        let loaded = self.loaded_problem(&record.package_blob).await?;
         let judge = self.judge.clone();
         let scope = submission.scope();
         let source = Submission {
@@ -402,21 +424,34 @@ impl JudgeWorker {
 
     /// The package with content hash `blob`, read once per worker: a package never changes
     /// under its hash. A package that does not load is reported, not cached.
-    async fn loaded_problem(&self, blob: &str) -> Result<Arc<Problem>, String> {
+    ///
+    /// The outer error is worth a retry (the disk or the blob store failed for a moment); the
+    /// inner one is the package's own fault (missing, corrupt, or not a valid package), which no
+    /// retry fixes.
+    async fn loaded_problem(
+        &self,
+        blob: &str,
+    ) -> Result<Result<Arc<Problem>, String>, WorkerError> {
         if let Some(problem) = self.loaded.lock().expect("not poisoned").get(blob) {
-            return Ok(problem.clone());
+            return Ok(Ok(problem.clone()));
         }
-        let root = self.package(blob).await.map_err(|e| e.to_string())?;
-        let problem = tokio::task::spawn_blocking(move || Problem::load(&root))
+        let root = match self.package(blob).await {
+            Ok(root) => root,
+            Err(WorkerError::Package { message, .. }) => return Ok(Err(message)),
+            Err(other) => return Err(other),
+        };
+        let problem = match tokio::task::spawn_blocking(move || Problem::load(&root))
             .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
-        let problem = Arc::new(problem);
+            .map_err(|e| WorkerError::Thread(e.to_string()))?
+        {
+            Ok(problem) => Arc::new(problem),
+            Err(error) => return Ok(Err(error.to_string())),
+        };
         self.loaded
             .lock()
             .expect("not poisoned")
             .insert(blob.to_owned(), problem.clone());
-        Ok(problem)
+        Ok(Ok(problem))
     }
 
     /// The unpacked package with content hash `blob`, unpacking it on first use.
@@ -430,22 +465,30 @@ impl JudgeWorker {
         if root.join("problem.yaml").is_file() {
             return Ok(root);
         }
-        let bytes = self
-            .blobs
-            .get(&id)
-            .map_err(|e| fail(format!("cannot be read: {e}")))?;
+        let bytes = self.blobs.get(&id).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                fail("is missing from the blob store".into())
+            } else {
+                WorkerError::Io(format!("reading the package {blob}: {e}"))
+            }
+        })?;
         let target = root.clone();
         tokio::task::spawn_blocking(move || {
             match archive::unpack(&bytes, &target, ArchiveLimits::default()) {
                 Ok(()) => Ok(()),
                 // Another worker on this machine unpacked it meanwhile.
                 Err(_) if target.join("problem.yaml").is_file() => Ok(()),
-                Err(error) => Err(error.to_string()),
+                Err(archive::ArchiveError::Io(error)) => {
+                    Err(WorkerError::Io(format!("unpacking a package: {error}")))
+                }
+                Err(error) => Err(WorkerError::Package {
+                    blob: String::new(),
+                    message: error.to_string(),
+                }),
             }
         })
         .await
-        .map_err(|e| WorkerError::Thread(e.to_string()))?
-        .map_err(fail)?;
+        .map_err(|e| WorkerError::Thread(e.to_string()))??;
         Ok(root)
     }
 }

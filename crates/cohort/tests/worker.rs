@@ -296,7 +296,7 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     assert_eq!(
         String::from_utf8_lossy(&worked.stdout).trim(),
         "6 jobs ran",
-        "five submissions, and the lost package's verification (which failed, to be retried)"
+        "five submissions, and the lost package's verification"
     );
     let result = |id| {
         let store = store.clone();
@@ -352,6 +352,11 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
         .body
         .contains("does not count against the candidate"));
     assert!(alerts[0].subject.contains("Lost Package"));
+    let lost_problem = store.problem(lost).await.unwrap();
+    assert_eq!(lost_problem.status(), ProblemStatus::Refused);
+    assert!(lost_problem
+        .status_detail
+        .contains("missing from the blob store"));
 
     // Judging the same submission again (a job queued twice) keeps the first result.
     let mut tx = store.begin().await.unwrap();

@@ -64,6 +64,16 @@ pub fn histogram_svg(bins: &[usize; 10]) -> String {
     svg
 }
 
+/// A cell a spreadsheet will not run as a formula: text a candidate typed (their name) that
+/// starts like one gets a leading apostrophe, as spreadsheets expect.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// A candidate's row.
 struct CandidateRow {
     application_id: i64,
@@ -184,7 +194,7 @@ async fn results_csv(
         let result = &row.result;
         let mut record = vec![
             row.application_id.to_string(),
-            row.name.clone(),
+            spreadsheet_safe(&row.name),
             result.status.clone(),
             result.minutes_used.map_or(String::new(), |m| m.to_string()),
         ];
@@ -225,6 +235,13 @@ mod tests {
     fn scores_fall_in_tenths_of_the_possible_points_and_a_full_score_in_the_last() {
         let bins = score_bins(&[0.0, 9.9, 10.0, 55.0, 100.0, 100.0], 100);
         assert_eq!(bins, [2, 1, 0, 0, 0, 1, 0, 0, 0, 2]);
+    }
+
+    #[test]
+    fn names_that_start_like_a_formula_are_kept_as_text() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@cmd"), "'@cmd");
+        assert_eq!(spreadsheet_safe("Ada Lovelace"), "Ada Lovelace");
     }
 
     #[test]

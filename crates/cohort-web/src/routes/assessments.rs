@@ -208,12 +208,50 @@ async fn save(
             .map(|(problem, points)| (problem.clone(), points.clone()))
             .collect(),
     };
+    // The problems as they stand, if candidates have been invited already.
+    let mut existing_problems = None;
+    if let Some(saved) = state
+        .store()
+        .assessments(season_id)
+        .await?
+        .into_iter()
+        .find(|a| a.track_id == track.id)
+    {
+        if !state.store().invitations_to(saved.id).await?.is_empty() {
+            existing_problems = Some(
+                state
+                    .store()
+                    .assessment_problems(saved.id)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.problem_id, p.points))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
     let usable = |id: i64| {
         problems
             .iter()
             .any(|p| p.id == id && p.status() == ProblemStatus::Verified)
     };
-    match form.parse(usable) {
+    // Once candidates are invited, the problems and their points are what they were scored on:
+    // changing them would rescore finished assessments and change running ones.
+    let parsed = form.parse(usable).and_then(|settings| {
+        let locked = existing_problems
+            .as_ref()
+            .is_some_and(|existing| existing != &settings.problems);
+        if locked {
+            let mut errors = cohort_domain::FieldErrors::new();
+            errors.add(
+                "problems",
+                "Candidates have been invited to this assessment, so its problems and points can no longer change. Its other settings can.",
+            );
+            Err(errors)
+        } else {
+            Ok(settings)
+        }
+    });
+    match parsed {
         Ok(settings) => {
             let input = AssessmentInput {
                 season_id,

@@ -274,18 +274,17 @@ pub async fn result_of(
                 })
             })
             .collect();
-        let minutes_used = match (
-            invitation.started_at,
-            invitation.ends_at,
-            invitation.finished_at,
-        ) {
-            (Some(started), Some(ends), finished) if state_now == SessionState::Finished => {
+        let minutes_used = match (invitation.started_at, invitation.ends_at) {
+            (Some(started), Some(ends)) if state_now == SessionState::Finished => {
+                // The candidate's own last submission counts, not the one made for them when
+                // time ran out; never more than the time allowed.
                 let last = submissions
                     .iter()
                     .map(|s| s.created_at)
+                    .filter(|at| *at < ends)
                     .max()
                     .unwrap_or(started);
-                Some((last.min(finished.unwrap_or(ends)) - started).max(0) / 60)
+                Some((last.min(ends) - started).max(0) / 60)
             }
             _ => None,
         };

@@ -26,6 +26,8 @@ use cohort_store::submissions::Scope;
 pub const MAX_CODE_BYTES: usize = 64 * 1024;
 /// A candidate may run the samples at most once in this many seconds.
 pub const SAMPLES_INTERVAL_SECONDS: i64 = 5;
+/// A candidate may submit at most once in this many seconds.
+pub const SUBMIT_INTERVAL_SECONDS: i64 = 10;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -50,6 +52,17 @@ async fn own_invitation(
     let invitation = state.store().assessment_invitation(id).await?;
     if invitation.candidate_id != candidate.account.user.id {
         return Err(AppError::NotFound);
+    }
+    let stage = state
+        .store()
+        .application(invitation.application_id)
+        .await?
+        .stage();
+    if stage.is_terminal() {
+        return Err(AppError::Conflict(format!(
+            "This application is {}; its assessment is closed.",
+            stage.candidate_label().to_lowercase()
+        )));
     }
     Ok(invitation)
 }
@@ -90,10 +103,21 @@ struct SubmissionRow {
     summary: String,
     /// For sample runs: (test, verdict, time, what the program printed) per sample.
     tests: Vec<(String, String, String, String)>,
+    compile_output: String,
 }
 
 fn summarise(submission: &SessionSubmission) -> SubmissionRow {
     let samples = submission.scope == Scope::Samples.as_str();
+    let report: serde_json::Value = submission
+        .report
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    // The compiler's messages are about the candidate's own code: always shown.
+    let compile_output = report["compile_output"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let summary = match (
         &submission.verdict,
         submission.tests_passed,
@@ -109,11 +133,9 @@ fn summarise(submission: &SessionSubmission) -> SubmissionRow {
     };
     // Per-test detail only for samples: hidden tests stay hidden.
     let tests = if samples {
-        submission
-            .report
-            .as_deref()
-            .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
-            .and_then(|r| r["tests"].as_array().cloned())
+        report["tests"]
+            .as_array()
+            .cloned()
             .unwrap_or_default()
             .iter()
             .map(|t| {
@@ -136,6 +158,7 @@ fn summarise(submission: &SessionSubmission) -> SubmissionRow {
         pending: submission.verdict.is_none(),
         summary,
         tests,
+        compile_output,
     }
 }
 
@@ -508,14 +531,22 @@ async fn submit(
             return Ok(response);
         }
     };
-    if scope == Scope::Samples {
-        if let Some(last) = state.store().last_samples_run(id).await? {
-            let wait = last + SAMPLES_INTERVAL_SECONDS - state.now();
-            if wait > 0 {
-                return Err(AppError::TooManyRequests(format!(
-                    "You ran the samples a moment ago; try again in {wait} seconds."
-                )));
-            }
+    // Each judging takes a judge's time: per problem, a candidate runs the samples at most every
+    // few seconds and submits at most every few more.
+    let (interval, what) = match scope {
+        Scope::Samples => (SAMPLES_INTERVAL_SECONDS, "ran the samples"),
+        Scope::Full => (SUBMIT_INTERVAL_SECONDS, "submitted"),
+    };
+    if let Some(last) = state
+        .store()
+        .last_submission_at(id, draft.problem_id, scope)
+        .await?
+    {
+        let wait = last + interval - state.now();
+        if wait > 0 {
+            return Err(AppError::TooManyRequests(format!(
+                "You {what} a moment ago; try again in {wait} seconds."
+            )));
         }
     }
     let submission = state
@@ -567,6 +598,7 @@ async fn submission_status(
     Ok(Json(serde_json::json!({
         "pending": row.pending,
         "summary": row.summary,
+        "compile_output": row.compile_output,
         "tests": row.tests.iter().map(|(name, verdict, time, output)| serde_json::json!({"name": name, "verdict": verdict, "time": time, "output": output})).collect::<Vec<_>>(),
     }))
     .into_response())

@@ -262,6 +262,12 @@ both!(
         );
         let full = send_code(&candidate, &base, ("1", "cpp", code), &tab, Some("full")).await;
         assert_eq!(full.status(), StatusCode::SEE_OTHER);
+        let too_soon = send_code(&candidate, &base, ("1", "cpp", code), &tab, Some("full")).await;
+        assert_eq!(
+            too_soon.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "submissions are rate-limited too"
+        );
         let submitted = app
             .store()
             .session_submissions(invitation.id)
@@ -608,6 +614,8 @@ both!(
             let (base, tab) = session.split_once('|').unwrap();
             let sent = send_code(browser, base, ("1", "cpp", code), tab, Some("full")).await;
             assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+            // Submissions to one problem are at most one every ten seconds.
+            app.state.clock().advance(11);
         }
         assert_eq!(
             app.store().queued_jobs(JobKind::CheckPlagiarism).await.unwrap(),
@@ -823,5 +831,81 @@ both!(
             last.contains("pasted 120 characters (Build Queue)") && last.contains("left the page")
         );
         assert_eq!(candidate.get(&replay).await.status(), StatusCode::FORBIDDEN);
+    }
+);
+
+both!(
+    once_candidates_are_invited_the_problems_are_fixed_and_a_closed_application_closes_the_session,
+    |app: TestApp| async move {
+        let (season, assessment, problems) = season_with_assessment(&app).await;
+        let (candidate, session, application) = in_session(&app, &season, "Lena Locked").await;
+        let saved = app.store().assessment(assessment).await.unwrap();
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let path = format!("/staff/seasons/{}/assessments", season.season_id);
+        let track = saved.track_id.to_string();
+        let form = |first: &'static str, duration: &'static str| {
+            let (first_id, second_id) = (problems[0].to_string(), problems[1].to_string());
+            vec![
+                ("track".to_owned(), track.clone()),
+                ("duration".into(), duration.into()),
+                ("passing".into(), "60".into()),
+                ("start_within".into(), "7".into()),
+                ("counts".into(), "best".into()),
+                ("advance".into(), "recruiter".into()),
+                ("languages".into(), "cpp".into()),
+                ("problem".into(), first_id),
+                ("points".into(), first.into()),
+                ("problem".into(), second_id),
+                ("points".into(), "50".into()),
+            ]
+        };
+        let send = |fields: Vec<(String, String)>| {
+            let (recruiter, path) = (&recruiter, path.clone());
+            async move {
+                let borrowed: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                recruiter.post_form(&path, &path, &borrowed).await
+            }
+        };
+        let changed = send(form("70", "60")).await;
+        assert_eq!(changed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(changed
+            .text()
+            .await
+            .unwrap()
+            .contains("can no longer change"));
+        let longer = send(form("50", "75")).await;
+        assert_eq!(
+            longer.status(),
+            StatusCode::SEE_OTHER,
+            "other settings can change"
+        );
+        assert_eq!(
+            app.store()
+                .assessment(assessment)
+                .await
+                .unwrap()
+                .duration_minutes,
+            75
+        );
+
+        // The candidate is rejected: their session closes.
+        let detail = format!("/staff/applications/{application}");
+        let rejected = recruiter
+            .post_form(
+                &detail,
+                &format!("{detail}/transition"),
+                &[("to", "rejected"), ("reason_code", "assessment_score")],
+            )
+            .await;
+        assert_eq!(rejected.status(), StatusCode::SEE_OTHER);
+        let (base, tab) = session.split_once('|').unwrap();
+        let (status, page) = candidate.get_text(base).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(page.contains("its assessment is closed"));
+        let write = send_code(&candidate, base, ("1", "cpp", "x"), tab, Some("full")).await;
+        assert_eq!(write.status(), StatusCode::CONFLICT);
     }
 );
