@@ -84,12 +84,15 @@
 
   document.querySelectorAll("[data-pending-submission]").forEach(function (item) {
     var submission = item.getAttribute("data-pending-submission");
+    var asked = 0;
+    // Often at first (a result usually arrives within a second), then less often.
+    function later() { asked += 1; setTimeout(poll, asked < 100 ? 300 : 2000); }
     function poll() {
       fetch("/assessments/" + id + "/submissions/" + submission, { credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (result) {
           item.querySelector(".summary").textContent = result.summary;
-          if (result.pending) { setTimeout(poll, 1500); return; }
+          if (result.pending) { later(); return; }
           if (result.compile_output) {
             var compiler = document.createElement("pre");
             compiler.className = "report";
@@ -114,7 +117,7 @@
             list.appendChild(line);
           });
         })
-        .catch(function () { setTimeout(poll, 3000); });
+        .catch(function () { asked = 100; later(); });
     }
     poll();
   });
