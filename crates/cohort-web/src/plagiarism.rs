@@ -35,6 +35,25 @@ fn judge_ids(family: Language) -> &'static [&'static str] {
     }
 }
 
+/// The detector of one problem in one language family: the starter code every candidate was
+/// given for that family does not count as shared.
+pub async fn detector_for(
+    state: &AppState,
+    problem_id: i64,
+    family: Language,
+) -> Result<Detector, StoreError> {
+    let starters: Vec<Vec<u8>> = state
+        .store()
+        .problem_starters(problem_id)
+        .await?
+        .into_iter()
+        .filter(|(language, _)| judge_ids(family).contains(&language.as_str()))
+        .map(|(_, code)| code.into_bytes())
+        .collect();
+    let starter_refs: Vec<&[u8]> = starters.iter().map(Vec::as_slice).collect();
+    Ok(Detector::new(family, Config::default(), &starter_refs))
+}
+
 /// Runs every due plagiarism check; returns how many ran.
 pub async fn check_due(state: &AppState) -> anyhow::Result<usize> {
     let due = state.store().due_plagiarism_checks(state.now(), 50).await?;
@@ -97,17 +116,7 @@ async fn flags_for(
     let entry = match indexes.entry((problem_id, family)) {
         std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
         std::collections::hash_map::Entry::Vacant(vacant) => {
-            // The starter code every candidate was given does not count as shared.
-            let starters: Vec<Vec<u8>> = state
-                .store()
-                .problem_starters(problem_id)
-                .await?
-                .into_iter()
-                .filter(|(language, _)| judge_ids(family).contains(&language.as_str()))
-                .map(|(_, code)| code.into_bytes())
-                .collect();
-            let starter_refs: Vec<&[u8]> = starters.iter().map(Vec::as_slice).collect();
-            let detector = Detector::new(family, Config::default(), &starter_refs);
+            let detector = detector_for(state, problem_id, family).await?;
             vacant.insert(ProblemIndex {
                 index: Index::new(&detector),
                 detector,

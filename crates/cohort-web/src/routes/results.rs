@@ -511,7 +511,7 @@ async fn flag_page(
     csrf: Csrf,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    use cohort_plagiarism::{Config, Detector, Language};
+    use cohort_plagiarism::Language;
     let flag = state.store().flag(id).await?;
     let left = state.store().submission(flag.submission_id).await?;
     let (right_code, right_title) = match (flag.other_submission_id, flag.known_solution_id) {
@@ -526,16 +526,8 @@ async fn flag_page(
         (None, None) => return Err(AppError::NotFound),
     };
     let family = Language::from_judge_id(&left.language).ok_or(AppError::NotFound)?;
-    let starters: Vec<Vec<u8>> = state
-        .store()
-        .problem_starters(flag.problem_id)
+    let comparison = crate::plagiarism::detector_for(&state, flag.problem_id, family)
         .await?
-        .into_iter()
-        .filter(|(language, _)| Language::from_judge_id(language) == Some(family))
-        .map(|(_, code)| code.into_bytes())
-        .collect();
-    let starter_refs: Vec<&[u8]> = starters.iter().map(Vec::as_slice).collect();
-    let comparison = Detector::new(family, Config::default(), &starter_refs)
         .compare(left.code.as_bytes(), right_code.as_bytes());
     let (left_regions, right_regions): (Vec<_>, Vec<_>) = comparison.regions.into_iter().unzip();
     let left_application = match state.store().invitation_of_submission(left.id).await? {

@@ -14,6 +14,24 @@ fn built_in(slug: &str) -> PathBuf {
         .join(slug)
 }
 
+/// Adds built-in problems to the bank; returns their ids in order.
+async fn add_built_in(app: &TestApp, slugs: &[&str]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for slug in slugs {
+        let added = add_folder(
+            app.store(),
+            app.state.blobs(),
+            &LanguageTable::builtin(),
+            &built_in(slug),
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+        ids.push(added.problem_id);
+    }
+    ids
+}
+
 fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, contents) in entries {
@@ -153,23 +171,8 @@ both!(
     an_assessment_is_saved_per_track_and_saving_again_replaces_its_problems,
     |app: TestApp| async move {
         let season = app.seed_season().await;
-        let languages = LanguageTable::builtin();
         let now = app.state.now();
-        let mut ids = Vec::new();
-        for slug in ["buildqueue", "speedups"] {
-            ids.push(
-                add_folder(
-                    app.store(),
-                    app.state.blobs(),
-                    &languages,
-                    &built_in(slug),
-                    now,
-                )
-                .await
-                .unwrap()
-                .problem_id,
-            );
-        }
+        let ids = add_built_in(&app, &["buildqueue", "speedups"]).await;
         let track = app.store().tracks(season.season_id).await.unwrap()[0].clone();
         let mut input = AssessmentInput {
             season_id: season.season_id,
@@ -288,23 +291,8 @@ both!(
     a_recruiter_sets_up_a_track_assessment_from_verified_problems_and_bad_input_saves_nothing,
     |app: TestApp| async move {
         let season = app.seed_season().await;
-        let languages = LanguageTable::builtin();
         let now = app.state.now();
-        let mut ids = Vec::new();
-        for slug in ["buildqueue", "speedups"] {
-            ids.push(
-                add_folder(
-                    app.store(),
-                    app.state.blobs(),
-                    &languages,
-                    &built_in(slug),
-                    now,
-                )
-                .await
-                .unwrap()
-                .problem_id,
-            );
-        }
+        let ids = add_built_in(&app, &["buildqueue", "speedups"]).await;
         // The judge worker's verdict on the first package (the worker has its own tests).
         let mut tx = app.store().begin().await.unwrap();
         Store::set_problem_status(&mut tx, ids[0], ProblemStatus::Verified, "ok", now)

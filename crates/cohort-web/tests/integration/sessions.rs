@@ -96,6 +96,18 @@ async fn invited(
     (candidate, email, application)
 }
 
+/// The (one) assessment invitation of an application.
+async fn invitation_of(
+    app: &TestApp,
+    application: i64,
+) -> cohort_store::sessions::AssessmentInvitation {
+    app.store()
+        .assessment_invitations_of(application)
+        .await
+        .unwrap()
+        .remove(0)
+}
+
 fn attribute(page: &str, name: &str) -> String {
     let marker = format!("{name}=\"");
     let start = page
@@ -196,12 +208,7 @@ both!(
         let (season, _, problems) = season_with_assessment(&app).await;
         let (candidate, _, application) =
             invited(&app, season.open[0], season.season_id, "Evelyn Boyd").await;
-        let invitation = app
-            .store()
-            .assessment_invitations_of(application)
-            .await
-            .unwrap()
-            .remove(0);
+        let invitation = invitation_of(&app, application).await;
         let base = format!("/assessments/{}", invitation.id);
 
         let (status, page) = candidate.get_text(&base).await;
@@ -384,12 +391,7 @@ both!(
         let (season, _, _) = season_with_assessment(&app).await;
         let (owner, _, application) =
             invited(&app, season.open[0], season.season_id, "Christine Darden").await;
-        let invitation = app
-            .store()
-            .assessment_invitations_of(application)
-            .await
-            .unwrap()
-            .remove(0);
+        let invitation = invitation_of(&app, application).await;
         let base = format!("/assessments/{}", invitation.id);
         assert_eq!(
             post(&owner, &format!("{base}/start"), &[]).await.status(),
@@ -414,12 +416,7 @@ both!(
         let (season, assessment, _) = season_with_assessment(&app).await;
         let (candidate, _, application) =
             invited(&app, season.open[0], season.season_id, "Katherine Coleman").await;
-        let invitation = app
-            .store()
-            .assessment_invitations_of(application)
-            .await
-            .unwrap()
-            .remove(0);
+        let invitation = invitation_of(&app, application).await;
         let base = format!("/assessments/{}", invitation.id);
         post(&candidate, &format!("{base}/start"), &[]).await;
         let (_, page) = candidate.get_text(&base).await;
@@ -507,12 +504,7 @@ both!(
         let (season, _, _) = season_with_assessment(&app).await;
         let (candidate, email, application) =
             invited(&app, season.open[0], season.season_id, "Melba Roy").await;
-        let invitation = app
-            .store()
-            .assessment_invitations_of(application)
-            .await
-            .unwrap()
-            .remove(0);
+        let invitation = invitation_of(&app, application).await;
         let reminders = |app: &TestApp| {
             let (store, email) = (app.store().clone(), email.clone());
             async move {
@@ -571,12 +563,7 @@ both!(
 /// A candidate invited, started, and the session page's tab.
 async fn in_session(app: &TestApp, season: &SeasonFixture, name: &str) -> (Browser, String, i64) {
     let (candidate, _, application) = invited(app, season.open[0], season.season_id, name).await;
-    let invitation = app
-        .store()
-        .assessment_invitations_of(application)
-        .await
-        .unwrap()
-        .remove(0);
+    let invitation = invitation_of(app, application).await;
     let base = format!("/assessments/{}", invitation.id);
     post(&candidate, &format!("{base}/start"), &[]).await;
     let (_, page) = candidate.get_text(&base).await;
@@ -814,13 +801,7 @@ both!(
             page.contains("(2 saved changes)"),
             "an unchanged save is not a step"
         );
-        let invitation = app
-            .store()
-            .assessment_invitations_of(application)
-            .await
-            .unwrap()
-            .remove(0)
-            .id;
+        let invitation = invitation_of(&app, application).await.id;
         let replay = format!("/staff/invitations/{invitation}/replay?problem=1");
         let (status, first) = recruiter.get_text(&format!("{replay}&step=1")).await;
         assert_eq!(status, StatusCode::OK);
