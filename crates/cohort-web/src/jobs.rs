@@ -21,24 +21,45 @@ const SESSION_BATCH: i64 = 50;
 pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
     let mut ran = 0;
     loop {
-        let indexed = state
-            .store()
-            .index_queued_applications(state.now(), INDEX_BATCH)
-            .await?;
-        let closed = state
-            .store()
-            .close_due_sessions(state.now_ms(), SESSION_BATCH)
-            .await?;
-        let reminded = send_due_reminders(state).await?;
-        let checked = crate::plagiarism::check_due(state).await?;
-        let decided = apply_advance_rules(state).await?;
-        let pass = indexed + closed + reminded + checked + decided;
+        let pass = index_due(state).await? + run_assessment_jobs(state).await?;
         if pass == 0 {
             return Ok(ran);
         }
         ran += pass;
     }
 }
+
+/// Indexes every queued application; returns how many.
+async fn index_due(state: &AppState) -> anyhow::Result<usize> {
+    let mut indexed = 0;
+    loop {
+        let batch = state
+            .store()
+            .index_queued_applications(state.now(), INDEX_BATCH)
+            .await?;
+        if batch == 0 {
+            return Ok(indexed);
+        }
+        indexed += batch;
+    }
+}
+
+/// One pass over the assessment's jobs; returns how many ran.
+async fn run_assessment_jobs(state: &AppState) -> anyhow::Result<usize> {
+    let closed = state
+        .store()
+        .close_due_sessions(state.now_ms(), SESSION_BATCH)
+        .await?;
+    let reminded = send_due_reminders(state).await?;
+    let checked = crate::plagiarism::check_due(state).await?;
+    let decided = apply_advance_rules(state).await?;
+    Ok(closed + reminded + checked + decided)
+}
+
+/// The assessment's jobs are looked for at most this often while requests keep waking the
+/// worker: a burst of applications wakes it for each one, and each look costs several queries
+/// on the one SQLite writer that the applications need too.
+const ASSESSMENT_PASS_EVERY: Duration = Duration::from_secs(1);
 
 /// Reminds each candidate whose reminder is due and who has not started, with the message queued
 /// in the transaction that completes the job. Returns how many jobs ran.
@@ -94,11 +115,30 @@ async fn send_reminder(
     Ok(())
 }
 
-/// Runs until `stop` turns true: woken at once by this process's requests, and every few seconds
-/// for jobs queued by other nodes or due for a retry.
+/// Runs until `stop` turns true: woken at once by this process's requests (which index at once),
+/// and every second for the assessment's jobs, jobs queued by other nodes, and retries.
 pub async fn run_job_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut last_assessment_pass: Option<std::time::Instant> = None;
     loop {
-        match run_due(&state).await {
+        let assessment_due =
+            last_assessment_pass.is_none_or(|at| at.elapsed() >= ASSESSMENT_PASS_EVERY);
+        let pass = async {
+            let mut ran = index_due(&state).await?;
+            if assessment_due {
+                last_assessment_pass = Some(std::time::Instant::now());
+                // Jobs that queue more jobs (a closed session's submissions) run to the end.
+                loop {
+                    let more = run_assessment_jobs(&state).await?;
+                    ran += more;
+                    if more == 0 {
+                        break;
+                    }
+                }
+            }
+            Ok::<usize, anyhow::Error>(ran)
+        }
+        .await;
+        match pass {
             Ok(0) => {}
             Ok(ran) => tracing::debug!(jobs = ran, "background jobs ran"),
             Err(error) => {
@@ -108,7 +148,7 @@ pub async fn run_job_worker(state: AppState, mut stop: tokio::sync::watch::Recei
         tokio::select! {
             _ = stop.changed() => break,
             _ = state.job_waker().notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(3)) => {}
+            _ = tokio::time::sleep(ASSESSMENT_PASS_EVERY) => {}
         }
         if *stop.borrow() {
             break;
