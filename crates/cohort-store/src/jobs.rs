@@ -117,6 +117,16 @@ const CLAIM_SQLITE: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
      ORDER BY id LIMIT $4) RETURNING id, version, attempts, payload";
 
 // PostgreSQL lets several workers claim at once: SKIP LOCKED makes each take different rows.
+const ENQUEUE: &str = "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
+     attempts = 0, last_error = NULL";
+
+const ENQUEUE_AND_NOTIFY_POSTGRES: &str = "WITH queued AS (\
+     INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
+     attempts = 0, last_error = NULL RETURNING kind) \
+     SELECT pg_notify($6, kind) FROM queued";
+
 const CLAIM_POSTGRES: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
      SELECT id FROM jobs WHERE kind = $2 AND run_after <= $3 AND locked_until <= $3 \
      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, version, attempts, payload";
@@ -131,27 +141,26 @@ impl Store {
     /// Queues `job` in the caller's transaction, due at `run_after` (Unix seconds).
     pub async fn enqueue_job_at(tx: &mut Tx, job: &Job, now: i64, run_after: i64) -> Result<()> {
         let payload = serde_json::to_string(job).expect("a job serialises to JSON");
-        sqlx::query(
-            "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
-             attempts = 0, last_error = NULL",
-        )
+        // Workers on other machines listen on a channel; PostgreSQL delivers the notice when (and
+        // only if) the transaction commits. The notice rides in the insert's own statement, so
+        // queueing a job costs one round trip. SQLite has one process, which wakes its own.
+        let postgres = tx.backend_name() == "PostgreSQL";
+        let query = sqlx::query(if postgres {
+            ENQUEUE_AND_NOTIFY_POSTGRES
+        } else {
+            ENQUEUE
+        })
         .bind(job.kind().as_str())
         .bind(job.key())
         .bind(payload)
         .bind(now)
-        .bind(run_after)
-        .execute(&mut **tx)
-        .await?;
-        // Workers on other machines listen on this channel; PostgreSQL delivers the notice when
-        // (and only if) the transaction commits. SQLite has one process, which wakes its own.
-        if tx.backend_name() == "PostgreSQL" {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(JOBS_CHANNEL)
-                .bind(job.kind().as_str())
-                .execute(&mut **tx)
-                .await?;
-        }
+        .bind(run_after);
+        let query = if postgres {
+            query.bind(JOBS_CHANNEL)
+        } else {
+            query
+        };
+        query.execute(&mut **tx).await?;
         Ok(())
     }
 

@@ -73,12 +73,25 @@ impl Store {
     }
 
     pub async fn mark_delivered(&self, id: i64, now: i64) -> Result<()> {
-        sqlx::query("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+        self.mark_all_delivered(&[id], now).await
+    }
+
+    /// Marks every message in `ids` delivered in one transaction: under a burst, one commit per
+    /// batch instead of one per message keeps the outbox from competing with the requests that
+    /// fill it. A crash before this commit re-sends the batch, which at-least-once delivery allows.
+    pub async fn mark_all_delivered(&self, ids: &[i64], now: i64) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for id in ids {
+            sqlx::query("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Store::commit(tx).await
     }
 
     /// Records a failed attempt and schedules the next one with exponential back-off (30 s, 1 min,

@@ -190,12 +190,12 @@ async fn deliver_batch(state: &AppState, transport: &Transport) -> anyhow::Resul
         if claimed.is_empty() {
             return Ok(delivered);
         }
+        let mut sent = Vec::with_capacity(claimed.len());
         for record in claimed {
             match transport.send(&state.config().mail_from, &record).await {
                 Ok(()) => {
-                    state.store().mark_delivered(record.id, state.now()).await?;
                     tracing::info!(outbox.id = record.id, template = %record.template, "mail delivered");
-                    delivered += 1;
+                    sent.push(record.id);
                 }
                 Err(error) => {
                     tracing::warn!(outbox.id = record.id, attempts = record.attempts + 1, error = %error, "mail delivery failed; will retry");
@@ -206,6 +206,8 @@ async fn deliver_batch(state: &AppState, transport: &Transport) -> anyhow::Resul
                 }
             }
         }
+        state.store().mark_all_delivered(&sent, state.now()).await?;
+        delivered += sent.len();
     }
 }
 
@@ -225,7 +227,10 @@ pub async fn run_delivery_worker(state: AppState, mut stop: tokio::sync::watch::
         }
         tokio::select! {
             _ = stop.changed() => break,
-            _ = state.mail_waker().notified() => {}
+            _ = state.mail_waker().notified() => {
+                // A burst of requests wakes this worker once each; see [`crate::jobs::GATHER`].
+                tokio::time::sleep(crate::jobs::GATHER).await;
+            }
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
         }
         if *stop.borrow() {

@@ -1,6 +1,6 @@
 //! Configuration and the state shared by every request and worker.
 
-use cohort_store::blob::{BlobStore, DirectoryBlobStore};
+use cohort_store::blob::{BlobId, BlobStore, DirectoryBlobStore};
 use cohort_store::seasons::{OpeningFilter, OpeningRecord};
 use cohort_store::Store;
 use std::path::PathBuf;
@@ -143,6 +143,16 @@ impl AppState {
 
     pub fn blobs(&self) -> &dyn BlobStore {
         self.0.blobs.as_ref()
+    }
+
+    /// Stores `bytes` in the blob store on a blocking thread and hands them back with their id.
+    /// A durable write waits for the disk (two syncs); on an async thread that wait would stall
+    /// every other request scheduled there.
+    pub async fn put_blob(&self, bytes: Vec<u8>) -> std::io::Result<(BlobId, Vec<u8>)> {
+        let blobs = self.0.blobs.clone();
+        tokio::task::spawn_blocking(move || blobs.put(&bytes).map(|id| (id, bytes)))
+            .await
+            .map_err(std::io::Error::other)?
     }
 
     pub fn config(&self) -> &Config {

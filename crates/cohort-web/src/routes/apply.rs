@@ -354,9 +354,9 @@ pub async fn submit_application(
 
     // The blob is written first: a committed application always finds its résumé. A blob whose
     // transaction then fails is unreferenced, never half-written.
-    let blob = state
-        .blobs()
-        .put(&resume_bytes)
+    let (blob, resume_bytes) = state
+        .put_blob(resume_bytes)
+        .await
         .map_err(AppError::internal)?;
     let graduation = form.graduation.to_string();
     let links = form.links.joined();
