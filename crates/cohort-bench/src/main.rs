@@ -11,10 +11,12 @@
 //! `--suite judge` measures the sandbox instead (`judge.rs`), and `--suite plagiarism` the
 //! plagiarism detector (`plagiarism.rs`), in this process: it needs no server. `--suite grading`
 //! (`grading.rs`) grades submissions through the job queue with `cohort worker` processes on
-//! PostgreSQL, against the judge alone.
+//! PostgreSQL, against the judge alone. `--suite matching` (`matching.rs`) runs the matching
+//! engine against OR-tools and scipy on the same instances.
 
 mod grading;
 mod judge;
+mod matching;
 mod plagiarism;
 
 use anyhow::{bail, Context};
@@ -67,7 +69,8 @@ struct Arguments {
     #[arg(long, default_value_t = 32)]
     submission_connections: usize,
     /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge),
-    /// "grading" (judging through the queue) or "plagiarism" (the plagiarism detector).
+    /// "grading" (judging through the queue), "plagiarism" (the plagiarism detector) or
+    /// "matching" (the mentor-matching engine against OR-tools and scipy).
     #[arg(long, default_value = "web")]
     suite: String,
     /// Runs per sample for the judge's per-run overhead.
@@ -107,6 +110,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(arguments: Arguments) -> anyhow::Result<()> {
+    if arguments.suite == "matching" {
+        eprintln!("== matching");
+        let measurements = tokio::task::spawn_blocking(matching::bench).await??;
+        return finish(&arguments, measurements);
+    }
     if arguments.suite == "plagiarism" {
         eprintln!("== plagiarism");
         let measurements = tokio::task::spawn_blocking(plagiarism::bench).await??;
@@ -135,7 +143,7 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
         bail!(
-            "--suite must be web, judge, grading or plagiarism, not {}",
+            "--suite must be web, judge, grading, plagiarism or matching, not {}",
             arguments.suite
         );
     }

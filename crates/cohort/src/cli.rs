@@ -136,6 +136,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ProblemsCommand,
     },
+    /// Run a planning engine on a JSON instance (no database needed).
+    Plan {
+        #[command(subcommand)]
+        command: crate::plan_cli::PlanCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -238,6 +243,11 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
             .await
         }
         Command::Problems { command } => problems(&options, command).await,
+        Command::Plan { command } => {
+            tokio::task::spawn_blocking(move || crate::plan_cli::run(command))
+                .await
+                .context("the planning thread failed")?
+        }
         Command::Worker {
             once,
             lease_seconds,

@@ -3,6 +3,7 @@
 
 mod cli;
 mod judge_cli;
+mod plan_cli;
 mod worker_cli;
 
 use clap::Parser;
