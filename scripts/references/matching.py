@@ -34,7 +34,10 @@ def mincostflow(path):
     # Maximum flow first (as many interns as possible), then minimum cost (highest score).
     costs = np.concatenate([
         np.zeros(interns, dtype=np.int64), -data[:, 2], np.zeros(mentors, dtype=np.int64)])
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    # The source may send one unit per intern; maximum flow decides how many arrive.
+    flow.set_node_supply(source, interns)
+    flow.set_node_supply(sink, -interns)
     started = time.perf_counter()
     status = flow.solve_max_flow_with_min_cost()
     seconds = time.perf_counter() - started

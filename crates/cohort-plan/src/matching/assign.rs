@@ -98,6 +98,36 @@ impl Problem {
         self.column.len()
     }
 
+    /// The same problem seen from the other side: one row per seat (a column of capacity 2
+    /// becomes two rows with the same edges), one column of capacity 1 per original row. Also
+    /// returns which original column each seat belongs to.
+    fn transposed(&self) -> (Problem, Vec<u32>) {
+        let columns = self.capacity.len();
+        let mut edges: Vec<Vec<(u32, i64)>> = vec![Vec::new(); columns];
+        for row in 0..self.rows {
+            for edge in self.edge_range(row) {
+                edges[self.column[edge] as usize].push((row as u32, self.weight[edge]));
+            }
+        }
+        let mut owner = Vec::new();
+        let mut seat_rows = Vec::new();
+        for (j, list) in edges.iter().enumerate() {
+            for _ in 0..self.capacity[j] {
+                owner.push(j as u32);
+                seat_rows.push(list.clone());
+            }
+        }
+        (Problem::new(vec![1; self.rows], seat_rows), owner)
+    }
+
+    /// Whether to solve from the other side. A row that cannot be matched costs a search over
+    /// everything it can reach; when there are fewer seats than rows, searching from the seats
+    /// leaves far fewer of those.
+    fn solve_from_seats(&self) -> bool {
+        let seats: u64 = self.capacity.iter().map(|&c| u64::from(c)).sum();
+        seats < self.rows as u64
+    }
+
     fn edge_range(&self, row: usize) -> std::ops::Range<usize> {
         self.start[row]..self.start[row + 1]
     }
@@ -121,9 +151,20 @@ pub struct Solution {
     pub total_score: i64,
     /// Shortest-path searches run after the greedy pass.
     pub searches: u64,
-    row_price: Vec<i64>,
-    /// Columns first, then each row's private "unmatched" column.
-    column_price: Vec<i64>,
+    prices: Prices,
+}
+
+/// The certificate's prices, for the problem as given or for its transpose.
+#[derive(Debug, Clone)]
+enum Prices {
+    Direct {
+        row_price: Vec<i64>,
+        /// Columns first, then each row's private "unmatched" column.
+        column_price: Vec<i64>,
+    },
+    /// Solved from the seats' side; the certificate is checked on the transposed problem,
+    /// which [`Solution::certificate`] rebuilds from the problem it is given.
+    Transposed(Box<Solution>),
 }
 
 /// What the certificate proves about every possible matching.
@@ -137,6 +178,32 @@ const UNPLACED: u32 = u32::MAX;
 
 /// Solves `problem` exactly.
 pub fn solve(problem: &Problem) -> Solution {
+    if !problem.solve_from_seats() {
+        return solve_rows(problem);
+    }
+    let (transposed, owner) = problem.transposed();
+    let inner = solve_rows(&transposed);
+    let mut assignment = vec![None; problem.rows];
+    for (seat, row) in inner.assignment.iter().enumerate() {
+        if let Some(row) = row {
+            assignment[*row as usize] = Some(owner[seat]);
+        }
+    }
+    Solution {
+        assignment,
+        total_score: inner.total_score,
+        searches: inner.searches,
+        prices: Prices::Transposed(Box::new(inner)),
+    }
+}
+
+/// Solves `problem` placing its rows one by one.
+fn solve_rows(problem: &Problem) -> Solution {
+    solve_rows_searching(problem, None)
+}
+
+/// [`solve_rows`], with the search mode forced (`Some(true)`: scanning) for tests.
+fn solve_rows_searching(problem: &Problem, scan: Option<bool>) -> Solution {
     let rows = problem.rows;
     let columns = problem.capacity.len();
     let (top, big) = problem.cost_scale();
@@ -173,7 +240,11 @@ pub fn solve(problem: &Problem) -> Solution {
         }
     }
 
-    let mut search = Search::new(columns + rows, rows);
+    // With many edges per row, a heap holds most of them after a few rows; scanning the
+    // reached columns for the nearest is cheaper then (the classic O(n^2) Dijkstra).
+    let dense =
+        scan.unwrap_or(problem.edges() as u64 * 4 >= rows as u64 * columns as u64 && columns >= 64);
+    let mut search = Search::new(columns + rows, rows, dense);
     let mut searches = 0;
     for row in pending {
         searches += 1;
@@ -204,8 +275,10 @@ pub fn solve(problem: &Problem) -> Solution {
         assignment,
         total_score,
         searches,
-        row_price,
-        column_price,
+        prices: Prices::Direct {
+            row_price,
+            column_price,
+        },
     }
 }
 
@@ -229,10 +302,14 @@ struct Search {
     seen_rows: Vec<u32>,
     done_columns: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Scan mode: reached columns not yet done, and those at the current nearest distance.
+    scan: bool,
+    todo: Vec<u32>,
+    nearest: Vec<u32>,
 }
 
 impl Search {
-    fn new(columns: usize, rows: usize) -> Search {
+    fn new(columns: usize, rows: usize, scan: bool) -> Search {
         Search {
             column_distance: vec![i64::MAX; columns],
             column_done: vec![false; columns],
@@ -243,7 +320,45 @@ impl Search {
             seen_rows: Vec::new(),
             done_columns: Vec::new(),
             heap: BinaryHeap::new(),
+            scan,
+            todo: Vec::new(),
+            nearest: Vec::new(),
         }
+    }
+
+    /// The next column to settle: the nearest reached column not yet done.
+    fn next_column(&mut self) -> Option<(i64, usize)> {
+        if !self.scan {
+            while let Some(Reverse((distance, j))) = self.heap.pop() {
+                let j = j as usize;
+                if !self.column_done[j] && distance <= self.column_distance[j] {
+                    return Some((distance, j));
+                }
+            }
+            return None;
+        }
+        if self.nearest.is_empty() {
+            // Take every column at the nearest distance at once: ties are common (many
+            // reduced costs are zero), and one pass over the reached columns serves them all.
+            let mut best = i64::MAX;
+            for &j in &self.todo {
+                let distance = self.column_distance[j as usize];
+                if distance < best {
+                    best = distance;
+                    self.nearest.clear();
+                }
+                if distance == best {
+                    self.nearest.push(j);
+                }
+            }
+            let done = &self.column_distance;
+            self.todo.retain(|&j| done[j as usize] != best);
+            // Reversed so that popping takes them in the order reached.
+            self.nearest.reverse();
+        }
+        self.nearest
+            .pop()
+            .map(|j| (self.column_distance[j as usize], j as usize))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -269,14 +384,9 @@ impl Search {
 
         self.visit_row(problem, start, 0, top, big, row_price, column_price);
         let (terminal, reach) = loop {
-            let Reverse((distance, j)) = self
-                .heap
-                .pop()
+            let (distance, j) = self
+                .next_column()
                 .expect("a row's own unmatched column is always reachable and free");
-            let j = j as usize;
-            if self.column_done[j] || distance > self.column_distance[j] {
-                continue;
-            }
             self.column_done[j] = true;
             self.done_columns.push(j as u32);
             if is_free(j, placed, members) {
@@ -339,6 +449,8 @@ impl Search {
         self.seen_rows.clear();
         self.done_columns.clear();
         self.heap.clear();
+        self.todo.clear();
+        self.nearest.clear();
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -372,10 +484,15 @@ impl Search {
         }
         if self.column_distance[column] == i64::MAX {
             self.touched_columns.push(column as u32);
+            if self.scan {
+                self.todo.push(column as u32);
+            }
         }
         self.column_distance[column] = candidate;
         self.reached_from[column] = row as u32;
-        self.heap.push(Reverse((candidate, column as u32)));
+        if !self.scan {
+            self.heap.push(Reverse((candidate, column as u32)));
+        }
     }
 }
 
@@ -383,10 +500,34 @@ impl Solution {
     /// Checks the prices against every dual constraint of `problem` and derives what they prove.
     /// An error names the first constraint that fails.
     pub fn certificate(&self, problem: &Problem) -> Result<Proof, String> {
+        let (row_price, column_price) = match &self.prices {
+            Prices::Direct {
+                row_price,
+                column_price,
+            } => (row_price, column_price),
+            Prices::Transposed(inner) => {
+                // Check the transposed solution on a transpose built here from `problem`, and
+                // that this solution is that one read from the other side.
+                let (transposed, owner) = problem.transposed();
+                let mut assignment = vec![None; problem.rows];
+                for (seat, row) in inner.assignment.iter().enumerate() {
+                    if let Some(row) = row {
+                        if assignment[*row as usize].is_some() {
+                            return Err(format!("row {row} holds two seats"));
+                        }
+                        assignment[*row as usize] = Some(owner[seat]);
+                    }
+                }
+                if assignment != self.assignment || inner.total_score != self.total_score {
+                    return Err("the assignment differs from the certified one".to_owned());
+                }
+                return inner.certificate(&transposed);
+            }
+        };
         let rows = problem.rows;
         let columns = problem.capacity.len();
         let (top, big) = problem.cost_scale();
-        if self.row_price.len() != rows || self.column_price.len() != columns + rows {
+        if row_price.len() != rows || column_price.len() != columns + rows {
             return Err("the prices do not fit the problem".to_owned());
         }
         let mut load = vec![0_u32; columns];
@@ -398,7 +539,7 @@ impl Solution {
                 return Err(format!("column {j} holds more rows than its capacity"));
             }
         }
-        for (j, &price) in self.column_price.iter().enumerate() {
+        for (j, &price) in column_price.iter().enumerate() {
             if price > 0 {
                 return Err(format!("column {j} has a positive price"));
             }
@@ -414,16 +555,16 @@ impl Solution {
         let mut primal: i128 = 0;
         let mut dual: i128 = 0;
         for row in 0..rows {
-            let u = self.row_price[row];
+            let u = row_price[row];
             dual += i128::from(u);
             for edge in problem.edge_range(row) {
                 let j = problem.column[edge] as usize;
-                if top - problem.weight[edge] - u - self.column_price[j] < 0 {
+                if top - problem.weight[edge] - u - column_price[j] < 0 {
                     return Err(format!("the edge from row {row} to column {j} is violated"));
                 }
             }
             let own = columns + row;
-            if big - u - self.column_price[own] < 0 {
+            if big - u - column_price[own] < 0 {
                 return Err(format!("row {row}'s unmatched column is violated"));
             }
             primal += i128::from(match self.assignment[row] {
@@ -432,10 +573,10 @@ impl Solution {
             });
         }
         for j in 0..columns {
-            dual += i128::from(problem.capacity[j]) * i128::from(self.column_price[j]);
+            dual += i128::from(problem.capacity[j]) * i128::from(column_price[j]);
         }
         for row in 0..rows {
-            dual += i128::from(self.column_price[columns + row]);
+            dual += i128::from(column_price[columns + row]);
         }
         if primal != dual {
             return Err(format!(
@@ -475,18 +616,75 @@ mod tests {
         assert_eq!((proof.max_matched, proof.max_score), (2, 6));
     }
 
+    fn prices(solution: &mut Solution) -> (&mut Vec<i64>, &mut Vec<i64>) {
+        match &mut solution.prices {
+            Prices::Direct {
+                row_price,
+                column_price,
+            } => (row_price, column_price),
+            Prices::Transposed(inner) => prices(inner),
+        }
+    }
+
     #[test]
     fn a_tampered_price_fails_the_certificate() {
         let problem = small();
         let mut solution = solve(&problem);
-        solution.row_price[0] += 1;
+        prices(&mut solution).0[0] += 1;
         assert!(solution.certificate(&problem).is_err());
         let mut solution = solve(&problem);
-        solution.column_price[1] = 1;
+        prices(&mut solution).1[1] = 1;
         assert!(solution
             .certificate(&problem)
             .unwrap_err()
             .contains("positive price"));
+    }
+
+    /// Three rows, one seat: solved from the seat's side.
+    fn crowded() -> Problem {
+        Problem::new(vec![1], vec![vec![(0, 4)], vec![(0, 9)], vec![(0, 1)]])
+    }
+
+    #[test]
+    fn fewer_seats_than_rows_is_solved_from_the_seats_and_still_proven() {
+        let problem = crowded();
+        assert!(problem.solve_from_seats());
+        let solution = solve(&problem);
+        assert_eq!(solution.assignment, vec![None, Some(0), None]);
+        let proof = solution.certificate(&problem).unwrap();
+        assert_eq!((proof.max_matched, proof.max_score), (1, 9));
+        let mut tampered = solution.clone();
+        tampered.assignment = vec![Some(0), None, None];
+        assert!(tampered.certificate(&problem).is_err());
+        let mut tampered = solution;
+        prices(&mut tampered).0[0] -= 1;
+        assert!(tampered.certificate(&problem).is_err());
+    }
+
+    #[test]
+    fn dense_problems_searched_by_scanning_reach_the_same_optimum_as_by_heap() {
+        // A deterministic 80 x 80 matrix with many ties, solved in both search modes.
+        let size = 80;
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let weights: Vec<i64> = (0..size * size)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % 7) as i64
+            })
+            .collect();
+        for capacity in [1, 2] {
+            let problem = Problem::dense(size, vec![capacity; size], &weights);
+            let by_scan = solve_rows_searching(&problem, Some(true));
+            let by_heap = solve_rows_searching(&problem, Some(false));
+            for solution in [&by_scan, &by_heap] {
+                let proof = solution.certificate(&problem).unwrap();
+                assert_eq!(proof.max_score, solution.total_score);
+                assert_eq!(proof.max_matched, size);
+            }
+            assert_eq!(by_scan.total_score, by_heap.total_score);
+        }
     }
 
     #[test]
