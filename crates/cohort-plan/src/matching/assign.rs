@@ -554,8 +554,7 @@ impl Solution {
         }
         let mut primal: i128 = 0;
         let mut dual: i128 = 0;
-        for row in 0..rows {
-            let u = row_price[row];
+        for (row, &u) in row_price.iter().enumerate() {
             dual += i128::from(u);
             for edge in problem.edge_range(row) {
                 let j = problem.column[edge] as usize;
@@ -572,11 +571,11 @@ impl Solution {
                 None => big,
             });
         }
-        for j in 0..columns {
-            dual += i128::from(problem.capacity[j]) * i128::from(column_price[j]);
+        for (&capacity, &price) in problem.capacity.iter().zip(column_price.iter()) {
+            dual += i128::from(capacity) * i128::from(price);
         }
-        for row in 0..rows {
-            dual += i128::from(column_price[columns + row]);
+        for &price in &column_price[columns..] {
+            dual += i128::from(price);
         }
         if primal != dual {
             return Err(format!(
