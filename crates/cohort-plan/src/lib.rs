@@ -6,10 +6,13 @@
 //!   optimal mode matches as many interns as possible and, among those matchings, maximises the
 //!   total score, and proves it with a dual certificate. The stable mode computes an
 //!   intern-optimal stable matching (the hospitals/residents problem).
+//! - [`loops`]: whole-week interview-loop scheduling. So far the instance model and the rule
+//!   checker behind `cohort plan check`; the solver is next.
 //!
 //! Input is parsed once, at the boundary, into validated types; every refusal names the path of
 //! the offending field ([`InputError`]).
 
+pub mod loops;
 pub mod matching;
 
 /// Input that cannot be planned with: the path of the offending field (`mentors[2].capacity`)

@@ -1,4 +1,5 @@
 //! `cohort plan ...`: the planning engines on JSON files. No database is needed.
+//! `match` matches interns to mentors; `check` checks a loop schedule against its instance.
 
 use anyhow::Context;
 use clap::Subcommand;
@@ -21,6 +22,17 @@ pub enum PlanCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Check a loop schedule against every rule of its instance, independently of any solver:
+    /// prints each violation with its path and fails if there is any.
+    Check {
+        /// The loop-scheduling instance (see docs/planning.md).
+        instance: PathBuf,
+        /// The schedule to check, in the solver's output format.
+        schedule: PathBuf,
+        /// Print the violations as JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(command: PlanCommand) -> anyhow::Result<()> {
@@ -30,6 +42,52 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
             stable,
             out,
         } => plan_match(&instance, stable, out.as_deref()),
+        PlanCommand::Check {
+            instance,
+            schedule,
+            json,
+        } => plan_check(&instance, &schedule, json),
+    }
+}
+
+fn plan_check(instance_path: &Path, schedule_path: &Path, json: bool) -> anyhow::Result<()> {
+    use cohort_plan::loops::{check::check, Instance, Schedule};
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let instance = Instance::from_json(&read(instance_path)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", instance_path.display()))?;
+    let schedule = Schedule::from_json(&read(schedule_path)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", schedule_path.display()))?;
+    let violations = check(&instance, &schedule);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&violations)?);
+    } else {
+        for violation in &violations {
+            println!(
+                "{}: {} ({:?})",
+                violation.path, violation.message, violation.rule
+            );
+        }
+    }
+    if violations.is_empty() {
+        eprintln!(
+            "{} keeps every rule ({} loops)",
+            schedule_path.display(),
+            schedule.loops.len()
+        );
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} breaks {} {}",
+            schedule_path.display(),
+            violations.len(),
+            if violations.len() == 1 {
+                "rule"
+            } else {
+                "rules"
+            }
+        )
     }
 }
 

@@ -81,3 +81,69 @@ fn plan_match_refuses_a_bad_instance_naming_the_field() {
     );
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn plan_check_accepts_a_valid_schedule_and_lists_each_broken_rule() {
+    let folder = tempfile::tempdir().unwrap();
+    let instance = folder.path().join("week.json");
+    std::fs::write(
+        &instance,
+        r#"{ "grid_minutes": 15, "days": ["2027-02-01"],
+             "templates": { "sde": { "max_gap_minutes": 0, "interviews": [ { "minutes": 60, "requires": ["coding"] } ] } },
+             "candidates": [ { "id": "c1", "track": "sde",
+                               "available": [ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T18:00:00Z" } ] } ],
+             "interviewers": [ { "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "daily_cap": 1,
+                                 "available": [ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T18:00:00Z" } ] } ] }"#,
+    )
+    .unwrap();
+    let good = folder.path().join("good.json");
+    std::fs::write(
+        &good,
+        r#"{ "loops": [ { "candidate": "c1", "day": "2027-02-01", "interviews": [
+              { "interviewer": "i1", "requires": ["coding"], "start": "2027-02-01T15:00:00Z", "end": "2027-02-01T16:00:00Z" } ] } ] }"#,
+    )
+    .unwrap();
+    let output = cohort()
+        .args(["plan", "check"])
+        .arg(&instance)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("keeps every rule (1 loops)"));
+
+    let bad = folder.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{ "loops": [ { "candidate": "c1", "day": "2027-02-01", "interviews": [
+              { "interviewer": "i1", "requires": ["coding"], "start": "2027-02-01T17:10:00Z", "end": "2027-02-01T18:10:00Z" } ] } ] }"#,
+    )
+    .unwrap();
+    let output = cohort()
+        .args(["plan", "check"])
+        .arg(&instance)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let lines = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        lines.contains("loops[0]: c1 is not available for the whole loop"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains(
+            "loops[0].interviews[0].start: 2027-02-01T17:10:00Z is not on the 15-minute grid"
+        ),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("loops[0].interviews[0].interviewer: i1 is not available"),
+        "{lines}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("breaks 3 rules"));
+}

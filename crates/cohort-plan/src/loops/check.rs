@@ -1,0 +1,394 @@
+//! Checks a schedule against every rule of an instance, independently of any solver.
+//!
+//! Each broken rule is reported once per place it is broken, with the path of the offending
+//! entry in the schedule (`loops[2].interviews[1].interviewer`) and a sentence a coordinator can
+//! act on. An empty list means the schedule keeps every rule.
+
+use super::{date_of, instant_text, minutes_of, Instance, Interval, Schedule};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Which rule a violation breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The schedule names a candidate or interviewer the instance does not have, or cannot be read.
+    Unknown,
+    /// A candidate has more than one loop.
+    ScheduledTwice,
+    /// The loop's interviews do not match the track's template, one for one.
+    Template,
+    /// The loop is not on one of the instance's days, or not all on its own day.
+    Day,
+    /// Interviews of a loop overlap, or the wait between two exceeds the template's gap.
+    Chain,
+    /// The loop is not inside one of the candidate's available intervals.
+    CandidateAvailability,
+    /// An interview does not start on the grid.
+    Grid,
+    /// The interviewer does not serve the track, is not qualified, is excluded by the
+    /// candidate, or has two interviews in one loop.
+    Interviewer,
+    /// A shadow who does not shadow what the interview requires, or sits in their own loop.
+    Shadow,
+    /// An interviewer has two interviews (or shadow seats) at the same time.
+    DoubleBooked,
+    /// An interviewer works outside their available intervals.
+    InterviewerAvailability,
+    /// An interviewer has more interviews on one UTC day than their daily cap.
+    DailyCap,
+    /// An interviewer has more interviews in the whole schedule than their weekly cap.
+    WeeklyCap,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub rule: Rule,
+    pub path: String,
+    pub message: String,
+}
+
+/// One seat an interviewer fills: an interview or a shadow seat.
+struct Seat {
+    span: Interval,
+    path: String,
+}
+
+/// Every violation of `schedule` against `instance`, in schedule order.
+pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    let mut report = |rule: Rule, path: String, message: String| {
+        violations.push(Violation {
+            rule,
+            path,
+            message,
+        })
+    };
+    let mut seen_candidates: HashMap<usize, usize> = HashMap::new();
+    let mut seats: Vec<Vec<Seat>> = (0..instance.interviewers.len())
+        .map(|_| Vec::new())
+        .collect();
+
+    for (loop_index, entry) in schedule.loops.iter().enumerate() {
+        let path = format!("loops[{loop_index}]");
+        let Some(&candidate_at) = instance.candidate_index.get(entry.candidate.trim()) else {
+            report(
+                Rule::Unknown,
+                format!("{path}.candidate"),
+                format!("no candidate has the id \"{}\"", entry.candidate),
+            );
+            continue;
+        };
+        if let Some(first) = seen_candidates.insert(candidate_at, loop_index) {
+            report(
+                Rule::ScheduledTwice,
+                format!("{path}.candidate"),
+                format!("{} already has a loop (loops[{first}])", entry.candidate),
+            );
+        }
+        let candidate = &instance.candidates[candidate_at];
+        let template = &instance.templates[candidate.template];
+
+        // Read the interviews' times; an unreadable one is reported and the loop skipped.
+        let mut spans = Vec::with_capacity(entry.interviews.len());
+        for (index, interview) in entry.interviews.iter().enumerate() {
+            let at = format!("{path}.interviews[{index}]");
+            match (minutes_of(&interview.start), minutes_of(&interview.end)) {
+                (Ok(start), Ok(end)) if end > start => spans.push(Interval { start, end }),
+                (Ok(_), Ok(_)) => report(
+                    Rule::Unknown,
+                    at,
+                    "the interview ends before it starts".to_owned(),
+                ),
+                (Err(message), _) => report(Rule::Unknown, format!("{at}.start"), message),
+                (_, Err(message)) => report(Rule::Unknown, format!("{at}.end"), message),
+            }
+        }
+        if spans.len() != entry.interviews.len() {
+            continue;
+        }
+
+        // The template, one for one: each interview matches an unused template interview with
+        // the same requirements and length.
+        let mut unused: Vec<bool> = vec![true; template.interviews.len()];
+        for (index, interview) in entry.interviews.iter().enumerate() {
+            let wanted = super::keys(&interview.requires);
+            let length = spans[index].end - spans[index].start;
+            let found = template
+                .interviews
+                .iter()
+                .enumerate()
+                .position(|(t, slot)| {
+                    unused[t] && same_set(&slot.keys, &wanted) && slot.minutes == length
+                });
+            match found {
+                Some(t) => unused[t] = false,
+                None => report(
+                    Rule::Template,
+                    format!("{path}.interviews[{index}]"),
+                    format!(
+                        "the {} template has no unused {length}-minute interview requiring {:?}",
+                        template.track, interview.requires
+                    ),
+                ),
+            }
+        }
+        let missing = unused.iter().filter(|u| **u).count();
+        if missing > 0 && entry.interviews.len() < template.interviews.len() {
+            report(
+                Rule::Template,
+                format!("{path}.interviews"),
+                format!(
+                    "the {} template has {} interviews; this loop has {}",
+                    template.track,
+                    template.interviews.len(),
+                    entry.interviews.len()
+                ),
+            );
+        }
+
+        // The day.
+        match chrono::NaiveDate::parse_from_str(&entry.day, "%Y-%m-%d") {
+            Err(_) => report(
+                Rule::Day,
+                format!("{path}.day"),
+                format!("\"{}\" is not a date like 2027-02-01", entry.day),
+            ),
+            Ok(day) => {
+                if !instance.days.contains(&day) {
+                    report(
+                        Rule::Day,
+                        format!("{path}.day"),
+                        format!("{day} is not one of the instance's days"),
+                    );
+                }
+                for (index, span) in spans.iter().enumerate() {
+                    if date_of(span.start) != day {
+                        report(
+                            Rule::Day,
+                            format!("{path}.interviews[{index}].start"),
+                            format!("{} is not on {day}", instant_text(span.start)),
+                        );
+                    }
+                }
+            }
+        }
+
+        // The chain, in time order.
+        let mut order: Vec<usize> = (0..spans.len()).collect();
+        order.sort_by_key(|&i| spans[i].start);
+        for pair in order.windows(2) {
+            let (before, after) = (spans[pair[0]], spans[pair[1]]);
+            let at = format!("{path}.interviews[{}]", pair[1]);
+            if after.start < before.end {
+                report(
+                    Rule::Chain,
+                    at,
+                    format!(
+                        "starts at {} while interviews[{}] runs until {}",
+                        instant_text(after.start),
+                        pair[0],
+                        instant_text(before.end)
+                    ),
+                );
+            } else if after.start - before.end > template.max_gap {
+                report(
+                    Rule::Chain,
+                    at,
+                    format!(
+                        "the candidate waits {} minutes after interviews[{}]; the {} template allows {}",
+                        after.start - before.end,
+                        pair[0],
+                        template.track,
+                        template.max_gap
+                    ),
+                );
+            }
+        }
+        if let (Some(&first), Some(&last)) = (order.first(), order.last()) {
+            let whole = Interval {
+                start: spans[first].start,
+                end: spans[last].end,
+            };
+            if !candidate.available.iter().any(|a| a.contains(whole)) {
+                report(
+                    Rule::CandidateAvailability,
+                    path.clone(),
+                    format!(
+                        "{} is not available for the whole loop, {} to {}",
+                        candidate.id,
+                        instant_text(whole.start),
+                        instant_text(whole.end)
+                    ),
+                );
+            }
+        }
+
+        // Each interview's grid, interviewer and shadow.
+        let mut in_loop: Vec<usize> = Vec::new();
+        for (index, interview) in entry.interviews.iter().enumerate() {
+            let at = format!("{path}.interviews[{index}]");
+            let span = spans[index];
+            if span.start.rem_euclid(instance.grid) != 0 {
+                report(
+                    Rule::Grid,
+                    format!("{at}.start"),
+                    format!(
+                        "{} is not on the {}-minute grid",
+                        instant_text(span.start),
+                        instance.grid
+                    ),
+                );
+            }
+            let slot = super::Slot {
+                minutes: span.end - span.start,
+                requires: interview.requires.clone(),
+                keys: super::keys(&interview.requires),
+            };
+            match instance.interviewer_index.get(interview.interviewer.trim()) {
+                None => report(
+                    Rule::Unknown,
+                    format!("{at}.interviewer"),
+                    format!("no interviewer has the id \"{}\"", interview.interviewer),
+                ),
+                Some(&who) => {
+                    let person = &instance.interviewers[who];
+                    let field = format!("{at}.interviewer");
+                    if !person.serves(candidate.template) {
+                        report(
+                            Rule::Interviewer,
+                            field.clone(),
+                            format!("{} does not serve the {} track", person.id, template.track),
+                        );
+                    }
+                    if !person.qualified_for(&slot) {
+                        report(
+                            Rule::Interviewer,
+                            field.clone(),
+                            format!(
+                                "{} is not qualified for {:?}",
+                                person.id, interview.requires
+                            ),
+                        );
+                    }
+                    if candidate.excluded.contains(&who) {
+                        report(
+                            Rule::Interviewer,
+                            field.clone(),
+                            format!("{} is excluded by {}", person.id, candidate.id),
+                        );
+                    }
+                    if in_loop.contains(&who) {
+                        report(
+                            Rule::Interviewer,
+                            field.clone(),
+                            format!("{} already has an interview in this loop", person.id),
+                        );
+                    }
+                    in_loop.push(who);
+                    seats[who].push(Seat { span, path: field });
+                }
+            }
+            if let Some(shadow) = interview.shadow.as_deref() {
+                let field = format!("{at}.shadow");
+                match instance.interviewer_index.get(shadow.trim()) {
+                    None => report(
+                        Rule::Unknown,
+                        field,
+                        format!("no interviewer has the id \"{shadow}\""),
+                    ),
+                    Some(&who) => {
+                        let person = &instance.interviewers[who];
+                        if !person.can_shadow(&slot) {
+                            report(
+                                Rule::Shadow,
+                                field.clone(),
+                                format!(
+                                    "{} does not shadow any of {:?}",
+                                    person.id, interview.requires
+                                ),
+                            );
+                        }
+                        if in_loop.contains(&who) {
+                            report(
+                                Rule::Shadow,
+                                field.clone(),
+                                format!("{} already has a seat in this loop", person.id),
+                            );
+                        }
+                        in_loop.push(who);
+                        seats[who].push(Seat { span, path: field });
+                    }
+                }
+            }
+        }
+    }
+
+    // Every interviewer's calendar over the whole schedule.
+    for (who, list) in seats.iter_mut().enumerate() {
+        let person = &instance.interviewers[who];
+        list.sort_by_key(|seat| (seat.span.start, seat.span.end));
+        for pair in list.windows(2) {
+            if pair[1].span.start < pair[0].span.end {
+                report(
+                    Rule::DoubleBooked,
+                    pair[1].path.clone(),
+                    format!(
+                        "{} is also at {} from {} to {}",
+                        person.id,
+                        pair[0].path,
+                        instant_text(pair[0].span.start),
+                        instant_text(pair[0].span.end)
+                    ),
+                );
+            }
+        }
+        for seat in list.iter() {
+            if !person.available_for(seat.span) {
+                report(
+                    Rule::InterviewerAvailability,
+                    seat.path.clone(),
+                    format!(
+                        "{} is not available from {} to {}",
+                        person.id,
+                        instant_text(seat.span.start),
+                        instant_text(seat.span.end)
+                    ),
+                );
+            }
+        }
+        if let Some(cap) = person.daily_cap {
+            let mut per_day: HashMap<chrono::NaiveDate, u32> = HashMap::new();
+            for seat in list.iter() {
+                let day = date_of(seat.span.start);
+                let count = per_day.entry(day).or_default();
+                *count += 1;
+                if *count == cap + 1 {
+                    report(
+                        Rule::DailyCap,
+                        seat.path.clone(),
+                        format!("{} would have more than {cap} on {day}", person.id),
+                    );
+                }
+            }
+        }
+        if let Some(cap) = person.weekly_cap {
+            if list.len() as u32 > cap {
+                report(
+                    Rule::WeeklyCap,
+                    list[cap as usize].path.clone(),
+                    format!(
+                        "{} has {} interviews; the weekly cap is {cap}",
+                        person.id,
+                        list.len()
+                    ),
+                );
+            }
+        }
+    }
+    violations
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}

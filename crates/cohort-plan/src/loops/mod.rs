@@ -1,0 +1,445 @@
+//! Whole-week interview-loop scheduling: the instance, its validation, and the schedule format.
+//!
+//! This part holds the input model and the independent rule checker ([`check`]); the solver
+//! comes next. Times are whole minutes since the Unix epoch, in UTC; the web layer turns working
+//! hours, time zones and calendar busy blocks into `available` intervals before calling in.
+//! Requirement names ("coding", "Dive Deep", "bar raiser") compare without regard to case.
+
+pub mod check;
+
+use crate::{parse_json, InputError};
+use chrono::{DateTime, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Deserialize)]
+struct RawInstance {
+    #[serde(default)]
+    grid_minutes: Option<i64>,
+    #[serde(default)]
+    days: Vec<String>,
+    #[serde(default)]
+    templates: BTreeMap<String, RawTemplate>,
+    #[serde(default)]
+    candidates: Vec<RawCandidate>,
+    #[serde(default)]
+    interviewers: Vec<RawInterviewer>,
+}
+
+#[derive(Deserialize)]
+struct RawTemplate {
+    #[serde(default)]
+    max_gap_minutes: Option<i64>,
+    #[serde(default)]
+    interviews: Vec<RawInterview>,
+}
+
+#[derive(Deserialize)]
+struct RawInterview {
+    minutes: i64,
+    #[serde(default)]
+    requires: Vec<String>,
+}
+
+#[derive(Deserialize, Serialize, Clone)]
+pub struct RawInterval {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Deserialize)]
+struct RawCandidate {
+    id: String,
+    track: String,
+    #[serde(default)]
+    priority: Option<i64>,
+    #[serde(default)]
+    available: Vec<RawInterval>,
+    #[serde(default)]
+    exclude_interviewers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawInterviewer {
+    id: String,
+    #[serde(default)]
+    tracks: Vec<String>,
+    #[serde(default)]
+    qualified: Vec<String>,
+    #[serde(default)]
+    daily_cap: Option<i64>,
+    #[serde(default)]
+    weekly_cap: Option<i64>,
+    #[serde(default)]
+    available: Vec<RawInterval>,
+    #[serde(default)]
+    shadowing: Vec<String>,
+}
+
+/// A half-open span of time `[start, end)` in minutes since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Interval {
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Interval {
+    pub fn contains(&self, other: Interval) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn overlaps(&self, other: Interval) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// One interview of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub minutes: i64,
+    /// As written in the input.
+    pub requires: Vec<String>,
+    /// Lower-cased, for comparison.
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub track: String,
+    pub max_gap: i64,
+    pub interviews: Vec<Slot>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub template: usize,
+    pub priority: i64,
+    /// Sorted, non-overlapping as given.
+    pub available: Vec<Interval>,
+    pub excluded: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interviewer {
+    pub id: String,
+    /// Templates (tracks) this interviewer serves, by index.
+    pub tracks: Vec<usize>,
+    /// Lower-cased requirement names.
+    pub qualified: Vec<String>,
+    pub shadowing: Vec<String>,
+    /// `None`: no cap.
+    pub daily_cap: Option<u32>,
+    pub weekly_cap: Option<u32>,
+    pub available: Vec<Interval>,
+}
+
+impl Interviewer {
+    pub fn serves(&self, template: usize) -> bool {
+        self.tracks.contains(&template)
+    }
+
+    pub fn qualified_for(&self, slot: &Slot) -> bool {
+        slot.keys.iter().all(|key| self.qualified.contains(key))
+    }
+
+    pub fn can_shadow(&self, slot: &Slot) -> bool {
+        slot.keys.iter().any(|key| self.shadowing.contains(key))
+    }
+
+    pub fn available_for(&self, span: Interval) -> bool {
+        self.available.iter().any(|a| a.contains(span))
+    }
+}
+
+/// A validated loop-scheduling instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub grid: i64,
+    /// Sorted, without repeats.
+    pub days: Vec<NaiveDate>,
+    pub templates: Vec<Template>,
+    pub candidates: Vec<Candidate>,
+    pub interviewers: Vec<Interviewer>,
+    pub candidate_index: HashMap<String, usize>,
+    pub interviewer_index: HashMap<String, usize>,
+}
+
+/// Minutes in a day, which the grid must divide so that it is the same every day.
+const DAY: i64 = 24 * 60;
+
+impl Instance {
+    pub fn from_json(text: &str) -> Result<Instance, InputError> {
+        let raw: RawInstance = parse_json(text)?;
+        Instance::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawInstance) -> Result<Instance, InputError> {
+        let grid = raw.grid_minutes.unwrap_or(15);
+        if grid < 1 || DAY % grid != 0 {
+            return Err(InputError::new(
+                "grid_minutes",
+                format!("must divide a day into whole steps (5, 10, 15, 30, 60, ...), not {grid}"),
+            ));
+        }
+        let mut days = Vec::with_capacity(raw.days.len());
+        for (index, text) in raw.days.iter().enumerate() {
+            let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                InputError::new(
+                    format!("days[{index}]"),
+                    format!("\"{text}\" is not a date like 2027-02-01"),
+                )
+            })?;
+            if days.contains(&day) {
+                return Err(InputError::new(
+                    format!("days[{index}]"),
+                    format!("{day} is listed twice"),
+                ));
+            }
+            days.push(day);
+        }
+        days.sort();
+
+        let mut templates = Vec::with_capacity(raw.templates.len());
+        let mut template_index = HashMap::new();
+        for (track, template) in &raw.templates {
+            let path = format!("templates.{track}");
+            let max_gap = template.max_gap_minutes.unwrap_or(0);
+            if !(0..=DAY).contains(&max_gap) {
+                return Err(InputError::new(
+                    format!("{path}.max_gap_minutes"),
+                    format!("must be between 0 and {DAY}, not {max_gap}"),
+                ));
+            }
+            if template.interviews.is_empty() {
+                return Err(InputError::new(
+                    format!("{path}.interviews"),
+                    "a loop needs at least one interview",
+                ));
+            }
+            let mut interviews = Vec::new();
+            for (index, interview) in template.interviews.iter().enumerate() {
+                if !(1..=DAY).contains(&interview.minutes) {
+                    return Err(InputError::new(
+                        format!("{path}.interviews[{index}].minutes"),
+                        format!("must be between 1 and {DAY}, not {}", interview.minutes),
+                    ));
+                }
+                interviews.push(Slot {
+                    minutes: interview.minutes,
+                    requires: interview.requires.clone(),
+                    keys: keys(&interview.requires),
+                });
+            }
+            template_index.insert(track.clone(), templates.len());
+            templates.push(Template {
+                track: track.clone(),
+                max_gap,
+                interviews,
+            });
+        }
+
+        let mut interviewers = Vec::with_capacity(raw.interviewers.len());
+        let mut interviewer_index = HashMap::new();
+        for (index, person) in raw.interviewers.iter().enumerate() {
+            let path = format!("interviewers[{index}]");
+            let id = checked_id(&person.id, &format!("{path}.id"))?;
+            if let Some(first) = interviewer_index.insert(id.clone(), index) {
+                return Err(InputError::new(
+                    format!("{path}.id"),
+                    format!("\"{id}\" is already the id of interviewers[{first}]"),
+                ));
+            }
+            let mut tracks = Vec::new();
+            for (position, track) in person.tracks.iter().enumerate() {
+                // A track without a template is harmless for an interviewer: nobody needs it.
+                if let Some(&template) = template_index.get(track) {
+                    tracks.push(template);
+                } else if track.trim().is_empty() {
+                    return Err(InputError::new(
+                        format!("{path}.tracks[{position}]"),
+                        "must not be empty",
+                    ));
+                }
+            }
+            interviewers.push(Interviewer {
+                id,
+                tracks,
+                qualified: keys(&person.qualified),
+                shadowing: keys(&person.shadowing),
+                daily_cap: cap(person.daily_cap, &format!("{path}.daily_cap"))?,
+                weekly_cap: cap(person.weekly_cap, &format!("{path}.weekly_cap"))?,
+                available: intervals(&person.available, &format!("{path}.available"))?,
+            });
+        }
+
+        let mut candidates = Vec::with_capacity(raw.candidates.len());
+        let mut candidate_index = HashMap::new();
+        for (index, person) in raw.candidates.iter().enumerate() {
+            let path = format!("candidates[{index}]");
+            let id = checked_id(&person.id, &format!("{path}.id"))?;
+            if let Some(first) = candidate_index.insert(id.clone(), index) {
+                return Err(InputError::new(
+                    format!("{path}.id"),
+                    format!("\"{id}\" is already the id of candidates[{first}]"),
+                ));
+            }
+            let template = *template_index.get(&person.track).ok_or_else(|| {
+                InputError::new(
+                    format!("{path}.track"),
+                    format!("the track \"{}\" has no template", person.track),
+                )
+            })?;
+            let priority = person.priority.unwrap_or(1);
+            if !(1..=1000).contains(&priority) {
+                return Err(InputError::new(
+                    format!("{path}.priority"),
+                    format!("must be between 1 and 1000, not {priority}"),
+                ));
+            }
+            let mut excluded = Vec::new();
+            for (position, name) in person.exclude_interviewers.iter().enumerate() {
+                let at = *interviewer_index.get(name.trim()).ok_or_else(|| {
+                    InputError::new(
+                        format!("{path}.exclude_interviewers[{position}]"),
+                        format!("no interviewer has the id \"{name}\""),
+                    )
+                })?;
+                excluded.push(at);
+            }
+            candidates.push(Candidate {
+                id,
+                template,
+                priority,
+                available: intervals(&person.available, &format!("{path}.available"))?,
+                excluded,
+            });
+        }
+
+        Ok(Instance {
+            grid,
+            days,
+            templates,
+            candidates,
+            interviewers,
+            candidate_index,
+            interviewer_index,
+        })
+    }
+}
+
+fn keys(names: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let key = name.trim().to_lowercase();
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+fn checked_id(id: &str, path: &str) -> Result<String, InputError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(InputError::new(path, "must not be empty"));
+    }
+    Ok(id.to_owned())
+}
+
+fn cap(value: Option<i64>, path: &str) -> Result<Option<u32>, InputError> {
+    match value {
+        None => Ok(None),
+        Some(v) if (0..=1000).contains(&v) => Ok(Some(v as u32)),
+        Some(v) => Err(InputError::new(
+            path,
+            format!("must be between 0 and 1000, not {v}"),
+        )),
+    }
+}
+
+/// Parses an RFC 3339 instant into whole minutes since the epoch.
+pub fn minutes_of(text: &str) -> Result<i64, String> {
+    let instant = DateTime::parse_from_rfc3339(text)
+        .map_err(|_| format!("\"{text}\" is not an instant like 2027-02-01T14:00:00Z"))?;
+    let seconds = instant.timestamp();
+    if seconds % 60 != 0 {
+        return Err(format!("\"{text}\" is not on a whole minute"));
+    }
+    Ok(seconds / 60)
+}
+
+/// Writes minutes since the epoch as an RFC 3339 instant in UTC.
+pub fn instant_text(minutes: i64) -> String {
+    DateTime::from_timestamp(minutes * 60, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| format!("{minutes} minutes"))
+}
+
+/// The UTC date on which a minute falls.
+pub fn date_of(minutes: i64) -> NaiveDate {
+    DateTime::from_timestamp(minutes.div_euclid(DAY) * DAY * 60, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+fn intervals(raw: &[RawInterval], path: &str) -> Result<Vec<Interval>, InputError> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (index, interval) in raw.iter().enumerate() {
+        let start = minutes_of(&interval.start)
+            .map_err(|m| InputError::new(format!("{path}[{index}].start"), m))?;
+        let end = minutes_of(&interval.end)
+            .map_err(|m| InputError::new(format!("{path}[{index}].end"), m))?;
+        if end <= start {
+            return Err(InputError::new(
+                format!("{path}[{index}]"),
+                format!(
+                    "ends ({}) before it starts ({})",
+                    interval.end, interval.start
+                ),
+            ));
+        }
+        out.push(Interval { start, end });
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A schedule, as the solver writes it and `cohort plan check` reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Schedule {
+    #[serde(default)]
+    pub loops: Vec<Loop>,
+    #[serde(default)]
+    pub unscheduled: Vec<Unscheduled>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Loop {
+    pub candidate: String,
+    pub day: String,
+    pub interviews: Vec<Interview>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interview {
+    pub interviewer: String,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub shadow: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unscheduled {
+    pub candidate: String,
+    pub reason: String,
+}
+
+impl Schedule {
+    pub fn from_json(text: &str) -> Result<Schedule, InputError> {
+        parse_json(text)
+    }
+}
