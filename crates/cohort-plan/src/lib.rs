@@ -6,8 +6,8 @@
 //!   optimal mode matches as many interns as possible and, among those matchings, maximises the
 //!   total score, and proves it with a dual certificate. The stable mode computes an
 //!   intern-optimal stable matching (the hospitals/residents problem).
-//! - [`loops`]: whole-week interview-loop scheduling. So far the instance model and the rule
-//!   checker behind `cohort plan check`; the solver is next.
+//! - [`loops`]: whole-week interview-loop scheduling: the instance, the rule checker behind
+//!   `cohort plan check`, and the scheduler behind `cohort plan loops`.
 //!
 //! Input is parsed once, at the boundary, into validated types; every refusal names the path of
 //! the offending field ([`InputError`]).

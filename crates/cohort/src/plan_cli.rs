@@ -1,5 +1,6 @@
 //! `cohort plan ...`: the planning engines on JSON files. No database is needed.
-//! `match` matches interns to mentors; `check` checks a loop schedule against its instance.
+//! `match` matches interns to mentors; `loops` schedules interview loops; `check` checks a loop
+//! schedule against its instance.
 
 use anyhow::Context;
 use clap::Subcommand;
@@ -19,6 +20,26 @@ pub enum PlanCommand {
         #[arg(long)]
         stable: bool,
         /// Write the result here instead of to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Schedule a week of interview loops: as many candidates as possible (weighted by
+    /// priority), earliest first, load spread evenly; prints the schedule as JSON with an upper
+    /// bound that no schedule can beat. Progress goes to standard error.
+    Loops {
+        /// The loop-scheduling instance (see docs/planning.md).
+        instance: PathBuf,
+        /// Seconds to spend improving at most.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
+        /// Seed for the orders tried; the same seed gives the same schedule.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Keep this schedule's loops exactly as they are and place only the other candidates
+        /// (re-slotting after a cancellation: remove the cancelled loop from the file first).
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Write the schedule here instead of to standard output.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -42,12 +63,96 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
             stable,
             out,
         } => plan_match(&instance, stable, out.as_deref()),
+        PlanCommand::Loops {
+            instance,
+            time_limit,
+            seed,
+            keep,
+            out,
+        } => plan_loops(&instance, time_limit, seed, keep.as_deref(), out.as_deref()),
         PlanCommand::Check {
             instance,
             schedule,
             json,
         } => plan_check(&instance, &schedule, json),
     }
+}
+
+fn plan_loops(
+    path: &Path,
+    time_limit: f64,
+    seed: u64,
+    keep: Option<&Path>,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    use cohort_plan::loops::{solve, Instance, Schedule};
+    if !(time_limit >= 0.0 && time_limit.is_finite()) {
+        anyhow::bail!("--time-limit must be a number of seconds, not {time_limit}");
+    }
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let started = Instant::now();
+    let instance = Instance::from_json(&read(path)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+    let kept = match keep {
+        None => None,
+        Some(file) => Some(
+            Schedule::from_json(&read(file)?)
+                .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?,
+        ),
+    };
+    eprintln!(
+        "read {} candidates, {} interviewers, {} days",
+        instance.candidates.len(),
+        instance.interviewers.len(),
+        instance.days.len()
+    );
+    let limit = std::time::Duration::from_secs_f64(time_limit);
+    let mut stop = || started.elapsed() >= limit;
+    let options = solve::Options {
+        seed,
+        ..Default::default()
+    };
+    let outcome = solve::solve(&instance, options, kept.as_ref(), &mut stop).map_err(|error| {
+        anyhow::anyhow!(
+            "{}: {error}",
+            keep.map(|k| k.display().to_string()).unwrap_or_default()
+        )
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "scheduled {} of {} candidates (weighted {}; bound {}, {}) in {:.3} s{}",
+        outcome.schedule.loops.len(),
+        instance.candidates.len(),
+        outcome.value,
+        outcome.bound.value,
+        outcome.bound.argument,
+        seconds,
+        if outcome.optimal() {
+            ", proven optimal"
+        } else {
+            ""
+        }
+    );
+    let value = serde_json::json!({
+        "loops": outcome.schedule.loops,
+        "unscheduled": outcome.schedule.unscheduled,
+        "bound": outcome.bound,
+        "stats": {
+            "seconds": seconds,
+            "optimal": outcome.optimal(),
+            "scheduled_weight": outcome.value,
+            "iterations": outcome.iterations,
+        },
+    });
+    let json = serde_json::to_string_pretty(&value)?;
+    match out {
+        Some(file) => std::fs::write(file, json + "\n")
+            .with_context(|| format!("writing {}", file.display()))?,
+        None => println!("{json}"),
+    }
+    Ok(())
 }
 
 fn plan_check(instance_path: &Path, schedule_path: &Path, json: bool) -> anyhow::Result<()> {

@@ -147,3 +147,87 @@ fn plan_check_accepts_a_valid_schedule_and_lists_each_broken_rule() {
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("breaks 3 rules"));
 }
+
+#[test]
+fn plan_loops_writes_a_schedule_that_plan_check_accepts_and_can_keep_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let instance = folder.path().join("week.json");
+    std::fs::write(
+        &instance,
+        r#"{ "grid_minutes": 15, "days": ["2027-02-01", "2027-02-02"],
+             "templates": { "sde": { "max_gap_minutes": 15, "interviews": [
+                 { "minutes": 60, "requires": ["coding"] }, { "minutes": 45, "requires": ["bar raiser"] } ] } },
+             "candidates": [
+                 { "id": "c1", "track": "sde", "available": [ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-02T22:00:00Z" } ] },
+                 { "id": "c2", "track": "sde", "priority": 3, "available": [ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T18:00:00Z" } ] },
+                 { "id": "c3", "track": "sde", "available": [ { "start": "2027-02-02T09:00:00Z", "end": "2027-02-02T10:00:00Z" } ] } ],
+             "interviewers": [
+                 { "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "daily_cap": 1,
+                   "available": [ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-02T22:00:00Z" } ] },
+                 { "id": "i2", "tracks": ["sde"], "qualified": ["bar raiser"],
+                   "available": [ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-02T22:00:00Z" } ] } ] }"#,
+    )
+    .unwrap();
+    let schedule = folder.path().join("schedule.json");
+    let output = cohort()
+        .args(["plan", "loops", "--time-limit", "2", "--out"])
+        .arg(&schedule)
+        .arg(&instance)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schedule).unwrap()).unwrap();
+    // c2 (priority 3) first, on the first day; c1 on the second (i1 does one a day); c3's
+    // window is too short for a loop.
+    assert_eq!(result["loops"][0]["candidate"], "c2");
+    assert_eq!(result["loops"][0]["day"], "2027-02-01");
+    assert_eq!(result["loops"][1]["candidate"], "c1");
+    assert_eq!(result["loops"][1]["day"], "2027-02-02");
+    assert_eq!(result["unscheduled"][0]["candidate"], "c3");
+    assert_eq!(
+        result["unscheduled"][0]["reason"],
+        "not available for 105 minutes in a row on any of the week's days"
+    );
+    assert_eq!(result["stats"]["scheduled_weight"], 4);
+    assert_eq!(result["bound"]["value"], 4);
+    assert_eq!(result["stats"]["optimal"], true);
+    let check = cohort()
+        .args(["plan", "check"])
+        .arg(&instance)
+        .arg(&schedule)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // Keeping the schedule moves nobody.
+    let output = cohort()
+        .args(["plan", "loops", "--keep"])
+        .arg(&schedule)
+        .arg(&instance)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let again: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(again["loops"], result["loops"]);
+
+    let output = cohort()
+        .args(["plan", "loops", "--time-limit=-1"])
+        .arg(&instance)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--time-limit must be"));
+}

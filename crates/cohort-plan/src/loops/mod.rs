@@ -1,11 +1,12 @@
 //! Whole-week interview-loop scheduling: the instance, its validation, and the schedule format.
 //!
-//! This part holds the input model and the independent rule checker ([`check`]); the solver
-//! comes next. Times are whole minutes since the Unix epoch, in UTC; the web layer turns working
+//! The input model lives here; [`check`] checks a schedule against every rule and [`solve`]
+//! makes one. Times are whole minutes since the Unix epoch, in UTC; the web layer turns working
 //! hours, time zones and calendar busy blocks into `available` intervals before calling in.
 //! Requirement names ("coding", "Dive Deep", "bar raiser") compare without regard to case.
 
 pub mod check;
+pub mod solve;
 
 use crate::{parse_json, InputError};
 use chrono::{DateTime, NaiveDate};

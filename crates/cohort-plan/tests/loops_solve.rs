@@ -1,0 +1,288 @@
+//! The loop scheduler against exhaustive search on small instances, its schedules against the
+//! independent checker, its bound, re-slotting with kept loops, and determinism.
+
+use cohort_plan::loops::check::check;
+use cohort_plan::loops::solve::{solve, Options};
+use cohort_plan::loops::{instant_text, Instance, Interview, Loop, Schedule};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use serde_json::{json, Value};
+
+fn at(hour: i64, minute: i64) -> String {
+    format!("2027-02-01T{hour:02}:{minute:02}:00Z")
+}
+
+/// 2-4 candidates, 2-4 interviewers, one day, a two-interview template on a 30-minute grid.
+fn random_instance(rng: &mut StdRng) -> Value {
+    let skills = ["coding", "bar raiser"];
+    let candidates: Vec<Value> = (0..rng.gen_range(2..=4))
+        .map(|c| {
+            let start = rng.gen_range(9..=12);
+            json!({ "id": format!("c{c}"), "track": "sde", "priority": rng.gen_range(1..=3),
+                    "available": [ { "start": at(start, 0), "end": at(start + rng.gen_range(1..=3), 30) } ] })
+        })
+        .collect();
+    let interviewers: Vec<Value> = (0..rng.gen_range(2..=4))
+        .map(|i| {
+            let qualified: Vec<&str> = skills.iter().copied().filter(|_| rng.gen_bool(0.6)).collect();
+            let start = rng.gen_range(9..=12);
+            json!({ "id": format!("i{i}"), "tracks": ["sde"], "qualified": qualified,
+                    "daily_cap": rng.gen_range(1..=2),
+                    "available": [ { "start": at(start, 0), "end": at(start + rng.gen_range(1..=4), 0) } ] })
+        })
+        .collect();
+    json!({ "grid_minutes": 30, "days": ["2027-02-01"],
+            "templates": { "sde": { "max_gap_minutes": rng.gen_range(0..=1) * 30,
+                                    "interviews": [ { "minutes": 60, "requires": ["coding"] },
+                                                    { "minutes": 30, "requires": ["bar raiser"] } ] } },
+            "candidates": candidates, "interviewers": interviewers })
+}
+
+/// Every loop each candidate could have on its own (any order, start, wait and interviewers).
+fn loops_for(instance: &Instance, candidate: usize) -> Vec<Loop> {
+    let person = &instance.candidates[candidate];
+    let template = &instance.templates[person.template];
+    let mut found = Vec::new();
+    let day_start = person.available.iter().map(|a| a.start).min().unwrap();
+    let day_end = person.available.iter().map(|a| a.end).max().unwrap();
+    let count = instance.interviewers.len();
+    for first in [0_usize, 1] {
+        let order = [first, 1 - first];
+        let mut start = day_start - day_start.rem_euclid(instance.grid);
+        while start < day_end {
+            for wait in (0..=template.max_gap).step_by(instance.grid as usize) {
+                let first_end = start + template.interviews[order[0]].minutes;
+                let second_start = first_end + wait;
+                let second_end = second_start + template.interviews[order[1]].minutes;
+                for a in 0..count {
+                    for b in 0..count {
+                        if a == b {
+                            continue;
+                        }
+                        found.push(Loop {
+                            candidate: person.id.clone(),
+                            day: "2027-02-01".to_owned(),
+                            interviews: vec![
+                                Interview {
+                                    interviewer: instance.interviewers[a].id.clone(),
+                                    requires: template.interviews[order[0]].requires.clone(),
+                                    start: instant_text(start),
+                                    end: instant_text(first_end),
+                                    shadow: None,
+                                },
+                                Interview {
+                                    interviewer: instance.interviewers[b].id.clone(),
+                                    requires: template.interviews[order[1]].requires.clone(),
+                                    start: instant_text(second_start),
+                                    end: instant_text(second_end),
+                                    shadow: None,
+                                },
+                            ],
+                        });
+                    }
+                }
+            }
+            start += instance.grid;
+        }
+    }
+    // Keep only loops that break no rule on their own.
+    found
+        .into_iter()
+        .filter(|l| {
+            check(
+                instance,
+                &Schedule {
+                    loops: vec![l.clone()],
+                    unscheduled: vec![],
+                },
+            )
+            .is_empty()
+        })
+        .collect()
+}
+
+/// The best weighted number of candidates over every combination of loops.
+fn exhaustive(instance: &Instance) -> i64 {
+    let options: Vec<Vec<Loop>> = (0..instance.candidates.len())
+        .map(|c| loops_for(instance, c))
+        .collect();
+    fn go(
+        instance: &Instance,
+        options: &[Vec<Loop>],
+        c: usize,
+        chosen: &mut Vec<Loop>,
+        value: i64,
+        best: &mut i64,
+    ) {
+        if c == options.len() {
+            *best = (*best).max(value);
+            return;
+        }
+        let rest: i64 = (c..options.len())
+            .map(|k| instance.candidates[k].priority)
+            .sum();
+        if value + rest <= *best {
+            return;
+        }
+        for option in &options[c] {
+            chosen.push(option.clone());
+            if check(
+                instance,
+                &Schedule {
+                    loops: chosen.clone(),
+                    unscheduled: vec![],
+                },
+            )
+            .is_empty()
+            {
+                go(
+                    instance,
+                    options,
+                    c + 1,
+                    chosen,
+                    value + instance.candidates[c].priority,
+                    best,
+                );
+            }
+            chosen.pop();
+        }
+        go(instance, options, c + 1, chosen, value, best);
+    }
+    let mut best = 0;
+    go(instance, &options, 0, &mut Vec::new(), 0, &mut best);
+    best
+}
+
+#[test]
+fn the_scheduler_reaches_the_exhaustive_optimum_and_its_bound_is_never_beaten() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut proven = 0;
+    let rounds = 150;
+    for round in 0..rounds {
+        let text = random_instance(&mut rng).to_string();
+        let instance = Instance::from_json(&text).unwrap();
+        let outcome = solve(&instance, Options::default(), None, &mut || false).unwrap();
+        let violations = check(&instance, &outcome.schedule);
+        assert!(
+            violations.is_empty(),
+            "round {round}: {violations:?}\n{text}"
+        );
+        let best = exhaustive(&instance);
+        assert_eq!(outcome.value, best, "round {round}: {text}");
+        assert!(
+            outcome.bound.value >= best,
+            "round {round}: bound {:?} below the optimum {best}",
+            outcome.bound
+        );
+        if outcome.optimal() {
+            proven += 1;
+        }
+        assert_eq!(
+            outcome.schedule.loops.len() + outcome.schedule.unscheduled.len(),
+            instance.candidates.len()
+        );
+    }
+    // The bound is not always tight; it proves most of these small instances optimal.
+    assert!(proven * 2 > rounds, "only {proven} of {rounds} proven");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_schedule() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let text = random_instance(&mut rng).to_string();
+    let instance = Instance::from_json(&text).unwrap();
+    let first = solve(
+        &instance,
+        Options {
+            seed: 4,
+            ..Default::default()
+        },
+        None,
+        &mut || false,
+    )
+    .unwrap();
+    let second = solve(
+        &instance,
+        Options {
+            seed: 4,
+            ..Default::default()
+        },
+        None,
+        &mut || false,
+    )
+    .unwrap();
+    assert_eq!(first.schedule, second.schedule);
+}
+
+fn week() -> Instance {
+    Instance::from_json(&json!({
+        "grid_minutes": 15, "days": ["2027-02-01"],
+        "templates": { "sde": { "interviews": [ { "minutes": 60, "requires": ["coding"] },
+                                                { "minutes": 45, "requires": ["bar raiser"] } ] } },
+        "candidates": [
+            { "id": "c1", "track": "sde", "available": [ { "start": at(14, 0), "end": at(18, 0) } ] },
+            { "id": "c2", "track": "sde", "available": [ { "start": at(14, 0), "end": at(18, 0) } ] },
+            { "id": "c3", "track": "sde", "available": [ { "start": at(14, 0), "end": at(18, 0) } ] } ],
+        "interviewers": [
+            { "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "available": [ { "start": at(14, 0), "end": at(18, 0) } ] },
+            { "id": "i2", "tracks": ["sde"], "qualified": ["bar raiser"], "daily_cap": 2,
+              "available": [ { "start": at(14, 0), "end": at(18, 0) } ] } ]
+    }).to_string()).unwrap()
+}
+
+#[test]
+fn a_scarce_bar_raiser_bounds_the_week_and_explains_who_is_left_out() {
+    let instance = week();
+    let outcome = solve(&instance, Options::default(), None, &mut || false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert!(outcome.optimal());
+    assert_eq!(outcome.bound.value, 2);
+    assert!(
+        outcome.bound.argument.starts_with("bar raiser capacity"),
+        "{}",
+        outcome.bound.argument
+    );
+    assert_eq!(outcome.schedule.unscheduled.len(), 1);
+    let reason = &outcome.schedule.unscheduled[0].reason;
+    assert!(reason.contains("bar raiser"), "{reason}");
+    // Earliest first: the first loop starts when the day does.
+    assert_eq!(outcome.schedule.loops[0].interviews[0].start, at(14, 0));
+}
+
+#[test]
+fn re_slotting_keeps_every_other_loop_where_it_was() {
+    let instance = week();
+    let first = solve(&instance, Options::default(), None, &mut || false).unwrap();
+    // The first candidate cancels: their loop is removed and the rest kept.
+    let mut kept = first.schedule.clone();
+    let cancelled = kept.loops.remove(0);
+    kept.unscheduled.clear();
+    let again = solve(&instance, Options::default(), Some(&kept), &mut || false).unwrap();
+    for loop_ in &kept.loops {
+        assert!(again.schedule.loops.contains(loop_), "{loop_:?} moved");
+    }
+    // The freed bar-raiser seat goes to someone.
+    assert_eq!(again.value, 2);
+    assert!(check(&instance, &again.schedule).is_empty());
+    let _ = cancelled;
+}
+
+#[test]
+fn a_kept_schedule_that_breaks_a_rule_is_refused() {
+    let instance = week();
+    let kept = Schedule {
+        loops: vec![Loop {
+            candidate: "c1".to_owned(),
+            day: "2027-02-01".to_owned(),
+            interviews: vec![Interview {
+                interviewer: "i2".to_owned(),
+                requires: vec!["coding".to_owned()],
+                start: at(14, 0),
+                end: at(15, 0),
+                shadow: None,
+            }],
+        }],
+        unscheduled: vec![],
+    };
+    let error = solve(&instance, Options::default(), Some(&kept), &mut || false).unwrap_err();
+    assert!(error.to_string().contains("loops[0]"), "{error}");
+}
