@@ -35,8 +35,9 @@ pub enum PlanCommand {
         /// Seed for the orders tried; the same seed gives the same schedule.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Keep this schedule's loops exactly as they are and place only the other candidates
-        /// (re-slotting after a cancellation: remove the cancelled loop from the file first).
+        /// Keep this schedule's loops exactly as they are, leave its unscheduled candidates
+        /// unscheduled, and place only candidates it does not mention (re-slotting after a
+        /// cancellation: delete the cancelled loop from the file first).
         #[arg(long)]
         keep: Option<PathBuf>,
         /// Write the schedule here instead of to standard output.

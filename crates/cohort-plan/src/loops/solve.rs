@@ -447,8 +447,10 @@ const LOOPS_PER_NEIGHBOURHOOD: usize = 2_000;
 /// Branch-and-bound nodes per neighbourhood at most.
 const NODES_PER_NEIGHBOURHOOD: u64 = 20_000;
 
-/// Schedules `instance`. `keep`: loops that stay exactly as they are (re-slotting after a
-/// cancellation); `stop` is asked between steps whether to stop improving.
+/// Schedules `instance`. `keep`: a schedule whose loops stay exactly as they are and whose
+/// unscheduled candidates stay unscheduled, so that only the candidates it does not mention are
+/// placed (re-slotting after a cancellation); `stop` is asked between steps whether to stop
+/// improving.
 pub fn solve(
     instance: &Instance,
     options: Options,
@@ -459,6 +461,9 @@ pub fn solve(
     let mut calendar = Calendar::new(instance.interviewers.len());
     let mut loops: Vec<Option<Vec<Placed>>> = vec![None; instance.candidates.len()];
     let mut fixed = vec![false; instance.candidates.len()];
+    // Re-slotting: candidates the kept schedule already gave up on keep their reasons and are
+    // not tried again; only candidates it does not mention at all are placed.
+    let mut given_up: Vec<Option<String>> = vec![None; instance.candidates.len()];
 
     if let Some(kept) = keep {
         let violations = super::check::check(instance, kept);
@@ -498,6 +503,14 @@ pub fn solve(
             loops[candidate] = Some(placed);
             fixed[candidate] = true;
         }
+        for entry in &kept.unscheduled {
+            if let Some(&candidate) = instance.candidate_index.get(entry.candidate.trim()) {
+                if !fixed[candidate] {
+                    given_up[candidate] = Some(entry.reason.clone());
+                    fixed[candidate] = true;
+                }
+            }
+        }
     }
 
     // Priority first, then the scarcest interview's fewest eligible interviewers.
@@ -519,7 +532,15 @@ pub fn solve(
         }
     }
 
-    let bound = bound(instance, &mut planner);
+    // The bound costs a search per candidate; re-slotting one candidate must not pay for it.
+    let bound = if keep.is_none() {
+        bound(instance, &mut planner)
+    } else {
+        Bound {
+            value: instance.candidates.iter().map(|c| c.priority).sum(),
+            argument: "every candidate (no bound is computed when re-slotting)".to_owned(),
+        }
+    };
     let value_of = |loops: &[Option<Vec<Placed>>]| -> i64 {
         loops
             .iter()
@@ -599,7 +620,7 @@ pub fn solve(
     }
 
     let value = value_of(&loops);
-    let schedule = schedule_of(instance, &loops, &mut planner, &calendar);
+    let schedule = schedule_of(instance, &loops, &given_up, &mut planner, &calendar);
     Ok(Outcome {
         schedule,
         value,
@@ -611,6 +632,7 @@ pub fn solve(
 fn schedule_of(
     instance: &Instance,
     loops: &[Option<Vec<Placed>>],
+    given_up: &[Option<String>],
     planner: &mut Planner,
     calendar: &Calendar,
 ) -> Schedule {
@@ -648,7 +670,10 @@ fn schedule_of(
             }
             None => schedule.unscheduled.push(Unscheduled {
                 candidate: person.id.clone(),
-                reason: reason(instance, candidate, planner, calendar),
+                reason: match &given_up[candidate] {
+                    Some(reason) => reason.clone(),
+                    None => reason(instance, candidate, planner, calendar),
+                },
             }),
         }
     }
