@@ -12,10 +12,12 @@
 //! plagiarism detector (`plagiarism.rs`), in this process: it needs no server. `--suite grading`
 //! (`grading.rs`) grades submissions through the job queue with `cohort worker` processes on
 //! PostgreSQL, against the judge alone. `--suite matching` (`matching.rs`) runs the matching
-//! engine against OR-tools and scipy on the same instances.
+//! engine against OR-tools and scipy on the same instances; `--suite loops` (`loops.rs`) the loop
+//! scheduler against a one-candidate-at-a-time scheduler on generated weeks.
 
 mod grading;
 mod judge;
+mod loops;
 mod matching;
 mod plagiarism;
 
@@ -70,7 +72,8 @@ struct Arguments {
     submission_connections: usize,
     /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge),
     /// "grading" (judging through the queue), "plagiarism" (the plagiarism detector) or
-    /// "matching" (the mentor-matching engine against OR-tools and scipy).
+    /// "matching" (the mentor-matching engine against OR-tools and scipy) or "loops" (the
+    /// interview-loop scheduler against a one-at-a-time scheduler).
     #[arg(long, default_value = "web")]
     suite: String,
     /// Runs per sample for the judge's per-run overhead.
@@ -130,6 +133,13 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
             cohort.display()
         );
     }
+    if arguments.suite == "loops" {
+        eprintln!("== loops");
+        let cohort_for_loops = cohort.clone();
+        let measurements =
+            tokio::task::spawn_blocking(move || loops::bench(&cohort_for_loops)).await??;
+        return finish(&arguments, measurements);
+    }
     if arguments.suite == "judge" {
         eprintln!("== judge");
         let cohort_for_judge = cohort.clone();
@@ -143,7 +153,7 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
         bail!(
-            "--suite must be web, judge, grading, plagiarism or matching, not {}",
+            "--suite must be web, judge, grading, plagiarism, matching or loops, not {}",
             arguments.suite
         );
     }
