@@ -130,19 +130,23 @@ impl Calendar {
     }
 }
 
-/// For each slot of a candidate's template, the interviewers who may take it.
-fn eligible(instance: &Instance, candidate: usize) -> Vec<Vec<usize>> {
-    let person = &instance.candidates[candidate];
-    instance.templates[person.template]
-        .interviews
+/// For each template and slot, the interviewers who serve the track and are qualified for it.
+fn qualified_by_slot(instance: &Instance) -> Vec<Vec<Vec<usize>>> {
+    instance
+        .templates
         .iter()
-        .map(|slot| {
-            (0..instance.interviewers.len())
-                .filter(|&who| {
-                    let interviewer = &instance.interviewers[who];
-                    interviewer.serves(person.template)
-                        && interviewer.qualified_for(slot)
-                        && !person.excluded.contains(&who)
+        .enumerate()
+        .map(|(t, template)| {
+            template
+                .interviews
+                .iter()
+                .map(|slot| {
+                    (0..instance.interviewers.len())
+                        .filter(|&who| {
+                            let interviewer = &instance.interviewers[who];
+                            interviewer.serves(t) && interviewer.qualified_for(slot)
+                        })
+                        .collect()
                 })
                 .collect()
         })
@@ -203,15 +207,38 @@ struct Planner<'a> {
     iterations: u64,
     /// Search nodes the current exact re-solve may still visit.
     nodes_left: u64,
+    /// Whether the last [`Planner::loops`] looked at every timing (so finding nothing proves
+    /// there is nothing) rather than stopping at its budget.
+    last_search_complete: bool,
+    /// Timings all searches together may still look at (unlimited outside a neighbourhood's
+    /// re-solve, which shares [`TIMINGS_PER_NEIGHBOURHOOD`] among its searches).
+    shared_timings: u64,
 }
 
 impl<'a> Planner<'a> {
     fn new(instance: &'a Instance, options: Options) -> Planner<'a> {
         Planner {
             instance,
-            eligible: (0..instance.candidates.len())
-                .map(|c| eligible(instance, c))
-                .collect(),
+            // Worked out per template once, then per candidate only the exclusions removed:
+            // re-slotting one candidate builds this for every candidate.
+            eligible: {
+                let by_slot = qualified_by_slot(instance);
+                instance
+                    .candidates
+                    .iter()
+                    .map(|person| {
+                        by_slot[person.template]
+                            .iter()
+                            .map(|list| {
+                                list.iter()
+                                    .copied()
+                                    .filter(|who| !person.excluded.contains(who))
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .collect()
+            },
             orders: instance
                 .templates
                 .iter()
@@ -232,6 +259,8 @@ impl<'a> Planner<'a> {
                 .collect(),
             iterations: 0,
             nodes_left: 0,
+            last_search_complete: true,
+            shared_timings: u64::MAX,
         }
     }
 
@@ -240,32 +269,46 @@ impl<'a> Planner<'a> {
         self.loops(calendar, candidate, 1).pop()
     }
 
-    /// Up to `limit` loops for `candidate` that fit `calendar`, earliest first.
+    /// Up to `limit` loops for `candidate` that fit `calendar`, earliest first. Looks at no more
+    /// than [`TIMINGS_PER_SEARCH`] timings (start, order and waits), so that a candidate who
+    /// fits nowhere costs a bounded search.
     fn loops(&mut self, calendar: &Calendar, candidate: usize, limit: usize) -> Vec<Vec<Placed>> {
         let instance = self.instance;
         let person = &instance.candidates[candidate];
         let template = &instance.templates[person.template];
         let shortest: i64 = template.interviews.iter().map(|s| s.minutes).sum();
         let mut found: Vec<Vec<Placed>> = Vec::new();
+        // Once the scarce interviewers' weeks are full, most candidates fail here, at once.
+        if !self.has_capacity(calendar, candidate) {
+            self.last_search_complete = true;
+            return found;
+        }
+        let mut timings_left = TIMINGS_PER_SEARCH.min(self.shared_timings);
+        let budget = timings_left;
         for &day in &instance.days {
             let midnight = midnight_of(day);
             for window in &person.available {
+                if !self.window_viable(calendar, candidate, day, *window) {
+                    continue;
+                }
                 let mut start = ceil_to_grid(window.start.max(midnight), instance.grid);
                 while start < midnight + 24 * 60 && start + shortest <= window.end {
                     for index in 0..self.orders[person.template].len() {
-                        self.iterations += 1;
-                        let mut placed = Vec::with_capacity(template.interviews.len());
-                        self.chain(
+                        let mut spans = Vec::with_capacity(template.interviews.len());
+                        self.timings(
                             calendar,
                             candidate,
                             (*window, midnight + 24 * 60),
                             index,
                             (start, start),
-                            &mut placed,
+                            &mut spans,
                             &mut found,
                             limit,
+                            &mut timings_left,
                         );
-                        if found.len() >= limit {
+                        if found.len() >= limit || timings_left == 0 {
+                            self.last_search_complete = found.len() >= limit;
+                            self.shared_timings -= budget - timings_left;
                             return found;
                         }
                     }
@@ -273,46 +316,97 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        self.last_search_complete = true;
+        self.shared_timings -= budget - timings_left;
         found
     }
 
-    /// Places the rest of the loop, the next interview starting within `starts` (inclusive),
-    /// adding each complete loop to `found` until it holds `limit`; backtracks over waits and
-    /// interviewers.
+    /// A quick necessary condition for a loop in `window` on `day`: every interview has an
+    /// eligible interviewer with room under both caps that day whose availability overlaps the
+    /// window by the interview's length. Saves enumerating the window's starts when not.
+    fn window_viable(
+        &self,
+        calendar: &Calendar,
+        candidate: usize,
+        day: chrono::NaiveDate,
+        window: Interval,
+    ) -> bool {
+        let instance = self.instance;
+        let template = &instance.templates[instance.candidates[candidate].template];
+        template
+            .interviews
+            .iter()
+            .enumerate()
+            .all(|(slot, interview)| {
+                self.eligible[candidate][slot].iter().any(|&who| {
+                    let person = &instance.interviewers[who];
+                    person
+                        .weekly_cap
+                        .is_none_or(|cap| (calendar.seats[who].len() as u32) < cap)
+                        && person.daily_cap.is_none_or(|cap| {
+                            calendar.per_day[who].get(&day).copied().unwrap_or(0) < cap
+                        })
+                        && person.available.iter().any(|a| {
+                            a.end.min(window.end) - a.start.max(window.start) >= interview.minutes
+                        })
+                })
+            })
+    }
+
+    /// Whether every interview of the candidate's template still has an eligible interviewer
+    /// with room under their weekly cap and, on one of the candidate's days, their daily cap.
+    fn has_capacity(&self, calendar: &Calendar, candidate: usize) -> bool {
+        let instance = self.instance;
+        let person = &instance.candidates[candidate];
+        self.eligible[candidate].iter().all(|interviewers| {
+            interviewers.iter().any(|&who| {
+                let interviewer = &instance.interviewers[who];
+                let week_room = interviewer
+                    .weekly_cap
+                    .is_none_or(|cap| (calendar.seats[who].len() as u32) < cap);
+                week_room
+                    && interviewer.daily_cap.is_none_or(|cap| {
+                        person.available.iter().any(|window| {
+                            let (first, last) = (date_of(window.start), date_of(window.end - 1));
+                            instance.days.iter().any(|day| {
+                                *day >= first
+                                    && *day <= last
+                                    && calendar.per_day[who].get(day).copied().unwrap_or(0) < cap
+                            })
+                        })
+                    })
+            })
+        })
+    }
+
+    /// Chooses each interview's start in turn (the next one within `starts`, inclusive), then
+    /// hands each complete timing to [`Planner::staff`].
     #[allow(clippy::too_many_arguments)]
-    fn chain(
+    fn timings(
         &mut self,
         calendar: &Calendar,
         candidate: usize,
         (window, day_end): (Interval, i64),
         order_index: usize,
         starts: (i64, i64),
-        placed: &mut Vec<Placed>,
+        spans: &mut Vec<Interval>,
         found: &mut Vec<Vec<Placed>>,
         limit: usize,
+        timings_left: &mut u64,
     ) {
         let instance = self.instance;
         let template_index = instance.candidates[candidate].template;
         let template = &instance.templates[template_index];
-        let position = placed.len();
         let order = &self.orders[template_index][order_index];
-        if position == order.len() {
-            // The same loop reached through another order is not a new one.
-            let mut key = placed.clone();
-            key.sort_by_key(|p| p.slot);
-            if !found.iter().any(|f| {
-                let mut other = f.clone();
-                other.sort_by_key(|p| p.slot);
-                other == key
-            }) {
-                found.push(placed.clone());
-            }
+        if spans.len() == order.len() {
+            *timings_left = timings_left.saturating_sub(1);
+            self.iterations += 1;
+            self.staff(calendar, candidate, order_index, spans, found, limit);
             return;
         }
-        let slot = order[position];
-        let minutes = template.interviews[slot].minutes;
+        let minutes = template.interviews[order[spans.len()]].minutes;
         let mut begin = starts.0;
-        while begin <= starts.1 && found.len() < limit {
+        while begin <= starts.1 && found.len() < limit && *timings_left > 0 {
             let span = Interval {
                 start: begin,
                 end: begin + minutes,
@@ -321,45 +415,80 @@ impl<'a> Planner<'a> {
             if span.end > window.end || span.start >= day_end {
                 return;
             }
-            // The least versatile interviewer first keeps the scarce ones (the one coding
-            // interviewer who is also a bar raiser) for where only they will do; then the least
-            // loaded, which spreads the week's load (the third objective).
+            spans.push(span);
+            let next = (
+                ceil_to_grid(span.end, instance.grid),
+                span.end + template.max_gap,
+            );
+            self.timings(
+                calendar,
+                candidate,
+                (window, day_end),
+                order_index,
+                next,
+                spans,
+                found,
+                limit,
+                timings_left,
+            );
+            spans.pop();
+            begin += instance.grid;
+        }
+    }
+
+    /// Finds interviewers for a timing: for each interview in turn a free, eligible one, never
+    /// one who would leave a later interview without anybody (checked by bipartite matching), so
+    /// the search never dead-ends. Adds up to `limit` staffed loops to `found`.
+    fn staff(
+        &mut self,
+        calendar: &Calendar,
+        candidate: usize,
+        order_index: usize,
+        spans: &[Interval],
+        found: &mut Vec<Vec<Placed>>,
+        limit: usize,
+    ) {
+        let instance = self.instance;
+        let order = self.orders[instance.candidates[candidate].template][order_index].clone();
+        // Who could take each interview at its time. The least versatile first keeps the scarce
+        // interviewers (the one coding interviewer who is also a bar raiser) for where only they
+        // will do; then the least loaded, which spreads the week's load (the third objective).
+        let mut options: Vec<Vec<usize>> = Vec::with_capacity(order.len());
+        for (position, &slot) in order.iter().enumerate() {
             let mut choices: Vec<usize> = self.eligible[candidate][slot]
                 .iter()
                 .copied()
-                .filter(|who| {
-                    !placed.iter().any(|p| p.interviewer == *who)
-                        && calendar.can_take(instance, *who, span)
+                .filter(|&who| calendar.can_take(instance, who, spans[position]))
+                .collect();
+            if choices.is_empty() {
+                return;
+            }
+            choices.sort_by_key(|&who| (self.versatility[who], calendar.seats[who].len(), who));
+            options.push(choices);
+        }
+        let mut chosen: Vec<usize> = Vec::with_capacity(order.len());
+        assign(&options, &mut chosen, &mut |chosen: &[usize]| {
+            let placed: Vec<Placed> = chosen
+                .iter()
+                .enumerate()
+                .map(|(position, &who)| Placed {
+                    slot: order[position],
+                    span: spans[position],
+                    interviewer: who,
                 })
                 .collect();
-            choices.sort_by_key(|&who| (self.versatility[who], calendar.seats[who].len(), who));
-            for who in choices {
-                placed.push(Placed {
-                    slot,
-                    span,
-                    interviewer: who,
-                });
-                let next = (
-                    ceil_to_grid(span.end, instance.grid),
-                    span.end + template.max_gap,
-                );
-                self.chain(
-                    calendar,
-                    candidate,
-                    (window, day_end),
-                    order_index,
-                    next,
-                    placed,
-                    found,
-                    limit,
-                );
-                placed.pop();
-                if found.len() >= limit {
-                    return;
-                }
+            let mut key = placed.clone();
+            key.sort_by_key(|p| p.slot);
+            let duplicate = found.iter().any(|f| {
+                let mut other = f.clone();
+                other.sort_by_key(|p| p.slot);
+                other == key
+            });
+            if !duplicate {
+                found.push(placed);
             }
-            begin += instance.grid;
-        }
+            found.len() >= limit
+        });
     }
 
     /// The best placement of `group` (each candidate's loop or none) given everyone else in
@@ -440,10 +569,74 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// Timings (start, order of interviews, waits) one search for a candidate's loops looks at most.
+const TIMINGS_PER_SEARCH: u64 = 20_000;
+
+/// Enumerates distinct-interviewer assignments, `options[position]` listing who may take each
+/// position in preference order, calling `found` with each until it returns true. Before taking
+/// someone it checks that the later positions can still all be staffed, so every branch it enters
+/// ends in an assignment.
+fn assign(
+    options: &[Vec<usize>],
+    chosen: &mut Vec<usize>,
+    found: &mut dyn FnMut(&[usize]) -> bool,
+) -> bool {
+    let position = chosen.len();
+    if position == options.len() {
+        return found(chosen);
+    }
+    for &who in &options[position] {
+        if chosen.contains(&who) {
+            continue;
+        }
+        chosen.push(who);
+        if matchable(&options[position + 1..], chosen) && assign(options, chosen, found) {
+            return true;
+        }
+        chosen.pop();
+    }
+    false
+}
+
+/// Whether every position in `options` can get a different person, none of them in `taken`
+/// (augmenting paths; a loop has five interviews at most, so this is tiny).
+fn matchable(options: &[Vec<usize>], taken: &[usize]) -> bool {
+    fn augment(
+        position: usize,
+        options: &[Vec<usize>],
+        taken: &[usize],
+        holder: &mut HashMap<usize, usize>,
+        visited: &mut Vec<usize>,
+    ) -> bool {
+        for &who in &options[position] {
+            if taken.contains(&who) || visited.contains(&who) {
+                continue;
+            }
+            visited.push(who);
+            let free = match holder.get(&who).copied() {
+                None => true,
+                Some(other) => augment(other, options, taken, holder, visited),
+            };
+            if free {
+                holder.insert(who, position);
+                return true;
+            }
+        }
+        false
+    }
+    let mut holder = HashMap::new();
+    (0..options.len()).all(|position| {
+        let mut visited = Vec::new();
+        augment(position, options, taken, &mut holder, &mut visited)
+    })
+}
+
 /// Candidates re-solved together in one neighbourhood at most.
 const NEIGHBOURHOOD: usize = 6;
 /// Loops considered per neighbourhood, shared among its candidates.
 const LOOPS_PER_NEIGHBOURHOOD: usize = 2_000;
+/// Timings all the searches of one neighbourhood's re-solve look at, together, at most.
+const TIMINGS_PER_NEIGHBOURHOOD: u64 = 200_000;
 /// Branch-and-bound nodes per neighbourhood at most.
 const NODES_PER_NEIGHBOURHOOD: u64 = 20_000;
 
@@ -604,9 +797,11 @@ pub fn solve(
                     calendar.release(placed);
                 }
                 planner.nodes_left = NODES_PER_NEIGHBOURHOOD;
+                planner.shared_timings = TIMINGS_PER_NEIGHBOURHOOD;
                 let per_candidate = (LOOPS_PER_NEIGHBOURHOOD / group.len()).max(4);
                 let (placement, after) =
                     planner.best_placement(&mut calendar, &group, per_candidate);
+                planner.shared_timings = u64::MAX;
                 let chosen = if after > before { placement } else { freed };
                 improved |= after > before;
                 for (&c, placed) in group.iter().zip(chosen) {
@@ -742,8 +937,7 @@ fn reason(
     if free == 0 {
         return format!("no {what} interviewer free on the candidate's days");
     }
-    let empty = Calendar::new(instance.interviewers.len());
-    if planner.earliest(&empty, candidate).is_none() {
+    if !could_fit(instance, planner, candidate) {
         return "no loop fits even in an empty week: the interviewers it needs are never free at the same times as the candidate".to_owned();
     }
     format!(
@@ -754,9 +948,17 @@ fn reason(
 
 /// The smallest of several upper bounds on the weighted number of candidates scheduled.
 fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
+    // A candidate counts unless a complete search of an empty week found no loop, or a quick
+    // necessary condition fails (each interview needs a qualified interviewer available long
+    // enough inside one of the candidate's windows on one day).
     let empty = Calendar::new(instance.interviewers.len());
     let placeable: Vec<usize> = (0..instance.candidates.len())
-        .filter(|&c| planner.earliest(&empty, c).is_some())
+        .filter(|&c| {
+            if !could_fit(instance, planner, c) {
+                return false;
+            }
+            planner.earliest(&empty, c).is_some() || !planner.last_search_complete
+        })
         .collect();
     let alone: i64 = placeable
         .iter()
@@ -764,7 +966,7 @@ fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
         .sum();
     let mut best = Bound {
         value: alone,
-        argument: "candidates who fit at all in an empty week".to_owned(),
+        argument: "candidates who can have a loop at all, in an empty week".to_owned(),
     };
 
     // Requirement keys used by the templates, and "any interview".
@@ -841,6 +1043,36 @@ fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
         }
     }
     best
+}
+
+/// A necessary condition for `candidate` to have a loop in an empty week: some day and window
+/// long enough for the template, in which every interview has an eligible interviewer available
+/// for its length.
+fn could_fit(instance: &Instance, planner: &Planner, candidate: usize) -> bool {
+    let person = &instance.candidates[candidate];
+    let template = &instance.templates[person.template];
+    let total: i64 = template.interviews.iter().map(|s| s.minutes).sum();
+    instance.days.iter().any(|&day| {
+        let midnight = midnight_of(day);
+        person.available.iter().any(|window| {
+            let span = Interval {
+                start: window.start.max(midnight),
+                end: window.end.min(midnight + 24 * 60 + total),
+            };
+            span.end - span.start >= total
+                && template
+                    .interviews
+                    .iter()
+                    .enumerate()
+                    .all(|(slot, interview)| {
+                        planner.eligible[candidate][slot].iter().any(|&who| {
+                            instance.interviewers[who].available.iter().any(|a| {
+                                a.end.min(span.end) - a.start.max(span.start) >= interview.minutes
+                            })
+                        })
+                    })
+        })
+    })
 }
 
 /// The fractional-knapsack upper bound: items `(value, weight)`, capacity `capacity`.
