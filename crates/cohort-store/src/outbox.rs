@@ -72,10 +72,6 @@ impl Store {
         Ok(claimed)
     }
 
-    pub async fn mark_delivered(&self, id: i64, now: i64) -> Result<()> {
-        self.mark_all_delivered(&[id], now).await
-    }
-
     /// Marks every message in `ids` delivered in one transaction: under a burst, one commit per
     /// batch instead of one per message keeps the outbox from competing with the requests that
     /// fill it. A crash before this commit re-sends the batch, which at-least-once delivery allows.
