@@ -282,7 +282,11 @@ fn run_cp_sat(file: &Path, seconds: f64) -> anyhow::Result<Reference> {
         .arg(seconds.to_string())
         .output()?;
     if !output.status.success() {
-        anyhow::bail!("{} failed: {}", script.display(), String::from_utf8_lossy(&output.stderr));
+        anyhow::bail!(
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     Ok(serde_json::from_slice(&output.stdout)?)
 }
@@ -370,14 +374,22 @@ pub fn bench(cohort: &Path) -> anyhow::Result<Vec<Measurement>> {
                     "     CP-SAT {} in {:.1} s ({}, its bound {})",
                     reference.value,
                     reference.seconds,
-                    if reference.optimal { "optimal" } else { "not proven" },
+                    if reference.optimal {
+                        "optimal"
+                    } else {
+                        "not proven"
+                    },
                     reference.bound.map_or("-".to_owned(), |b| b.to_string())
                 );
                 results.push(measurement(
                     "loops",
                     &format!(
                         "{label}: Cohort in 10 s against CP-SAT in 60 s ({})",
-                        if reference.optimal { "CP-SAT proved its optimum" } else { "CP-SAT did not prove optimality" }
+                        if reference.optimal {
+                            "CP-SAT proved its optimum"
+                        } else {
+                            "CP-SAT did not prove optimality"
+                        }
                     ),
                     outcome.value as f64,
                     "loops",
