@@ -339,9 +339,12 @@ fn refusal(change: impl FnOnce(&mut Value)) -> (String, String) {
     (error.path, error.message)
 }
 
+/// One change to the instance that makes it invalid.
+type Change = Box<dyn FnOnce(&mut Value)>;
+
 #[test]
 fn bad_instances_are_refused_with_the_path_of_the_field() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str, &str)> = vec![
+    let cases: Vec<(Change, &str, &str)> = vec![
         (
             Box::new(|v| v["candidates"][0]["available"][0]["end"] = json!("2027-02-01T13:00:00Z")),
             "candidates[0].available[0]",
