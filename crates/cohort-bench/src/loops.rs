@@ -18,24 +18,7 @@ use cohort_plan::loops::solve::{solve, Options};
 use cohort_plan::loops::{check::check, Instance, Interval, Schedule};
 use serde_json::{json, Value};
 
-use crate::{measurement, percentile, Measurement};
-
-struct Numbers(u64);
-
-impl Numbers {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+use crate::{measurement, percentile, Measurement, Numbers};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Regime {

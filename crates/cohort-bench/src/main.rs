@@ -418,6 +418,27 @@ fn board_measurements(
     ]
 }
 
+/// A small deterministic generator (xorshift) for the generated instances, so that they never
+/// change between runs or machines.
+struct Numbers(u64);
+
+impl Numbers {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: u64) -> u64 {
+        self.next() % bound
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
 fn measurement(
     backend: &str,
     name: &str,

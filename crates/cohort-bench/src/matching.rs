@@ -18,25 +18,9 @@ use std::time::Instant;
 
 use cohort_plan::matching::assign::{solve, Problem};
 
-use crate::{measurement, percentile, Measurement};
+use crate::{measurement, percentile, Measurement, Numbers};
 
 const RUNS: usize = 3;
-
-/// A small deterministic generator (xorshift), so the instances never change between runs.
-struct Numbers(u64);
-
-impl Numbers {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-}
 
 struct Sparse {
     interns: usize,
