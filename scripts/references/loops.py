@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """Reference for the loop bench (cohort-bench --suite loops): OR-tools CP-SAT on an exact model.
 
-  loops.py INSTANCE.json SECONDS
+  loops.py INSTANCE.json SECONDS [SCHEDULE.json] [--no-presolve]
+
+With SCHEDULE.json, also writes the best schedule found in the format `cohort plan check` reads,
+so that the bench can check CP-SAT's answer against the rules independently of this model.
+`--no-presolve` turns CP-SAT's presolve off: on the 600-candidate weeks, presolve alone takes
+the whole minute (on one core) and CP-SAT ends with no schedule at all, while without it the
+search starts at once. The bench tries both and keeps the better.
 
 Reads a loop-scheduling instance (the format of docs/planning.md) and maximises the weighted
 number of candidates scheduled under every rule `cohort plan check` enforces (shadows aside).
@@ -14,8 +20,8 @@ that interviewer takes it; interviews of a loop chained by successor literals (e
 the template's gap); per interviewer no overlap, availability windows, daily caps per UTC date and
 a weekly cap.
 """
+import argparse
 import json
-import sys
 import time
 from datetime import datetime, timezone
 
@@ -32,7 +38,11 @@ def keys(names):
     return {name.strip().lower() for name in names if name.strip()}
 
 
-def main(path, seconds):
+def instant(minute):
+    return datetime.fromtimestamp(minute * 60, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def main(path, seconds, schedule_path=None, presolve=True):
     data = json.load(open(path))
     grid = data.get("grid_minutes", 15)
     days = sorted(
@@ -48,6 +58,7 @@ def main(path, seconds):
 
     model = cp_model.CpModel()
     objective = []
+    loops = []  # (candidate, scheduled literal, [(slot, start var, [(interviewer, take)])])
     per_interviewer = [[] for _ in people]  # (presence literal, interval, start var, day literals)
     day_usage = [dict() for _ in people]  # day -> list of literals
 
@@ -103,9 +114,13 @@ def main(path, seconds):
             model.Add(sum(successor[k][l] for k in range(count) if k != l) <= 1)
         # Interviewers.
         taken_by = {}
+        chosen = []
+        loops.append((candidate, scheduled, chosen))
         for k, slot in enumerate(slots):
             need = keys(slot.get("requires", []))
             takers = []
+            takers_of = []
+            chosen.append((slot, starts[k], takers_of))
             for i, person in enumerate(people):
                 if candidate["track"] not in person.get("tracks", []) or i in excluded:
                     continue
@@ -113,11 +128,16 @@ def main(path, seconds):
                     continue
                 take = model.NewBoolVar("")
                 takers.append(take)
+                takers_of.append((person["id"], take))
                 taken_by.setdefault(i, []).append(take)
                 interval = model.NewOptionalIntervalVar(starts[k], slot["minutes"], ends[k], take, "")
                 per_interviewer[i].append(interval)
-                # Inside one of the interviewer's available intervals.
+                # Inside one of the interviewer's available intervals. Daily caps count by the
+                # day the interview starts on: when the interval lies within one UTC day, the
+                # interval's literal says which; otherwise the loop's day does (every interview
+                # of a loop starts on it).
                 inside = []
+                spanning = []
                 for (a_start, a_end) in person["_available"]:
                     if a_end - a_start < slot["minutes"]:
                         continue
@@ -125,13 +145,18 @@ def main(path, seconds):
                     model.Add(starts[k] >= a_start).OnlyEnforceIf(literal)
                     model.Add(ends[k] <= a_end).OnlyEnforceIf(literal)
                     inside.append(literal)
+                    first_day = a_start // DAY * DAY
+                    if (a_end - slot["minutes"]) // DAY * DAY == first_day:
+                        day_usage[i].setdefault(first_day, []).append(literal)
+                    else:
+                        spanning.append(literal)
                 model.Add(sum(inside) == take) if inside else model.Add(take == 0)
-                # Daily caps count by the loop's day (all interviews start on it).
-                for (literal, day, _, _) in choices:
-                    both = model.NewBoolVar("")
-                    model.AddBoolAnd([take, literal]).OnlyEnforceIf(both)
-                    model.AddBoolOr([take.Not(), literal.Not()]).OnlyEnforceIf(both.Not())
-                    day_usage[i].setdefault(day, []).append(both)
+                for within in spanning:
+                    for (chosen_day, day, _, _) in choices:
+                        both = model.NewBoolVar("")
+                        model.AddBoolAnd([within, chosen_day]).OnlyEnforceIf(both)
+                        model.AddBoolOr([within.Not(), chosen_day.Not()]).OnlyEnforceIf(both.Not())
+                        day_usage[i].setdefault(day, []).append(both)
             model.Add(sum(takers) == scheduled) if takers else model.Add(scheduled == 0)
         for i, takes in taken_by.items():
             model.Add(sum(takes) <= 1)
@@ -151,17 +176,42 @@ def main(path, seconds):
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 2
+    solver.parameters.cp_model_presolve = presolve
     started = time.perf_counter()
     status = solver.Solve(model)
     spent = time.perf_counter() - started
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if schedule_path is not None:
+        schedule = {"loops": [], "unscheduled": []}
+        for candidate, scheduled, chosen in loops:
+            if not found or not solver.Value(scheduled):
+                schedule["unscheduled"].append({"candidate": candidate["id"], "reason": "not scheduled by CP-SAT"})
+                continue
+            interviews = []
+            for slot, start, takers in chosen:
+                begin = solver.Value(start)
+                who = next(i for i, take in takers if solver.Value(take))
+                interviews.append({"interviewer": who, "requires": slot.get("requires", []),
+                                   "start": instant(begin), "end": instant(begin + slot["minutes"]),
+                                   "shadow": None})
+            interviews.sort(key=lambda i: i["start"])
+            schedule["loops"].append({"candidate": candidate["id"], "day": interviews[0]["start"][:10],
+                                      "interviews": interviews})
+        json.dump(schedule, open(schedule_path, "w"))
     print(json.dumps({
         "value": int(round(solver.ObjectiveValue())) if found else 0,
         "bound": int(round(solver.BestObjectiveBound())) if found else None,
         "optimal": status == cp_model.OPTIMAL,
+        "status": solver.StatusName(status),
         "seconds": spent,
     }))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]))
+    parser = argparse.ArgumentParser(description="OR-tools CP-SAT on an exact loop-scheduling model")
+    parser.add_argument("instance")
+    parser.add_argument("seconds", type=float)
+    parser.add_argument("schedule", nargs="?")
+    parser.add_argument("--no-presolve", action="store_true")
+    arguments = parser.parse_args()
+    main(arguments.instance, arguments.seconds, arguments.schedule, not arguments.no_presolve)

@@ -76,6 +76,11 @@ struct Arguments {
     /// interview-loop scheduler against a one-at-a-time scheduler).
     #[arg(long, default_value = "web")]
     suite: String,
+    /// With `--suite loops`: a folder to keep each generated week in (`WEEK.json`), beside
+    /// Cohort's schedule and CP-SAT's (`WEEK.cohort.json`, `WEEK.cp-sat.json`), so that a
+    /// figure can be looked into or re-checked with `cohort plan check`.
+    #[arg(long)]
+    loop_weeks: Option<std::path::PathBuf>,
     /// Runs per sample for the judge's per-run overhead.
     #[arg(long, default_value_t = 1000)]
     judge_runs: usize,
@@ -136,8 +141,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
     if arguments.suite == "loops" {
         eprintln!("== loops");
         let cohort_for_loops = cohort.clone();
+        let weeks = arguments.loop_weeks.clone();
         let measurements =
-            tokio::task::spawn_blocking(move || loops::bench(&cohort_for_loops)).await??;
+            tokio::task::spawn_blocking(move || loops::bench(&cohort_for_loops, weeks.as_deref()))
+                .await??;
         return finish(&arguments, measurements);
     }
     if arguments.suite == "judge" {

@@ -102,6 +102,8 @@ fn an_unknown_candidate_is_reported() {
 fn a_candidate_with_two_loops_is_reported() {
     let mut instance = instance();
     instance["candidates"][0]["available"][0]["end"] = json!("2027-02-02T22:00:00Z");
+    // c2's loop has i3 as a shadow, whom c1 excludes; only the second loop is wanted here.
+    instance["candidates"][0]["exclude_interviewers"] = json!([]);
     let message = broken_in(
         instance,
         |s| s["loops"][1]["candidate"] = json!("c1"),
@@ -262,6 +264,16 @@ fn a_shadow_who_does_not_shadow_that_interview_is_reported() {
         Rule::Shadow,
         "loops[0].interviews[1].shadow",
     );
+}
+
+#[test]
+fn a_shadow_the_candidate_excluded_is_reported() {
+    let message = broken(
+        |s| interview(s, 0, 0)["shadow"] = json!("i3"),
+        Rule::Shadow,
+        "loops[0].interviews[0].shadow",
+    );
+    assert!(message.contains("excluded by c1"), "{message}");
 }
 
 #[test]

@@ -286,3 +286,121 @@ fn a_kept_schedule_that_breaks_a_rule_is_refused() {
     let error = solve(&instance, Options::default(), Some(&kept), &mut || false).unwrap_err();
     assert!(error.to_string().contains("loops[0]"), "{error}");
 }
+
+/// `week()` with a third interviewer who may shadow coding interviews and leads none.
+fn week_with_a_shadow() -> Instance {
+    let mut instance = week();
+    let mut trainee = instance.interviewers[0].clone();
+    trainee.id = "i3".to_owned();
+    trainee.qualified.clear();
+    trainee.shadowing = vec!["coding".to_owned()];
+    instance
+        .interviewer_index
+        .insert("i3".to_owned(), instance.interviewers.len());
+    instance.interviewers.push(trainee);
+    instance
+}
+
+#[test]
+fn shadow_seats_are_filled_where_someone_may_shadow_and_every_rule_still_holds() {
+    let instance = week_with_a_shadow();
+    let outcome = solve(&instance, Options::default(), None, &mut || false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert!(check(&instance, &outcome.schedule).is_empty());
+    for loop_ in &outcome.schedule.loops {
+        for interview in &loop_.interviews {
+            let expected = (interview.requires == ["coding"]).then(|| "i3".to_owned());
+            assert_eq!(interview.shadow, expected, "{interview:?}");
+        }
+    }
+}
+
+#[test]
+fn a_candidate_who_excludes_the_only_shadow_gets_no_shadow() {
+    let mut instance = week_with_a_shadow();
+    for candidate in &mut instance.candidates {
+        candidate.excluded = vec![2];
+    }
+    let outcome = solve(&instance, Options::default(), None, &mut || false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert!(outcome
+        .schedule
+        .loops
+        .iter()
+        .flat_map(|l| &l.interviews)
+        .all(|i| i.shadow.is_none()));
+}
+
+#[test]
+fn shadows_never_cost_a_candidate_a_loop_and_always_keep_the_rules() {
+    let mut rng = StdRng::seed_from_u64(11);
+    for round in 0..100 {
+        let mut value = random_instance(&mut rng);
+        let plain = Instance::from_json(&value.to_string()).unwrap();
+        for person in value["interviewers"].as_array_mut().unwrap() {
+            let shadowing: Vec<&str> = ["coding", "bar raiser"]
+                .into_iter()
+                .filter(|_| rng.gen_bool(0.5))
+                .collect();
+            person["shadowing"] = json!(shadowing);
+        }
+        let with_shadows = Instance::from_json(&value.to_string()).unwrap();
+        let without = solve(&plain, Options::default(), None, &mut || false).unwrap();
+        let with = solve(&with_shadows, Options::default(), None, &mut || false).unwrap();
+        assert_eq!(with.value, without.value, "round {round}: {value}");
+        let violations = check(&with_shadows, &with.schedule);
+        assert!(violations.is_empty(), "round {round}: {violations:?}");
+    }
+}
+
+#[test]
+fn re_slotting_keeps_the_kept_loops_shadows() {
+    let instance = week_with_a_shadow();
+    let first = solve(&instance, Options::default(), None, &mut || false).unwrap();
+    assert!(first.schedule.loops[1]
+        .interviews
+        .iter()
+        .any(|i| i.shadow.is_some()));
+    let mut kept = first.schedule.clone();
+    kept.loops.remove(0);
+    kept.unscheduled.clear();
+    let again = solve(&instance, Options::default(), Some(&kept), &mut || false).unwrap();
+    for loop_ in &kept.loops {
+        assert!(again.schedule.loops.contains(loop_), "{loop_:?} changed");
+    }
+    assert!(check(&instance, &again.schedule).is_empty());
+}
+
+#[test]
+fn the_max_flow_relaxation_proves_what_capacity_alone_cannot() {
+    // Three candidates free only 13:30-15:30 and one bar raiser free 13:30-18:00, without caps.
+    // By capacity the bar raiser could give six interviews; but every bar-raiser interview must
+    // start between 13:30 and 14:45, that is in one of two 45-minute blocks, and two starts in
+    // one block overlap, so at most two candidates can have a loop. Only the relaxation sees it.
+    let window = json!([{ "start": at(13, 30), "end": at(15, 30) }]);
+    let instance = Instance::from_json(&json!({
+        "grid_minutes": 15, "days": ["2027-02-01"],
+        "templates": { "sde": { "interviews": [ { "minutes": 60, "requires": ["coding"] },
+                                                { "minutes": 45, "requires": ["bar raiser"] } ] } },
+        "candidates": [
+            { "id": "c1", "track": "sde", "available": window },
+            { "id": "c2", "track": "sde", "available": window },
+            { "id": "c3", "track": "sde", "available": window } ],
+        "interviewers": [
+            { "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "available": window },
+            { "id": "i2", "tracks": ["sde"], "qualified": ["coding"], "available": window },
+            { "id": "i3", "tracks": ["sde"], "qualified": ["coding"], "available": window },
+            { "id": "b1", "tracks": ["sde"], "qualified": ["bar raiser"],
+              "available": [ { "start": at(13, 30), "end": at(18, 0) } ] } ]
+    }).to_string()).unwrap();
+    let outcome = solve(&instance, Options::default(), None, &mut || false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert_eq!(outcome.bound.value, 2);
+    assert!(outcome.optimal());
+    assert!(
+        outcome.bound.argument.starts_with("max-flow relaxation"),
+        "{}",
+        outcome.bound.argument
+    );
+    assert!(check(&instance, &outcome.schedule).is_empty());
+}

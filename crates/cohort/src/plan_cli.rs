@@ -32,9 +32,15 @@ pub enum PlanCommand {
         /// Seconds to spend improving at most.
         #[arg(long, default_value_t = 10.0)]
         time_limit: f64,
-        /// Seed for the orders tried; the same seed gives the same schedule.
+        /// Seed for the orders and neighbourhoods tried; the same seed gives the same schedule
+        /// whenever the search ends before --time-limit (see --neighbourhoods).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Try at most this many random neighbourhoods when improving: a budget that, unlike
+        /// the clock, ends the search at the same point on every machine. Give it with a
+        /// --time-limit it will not reach for a schedule that depends on the seed alone.
+        #[arg(long)]
+        neighbourhoods: Option<u64>,
         /// Keep this schedule's loops exactly as they are, leave its unscheduled candidates
         /// unscheduled, and place only candidates it does not mention (re-slotting after a
         /// cancellation: delete the cancelled loop from the file first).
@@ -68,9 +74,16 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
             instance,
             time_limit,
             seed,
+            neighbourhoods,
             keep,
             out,
-        } => plan_loops(&instance, time_limit, seed, keep.as_deref(), out.as_deref()),
+        } => plan_loops(
+            &instance,
+            time_limit,
+            solve_options(seed, neighbourhoods),
+            keep.as_deref(),
+            out.as_deref(),
+        ),
         PlanCommand::Check {
             instance,
             schedule,
@@ -79,10 +92,18 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
     }
 }
 
+fn solve_options(seed: u64, neighbourhoods: Option<u64>) -> cohort_plan::loops::solve::Options {
+    cohort_plan::loops::solve::Options {
+        seed,
+        neighbourhoods,
+        ..Default::default()
+    }
+}
+
 fn plan_loops(
     path: &Path,
     time_limit: f64,
-    seed: u64,
+    options: cohort_plan::loops::solve::Options,
     keep: Option<&Path>,
     out: Option<&Path>,
 ) -> anyhow::Result<()> {
@@ -111,10 +132,6 @@ fn plan_loops(
     );
     let limit = std::time::Duration::from_secs_f64(time_limit);
     let mut stop = || started.elapsed() >= limit;
-    let options = solve::Options {
-        seed,
-        ..Default::default()
-    };
     let outcome = solve::solve(&instance, options, kept.as_ref(), &mut stop).map_err(|error| {
         anyhow::anyhow!(
             "{}: {error}",
@@ -145,6 +162,7 @@ fn plan_loops(
             "optimal": outcome.optimal(),
             "scheduled_weight": outcome.value,
             "iterations": outcome.iterations,
+            "neighbourhoods": outcome.neighbourhoods,
         },
     });
     let json = serde_json::to_string_pretty(&value)?;

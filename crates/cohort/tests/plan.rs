@@ -231,3 +231,58 @@ fn plan_loops_writes_a_schedule_that_plan_check_accepts_and_can_keep_it() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--time-limit must be"));
 }
+
+#[test]
+fn plan_loops_with_a_neighbourhood_budget_gives_the_same_schedule_on_every_run() {
+    // One bar raiser, three candidates: the bound (3) is above what fits (2), so the search
+    // runs until its budget rather than stopping at the bound.
+    let folder = tempfile::tempdir().unwrap();
+    let instance = folder.path().join("week.json");
+    let window = r#"[ { "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T16:00:00Z" } ]"#;
+    std::fs::write(
+        &instance,
+        format!(
+            r#"{{ "grid_minutes": 15, "days": ["2027-02-01"],
+                 "templates": {{ "sde": {{ "interviews": [
+                     {{ "minutes": 60, "requires": ["coding"] }}, {{ "minutes": 45, "requires": ["bar raiser"] }} ] }} }},
+                 "candidates": [ {{ "id": "c1", "track": "sde", "available": {window} }},
+                                 {{ "id": "c2", "track": "sde", "available": {window} }},
+                                 {{ "id": "c3", "track": "sde", "available": {window} }} ],
+                 "interviewers": [
+                     {{ "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "available": {window} }},
+                     {{ "id": "i2", "tracks": ["sde"], "qualified": ["coding"], "available": {window} }},
+                     {{ "id": "b1", "tracks": ["sde"], "qualified": ["bar raiser"], "shadowing": ["coding"],
+                        "available": [ {{ "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T18:00:00Z" }} ] }} ] }}"#
+        ),
+    )
+    .unwrap();
+    let run = || {
+        let output = cohort()
+            .args([
+                "plan",
+                "loops",
+                "--seed",
+                "7",
+                "--neighbourhoods",
+                "25",
+                "--time-limit",
+                "600",
+            ])
+            .arg(&instance)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let (first, second) = (run(), run());
+    assert_eq!(first["stats"]["scheduled_weight"], 2);
+    assert_eq!(first["stats"]["neighbourhoods"], 25);
+    assert_eq!(first["stats"]["optimal"], false);
+    assert_eq!(first["loops"], second["loops"]);
+    assert_eq!(first["unscheduled"], second["unscheduled"]);
+    assert_eq!(first["stats"]["iterations"], second["stats"]["iterations"]);
+}

@@ -29,7 +29,8 @@ pub enum Rule {
     /// The interviewer does not serve the track, is not qualified, is excluded by the
     /// candidate, or has two interviews in one loop.
     Interviewer,
-    /// A shadow who does not shadow what the interview requires, or sits in their own loop.
+    /// A shadow who does not shadow what the interview requires, is excluded by the candidate,
+    /// or already has a seat in the loop.
     Shadow,
     /// An interviewer has two interviews (or shadow seats) at the same time.
     DoubleBooked,
@@ -307,6 +308,13 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                                     "{} does not shadow any of {:?}",
                                     person.id, interview.requires
                                 ),
+                            );
+                        }
+                        if candidate.excluded.contains(&who) {
+                            report(
+                                Rule::Shadow,
+                                field.clone(),
+                                format!("{} is excluded by {}", person.id, candidate.id),
                             );
                         }
                         if in_loop.contains(&who) {

@@ -13,9 +13,14 @@
 //! The bound ([`bound`]) is the smallest of several arguments, each an upper bound on its own:
 //! the candidates who can be placed at all in an empty week; and, per requirement (such as "bar
 //! raiser") and for all interviews together, a fractional knapsack over the most interviews the
-//! qualified interviewers can give in the week.
+//! qualified interviewers can give in the week, counted once from their calendars and caps alone
+//! and once by a max-flow relaxation that matches interviews to interviewers free at the
+//! candidates' times (`relax.rs`).
 
 use super::{date_of, instant_text, Instance, Interval, Interview, Loop, Schedule, Unscheduled};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
 use std::collections::HashMap;
 
 /// Settings that make a run what it is.
@@ -25,6 +30,10 @@ pub struct Options {
     pub seed: u64,
     /// Template orders tried per start at most (the template's own order first).
     pub orders: usize,
+    /// Random neighbourhoods the improvement may try at most. The caller's `stop` (a clock)
+    /// ends a run wherever the machine got to; this budget ends it at the same point on any
+    /// machine, so that the same seed gives the same schedule.
+    pub neighbourhoods: Option<u64>,
 }
 
 impl Default for Options {
@@ -32,6 +41,7 @@ impl Default for Options {
         Options {
             seed: 1,
             orders: 12,
+            neighbourhoods: None,
         }
     }
 }
@@ -52,6 +62,8 @@ pub struct Outcome {
     pub bound: Bound,
     /// Loop placements examined.
     pub iterations: u64,
+    /// Random neighbourhoods tried in the improvement.
+    pub neighbourhoods: u64,
 }
 
 impl Outcome {
@@ -631,8 +643,15 @@ fn matchable(options: &[Vec<usize>], taken: &[usize]) -> bool {
     })
 }
 
-/// Candidates re-solved together in one neighbourhood at most.
+/// Candidates re-solved together in one neighbourhood, before any growth.
 const NEIGHBOURHOOD: usize = 6;
+/// Random neighbourhoods without improvement before a neighbourhood takes one more candidate.
+const STALE_STEPS_PER_GROWTH: usize = 200;
+/// Candidates a neighbourhood grows by at most.
+const MAX_GROWTH: usize = 4;
+/// Random neighbourhoods in a row without improvement after which the search ends before the
+/// time limit (small weeks get there in well under a second).
+const STALE_LIMIT: usize = 1_000;
 /// Loops considered per neighbourhood, shared among its candidates.
 const LOOPS_PER_NEIGHBOURHOOD: usize = 2_000;
 /// Timings all the searches of one neighbourhood's re-solve look at, together, at most.
@@ -657,6 +676,8 @@ pub fn solve(
     // Re-slotting: candidates the kept schedule already gave up on keep their reasons and are
     // not tried again; only candidates it does not mention at all are placed.
     let mut given_up: Vec<Option<String>> = vec![None; instance.candidates.len()];
+    // Per candidate, the shadow (if any) of each interview of their loop, in the loop's order.
+    let mut shadows: Vec<Vec<Option<usize>>> = vec![Vec::new(); instance.candidates.len()];
 
     if let Some(kept) = keep {
         let violations = super::check::check(instance, kept);
@@ -668,6 +689,7 @@ pub fn solve(
             let template = &instance.templates[instance.candidates[candidate].template];
             let mut unused = vec![true; template.interviews.len()];
             let mut placed = Vec::new();
+            let mut kept_shadows = Vec::new();
             for interview in &entry.interviews {
                 let start = super::minutes_of(&interview.start).map_err(KeepError)?;
                 let end = super::minutes_of(&interview.end).map_err(KeepError)?;
@@ -691,9 +713,23 @@ pub fn solve(
                     span: Interval { start, end },
                     interviewer: instance.interviewer_index[interview.interviewer.trim()],
                 });
+                // The checker has passed the schedule, so a named shadow exists.
+                let shadow = interview
+                    .shadow
+                    .as_deref()
+                    .map(|id| instance.interviewer_index[id.trim()]);
+                if let Some(who) = shadow {
+                    calendar.take(&[Placed {
+                        slot,
+                        span: Interval { start, end },
+                        interviewer: who,
+                    }]);
+                }
+                kept_shadows.push(shadow);
             }
             calendar.take(&placed);
             loops[candidate] = Some(placed);
+            shadows[candidate] = kept_shadows;
             fixed[candidate] = true;
         }
         for entry in &kept.unscheduled {
@@ -743,90 +779,283 @@ pub fn solve(
             .sum()
     };
 
-    // Improvement by large-neighbourhood search: for each candidate left out, free the loops
-    // that use interviewers it could use (nearest in time first, a few at most), re-solve that
-    // group exactly against the rest of the week, and keep the result if more (weighted)
-    // candidates fit.
+    // Improvement by large-neighbourhood search. First a deterministic pass: for each candidate
+    // left out, free the loops that use interviewers it could use (nearest in time first, a few
+    // at most), re-solve that group exactly against the rest of the week, and keep the result
+    // if more (weighted) candidates fit; repeated while it helps. Then, until the bound or the
+    // time limit, seeded random neighbourhoods (a random few among the nearest blockers,
+    // growing while nothing improves) that also accept an equal count: such a sideways move
+    // changes who is left out, which lets the next neighbourhood fit someone new. It ends after
+    // STALE_LIMIT neighbourhoods in a row bring nothing.
+    let mut tried: u64 = 0;
     if keep.is_none() {
+        let mut week = Week {
+            loops: &mut loops,
+            calendar: &mut calendar,
+            fixed: &fixed,
+        };
         let mut improved = true;
-        while improved && value_of(&loops) < bound.value && !stop() {
+        while improved && value_of(week.loops) < bound.value && !stop() {
             improved = false;
             for &out in &queue {
-                if loops[out].is_some() {
+                if week.loops[out].is_some() {
                     continue;
                 }
                 if stop() {
                     break;
                 }
-                let needed: Vec<usize> = planner.eligible[out].iter().flatten().copied().collect();
-                let windows = &instance.candidates[out].available;
-                let mut blockers: Vec<(i64, usize)> = (0..instance.candidates.len())
-                    .filter_map(|c| {
-                        let placed = loops[c].as_ref()?;
-                        if fixed[c] || !placed.iter().any(|p| needed.contains(&p.interviewer)) {
-                            return None;
-                        }
-                        // Distance in time from the candidate's windows, for nearest first.
-                        let distance = placed
-                            .iter()
-                            .map(|p| {
-                                windows
-                                    .iter()
-                                    .map(|w| {
-                                        (w.start - p.span.end).max(p.span.start - w.end).max(0)
-                                    })
-                                    .min()
-                                    .unwrap_or(i64::MAX)
-                            })
-                            .min()
-                            .unwrap_or(i64::MAX);
-                        Some((distance, c))
-                    })
-                    .collect();
-                blockers.sort();
                 let mut group = vec![out];
-                group.extend(blockers.iter().take(NEIGHBOURHOOD - 1).map(|&(_, c)| c));
-                let before: i64 = group
-                    .iter()
-                    .filter(|&&c| loops[c].is_some())
-                    .map(|&c| instance.candidates[c].priority)
-                    .sum();
-                let freed: Vec<Option<Vec<Placed>>> =
-                    group.iter().map(|&c| loops[c].take()).collect();
-                for placed in freed.iter().flatten() {
-                    calendar.release(placed);
-                }
-                planner.nodes_left = NODES_PER_NEIGHBOURHOOD;
-                planner.shared_timings = TIMINGS_PER_NEIGHBOURHOOD;
-                let per_candidate = (LOOPS_PER_NEIGHBOURHOOD / group.len()).max(4);
-                let (placement, after) =
-                    planner.best_placement(&mut calendar, &group, per_candidate);
-                planner.shared_timings = u64::MAX;
-                let chosen = if after > before { placement } else { freed };
-                improved |= after > before;
-                for (&c, placed) in group.iter().zip(chosen) {
-                    if let Some(placed) = &placed {
-                        calendar.take(placed);
-                    }
-                    loops[c] = placed;
-                }
+                group.extend(
+                    week.blockers(&planner, out)
+                        .into_iter()
+                        .take(NEIGHBOURHOOD - 1),
+                );
+                improved |= week.resolve(&mut planner, &group, false);
             }
+        }
+        let mut random = StdRng::seed_from_u64(options.seed);
+        let mut stale: usize = 0;
+        while value_of(week.loops) < bound.value
+            && stale < STALE_LIMIT
+            && options.neighbourhoods.is_none_or(|most| tried < most)
+            && !stop()
+        {
+            tried += 1;
+            let left_out: Vec<usize> = queue
+                .iter()
+                .copied()
+                .filter(|&c| week.loops[c].is_none())
+                .collect();
+            let Some(&out) = left_out.choose(&mut random) else {
+                break;
+            };
+            let size = NEIGHBOURHOOD + (stale / STALE_STEPS_PER_GROWTH).min(MAX_GROWTH);
+            let mut nearest = week.blockers(&planner, out);
+            nearest.truncate(3 * size);
+            let (chosen, _) = nearest.partial_shuffle(&mut random, size - 1);
+            let mut group = vec![out];
+            group.extend_from_slice(chosen);
+            if week.resolve(&mut planner, &group, true) {
+                stale = 0;
+            } else {
+                stale += 1;
+            }
+        }
+        // Earliness, the second objective: each loop in turn moves to the earliest place the
+        // rest of the week leaves it, when that is earlier than where it is.
+        let mut order: Vec<usize> = (0..instance.candidates.len())
+            .filter(|&c| week.loops[c].is_some() && !fixed[c])
+            .collect();
+        order.sort_by_key(|&c| (week.start_of(c), c));
+        for candidate in order {
+            if stop() {
+                break;
+            }
+            week.move_earlier(&mut planner, candidate);
         }
     }
 
     let value = value_of(&loops);
-    let schedule = schedule_of(instance, &loops, &given_up, &mut planner, &calendar);
+    fill_shadows(instance, &loops, &fixed, &mut shadows, &mut calendar);
+    let schedule = schedule_of(
+        instance,
+        &loops,
+        &shadows,
+        &given_up,
+        &mut planner,
+        &calendar,
+    );
     Ok(Outcome {
         schedule,
         value,
         bound,
         iterations: planner.iterations,
+        neighbourhoods: tried,
     })
+}
+
+/// Fills shadow seats, the fourth objective, once every loop is final, so that no shadow can
+/// cost a candidate a loop. Greedy: interviews with the fewest possible shadows first, each given
+/// the least-loaded interviewer who shadows one of its requirements, has no other seat in that
+/// loop, is not excluded by the candidate and is free under every calendar rule (a shadow seat
+/// counts towards the caps). No shadow lifts anyone's seats above the busiest interviewer's
+/// count before shadows were added, so the third objective (fairness) is untouched. Kept loops
+/// (`fixed`) keep the shadows they came with and get no new ones.
+fn fill_shadows(
+    instance: &Instance,
+    loops: &[Option<Vec<Placed>>],
+    fixed: &[bool],
+    shadows: &mut [Vec<Option<usize>>],
+    calendar: &mut Calendar,
+) {
+    // Per template and slot, who may shadow it.
+    let shadowers: Vec<Vec<Vec<usize>>> = instance
+        .templates
+        .iter()
+        .map(|template| {
+            template
+                .interviews
+                .iter()
+                .map(|slot| {
+                    (0..instance.interviewers.len())
+                        .filter(|&who| instance.interviewers[who].can_shadow(slot))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let busiest = calendar.seats.iter().map(Vec::len).max().unwrap_or(0);
+    let mut seats: Vec<(usize, usize, usize)> = Vec::new();
+    for (candidate, placed) in loops.iter().enumerate() {
+        let Some(placed) = placed else { continue };
+        if fixed[candidate] {
+            continue;
+        }
+        shadows[candidate] = vec![None; placed.len()];
+        let template = instance.candidates[candidate].template;
+        for (index, interview) in placed.iter().enumerate() {
+            let options = shadowers[template][interview.slot].len();
+            if options > 0 {
+                seats.push((options, candidate, index));
+            }
+        }
+    }
+    seats.sort_by_key(|&(options, candidate, index)| {
+        let start = loops[candidate].as_ref().map_or(0, |l| l[index].span.start);
+        (options, start, candidate, index)
+    });
+    for (_, candidate, index) in seats {
+        let Some(placed) = &loops[candidate] else {
+            continue;
+        };
+        let interview = placed[index];
+        let person = &instance.candidates[candidate];
+        let template = person.template;
+        let chosen = shadowers[template][interview.slot]
+            .iter()
+            .copied()
+            .filter(|&who| {
+                !person.excluded.contains(&who)
+                    && !placed.iter().any(|p| p.interviewer == who)
+                    && !shadows[candidate].contains(&Some(who))
+                    && calendar.seats[who].len() < busiest
+                    && calendar.can_take(instance, who, interview.span)
+            })
+            .min_by_key(|&who| (calendar.seats[who].len(), who));
+        if let Some(who) = chosen {
+            calendar.take(&[Placed {
+                interviewer: who,
+                ..interview
+            }]);
+            shadows[candidate][index] = Some(who);
+        }
+    }
+}
+
+/// The week being improved: every candidate's loop, the calendar they fill, and which loops
+/// were kept from a given schedule (and so never move).
+struct Week<'w> {
+    loops: &'w mut Vec<Option<Vec<Placed>>>,
+    calendar: &'w mut Calendar,
+    fixed: &'w [bool],
+}
+
+impl Week<'_> {
+    fn start_of(&self, candidate: usize) -> i64 {
+        self.loops[candidate]
+            .as_ref()
+            .and_then(|l| l.iter().map(|p| p.span.start).min())
+            .unwrap_or(i64::MAX)
+    }
+
+    /// The candidates whose loops use an interviewer `out` could use, nearest in time to
+    /// `out`'s availability first.
+    fn blockers(&self, planner: &Planner, out: usize) -> Vec<usize> {
+        let instance = planner.instance;
+        let needed: Vec<usize> = planner.eligible[out].iter().flatten().copied().collect();
+        let windows = &instance.candidates[out].available;
+        let mut blockers: Vec<(i64, usize)> = (0..instance.candidates.len())
+            .filter_map(|c| {
+                let placed = self.loops[c].as_ref()?;
+                if self.fixed[c] || !placed.iter().any(|p| needed.contains(&p.interviewer)) {
+                    return None;
+                }
+                let distance = placed
+                    .iter()
+                    .map(|p| {
+                        windows
+                            .iter()
+                            .map(|w| (w.start - p.span.end).max(p.span.start - w.end).max(0))
+                            .min()
+                            .unwrap_or(i64::MAX)
+                    })
+                    .min()
+                    .unwrap_or(i64::MAX);
+                Some((distance, c))
+            })
+            .collect();
+        blockers.sort();
+        blockers.into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// Frees `group`'s loops and re-solves them together against the rest of the week (branch
+    /// and bound, budgeted). Keeps the new placement if it schedules more weighted candidates,
+    /// or as many when `sideways`; otherwise puts the old loops back. True if it scheduled more.
+    fn resolve(&mut self, planner: &mut Planner, group: &[usize], sideways: bool) -> bool {
+        let instance = planner.instance;
+        let before: i64 = group
+            .iter()
+            .filter(|&&c| self.loops[c].is_some())
+            .map(|&c| instance.candidates[c].priority)
+            .sum();
+        let freed: Vec<Option<Vec<Placed>>> = group.iter().map(|&c| self.loops[c].take()).collect();
+        for placed in freed.iter().flatten() {
+            self.calendar.release(placed);
+        }
+        planner.nodes_left = NODES_PER_NEIGHBOURHOOD;
+        planner.shared_timings = TIMINGS_PER_NEIGHBOURHOOD;
+        let per_candidate = (LOOPS_PER_NEIGHBOURHOOD / group.len()).max(4);
+        let (placement, after) = planner.best_placement(self.calendar, group, per_candidate);
+        planner.shared_timings = u64::MAX;
+        let better = after > before;
+        let chosen = if better || (sideways && after == before) {
+            placement
+        } else {
+            freed
+        };
+        for (&c, placed) in group.iter().zip(chosen) {
+            if let Some(placed) = &placed {
+                self.calendar.take(placed);
+            }
+            self.loops[c] = placed;
+        }
+        better
+    }
+
+    /// Moves `candidate`'s loop to the earliest loop the rest of the week allows, if earlier.
+    fn move_earlier(&mut self, planner: &mut Planner, candidate: usize) {
+        let Some(current) = self.loops[candidate].take() else {
+            return;
+        };
+        self.calendar.release(&current);
+        let was = current
+            .iter()
+            .map(|p| p.span.start)
+            .min()
+            .unwrap_or(i64::MAX);
+        let earlier = planner
+            .earliest(self.calendar, candidate)
+            .filter(|l| l.iter().map(|p| p.span.start).min().unwrap_or(i64::MAX) < was);
+        let placed = earlier.unwrap_or(current);
+        self.calendar.take(&placed);
+        self.loops[candidate] = Some(placed);
+    }
 }
 
 fn schedule_of(
     instance: &Instance,
     loops: &[Option<Vec<Placed>>],
+    shadows: &[Vec<Option<usize>>],
     given_up: &[Option<String>],
     planner: &mut Planner,
     calendar: &Calendar,
@@ -846,19 +1075,27 @@ fn schedule_of(
         let template = &instance.templates[person.template];
         match &loops[candidate] {
             Some(placed) => {
-                let mut interviews: Vec<&Placed> = placed.iter().collect();
-                interviews.sort_by_key(|p| p.span.start);
+                let mut interviews: Vec<(&Placed, Option<usize>)> = placed
+                    .iter()
+                    .zip(
+                        shadows[candidate]
+                            .iter()
+                            .copied()
+                            .chain(std::iter::repeat(None)),
+                    )
+                    .collect();
+                interviews.sort_by_key(|(p, _)| p.span.start);
                 schedule.loops.push(Loop {
                     candidate: person.id.clone(),
-                    day: date_of(interviews[0].span.start).to_string(),
+                    day: date_of(interviews[0].0.span.start).to_string(),
                     interviews: interviews
                         .into_iter()
-                        .map(|p| Interview {
+                        .map(|(p, shadow)| Interview {
                             interviewer: instance.interviewers[p.interviewer].id.clone(),
                             requires: template.interviews[p.slot].requires.clone(),
                             start: instant_text(p.span.start),
                             end: instant_text(p.span.end),
-                            shadow: None,
+                            shadow: shadow.map(|who| instance.interviewers[who].id.clone()),
                         })
                         .collect(),
                 });
@@ -980,6 +1217,7 @@ fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
             }
         }
     }
+    let mut relaxed: Option<Bound> = None;
     for key in keys {
         let needs = |slot: &super::Slot| key.as_ref().is_none_or(|k| slot.keys.contains(k));
         // Per candidate: how many interviews of this kind a loop needs.
@@ -1041,8 +1279,33 @@ fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
                 },
             };
         }
+        // The same knapsack against the max-flow relaxation, which also matches each interview
+        // to an interviewer free at the candidate's times.
+        if let Some((flow, time_blocks)) =
+            super::relax::most_interviews(instance, &planner.eligible, &placeable, &needs)
+        {
+            let value = knapsack_bound(&items, flow);
+            if relaxed.as_ref().is_none_or(|r: &Bound| value < r.value) {
+                let kind = key.as_ref().map_or(String::new(), |k| format!("{k} "));
+                let grain = if time_blocks {
+                    "no interviewer starting two within one interview's length"
+                } else {
+                    "each interviewer's day holding what fits in it"
+                };
+                relaxed = Some(Bound {
+                    value,
+                    argument: format!(
+                        "max-flow relaxation: at most {flow} {kind}interviews can each be matched to a qualified interviewer free at the candidate's times ({grain}, daily and weekly caps kept)"
+                    ),
+                });
+            }
+        }
     }
-    best
+    // The relaxation is named only where it says more than the simpler arguments.
+    match relaxed {
+        Some(relaxed) if relaxed.value < best.value => relaxed,
+        _ => best,
+    }
 }
 
 /// A necessary condition for `candidate` to have a loop in an empty week: some day and window
