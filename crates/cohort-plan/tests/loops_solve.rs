@@ -181,8 +181,9 @@ fn the_scheduler_reaches_the_exhaustive_optimum_and_its_bound_is_never_beaten() 
             instance.candidates.len()
         );
     }
-    // The bound is not always tight; it proves most of these small instances optimal.
-    assert!(proven * 2 > rounds, "only {proven} of {rounds} proven");
+    // The bound is not always tight; with the max-flow relaxation it proves 132 of these 150
+    // optimal (the capacity arguments alone, 125). Four in five is the floor kept here.
+    assert!(proven * 5 >= rounds * 4, "only {proven} of {rounds} proven");
 }
 
 #[test]

@@ -763,7 +763,11 @@ pub fn solve(
 
     // The bound costs a search per candidate; re-slotting one candidate must not pay for it.
     let bound = if keep.is_none() {
-        bound(instance, &mut planner)
+        let constructed: i64 = (0..loops.len())
+            .filter(|&c| loops[c].is_some())
+            .map(|c| instance.candidates[c].priority)
+            .sum();
+        bound(instance, &mut planner, constructed)
     } else {
         Bound {
             value: instance.candidates.iter().map(|c| c.priority).sum(),
@@ -1183,8 +1187,10 @@ fn reason(
     )
 }
 
-/// The smallest of several upper bounds on the weighted number of candidates scheduled.
-fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
+/// The smallest of several upper bounds on the weighted number of candidates scheduled. Once
+/// one argument is down to `reached` (what a schedule in hand already places), no argument can
+/// say more, and the costlier max-flow relaxation is not computed.
+fn bound(instance: &Instance, planner: &mut Planner, reached: i64) -> Bound {
     // A candidate counts unless a complete search of an empty week found no loop, or a quick
     // necessary condition fails (each interview needs a qualified interviewer available long
     // enough inside one of the candidate's windows on one day).
@@ -1217,87 +1223,97 @@ fn bound(instance: &Instance, planner: &mut Planner) -> Bound {
             }
         }
     }
+    // The capacity arguments for every kind first: they are cheap, and once one reaches what
+    // the schedule in hand places, the relaxation is not needed.
     let mut relaxed: Option<Bound> = None;
-    for key in keys {
-        let needs = |slot: &super::Slot| key.as_ref().is_none_or(|k| slot.keys.contains(k));
-        // Per candidate: how many interviews of this kind a loop needs.
-        let items: Vec<(i64, i64)> = placeable
-            .iter()
-            .map(|&c| {
-                let template = &instance.templates[instance.candidates[c].template];
-                let weight = template.interviews.iter().filter(|s| needs(s)).count() as i64;
-                (instance.candidates[c].priority, weight)
-            })
-            .collect();
-        // The most interviews of this kind each interviewer can give in the week.
-        let shortest = instance
-            .templates
-            .iter()
-            .flat_map(|t| t.interviews.iter())
-            .filter(|s| needs(s))
-            .map(|s| s.minutes)
-            .min();
-        let Some(shortest) = shortest else { continue };
-        let mut capacity: i64 = 0;
-        for person in &instance.interviewers {
-            let qualified = key.as_ref().is_none_or(|k| person.qualified.contains(k));
-            if !qualified || person.tracks.is_empty() {
+    for relaxation in [false, true] {
+        for key in &keys {
+            let needs = |slot: &super::Slot| key.as_ref().is_none_or(|k| slot.keys.contains(k));
+            // Per candidate: how many interviews of this kind a loop needs.
+            let items: Vec<(i64, i64)> = placeable
+                .iter()
+                .map(|&c| {
+                    let template = &instance.templates[instance.candidates[c].template];
+                    let weight = template.interviews.iter().filter(|s| needs(s)).count() as i64;
+                    (instance.candidates[c].priority, weight)
+                })
+                .collect();
+            if !relaxation {
+                // The most interviews of this kind each interviewer can give in the week.
+                let shortest = instance
+                    .templates
+                    .iter()
+                    .flat_map(|t| t.interviews.iter())
+                    .filter(|s| needs(s))
+                    .map(|s| s.minutes)
+                    .min();
+                let Some(shortest) = shortest else { continue };
+                let mut capacity: i64 = 0;
+                for person in &instance.interviewers {
+                    let qualified = key.as_ref().is_none_or(|k| person.qualified.contains(k));
+                    if !qualified || person.tracks.is_empty() {
+                        continue;
+                    }
+                    let mut week = 0_i64;
+                    for &day in &instance.days {
+                        let midnight = midnight_of(day);
+                        let fits: i64 = person
+                            .available
+                            .iter()
+                            .map(|a| {
+                                let start = ceil_to_grid(a.start.max(midnight), instance.grid);
+                                let end = a.end.min(midnight + 24 * 60 + shortest);
+                                let step = ceil_to_grid(shortest, instance.grid);
+                                if end - start >= shortest {
+                                    (end - start - shortest) / step + 1
+                                } else {
+                                    0
+                                }
+                            })
+                            .sum();
+                        week += person
+                            .daily_cap
+                            .map_or(fits, |cap| fits.min(i64::from(cap)));
+                    }
+                    capacity += person
+                        .weekly_cap
+                        .map_or(week, |cap| week.min(i64::from(cap)));
+                }
+                let value = knapsack_bound(&items, capacity);
+                if value < best.value {
+                    best = Bound {
+                                value,
+                                argument: match &key {
+                                    None => format!("interview capacity: the interviewers can give at most {capacity} interviews in the week"),
+                                    Some(k) => format!("{k} capacity: the qualified interviewers can give at most {capacity} {k} interviews in the week"),
+                                },
+                            };
+                }
                 continue;
             }
-            let mut week = 0_i64;
-            for &day in &instance.days {
-                let midnight = midnight_of(day);
-                let fits: i64 = person
-                    .available
-                    .iter()
-                    .map(|a| {
-                        let start = ceil_to_grid(a.start.max(midnight), instance.grid);
-                        let end = a.end.min(midnight + 24 * 60 + shortest);
-                        let step = ceil_to_grid(shortest, instance.grid);
-                        if end - start >= shortest {
-                            (end - start - shortest) / step + 1
-                        } else {
-                            0
-                        }
-                    })
-                    .sum();
-                week += person
-                    .daily_cap
-                    .map_or(fits, |cap| fits.min(i64::from(cap)));
+            // The same knapsack against the max-flow relaxation, which also matches
+            // each interview to an interviewer free at the candidate's times.
+            if best.value <= reached || relaxed.as_ref().is_some_and(|r| r.value <= reached) {
+                break;
             }
-            capacity += person
-                .weekly_cap
-                .map_or(week, |cap| week.min(i64::from(cap)));
-        }
-        let value = knapsack_bound(&items, capacity);
-        if value < best.value {
-            best = Bound {
-                value,
-                argument: match &key {
-                    None => format!("interview capacity: the interviewers can give at most {capacity} interviews in the week"),
-                    Some(k) => format!("{k} capacity: the qualified interviewers can give at most {capacity} {k} interviews in the week"),
-                },
-            };
-        }
-        // The same knapsack against the max-flow relaxation, which also matches each interview
-        // to an interviewer free at the candidate's times.
-        if let Some((flow, time_blocks)) =
-            super::relax::most_interviews(instance, &planner.eligible, &placeable, &needs)
-        {
-            let value = knapsack_bound(&items, flow);
-            if relaxed.as_ref().is_none_or(|r: &Bound| value < r.value) {
-                let kind = key.as_ref().map_or(String::new(), |k| format!("{k} "));
-                let grain = if time_blocks {
-                    "no interviewer starting two within one interview's length"
-                } else {
-                    "each interviewer's day holding what fits in it"
-                };
-                relaxed = Some(Bound {
-                    value,
-                    argument: format!(
-                        "max-flow relaxation: at most {flow} {kind}interviews can each be matched to a qualified interviewer free at the candidate's times ({grain}, daily and weekly caps kept)"
-                    ),
-                });
+            if let Some((flow, time_blocks)) =
+                super::relax::most_interviews(instance, &planner.eligible, &placeable, &needs)
+            {
+                let value = knapsack_bound(&items, flow);
+                if relaxed.as_ref().is_none_or(|r: &Bound| value < r.value) {
+                    let kind = key.as_ref().map_or(String::new(), |k| format!("{k} "));
+                    let grain = if time_blocks {
+                        "no interviewer starting two within one interview's length"
+                    } else {
+                        "each interviewer's day holding what fits in it"
+                    };
+                    relaxed = Some(Bound {
+                            value,
+                            argument: format!(
+                                "max-flow relaxation: at most {flow} {kind}interviews can each be matched to a qualified interviewer free at the candidate's times ({grain}, daily and weekly caps kept)"
+                            ),
+                        });
+                }
             }
         }
     }
