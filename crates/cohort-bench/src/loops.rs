@@ -374,11 +374,11 @@ pub fn bench(cohort: &Path, weeks: Option<&Path>) -> anyhow::Result<Vec<Measurem
             let baseline = one_at_a_time(&instance);
 
             let started = Instant::now();
-            let first = solve(&instance, Options::default(), None, &mut || true)?;
+            let first = solve(&instance, Options::default(), None, &mut |_| true)?;
             let first_seconds = started.elapsed().as_secs_f64();
             let started = Instant::now();
             let limit = Duration::from_secs(10);
-            let outcome = solve(&instance, Options::default(), None, &mut || {
+            let outcome = solve(&instance, Options::default(), None, &mut |_| {
                 started.elapsed() >= limit
             })?;
             let seconds = started.elapsed().as_secs_f64();
@@ -487,7 +487,7 @@ pub fn bench(cohort: &Path, weeks: Option<&Path>) -> anyhow::Result<Vec<Measurem
                     let mut kept: Schedule = outcome.schedule.clone();
                     kept.loops.remove(cancelled);
                     let started = Instant::now();
-                    let again = solve(&instance, Options::default(), Some(&kept), &mut || true)?;
+                    let again = solve(&instance, Options::default(), Some(&kept), &mut |_| true)?;
                     times.push(started.elapsed().as_secs_f64() * 1000.0);
                     std::hint::black_box(again.value);
                 }

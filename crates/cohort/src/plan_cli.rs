@@ -131,7 +131,18 @@ fn plan_loops(
         instance.days.len()
     );
     let limit = std::time::Duration::from_secs_f64(time_limit);
-    let mut stop = || started.elapsed() >= limit;
+    // Progress: a line on standard error each time the count scheduled rises.
+    let mut best = i64::MIN;
+    let mut stop = |scheduled: i64| {
+        if scheduled > best {
+            eprintln!(
+                "{:.2} s: weighted {scheduled} scheduled, improving",
+                started.elapsed().as_secs_f64()
+            );
+            best = scheduled;
+        }
+        started.elapsed() >= limit
+    };
     let outcome = solve::solve(&instance, options, kept.as_ref(), &mut stop).map_err(|error| {
         anyhow::anyhow!(
             "{}: {error}",
@@ -161,6 +172,13 @@ fn plan_loops(
             "seconds": seconds,
             "optimal": outcome.optimal(),
             "scheduled_weight": outcome.value,
+            "shadow_seats": outcome
+                .schedule
+                .loops
+                .iter()
+                .flat_map(|l| &l.interviews)
+                .filter(|i| i.shadow.is_some())
+                .count(),
             "iterations": outcome.iterations,
             "neighbourhoods": outcome.neighbourhoods,
         },

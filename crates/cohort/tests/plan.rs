@@ -251,8 +251,9 @@ fn plan_loops_with_a_neighbourhood_budget_gives_the_same_schedule_on_every_run()
                  "interviewers": [
                      {{ "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "available": {window} }},
                      {{ "id": "i2", "tracks": ["sde"], "qualified": ["coding"], "available": {window} }},
-                     {{ "id": "b1", "tracks": ["sde"], "qualified": ["bar raiser"], "shadowing": ["coding"],
-                        "available": [ {{ "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T18:00:00Z" }} ] }} ] }}"#
+                     {{ "id": "b1", "tracks": ["sde"], "qualified": ["bar raiser"],
+                        "available": [ {{ "start": "2027-02-01T14:00:00Z", "end": "2027-02-01T18:00:00Z" }} ] }},
+                     {{ "id": "t1", "tracks": ["sde"], "shadowing": ["coding"], "available": {window} }} ] }}"#
         ),
     )
     .unwrap();
@@ -280,6 +281,16 @@ fn plan_loops_with_a_neighbourhood_budget_gives_the_same_schedule_on_every_run()
     };
     let (first, second) = (run(), run());
     assert_eq!(first["stats"]["scheduled_weight"], 2);
+    // t1 shadows coding interviews: at least one of the two (both, unless they overlap).
+    let shadows = first["loops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["interviews"].as_array().unwrap())
+        .filter(|i| i["shadow"] == "t1")
+        .count();
+    assert!(shadows >= 1, "{first}");
+    assert_eq!(first["stats"]["shadow_seats"], shadows);
     assert_eq!(first["stats"]["neighbourhoods"], 25);
     assert_eq!(first["stats"]["optimal"], false);
     assert_eq!(first["loops"], second["loops"]);

@@ -40,7 +40,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             seed: 1,
-            orders: 12,
+            orders: 24,
             neighbourhoods: None,
         }
     }
@@ -165,8 +165,33 @@ fn qualified_by_slot(instance: &Instance) -> Vec<Vec<Vec<usize>>> {
         .collect()
 }
 
+/// Every order of `count` interviews (the template's own first), when there are at most
+/// `limit` of them.
+fn every_order(count: usize, limit: usize) -> Option<Vec<Vec<usize>>> {
+    let total: usize = (1..=count).try_fold(1_usize, |product, k| product.checked_mul(k))?;
+    if total > limit {
+        return None;
+    }
+    // Lexicographic successors from the identity, which is the template's own order.
+    let mut order: Vec<usize> = (0..count).collect();
+    let mut out = vec![order.clone()];
+    loop {
+        let Some(pivot) = (1..count).rev().find(|&k| order[k - 1] < order[k]) else {
+            return Some(out);
+        };
+        let swap = (pivot..count)
+            .rev()
+            .find(|&k| order[k] > order[pivot - 1])
+            .expect("the pivot has a larger element after it");
+        order.swap(pivot - 1, swap);
+        order[pivot..].reverse();
+        out.push(order.clone());
+    }
+}
+
 /// A few orders of a template's `count` interviews: its own order, rotations, reversed
-/// rotations, then seeded shuffles, up to `limit`.
+/// rotations, then seeded shuffles, up to `limit`; and when every order fits within `limit`,
+/// then also every order the shuffles missed.
 fn orders(count: usize, limit: usize, seed: u64) -> Vec<Vec<usize>> {
     let limit = limit.max(1);
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -195,6 +220,9 @@ fn orders(count: usize, limit: usize, seed: u64) -> Vec<Vec<usize>> {
         }
         push(order, &mut out);
     }
+    for order in every_order(count, limit).unwrap_or_default() {
+        push(order, &mut out);
+    }
     out
 }
 
@@ -220,8 +248,10 @@ struct Planner<'a> {
     /// Search nodes the current exact re-solve may still visit.
     nodes_left: u64,
     /// Whether the last [`Planner::loops`] looked at every timing (so finding nothing proves
-    /// there is nothing) rather than stopping at its budget.
+    /// there is nothing) rather than stopping at its budget or trying only some orders.
     last_search_complete: bool,
+    /// Per template: whether `orders` holds every order of its interviews.
+    every_order_tried: Vec<bool>,
     /// Timings all searches together may still look at (unlimited outside a neighbourhood's
     /// re-solve, which shares [`TIMINGS_PER_NEIGHBOURHOOD`] among its searches).
     shared_timings: u64,
@@ -272,6 +302,11 @@ impl<'a> Planner<'a> {
             iterations: 0,
             nodes_left: 0,
             last_search_complete: true,
+            every_order_tried: instance
+                .templates
+                .iter()
+                .map(|t| every_order(t.interviews.len(), options.orders.max(1)).is_some())
+                .collect(),
             shared_timings: u64::MAX,
         }
     }
@@ -328,7 +363,8 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        self.last_search_complete = true;
+        // Finding nothing proves there is nothing only if every order was tried.
+        self.last_search_complete = self.every_order_tried[person.template];
         self.shared_timings -= budget - timings_left;
         found
     }
@@ -662,12 +698,12 @@ const NODES_PER_NEIGHBOURHOOD: u64 = 20_000;
 /// Schedules `instance`. `keep`: a schedule whose loops stay exactly as they are and whose
 /// unscheduled candidates stay unscheduled, so that only the candidates it does not mention are
 /// placed (re-slotting after a cancellation); `stop` is asked between steps whether to stop
-/// improving.
+/// improving, and told the weighted number scheduled so far (for progress reports).
 pub fn solve(
     instance: &Instance,
     options: Options,
     keep: Option<&Schedule>,
-    stop: &mut dyn FnMut() -> bool,
+    stop: &mut dyn FnMut(i64) -> bool,
 ) -> Result<Outcome, KeepError> {
     let mut planner = Planner::new(instance, options);
     let mut calendar = Calendar::new(instance.interviewers.len());
@@ -767,7 +803,7 @@ pub fn solve(
             .filter(|&c| loops[c].is_some())
             .map(|c| instance.candidates[c].priority)
             .sum();
-        bound(instance, &mut planner, constructed)
+        bound(instance, options, constructed)
     } else {
         Bound {
             value: instance.candidates.iter().map(|c| c.priority).sum(),
@@ -799,13 +835,13 @@ pub fn solve(
             fixed: &fixed,
         };
         let mut improved = true;
-        while improved && value_of(week.loops) < bound.value && !stop() {
+        while improved && value_of(week.loops) < bound.value && !stop(value_of(week.loops)) {
             improved = false;
             for &out in &queue {
                 if week.loops[out].is_some() {
                     continue;
                 }
-                if stop() {
+                if stop(value_of(week.loops)) {
                     break;
                 }
                 let mut group = vec![out];
@@ -822,7 +858,7 @@ pub fn solve(
         while value_of(week.loops) < bound.value
             && stale < STALE_LIMIT
             && options.neighbourhoods.is_none_or(|most| tried < most)
-            && !stop()
+            && !stop(value_of(week.loops))
         {
             tried += 1;
             let left_out: Vec<usize> = queue
@@ -852,7 +888,7 @@ pub fn solve(
             .collect();
         order.sort_by_key(|&c| (week.start_of(c), c));
         for candidate in order {
-            if stop() {
+            if stop(value_of(week.loops)) {
                 break;
             }
             week.move_earlier(&mut planner, candidate);
@@ -860,6 +896,9 @@ pub fn solve(
     }
 
     let value = value_of(&loops);
+    // Reasons for those left out are read off the calendar without shadow seats: a shadow
+    // could have stepped aside, so it is never why a candidate has no loop.
+    let without_shadows = calendar.clone();
     fill_shadows(instance, &loops, &fixed, &mut shadows, &mut calendar);
     let schedule = schedule_of(
         instance,
@@ -867,7 +906,7 @@ pub fn solve(
         &shadows,
         &given_up,
         &mut planner,
-        &calendar,
+        &without_shadows,
     );
     Ok(Outcome {
         schedule,
@@ -1187,13 +1226,26 @@ fn reason(
     )
 }
 
+/// Orders of a template's interviews the bound's search of an empty week tries: every order of
+/// templates of up to five interviews (120), so that finding no loop proves there is none.
+const ORDERS_FOR_THE_BOUND: usize = 120;
+
 /// The smallest of several upper bounds on the weighted number of candidates scheduled. Once
 /// one argument is down to `reached` (what a schedule in hand already places), no argument can
 /// say more, and the costlier max-flow relaxation is not computed.
-fn bound(instance: &Instance, planner: &mut Planner, reached: i64) -> Bound {
-    // A candidate counts unless a complete search of an empty week found no loop, or a quick
-    // necessary condition fails (each interview needs a qualified interviewer available long
-    // enough inside one of the candidate's windows on one day).
+fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
+    // A candidate counts unless a complete search of an empty week (every order of the
+    // interviews, every start and wait) found no loop, or a quick necessary condition fails
+    // (each interview needs a qualified interviewer available long enough inside one of the
+    // candidate's windows on one day).
+    let mut planner = Planner::new(
+        instance,
+        Options {
+            orders: options.orders.max(ORDERS_FOR_THE_BOUND),
+            ..options
+        },
+    );
+    let planner = &mut planner;
     let empty = Calendar::new(instance.interviewers.len());
     let placeable: Vec<usize> = (0..instance.candidates.len())
         .filter(|&c| {
