@@ -309,23 +309,44 @@ fn run_cp_sat_once(
     Ok(serde_json::from_slice(&output.stdout)?)
 }
 
-/// Peak resident memory of `cohort plan loops` on `file`, in MB, from the kernel's accounting.
+/// Peak resident memory of `cohort plan loops` on `file`, in MB: the kernel's high-water mark
+/// of the process (`VmHWM`), read every few milliseconds until it exits. (`wait4`'s `ru_maxrss`
+/// would not do: it also counts the memory of this bench process, which the child shares until
+/// it executes `cohort`.)
 fn peak_memory_mb(cohort: &Path, file: &Path) -> anyhow::Result<f64> {
-    let child = Command::new(cohort)
+    let mut child = Command::new(cohort)
         .args(["plan", "loops", "--time-limit", "10"])
         .arg(file)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()?;
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that `wait4` fills in; zeroed is a valid initial value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, whose pid we hold, writing into locals that outlive the call.
-    let waited = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    if waited < 0 || status != 0 {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb: f64 = 0.0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let high_water = text
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                });
+            if let Some(kb) = high_water {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    if !status.success() || peak_kb == 0.0 {
         anyhow::bail!("cohort plan loops failed on {}", file.display());
     }
-    Ok(usage.ru_maxrss as f64 / 1024.0)
+    Ok(peak_kb / 1024.0)
 }
 
 /// The weighted number of candidates `schedule` places, after checking it keeps every rule.
