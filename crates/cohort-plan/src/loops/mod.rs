@@ -152,6 +152,31 @@ impl Interviewer {
     pub fn available_for(&self, span: Interval) -> bool {
         self.available.iter().any(|a| a.contains(span))
     }
+
+    /// The most interviews of at least `shortest` minutes, starting on the `grid` on the day
+    /// that begins at minute `midnight`, this interviewer could give one after another in their
+    /// availability (caps aside).
+    pub(crate) fn most_interviews_on_day(&self, grid: i64, midnight: i64, shortest: i64) -> i64 {
+        let step = ceil_to_grid(shortest, grid);
+        self.available
+            .iter()
+            .map(|a| {
+                let start = ceil_to_grid(a.start.max(midnight), grid);
+                // The last start is still on this day.
+                let end = a.end.min(midnight + DAY - 1 + shortest);
+                if end - start >= shortest {
+                    (end - start - shortest) / step + 1
+                } else {
+                    0
+                }
+            })
+            .sum()
+    }
+}
+
+/// `minutes` rounded up to the next multiple of `grid`.
+pub(crate) fn ceil_to_grid(minutes: i64, grid: i64) -> i64 {
+    minutes + (grid - minutes.rem_euclid(grid)) % grid
 }
 
 /// A validated loop-scheduling instance.

@@ -21,7 +21,7 @@
 //! network is built a day at a time instead, each interviewer's day holding at most as many
 //! interviews as fit in their availability that day.
 
-use super::{Instance, Slot};
+use super::{ceil_to_grid, Instance, Slot, DAY};
 use std::collections::HashMap;
 
 /// Arcs at most in the network with time blocks; larger weeks get the day-level network.
@@ -29,8 +29,6 @@ const ARCS_FOR_TIME_BLOCKS: usize = 1_500_000;
 
 /// A capacity no cut in these networks reaches.
 const UNLIMITED: i64 = i64::MAX / 4;
-
-const DAY: i64 = 24 * 60;
 
 /// The most interviews of the kind `needs` selects that the week can hold, by maximum flow, and
 /// whether the network resolved time blocks (`true`) or only days. `eligible[c][s]`: the
@@ -142,7 +140,7 @@ fn build(
         let person_node = *people.entry(who).or_insert_with(|| network.node());
         let mut cap = interviewer.daily_cap.map_or(UNLIMITED, i64::from);
         if !time_blocks {
-            cap = cap.min(fits_in_day(instance, who, midnight, shortest));
+            cap = cap.min(interviewer.most_interviews_on_day(instance.grid, midnight, shortest));
         }
         network.arc(node, person_node, cap);
     }
@@ -168,29 +166,6 @@ fn day_node(
     *days
         .entry((who, midnight))
         .or_insert_with(|| network.node())
-}
-
-/// How many interviews of at least `shortest` minutes, starting on the grid, fit one after
-/// another in `who`'s availability on the day starting at `midnight`.
-fn fits_in_day(instance: &Instance, who: usize, midnight: i64, shortest: i64) -> i64 {
-    let step = ceil_to_grid(shortest, instance.grid);
-    instance.interviewers[who]
-        .available
-        .iter()
-        .map(|a| {
-            let start = ceil_to_grid(a.start.max(midnight), instance.grid);
-            let end = a.end.min(midnight + DAY - 1 + shortest);
-            if end - start >= shortest {
-                (end - start - shortest) / step + 1
-            } else {
-                0
-            }
-        })
-        .sum()
-}
-
-fn ceil_to_grid(minutes: i64, grid: i64) -> i64 {
-    minutes + (grid - minutes.rem_euclid(grid)) % grid
 }
 
 /// A flow network in arc lists, solved by Dinic's algorithm (blocking flows on BFS levels).

@@ -17,7 +17,9 @@
 //! and once by a max-flow relaxation that matches interviews to interviewers free at the
 //! candidates' times (`relax.rs`).
 
-use super::{date_of, instant_text, Instance, Interval, Interview, Loop, Schedule, Unscheduled};
+use super::{
+    ceil_to_grid, date_of, instant_text, Instance, Interval, Interview, Loop, Schedule, Unscheduled,
+};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -232,10 +234,6 @@ fn midnight_of(day: chrono::NaiveDate) -> i64 {
         .and_utc()
         .timestamp()
         / 60
-}
-
-fn ceil_to_grid(minutes: i64, grid: i64) -> i64 {
-    minutes + (grid - minutes.rem_euclid(grid)) % grid
 }
 
 struct Planner<'a> {
@@ -1309,20 +1307,7 @@ fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
                     let mut week = 0_i64;
                     for &day in &instance.days {
                         let midnight = midnight_of(day);
-                        let fits: i64 = person
-                            .available
-                            .iter()
-                            .map(|a| {
-                                let start = ceil_to_grid(a.start.max(midnight), instance.grid);
-                                let end = a.end.min(midnight + 24 * 60 + shortest);
-                                let step = ceil_to_grid(shortest, instance.grid);
-                                if end - start >= shortest {
-                                    (end - start - shortest) / step + 1
-                                } else {
-                                    0
-                                }
-                            })
-                            .sum();
+                        let fits = person.most_interviews_on_day(instance.grid, midnight, shortest);
                         week += person
                             .daily_cap
                             .map_or(fits, |cap| fits.min(i64::from(cap)));
