@@ -174,6 +174,18 @@ impl Interviewer {
     }
 }
 
+impl Instance {
+    /// The shortest interview, over every template, of those `kind` selects.
+    pub(crate) fn shortest_interview(&self, kind: &dyn Fn(&Slot) -> bool) -> Option<i64> {
+        self.templates
+            .iter()
+            .flat_map(|t| t.interviews.iter())
+            .filter(|s| kind(s))
+            .map(|s| s.minutes)
+            .min()
+    }
+}
+
 /// `minutes` rounded up to the next multiple of `grid`.
 pub(crate) fn ceil_to_grid(minutes: i64, grid: i64) -> i64 {
     minutes + (grid - minutes.rem_euclid(grid)) % grid

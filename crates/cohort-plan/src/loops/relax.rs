@@ -39,13 +39,7 @@ pub(super) fn most_interviews(
     candidates: &[usize],
     needs: &dyn Fn(&Slot) -> bool,
 ) -> Option<(i64, bool)> {
-    let shortest = instance
-        .templates
-        .iter()
-        .flat_map(|t| t.interviews.iter())
-        .filter(|s| needs(s))
-        .map(|s| s.minutes)
-        .min()?;
+    let shortest = instance.shortest_interview(needs)?;
     for time_blocks in [true, false] {
         let mut network = Network::default();
         if build(

@@ -880,15 +880,13 @@ pub fn solve(
             }
         }
         // Earliness, the second objective: each loop in turn moves to the earliest place the
-        // rest of the week leaves it, when that is earlier than where it is.
+        // rest of the week leaves it, when that is earlier than where it is. One search per
+        // loop, like construction, so it runs even when the time limit ended the search.
         let mut order: Vec<usize> = (0..instance.candidates.len())
             .filter(|&c| week.loops[c].is_some() && !fixed[c])
             .collect();
         order.sort_by_key(|&c| (week.start_of(c), c));
         for candidate in order {
-            if stop(value_of(week.loops)) {
-                break;
-            }
             week.move_earlier(&mut planner, candidate);
         }
     }
@@ -1290,14 +1288,9 @@ fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
                 .collect();
             if !relaxation {
                 // The most interviews of this kind each interviewer can give in the week.
-                let shortest = instance
-                    .templates
-                    .iter()
-                    .flat_map(|t| t.interviews.iter())
-                    .filter(|s| needs(s))
-                    .map(|s| s.minutes)
-                    .min();
-                let Some(shortest) = shortest else { continue };
+                let Some(shortest) = instance.shortest_interview(&needs) else {
+                    continue;
+                };
                 let mut capacity: i64 = 0;
                 for person in &instance.interviewers {
                     let qualified = key.as_ref().is_none_or(|k| person.qualified.contains(k));
