@@ -288,25 +288,12 @@ fn run_cp_sat_once(
     schedule: &Path,
     no_presolve: bool,
 ) -> anyhow::Result<Reference> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/references/loops.py");
-    let mut command = Command::new("python3");
-    command
-        .arg(&script)
-        .arg(file)
-        .arg(seconds.to_string())
-        .arg(schedule);
+    let seconds = seconds.to_string();
+    let mut arguments = vec![file.as_os_str(), seconds.as_ref(), schedule.as_os_str()];
     if no_presolve {
-        command.arg("--no-presolve");
+        arguments.push("--no-presolve".as_ref());
     }
-    let output = command.output()?;
-    if !output.status.success() {
-        anyhow::bail!(
-            "{} failed: {}",
-            script.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&output.stdout)?)
+    crate::run_reference_script("loops.py", &arguments)
 }
 
 /// Peak resident memory of `cohort plan loops` on `file`, in MB: the kernel's high-water mark

@@ -446,6 +446,29 @@ impl Numbers {
     }
 }
 
+/// Runs the reference script `scripts/references/NAME` (Python: OR-tools, scipy) with
+/// `arguments` and reads the one JSON value it prints.
+fn run_reference_script<T: serde::de::DeserializeOwned>(
+    name: &str,
+    arguments: &[&std::ffi::OsStr],
+) -> anyhow::Result<T> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts/references")
+        .join(name);
+    let output = Command::new("python3")
+        .arg(&script)
+        .args(arguments)
+        .output()?;
+    if !output.status.success() {
+        bail!(
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
 fn measurement(
     backend: &str,
     name: &str,

@@ -12,8 +12,6 @@
 //! only, not reading the instance.
 
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use cohort_plan::matching::assign::{solve, Problem};
@@ -63,19 +61,8 @@ struct Reference {
 }
 
 fn run_reference(arguments: &[&str]) -> anyhow::Result<Reference> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/references/matching.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args(arguments)
-        .output()?;
-    if !output.status.success() {
-        anyhow::bail!(
-            "{} failed: {}",
-            script.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&output.stdout)?)
+    let arguments: Vec<&std::ffi::OsStr> = arguments.iter().map(std::ffi::OsStr::new).collect();
+    crate::run_reference_script("matching.py", &arguments)
 }
 
 /// Our solver, timed to the proven optimum: solving and checking the certificate.
