@@ -1,9 +1,20 @@
 //! `cohort plan match` end to end: the binary reads an instance file and prints the matching.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn cohort() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cohort"))
+}
+
+/// Runs `command` and asserts it succeeded, showing its standard error if not.
+fn succeeds(command: &mut Command) -> Output {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 #[test]
@@ -20,16 +31,7 @@ fn plan_match_prints_a_proven_optimal_matching_as_json() {
              "forbidden": [ ["n2", "m1"] ] }"#,
     )
     .unwrap();
-    let output = cohort()
-        .args(["plan", "match"])
-        .arg(&instance)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeeds(cohort().args(["plan", "match"]).arg(&instance));
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(result["matches"][0]["intern"], "n1");
     assert_eq!(result["matches"][0]["mentor"], "m1");
@@ -103,17 +105,7 @@ fn plan_check_accepts_a_valid_schedule_and_lists_each_broken_rule() {
               { "interviewer": "i1", "requires": ["coding"], "start": "2027-02-01T15:00:00Z", "end": "2027-02-01T16:00:00Z" } ] } ] }"#,
     )
     .unwrap();
-    let output = cohort()
-        .args(["plan", "check"])
-        .arg(&instance)
-        .arg(&good)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeeds(cohort().args(["plan", "check"]).arg(&instance).arg(&good));
     assert!(String::from_utf8_lossy(&output.stderr).contains("keeps every rule (1 loops)"));
 
     let bad = folder.path().join("bad.json");
@@ -169,16 +161,11 @@ fn plan_loops_writes_a_schedule_that_plan_check_accepts_and_can_keep_it() {
     )
     .unwrap();
     let schedule = folder.path().join("schedule.json");
-    let output = cohort()
-        .args(["plan", "loops", "--time-limit", "2", "--out"])
-        .arg(&schedule)
-        .arg(&instance)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    succeeds(
+        cohort()
+            .args(["plan", "loops", "--time-limit", "2", "--out"])
+            .arg(&schedule)
+            .arg(&instance),
     );
     let result: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&schedule).unwrap()).unwrap();
@@ -209,16 +196,11 @@ fn plan_loops_writes_a_schedule_that_plan_check_accepts_and_can_keep_it() {
     );
 
     // Keeping the schedule moves nobody.
-    let output = cohort()
-        .args(["plan", "loops", "--keep"])
-        .arg(&schedule)
-        .arg(&instance)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = succeeds(
+        cohort()
+            .args(["plan", "loops", "--keep"])
+            .arg(&schedule)
+            .arg(&instance),
     );
     let again: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(again["loops"], result["loops"]);
@@ -258,24 +240,19 @@ fn plan_loops_with_a_neighbourhood_budget_gives_the_same_schedule_on_every_run()
     )
     .unwrap();
     let run = || {
-        let output = cohort()
-            .args([
-                "plan",
-                "loops",
-                "--seed",
-                "7",
-                "--neighbourhoods",
-                "25",
-                "--time-limit",
-                "600",
-            ])
-            .arg(&instance)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = succeeds(
+            cohort()
+                .args([
+                    "plan",
+                    "loops",
+                    "--seed",
+                    "7",
+                    "--neighbourhoods",
+                    "25",
+                    "--time-limit",
+                    "600",
+                ])
+                .arg(&instance),
         );
         serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
     };
