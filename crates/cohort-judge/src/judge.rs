@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::language::{Language, LanguageTable, Naming};
-use crate::package::{Aggregate, Checking, Problem, TestCase, TestGroup};
+use crate::package::{Aggregate, Checking, Problem, TestCase, TestGroup, VerdictRule};
 use crate::sandbox::policy::{Limits, MIB};
 use crate::sandbox::{
     Exit, LimitHit, RunResult, RunSpec, Sandbox, SandboxConfig, SandboxError, Stdio,
@@ -98,6 +98,27 @@ pub struct Report {
     pub tests: Vec<TestResult>,
     /// Cases not judged because an earlier case in their group was rejected.
     pub skipped: Vec<String>,
+    /// Why the verdict is a judge error, when it is one that no test explains (the package
+    /// could not be read, the sandbox could not start).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl Report {
+    /// A judge error before any judging: scripts get a report they can read even then.
+    pub fn judge_error(problem: &str, language: &str, reason: String) -> Report {
+        Report {
+            problem: problem.to_owned(),
+            language: language.to_owned(),
+            verdict: Verdict::JudgeError,
+            score: 0.0,
+            max_score: 0.0,
+            compile_output: String::new(),
+            tests: Vec::new(),
+            skipped: Vec::new(),
+            reason,
+        }
+    }
 }
 
 /// A submission: its language, the name it was submitted under, and its source.
@@ -135,6 +156,11 @@ pub struct Judge {
     languages: LanguageTable,
     cache_dir: PathBuf,
     scratch: tempfile::TempDir,
+    /// Test runs hold this for reading; a run that must have the machine to itself (see
+    /// [`RunContext::run_case`]) holds it for writing, so nothing of this judge runs beside it.
+    alone: std::sync::RwLock<()>,
+    /// The machine's cores: how many runs can have a core each.
+    cores: usize,
 }
 
 /// Limits for compilers: generous, but bounded like everything else.
@@ -156,7 +182,7 @@ fn compile_limits(language: &Language) -> Limits {
 /// scratch space holds the input and answer copied in, plus room for feedback.
 fn validator_limits(problem: &Problem, case: &TestCase) -> Limits {
     let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
-    let data = size(&case.input) + size(&case.answer);
+    let data = size(&case.input) + case.answer.as_deref().map_or(0, size);
     Limits {
         cpu: Duration::from_secs(30),
         wall: Duration::from_secs(60),
@@ -227,6 +253,8 @@ impl Judge {
             languages,
             cache_dir,
             scratch,
+            alone: std::sync::RwLock::new(()),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         })
     }
 
@@ -236,6 +264,15 @@ impl Judge {
 
     pub fn sandbox(&self) -> &Sandbox {
         &self.sandbox
+    }
+
+    /// An empty file: the answer a validator gets for a case without a `.ans` file.
+    fn empty_file(&self) -> PathBuf {
+        let path = self.scratch.path().join("empty");
+        if !path.exists() {
+            let _ = File::create(&path);
+        }
+        path
     }
 
     /// Where the judge keeps sources being compiled and programs' outputs; removed on drop.
@@ -386,14 +423,22 @@ impl Judge {
         }
     }
 
-    /// Compiles the package's output validator (cached like any program).
-    fn compile_validator(&self, validator: &Path) -> Result<(Compiled, Language), String> {
-        let mut entries: Vec<PathBuf> = fs::read_dir(validator)
-            .map_err(|e| format!("{}: {e}", validator.display()))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
+    /// Compiles a package's program (output or input validator: one source file, or a folder
+    /// of files of which one is the main source), cached like any program.
+    pub fn compile_package_program(
+        &self,
+        validator: &Path,
+    ) -> Result<(Compiled, Language), String> {
+        let mut entries: Vec<PathBuf> = if validator.is_file() {
+            vec![validator.to_path_buf()]
+        } else {
+            fs::read_dir(validator)
+                .map_err(|e| format!("{}: {e}", validator.display()))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        };
         entries.sort();
         let main = entries
             .iter()
@@ -421,10 +466,76 @@ impl Judge {
         }
         match self.compile(&language, &file_name(main), &files) {
             Ok(compiled) => Ok((compiled, language)),
-            Err(CompileFailure::Rejected(message)) | Err(CompileFailure::Broken(message)) => {
-                Err(format!("the output validator does not compile: {message}"))
-            }
+            Err(CompileFailure::Rejected(message)) | Err(CompileFailure::Broken(message)) => Err(
+                format!("{} does not compile: {message}", validator.display()),
+            ),
         }
+    }
+
+    /// Why a package program (a validator) cannot be run by this judge, if it cannot: no
+    /// source in a language of the table (a checktestdata script, say).
+    pub fn unrunnable_program(&self, program: &Path) -> Option<String> {
+        let files: Vec<PathBuf> = if program.is_file() {
+            vec![program.to_path_buf()]
+        } else {
+            fs::read_dir(program)
+                .map(|entries| entries.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default()
+        };
+        if files.iter().any(|f| self.languages.for_file(f).is_ok()) {
+            return None;
+        }
+        let what = files
+            .iter()
+            .find_map(|f| match self.languages.recognise(f, b"") {
+                crate::language::Recognised::Missing(name) => Some(name),
+                _ => None,
+            })
+            .unwrap_or_else(|| "its language".into());
+        Some(format!("not run: no {what} in the language table"))
+    }
+
+    /// Runs an input validator on one test input: it must exit with 42.
+    pub fn validate_input(
+        &self,
+        validator: &(Compiled, Language),
+        input: &Path,
+        flags: &[String],
+    ) -> Result<(), String> {
+        let (compiled, language) = validator;
+        let mut argv = language.expand(&language.run, &compiled.naming, 2048);
+        argv.extend(flags.iter().cloned());
+        let limits = Limits {
+            cpu: Duration::from_secs(30),
+            wall: Duration::from_secs(60),
+            memory_bytes: 2048 * MIB,
+            processes: 64,
+            file_bytes: 64 * MIB,
+            open_files: 64,
+            stack_bytes: 256 * MIB,
+            scratch_bytes: 64 * MIB,
+            address_space_bytes: None,
+        };
+        let mut spec = RunSpec::new(argv, limits);
+        spec.mounts = vec![(compiled.directory.clone(), "/prog".into())];
+        spec.stdin = Stdio::Fd(
+            File::open(input)
+                .map_err(|e| format!("{}: {e}", input.display()))?
+                .into(),
+        );
+        let said = tempfile::tempfile_in(self.scratch.path()).map_err(|e| e.to_string())?;
+        spec.stdout = Stdio::Fd(said.try_clone().map_err(|e| e.to_string())?.into());
+        spec.stderr = Stdio::Fd(said.try_clone().map_err(|e| e.to_string())?.into());
+        let run = self.sandbox.run(spec).map_err(|e| e.to_string())?;
+        if run.limit.is_none() && run.exit == Exit::Code(42) {
+            return Ok(());
+        }
+        let message = read_limited(said, 300);
+        Err(format!(
+            "rejected ({}) {}",
+            describe_run(&run),
+            message.trim()
+        ))
     }
 
     /// Judges `submission` on `problem`. Never panics: whatever goes wrong on the judge's side
@@ -444,6 +555,7 @@ impl Judge {
             compile_output: String::new(),
             tests: Vec::new(),
             skipped: Vec::new(),
+            reason: String::new(),
         };
         let language = match self.languages.by_id(&submission.language) {
             Ok(language) => language.clone(),
@@ -472,7 +584,7 @@ impl Judge {
         let validator = match &problem.checking {
             Checking::Default(_) => None,
             Checking::Custom { validator, .. } | Checking::Interactive { validator, .. } => {
-                match self.compile_validator(validator) {
+                match self.compile_package_program(validator) {
                     Ok(compiled) => Some(compiled),
                     Err(message) => {
                         report.compile_output = message;
@@ -604,45 +716,89 @@ fn max_score(group: &TestGroup) -> f64 {
         .cases
         .iter()
         .map(|_| group.settings.accept_score)
-        .chain(group.groups.iter().map(max_score))
+        .chain(
+            group
+                .groups
+                .iter()
+                .filter(|child| !(group.settings.ignore_sample && is_sample(child)))
+                .map(max_score),
+        )
         .collect();
     combine(group.settings.aggregate, &parts)
 }
 
+fn is_sample(group: &TestGroup) -> bool {
+    group.name == "sample"
+}
+
 fn combine(aggregate: Aggregate, parts: &[f64]) -> f64 {
+    if parts.is_empty() {
+        return 0.0;
+    }
     match aggregate {
         Aggregate::Sum => parts.iter().sum(),
-        Aggregate::Min if parts.is_empty() => 0.0,
         Aggregate::Min => parts.iter().copied().fold(f64::INFINITY, f64::min),
+        Aggregate::Max => parts.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Aggregate::Average => parts.iter().sum::<f64>() / parts.len() as f64,
     }
 }
 
-/// The verdict (the first rejection in order, else Accepted) and the score of a group.
+/// How bad a verdict is, for the worst-error rule (the Kattis default grader's order).
+fn badness(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::JudgeError => 7,
+        Verdict::CompileError => 6,
+        Verdict::RuntimeError => 5,
+        Verdict::MemoryLimitExceeded => 4,
+        Verdict::TimeLimitExceeded => 3,
+        Verdict::OutputLimitExceeded => 2,
+        Verdict::WrongAnswer => 1,
+        Verdict::Accepted => 0,
+    }
+}
+
+/// The verdict and the score of a group, from its cases and subgroups as its settings say
+/// (the Kattis default grader). A case skipped after a rejection scores the reject score and
+/// has no verdict.
 fn aggregate(group: &TestGroup, tests: &[TestResult]) -> (Verdict, f64) {
-    let mut verdict = Verdict::Accepted;
+    let settings = &group.settings;
+    let mut verdicts = Vec::new();
     let mut parts = Vec::new();
     for case in &group.cases {
         match tests.iter().find(|t| t.name == case.name) {
             Some(test) => {
-                if verdict == Verdict::Accepted && test.verdict != Verdict::Accepted {
-                    verdict = test.verdict;
-                }
+                verdicts.push(test.verdict);
                 parts.push(test.score);
             }
-            None => {
-                // Skipped after a rejection: it scores what a rejection scores.
-                parts.push(group.settings.reject_score);
-            }
+            None => parts.push(settings.reject_score),
         }
     }
     for child in &group.groups {
-        let (child_verdict, score) = aggregate(child, tests);
-        if verdict == Verdict::Accepted && child_verdict != Verdict::Accepted {
-            verdict = child_verdict;
+        if settings.ignore_sample && is_sample(child) {
+            continue;
         }
+        let (verdict, score) = aggregate(child, tests);
+        verdicts.push(verdict);
         parts.push(score);
     }
-    (verdict, combine(group.settings.aggregate, &parts))
+    let verdict = if settings.accept_if_any_accepted && verdicts.contains(&Verdict::Accepted) {
+        Verdict::Accepted
+    } else {
+        match settings.verdicts {
+            VerdictRule::AlwaysAccept => Verdict::Accepted,
+            VerdictRule::FirstError => verdicts
+                .iter()
+                .copied()
+                .find(|v| *v != Verdict::Accepted)
+                .unwrap_or(Verdict::Accepted),
+            VerdictRule::WorstError => verdicts
+                .iter()
+                .copied()
+                .max_by_key(|v| badness(*v))
+                .unwrap_or(Verdict::Accepted),
+        }
+    };
+    (verdict, combine(settings.aggregate, &parts))
 }
 
 struct RunContext<'a> {
@@ -654,17 +810,44 @@ struct RunContext<'a> {
     validator: Option<&'a (Compiled, Language)>,
 }
 
+/// How a test case is run: beside others, or with the machine to itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Company {
+    Shared,
+    Alone,
+}
+
+/// What one attempt at a test case left besides its [`TestResult`].
+struct Attempt {
+    /// A validator's score.txt, where it wrote one.
+    score: Option<f64>,
+    /// The wall clock ended the program before it had used its CPU limit: on a busy machine
+    /// that may be starvation rather than the program's fault, so the case is run again alone.
+    cut_short: bool,
+}
+
 impl RunContext<'_> {
-    fn limits(&self) -> Limits {
+    fn limits(&self, company: Company) -> Limits {
         let cpu = self
             .problem
             .time_limit
             .mul_f64(self.language.time_multiplier);
         let memory_mib = self.problem.memory_mib + self.language.extra_memory_mib;
+        // Time is judged on CPU time. The wall clock only catches programs that sleep or block,
+        // so it stands far above the CPU limit: three times over, times how many runs share
+        // each core, so a program starved of CPU by its neighbours (or by anything else on the
+        // machine) is never cut off before it could use its CPU limit. A run that is cut off
+        // anyway is run again alone, with more room still.
+        let wall = match company {
+            Company::Shared => {
+                let per_core = self.judge.sandbox.slots().div_ceil(self.judge.cores).max(1);
+                cpu * (3 * per_core as u32) + Duration::from_secs(1)
+            }
+            Company::Alone => cpu * 6 + Duration::from_secs(2),
+        };
         Limits {
             cpu,
-            // Wall time catches programs that sleep or block; it leaves room for a busy machine.
-            wall: cpu * 2 + Duration::from_secs(1),
+            wall,
             memory_bytes: memory_mib * MIB,
             processes: self.language.processes,
             file_bytes: self.problem.output_mib * MIB,
@@ -689,24 +872,21 @@ impl RunContext<'_> {
 
     fn run_case(&self, case: &TestCase, group: &str) -> TestResult {
         let started = Instant::now();
-        let mut result = TestResult {
-            name: case.name.clone(),
-            group: group.to_owned(),
-            verdict: Verdict::JudgeError,
-            cpu_ms: 0.0,
-            wall_ms: 0.0,
-            memory_kib: 0,
-            feedback: String::new(),
-            score: 0.0,
-            output: String::new(),
-        };
         let (accept_score, reject_score) = self.case_scores(case);
-        let outcome = match &self.problem.checking {
-            Checking::Interactive { flags, .. } => self.run_interactive(case, flags, &mut result),
-            _ => self.run_batch(case, &mut result),
+        let mut outcome = {
+            let _shared = self.judge.alone.read().unwrap_or_else(|e| e.into_inner());
+            self.attempt(case, group, Company::Shared)
         };
-        let custom_score = match outcome {
-            Ok(score) => score,
+        if outcome.1.as_ref().is_ok_and(|attempt| attempt.cut_short) {
+            // No verdict for time is given on a run the wall clock cut short while the program
+            // was still under its CPU limit: the machine may have been too busy. Run it again
+            // with nothing else of this judge beside it.
+            let _alone = self.judge.alone.write().unwrap_or_else(|e| e.into_inner());
+            outcome = self.attempt(case, group, Company::Alone);
+        }
+        let (mut result, attempt) = outcome;
+        let custom_score = match attempt {
+            Ok(attempt) => attempt.score,
             Err(message) => {
                 result.verdict = Verdict::JudgeError;
                 result.feedback = message;
@@ -723,6 +903,32 @@ impl RunContext<'_> {
             reject_score
         };
         result
+    }
+
+    fn attempt(
+        &self,
+        case: &TestCase,
+        group: &str,
+        company: Company,
+    ) -> (TestResult, Result<Attempt, String>) {
+        let mut result = TestResult {
+            name: case.name.clone(),
+            group: group.to_owned(),
+            verdict: Verdict::JudgeError,
+            cpu_ms: 0.0,
+            wall_ms: 0.0,
+            memory_kib: 0,
+            feedback: String::new(),
+            score: 0.0,
+            output: String::new(),
+        };
+        let attempt = match &self.problem.checking {
+            Checking::Interactive { flags, .. } => {
+                self.run_interactive(case, flags, company, &mut result)
+            }
+            _ => self.run_batch(case, company, &mut result),
+        };
+        (result, attempt)
     }
 
     /// (accept score, reject score) of the case's group.
@@ -744,8 +950,21 @@ impl RunContext<'_> {
         result.memory_kib = run.peak_memory_bytes / 1024;
     }
 
+    /// Whether the wall clock ended a run that had not used its CPU limit.
+    fn cut_short(run: &RunResult, limits: &Limits) -> bool {
+        run.limit == Some(LimitHit::Wall) && run.cpu < limits.cpu
+    }
+
     /// The verdict a run earns before its output is looked at, if it already failed.
-    fn failed(&self, run: &RunResult, limits: &Limits) -> Option<(Verdict, String)> {
+    /// `stderr` is the start of what the program wrote there: a runtime's own "out of memory"
+    /// message turns a crash into the memory verdict it really is.
+    fn failed(&self, run: &RunResult, limits: &Limits, stderr: &str) -> Option<(Verdict, String)> {
+        let memory = || {
+            (
+                Verdict::MemoryLimitExceeded,
+                format!("over the memory limit of {} MiB", limits.memory_bytes / MIB),
+            )
+        };
         match run.limit {
             Some(LimitHit::Cpu) => Some((
                 Verdict::TimeLimitExceeded,
@@ -754,14 +973,13 @@ impl RunContext<'_> {
             Some(LimitHit::Wall) => Some((
                 Verdict::TimeLimitExceeded,
                 format!(
-                    "over the wall-clock limit of {} ms",
-                    limits.wall.as_millis()
+                    "stopped by the wall-clock limit of {} ms after {} ms of CPU: the program \
+                     waited (for input, or asleep) instead of running",
+                    limits.wall.as_millis(),
+                    run.cpu.as_millis()
                 ),
             )),
-            Some(LimitHit::Memory) => Some((
-                Verdict::MemoryLimitExceeded,
-                format!("over the memory limit of {} MiB", limits.memory_bytes / MIB),
-            )),
+            Some(LimitHit::Memory) => Some(memory()),
             Some(LimitHit::Output) => Some((
                 Verdict::OutputLimitExceeded,
                 format!("wrote more than {} MiB", limits.file_bytes / MIB),
@@ -774,24 +992,41 @@ impl RunContext<'_> {
                 ),
             )),
             None if run.exit != Exit::Code(0) => {
-                Some((Verdict::RuntimeError, describe_exit(run.exit)))
+                if self.language.ran_out_of_memory(stderr) {
+                    Some(memory())
+                } else {
+                    Some((Verdict::RuntimeError, describe_exit(run.exit)))
+                }
             }
             None => None,
         }
     }
 
-    /// Runs a case with its input on standard input; returns the validator's score, if any.
-    fn run_batch(&self, case: &TestCase, result: &mut TestResult) -> Result<Option<f64>, String> {
+    /// Runs a case with its input on standard input.
+    fn run_batch(
+        &self,
+        case: &TestCase,
+        company: Company,
+        result: &mut TestResult,
+    ) -> Result<Attempt, String> {
         let scratch = self.judge.scratch.path();
-        let limits = self.limits();
+        let limits = self.limits(company);
         let input =
             File::open(&case.input).map_err(|e| format!("{}: {e}", case.input.display()))?;
         let output = tempfile::tempfile_in(scratch).map_err(|e| e.to_string())?;
         let mut spec = self.program_spec(limits.clone());
         spec.stdin = Stdio::Fd(input.into());
         spec.stdout = Stdio::Fd(output.try_clone().map_err(|e| e.to_string())?.into());
-        let run = self.judge.sandbox.run(spec).map_err(|e| e.to_string())?;
+        let stderr = ErrorTail::start()?;
+        spec.stderr = Stdio::Fd(stderr.write_end()?);
+        let run = self.judge.sandbox.run(spec).map_err(|e| e.to_string());
+        let stderr = stderr.finish();
+        let run = run?;
         self.record(result, &run);
+        let mut attempt = Attempt {
+            score: None,
+            cut_short: Self::cut_short(&run, &limits),
+        };
         if self.keep_output {
             use std::os::unix::fs::FileExt;
             let mut head = vec![0; KEPT_OUTPUT_BYTES as usize];
@@ -799,15 +1034,19 @@ impl RunContext<'_> {
             head.truncate(read);
             result.output = String::from_utf8_lossy(&head).into_owned();
         }
-        if let Some((verdict, feedback)) = self.failed(&run, &limits) {
+        if let Some((verdict, feedback)) = self.failed(&run, &limits, &stderr) {
             result.verdict = verdict;
             result.feedback = feedback;
-            return Ok(None);
+            return Ok(attempt);
         }
         match &self.problem.checking {
             Checking::Default(validator) => {
-                let answer = fs::read(&case.answer)
-                    .map_err(|e| format!("{}: {e}", case.answer.display()))?;
+                let answer_path = case
+                    .answer
+                    .as_deref()
+                    .ok_or("the case has no .ans file for the default validator")?;
+                let answer =
+                    fs::read(answer_path).map_err(|e| format!("{}: {e}", answer_path.display()))?;
                 let mut output = output;
                 output.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
                 let mut produced = Vec::new();
@@ -822,7 +1061,7 @@ impl RunContext<'_> {
                         result.feedback = rejection.0;
                     }
                 }
-                Ok(None)
+                Ok(attempt)
             }
             Checking::Custom { flags, .. } => {
                 let mut output = output;
@@ -831,7 +1070,8 @@ impl RunContext<'_> {
                     self.validate(case, flags, Stdio::Fd(output.into()), Stdio::Null, None)?;
                 result.verdict = checked.verdict;
                 result.feedback = checked.feedback;
-                Ok(checked.score)
+                attempt.score = checked.score;
+                Ok(attempt)
             }
             Checking::Interactive { .. } => {
                 Err("interactive cases are judged by run_interactive".into())
@@ -840,7 +1080,8 @@ impl RunContext<'_> {
     }
 
     /// Runs the output validator: exit 42 accepts, 43 rejects, anything else is a judge error.
-    /// With `partner`, the submission runs at the same time (an interactive problem).
+    /// With `partner`, the submission runs at the same time (an interactive problem), and is
+    /// stopped as soon as the validator ends without accepting.
     fn validate(
         &self,
         case: &TestCase,
@@ -861,7 +1102,13 @@ impl RunContext<'_> {
         spec.mounts = vec![(compiled.directory.clone(), "/prog".into())];
         spec.copy_in = vec![
             (case.input.clone(), "input".into(), false),
-            (case.answer.clone(), "answer".into(), false),
+            (
+                case.answer
+                    .clone()
+                    .unwrap_or_else(|| self.judge.empty_file()),
+                "answer".into(),
+                false,
+            ),
         ];
         spec.copy_out = vec![
             "judgemessage.txt".into(),
@@ -876,7 +1123,11 @@ impl RunContext<'_> {
                 None,
             ),
             Some(submission) => {
-                let (validator_run, submission_run) = self.judge.sandbox.run_pair(spec, submission);
+                let accepted = |run: &RunResult| run.limit.is_none() && run.exit == Exit::Code(42);
+                let (validator_run, submission_run) =
+                    self.judge
+                        .sandbox
+                        .run_pair(spec, submission, |run| !accepted(run));
                 (
                     validator_run.map_err(|e| e.to_string())?,
                     Some(submission_run.map_err(|e| e.to_string())?),
@@ -910,7 +1161,7 @@ impl RunContext<'_> {
                     ),
                     score: None,
                     submission,
-                    validator_wall: run.wall,
+                    validator_ended_at: run.ended_at_nanos,
                 })
             }
         };
@@ -919,7 +1170,7 @@ impl RunContext<'_> {
             feedback: message,
             score,
             submission,
-            validator_wall: run.wall,
+            validator_ended_at: run.ended_at_nanos,
         })
     }
 
@@ -928,43 +1179,122 @@ impl RunContext<'_> {
         &self,
         case: &TestCase,
         flags: &[String],
+        company: Company,
         result: &mut TestResult,
-    ) -> Result<Option<f64>, String> {
-        let limits = self.limits();
+    ) -> Result<Attempt, String> {
+        let limits = self.limits(company);
         let (to_program_read, to_program_write) = pipe()?;
         let (from_program_read, from_program_write) = pipe()?;
         let mut program = self.program_spec(limits.clone());
         program.stdin = Stdio::Fd(to_program_read);
         program.stdout = Stdio::Fd(from_program_write);
+        let stderr = ErrorTail::start()?;
+        program.stderr = Stdio::Fd(stderr.write_end()?);
         let checked = self.validate(
             case,
             flags,
             Stdio::Fd(from_program_read),
             Stdio::Fd(to_program_write),
             Some(program),
-        )?;
+        );
+        let stderr = stderr.finish();
+        let checked = checked?;
         let submission = checked.submission.ok_or("the submission did not run")?;
         self.record(result, &submission);
-        // A broken limit is the submission's verdict. So is a crash, unless the validator had
-        // rejected the output before the submission ended: a submission that dies of a broken
-        // pipe after a wrong answer was wrong, while one that crashes first merely left the
-        // validator without an answer.
-        if let Some((verdict, feedback)) = self.failed(&submission, &limits) {
-            let limit_broken = verdict != Verdict::RuntimeError;
-            let crashed_first = submission.wall <= checked.validator_wall;
-            if checked.verdict != Verdict::JudgeError
-                && (limit_broken || checked.verdict == Verdict::Accepted || crashed_first)
-            {
-                result.verdict = verdict;
-                result.feedback = feedback;
-                return Ok(None);
-            }
+        // Which ended first: a submission stopped by the judge or killed writing to the pipe
+        // the validator had closed ended after it. Otherwise the two end times decide, with a
+        // margin for the moment each supervisor takes to notice, so that a submission that
+        // crashed and thereby made the validator reject is not called wrong.
+        let validator_first = submission.stopped
+            || submission.exit == Exit::Signal(libc::SIGPIPE)
+            || checked.validator_ended_at + NOTICE_MARGIN_NANOS < submission.ended_at_nanos;
+        let mut attempt = Attempt {
+            score: None,
+            cut_short: false,
+        };
+        // As the problem format has it: a validator that failed, or that rejected before the
+        // submission ended, decides (the submission was stopped then, so whatever it did
+        // afterwards, spinning or crashing on the closed pipe, does not count). Otherwise a
+        // broken limit or a crash of the submission decides, and else the validator.
+        if checked.verdict == Verdict::JudgeError
+            || (checked.verdict == Verdict::WrongAnswer && validator_first)
+        {
+            result.verdict = checked.verdict;
+            result.feedback = checked.feedback;
+            return Ok(attempt);
+        }
+        if let Some((verdict, feedback)) = self.failed(&submission, &limits, &stderr) {
+            attempt.cut_short = Self::cut_short(&submission, &limits);
+            result.verdict = verdict;
+            result.feedback = feedback;
+            return Ok(attempt);
         }
         result.verdict = checked.verdict;
         result.feedback = checked.feedback;
-        Ok(checked.score)
+        attempt.score = checked.score;
+        Ok(attempt)
     }
 }
+
+/// The start of what a program writes to standard error, read by a thread of its own through
+/// a pipe (a file would count against the output limit); the rest is read and dropped, so a
+/// program that writes a lot there is never blocked.
+struct ErrorTail {
+    write: Option<OwnedFd>,
+    reader: std::thread::JoinHandle<Vec<u8>>,
+}
+
+/// How much of standard error is kept.
+const KEPT_ERROR_BYTES: usize = 8192;
+
+impl ErrorTail {
+    fn start() -> Result<ErrorTail, String> {
+        let (read, write) = pipe()?;
+        let reader = std::thread::Builder::new()
+            .name("judge-stderr".into())
+            .spawn(move || {
+                let mut file = File::from(read);
+                let mut kept = Vec::new();
+                let mut buffer = [0u8; 8192];
+                loop {
+                    match file.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            let room = KEPT_ERROR_BYTES.saturating_sub(kept.len());
+                            kept.extend_from_slice(&buffer[..n.min(room)]);
+                        }
+                    }
+                }
+                kept
+            })
+            .map_err(|e| format!("starting a thread: {e}"))?;
+        Ok(ErrorTail {
+            write: Some(write),
+            reader,
+        })
+    }
+
+    /// The pipe's write end for the program (the only copy outside this struct's own, which
+    /// [`finish`](Self::finish) closes).
+    fn write_end(&self) -> Result<OwnedFd, String> {
+        self.write
+            .as_ref()
+            .ok_or("already finished")?
+            .try_clone()
+            .map_err(|e| format!("dup: {e}"))
+    }
+
+    /// What was written, once the program (and everything that held the pipe) has ended.
+    fn finish(mut self) -> String {
+        drop(self.write.take());
+        let bytes = self.reader.join().unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// How long a supervisor may take to notice that its program ended (scheduling delay on a
+/// busy machine), when two end times are compared.
+const NOTICE_MARGIN_NANOS: u64 = 20_000_000;
 
 /// What the output validator decided.
 struct Checked {
@@ -973,8 +1303,8 @@ struct Checked {
     score: Option<f64>,
     /// The submission's run, for interactive problems.
     submission: Option<RunResult>,
-    /// How long the validator ran.
-    validator_wall: Duration,
+    /// When the validator ended, on the machine's monotonic clock.
+    validator_ended_at: u64,
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd), String> {

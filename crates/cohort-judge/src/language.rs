@@ -36,6 +36,11 @@ pub struct Language {
     /// Processes and threads the compiler may have.
     #[serde(default = "default_compile_processes")]
     pub compile_processes: u32,
+    /// What the language's runtime writes to standard error when an allocation is refused
+    /// (`std::bad_alloc`, `MemoryError`, `java.lang.OutOfMemoryError`): a program that dies
+    /// saying one of these ran out of memory, whichever limit stopped it.
+    #[serde(default)]
+    pub out_of_memory_messages: Vec<String>,
 }
 
 fn default_compile_processes() -> u32 {
@@ -143,6 +148,78 @@ impl LanguageTable {
     }
 }
 
+/// What a file is, as far as judging it goes.
+#[derive(Debug)]
+pub enum Recognised<'t> {
+    Known(&'t Language),
+    /// A language this table does not have: its name.
+    Missing(String),
+    /// A language the judge will not run: its name and why.
+    Unsupported(String, &'static str),
+}
+
+/// Names of languages often found in contest packages, by file extension, for saying which
+/// language a table lacks.
+const OTHER_LANGUAGES: &[(&str, &str)] = &[
+    ("php", "PHP"),
+    ("hs", "Haskell"),
+    ("rb", "Ruby"),
+    ("ml", "OCaml"),
+    ("scala", "Scala"),
+    ("pl", "Prolog"),
+    ("lisp", "Common Lisp"),
+    ("cl", "Common Lisp"),
+    ("kt", "Kotlin"),
+    ("go", "Go"),
+    ("rs", "Rust"),
+    ("cs", "C#"),
+    ("js", "JavaScript"),
+    ("ts", "TypeScript"),
+    ("swift", "Swift"),
+    ("pas", "Pascal"),
+    ("f90", "Fortran"),
+    ("lua", "Lua"),
+    ("d", "D"),
+    ("ctd", "checktestdata"),
+    ("viva", "VIVA"),
+    ("sh", "shell"),
+];
+
+impl LanguageTable {
+    /// The language of a submission from its file name and contents: a Python file that says
+    /// it is Python 2 (a `python2` shebang or a `# python2` line) is recognised as such.
+    pub fn recognise(&self, path: &Path, source: &[u8]) -> Recognised<'_> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if extension == "py" || extension == "py2" {
+            let head = String::from_utf8_lossy(&source[..source.len().min(512)]).to_lowercase();
+            let first_lines: Vec<&str> = head.lines().take(3).collect();
+            let python2 = extension == "py2"
+                || first_lines.iter().any(|l| {
+                    l.starts_with("#!") && l.contains("python2") || l.trim() == "# python2"
+                });
+            if python2 {
+                return Recognised::Unsupported(
+                    "Python 2".into(),
+                    "Python 2 is not supported; Python 3 is",
+                );
+            }
+        }
+        match self.for_file(path) {
+            Ok(language) => Recognised::Known(language),
+            Err(_) => Recognised::Missing(
+                OTHER_LANGUAGES
+                    .iter()
+                    .find(|(e, _)| *e == extension)
+                    .map_or_else(|| format!(".{extension} files"), |(_, n)| (*n).to_owned()),
+            ),
+        }
+    }
+}
+
 /// The values substituted into a language's commands for one submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Naming {
@@ -151,6 +228,14 @@ pub struct Naming {
 }
 
 impl Language {
+    /// Whether `stderr`, the start of what a failed program wrote there, says it ran out of
+    /// memory.
+    pub fn ran_out_of_memory(&self, stderr: &str) -> bool {
+        self.out_of_memory_messages
+            .iter()
+            .any(|message| stderr.contains(message.as_str()))
+    }
+
     /// The file name and class a submission called `file_name` gets inside the sandbox.
     pub fn naming(&self, file_name: &str) -> Naming {
         let stem = file_name

@@ -24,10 +24,51 @@ pub struct Problem {
     pub scoring: bool,
     pub checking: Checking,
     pub time_limit: Duration,
+    /// Where the time limit came from. When the package sets none, `judge verify` computes it
+    /// from the accepted submissions, as problemtools does.
+    pub time_limit_source: TimeLimitSource,
+    pub time_multipliers: TimeMultipliers,
     pub memory_mib: u64,
     pub output_mib: u64,
+    /// `input_validators/` (or `input_validator/`): programs (a file or a folder each) that
+    /// accept every valid test input with exit code 42.
+    pub input_validators: Vec<PathBuf>,
     /// The whole `data/` tree.
     pub data: TestGroup,
+}
+
+/// Where a problem's time limit came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum TimeLimitSource {
+    /// `limits: time_limit` in `problem.yaml`.
+    ProblemYaml,
+    /// The `.timelimit` file problemtools writes.
+    TimelimitFile,
+    /// `timelimit` in DOMjudge's `domjudge-problem.ini`.
+    DomjudgeIni,
+    /// Nothing: the one-second default, until verification computes one.
+    Default,
+}
+
+/// How a time limit is derived from the slowest accepted submission, and how far above it a
+/// too-slow submission must be (the problem format's `time_multipliers`, or the legacy
+/// `time_multiplier` and `time_safety_margin`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct TimeMultipliers {
+    pub ac_to_time_limit: f64,
+    pub time_limit_to_tle: f64,
+    /// Computed limits are rounded up to a multiple of this many seconds.
+    pub time_resolution: f64,
+}
+
+impl TimeMultipliers {
+    /// The time limit for a slowest accepted run of `slowest`: its multiple, rounded up to
+    /// the resolution, at least one resolution step.
+    pub fn limit_for(&self, slowest: Duration) -> Duration {
+        let exact = slowest.as_secs_f64() * self.ac_to_time_limit;
+        let steps = (exact / self.time_resolution).ceil().max(1.0);
+        Duration::from_secs_f64(steps * self.time_resolution)
+    }
 }
 
 /// How output is checked.
@@ -51,6 +92,19 @@ pub enum Checking {
 pub enum Aggregate {
     Sum,
     Min,
+    Max,
+    Average,
+}
+
+/// How a group's verdict is made from its parts' verdicts (the Kattis default grader's flags).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VerdictRule {
+    /// The worst by the order JE, RTE, MLE, TLE, OLE, WA (the default).
+    WorstError,
+    /// The first rejection in order.
+    FirstError,
+    /// Always accepted (the score tells).
+    AlwaysAccept,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +114,13 @@ pub struct GroupSettings {
     pub accept_score: f64,
     pub reject_score: f64,
     pub aggregate: Aggregate,
+    pub verdicts: VerdictRule,
+    /// Accepted when any part is, whatever the others (with a partial score).
+    pub accept_if_any_accepted: bool,
+    /// The `sample` subgroup counts for neither verdict nor score.
+    pub ignore_sample: bool,
+    /// Arguments for the input validators on this group's cases.
+    pub input_validator_flags: Vec<String>,
 }
 
 impl Default for GroupSettings {
@@ -69,6 +130,10 @@ impl Default for GroupSettings {
             accept_score: 1.0,
             reject_score: 0.0,
             aggregate: Aggregate::Sum,
+            verdicts: VerdictRule::WorstError,
+            accept_if_any_accepted: false,
+            ignore_sample: false,
+            input_validator_flags: Vec::new(),
         }
     }
 }
@@ -78,7 +143,8 @@ pub struct TestCase {
     /// Path under `data/` without the extension: `secret/group1/03-max`.
     pub name: String,
     pub input: PathBuf,
-    pub answer: PathBuf,
+    /// The `.ans` file; a package with a custom validator may leave it out.
+    pub answer: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +157,19 @@ pub struct TestGroup {
 }
 
 impl TestGroup {
+    /// Every case with the input validator flags of its group, in judging order.
+    pub fn cases_with_input_flags(&self) -> Vec<(&TestCase, &[String])> {
+        let mut cases: Vec<(&TestCase, &[String])> = self
+            .cases
+            .iter()
+            .map(|case| (case, self.settings.input_validator_flags.as_slice()))
+            .collect();
+        for group in &self.groups {
+            cases.extend(group.cases_with_input_flags());
+        }
+        cases
+    }
+
     /// Every case of the group and its subgroups, in judging order.
     pub fn all_cases(&self) -> Vec<&TestCase> {
         let mut cases: Vec<&TestCase> = self.cases.iter().collect();
@@ -117,9 +196,13 @@ fn error(path: &Path, message: impl Into<String>) -> PackageError {
 
 #[derive(Debug, Default, Deserialize)]
 struct ProblemYaml {
+    /// Absent or `legacy` in the legacy format; `2023-07-draft` (or later) otherwise.
+    problem_format_version: Option<String>,
     name: Option<yaml_serde::Value>,
+    /// Legacy: `pass-fail` or `scoring`. 2023-07: one of those and `interactive`,
+    /// `multi-pass`, `submit-answer`, as a list or separated by spaces.
     #[serde(rename = "type")]
-    kind: Option<String>,
+    kind: Option<yaml_serde::Value>,
     validation: Option<String>,
     validator_flags: Option<String>,
     limits: Option<LimitsYaml>,
@@ -128,8 +211,19 @@ struct ProblemYaml {
 #[derive(Debug, Default, Deserialize)]
 struct LimitsYaml {
     time_limit: Option<f64>,
+    /// Legacy names of the two multipliers.
+    time_multiplier: Option<f64>,
+    time_safety_margin: Option<f64>,
+    time_multipliers: Option<TimeMultipliersYaml>,
+    time_resolution: Option<f64>,
     memory: Option<u64>,
     output: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TimeMultipliersYaml {
+    ac_to_time_limit: Option<f64>,
+    time_limit_to_tle: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -138,6 +232,7 @@ struct TestdataYaml {
     accept_score: Option<f64>,
     reject_score: Option<f64>,
     grader_flags: Option<String>,
+    input_validator_flags: Option<String>,
 }
 
 /// Defaults when the package says nothing: Kattis's output limit, a memory limit that suits an
@@ -181,33 +276,26 @@ impl Problem {
                 .to_owned(),
             _ => short_name.clone(),
         };
-        let scoring = match yaml.kind.as_deref() {
-            None | Some("pass-fail") => false,
-            Some("scoring") => true,
-            Some(other) => {
+        let legacy = yaml
+            .problem_format_version
+            .as_deref()
+            .is_none_or(|version| version.starts_with("legacy"));
+        let types = problem_types(yaml.kind.as_ref()).map_err(|m| error(&yaml_path, m))?;
+        for unsupported in ["submit-answer", "multi-pass"] {
+            if types.iter().any(|t| t == unsupported) {
                 return Err(error(
                     &yaml_path,
-                    format!("type \"{other}\" is not pass-fail or scoring"),
-                ))
+                    format!("type {unsupported} is not supported by Cohort's judge"),
+                ));
             }
-        };
+        }
+        let scoring = types.iter().any(|t| t == "scoring");
         let flags_text = yaml.validator_flags.clone().unwrap_or_default();
         let validation = yaml.validation.as_deref().unwrap_or("default");
         let mut validation_words = validation.split_whitespace();
-        let checking = match validation_words.next() {
-            Some("default") => Checking::Default(
-                DefaultValidator::from_flags(&flags_text).map_err(|m| error(&yaml_path, m))?,
-            ),
-            Some("custom") => {
-                let interactive = validation_words.any(|w| w == "interactive");
-                let validator = find_validator(root)?;
-                let flags = flags_text.split_whitespace().map(str::to_owned).collect();
-                if interactive {
-                    Checking::Interactive { validator, flags }
-                } else {
-                    Checking::Custom { validator, flags }
-                }
-            }
+        let (custom, interactive) = match validation_words.next() {
+            Some("default") => (false, false),
+            Some("custom") => (true, validation_words.any(|w| w == "interactive")),
             _ => {
                 return Err(error(
                     &yaml_path,
@@ -215,10 +303,33 @@ impl Problem {
                 ))
             }
         };
+        let interactive = interactive || types.iter().any(|t| t == "interactive");
+        // The 2023-07 format has no `validation` field: a package with an output validator
+        // uses it.
+        let custom = custom || interactive || root.join("output_validator").exists();
+        let checking = if custom {
+            let validator = find_validator(root)?;
+            let flags = flags_text.split_whitespace().map(str::to_owned).collect();
+            if interactive {
+                Checking::Interactive { validator, flags }
+            } else {
+                Checking::Custom { validator, flags }
+            }
+        } else {
+            Checking::Default(
+                DefaultValidator::from_flags(&flags_text).map_err(|m| error(&yaml_path, m))?,
+            )
+        };
         let limits = yaml.limits.unwrap_or_default();
-        let time_limit = match limits.time_limit {
-            Some(seconds) => seconds,
-            None => read_timelimit_file(root)?.unwrap_or(DEFAULT_TIME_LIMIT),
+        let (time_limit, time_limit_source) = match limits.time_limit {
+            Some(seconds) => (seconds, TimeLimitSource::ProblemYaml),
+            None => match read_timelimit_file(root)? {
+                Some(seconds) => (seconds, TimeLimitSource::TimelimitFile),
+                None => match read_domjudge_time_limit(root)? {
+                    Some(seconds) => (seconds, TimeLimitSource::DomjudgeIni),
+                    None => (DEFAULT_TIME_LIMIT, TimeLimitSource::Default),
+                },
+            },
         };
         if !(time_limit > 0.0 && time_limit <= 60.0) {
             return Err(error(
@@ -226,12 +337,42 @@ impl Problem {
                 format!("time limit {time_limit} s is not between 0 and 60 seconds"),
             ));
         }
+        let multipliers = limits.time_multipliers.unwrap_or_default();
+        // The legacy format's defaults are 5 and 2; the 2023-07 format's 2 and 1.5.
+        let (ac_default, tle_default) = if legacy { (5.0, 2.0) } else { (2.0, 1.5) };
+        let time_multipliers = TimeMultipliers {
+            ac_to_time_limit: multipliers
+                .ac_to_time_limit
+                .or(limits.time_multiplier)
+                .unwrap_or(ac_default),
+            time_limit_to_tle: multipliers
+                .time_limit_to_tle
+                .or(limits.time_safety_margin)
+                .unwrap_or(tle_default),
+            time_resolution: limits.time_resolution.unwrap_or(1.0),
+        };
+        if time_multipliers.ac_to_time_limit < 1.0
+            || time_multipliers.time_limit_to_tle < 1.0
+            || time_multipliers.time_resolution <= 0.0
+        {
+            return Err(error(
+                &yaml_path,
+                "time multipliers must be at least 1 and the time resolution above 0",
+            ));
+        }
         let data_path = root.join("data");
         if !data_path.is_dir() {
             return Err(error(&data_path, "is missing: a package needs test data"));
         }
         let root_settings = GroupSettings::default();
-        let data = load_group(&data_path, "", &TestdataYaml::default(), &root_settings)?;
+        let answers_needed = matches!(checking, Checking::Default(_));
+        let data = load_group(
+            &data_path,
+            "",
+            &TestdataYaml::default(),
+            &root_settings,
+            answers_needed,
+        )?;
         if data.all_cases().is_empty() {
             return Err(error(
                 &data_path,
@@ -245,6 +386,9 @@ impl Problem {
             scoring,
             checking,
             time_limit: Duration::from_secs_f64(time_limit),
+            time_limit_source,
+            time_multipliers,
+            input_validators: find_input_validators(root),
             memory_mib: limits
                 .memory
                 .unwrap_or(DEFAULT_MEMORY_MIB)
@@ -267,30 +411,123 @@ fn read_timelimit_file(root: &Path) -> Result<Option<f64>, PackageError> {
     }
 }
 
-/// The output validator: `output_validators/<name>/` (or the newer `output_validator/`), holding
-/// a single program (a source file, or several files of which one is the main source).
-fn find_validator(root: &Path) -> Result<PathBuf, PackageError> {
-    let single = root.join("output_validator");
-    if single.is_dir() {
-        return Ok(single);
+/// The types a `type` field names (2023-07: a list or words; legacy: one word).
+fn problem_types(kind: Option<&yaml_serde::Value>) -> Result<Vec<String>, String> {
+    let words: Vec<String> = match kind {
+        None => vec!["pass-fail".into()],
+        Some(yaml_serde::Value::String(text)) => {
+            text.split_whitespace().map(str::to_owned).collect()
+        }
+        Some(yaml_serde::Value::Sequence(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| "type must be a word or a list of words".to_string())
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("type must be a word or a list of words".into()),
+    };
+    for word in &words {
+        if ![
+            "pass-fail",
+            "scoring",
+            "interactive",
+            "multi-pass",
+            "submit-answer",
+        ]
+        .contains(&word.as_str())
+        {
+            return Err(format!(
+                "type \"{word}\" is not pass-fail, scoring, interactive, multi-pass or submit-answer"
+            ));
+        }
     }
-    let many = root.join("output_validators");
-    let mut directories: Vec<PathBuf> = fs::read_dir(&many)
-        .map_err(|_| {
-            error(
-                &many,
-                "is missing, but problem.yaml asks for a custom validator",
-            )
-        })?
+    if words.iter().any(|w| w == "pass-fail") && words.iter().any(|w| w == "scoring") {
+        return Err("type cannot be both pass-fail and scoring".into());
+    }
+    Ok(words)
+}
+
+/// `timelimit = 2` (quoted or not) from DOMjudge's `domjudge-problem.ini`.
+fn read_domjudge_time_limit(root: &Path) -> Result<Option<f64>, PackageError> {
+    let path = root.join("domjudge-problem.ini");
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if key.trim() == "timelimit" {
+            let value = value.trim().trim_matches(|c| c == '\'' || c == '"');
+            return value
+                .parse()
+                .map(Some)
+                .map_err(|_| error(&path, format!("timelimit \"{value}\" is not a number")));
+        }
+    }
+    Ok(None)
+}
+
+/// The programs in a validator folder: each subfolder is one program, and so is each file,
+/// except that a folder holding only files (sources and their headers) is one program itself.
+fn programs_in(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
+        .filter(|p| !file_name_of(p).starts_with('.'))
         .collect();
-    directories.sort();
-    directories
-        .into_iter()
-        .next()
-        .ok_or_else(|| error(&many, "holds no validator directory"))
+    entries.sort();
+    entries
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The output validator, a single program: `output_validator/` (2023-07: the folder is the
+/// program, or holds it in one subfolder), or `output_validators/` holding one program's
+/// folder, or the program's files themselves.
+fn find_validator(root: &Path) -> Result<PathBuf, PackageError> {
+    for folder in [
+        root.join("output_validator"),
+        root.join("output_validators"),
+    ] {
+        if !folder.is_dir() {
+            continue;
+        }
+        let entries = programs_in(&folder);
+        let folders: Vec<&PathBuf> = entries.iter().filter(|p| p.is_dir()).collect();
+        let has_files = entries.iter().any(|p| p.is_file());
+        return match (folders.as_slice(), has_files) {
+            (_, true) => Ok(folder),
+            ([only], false) => Ok((*only).clone()),
+            ([], false) => Err(error(&folder, "holds no validator")),
+            (_, false) => Err(error(
+                &folder,
+                "holds more than one validator; a problem has one output validator",
+            )),
+        };
+    }
+    Err(error(
+        &root.join("output_validators"),
+        "is missing, but problem.yaml asks for a custom validator",
+    ))
+}
+
+/// Input validators: each file or folder of `input_validators/` (or `input_validator/`).
+fn find_input_validators(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for folder in [root.join("input_validators"), root.join("input_validator")] {
+        found.extend(programs_in(&folder));
+    }
+    found
 }
 
 fn load_group(
@@ -298,6 +535,7 @@ fn load_group(
     name: &str,
     inherited: &TestdataYaml,
     inherited_settings: &GroupSettings,
+    answers_needed: bool,
 ) -> Result<TestGroup, PackageError> {
     let testdata_path = directory.join("testdata.yaml");
     let (yaml, settings) = match fs::read_to_string(&testdata_path) {
@@ -331,9 +569,12 @@ fn load_group(
     }
     let mut cases = Vec::new();
     for (stem, input) in inputs {
-        let answer = input.with_extension("ans");
-        if !answer.is_file() {
-            return Err(error(&input, "has no matching .ans file"));
+        let answer = Some(input.with_extension("ans")).filter(|a| a.is_file());
+        if answer.is_none() && answers_needed {
+            return Err(error(
+                &input,
+                "has no matching .ans file (only a custom output validator can do without)",
+            ));
         }
         let case_name = if name.is_empty() {
             stem
@@ -363,7 +604,13 @@ fn load_group(
         if child_name == "sample" && !subdirectory.join("testdata.yaml").exists() {
             child_settings.accept_score = 0.0;
         }
-        let group = load_group(&subdirectory, &child_name, &yaml, &child_settings)?;
+        let group = load_group(
+            &subdirectory,
+            &child_name,
+            &yaml,
+            &child_settings,
+            answers_needed,
+        )?;
         if !group.all_cases().is_empty() {
             groups.push(group);
         }
@@ -394,6 +641,13 @@ fn settings_of(yaml: &TestdataYaml, path: &Path) -> Result<GroupSettings, Packag
     if let Some(score) = yaml.reject_score {
         settings.reject_score = score;
     }
+    settings.input_validator_flags = yaml
+        .input_validator_flags
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
     for flag in yaml
         .grader_flags
         .as_deref()
@@ -403,8 +657,13 @@ fn settings_of(yaml: &TestdataYaml, path: &Path) -> Result<GroupSettings, Packag
         match flag {
             "min" => settings.aggregate = Aggregate::Min,
             "sum" => settings.aggregate = Aggregate::Sum,
-            // Verdict-aggregation and other flags of the Kattis grader keep their defaults.
-            "first_error" | "worst_error" | "accept_if_any_accepted" | "ignore_sample" => {}
+            "max" => settings.aggregate = Aggregate::Max,
+            "avg" => settings.aggregate = Aggregate::Average,
+            "worst_error" | "no_errors" => settings.verdicts = VerdictRule::WorstError,
+            "first_error" => settings.verdicts = VerdictRule::FirstError,
+            "always_accept" => settings.verdicts = VerdictRule::AlwaysAccept,
+            "accept_if_any_accepted" => settings.accept_if_any_accepted = true,
+            "ignore_sample" => settings.ignore_sample = true,
             other => return Err(error(path, format!("unknown grader flag \"{other}\""))),
         }
     }

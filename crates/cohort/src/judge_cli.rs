@@ -170,30 +170,20 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
             json,
             all,
         } => {
-            let problem = Problem::load(package)?;
-            let language = match language {
-                Some(id) => table.by_id(id)?.id.clone(),
-                None => table.for_file(solution)?.id.clone(),
+            let judged = judge_one(&setup, table, package, solution, language.as_deref(), *all);
+            let report = match judged {
+                Ok(report) => report,
+                // Scripts that asked for JSON get JSON even when nothing could be judged.
+                Err(error) if *json => {
+                    eprintln!("error: {error:#}");
+                    Report::judge_error(
+                        &package.display().to_string(),
+                        language.as_deref().unwrap_or(""),
+                        format!("{error:#}"),
+                    )
+                }
+                Err(error) => return Err(error),
             };
-            let source = std::fs::read(solution)
-                .with_context(|| format!("reading {}", solution.display()))?;
-            let submission = Submission {
-                language,
-                file_name: solution
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                source,
-            };
-            let judge = judge(&setup, table)?;
-            let report = judge.judge(
-                &problem,
-                &submission,
-                &JudgeOptions {
-                    run_all: *all,
-                    ..JudgeOptions::default()
-                },
-            );
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -226,12 +216,43 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
                         if checked.ok { "ok" } else { &checked.note }
                     );
                 }
+                for skipped in &report.skipped {
+                    println!("{:<44} {}", skipped.submission, skipped.reason);
+                }
                 if report.submissions.is_empty() {
                     println!(
-                        "no submissions found under {}/submissions",
+                        "no submissions judged under {}/submissions",
                         package.display()
                     );
                 }
+                for validation in &report.input_validation {
+                    match (&validation.skipped, validation.problems.as_slice()) {
+                        (Some(why), _) => {
+                            println!("input validator {}: {why}", validation.validator)
+                        }
+                        (None, []) => println!(
+                            "input validator {}: accepted all {} inputs",
+                            validation.validator, validation.accepted
+                        ),
+                        (None, problems) => {
+                            println!("input validator {}: FAILED", validation.validator);
+                            for problem in problems.iter().take(10) {
+                                println!("  {problem}");
+                            }
+                        }
+                    }
+                }
+                println!(
+                    "time limit: {} s ({}); {} judged, {} skipped",
+                    report.time_limit,
+                    if report.time_limit_computed {
+                        "computed from the slowest accepted submission".to_string()
+                    } else {
+                        format!("from {:?}", report.time_limit_source)
+                    },
+                    report.submissions.len(),
+                    report.skipped.len()
+                );
                 println!(
                     "{}: {}",
                     report.problem,
@@ -248,6 +269,41 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// Reads the package and the solution, starts a judge and judges the solution.
+fn judge_one(
+    setup: &JudgeSetup,
+    table: LanguageTable,
+    package: &Path,
+    solution: &Path,
+    language: Option<&str>,
+    all: bool,
+) -> anyhow::Result<Report> {
+    let problem = Problem::load(package)?;
+    let language = match language {
+        Some(id) => table.by_id(id)?.id.clone(),
+        None => table.for_file(solution)?.id.clone(),
+    };
+    let source =
+        std::fs::read(solution).with_context(|| format!("reading {}", solution.display()))?;
+    let submission = Submission {
+        language,
+        file_name: solution
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        source,
+    };
+    let judge = judge(setup, table)?;
+    Ok(judge.judge(
+        &problem,
+        &submission,
+        &JudgeOptions {
+            run_all: all,
+            ..JudgeOptions::default()
+        },
+    ))
 }
 
 fn print_report(report: &Report) {

@@ -5,74 +5,15 @@
 //! groups (CI runs as root).
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cohort_judge::language::LanguageTable;
-use cohort_judge::package::Problem;
 use cohort_judge::sandbox::policy::{Limits, MIB};
-use cohort_judge::sandbox::{Exit, RunSpec, SandboxConfig, Stdio, SUPERVISOR_ARGUMENT};
-use cohort_judge::{Judge, JudgeOptions, Report, Submission, Verdict};
+use cohort_judge::sandbox::{Exit, RunSpec, Stdio};
+use cohort_judge::{Judge, Verdict};
 
-fn judge(slots: usize) -> Judge {
-    judge_with(slots, true)
-}
-
-fn judge_with(slots: usize, control_groups: bool) -> Judge {
-    let config = SandboxConfig {
-        supervisor_program: PathBuf::from(env!("CARGO_BIN_EXE_cohort")),
-        supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
-        slots,
-        control_groups,
-    };
-    // Shared between tests and runs: identical sources compile once, as in production.
-    let cache = std::env::temp_dir().join("cohort-judge-test-cache");
-    Judge::new(config, LanguageTable::builtin(), cache).expect("the sandbox starts")
-}
-
-/// A problem whose answer is its input: "42", with 128 MiB of memory.
-fn echo_problem(time_limit: f64) -> tempfile::TempDir {
-    echo_problem_with_memory(time_limit, 128)
-}
-
-fn echo_problem_with_memory(time_limit: f64, memory_mib: u64) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fs::write(
-        root.join("problem.yaml"),
-        format!("name: Echo\nlimits:\n  time_limit: {time_limit}\n  memory: {memory_mib}\n  output: 4\n"),
-    )
-    .unwrap();
-    fs::create_dir_all(root.join("data/secret")).unwrap();
-    fs::write(root.join("data/secret/1.in"), "42\n").unwrap();
-    fs::write(root.join("data/secret/1.ans"), "42\n").unwrap();
-    dir
-}
-
-fn submit(judge: &Judge, problem: &Path, language: &str, file_name: &str, source: &str) -> Report {
-    let problem = Problem::load(problem).unwrap();
-    judge.judge(
-        &problem,
-        &Submission {
-            language: language.into(),
-            file_name: file_name.into(),
-            source: source.as_bytes().to_vec(),
-        },
-        &JudgeOptions::default(),
-    )
-}
-
-fn c(judge: &Judge, problem: &Path, source: &str) -> Report {
-    submit(judge, problem, "c", "main.c", source)
-}
-
-fn verdict(report: &Report) -> Verdict {
-    assert!(
-        report.verdict != Verdict::CompileError && report.verdict != Verdict::JudgeError,
-        "{report:#?}"
-    );
-    report.verdict
-}
+mod judging;
+use judging::*;
 
 /// No process of the judge's run users is left on the host.
 fn assert_no_run_processes_left(judge: &Judge) {
@@ -234,7 +175,13 @@ fn an_infinite_loop_and_a_sleep_forever_get_time_limit_exceeded() {
         "{}",
         sleeping.tests[0].feedback
     );
-    assert!(sleeping.tests[0].wall_ms < 5_000.0);
+    // The wall clock is a safety net well above the CPU limit, and a run it cut short is run
+    // again alone (0.5 s x 6 + 2 s) before the verdict: bounded, but not tight.
+    assert!(
+        sleeping.tests[0].wall_ms < 8_000.0,
+        "{}",
+        sleeping.tests[0].wall_ms
+    );
     assert_no_run_processes_left(&judge);
 }
 

@@ -105,3 +105,24 @@ fn a_file_of_unknown_language_is_refused_with_advice() {
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("--lang"), "{error}");
 }
+
+#[test]
+fn judge_run_json_prints_a_judge_error_document_when_the_package_cannot_be_read() {
+    let empty = tempfile::tempdir().unwrap();
+    let solution = empty.path().join("sol.py");
+    std::fs::write(&solution, "print(1)\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cohort"))
+        .args(["judge", "run", "--json"])
+        .arg(empty.path())
+        .arg(&solution)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)));
+    assert_eq!(report["verdict"], "JE");
+    assert!(
+        report["reason"].as_str().unwrap().contains("problem.yaml"),
+        "{report}"
+    );
+}

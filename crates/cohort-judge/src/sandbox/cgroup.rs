@@ -24,6 +24,10 @@ pub struct Usage {
     pub cpu: Duration,
     pub peak_memory_bytes: u64,
     pub memory_limit_hit: bool,
+    /// Memory use reached the limit at least once (the kernel then had to reclaim or refuse):
+    /// evidence of an overrun when the program also failed, though not proof on its own, since
+    /// page cache counts too.
+    pub memory_limit_reached: bool,
     pub process_limit_hit: bool,
 }
 
@@ -37,6 +41,7 @@ pub struct SlotCgroup {
     procs: Vec<File>,
     cpu_usage: File,
     oom_kills_before: u64,
+    memory_max_before: u64,
     pids_max_before: u64,
 }
 
@@ -59,6 +64,7 @@ impl SlotCgroup {
                 procs,
                 cpu_usage,
                 oom_kills_before: 0,
+                memory_max_before: 0,
                 pids_max_before: 0,
             };
             return Ok(Some(group));
@@ -83,6 +89,7 @@ impl SlotCgroup {
             procs,
             cpu_usage,
             oom_kills_before: 0,
+            memory_max_before: 0,
             pids_max_before: 0,
         }))
     }
@@ -138,6 +145,8 @@ impl SlotCgroup {
                     &(processes + 1).to_string(),
                 )?;
                 write(&self.directories[2], "cpuacct.usage", "0")?;
+                write(memory, "memory.failcnt", "0")?;
+                self.memory_max_before = 0;
                 self.oom_kills_before = v1_oom_kills(memory)?;
                 self.pids_max_before = keyed(&self.directories[1], "pids.events", "max")?;
             }
@@ -149,6 +158,7 @@ impl SlotCgroup {
                 let _ = write(directory, "memory.peak", "reset");
                 write(directory, "pids.max", &(processes + 1).to_string())?;
                 self.oom_kills_before = keyed(directory, "memory.events", "oom_kill")?;
+                self.memory_max_before = keyed(directory, "memory.events", "max")?;
                 self.pids_max_before = keyed(directory, "pids.events", "max")?;
             }
         }
@@ -174,6 +184,8 @@ impl SlotCgroup {
                     cpu,
                     peak_memory_bytes: read_number(memory, "memory.max_usage_in_bytes")?,
                     memory_limit_hit: v1_oom_kills(memory)? > self.oom_kills_before,
+                    memory_limit_reached: read_number(memory, "memory.failcnt")?
+                        > self.memory_max_before,
                     process_limit_hit: keyed(&self.directories[1], "pids.events", "max")?
                         > self.pids_max_before,
                 })
@@ -185,6 +197,8 @@ impl SlotCgroup {
                     peak_memory_bytes: read_number(directory, "memory.peak").unwrap_or(0),
                     memory_limit_hit: keyed(directory, "memory.events", "oom_kill")?
                         > self.oom_kills_before,
+                    memory_limit_reached: keyed(directory, "memory.events", "max")?
+                        > self.memory_max_before,
                     process_limit_hit: keyed(directory, "pids.events", "max")?
                         > self.pids_max_before,
                 })

@@ -22,7 +22,7 @@ use nix::unistd::Pid;
 
 use super::cgroup::{self, CgroupKind, SlotCgroup};
 use super::policy::{self, Limits};
-use super::protocol::{self, Exit, Killed, Reply, Request, Setup};
+use super::protocol::{self, Exit, Killed, Order, Reply, Request, Setup};
 use super::SandboxError;
 
 /// How to start slots.
@@ -102,6 +102,13 @@ pub struct RunResult {
     pub cpu: Duration,
     pub wall: Duration,
     pub peak_memory_bytes: u64,
+    /// Memory use reached the limit during the run (see [`cgroup::Usage`]); always false
+    /// without control groups.
+    pub memory_limit_reached: bool,
+    /// The judge stopped it because its partner ended (see [`Sandbox::run_pair`]).
+    pub stopped: bool,
+    /// When it ended, on the machine's monotonic clock: which of two partners ended first.
+    pub ended_at_nanos: u64,
     /// Files handed back from the working directory, by name.
     pub files: Vec<(String, File)>,
 }
@@ -211,12 +218,15 @@ impl Sandbox {
         self.run_in(slot, spec)
     }
 
-    /// Runs two programs at once (a submission and its interactor), taking both slots together
-    /// so that two pairs can never each hold one slot and wait forever for a second.
+    /// Runs two programs at once (an interactor and a submission), taking both slots together
+    /// so that two pairs can never each hold one slot and wait forever for a second. When the
+    /// first ends and `stop_second(first's result)` says so, the second is stopped at once
+    /// (an interactor that has rejected needs nothing more from the submission).
     pub fn run_pair(
         &self,
         first: RunSpec,
         second: RunSpec,
+        stop_second: impl Fn(&RunResult) -> bool,
     ) -> (
         Result<RunResult, SandboxError>,
         Result<RunResult, SandboxError>,
@@ -233,16 +243,27 @@ impl Sandbox {
             Ok(slots) => slots,
             Err(error) => return (Err(SandboxError::Setup(error.to_string())), Err(error)),
         };
-        let b = slots.pop().expect("two slots");
-        let a = slots.pop().expect("two slots");
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| self.run_in(b, second));
-            let first = self.run_in(a, first);
+        let mut b = slots.pop().expect("two slots");
+        let mut a = slots.pop().expect("two slots");
+        let stopper = b.socket.try_clone();
+        // Both slots stay out of the pool until both runs have ended, so a stop order can only
+        // ever reach the run it was meant for.
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| run_on(&mut b, second));
+            let first = run_on(&mut a, first);
+            if let (Ok(result), Ok(stopper)) = (&first, &stopper) {
+                if stop_second(result) {
+                    let _ = protocol::send(stopper.as_fd(), &Order::Stop, &[]);
+                }
+            }
             let second = second
                 .join()
                 .unwrap_or_else(|_| Err(SandboxError::Setup("a sandbox thread panicked".into())));
             (first, second)
-        })
+        });
+        self.finish(a, &first);
+        self.finish(b, &second);
+        (first, second)
     }
 
     /// Waits for `count` free slots; fails if the pool no longer has that many (slots that
@@ -273,7 +294,13 @@ impl Sandbox {
 
     fn run_in(&self, mut slot: Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         let outcome = run_on(&mut slot, spec);
-        match &outcome {
+        self.finish(slot, &outcome);
+        outcome
+    }
+
+    /// Returns a slot to the pool after a run, replacing it if the run lost it.
+    fn finish(&self, mut slot: Slot, outcome: &Result<RunResult, SandboxError>) {
+        match outcome {
             Err(SandboxError::SlotLost(_)) => {
                 // The supervisor is gone or out of step; replace it so the pool keeps its size.
                 let index = slot.index;
@@ -293,7 +320,6 @@ impl Sandbox {
             }
             Ok(_) => self.give_back(Some(slot)),
         }
-        outcome
     }
 }
 
@@ -373,7 +399,7 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         copy_out: spec.copy_out,
     };
     let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
-    protocol::send(slot.socket.as_fd(), &request, &raw)
+    protocol::send(slot.socket.as_fd(), &Order::Run(Box::new(request)), &raw)
         .map_err(|e| SandboxError::SlotLost(format!("sending a run: {e}")))?;
     drop(fds);
     // A supervisor that does not answer well after the wall limit is stuck: replace it.
@@ -409,27 +435,37 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         .map(|u| u.peak_memory_bytes)
         .filter(|peak| *peak > 0)
         .unwrap_or(reply.max_rss_kib * 1024);
-    let limit = if usage.is_some_and(|u| u.memory_limit_hit) {
-        Some(LimitHit::Memory)
-    } else if reply.killed == Some(Killed::Cpu) || cpu > limits.cpu {
-        Some(LimitHit::Cpu)
-    } else if reply.killed == Some(Killed::Wall) {
-        Some(LimitHit::Wall)
-    } else if exit == Exit::Signal(libc::SIGXFSZ) {
-        Some(LimitHit::Output)
-    } else if exit == Exit::Signal(libc::SIGXCPU) {
-        Some(LimitHit::Cpu)
-    } else if usage.is_some_and(|u| u.process_limit_hit) && exit != Exit::Code(0) {
-        Some(LimitHit::Processes)
-    } else {
-        None
-    };
+    let failed = exit != Exit::Code(0) || reply.killed.is_some();
+    let stopped = reply.killed == Some(Killed::Stopped);
+    // Memory comes first: a program the OOM killer ended, or one that failed (a crash, a
+    // refused allocation, or a CPU or wall limit reached while thrashing) after its use
+    // reached the limit, overran its memory, whichever limit it met last.
+    let memory_reached = usage.is_some_and(|u| u.memory_limit_reached);
+    let limit =
+        if usage.is_some_and(|u| u.memory_limit_hit) || (failed && !stopped && memory_reached) {
+            Some(LimitHit::Memory)
+        } else if reply.killed == Some(Killed::Cpu) || cpu > limits.cpu {
+            Some(LimitHit::Cpu)
+        } else if reply.killed == Some(Killed::Wall) {
+            Some(LimitHit::Wall)
+        } else if exit == Exit::Signal(libc::SIGXFSZ) {
+            Some(LimitHit::Output)
+        } else if exit == Exit::Signal(libc::SIGXCPU) {
+            Some(LimitHit::Cpu)
+        } else if usage.is_some_and(|u| u.process_limit_hit) && exit != Exit::Code(0) {
+            Some(LimitHit::Processes)
+        } else {
+            None
+        };
     Ok(RunResult {
         exit,
         limit,
         cpu,
         wall: Duration::from_micros(reply.wall_micros),
         peak_memory_bytes,
+        memory_limit_reached: memory_reached,
+        stopped,
+        ended_at_nanos: reply.ended_at_nanos,
         files: reply
             .copied_out
             .into_iter()

@@ -39,6 +39,16 @@ pub struct Request {
     pub copy_out: Vec<String>,
 }
 
+/// What the judge says to a supervisor once it is set up.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Order {
+    /// Run a program and reply when it has ended.
+    Run(Box<Request>),
+    /// End the program now running (its partner in an interactive run has finished); ignored
+    /// when no run is going on.
+    Stop,
+}
+
 /// How the process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Exit {
@@ -51,6 +61,8 @@ pub enum Exit {
 pub enum Killed {
     Cpu,
     Wall,
+    /// The judge ordered it stopped.
+    Stopped,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -62,6 +74,9 @@ pub struct Reply {
     pub cpu_micros: u64,
     /// Peak resident set of the largest process, from `getrusage`.
     pub max_rss_kib: u64,
+    /// When the main process was reaped, on the machine's monotonic clock (nanoseconds), so
+    /// the judge can tell which of two partners ended first.
+    pub ended_at_nanos: u64,
     /// Files of `copy_out` that existed as regular files and were copied.
     pub copied_out: Vec<String>,
     /// Set when the run could not be started (a missing program, a bad mount): a judge error.

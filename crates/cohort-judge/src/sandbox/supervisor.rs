@@ -23,7 +23,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag};
 use nix::unistd::{fork, ForkResult, Pid};
 
-use super::protocol::{self, Exit, Killed, Reply, Request, Setup};
+use super::protocol::{self, Exit, Killed, Order, Reply, Request, Setup};
 
 /// The descriptor the judge hands the supervisor its socket on.
 pub const SOCKET_FD: RawFd = 3;
@@ -59,6 +59,7 @@ fn failure(error: String) -> Reply {
         wall_micros: 0,
         cpu_micros: 0,
         max_rss_kib: 0,
+        ended_at_nanos: 0,
         copied_out: Vec::new(),
         error: Some(error),
     }
@@ -91,7 +92,12 @@ fn serve(socket: BorrowedFd<'_>) -> std::io::Result<()> {
         .map_err(|e| std::io::Error::other(format!("building the sandbox: {e}")))?;
     protocol::send(socket, &failure_free(), &[])?;
     let mut slot = slot;
-    while let Some((request, fds)) = protocol::receive::<Request>(socket)? {
+    while let Some((order, fds)) = protocol::receive::<Order>(socket)? {
+        let request = match order {
+            Order::Run(request) => request,
+            // The run it was meant for has already ended.
+            Order::Stop => continue,
+        };
         let (reply, out_fds) = match run(&mut slot, socket, &request, fds) {
             Ok(done) => done,
             Err(error) => (failure(error), Vec::new()),
@@ -381,6 +387,7 @@ fn run(
 
     let (exit, killed, rusage) = supervise(slot, socket, child, limits, started);
     let wall = started.elapsed();
+    let ended_at_nanos = monotonic_nanos();
     // Whatever the program left running dies with it: kill(-1) from process 1 reaches every
     // other process in the namespace.
     let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
@@ -399,6 +406,7 @@ fn run(
             wall_micros: wall.as_micros() as u64,
             cpu_micros: rusage.0,
             max_rss_kib: rusage.1,
+            ended_at_nanos,
             copied_out,
             error: (!exec_error.is_empty()).then_some(exec_error),
         },
@@ -496,7 +504,15 @@ fn copy_out(names: &[String]) -> (Vec<String>, Vec<OwnedFd>) {
     (copied, fds)
 }
 
-/// Waits for the program, killing it at the CPU or wall limit, or when the judge goes away.
+/// The machine's monotonic clock, which every process on it shares.
+pub fn monotonic_nanos() -> u64 {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+        .map(|t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
+        .unwrap_or(0)
+}
+
+/// Waits for the program, killing it at the CPU or wall limit, when the judge orders it
+/// stopped, or when the judge goes away.
 fn supervise(
     slot: &mut Slot,
     socket: BorrowedFd<'_>,
@@ -541,12 +557,23 @@ fn supervise(
             Some(pidfd) => {
                 let mut fds = [
                     PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
-                    PollFd::new(socket, PollFlags::empty()),
+                    PollFd::new(socket, PollFlags::POLLIN),
                 ];
                 let _ = poll(&mut fds, timeout);
-                let hung_up = fds[1]
-                    .revents()
-                    .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR));
+                let events = fds[1].revents().unwrap_or(PollFlags::empty());
+                let mut hung_up = events.intersects(PollFlags::POLLHUP | PollFlags::POLLERR);
+                if events.contains(PollFlags::POLLIN) {
+                    match protocol::receive::<Order>(socket) {
+                        Ok(Some((Order::Stop, _))) => {
+                            if killed.is_none() {
+                                killed = Some(Killed::Stopped);
+                                let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
+                            }
+                        }
+                        // A new run before this one ended, or no judge: out of step.
+                        _ => hung_up = true,
+                    }
+                }
                 if hung_up {
                     let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
                     std::process::exit(0);
@@ -648,6 +675,10 @@ fn prepare_child(
     limits: &super::policy::Limits,
     stdio: &[OwnedFd],
 ) -> Result<(), String> {
+    // Dispositions set to "ignore" survive exec, and the judge's Rust runtime ignores SIGPIPE:
+    // every program must start as a fresh process would, with default dispositions and nothing
+    // blocked, or a program writing to a closed pipe loops instead of dying.
+    reset_signals()?;
     // When the group runs out of memory the kernel kills the program, never the supervisor that
     // shares its group (raising one's own score needs no privilege; lowering would).
     fs::write("/proc/self/oom_score_adj", "1000")
@@ -718,6 +749,39 @@ fn prepare_child(
         seccompiler::apply_filter(filter).map_err(|e| format!("installing seccomp: {e}"))?;
     }
     Ok(())
+}
+
+/// Every signal back to its default action, and an empty signal mask.
+fn reset_signals() -> Result<(), String> {
+    use nix::sys::signal::{SigSet, SigmaskHow};
+    // The raw system call, because glibc's wrapper refuses signals 32 and 33, which it keeps
+    // for itself but which a parent may still have left ignored. The kernel's structure for
+    // SIG_DFL with no flags, no restorer and an empty mask is all zeros.
+    let default_action = [0u64; 4];
+    for number in 1..=64 {
+        if number == libc::SIGKILL || number == libc::SIGSTOP {
+            continue;
+        }
+        // SAFETY: rt_sigaction reads the zeroed action (8-byte signal set) and writes nothing
+        // back, since the old-action pointer is null.
+        let result = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                number,
+                default_action.as_ptr(),
+                std::ptr::null_mut::<u64>(),
+                8usize,
+            )
+        };
+        if result != 0 {
+            return Err(format!(
+                "resetting signal {number}: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    }
+    nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
+        .map_err(|e| format!("clearing the signal mask: {e}"))
 }
 
 /// Clears the effective, permitted and inheritable sets (already empty after switching to a
