@@ -288,7 +288,10 @@ impl Judge {
         main_file_name: &str,
         files: &[(String, Vec<u8>)],
     ) -> Result<Compiled, CompileFailure> {
-        let naming = language.naming(main_file_name);
+        let naming = language.naming_for(
+            main_file_name,
+            files.first().map_or(&[][..], |(_, source)| source),
+        );
         let mut hasher = Sha256::new();
         hasher.update(language.id.as_bytes());
         for part in language.compile.iter().chain(&language.artefacts) {
@@ -472,6 +475,22 @@ impl Judge {
         }
     }
 
+    /// Why this judge will not run `language` here, if it will not: its tools are missing, or
+    /// its runtime needs control groups and this machine gives the judge none.
+    pub fn refusal(&self, language: &Language) -> Option<String> {
+        if let Some(why) = language.unavailable() {
+            return Some(format!("{} is not available: {why}", language.name));
+        }
+        if language.needs_control_groups && self.sandbox.cgroup_kind().is_none() {
+            return Some(format!(
+                "{} cannot run correctly without control groups (its runtime needs more \
+                 address space than the memory limit), and this judge has none",
+                language.name
+            ));
+        }
+        None
+    }
+
     /// Why a package program (a validator) cannot be run by this judge, if it cannot: no
     /// source in a language of the table (a checktestdata script, say).
     pub fn unrunnable_program(&self, program: &Path) -> Option<String> {
@@ -565,6 +584,10 @@ impl Judge {
                 return report;
             }
         };
+        if let Some(why) = self.refusal(&language) {
+            report.reason = why;
+            return report;
+        }
         let compiled = match self.compile(
             &language,
             &submission.file_name,

@@ -12,8 +12,19 @@ pub const DEFAULT_TABLE: &str = include_str!("../config/languages.toml");
 pub struct Language {
     /// Short name used on the command line and in results: `cpp`, `python3`, `java`.
     pub id: String,
-    /// Human name: "C++17 (g++)".
+    /// Human name: "C++20 (g++)".
     pub name: String,
+    /// The Debian package that provides the language's tools, to say what to install.
+    #[serde(default)]
+    pub package: Option<String>,
+    /// Find the class to run from the source (the one with `public static void main`), as
+    /// Kattis does, instead of from the file name.
+    #[serde(default)]
+    pub main_class_from_source: bool,
+    /// The runtime reserves far more address space than it uses, so it cannot run correctly
+    /// under an address-space limit: without control groups it is refused.
+    #[serde(default)]
+    pub needs_control_groups: bool,
     /// File extensions (without the dot) that select this language.
     pub extensions: Vec<String>,
     /// The submission's file name inside the sandbox; may use `{class}`.
@@ -236,6 +247,40 @@ impl Language {
             .any(|message| stderr.contains(message.as_str()))
     }
 
+    /// Why the language cannot run on this machine, if it cannot: a command it needs is
+    /// missing (with the package to install).
+    pub fn unavailable(&self) -> Option<String> {
+        let missing = [self.compile.first(), self.run.first()]
+            .into_iter()
+            .flatten()
+            .find(|program| {
+                program.starts_with("/usr/") && !Path::new(program.as_str()).exists()
+            })?;
+        Some(match &self.package {
+            Some(package) => format!("{missing} is missing: install the Debian package {package}"),
+            None => format!("{missing} is missing"),
+        })
+    }
+
+    /// The file name and class a submission gets inside the sandbox, from its name and, for a
+    /// language that says so, from its source: Java needs the file named after its public
+    /// class, and runs the class that has `main`.
+    pub fn naming_for(&self, file_name: &str, source: &[u8]) -> Naming {
+        let by_name = self.naming(file_name);
+        if !self.main_class_from_source {
+            return by_name;
+        }
+        let text = String::from_utf8_lossy(source);
+        let Some((public, main)) = java_classes(&text) else {
+            return by_name;
+        };
+        let file_class = public.unwrap_or_else(|| main.clone());
+        Naming {
+            source: self.source.replace("{class}", &file_class),
+            class: main,
+        }
+    }
+
     /// The file name and class a submission called `file_name` gets inside the sandbox.
     pub fn naming(&self, file_name: &str) -> Naming {
         let stem = file_name
@@ -268,14 +313,58 @@ impl Language {
     }
 }
 
+/// In Java source: the public top-level class, if any, and the class declaring `main` (the
+/// last class declared before the first `static void main`). Comments and strings are not
+/// parsed; contest solutions do not hide their classes in them.
+fn java_classes(text: &str) -> Option<(Option<String>, String)> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut public = None;
+    let mut last_class: Option<String> = None;
+    let mut main = None;
+    for (index, word) in words.iter().enumerate() {
+        if *word == "class" {
+            if let Some(name) = words.get(index + 1) {
+                last_class = Some((*name).to_owned());
+                let modifiers = &words[index.saturating_sub(3)..index];
+                if public.is_none() && modifiers.contains(&"public") {
+                    public = Some((*name).to_owned());
+                }
+            }
+        }
+        if main.is_none()
+            && *word == "main"
+            && index >= 2
+            && words[index - 1] == "void"
+            && words[index.saturating_sub(3)..index].contains(&"static")
+        {
+            main = last_class.clone();
+        }
+    }
+    main.map(|main| (public, main))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_table_has_the_four_languages() {
+    fn the_shipped_table_has_the_contest_languages() {
         let table = LanguageTable::builtin();
-        for id in ["cpp", "c", "python3", "java"] {
+        for id in [
+            "cpp",
+            "c",
+            "python3",
+            "pypy3",
+            "java",
+            "kotlin",
+            "javascript",
+            "go",
+            "rust",
+            "csharp",
+        ] {
             assert!(table.by_id(id).is_ok(), "{id} is missing");
         }
     }
@@ -304,6 +393,41 @@ mod tests {
         let run = java.expand(&java.run, &java.naming("Solution.java"), 256);
         assert!(run.contains(&"-Xmx256m".to_string()));
         assert_eq!(run.last().unwrap(), "Solution");
+    }
+
+    #[test]
+    fn java_runs_the_class_with_main_whatever_the_file_is_called() {
+        let java = LanguageTable::builtin().by_id("java").unwrap().clone();
+        let source = b"import java.util.*;\nclass Helper { int x; }\npublic class Solver {\n  public static void main(String[] args) {}\n}\n";
+        assert_eq!(
+            java.naming_for("answer.java", source),
+            Naming {
+                source: "Solver.java".into(),
+                class: "Solver".into()
+            }
+        );
+        let no_public = b"class Kattio {}\nclass Main2 { static public void main(String[] a) {} }";
+        assert_eq!(java.naming_for("x.java", no_public).class, "Main2");
+        assert_eq!(java.naming_for("x.java", no_public).source, "Main2.java");
+    }
+
+    #[test]
+    fn python_2_is_recognised_and_refused_and_missing_languages_are_named() {
+        let table = LanguageTable::builtin();
+        let two = table.recognise(Path::new("a.py"), b"#!/usr/bin/env python2\nprint 1\n");
+        assert!(matches!(two, Recognised::Unsupported(name, _) if name == "Python 2"));
+        let three = table.recognise(Path::new("a.py3"), b"print(1)\n");
+        assert!(matches!(three, Recognised::Known(l) if l.id == "python3"));
+        let ruby = table.recognise(Path::new("a.rb"), b"");
+        assert!(matches!(ruby, Recognised::Missing(name) if name == "Ruby"));
+    }
+
+    #[test]
+    fn a_language_whose_compiler_is_missing_names_the_package_to_install() {
+        let mut language = LanguageTable::builtin().by_id("c").unwrap().clone();
+        language.compile[0] = "/usr/bin/no-such-compiler".into();
+        let why = language.unavailable().unwrap();
+        assert!(why.contains("install the Debian package gcc"), "{why}");
     }
 
     #[test]

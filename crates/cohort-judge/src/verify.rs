@@ -318,6 +318,10 @@ fn read_submission(judge: &Judge, path: &Path) -> Result<Submission, String> {
     }
     let source = fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
     match judge.languages().recognise(path, &source) {
+        Recognised::Known(language) if judge.refusal(language).is_some() => Err(format!(
+            "skipped: {}",
+            judge.refusal(language).unwrap_or_default()
+        )),
         Recognised::Known(language) => Ok(Submission {
             language: language.id.clone(),
             file_name: name_of(path),

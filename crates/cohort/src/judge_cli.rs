@@ -139,18 +139,22 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
                 print!("{table_text}");
             } else {
                 println!(
-                    "{:<9} {:<14} {:<12} {:>5} {:>9} {:>6}",
+                    "{:<11} {:<21} {:<14} {:>5} {:>9} {:>6}  available",
                     "id", "name", "extensions", "time", "+memory", "procs"
                 );
                 for language in table.all() {
                     println!(
-                        "{:<9} {:<14} {:<12} {:>4}x {:>6}MiB {:>6}",
+                        "{:<11} {:<21} {:<14} {:>4}x {:>6}MiB {:>6}  {}",
                         language.id,
                         language.name,
                         language.extensions.join(","),
                         language.time_multiplier,
                         language.extra_memory_mib,
-                        language.processes
+                        language.processes,
+                        match language.unavailable() {
+                            None => "yes".to_string(),
+                            Some(why) => format!("NO: {why}"),
+                        }
                     );
                 }
             }

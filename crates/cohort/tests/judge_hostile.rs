@@ -58,6 +58,14 @@ fn a_correct_solution_in_each_language_is_accepted() {
         ("cpp", "main.cpp", "#include <iostream>\nint main(){int x; std::cin>>x; std::cout<<x<<'\\n';}"),
         ("python3", "echo.py", "print(int(input()))\n"),
         ("java", "Echo.java", "import java.util.*;\npublic class Echo { public static void main(String[] a) { System.out.println(new Scanner(System.in).nextInt()); } }\n"),
+        // A public class in a file of another name, as Kattis accepts it.
+        ("java", "solution.java", "import java.util.*;\nclass Reader {}\npublic class Answer { public static void main(String[] a) { System.out.println(new Scanner(System.in).nextInt()); } }\n"),
+        ("pypy3", "echo.py", "print(int(input()))\n"),
+        ("kotlin", "echo.kt", "fun main() { println(readLine()!!.trim().toInt()) }\n"),
+        ("javascript", "echo.js", "const x = require('fs').readFileSync(0, 'utf8').trim();\nconsole.log(parseInt(x));\n"),
+        ("go", "echo.go", "package main\nimport \"fmt\"\nfunc main() { var x int; fmt.Scan(&x); fmt.Println(x) }\n"),
+        ("rust", "echo.rs", "use std::io::Read;\nfn main() { let mut s = String::new(); std::io::stdin().read_to_string(&mut s).unwrap(); let x: i64 = s.trim().parse().unwrap(); println!(\"{x}\"); }\n"),
+        ("csharp", "echo.cs", "using System;\nclass Echo { static void Main() { Console.WriteLine(int.Parse(Console.ReadLine().Trim())); } }\n"),
     ];
     for (language, file, source) in sources {
         let report = submit(&judge, problem.path(), language, file, source);

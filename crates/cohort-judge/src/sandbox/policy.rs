@@ -42,6 +42,7 @@ pub const READ_ONLY_PATHS: &[&str] = &[
     "/lib32",
     "/etc/alternatives",
     "/etc/java-17-openjdk",
+    "/etc/mono",
     "/etc/ld.so.cache",
     "/etc/ld.so.conf",
     "/etc/ld.so.conf.d",
