@@ -30,7 +30,12 @@ impl PackageSummary {
     /// and at least one sample.
     pub fn read(root: &Path, languages: &LanguageTable) -> Result<PackageSummary, PackageError> {
         let problem = Problem::load(root)?;
-        let statement_folder = root.join("problem_statement");
+        // `statement/` in the 2023-07 format, `problem_statement/` in the legacy one.
+        let statement_folder = ["statement", "problem_statement"]
+            .iter()
+            .map(|folder| root.join(folder))
+            .find(|folder| folder.is_dir())
+            .unwrap_or_else(|| root.join("statement"));
         let statement = ["problem.en.md", "problem.md"]
             .iter()
             .map(|name| statement_folder.join(name))
@@ -43,22 +48,26 @@ impl PackageSummary {
             .and_then(|path| read_text(&path))?;
 
         let sample_folder = root.join("data/sample");
-        let mut inputs: Vec<_> = fs::read_dir(&sample_folder)
+        // A sample is an input (.in), or for an interactive problem an interaction log
+        // (.interaction), which may come without an input: then it is only shown.
+        let mut stems: Vec<String> = fs::read_dir(&sample_folder)
             .map(|entries| {
                 entries
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "in"))
+                    .filter(|p| {
+                        p.extension()
+                            .is_some_and(|e| e == "in" || e == "interaction")
+                    })
+                    .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
                     .collect()
             })
             .unwrap_or_default();
-        inputs.sort();
+        stems.sort();
+        stems.dedup();
         let mut samples = Vec::new();
-        for input in inputs {
-            let name = input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for name in stems {
+            let input = sample_folder.join(format!("{name}.in"));
             let interaction = input.with_extension("interaction");
             let shown_input = if interaction.is_file() {
                 read_text(&interaction)?

@@ -266,6 +266,14 @@ impl Judge {
         &self.sandbox
     }
 
+    /// How this judge's sandbox enforces limits.
+    pub fn enforcement(&self) -> crate::sandbox::Enforcement {
+        match self.sandbox.cgroup_kind() {
+            Some(kind) => crate::sandbox::Enforcement::ControlGroups(kind),
+            None => crate::sandbox::Enforcement::ResourceLimitsOnly,
+        }
+    }
+
     /// An empty file: the answer a validator gets for a case without a `.ans` file.
     fn empty_file(&self) -> PathBuf {
         let path = self.scratch.path().join("empty");
@@ -481,7 +489,7 @@ impl Judge {
         if let Some(why) = language.unavailable() {
             return Some(format!("{} is not available: {why}", language.name));
         }
-        if language.needs_control_groups && self.sandbox.cgroup_kind().is_none() {
+        if language.needs_control_groups && self.enforcement().degraded() {
             return Some(format!(
                 "{} cannot run correctly without control groups (its runtime needs more \
                  address space than the memory limit), and this judge has none",

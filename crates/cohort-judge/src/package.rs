@@ -233,6 +233,7 @@ struct TestdataYaml {
     reject_score: Option<f64>,
     grader_flags: Option<String>,
     input_validator_flags: Option<String>,
+    output_validator_flags: Option<String>,
 }
 
 /// Defaults when the package says nothing: Kattis's output limit, a memory limit that suits an
@@ -290,7 +291,12 @@ impl Problem {
             }
         }
         let scoring = types.iter().any(|t| t == "scoring");
-        let flags_text = yaml.validator_flags.clone().unwrap_or_default();
+        // Legacy packages give output validator flags in problem.yaml; 2023-07 packages in
+        // data/testdata.yaml (those of the whole test data are used for every case).
+        let mut flags_text = yaml.validator_flags.clone().unwrap_or_default();
+        if let Some(flags) = read_root_output_validator_flags(root)? {
+            flags_text = format!("{flags_text} {flags}");
+        }
         let validation = yaml.validation.as_deref().unwrap_or("default");
         let mut validation_words = validation.split_whitespace();
         let (custom, interactive) = match validation_words.next() {
@@ -447,6 +453,20 @@ fn problem_types(kind: Option<&yaml_serde::Value>) -> Result<Vec<String>, String
         return Err("type cannot be both pass-fail and scoring".into());
     }
     Ok(words)
+}
+
+/// `output_validator_flags` of `data/testdata.yaml`.
+fn read_root_output_validator_flags(root: &Path) -> Result<Option<String>, PackageError> {
+    let path = root.join("data/testdata.yaml");
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let yaml: TestdataYaml =
+        yaml_serde::from_str(&text).map_err(|e| error(&path, e.to_string()))?;
+    Ok(yaml.output_validator_flags)
 }
 
 /// `timelimit = 2` (quoted or not) from DOMjudge's `domjudge-problem.ini`.

@@ -286,6 +286,15 @@ pub struct WorkerRecord {
     pub host: String,
     pub started_at: i64,
     pub seen_at: i64,
+    /// How its sandbox enforces limits (judge workers).
+    pub sandbox: String,
+}
+
+impl WorkerRecord {
+    /// Whether it judges without control groups (see `cohort_judge::sandbox::Enforcement`).
+    pub fn degraded(&self) -> bool {
+        self.sandbox == "resource limits only"
+    }
 }
 
 impl Store {
@@ -305,15 +314,23 @@ impl Store {
     }
 
     /// Records that worker `id` is alive at `now`.
-    pub async fn worker_heartbeat(&self, id: &str, kind: &str, host: &str, now: i64) -> Result<()> {
+    pub async fn worker_heartbeat(
+        &self,
+        id: &str,
+        kind: &str,
+        host: &str,
+        sandbox: &str,
+        now: i64,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO workers (id, kind, host, started_at, seen_at) VALUES ($1, $2, $3, $4, $4) \
-             ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
+            "INSERT INTO workers (id, kind, host, started_at, seen_at, sandbox) VALUES ($1, $2, $3, $4, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, sandbox = excluded.sandbox",
         )
         .bind(id)
         .bind(kind)
         .bind(host)
         .bind(now)
+        .bind(sandbox)
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -332,7 +349,7 @@ impl Store {
     /// Workers seen in the last `within` seconds.
     pub async fn active_workers(&self, now: i64, within: i64) -> Result<Vec<WorkerRecord>> {
         Ok(sqlx::query_as(
-            "SELECT id, kind, host, started_at, seen_at FROM workers WHERE seen_at >= $1 ORDER BY started_at, id",
+            "SELECT id, kind, host, started_at, seen_at, sandbox FROM workers WHERE seen_at >= $1 ORDER BY started_at, id",
         )
         .bind(now - within)
         .fetch_all(&self.reader)

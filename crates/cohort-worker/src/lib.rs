@@ -118,6 +118,7 @@ impl JudgeWorker {
             .unwrap_or_else(|_| "unknown".into());
         let id = format!("{host}:{}:{}", std::process::id(), (self.clock)());
         // Administrators see the worker while it keeps announcing itself, judging or not.
+        let sandbox = self.judge.enforcement().label();
         let heartbeat = {
             let (store, clock, id, host) = (
                 self.store.clone(),
@@ -128,7 +129,7 @@ impl JudgeWorker {
             tokio::spawn(async move {
                 loop {
                     if let Err(error) = store
-                        .worker_heartbeat(&id, "judge", &host, clock() / 1000)
+                        .worker_heartbeat(&id, "judge", &host, sandbox, clock() / 1000)
                         .await
                     {
                         tracing::warn!(error = %error, "announcing the worker failed");

@@ -44,6 +44,14 @@ pub struct JudgeSetup {
         global = true
     )]
     pub parallel: Option<usize>,
+    /// Judge without control groups even where they can be written (resource limits only):
+    /// to see what a machine without them gets. A warning says what changes.
+    #[arg(
+        long = "judge-without-control-groups",
+        env = "COHORT_JUDGE_WITHOUT_CONTROL_GROUPS",
+        global = true
+    )]
+    pub without_control_groups: bool,
 }
 
 impl JudgeSetup {
@@ -124,10 +132,15 @@ pub fn judge(setup: &JudgeSetup, table: LanguageTable) -> anyhow::Result<Judge> 
         supervisor_program: std::env::current_exe().context("finding the cohort binary")?,
         supervisor_args: vec![SUPERVISOR_ARGUMENT.to_owned()],
         slots: setup.parallel.unwrap_or(cores).max(1),
-        control_groups: true,
+        control_groups: !setup.without_control_groups,
     };
-    Judge::new(config, table, setup.cache_dir())
-        .context("starting the sandbox (it needs Linux namespaces; see the README's judge section)")
+    let judge = Judge::new(config, table, setup.cache_dir()).context(
+        "starting the sandbox (it needs Linux namespaces; see the README's judge section)",
+    )?;
+    if judge.enforcement().degraded() {
+        eprintln!("warning: {}", cohort_judge::sandbox::DEGRADED_WARNING);
+    }
+    Ok(judge)
 }
 
 /// Runs a judge command; returns the process exit code.

@@ -57,6 +57,54 @@ int main(){ int p[2]; pipe(p); close(p[0]);
 }
 
 #[test]
+fn without_control_groups_the_judge_warns_and_refuses_runtimes_that_need_them() {
+    let problem = echo_problem(2.0);
+    let solution = problem.path().join("Echo.java");
+    fs::write(
+        &solution,
+        "public class Echo { public static void main(String[] a) { System.out.println(42); } }\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cohort"))
+        .args(["judge", "run", "--json", "--judge-without-control-groups"])
+        .arg(problem.path())
+        .arg(&solution)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.matches("warning:").count(),
+        1,
+        "one clear warning: {stderr}"
+    );
+    assert!(stderr.contains("no writable control groups"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "JE");
+    assert!(
+        report["reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot run correctly without control groups"),
+        "{report}"
+    );
+    // C still runs.
+    let c_solution = problem.path().join("echo.c");
+    fs::write(
+        &c_solution,
+        "#include <stdio.h>\nint main(){ puts(\"42\"); }\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cohort"))
+        .args(["judge", "run", "--json", "--judge-without-control-groups"])
+        .arg(problem.path())
+        .arg(&c_solution)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "AC", "{report}");
+}
+
+#[test]
 fn a_refused_allocation_is_memory_limit_exceeded_in_every_language() {
     let judge = judge(2);
     let problem = echo_problem_with_memory(2.0, 64);

@@ -76,6 +76,19 @@ async fn metrics(State(state): State<AppState>, client: ApiClient) -> Result<Res
     worker_count
         .get_or_create(&vec![("kind".to_owned(), "judge".to_owned())])
         .set(judges);
+    let control_groups = gauge(
+        &mut registry,
+        "cohort_judge_worker_control_groups",
+        "1 for a judge worker whose sandbox has control groups, 0 for one degraded to resource limits",
+    );
+    for worker in workers.iter().filter(|w| w.kind == "judge") {
+        control_groups
+            .get_or_create(&vec![
+                ("host".to_owned(), worker.host.clone()),
+                ("id".to_owned(), worker.id.clone()),
+            ])
+            .set(i64::from(!worker.degraded()));
+    }
     let mut body = String::new();
     encode(&mut body, &registry).map_err(AppError::internal)?;
     Ok((

@@ -205,11 +205,27 @@ both!(
         .unwrap();
         Store::commit(tx).await.unwrap();
         app.store()
-            .worker_heartbeat("judge-host:42:1", "judge", "judge-host", now)
+            .worker_heartbeat(
+                "judge-host:42:1",
+                "judge",
+                "judge-host",
+                "control groups (v1)",
+                now,
+            )
             .await
             .unwrap();
         app.store()
-            .worker_heartbeat("gone:1:1", "judge", "gone", now - 600)
+            .worker_heartbeat("laptop:7:1", "judge", "laptop", "resource limits only", now)
+            .await
+            .unwrap();
+        app.store()
+            .worker_heartbeat(
+                "gone:1:1",
+                "judge",
+                "gone",
+                "control groups (v1)",
+                now - 600,
+            )
             .await
             .unwrap();
 
@@ -221,6 +237,9 @@ both!(
             page.contains("judge-host") && !page.contains(">gone <"),
             "only live workers"
         );
+        // A worker without control groups is pointed out, with what that changes.
+        assert!(page.contains("sandbox: control groups (v1)"), "{page}");
+        assert!(page.contains("laptop") && page.contains("This worker has no control groups"));
 
         let anonymous = app.browser().get("/metrics").await;
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
@@ -247,7 +266,15 @@ both!(
             text.contains("cohort_jobs_scheduled{kind=\"close_session\"} 1"),
             "{text}"
         );
-        assert!(text.contains("cohort_workers{kind=\"judge\"} 1"), "{text}");
+        assert!(text.contains("cohort_workers{kind=\"judge\"} 2"), "{text}");
+        assert!(
+            text.contains(
+                "cohort_judge_worker_control_groups{host=\"laptop\",id=\"laptop:7:1\"} 0"
+            ) && text.contains(
+                "cohort_judge_worker_control_groups{host=\"judge-host\",id=\"judge-host:42:1\"} 1"
+            ),
+            "{text}"
+        );
         assert!(text.contains("cohort_jobs_oldest_waiting_seconds{kind=\"index_application\"}"));
         assert!(text.ends_with("# EOF\n"));
     }
