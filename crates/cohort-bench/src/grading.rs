@@ -348,6 +348,7 @@ fn judge_alone(
                     supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
                     slots: 1,
                     control_groups: true,
+                    uids: cohort_judge::sandbox::uids::UidRange::DEFAULT,
                 },
                 LanguageTable::builtin(),
                 cache,

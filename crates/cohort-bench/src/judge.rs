@@ -32,6 +32,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
             supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
             slots,
             control_groups: true,
+            uids: cohort_judge::sandbox::uids::UidRange::DEFAULT,
         },
         LanguageTable::builtin(),
         cache.path().to_path_buf(),

@@ -313,34 +313,110 @@ impl Language {
     }
 }
 
-/// In Java source: the public top-level class, if any, and the class declaring `main` (the
-/// last class declared before the first `static void main`). Comments and strings are not
-/// parsed; contest solutions do not hide their classes in them.
+/// In Java source: the public top-level class, if any, and the binary name of the class that
+/// declares `static void main` (`Outer$Inner` for a nested one). Comments, strings and
+/// character literals are skipped; braces tell which class a `main` belongs to.
 fn java_classes(text: &str) -> Option<(Option<String>, String)> {
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut public = None;
-    let mut last_class: Option<String> = None;
-    let mut main = None;
-    for (index, word) in words.iter().enumerate() {
-        if *word == "class" {
-            if let Some(name) = words.get(index + 1) {
-                last_class = Some((*name).to_owned());
-                let modifiers = &words[index.saturating_sub(3)..index];
-                if public.is_none() && modifiers.contains(&"public") {
-                    public = Some((*name).to_owned());
+    #[derive(PartialEq)]
+    enum Token {
+        Word(String),
+        Open,
+        Close,
+    }
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
                 }
             }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut previous = ' ';
+                for c in chars.by_ref() {
+                    if previous == '*' && c == '/' {
+                        break;
+                    }
+                    previous = c;
+                }
+            }
+            '"' | '\'' => {
+                let mut escaped = false;
+                for next in chars.by_ref() {
+                    if next == c && !escaped {
+                        break;
+                    }
+                    escaped = next == '\\' && !escaped;
+                }
+            }
+            '{' => tokens.push(Token::Open),
+            '}' => tokens.push(Token::Close),
+            c if c.is_alphanumeric() || c == '_' || c == '$' => {
+                let mut word = c.to_string();
+                while let Some(&next) = chars.peek() {
+                    if next.is_alphanumeric() || next == '_' || next == '$' {
+                        word.push(next);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                tokens.push(Token::Word(word));
+            }
+            _ => {}
         }
-        if main.is_none()
-            && *word == "main"
-            && index >= 2
-            && words[index - 1] == "void"
-            && words[index.saturating_sub(3)..index].contains(&"static")
-        {
-            main = last_class.clone();
+    }
+    // The classes whose bodies enclose the current token: (name, brace depth of the body).
+    let mut classes: Vec<(String, usize)> = Vec::new();
+    let mut pending: Option<String> = None;
+    let mut depth = 0;
+    let mut public = None;
+    let mut main = None;
+    for (index, token) in tokens.iter().enumerate() {
+        let word = |offset: usize| match index.checked_sub(offset).map(|i| &tokens[i]) {
+            Some(Token::Word(w)) => w.as_str(),
+            _ => "",
+        };
+        match token {
+            Token::Open => {
+                depth += 1;
+                if let Some(name) = pending.take() {
+                    classes.push((name, depth));
+                }
+            }
+            Token::Close => {
+                if classes.last().is_some_and(|(_, d)| *d == depth) {
+                    classes.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Token::Word(w) if w == "main" => {
+                let is_main = word(1) == "void" && (2..=4).any(|back| word(back) == "static");
+                if is_main && main.is_none() && !classes.is_empty() {
+                    main = Some(
+                        classes
+                            .iter()
+                            .map(|(name, _)| name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("$"),
+                    );
+                }
+            }
+            Token::Word(w) if w == "class" || w == "record" || w == "enum" || w == "interface" => {
+                if let Some(Token::Word(name)) = tokens.get(index + 1) {
+                    pending = Some(name.clone());
+                    let top_level = classes.is_empty();
+                    let modifiers = (1..=3).any(|back| word(back) == "public");
+                    if top_level && modifiers && public.is_none() {
+                        public = Some(name.clone());
+                    }
+                }
+            }
+            Token::Word(_) => {}
         }
     }
     main.map(|main| (public, main))
@@ -409,6 +485,15 @@ mod tests {
         let no_public = b"class Kattio {}\nclass Main2 { static public void main(String[] a) {} }";
         assert_eq!(java.naming_for("x.java", no_public).class, "Main2");
         assert_eq!(java.naming_for("x.java", no_public).source, "Main2.java");
+        // Nested classes declared before main, and a main in a comment or string, do not count.
+        let nested = b"public class outer_name {\n  static class Pt { int k; }\n  // static void main(x)\n  String s = \"static void main\";\n  public static void main(String[] a) {}\n}\n";
+        assert_eq!(
+            java.naming_for("outer_name.java", nested),
+            Naming {
+                source: "outer_name.java".into(),
+                class: "outer_name".into()
+            }
+        );
     }
 
     #[test]

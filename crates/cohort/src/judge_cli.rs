@@ -52,6 +52,16 @@ pub struct JudgeSetup {
         global = true
     )]
     pub without_control_groups: bool,
+    /// The host user ids sandbox slots run as, FIRST:COUNT (two per slot). It must not overlap
+    /// /etc/subuid or /etc/subgid; judges on one machine share it, each slot locking its pair.
+    #[arg(
+        long = "judge-uids",
+        env = "COHORT_JUDGE_UIDS",
+        global = true,
+        default_value = "2000000000:65536",
+        value_parser = cohort_judge::sandbox::uids::UidRange::parse
+    )]
+    pub uids: cohort_judge::sandbox::uids::UidRange,
 }
 
 impl JudgeSetup {
@@ -133,6 +143,7 @@ pub fn judge(setup: &JudgeSetup, table: LanguageTable) -> anyhow::Result<Judge> 
         supervisor_args: vec![SUPERVISOR_ARGUMENT.to_owned()],
         slots: setup.parallel.unwrap_or(cores).max(1),
         control_groups: !setup.without_control_groups,
+        uids: setup.uids,
     };
     let judge = Judge::new(config, table, setup.cache_dir()).context(
         "starting the sandbox (it needs Linux namespaces; see the README's judge section)",

@@ -9,6 +9,7 @@ mod pool;
 mod protocol;
 mod seccomp;
 mod supervisor;
+pub mod uids;
 
 pub use pool::{LimitHit, RunResult, RunSpec, Sandbox, SandboxConfig, Stdio};
 pub use protocol::Exit;

@@ -11,7 +11,7 @@ use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -39,6 +39,8 @@ pub struct SandboxConfig {
     /// limit for memory (too tight for the JVM), RLIMIT_NPROC per slot user, and the main
     /// process's own CPU time.
     pub control_groups: bool,
+    /// The host ids slots map their users to (see [`super::uids`]).
+    pub uids: super::uids::UidRange,
 }
 
 /// Where a run's standard input comes from and its output goes.
@@ -131,8 +133,8 @@ struct Slot {
 /// A pool of sandbox slots. Dropping it kills every supervisor and removes every control group.
 pub struct Sandbox {
     config: SandboxConfig,
-    /// Numbers this pool among the pools of the process, for ids and group names.
-    pool: u32,
+    /// One pair of host ids per slot, held (locked) for the pool's life.
+    ids: Vec<super::uids::UidLease>,
     slots: Mutex<Slots>,
     returned: Condvar,
 }
@@ -148,8 +150,6 @@ const CGROUP_PREFIX: &str = "cohort-judge";
 
 impl Sandbox {
     pub fn new(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
-        static POOLS: AtomicU32 = AtomicU32::new(0);
-        let pool = POOLS.fetch_add(1, Ordering::Relaxed) % POOLS_PER_PROCESS;
         if config.slots > MAX_SLOTS {
             return Err(SandboxError::Setup(format!(
                 "at most {MAX_SLOTS} slots per sandbox pool"
@@ -164,12 +164,17 @@ impl Sandbox {
             ));
         }
         cgroup::remove_stale(CGROUP_PREFIX);
+        let ids = super::uids::lease(
+            config.uids,
+            config.slots.max(1),
+            Path::new(super::uids::LOCK_DIRECTORY),
+        )?;
         let mut slots = Vec::new();
-        for index in 0..config.slots.max(1) {
-            slots.push(start_slot(&config, pool, index)?);
+        for (index, lease) in ids.iter().enumerate() {
+            slots.push(start_slot(&config, index, lease)?);
         }
         Ok(Sandbox {
-            pool,
+            ids,
             slots: Mutex::new(Slots {
                 live: slots.len(),
                 free: slots,
@@ -195,9 +200,7 @@ impl Sandbox {
     /// The host user ids programs of this pool run as (one per slot), to check from outside
     /// that nothing of theirs is left running.
     pub fn host_run_uids(&self) -> Vec<u32> {
-        (0..self.slots())
-            .map(|index| host_ids(self.pool, index).1)
-            .collect()
+        self.ids.iter().map(|lease| lease.run).collect()
     }
 
     /// The control-group directories of this pool's slots.
@@ -305,7 +308,7 @@ impl Sandbox {
                 // The supervisor is gone or out of step; replace it so the pool keeps its size.
                 let index = slot.index;
                 stop_slot(slot);
-                match start_slot(&self.config, self.pool, index) {
+                match start_slot(&self.config, index, &self.ids[index]) {
                     Ok(fresh) => self.give_back(Some(fresh)),
                     Err(error) => {
                         tracing::error!(%error, "a sandbox slot could not be restarted");
@@ -514,20 +517,13 @@ fn open_path(path: &Path, flags: i32) -> Result<OwnedFd, SandboxError> {
         .map_err(|e| SandboxError::Setup(format!("{}: {e}", path.display())))
 }
 
-const POOLS_PER_PROCESS: u32 = 16;
 const MAX_SLOTS: usize = 32;
 
-/// Host ids for a slot's in-namespace root (even) and run user (odd). Each judge process, pool
-/// and slot gets its own pair, so that per-user limits and ownership never mix runs of different
-/// slots or judges on one machine. The range starts at 200,000, above ordinary accounts.
-pub fn host_ids(pool: u32, index: usize) -> (u32, u32) {
-    let process = std::process::id() % 10_000;
-    let base =
-        200_000 + (process * POOLS_PER_PROCESS + pool) * (MAX_SLOTS as u32 * 2) + index as u32 * 2;
-    (base, base + 1)
-}
-
-fn start_slot(config: &SandboxConfig, pool: u32, index: usize) -> Result<Slot, SandboxError> {
+fn start_slot(
+    config: &SandboxConfig,
+    index: usize,
+    ids: &super::uids::UidLease,
+) -> Result<Slot, SandboxError> {
     let setup_error =
         |what: &str, e: &dyn std::fmt::Display| SandboxError::Setup(format!("{what}: {e}"));
     static GROUPS: AtomicU64 = AtomicU64::new(0);
@@ -608,7 +604,7 @@ fn start_slot(config: &SandboxConfig, pool: u32, index: usize) -> Result<Slot, S
     drop(slot_end);
     drop(go_read);
 
-    let (root_id, run_id) = host_ids(pool, index);
+    let (root_id, run_id) = (ids.root, ids.run);
     let (run_uid, run_gid) = (policy::RUN_UID, policy::RUN_GID);
     let uid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_UID);
     let gid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_GID);

@@ -20,6 +20,7 @@ pub fn judge_with(slots: usize, control_groups: bool) -> Judge {
         supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
         slots,
         control_groups,
+        uids: cohort_judge::sandbox::uids::UidRange::DEFAULT,
     };
     // Shared between tests and runs: identical sources compile once, as in production.
     let cache = std::env::temp_dir().join("cohort-judge-test-cache");
