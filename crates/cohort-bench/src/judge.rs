@@ -108,7 +108,11 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
             &format!("trivial {language} program, sandboxed over bare (median of {count})"),
             ratio,
             "x",
-            if language == "python3" { "< 1.05x" } else { "< 1.10x" },
+            if language == "python3" {
+                "< 1.05x"
+            } else {
+                "< 1.10x"
+            },
             ratio < if language == "python3" { 1.05 } else { 1.10 },
             Some((percentile(&bare, 50.0), "bare run median, ms")),
         ));

@@ -848,10 +848,19 @@ enum Company {
     Alone,
 }
 
+/// One pass of a test case: the input the submission gets and, in a multi-pass problem, the
+/// files the validator left in its feedback folder in the previous pass (path, name).
+struct Pass<'p> {
+    input: &'p Path,
+    carried: &'p [(PathBuf, String)],
+}
+
 /// What one attempt at a test case left besides its [`TestResult`].
 struct Attempt {
     /// A validator's score.txt, where it wrote one.
     score: Option<f64>,
+    /// Everything the validator left in its feedback folder, in a multi-pass problem.
+    feedback: Vec<(String, File)>,
     /// The wall clock ended the program before it had used its CPU limit: on a busy machine
     /// that may be starvation rather than the program's fault, so the case is run again alone.
     cut_short: bool,
@@ -936,11 +945,127 @@ impl RunContext<'_> {
         result
     }
 
+    /// One attempt at a case: one pass, or in a multi-pass problem as many passes as the
+    /// validator asks for (by writing `nextpass.in`), up to the problem's limit.
     fn attempt(
         &self,
         case: &TestCase,
         group: &str,
         company: Company,
+    ) -> (TestResult, Result<Attempt, String>) {
+        let Some(passes) = self.problem.passes else {
+            return self.one_pass(
+                case,
+                group,
+                company,
+                &Pass {
+                    input: &case.input,
+                    carried: &[],
+                },
+            );
+        };
+        let folder = match tempfile::tempdir_in(self.judge.scratch.path()) {
+            Ok(folder) => folder,
+            Err(error) => {
+                let (result, _) = self.one_pass(
+                    case,
+                    group,
+                    company,
+                    &Pass {
+                        input: &case.input,
+                        carried: &[],
+                    },
+                );
+                return (result, Err(format!("scratch: {error}")));
+            }
+        };
+        let mut input = case.input.clone();
+        let mut carried: Vec<(PathBuf, String)> = Vec::new();
+        let mut slowest = (0.0f64, 0.0f64, 0u64);
+        for pass in 1..=passes {
+            let (mut result, attempt) = self.one_pass(
+                case,
+                group,
+                company,
+                &Pass {
+                    input: &input,
+                    carried: &carried,
+                },
+            );
+            slowest = (
+                slowest.0.max(result.cpu_ms),
+                slowest.1.max(result.wall_ms),
+                slowest.2.max(result.memory_kib),
+            );
+            (result.cpu_ms, result.wall_ms, result.memory_kib) = slowest;
+            let mut attempt = match attempt {
+                Ok(attempt) if !attempt.cut_short => attempt,
+                other => return (result, other),
+            };
+            let next = attempt
+                .feedback
+                .iter()
+                .any(|(name, _)| name == "nextpass.in");
+            if result.verdict != Verdict::Accepted {
+                if next && result.verdict == Verdict::WrongAnswer {
+                    return (
+                        result,
+                        Err("the output validator wrote nextpass.in but did not accept".into()),
+                    );
+                }
+                return (result, Ok(attempt));
+            }
+            if !next {
+                return (result, Ok(attempt));
+            }
+            // The next pass: nextpass.in is the submission's input; the rest of the feedback
+            // folder goes back to the validator, as the format keeps that folder between passes.
+            carried.clear();
+            for (name, mut file) in std::mem::take(&mut attempt.feedback) {
+                if name == "input" || name == "answer" {
+                    continue;
+                }
+                let path = folder.path().join(format!("pass{pass}-{name}"));
+                let saved = File::create(&path).and_then(|mut target| {
+                    file.seek(SeekFrom::Start(0))?;
+                    std::io::copy(&mut file, &mut target)
+                });
+                if let Err(error) = saved {
+                    return (
+                        result,
+                        Err(format!("keeping {name} between passes: {error}")),
+                    );
+                }
+                if name == "nextpass.in" {
+                    input = path;
+                } else {
+                    carried.push((path, name));
+                }
+            }
+        }
+        let (result, _) = self.one_pass(
+            case,
+            group,
+            company,
+            &Pass {
+                input: &case.input,
+                carried: &[],
+            },
+        );
+        (
+            result,
+            Err(format!(
+                "the output validator gave no verdict within {passes} passes"
+            )),
+        )
+    }
+
+    fn one_pass(
+        &self,
+        case: &TestCase,
+        group: &str,
+        company: Company,
+        pass: &Pass<'_>,
     ) -> (TestResult, Result<Attempt, String>) {
         let mut result = TestResult {
             name: case.name.clone(),
@@ -955,9 +1080,9 @@ impl RunContext<'_> {
         };
         let attempt = match &self.problem.checking {
             Checking::Interactive { flags, .. } => {
-                self.run_interactive(case, flags, company, &mut result)
+                self.run_interactive(case, flags, company, pass, &mut result)
             }
-            _ => self.run_batch(case, company, &mut result),
+            _ => self.run_batch(case, company, pass, &mut result),
         };
         (result, attempt)
     }
@@ -1038,12 +1163,12 @@ impl RunContext<'_> {
         &self,
         case: &TestCase,
         company: Company,
+        pass: &Pass<'_>,
         result: &mut TestResult,
     ) -> Result<Attempt, String> {
         let scratch = self.judge.scratch.path();
         let limits = self.limits(company);
-        let input =
-            File::open(&case.input).map_err(|e| format!("{}: {e}", case.input.display()))?;
+        let input = File::open(pass.input).map_err(|e| format!("{}: {e}", pass.input.display()))?;
         let output = tempfile::tempfile_in(scratch).map_err(|e| e.to_string())?;
         let mut spec = self.program_spec(limits.clone());
         spec.stdin = Stdio::Fd(input.into());
@@ -1056,6 +1181,7 @@ impl RunContext<'_> {
         self.record(result, &run);
         let mut attempt = Attempt {
             score: None,
+            feedback: Vec::new(),
             cut_short: Self::cut_short(&run, &limits),
         };
         if self.keep_output {
@@ -1097,11 +1223,18 @@ impl RunContext<'_> {
             Checking::Custom { flags, .. } => {
                 let mut output = output;
                 output.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
-                let checked =
-                    self.validate(case, flags, Stdio::Fd(output.into()), Stdio::Null, None)?;
+                let checked = self.validate(
+                    case,
+                    pass,
+                    flags,
+                    Stdio::Fd(output.into()),
+                    Stdio::Null,
+                    None,
+                )?;
                 result.verdict = checked.verdict;
                 result.feedback = checked.feedback;
                 attempt.score = checked.score;
+                attempt.feedback = checked.files;
                 Ok(attempt)
             }
             Checking::Interactive { .. } => {
@@ -1116,6 +1249,7 @@ impl RunContext<'_> {
     fn validate(
         &self,
         case: &TestCase,
+        pass: &Pass<'_>,
         flags: &[String],
         stdin: Stdio,
         stdout: Stdio,
@@ -1132,7 +1266,7 @@ impl RunContext<'_> {
         let mut spec = RunSpec::new(argv, validator_limits(self.problem, case));
         spec.mounts = vec![(compiled.directory.clone(), "/prog".into())];
         spec.copy_in = vec![
-            (case.input.clone(), "input".into(), false),
+            (pass.input.to_path_buf(), "input".into(), false),
             (
                 case.answer
                     .clone()
@@ -1141,11 +1275,21 @@ impl RunContext<'_> {
                 false,
             ),
         ];
-        spec.copy_out = vec![
-            "judgemessage.txt".into(),
-            "teammessage.txt".into(),
-            "score.txt".into(),
-        ];
+        spec.copy_in.extend(
+            pass.carried
+                .iter()
+                .map(|(path, name)| (path.clone(), name.clone(), false)),
+        );
+        // A multi-pass validator's whole feedback folder is kept for the next pass.
+        spec.copy_out = if self.problem.passes.is_some() {
+            vec!["*".into()]
+        } else {
+            vec![
+                "judgemessage.txt".into(),
+                "teammessage.txt".into(),
+                "score.txt".into(),
+            ]
+        };
         spec.stdin = stdin;
         spec.stdout = stdout;
         let (mut run, submission) = match partner {
@@ -1167,8 +1311,20 @@ impl RunContext<'_> {
         };
         let mut message = String::new();
         let mut score = None;
+        let mut files = Vec::new();
         for (name, file) in std::mem::take(&mut run.files) {
-            let text = read_limited(file, 2000);
+            let text = match file.try_clone() {
+                Ok(copy)
+                    if matches!(
+                        name.as_str(),
+                        "judgemessage.txt" | "teammessage.txt" | "score.txt"
+                    ) =>
+                {
+                    read_limited(copy, 2000)
+                }
+                _ => String::new(),
+            };
+            files.push((name.clone(), file));
             match name.as_str() {
                 "judgemessage.txt" | "teammessage.txt" => {
                     if !message.is_empty() && !text.trim().is_empty() {
@@ -1193,6 +1349,7 @@ impl RunContext<'_> {
                     score: None,
                     submission,
                     validator_ended_at: run.ended_at_nanos,
+                    files,
                 })
             }
         };
@@ -1202,6 +1359,7 @@ impl RunContext<'_> {
             score,
             submission,
             validator_ended_at: run.ended_at_nanos,
+            files,
         })
     }
 
@@ -1211,6 +1369,7 @@ impl RunContext<'_> {
         case: &TestCase,
         flags: &[String],
         company: Company,
+        pass: &Pass<'_>,
         result: &mut TestResult,
     ) -> Result<Attempt, String> {
         let limits = self.limits(company);
@@ -1223,6 +1382,7 @@ impl RunContext<'_> {
         program.stderr = Stdio::Fd(stderr.write_end()?);
         let checked = self.validate(
             case,
+            pass,
             flags,
             Stdio::Fd(from_program_read),
             Stdio::Fd(to_program_write),
@@ -1241,6 +1401,7 @@ impl RunContext<'_> {
             || checked.validator_ended_at + NOTICE_MARGIN_NANOS < submission.ended_at_nanos;
         let mut attempt = Attempt {
             score: None,
+            feedback: Vec::new(),
             cut_short: false,
         };
         // As the problem format has it: a validator that failed, or that rejected before the
@@ -1263,6 +1424,7 @@ impl RunContext<'_> {
         result.verdict = checked.verdict;
         result.feedback = checked.feedback;
         attempt.score = checked.score;
+        attempt.feedback = checked.files;
         Ok(attempt)
     }
 }
@@ -1336,6 +1498,8 @@ struct Checked {
     submission: Option<RunResult>,
     /// When the validator ended, on the machine's monotonic clock.
     validator_ended_at: u64,
+    /// The files the validator handed back from its feedback folder.
+    files: Vec<(String, File)>,
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd), String> {

@@ -33,6 +33,8 @@ pub struct Problem {
     /// `input_validators/` (or `input_validator/`): programs (a file or a folder each) that
     /// accept every valid test input with exit code 42.
     pub input_validators: Vec<PathBuf>,
+    /// A multi-pass problem: at most this many passes per case (`validation_passes`).
+    pub passes: Option<u32>,
     /// The whole `data/` tree.
     pub data: TestGroup,
 }
@@ -216,6 +218,7 @@ struct LimitsYaml {
     time_safety_margin: Option<f64>,
     time_multipliers: Option<TimeMultipliersYaml>,
     time_resolution: Option<f64>,
+    validation_passes: Option<u32>,
     memory: Option<u64>,
     output: Option<u64>,
 }
@@ -282,13 +285,11 @@ impl Problem {
             .as_deref()
             .is_none_or(|version| version.starts_with("legacy"));
         let types = problem_types(yaml.kind.as_ref()).map_err(|m| error(&yaml_path, m))?;
-        for unsupported in ["submit-answer", "multi-pass"] {
-            if types.iter().any(|t| t == unsupported) {
-                return Err(error(
-                    &yaml_path,
-                    format!("type {unsupported} is not supported by Cohort's judge"),
-                ));
-            }
+        if types.iter().any(|t| t == "submit-answer") {
+            return Err(error(
+                &yaml_path,
+                "type submit-answer is not supported by Cohort's judge",
+            ));
         }
         let scoring = types.iter().any(|t| t == "scoring");
         // Legacy packages give output validator flags in problem.yaml; 2023-07 packages in
@@ -310,9 +311,14 @@ impl Problem {
             }
         };
         let interactive = interactive || types.iter().any(|t| t == "interactive");
+        let multi_pass = types.iter().any(|t| t == "multi-pass")
+            || yaml
+                .validation
+                .as_deref()
+                .is_some_and(|v| v.contains("multi-pass"));
         // The 2023-07 format has no `validation` field: a package with an output validator
         // uses it.
-        let custom = custom || interactive || root.join("output_validator").exists();
+        let custom = custom || interactive || multi_pass || root.join("output_validator").exists();
         let checking = if custom {
             let validator = find_validator(root)?;
             let flags = flags_text.split_whitespace().map(str::to_owned).collect();
@@ -327,6 +333,17 @@ impl Problem {
             )
         };
         let limits = yaml.limits.unwrap_or_default();
+        let passes = match (multi_pass, limits.validation_passes) {
+            (false, _) => None,
+            (true, None) => Some(2),
+            (true, Some(passes)) if (2..=100).contains(&passes) => Some(passes),
+            (true, Some(passes)) => {
+                return Err(error(
+                    &yaml_path,
+                    format!("validation_passes {passes} is not between 2 and 100"),
+                ))
+            }
+        };
         let (time_limit, time_limit_source) = match limits.time_limit {
             Some(seconds) => (seconds, TimeLimitSource::ProblemYaml),
             None => match read_timelimit_file(root)? {
@@ -395,6 +412,7 @@ impl Problem {
             time_limit_source,
             time_multipliers,
             input_validators: find_input_validators(root),
+            passes,
             memory_mib: limits
                 .memory
                 .unwrap_or(DEFAULT_MEMORY_MIB)

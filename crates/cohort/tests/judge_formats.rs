@@ -318,6 +318,56 @@ fn without_a_time_limit_the_limit_is_computed_from_the_slowest_accepted_submissi
 }
 
 #[test]
+fn a_multi_pass_package_runs_the_submission_again_on_the_validators_next_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "problem.yaml",
+        "problem_format_version: 2023-07-draft\nname: Twice\ntype: multi-pass\nlimits:\n  time_limit: 1\n  validation_passes: 3\n",
+    );
+    // Pass 1: the validator checks 2n, remembers the round in its feedback folder and asks for
+    // a second pass on n + 1; pass 2 (it finds the round file): checks and accepts.
+    write(
+        root,
+        "output_validator/validate.c",
+        r#"#include <stdio.h>
+int main(int argc, char **argv) {
+  FILE *in = fopen(argv[1], "r"); long n; fscanf(in, "%ld", &n);
+  long got; if (scanf("%ld", &got) != 1 || got != 2 * n) return 43;
+  char path[512]; snprintf(path, sizeof path, "%sround", argv[3]);
+  FILE *round = fopen(path, "r");
+  if (round) return 42;
+  round = fopen(path, "w"); fprintf(round, "1\n"); fclose(round);
+  snprintf(path, sizeof path, "%snextpass.in", argv[3]);
+  FILE *next = fopen(path, "w"); fprintf(next, "%ld\n", n + 1); fclose(next);
+  return 42;
+}
+"#,
+    );
+    for (name, n) in [("1", 3), ("2", 41)] {
+        write(root, &format!("data/secret/{name}.in"), &format!("{n}\n"));
+    }
+    write(
+        root,
+        "submissions/accepted/double.c",
+        "#include <stdio.h>\nint main(){ long n; scanf(\"%ld\",&n); printf(\"%ld\\n\", 2*n); }\n",
+    );
+    // Right on the odd first inputs, wrong on the even second ones: only a second pass sees it.
+    write(
+        root,
+        "submissions/wrong_answer/odd_only.c",
+        "#include <stdio.h>\nint main(){ long n; scanf(\"%ld\",&n); printf(\"%ld\\n\", n % 2 ? 2*n : 0); }\n",
+    );
+    let (success, report) = verify(root);
+    assert!(success, "{report:#}");
+    assert_eq!(
+        submission(&report, "wrong_answer/odd_only.c")["verdict"],
+        "WA"
+    );
+}
+
+#[test]
 fn a_package_the_judge_cannot_read_is_refused_with_the_file_and_reason() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -405,7 +405,7 @@ both!(
         let action = format!("/staff/problems/{id}/known-solutions");
         for fields in [
             [
-                ("language", "rust"),
+                ("language", "cobol"),
                 ("name", "blog"),
                 ("code", "fn main() {}"),
             ],
