@@ -347,10 +347,23 @@ impl Judge {
         }
         let output =
             tempfile::tempfile_in(self.scratch.path()).map_err(|e| broken("scratch", &e))?;
-        let mut spec = RunSpec::new(
-            language.expand(&language.compile, &naming, 0),
-            compile_limits(language),
-        );
+        // `{files}` stands for every source file of the submission, main source first.
+        let names: Vec<String> = copy_in
+            .iter()
+            .map(|(_, inside, _)| inside.clone())
+            .collect();
+        let command = language
+            .expand(&language.compile, &naming, 0)
+            .into_iter()
+            .flat_map(|part| {
+                if part == "{files}" {
+                    names.clone()
+                } else {
+                    vec![part]
+                }
+            })
+            .collect();
+        let mut spec = RunSpec::new(command, compile_limits(language));
         spec.stdout = Stdio::Fd(output.try_clone().map_err(|e| broken("dup", &e))?.into());
         spec.stderr = Stdio::Fd(output.try_clone().map_err(|e| broken("dup", &e))?.into());
         spec.copy_in = copy_in;
@@ -573,9 +586,26 @@ impl Judge {
         submission: &Submission,
         options: &JudgeOptions,
     ) -> Report {
+        self.judge_files(
+            problem,
+            &submission.language,
+            &[(submission.file_name.clone(), submission.source.clone())],
+            options,
+        )
+    }
+
+    /// Judges a submission of several files (name, contents), the first being the main
+    /// source: a folder under a package's `submissions/`.
+    pub fn judge_files(
+        &self,
+        problem: &Problem,
+        language: &str,
+        files: &[(String, Vec<u8>)],
+        options: &JudgeOptions,
+    ) -> Report {
         let mut report = Report {
             problem: problem.short_name.clone(),
-            language: submission.language.clone(),
+            language: language.to_owned(),
             verdict: Verdict::JudgeError,
             score: 0.0,
             max_score: max_score(&problem.data),
@@ -584,7 +614,7 @@ impl Judge {
             skipped: Vec::new(),
             reason: String::new(),
         };
-        let language = match self.languages.by_id(&submission.language) {
+        let language = match self.languages.by_id(language) {
             Ok(language) => language.clone(),
             Err(error) => {
                 report.verdict = Verdict::CompileError;
@@ -596,11 +626,11 @@ impl Judge {
             report.reason = why;
             return report;
         }
-        let compiled = match self.compile(
-            &language,
-            &submission.file_name,
-            &[(submission.file_name.clone(), submission.source.clone())],
-        ) {
+        let Some((main_file_name, _)) = files.first() else {
+            report.reason = "a submission without files".into();
+            return report;
+        };
+        let compiled = match self.compile(&language, main_file_name, files) {
             Ok(compiled) => compiled,
             Err(CompileFailure::Rejected(message)) => {
                 report.verdict = Verdict::CompileError;

@@ -440,6 +440,13 @@ mod tests {
             "go",
             "rust",
             "csharp",
+            "ruby",
+            "php",
+            "ocaml",
+            "haskell",
+            "lisp",
+            "prolog",
+            "scala",
         ] {
             assert!(table.by_id(id).is_ok(), "{id} is missing");
         }

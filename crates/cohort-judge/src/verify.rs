@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::judge::{Judge, JudgeOptions, Report, Submission, Verdict};
+use crate::judge::{Judge, JudgeOptions, Report, Verdict};
 use crate::language::Recognised;
 use crate::package::{Problem, TimeLimitSource};
 
@@ -155,7 +155,7 @@ pub fn verify(judge: &Judge, problem: &Problem) -> VerifyReport {
             continue;
         };
         match read_submission(judge, &path) {
-            Ok(submission) => candidates.push((name, submission, expectation)),
+            Ok((language, files)) => candidates.push((name, (language, files), expectation)),
             Err(reason) => skipped.push(Skipped {
                 submission: name,
                 reason,
@@ -174,11 +174,16 @@ pub fn verify(judge: &Judge, problem: &Problem) -> VerifyReport {
             if !expectation.wants_accepted() {
                 continue;
             }
-            let report = judge.judge(&probe, submission, &JudgeOptions::default());
+            let report = judge.judge_files(
+                &probe,
+                &submission.0,
+                &submission.1,
+                &JudgeOptions::default(),
+            );
             if expectation.met_by(&report) {
                 let multiplier = judge
                     .languages()
-                    .by_id(&submission.language)
+                    .by_id(&submission.0)
                     .map_or(1.0, |l| l.time_multiplier);
                 let cpu = report.tests.iter().map(|t| t.cpu_ms).fold(0.0, f64::max);
                 slowest = slowest.max(Duration::from_secs_f64(cpu / 1000.0 / multiplier));
@@ -205,11 +210,11 @@ pub fn verify(judge: &Judge, problem: &Problem) -> VerifyReport {
             run_all: *expectation == Expectation::Partial,
             ..JudgeOptions::default()
         };
-        let report = judge.judge(&at_limit, submission, &options);
+        let report = judge.judge_files(&at_limit, &submission.0, &submission.1, &options);
         let mut result = check(name, expectation, &report, false);
         if !result.ok && report.verdict == Verdict::TimeLimitExceeded {
             // problemtools accepts a match with the safety margin's extra time, and says so.
-            let again = judge.judge(&with_margin, submission, &options);
+            let again = judge.judge_files(&with_margin, &submission.0, &submission.1, &options);
             if expectation.met_by(&again) {
                 result = check(name, expectation, &again, true);
             }
@@ -298,35 +303,59 @@ fn submission_files(root: &Path) -> Vec<(String, PathBuf)> {
     found
 }
 
+/// A submission ready to judge: its language and its files (name, contents), the main source
+/// first.
+type Program = (String, Vec<(String, Vec<u8>)>);
+
 /// A submission ready to judge, or why it is skipped.
-fn read_submission(judge: &Judge, path: &Path) -> Result<Submission, String> {
+fn read_submission(judge: &Judge, path: &Path) -> Result<Program, String> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if path.is_dir() {
-        let language = fs::read_dir(path)
-            .ok()
-            .and_then(|entries| {
-                entries
-                    .flatten()
-                    .find_map(|e| match judge.languages().recognise(&e.path(), b"") {
-                        Recognised::Known(_) => None,
-                        Recognised::Missing(name) | Recognised::Unsupported(name, _) => Some(name),
-                    })
+        // A folder is one program of several files; the main source is the one that mentions
+        // `main` (the entry point in every language that has one), else the first by name.
+        let mut paths: Vec<PathBuf> = fs::read_dir(path)
+            .map_err(|e| format!("cannot be read: {e}"))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        for file in paths {
+            let source = fs::read(&file).map_err(|e| format!("cannot be read: {e}"))?;
+            files.push((name_of(&file), source));
+        }
+        let main = files
+            .iter()
+            .position(|(name, source)| {
+                judge.languages().for_file(Path::new(name)).is_ok()
+                    && String::from_utf8_lossy(source).contains("main")
             })
-            .unwrap_or_else(|| "its language".into());
-        return Err(format!(
-            "skipped: a submission of several files (in {language}) is not supported"
-        ));
+            .or_else(|| {
+                files
+                    .iter()
+                    .position(|(name, _)| judge.languages().for_file(Path::new(name)).is_ok())
+            });
+        match main {
+            Some(index) => {
+                let main = files.remove(index);
+                files.insert(0, main);
+            }
+            None if files.is_empty() => return Err("skipped: an empty folder".into()),
+            None => {}
+        }
+    } else {
+        let source = fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+        files.push((name_of(path), source));
     }
-    let source = fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
-    match judge.languages().recognise(path, &source) {
-        Recognised::Known(language) if judge.refusal(language).is_some() => Err(format!(
-            "skipped: {}",
-            judge.refusal(language).unwrap_or_default()
-        )),
-        Recognised::Known(language) => Ok(Submission {
-            language: language.id.clone(),
-            file_name: name_of(path),
-            source,
-        }),
+    let (main_name, main_source) = &files[0];
+    match judge
+        .languages()
+        .recognise(Path::new(main_name), main_source)
+    {
+        Recognised::Known(language) => match judge.refusal(language) {
+            Some(why) => Err(format!("skipped: {why}")),
+            None => Ok((language.id.clone(), files)),
+        },
         Recognised::Missing(name) => Err(format!("skipped: no {name} in the language table")),
         Recognised::Unsupported(name, why) => Err(format!("skipped: {name} ({why})")),
     }

@@ -65,6 +65,13 @@ fn a_correct_solution_in_each_language_is_accepted() {
         ("javascript", "echo.js", "const x = require('fs').readFileSync(0, 'utf8').trim();\nconsole.log(parseInt(x));\n"),
         ("go", "echo.go", "package main\nimport \"fmt\"\nfunc main() { var x int; fmt.Scan(&x); fmt.Println(x) }\n"),
         ("rust", "echo.rs", "use std::io::Read;\nfn main() { let mut s = String::new(); std::io::stdin().read_to_string(&mut s).unwrap(); let x: i64 = s.trim().parse().unwrap(); println!(\"{x}\"); }\n"),
+        ("ruby", "echo.rb", "puts gets.to_i\n"),
+        ("php", "echo.php", "<?php\nfscanf(STDIN, '%d', $x);\necho $x, \"\\n\";\n"),
+        ("ocaml", "echo.ml", "let () = Scanf.scanf \" %d\" (fun x -> Printf.printf \"%d\\n\" x)\n"),
+        ("haskell", "echo.hs", "main :: IO ()\nmain = do\n  x <- readLn :: IO Int\n  print x\n"),
+        ("lisp", "echo.lisp", "(format t \"~a~%\" (read))\n"),
+        ("prolog", "echo.pl", "main :- read_line_to_string(user_input, S), number_string(N, S), write(N), nl.\n"),
+        ("scala", "Echo.scala", "object Echo { def main(args: Array[String]): Unit = println(scala.io.StdIn.readLine().trim.toInt) }\n"),
         ("csharp", "echo.cs", "using System;\nclass Echo { static void Main() { Console.WriteLine(int.Parse(Console.ReadLine().Trim())); } }\n"),
     ];
     for (language, file, source) in sources {

@@ -42,7 +42,7 @@ impl Enforcement {
 pub const DEGRADED_WARNING: &str = "the judge has no writable control groups, so it falls back \
 to resource limits: memory is limited by address space (a program that reserves more than it \
 uses fails, and memory overruns may show as run-time errors), CPU time counts only the main \
-process, and languages whose runtime needs control groups (Java, Kotlin, JavaScript, Go, C#) are \
+process, and languages whose runtime needs control groups (Java, Kotlin, Scala, JavaScript, Go, C#, Common Lisp, Prolog) are \
 refused. Run the judge as root on a machine with cgroup v1 or v2 mounted writable to judge \
 correctly.";
 

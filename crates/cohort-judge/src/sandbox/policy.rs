@@ -34,7 +34,8 @@ pub const NAMESPACES: &[(&str, &str)] = &[
 ];
 
 /// Host directories the languages need, bound read-only when they exist. Nothing else of the host
-/// is visible: no `/home`, `/root`, `/var`, `/run`, `/srv`, no judge files, no other runs.
+/// is visible: no `/home`, `/root`, `/var` (but GHC's package database), `/run`, `/srv`, no judge
+/// files, no other runs.
 pub const READ_ONLY_PATHS: &[&str] = &[
     "/usr",
     "/lib",
@@ -48,6 +49,8 @@ pub const READ_ONLY_PATHS: &[&str] = &[
     "/etc/ld.so.conf.d",
     "/etc/localtime",
     "/etc/ssl/certs",
+    // GHC keeps its package database here.
+    "/var/lib/ghc",
 ];
 
 /// Merged-/usr systems make these symbolic links into `/usr`; they are recreated as links.
