@@ -547,6 +547,28 @@ fn describe(report: &VerifyReport) -> String {
             )
         })
         .collect();
+    for validation in &report.input_validation {
+        match (&validation.skipped, validation.problems.as_slice()) {
+            (Some(why), _) => lines.push(format!(
+                "note input validator {}: {why}",
+                validation.validator
+            )),
+            (None, []) => {}
+            (None, problems) => lines.push(format!(
+                "FAIL input validator {}: {}",
+                validation.validator,
+                problems
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+        }
+    }
+    for skipped in &report.skipped {
+        lines.push(format!("note {}: {}", skipped.submission, skipped.reason));
+    }
     lines.sort_by_key(|line| !line.starts_with("FAIL"));
     lines.join("\n")
 }

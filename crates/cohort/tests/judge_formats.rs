@@ -254,8 +254,8 @@ fn java_with_main_in_a_file_of_another_name_and_a_domjudge_time_limit_verify() {
     );
     write(
         root,
-        "submissions/accepted/sum.rb",
-        "a, b = gets.split.map(&:to_i)\nputs a + b\n",
+        "submissions/accepted/sum.swift",
+        "let v = readLine()!.split(separator: \" \").map { Int($0)! }\nprint(v[0] + v[1])\n",
     );
     write(
         root,
@@ -283,7 +283,7 @@ fn java_with_main_in_a_file_of_another_name_and_a_domjudge_time_limit_verify() {
     assert_eq!(submission(&report, "run_time_error/memory.cpp")["ok"], true);
     let skipped = report["skipped"].to_string();
     assert!(
-        skipped.contains("no Ruby in the language table"),
+        skipped.contains("no Swift in the language table"),
         "{skipped}"
     );
     assert!(skipped.contains("Python 2"), "{skipped}");

@@ -238,7 +238,7 @@ both!(
             "only live workers"
         );
         // A worker without control groups is pointed out, with what that changes.
-        assert!(page.contains("sandbox: control groups (v1)"), "{page}");
+        assert!(page.contains("Sandbox: control groups (v1)"), "{page}");
         assert!(page.contains("laptop") && page.contains("This worker has no control groups"));
 
         let anonymous = app.browser().get("/metrics").await;
