@@ -178,11 +178,9 @@ fn compile_limits(language: &Language) -> Limits {
     }
 }
 
-/// Validators are the package author's code: trusted to be correct, but still sandboxed. Their
-/// scratch space holds the input and answer copied in, plus room for feedback.
-fn validator_limits(problem: &Problem, case: &TestCase) -> Limits {
-    let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
-    let data = size(&case.input) + case.answer.as_deref().map_or(0, size);
+/// Validators are the package author's code: trusted to be correct, but still sandboxed, with
+/// generous limits and `scratch_bytes` of working space.
+fn package_program_limits(scratch_bytes: u64) -> Limits {
     Limits {
         cpu: Duration::from_secs(30),
         wall: Duration::from_secs(60),
@@ -191,9 +189,19 @@ fn validator_limits(problem: &Problem, case: &TestCase) -> Limits {
         file_bytes: 64 * MIB,
         open_files: 64,
         stack_bytes: 256 * MIB,
-        scratch_bytes: data + (problem.output_mib + 64) * MIB,
+        scratch_bytes,
         address_space_bytes: None,
     }
+}
+
+/// An output validator's limits: its scratch space holds the input, the answer and (in a
+/// multi-pass problem) the feedback carried from the last pass, plus room for feedback.
+fn validator_limits(problem: &Problem, case: &TestCase, pass: &Pass<'_>) -> Limits {
+    let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
+    let data = size(pass.input)
+        + case.answer.as_deref().map_or(0, size)
+        + pass.carried.iter().map(|(path, _)| size(path)).sum::<u64>();
+    package_program_limits(data + (problem.output_mib + 64) * MIB)
 }
 
 /// Cached programs run in sandboxes and are mounted by root: the cache must belong to the judge
@@ -545,18 +553,7 @@ impl Judge {
         let (compiled, language) = validator;
         let mut argv = language.expand(&language.run, &compiled.naming, 2048);
         argv.extend(flags.iter().cloned());
-        let limits = Limits {
-            cpu: Duration::from_secs(30),
-            wall: Duration::from_secs(60),
-            memory_bytes: 2048 * MIB,
-            processes: 64,
-            file_bytes: 64 * MIB,
-            open_files: 64,
-            stack_bytes: 256 * MIB,
-            scratch_bytes: 64 * MIB,
-            address_space_bytes: None,
-        };
-        let mut spec = RunSpec::new(argv, limits);
+        let mut spec = RunSpec::new(argv, package_program_limits(64 * MIB));
         spec.mounts = vec![(compiled.directory.clone(), "/prog".into())];
         spec.stdin = Stdio::Fd(
             File::open(input)
@@ -1293,7 +1290,7 @@ impl RunContext<'_> {
             "/box/".to_string(),
         ]);
         argv.extend(flags.iter().cloned());
-        let mut spec = RunSpec::new(argv, validator_limits(self.problem, case));
+        let mut spec = RunSpec::new(argv, validator_limits(self.problem, case, pass));
         spec.mounts = vec![(compiled.directory.clone(), "/prog".into())];
         spec.copy_in = vec![
             (pass.input.to_path_buf(), "input".into(), false),

@@ -458,7 +458,10 @@ mod tests {
         assert_eq!(table.for_file(Path::new("a/sol.CPP")).unwrap().id, "cpp");
         assert_eq!(table.for_file(Path::new("sol.py")).unwrap().id, "python3");
         assert_eq!(table.for_file(Path::new("Main.java")).unwrap().id, "java");
-        let error = table.for_file(Path::new("sol.rb")).unwrap_err().to_string();
+        let error = table
+            .for_file(Path::new("sol.swift"))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("--lang"), "{error}");
     }
 
@@ -510,8 +513,8 @@ mod tests {
         assert!(matches!(two, Recognised::Unsupported(name, _) if name == "Python 2"));
         let three = table.recognise(Path::new("a.py3"), b"print(1)\n");
         assert!(matches!(three, Recognised::Known(l) if l.id == "python3"));
-        let ruby = table.recognise(Path::new("a.rb"), b"");
-        assert!(matches!(ruby, Recognised::Missing(name) if name == "Ruby"));
+        let swift = table.recognise(Path::new("a.swift"), b"");
+        assert!(matches!(swift, Recognised::Missing(name) if name == "Swift"));
     }
 
     #[test]

@@ -6,6 +6,9 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+mod judging;
+use judging::{BINARY_SEARCH_C, GUESSING_VALIDATOR_C};
+
 fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -148,18 +151,7 @@ fn an_interactive_package_with_interaction_samples_verifies_as_problemtools_read
     write(
         root,
         "output_validator/guesser/validate.c",
-        r#"#include <stdio.h>
-int main(int argc, char **argv) {
-  FILE *in = fopen(argv[1], "r"); int secret; fscanf(in, "%d", &secret);
-  for (int i = 0; i < 10; i++) {
-    int guess;
-    if (scanf("%d", &guess) != 1 || guess < 1 || guess > 1000) return 43;
-    if (guess == secret) { printf("correct\n"); fflush(stdout); return 42; }
-    printf(guess < secret ? "higher\n" : "lower\n"); fflush(stdout);
-  }
-  return 43;
-}
-"#,
+        GUESSING_VALIDATOR_C,
     );
     // The sample is only shown: an interaction log, with no input to judge on.
     write(
@@ -174,18 +166,7 @@ int main(int argc, char **argv) {
             &format!("{secret}\n"),
         );
     }
-    write(
-        root,
-        "submissions/accepted/search.c",
-        r#"#include <stdio.h>
-#include <string.h>
-int main(){ int lo=1, hi=1000; char reply[16];
-  for(;;){ int mid=(lo+hi)/2; printf("%d\n",mid); fflush(stdout);
-    if(scanf("%15s",reply)!=1) return 0;
-    if(!strcmp(reply,"correct")) return 0;
-    if(!strcmp(reply,"higher")) lo=mid+1; else hi=mid-1; } }
-"#,
-    );
+    write(root, "submissions/accepted/search.c", BINARY_SEARCH_C);
     // Keeps writing after the validator rejected it: a wrong answer, not a time limit.
     write(
         root,

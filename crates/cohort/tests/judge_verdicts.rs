@@ -150,17 +150,7 @@ fn guessing_problem() -> tempfile::TempDir {
     fs::create_dir_all(root.join("output_validators/guesser")).unwrap();
     fs::write(
         root.join("output_validators/guesser/validate.c"),
-        r#"#include <stdio.h>
-int main(int argc, char **argv) {
-  FILE *in = fopen(argv[1], "r"); int secret; fscanf(in, "%d", &secret);
-  for (int i = 0; i < 10; i++) {
-    int guess;
-    if (scanf("%d", &guess) != 1 || guess < 1 || guess > 1000) return 43;
-    if (guess == secret) { printf("correct\n"); fflush(stdout); return 42; }
-    printf(guess < secret ? "higher\n" : "lower\n"); fflush(stdout);
-  }
-  return 43;
-}"#,
+        GUESSING_VALIDATOR_C,
     )
     .unwrap();
     fs::create_dir_all(root.join("data/secret")).unwrap();
@@ -175,19 +165,11 @@ int main(int argc, char **argv) {
     dir
 }
 
-const BINARY_SEARCH: &str = r#"#include <stdio.h>
-#include <string.h>
-int main(){ int lo=1, hi=1000; char reply[16];
-  for(;;){ int mid=(lo+hi)/2; printf("%d\n",mid); fflush(stdout);
-    if(scanf("%15s",reply)!=1) return 0;
-    if(!strcmp(reply,"correct")) return 0;
-    if(!strcmp(reply,"higher")) lo=mid+1; else hi=mid-1; } }"#;
-
 #[test]
 fn interactive_problems_are_decided_as_the_format_says() {
     let judge = judge(2);
     let problem = guessing_problem();
-    let accepted = c(&judge, problem.path(), BINARY_SEARCH);
+    let accepted = c(&judge, problem.path(), BINARY_SEARCH_C);
     assert_eq!(verdict(&accepted), Verdict::Accepted, "{accepted:#?}");
 
     // Rejected at once, then keeps writing: the validator's verdict stands, and the submission

@@ -76,3 +76,28 @@ pub fn verdict(report: &Report) -> Verdict {
     );
     report.verdict
 }
+
+/// The output validator of an interactive guessing problem: the secret (1 to 1000) is the
+/// input; it answers "lower", "higher" or "correct" to each guess, at most ten, and rejects at
+/// once on a malformed or out-of-range guess.
+pub const GUESSING_VALIDATOR_C: &str = r#"#include <stdio.h>
+int main(int argc, char **argv) {
+  FILE *in = fopen(argv[1], "r"); int secret; fscanf(in, "%d", &secret);
+  for (int i = 0; i < 10; i++) {
+    int guess;
+    if (scanf("%d", &guess) != 1 || guess < 1 || guess > 1000) return 43;
+    if (guess == secret) { printf("correct\n"); fflush(stdout); return 42; }
+    printf(guess < secret ? "higher\n" : "lower\n"); fflush(stdout);
+  }
+  return 43;
+}
+"#;
+
+/// A correct solution of the guessing problem: binary search.
+pub const BINARY_SEARCH_C: &str = r#"#include <stdio.h>
+#include <string.h>
+int main(){ int lo=1, hi=1000; char reply[16];
+  for(;;){ int mid=(lo+hi)/2; printf("%d\n",mid); fflush(stdout);
+    if(scanf("%15s",reply)!=1) return 0;
+    if(!strcmp(reply,"correct")) return 0;
+    if(!strcmp(reply,"higher")) lo=mid+1; else hi=mid-1; } }"#;
