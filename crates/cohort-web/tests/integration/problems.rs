@@ -136,9 +136,9 @@ both!(
                     ("problem_statement/problem.en.md", "# X\n"),
                     ("data/sample/1.in", "1\n"),
                     ("data/sample/1.ans", "1\n"),
-                    ("starter/main.rb", "puts 1\n"),
+                    ("starter/main.swift", "print(1)\n"),
                 ]),
-                "main.rb",
+                "main.swift",
             ),
         ];
         for (bytes, reason) in cases {
