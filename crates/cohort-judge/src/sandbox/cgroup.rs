@@ -43,6 +43,12 @@ pub struct SlotCgroup {
     oom_kills_before: u64,
     memory_max_before: u64,
     pids_max_before: u64,
+    /// The memory and process limits the group holds now: a run with the same limits as the
+    /// last (every case of a problem) does not rewrite them.
+    limits: Option<(u64, u32)>,
+    /// The counters above were read when the last run ended, and nothing has run since: they
+    /// are the next run's baselines without reading them again.
+    baselines_known: bool,
 }
 
 const V1_CONTROLLERS: [&str; 3] = ["memory", "pids", "cpuacct"];
@@ -66,6 +72,8 @@ impl SlotCgroup {
                 oom_kills_before: 0,
                 memory_max_before: 0,
                 pids_max_before: 0,
+                limits: None,
+                baselines_known: false,
             };
             return Ok(Some(group));
         }
@@ -91,6 +99,8 @@ impl SlotCgroup {
             oom_kills_before: 0,
             memory_max_before: 0,
             pids_max_before: 0,
+            limits: None,
+            baselines_known: false,
         }))
     }
 
@@ -113,11 +123,29 @@ impl SlotCgroup {
         self.cpu_usage.as_fd()
     }
 
-    /// Sets the limits of the next run and clears the counters of the last.
+    /// Sets the limits of the next run and clears the counters of the last. Every file write
+    /// costs a few microseconds on the path of every run, so limits that did not change are
+    /// not written again, and event counters are compared with their values at the end of the
+    /// last run instead of being read again.
     pub fn prepare(&mut self, memory_bytes: u64, processes: u32) -> io::Result<()> {
+        let limits_changed = self.limits != Some((memory_bytes, processes));
+        // Until every write below has succeeded, what the group holds is not known.
+        self.limits = None;
+        let baselines_known = std::mem::take(&mut self.baselines_known);
         match self.kind {
             CgroupKind::V1 => {
                 let memory = &self.directories[0];
+                write(memory, "memory.max_usage_in_bytes", "0")?;
+                write(&self.directories[2], "cpuacct.usage", "0")?;
+                if !baselines_known {
+                    self.oom_kills_before = v1_oom_kills(memory)?;
+                    self.memory_max_before = read_number(memory, "memory.failcnt")?;
+                    self.pids_max_before = keyed(&self.directories[1], "pids.events", "max")?;
+                }
+                if !limits_changed {
+                    self.limits = Some((memory_bytes, processes));
+                    return Ok(());
+                }
                 // Swap would let a program exceed its memory limit unseen; where swap accounting
                 // exists, the limit covers memory and swap together. The kernel insists that
                 // memsw >= memory at every step, so memsw is lifted first and lowered last.
@@ -137,18 +165,12 @@ impl SlotCgroup {
                         &memory_bytes.to_string(),
                     )?;
                 }
-                write(memory, "memory.max_usage_in_bytes", "0")?;
                 // The supervisor is in the group too: it counts as one process.
                 write(
                     &self.directories[1],
                     "pids.max",
                     &(processes + 1).to_string(),
                 )?;
-                write(&self.directories[2], "cpuacct.usage", "0")?;
-                write(memory, "memory.failcnt", "0")?;
-                self.memory_max_before = 0;
-                self.oom_kills_before = v1_oom_kills(memory)?;
-                self.pids_max_before = keyed(&self.directories[1], "pids.events", "max")?;
             }
             CgroupKind::V2 => {
                 let directory = &self.directories[0];
@@ -157,11 +179,14 @@ impl SlotCgroup {
                 // Resetting the peak needs Linux 6.12; on older kernels the peak is the slot's.
                 let _ = write(directory, "memory.peak", "reset");
                 write(directory, "pids.max", &(processes + 1).to_string())?;
-                self.oom_kills_before = keyed(directory, "memory.events", "oom_kill")?;
-                self.memory_max_before = keyed(directory, "memory.events", "max")?;
-                self.pids_max_before = keyed(directory, "pids.events", "max")?;
+                if !baselines_known {
+                    self.oom_kills_before = keyed(directory, "memory.events", "oom_kill")?;
+                    self.memory_max_before = keyed(directory, "memory.events", "max")?;
+                    self.pids_max_before = keyed(directory, "pids.events", "max")?;
+                }
             }
         }
+        self.limits = Some((memory_bytes, processes));
         Ok(())
     }
 
@@ -173,37 +198,42 @@ impl SlotCgroup {
         Ok(parse_cpu_usage(&text, kind).unwrap_or_default())
     }
 
-    /// What the run that just ended used.
+    /// What the run that just ended used. Its counters become the next run's baselines.
     pub fn usage(&mut self) -> io::Result<Usage> {
         let kind = self.kind;
         let cpu = Self::cpu_used(&mut self.cpu_usage, kind)?;
-        match kind {
+        let (peak_memory_bytes, oom_kills, memory_max, pids_max) = match kind {
             CgroupKind::V1 => {
                 let memory = &self.directories[0];
-                Ok(Usage {
-                    cpu,
-                    peak_memory_bytes: read_number(memory, "memory.max_usage_in_bytes")?,
-                    memory_limit_hit: v1_oom_kills(memory)? > self.oom_kills_before,
-                    memory_limit_reached: read_number(memory, "memory.failcnt")?
-                        > self.memory_max_before,
-                    process_limit_hit: keyed(&self.directories[1], "pids.events", "max")?
-                        > self.pids_max_before,
-                })
+                (
+                    read_number(memory, "memory.max_usage_in_bytes")?,
+                    v1_oom_kills(memory)?,
+                    read_number(memory, "memory.failcnt")?,
+                    keyed(&self.directories[1], "pids.events", "max")?,
+                )
             }
             CgroupKind::V2 => {
                 let directory = &self.directories[0];
-                Ok(Usage {
-                    cpu,
-                    peak_memory_bytes: read_number(directory, "memory.peak").unwrap_or(0),
-                    memory_limit_hit: keyed(directory, "memory.events", "oom_kill")?
-                        > self.oom_kills_before,
-                    memory_limit_reached: keyed(directory, "memory.events", "max")?
-                        > self.memory_max_before,
-                    process_limit_hit: keyed(directory, "pids.events", "max")?
-                        > self.pids_max_before,
-                })
+                (
+                    read_number(directory, "memory.peak").unwrap_or(0),
+                    keyed(directory, "memory.events", "oom_kill")?,
+                    keyed(directory, "memory.events", "max")?,
+                    keyed(directory, "pids.events", "max")?,
+                )
             }
-        }
+        };
+        let usage = Usage {
+            cpu,
+            peak_memory_bytes,
+            memory_limit_hit: oom_kills > self.oom_kills_before,
+            memory_limit_reached: memory_max > self.memory_max_before,
+            process_limit_hit: pids_max > self.pids_max_before,
+        };
+        self.oom_kills_before = oom_kills;
+        self.memory_max_before = memory_max;
+        self.pids_max_before = pids_max;
+        self.baselines_known = true;
+        Ok(usage)
     }
 
     pub fn directories(&self) -> &[PathBuf] {

@@ -90,6 +90,7 @@ fn serve(socket: BorrowedFd<'_>) -> std::io::Result<()> {
     };
     build_root(&slot.setup)
         .map_err(|e| std::io::Error::other(format!("building the sandbox: {e}")))?;
+    inheritable_start().map_err(std::io::Error::other)?;
     protocol::send(socket, &failure_free(), &[])?;
     let mut slot = slot;
     while let Some((order, fds)) = protocol::receive::<Order>(socket)? {
@@ -675,10 +676,6 @@ fn prepare_child(
     limits: &super::policy::Limits,
     stdio: &[OwnedFd],
 ) -> Result<(), String> {
-    // Dispositions set to "ignore" survive exec, and the judge's Rust runtime ignores SIGPIPE:
-    // every program must start as a fresh process would, with default dispositions and nothing
-    // blocked, or a program writing to a closed pipe loops instead of dying.
-    reset_signals()?;
     // When the group runs out of memory the kernel kills the program, never the supervisor that
     // shares its group (raising one's own score needs no privilege; lowering would).
     fs::write("/proc/self/oom_score_adj", "1000")
@@ -729,11 +726,6 @@ fn prepare_child(
         return Err(format!("close_range: {}", std::io::Error::last_os_error()));
     }
     std::env::set_current_dir("/box").map_err(|e| format!("entering /box: {e}"))?;
-    // The bounding set must be emptied while the process still holds CAP_SETPCAP.
-    for capability in 0..=63 {
-        // SAFETY: PR_CAPBSET_DROP takes a capability number; unknown numbers fail harmlessly.
-        unsafe { libc::prctl(libc::PR_CAPBSET_DROP, capability, 0, 0, 0) };
-    }
     let gid = nix::unistd::Gid::from_raw(slot.setup.run_gid);
     let uid = nix::unistd::Uid::from_raw(slot.setup.run_uid);
     // Refused when only one id is mapped (an unprivileged judge), which is harmless.
@@ -747,6 +739,21 @@ fn prepare_child(
     }
     for filter in &slot.filters {
         seccompiler::apply_filter(filter).map_err(|e| format!("installing seccomp: {e}"))?;
+    }
+    Ok(())
+}
+
+/// What every program forked from here inherits, set once per slot rather than once per run:
+/// default signal actions and an empty signal mask (dispositions set to "ignore" survive exec,
+/// and the Rust runtime of this very binary ignores SIGPIPE, so a program writing to a closed
+/// pipe would loop instead of dying), and an empty capability bounding set (emptied while
+/// this process still holds CAP_SETPCAP; it limits only what an exec may gain, so the
+/// supervisor keeps the capabilities it works with).
+fn inheritable_start() -> Result<(), String> {
+    reset_signals()?;
+    for capability in 0..=63 {
+        // SAFETY: PR_CAPBSET_DROP takes a capability number; unknown numbers fail harmlessly.
+        unsafe { libc::prctl(libc::PR_CAPBSET_DROP, capability, 0, 0, 0) };
     }
     Ok(())
 }
