@@ -241,7 +241,11 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
                         checked.expected,
                         checked.verdict.code(),
                         format!("{}/{}", checked.score, checked.max_score),
-                        if checked.ok { "ok" } else { &checked.note }
+                        match (checked.ok, checked.note.is_empty()) {
+                            (true, true) => "ok".to_string(),
+                            (true, false) => format!("ok: {}", checked.note),
+                            (false, _) => checked.note.clone(),
+                        }
                     );
                 }
                 for skipped in &report.skipped {
