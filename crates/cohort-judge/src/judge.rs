@@ -750,9 +750,11 @@ fn skipped_after_rejection(
     if options.run_all {
         return false;
     }
+    // A rejected sample the grader ignores stops nothing.
+    let ignored = |case: usize| problem.data.settings.ignore_sample && groups[case].0 == "sample";
     (0..index).any(|earlier| {
         let applies = !problem.scoring || (groups[index].1 && groups[earlier].0 == groups[index].0);
-        applies && rejected(earlier)
+        applies && !ignored(earlier) && rejected(earlier)
     })
 }
 
@@ -905,12 +907,11 @@ impl RunContext<'_> {
         // each core, so a program starved of CPU by its neighbours (or by anything else on the
         // machine) is never cut off before it could use its CPU limit. A run that is cut off
         // anyway is run again alone, with more room still.
+        let per_core = self.judge.sandbox.slots().div_ceil(self.judge.cores).max(1);
+        let shared = cpu * (3 * per_core as u32) + Duration::from_secs(1);
         let wall = match company {
-            Company::Shared => {
-                let per_core = self.judge.sandbox.slots().div_ceil(self.judge.cores).max(1);
-                cpu * (3 * per_core as u32) + Duration::from_secs(1)
-            }
-            Company::Alone => cpu * 6 + Duration::from_secs(2),
+            Company::Shared => shared,
+            Company::Alone => shared.max(cpu * 6 + Duration::from_secs(2)),
         };
         Limits {
             cpu,
@@ -1009,6 +1010,7 @@ impl RunContext<'_> {
         let mut input = case.input.clone();
         let mut carried: Vec<(PathBuf, String)> = Vec::new();
         let mut slowest = (0.0f64, 0.0f64, 0u64);
+        let mut last = None;
         for pass in 1..=passes {
             let (mut result, attempt) = self.one_pass(
                 case,
@@ -1045,6 +1047,7 @@ impl RunContext<'_> {
             if !next {
                 return (result, Ok(attempt));
             }
+            last = Some(result.clone());
             // The next pass: nextpass.in is the submission's input; the rest of the feedback
             // folder goes back to the validator, as the format keeps that folder between passes.
             carried.clear();
@@ -1070,15 +1073,11 @@ impl RunContext<'_> {
                 }
             }
         }
-        let (result, _) = self.one_pass(
-            case,
-            group,
-            company,
-            &Pass {
-                input: &case.input,
-                carried: &[],
-            },
-        );
+        // The validator asked for more passes than the problem allows: a judge error, shown
+        // with the last pass's result.
+        let Some(result) = last else {
+            unreachable!("a multi-pass problem has at least two passes");
+        };
         (
             result,
             Err(format!(
@@ -1420,12 +1419,12 @@ impl RunContext<'_> {
         let submission = checked.submission.ok_or("the submission did not run")?;
         self.record(result, &submission);
         // Which ended first: a submission stopped by the judge or killed writing to the pipe
-        // the validator had closed ended after it. Otherwise the two end times decide, with a
-        // margin for the moment each supervisor takes to notice, so that a submission that
-        // crashed and thereby made the validator reject is not called wrong.
+        // the validator had closed ended after it. Otherwise the two end times decide, as in
+        // problemtools: a submission that fails reading the input the rejecting validator
+        // closed (an EOFError a moment later) ended second, and its answer was wrong.
         let validator_first = submission.stopped
             || submission.exit == Exit::Signal(libc::SIGPIPE)
-            || checked.validator_ended_at + NOTICE_MARGIN_NANOS < submission.ended_at_nanos;
+            || checked.validator_ended_at <= submission.ended_at_nanos;
         let mut attempt = Attempt {
             score: None,
             feedback: Vec::new(),
@@ -1511,10 +1510,6 @@ impl ErrorTail {
         String::from_utf8_lossy(&bytes).into_owned()
     }
 }
-
-/// How long a supervisor may take to notice that its program ended (scheduling delay on a
-/// busy machine), when two end times are compared.
-const NOTICE_MARGIN_NANOS: u64 = 20_000_000;
 
 /// What the output validator decided.
 struct Checked {

@@ -349,6 +349,28 @@ int main(int argc, char **argv) {
 }
 
 #[test]
+fn a_sample_the_grader_ignores_neither_counts_nor_stops_the_secret_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "problem.yaml",
+        "name: Sum\nlimits:\n  time_limit: 1\n",
+    );
+    sum_data(root, true);
+    write(root, "data/testdata.yaml", "grader_flags: ignore_sample\n");
+    // Wrong on the sample (1 2) only.
+    write(
+        root,
+        "submissions/accepted/wrong_on_sample.c",
+        "#include <stdio.h>\nint main(){ long a,b; scanf(\"%ld %ld\",&a,&b); printf(\"%ld\\n\", a == 1 ? 0 : a+b); }\n",
+    );
+    write(root, "submissions/wrong_answer/minus.c", SUM_WRONG_C);
+    let (success, report) = verify(root);
+    assert!(success, "{report:#}");
+}
+
+#[test]
 fn a_package_the_judge_cannot_read_is_refused_with_the_file_and_reason() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -24,6 +24,7 @@ fn programs_start_with_default_signal_actions_and_nothing_blocked() {
         problem.path(),
         r#"#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 int main(){
   FILE*f=fopen("/proc/self/status","r"); char line[256]; int clean=0;
   while(fgets(line,sizeof line,f)){
@@ -32,6 +33,8 @@ int main(){
       if(strspn(line+8,"0")==strlen(line+8)) clean++; else printf("%s_",line+8);
     }
   }
+  // And at the normal priority, though its supervisor runs ahead of it.
+  if(getpriority(PRIO_PROCESS, 0) != 0) clean = 0;
   if(clean==2) printf("42\n"); else printf("\n");
 }"#,
     );
@@ -210,13 +213,30 @@ fn interactive_problems_are_decided_as_the_format_says() {
         "{no_flush:#?}"
     );
 
-    // Crashes before giving any answer: the submission's fault, not a wrong answer.
-    let crashes = c(
+    // Rejected, then fails reading the closed input (as a Python EOFError would): the
+    // validator ended first, so the answer was wrong, not the program broken.
+    let fails_on_eof = c(
         &judge,
         problem.path(),
-        "#include <stdlib.h>\nint main(){ abort(); }",
+        "#include <stdio.h>\nint main(){ char r[16]; printf(\"0\\n\"); fflush(stdout); if (scanf(\"%15s\", r) != 1) return 1; return 0; }",
     );
-    assert_eq!(verdict(&crashes), Verdict::RuntimeError, "{crashes:#?}");
+    assert_eq!(
+        verdict(&fails_on_eof),
+        Verdict::WrongAnswer,
+        "{fails_on_eof:#?}"
+    );
+
+    // Accepted by the validator, then crashes: the submission's own failure decides.
+    let crashes_after = c(
+        &judge,
+        problem.path(),
+        "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(){ int lo=1, hi=1000; char r[16];\n for(;;){ int mid=(lo+hi)/2; printf(\"%d\\n\",mid); fflush(stdout);\n  if(scanf(\"%15s\",r)!=1) return 0;\n  if(!strcmp(r,\"correct\")) abort();\n  if(!strcmp(r,\"higher\")) lo=mid+1; else hi=mid-1; } }",
+    );
+    assert_eq!(
+        verdict(&crashes_after),
+        Verdict::RuntimeError,
+        "{crashes_after:#?}"
+    );
 }
 
 /// Programs that busy every core until dropped.

@@ -438,28 +438,28 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         .map(|u| u.peak_memory_bytes)
         .filter(|peak| *peak > 0)
         .unwrap_or(reply.max_rss_kib * 1024);
-    let failed = exit != Exit::Code(0) || reply.killed.is_some();
     let stopped = reply.killed == Some(Killed::Stopped);
-    // Memory comes first: a program the OOM killer ended, or one that failed (a crash, a
-    // refused allocation, or a CPU or wall limit reached while thrashing) after its use
-    // reached the limit, overran its memory, whichever limit it met last.
+    // A program that crashed on its own (not stopped at a clock limit or by the judge).
+    let crashed = exit != Exit::Code(0) && reply.killed.is_none();
+    // Memory comes first: a program the OOM killer ended, whatever else it ran into, overran
+    // its memory; so did one that crashed (a refused allocation) after its use reached the
+    // limit. Reaching the limit alone proves nothing, since page cache counts too.
     let memory_reached = usage.is_some_and(|u| u.memory_limit_reached);
-    let limit =
-        if usage.is_some_and(|u| u.memory_limit_hit) || (failed && !stopped && memory_reached) {
-            Some(LimitHit::Memory)
-        } else if reply.killed == Some(Killed::Cpu) || cpu > limits.cpu {
-            Some(LimitHit::Cpu)
-        } else if reply.killed == Some(Killed::Wall) {
-            Some(LimitHit::Wall)
-        } else if exit == Exit::Signal(libc::SIGXFSZ) {
-            Some(LimitHit::Output)
-        } else if exit == Exit::Signal(libc::SIGXCPU) {
-            Some(LimitHit::Cpu)
-        } else if usage.is_some_and(|u| u.process_limit_hit) && exit != Exit::Code(0) {
-            Some(LimitHit::Processes)
-        } else {
-            None
-        };
+    let limit = if usage.is_some_and(|u| u.memory_limit_hit) || (crashed && memory_reached) {
+        Some(LimitHit::Memory)
+    } else if reply.killed == Some(Killed::Cpu) || cpu > limits.cpu {
+        Some(LimitHit::Cpu)
+    } else if reply.killed == Some(Killed::Wall) {
+        Some(LimitHit::Wall)
+    } else if exit == Exit::Signal(libc::SIGXFSZ) {
+        Some(LimitHit::Output)
+    } else if exit == Exit::Signal(libc::SIGXCPU) {
+        Some(LimitHit::Cpu)
+    } else if usage.is_some_and(|u| u.process_limit_hit) && exit != Exit::Code(0) {
+        Some(LimitHit::Processes)
+    } else {
+        None
+    };
     Ok(RunResult {
         exit,
         limit,
@@ -518,6 +518,9 @@ fn open_path(path: &Path, flags: i32) -> Result<OwnedFd, SandboxError> {
 }
 
 const MAX_SLOTS: usize = 32;
+
+/// The supervisors' scheduling priority: ahead of programs, which run at 0.
+const SUPERVISOR_NICE: libc::c_int = -10;
 
 fn start_slot(
     config: &SandboxConfig,
@@ -625,6 +628,11 @@ fn start_slot(
         let _ = waitpid(supervisor, None);
         return Err(setup_error("preparing the supervisor", &error));
     }
+    // The supervisor runs ahead of the programs it watches, so that it notices the moment one
+    // ends: interactive verdicts compare two partners' end times. Programs set their own
+    // priority back to normal before they start (raising a nice value needs no privilege).
+    // SAFETY: setpriority takes integers only.
+    unsafe { libc::setpriority(libc::PRIO_PROCESS, pid, SUPERVISOR_NICE) };
     nix::unistd::write(&go_write, b"1").map_err(|e| setup_error("starting the supervisor", &e))?;
     drop(go_write);
     drop(stack);

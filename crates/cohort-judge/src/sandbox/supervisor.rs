@@ -676,6 +676,15 @@ fn prepare_child(
     limits: &super::policy::Limits,
     stdio: &[OwnedFd],
 ) -> Result<(), String> {
+    // The supervisor runs at a raised priority (see the pool); the program runs at the normal
+    // one, which any process may return to.
+    // SAFETY: setpriority takes integers only.
+    if unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 0) } != 0 {
+        return Err(format!(
+            "resetting the priority: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
     // When the group runs out of memory the kernel kills the program, never the supervisor that
     // shares its group (raising one's own score needs no privilege; lowering would).
     fs::write("/proc/self/oom_score_adj", "1000")

@@ -10,6 +10,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::SandboxError;
@@ -124,6 +125,20 @@ pub fn lease(
             directory.display()
         ))
     })?;
+    // Someone who could write there could hold every pair, or plant links: the directory must
+    // be the judge's own.
+    {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = fs::symlink_metadata(directory)
+            .map_err(|e| SandboxError::Setup(format!("{}: {e}", directory.display())))?;
+        let own = metadata.uid() == nix::unistd::geteuid().as_raw();
+        if !metadata.is_dir() || !own || metadata.mode() & 0o022 != 0 {
+            return Err(SandboxError::Setup(format!(
+                "{} must be a directory owned by the judge's user and writable by no one else",
+                directory.display()
+            )));
+        }
+    }
     let mut leases = Vec::new();
     for pair in 0..range.count / 2 {
         if leases.len() == slots {
@@ -135,6 +150,7 @@ pub fn lease(
             .create(true)
             .truncate(false)
             .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| SandboxError::Setup(format!("{}: {e}", path.display())))?;
         // SAFETY: flock takes a descriptor this process owns and integer flags.
