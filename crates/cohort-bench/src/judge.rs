@@ -80,7 +80,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
     ));
 
     for (language, file, source, count) in [
-        ("python3", "main.py", TRIVIAL_PYTHON, 100),
+        ("python3", "main.py", TRIVIAL_PYTHON, 300),
         ("java", "Main.java", TRIVIAL_JAVA, 40),
     ] {
         eprintln!("   trivial {language} program");
@@ -324,7 +324,9 @@ fn sandboxed_peak(judge: &Judge, compiled: &cohort_judge::judge::Compiled) -> an
     Ok(run.peak_memory_bytes)
 }
 
-/// fork, execve and waitpid, with nothing else: the floor a sandbox adds to.
+/// fork, execve and waitpid, with nothing else: the floor a sandbox adds to. The program gets the
+/// environment a sandboxed run gets, since that changes what it does at start-up (`LANG` makes
+/// the C library load a locale, for one).
 fn bare_run(argv: &[PathBuf]) -> anyhow::Result<()> {
     let arguments: Vec<CString> = argv
         .iter()
@@ -332,7 +334,13 @@ fn bare_run(argv: &[PathBuf]) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let mut pointers: Vec<*const libc::c_char> = arguments.iter().map(|a| a.as_ptr()).collect();
     pointers.push(std::ptr::null());
-    let environment: [*const libc::c_char; 1] = [std::ptr::null()];
+    let variables: Vec<CString> = RunSpec::new(Vec::new(), Limits::default())
+        .env
+        .into_iter()
+        .map(CString::new)
+        .collect::<Result<_, _>>()?;
+    let mut environment: Vec<*const libc::c_char> = variables.iter().map(|v| v.as_ptr()).collect();
+    environment.push(std::ptr::null());
     // SAFETY: the child calls only execve and _exit, both async-signal-safe, on data prepared
     // before the fork.
     let pid = unsafe { libc::fork() };

@@ -823,3 +823,36 @@ fn runs_leave_the_hosts_mount_table_and_scratch_space_as_they_were() {
         "the judge's scratch directory is removed"
     );
 }
+
+#[test]
+fn a_program_that_cannot_be_executed_is_reported_with_the_reason_and_the_slot_goes_on() {
+    let judge = judge(1);
+    let missing = judge
+        .sandbox()
+        .run(RunSpec::new(
+            vec!["/usr/bin/no-such-program".into()],
+            Limits::default(),
+        ))
+        .unwrap_err();
+    assert!(
+        missing
+            .to_string()
+            .contains("cannot execute /usr/bin/no-such-program: ENOENT"),
+        "{missing}"
+    );
+    // A directory is found but cannot be executed.
+    let directory = judge
+        .sandbox()
+        .run(RunSpec::new(vec!["/usr".into()], Limits::default()))
+        .unwrap_err();
+    assert!(
+        directory
+            .to_string()
+            .contains("cannot execute /usr: EACCES"),
+        "{directory}"
+    );
+    // The same slot runs the next program normally.
+    let (exit, text, _) = raw_run(&judge, &["/bin/sh", "-c", "echo still here"], 8, &[]);
+    assert_eq!(exit, Exit::Code(0));
+    assert_eq!(text, "still here\n");
+}

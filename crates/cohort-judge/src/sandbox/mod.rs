@@ -3,6 +3,7 @@
 //! between runs. `policy` says what a program may do; the rest carries it out.
 
 pub mod cgroup;
+mod launch;
 mod mount_api;
 pub mod policy;
 mod pool;

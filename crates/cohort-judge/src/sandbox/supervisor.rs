@@ -2,7 +2,7 @@
 //!
 //! The judge starts it once per slot (see `pool.rs`); it builds the slot's file tree, then serves
 //! runs one at a time until the judge closes the socket. For each run it mounts a fresh working
-//! directory and `/tmp`, forks the program as the unprivileged run user, enforces the CPU and wall
+//! directory and `/tmp`, starts the program as the unprivileged run user (`launch.rs`), enforces the CPU and wall
 //! limits, and afterwards kills every process left in the namespace, so that no run can observe
 //! or affect the next.
 //!
@@ -21,8 +21,9 @@ use nix::mount::{mount, umount2, MntFlags, MsFlags};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag};
-use nix::unistd::{fork, ForkResult, Pid};
+use nix::unistd::Pid;
 
+use super::launch::{ChildStack, Launch};
 use super::protocol::{self, Exit, Killed, Order, Reply, Request, Setup};
 
 /// The descriptor the judge hands the supervisor its socket on.
@@ -70,7 +71,8 @@ struct Slot {
     /// Mount targets filled by earlier runs, kept while the judge asks for the same program.
     mounted: Vec<String>,
     cpu_usage: Option<File>,
-    filters: Vec<seccompiler::BpfProgram>,
+    filter: super::seccomp::Program,
+    stack: ChildStack,
 }
 
 fn serve(socket: BorrowedFd<'_>) -> std::io::Result<()> {
@@ -85,7 +87,8 @@ fn serve(socket: BorrowedFd<'_>) -> std::io::Result<()> {
     let slot = Slot {
         mounted: Vec::new(),
         cpu_usage,
-        filters: super::seccomp::programs().map_err(std::io::Error::other)?,
+        filter: super::seccomp::program().map_err(std::io::Error::other)?,
+        stack: ChildStack::new()?,
         setup,
     };
     build_root(&slot.setup)
@@ -366,25 +369,25 @@ fn run(
         .map_err(|_| "a NUL byte in the environment")?;
     let (error_read, error_write) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| e.to_string())?;
+    let launch = Launch::new(
+        limits,
+        (slot.setup.run_uid, slot.setup.run_gid),
+        &slot.filter,
+        &stdio,
+        &error_write,
+        &argv,
+        &env,
+    );
 
     let started = Instant::now();
-    // SAFETY: this process is single-threaded (a fresh executable that never starts threads), so
-    // the child may run any code before exec.
-    let child = match unsafe { fork() }.map_err(|e| e.to_string())? {
-        ForkResult::Child => {
-            drop(error_read);
-            let error = exec_program(slot, limits, &stdio, &argv, &env);
-            let message = error.to_string();
-            let _ = nix::unistd::write(&error_write, message.as_bytes());
-            // SAFETY: _exit ends the child without running the supervisor's destructors.
-            unsafe { libc::_exit(127) }
-        }
-        ForkResult::Parent { child } => child,
-    };
+    let child = super::launch::launch(&launch, &slot.stack)
+        .map_err(|e| format!("starting the program: {e}"))?;
+    drop(launch);
     drop(error_write);
     drop(stdio);
-    let mut exec_error = String::new();
-    let _ = File::from(error_read).read_to_string(&mut exec_error);
+    let mut report = Vec::new();
+    let _ = File::from(error_read).read_to_end(&mut report);
+    let exec_error = super::launch::failure_message(&report, &request.argv[0]);
 
     let (exit, killed, rusage) = supervise(slot, socket, child, limits, started);
     let wall = started.elapsed();
@@ -409,7 +412,7 @@ fn run(
             max_rss_kib: rusage.1,
             ended_at_nanos,
             copied_out,
-            error: (!exec_error.is_empty()).then_some(exec_error),
+            error: exec_error,
         },
         out_fds,
     ))
@@ -641,117 +644,6 @@ fn proc_cpu(child: Pid) -> Option<Duration> {
     Some(Duration::from_micros(ticks * 1_000_000 / per_second))
 }
 
-/// In the forked child: join the control group, apply limits, drop every privilege, install the
-/// system-call filter and execute the program. Returns only on failure.
-fn exec_program(
-    slot: &Slot,
-    limits: &super::policy::Limits,
-    stdio: &[OwnedFd],
-    argv: &[CString],
-    env: &[CString],
-) -> String {
-    match prepare_child(slot, limits, stdio) {
-        Ok(()) => {}
-        Err(error) => return error,
-    }
-    // A program just written to the compile cache can be "busy" for a moment: the judge is
-    // multi-threaded, and a slot being started by another thread at the time the file was still
-    // open for writing holds a copy of that descriptor until it executes its supervisor. The
-    // copy goes within milliseconds, so try again briefly rather than fail the run.
-    let mut attempts = 0;
-    loop {
-        match nix::unistd::execve(&argv[0], argv, env) {
-            Ok(never) => match never {},
-            Err(nix::errno::Errno::ETXTBSY) if attempts < 100 => {
-                attempts += 1;
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            Err(errno) => return format!("cannot execute {}: {errno}", argv[0].to_string_lossy()),
-        }
-    }
-}
-
-fn prepare_child(
-    slot: &Slot,
-    limits: &super::policy::Limits,
-    stdio: &[OwnedFd],
-) -> Result<(), String> {
-    // The supervisor runs at a raised priority (see the pool); the program runs at the normal
-    // one, which any process may return to.
-    // SAFETY: setpriority takes integers only.
-    if unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 0) } != 0 {
-        return Err(format!(
-            "resetting the priority: {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    // When the group runs out of memory the kernel kills the program, never the supervisor that
-    // shares its group (raising one's own score needs no privilege; lowering would).
-    fs::write("/proc/self/oom_score_adj", "1000")
-        .map_err(|e| format!("raising the OOM score: {e}"))?;
-    // A System V IPC namespace of the run's own: shared memory or queues a program leaves behind
-    // die with it instead of waiting for the next run in this slot.
-    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
-        .map_err(|e| format!("a private IPC namespace: {e}"))?;
-    use nix::sys::resource::{setrlimit, Resource};
-    let cpu_seconds = limits.cpu.as_secs() + 1;
-    let mut rlimits = vec![
-        (Resource::RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
-        (Resource::RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
-        (
-            Resource::RLIMIT_NOFILE,
-            limits.open_files as u64,
-            limits.open_files as u64,
-        ),
-        (
-            Resource::RLIMIT_STACK,
-            limits.stack_bytes,
-            limits.stack_bytes,
-        ),
-        (Resource::RLIMIT_CORE, 0, 0),
-        (Resource::RLIMIT_MSGQUEUE, 0, 0),
-        (
-            Resource::RLIMIT_NPROC,
-            limits.processes as u64,
-            limits.processes as u64,
-        ),
-    ];
-    if let Some(bytes) = limits.address_space_bytes {
-        rlimits.push((Resource::RLIMIT_AS, bytes, bytes));
-    }
-    for (resource, soft, hard) in rlimits {
-        setrlimit(resource, soft, hard).map_err(|e| format!("setting {resource:?}: {e}"))?;
-    }
-    for (target, fd) in stdio.iter().enumerate() {
-        // SAFETY: dup2 onto 0, 1 and 2, which this child owns; the sources stay open until exec.
-        if unsafe { libc::dup2(fd.as_raw_fd(), target as RawFd) } < 0 {
-            return Err(format!("redirecting: {}", std::io::Error::last_os_error()));
-        }
-    }
-    // Every other descriptor closes at exec (not now: the error pipe must stay writable until
-    // then). CLOSE_RANGE_CLOEXEC is flag 4.
-    // SAFETY: close_range only changes descriptor flags from 3 upwards.
-    if unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 4u32) } != 0 {
-        return Err(format!("close_range: {}", std::io::Error::last_os_error()));
-    }
-    std::env::set_current_dir("/box").map_err(|e| format!("entering /box: {e}"))?;
-    let gid = nix::unistd::Gid::from_raw(slot.setup.run_gid);
-    let uid = nix::unistd::Uid::from_raw(slot.setup.run_uid);
-    // Refused when only one id is mapped (an unprivileged judge), which is harmless.
-    let _ = nix::unistd::setgroups(&[]);
-    nix::unistd::setresgid(gid, gid, gid).map_err(|e| format!("setresgid: {e}"))?;
-    nix::unistd::setresuid(uid, uid, uid).map_err(|e| format!("setresuid: {e}"))?;
-    drop_all_capabilities()?;
-    // SAFETY: PR_SET_NO_NEW_PRIVS takes only integer arguments.
-    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
-        return Err("no_new_privs refused".into());
-    }
-    for filter in &slot.filters {
-        seccompiler::apply_filter(filter).map_err(|e| format!("installing seccomp: {e}"))?;
-    }
-    Ok(())
-}
-
 /// What every program forked from here inherits, set once per slot rather than once per run:
 /// default signal actions and an empty signal mask (dispositions set to "ignore" survive exec,
 /// and the Rust runtime of this very binary ignores SIGPIPE, so a program writing to a closed
@@ -798,46 +690,4 @@ fn reset_signals() -> Result<(), String> {
     }
     nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
         .map_err(|e| format!("clearing the signal mask: {e}"))
-}
-
-/// Clears the effective, permitted and inheritable sets (already empty after switching to a
-/// non-zero uid; this also covers a judge whose only mapped id is 0) and the ambient set.
-fn drop_all_capabilities() -> Result<(), String> {
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Clone, Copy)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    let header = Header {
-        version: 0x2008_0522, // _LINUX_CAPABILITY_VERSION_3
-        pid: 0,
-    };
-    let data = [Data {
-        effective: 0,
-        permitted: 0,
-        inheritable: 0,
-    }; 2];
-    // SAFETY: capset reads a version-3 header and two data structs, both valid for the call.
-    let result = unsafe { libc::syscall(libc::SYS_capset, &header, data.as_ptr()) };
-    if result != 0 {
-        return Err(format!("capset: {}", std::io::Error::last_os_error()));
-    }
-    // SAFETY: PR_CAP_AMBIENT_CLEAR_ALL takes only integer arguments.
-    unsafe {
-        libc::prctl(
-            libc::PR_CAP_AMBIENT,
-            libc::PR_CAP_AMBIENT_CLEAR_ALL,
-            0,
-            0,
-            0,
-        )
-    };
-    Ok(())
 }
