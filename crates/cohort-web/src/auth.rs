@@ -407,9 +407,29 @@ pub fn home_of(account: &Account) -> &'static str {
 }
 
 /// Accepts only a local path as a place to return to, so a link cannot send people elsewhere.
+/// Where to go after signing in: only a path on this site. The candidate is parsed as a browser
+/// would parse it relative to a page of this site (the WHATWG URL rules, which drop tabs and
+/// newlines and read backslashes as slashes), and followed only when it stays on the same origin;
+/// what is returned is the parsed form, so nothing the browser would read differently survives.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_owned)
+    let next = next?;
+    // A relative path only: a scheme or an empty value is not a place on this site.
+    if !next.starts_with('/') {
+        return None;
+    }
+    let base = url::Url::parse("https://cohort.invalid/").expect("a valid base");
+    let parsed = base.join(next).ok()?;
+    if parsed.origin() != base.origin() {
+        return None;
+    }
+    let mut path = parsed.path().to_owned();
+    if let Some(query) = parsed.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    // Paths like "/\\evil" parse to the same origin only when the browser agrees; a result
+    // starting with two slashes would be read as another host if echoed back.
+    (!path.starts_with("//")).then_some(path)
 }
 
 #[cfg(test)]
@@ -430,5 +450,22 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(Some("/\t/evil.example")), None);
+        assert_eq!(safe_next(Some("/\n/evil.example")), None);
+        assert_eq!(safe_next(Some("\\/evil.example")), None);
+        assert_eq!(
+            safe_next(Some("/%09/evil.example")),
+            Some("/%09/evil.example".into())
+        );
+        assert_eq!(safe_next(Some("")), None);
+        assert_eq!(safe_next(Some("javascript:alert(1)")), None);
+        assert_eq!(
+            safe_next(Some("/openings/3?tab=a b")),
+            Some("/openings/3?tab=a%20b".into())
+        );
+        assert_eq!(
+            safe_next(Some("/me\nSet-Cookie: x=1")),
+            Some("/meSet-Cookie:%20x=1".into())
+        );
     }
 }
