@@ -323,14 +323,27 @@ fn prepare_and_execute(launch: &Launch<'_>) -> Result<Never, (Step, c_int)> {
             Step::CloseDescriptors,
         )?;
         check(libc::chdir(c"/box".as_ptr()).into(), Step::WorkingDirectory)?;
-        // Refused when only one id is mapped (an unprivileged judge), which is harmless.
-        libc::setgroups(0, std::ptr::null());
+        // The raw system calls, not the C library's wrappers: those signal every thread of the
+        // process to change its ids too (setxid), and this child's "process" shares memory with
+        // the supervisor's thread descriptors. Refused when only one id is mapped (an
+        // unprivileged judge), which is harmless.
+        libc::syscall(libc::SYS_setgroups, 0usize, std::ptr::null::<libc::gid_t>());
         check(
-            libc::setresgid(launch.run_gid, launch.run_gid, launch.run_gid).into(),
+            libc::syscall(
+                libc::SYS_setresgid,
+                launch.run_gid,
+                launch.run_gid,
+                launch.run_gid,
+            ),
             Step::GroupId,
         )?;
         check(
-            libc::setresuid(launch.run_uid, launch.run_uid, launch.run_uid).into(),
+            libc::syscall(
+                libc::SYS_setresuid,
+                launch.run_uid,
+                launch.run_uid,
+                launch.run_uid,
+            ),
             Step::UserId,
         )?;
         drop_all_capabilities()?;
@@ -359,14 +372,17 @@ fn prepare_and_execute(launch: &Launch<'_>) -> Result<Never, (Step, c_int)> {
             tv_sec: 0,
             tv_nsec: 5_000_000,
         };
-        for _ in 0..100 {
+        // The supervisor waits (vfork) meanwhile, so the retries are few: 20 x 5 ms.
+        let mut attempts = 0;
+        loop {
             libc::execve(launch.argv[0], launch.argv.as_ptr(), launch.env.as_ptr());
-            if nix::errno::Errno::last_raw() != libc::ETXTBSY {
-                break;
+            let errno = nix::errno::Errno::last_raw();
+            attempts += 1;
+            if errno != libc::ETXTBSY || attempts == 20 {
+                return Err((Step::Execute, errno));
             }
             libc::nanosleep(&pause, std::ptr::null_mut());
         }
-        Err((Step::Execute, nix::errno::Errno::last_raw()))
     }
 }
 
