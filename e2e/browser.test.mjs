@@ -410,7 +410,7 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Open the assessment' }), /^\/assessments\/\d+$/);
     await seeText(candidate, 'Before you start');
     await snap(candidate, '31-candidate-assessment-start');
-    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Start the assessment' }), /^\/assessments\/\d+$/);
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Start the assessment' }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+$/);
     await candidate.getByRole('heading', { level: 1, name: 'Build Queue' }).waitFor();
 
     // ... writes a solution in the code editor ...
@@ -436,12 +436,12 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await snap(candidate, '32-candidate-session-editor');
 
     // ... runs the samples and sees each one's result ...
-    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Run samples' }), /^\/assessments\/\d+\?problem=1&notice=samples$/);
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Run samples' }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+&notice=samples$/);
     await candidate.locator('ol.results li', { hasText: 'Accepted: 2 of 2 samples passed' }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
     await snap(candidate, '33-candidate-samples-passed');
 
     // ... submits, and sees the result on every test.
-    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Submit', exact: true }), /^\/assessments\/\d+\?problem=1&notice=submitted$/);
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Submit', exact: true }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+&notice=submitted$/);
     await candidate.locator('ol.results li', { hasText: /Accepted: \d+ of \d+ tests passed/ }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
     await snap(candidate, '34-candidate-submission-accepted');
 

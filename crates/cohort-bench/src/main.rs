@@ -1137,7 +1137,11 @@ fn print_table(measurements: &[Measurement]) {
     for m in measurements {
         // Ratios and sub-millisecond times are compared against targets such as 1.05x and
         // 0.5 ms, which one decimal would round away.
-        let decimals = if m.unit == "x" || m.value.abs() < 10.0 { 3 } else { 1 };
+        let decimals = if m.unit == "x" || m.value.abs() < 10.0 {
+            3
+        } else {
+            1
+        };
         println!(
             "{:<9} {:<72} {:>12.decimals$} {:<8} {:<16} {:>12} {} {}",
             m.backend,

@@ -211,12 +211,25 @@ impl Store {
         Ok(accounts)
     }
 
+    /// Sets a new password. Every reset link still outstanding for the account stops working:
+    /// it was sent for a password that no longer exists.
     pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Result<()> {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(user_id)
             .execute(&mut **tx)
             .await?;
+        Self::void_password_resets(tx, user_id).await
+    }
+
+    /// Marks every unused reset link of the account as used.
+    async fn void_password_resets(tx: &mut Tx, user_id: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE password_resets SET used_at = created_at WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 
@@ -331,6 +344,8 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<()> {
+        // Only the newest link works: one sent earlier may sit in a mailbox someone else reads.
+        Self::void_password_resets(tx, user_id).await?;
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)

@@ -32,7 +32,6 @@ pub mod upload;
 pub use state::{AppState, Clock, Config};
 
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Serves `state` on `listener` until `shutdown` resolves, then finishes in-flight requests,
@@ -65,11 +64,9 @@ pub async fn run_with(
             workers_stopped,
         )));
     }
-    let app = routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let app = routes::router(state.clone());
     tracing::info!(address = %listener.local_addr()?, "listening");
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = serve(listener, app, shutdown).await;
     let _ = stop_workers.send(true);
     for worker in workers {
         let _ = worker.await;
@@ -77,4 +74,64 @@ pub async fn run_with(
     state.store().close().await;
     tracing::info!("stopped");
     result
+}
+
+/// How long a client may take to send a request's headers. A connection that trickles them in
+/// (the "slow loris" attack) is closed after this, instead of being held open for minutes.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Accepts connections until `shutdown`, then waits for the requests in flight. This is
+/// `axum::serve` with the one thing it does not offer: a timer, so that hyper enforces
+/// [`HEADER_READ_TIMEOUT`] on every HTTP/1 connection.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Running out of descriptors or a connection reset before it was accepted:
+                // wait a moment and go on, as axum::serve does.
+                Err(error) => {
+                    tracing::debug!(%error, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app
+            .clone()
+            .layer(axum::Extension(axum::extract::ConnectInfo(remote)));
+        let service =
+            hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                service.clone().oneshot(request.map(axum::body::Body::new))
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

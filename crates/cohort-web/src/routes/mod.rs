@@ -23,6 +23,13 @@ use tower_http::trace::TraceLayer;
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    // Browsers are told to use HTTPS only when the site is served over it; on plain HTTP (a
+    // laptop, tests) the header would be ignored anyway and only confuse.
+    let strict_transport = state
+        .config()
+        .base_url
+        .starts_with("https://")
+        .then(|| axum::http::HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let pages = Router::new()
         .merge(jobs::router())
         .merge(account::router())
@@ -47,6 +54,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<axum::body::Body>| strict_transport.clone(),
+        ))
+        // Links to other sites do not carry our URLs (which can hold an assessment's tab or a
+        // reset token) in the Referer header.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("same-origin"),
+        ))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             axum::http::HeaderValue::from_static("nosniff"),

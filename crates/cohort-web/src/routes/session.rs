@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assessments/{id}", get(session_page))
         .route("/assessments/{id}/start", post(start))
+        .route("/assessments/{id}/continue", post(continue_here))
         .route("/assessments/{id}/draft", post(save_draft))
         .route("/assessments/{id}/events", post(record_event))
         .route("/assessments/{id}/submissions", post(submit))
@@ -210,6 +211,18 @@ struct SessionPage {
 struct PageQuery {
     problem: Option<i64>,
     notice: Option<String>,
+    /// The tab this page was opened for (see `continue_here`); a page without the session's
+    /// current tab offers to continue here instead of taking the session over.
+    tab: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_continue.html")]
+struct ContinuePage {
+    layout: Layout,
+    invitation: AssessmentInvitation,
+    problem: i64,
+    minutes_left: i64,
 }
 
 async fn session_page(
@@ -238,6 +251,20 @@ async fn session_page(
         };
         return Ok(render(&page)?.into_response());
     }
+    // Opening the page changes nothing: only the form below (a POST with the CSRF token) moves
+    // the session to this tab, so a link from elsewhere cannot take it from the candidate's tab.
+    let this_tab = query
+        .tab
+        .filter(|tab| invitation.active_tab.as_deref() == Some(tab.as_str()));
+    let Some(tab) = this_tab else {
+        let page = ContinuePage {
+            layout: Layout::for_account("Online assessment", Some(&candidate.account), &csrf),
+            problem: query.problem.unwrap_or(1),
+            minutes_left: (invitation.ends_at.unwrap_or_default() - now).max(0) / 60,
+            invitation,
+        };
+        return Ok(render(&page)?.into_response());
+    };
     let flash = match query.notice.as_deref() {
         Some("samples") => Some("Running your code on the samples…".to_owned()),
         Some("submitted") => Some("Submitted. Your code is being judged on every test.".to_owned()),
@@ -251,7 +278,7 @@ async fn session_page(
         problems,
         query.problem,
         None,
-        None,
+        tab,
     )
     .await?
     .with_flash(flash);
@@ -273,8 +300,7 @@ impl SessionPage {
     }
 }
 
-/// The session page for one problem. Opening it makes this page's tab the session's; a page
-/// shown again with an error (`keep_tab`) stays with the tab that sent the form.
+/// The session page for one problem, for the tab that holds the session.
 #[allow(clippy::too_many_arguments)]
 async fn session_page_for(
     state: &AppState,
@@ -284,7 +310,7 @@ async fn session_page_for(
     problems: Vec<AssessmentProblemRecord>,
     position: Option<i64>,
     error: Option<String>,
-    keep_tab: Option<String>,
+    tab: String,
 ) -> Result<SessionPage, AppError> {
     let current = problems
         .iter()
@@ -314,14 +340,6 @@ async fn session_page_for(
             .map(|(_, code)| code.clone())
             .unwrap_or_default()
     });
-    let tab = match keep_tab {
-        Some(tab) => tab,
-        None => {
-            let tab = new_token();
-            state.store().claim_session_tab(invitation.id, &tab).await?;
-            tab
-        }
-    };
     let submissions = state
         .store()
         .session_submissions(invitation.id)
@@ -373,10 +391,10 @@ async fn start(
         SessionState::NotStarted => {
             state.store().start_session(&invitation, state.now()).await?;
             tracing::info!(invitation.id = id, "assessment started");
-            Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
+            claim_and_open(&state, id, 1).await
         }
-        // Starting twice (a double click, a second tab) just continues the session.
-        SessionState::Running => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
+        // Starting twice (a double click, a second tab) just continues the session, here.
+        SessionState::Running => claim_and_open(&state, id, 1).await,
         SessionState::Expired => Err(AppError::Conflict(
             "The deadline to start this assessment has passed. Contact the recruiting team if you need more time.".into(),
         )),
@@ -384,6 +402,38 @@ async fn start(
             "This assessment is over; it cannot be started again.".into(),
         )),
     }
+}
+
+/// Makes a new tab the session's and opens the problem in it.
+async fn claim_and_open(state: &AppState, id: i64, problem: i64) -> Result<Response, AppError> {
+    let tab = new_token();
+    state.store().claim_session_tab(id, &tab).await?;
+    Ok(Redirect::to(&format!("/assessments/{id}?problem={problem}&tab={tab}")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct ContinueForm {
+    #[serde(default = "first_problem")]
+    problem: i64,
+}
+
+fn first_problem() -> i64 {
+    1
+}
+
+/// "Continue in this tab": the session moves here and the tab that had it stops saving.
+async fn continue_here(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ContinueForm>,
+) -> Result<Response, AppError> {
+    let invitation = own_invitation(&state, &candidate, id).await?;
+    if invitation.state(state.now()) != SessionState::Running {
+        return Ok(Redirect::to(&format!("/assessments/{id}")).into_response());
+    }
+    tracing::info!(invitation.id = id, "assessment continued in another tab");
+    claim_and_open(&state, id, form.problem).await
 }
 
 #[derive(serde::Deserialize)]
@@ -519,7 +569,7 @@ async fn submit(
                 problems,
                 position,
                 Some(message),
-                Some(form.tab.clone()),
+                form.tab.clone(),
             )
             .await?;
             let mut response =
@@ -574,8 +624,9 @@ async fn submit(
         "submitted"
     };
     Ok(Redirect::to(&format!(
-        "/assessments/{id}?problem={}&notice={notice}#results",
-        form.problem
+        "/assessments/{id}?problem={}&tab={}&notice={notice}#results",
+        form.problem,
+        urlencoding::encode(&form.tab)
     ))
     .into_response())
 }

@@ -180,6 +180,58 @@ both!(
 );
 
 both!(
+    a_newer_reset_link_voids_the_older_ones_and_a_used_one_stays_used,
+    |app: TestApp| async move {
+        let (_, email) = app.candidate("Frances Allen").await;
+        let request_link = || async {
+            app.browser()
+                .post_form("/password/forgot", "/password/forgot", &[("email", &email)])
+                .await;
+            let link = link_in_last_message(&app, &email, "http").await;
+            link.split("token=").nth(1).unwrap().to_owned()
+        };
+        let reset_with = |token: String, password: &'static str| {
+            let browser = app.browser();
+            async move {
+                browser
+                    .post_form(
+                        "/login",
+                        "/password/reset",
+                        &[("token", token.as_str()), ("password", password)],
+                    )
+                    .await
+                    .status()
+            }
+        };
+        let first = request_link().await;
+        let second = request_link().await;
+        assert_ne!(first, second);
+        assert_eq!(
+            reset_with(first, "the first link's password").await,
+            StatusCode::GONE,
+            "the older link stopped working when the newer one was sent"
+        );
+        let third = request_link().await;
+        assert_eq!(
+            reset_with(second, "the second link's password").await,
+            StatusCode::GONE
+        );
+        assert_eq!(
+            reset_with(third.clone(), "the third link's password").await,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.browser()
+                .login(&email, "the third link's password")
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(reset_with(third, "reused third").await, StatusCode::GONE);
+    }
+);
+
+both!(
     a_reset_request_for_an_unknown_email_looks_the_same_and_sends_nothing,
     |app: TestApp| async move {
         let response = app

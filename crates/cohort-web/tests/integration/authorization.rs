@@ -354,6 +354,12 @@ both!(
             ),
             row(
                 "POST",
+                format!("/assessments/{invitation}/continue"),
+                vec![("problem", "1")],
+                owner_only,
+            ),
+            row(
+                "POST",
                 format!("/assessments/{invitation}/draft"),
                 vec![
                     ("problem", "1"),

@@ -55,6 +55,8 @@ pub struct TestApp {
 #[derive(Default, Clone)]
 pub struct AppOptions {
     pub smtp_url: Option<String>,
+    /// The base URL the server believes it has (links in mail, HSTS); its own address if unset.
+    pub base_url: Option<String>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -95,7 +97,9 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
     let config = Config {
         database_url,
         data_dir: data_dir.path().to_path_buf(),
-        base_url: format!("http://{address}"),
+        base_url: options
+            .base_url
+            .unwrap_or_else(|| format!("http://{address}")),
         smtp_url: options.smtp_url,
         mail_from: "Cohort <no-reply@cohort.test>".into(),
         run_workers: false,

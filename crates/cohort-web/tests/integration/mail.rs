@@ -80,6 +80,7 @@ async fn notifications_are_delivered_over_real_smtp_exactly_once() {
         Backend::Sqlite,
         AppOptions {
             smtp_url: Some(format!("smtp://127.0.0.1:{}", smtp.port)),
+            ..AppOptions::default()
         },
     )
     .await;
@@ -120,6 +121,7 @@ async fn a_message_that_cannot_be_delivered_stays_queued_for_a_retry() {
         Backend::Sqlite,
         AppOptions {
             smtp_url: Some(format!("smtp://127.0.0.1:{closed_port}")),
+            ..AppOptions::default()
         },
     )
     .await;

@@ -7,6 +7,7 @@ mod api;
 mod applications;
 mod authorization;
 mod calendar;
+mod hardening;
 mod jobs;
 mod mail;
 mod pipeline;

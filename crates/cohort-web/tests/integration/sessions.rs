@@ -130,6 +130,21 @@ async fn post(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest
         .unwrap()
 }
 
+/// Starts the session (or continues a running one here) and opens the page it redirects to, the
+/// first problem in a tab of its own.
+async fn start_and_open(browser: &Browser, base: &str) -> String {
+    let started = post(browser, &format!("{base}/start"), &[]).await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let opened = started.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        opened.starts_with(&format!("{base}?problem=1&tab=")),
+        "{opened}"
+    );
+    let (status, page) = browser.get_text(&opened).await;
+    assert_eq!(status, StatusCode::OK);
+    page
+}
+
 /// Posts code to the session (`scope` "samples" or "full"; `None` saves a draft).
 async fn send_code(
     browser: &Browser,
@@ -218,10 +233,7 @@ both!(
             .await
             .status()
             .is_client_error());
-        let started = post(&candidate, &format!("{base}/start"), &[]).await;
-        assert_eq!(started.status(), StatusCode::SEE_OTHER);
-
-        let (_, page) = candidate.get_text(&base).await;
+        let page = start_and_open(&candidate, &base).await;
         assert!(
             page.contains("<h1>Build Queue</h1>"),
             "the first problem's statement: {page}"
@@ -310,7 +322,9 @@ both!(
         .await
         .unwrap();
         Store::commit(tx).await.unwrap();
-        let (_, page) = candidate.get_text(&format!("{base}?problem=1")).await;
+        let (_, page) = candidate
+            .get_text(&format!("{base}?problem=1&tab={tab}"))
+            .await;
         assert!(
             page.contains("Wrong answer: 0 of 2 samples passed"),
             "the result is shown"
@@ -332,8 +346,36 @@ both!(
             .unwrap();
         assert_eq!(json["pending"], false);
 
-        // Opening the page again (another tab) takes the session over: the old tab's saves stop.
+        // Opening the page without its tab (a link from another site, a second tab) changes
+        // nothing: it offers to continue there, and the session stays with its tab.
+        assert_eq!(attribute(&page, "data-tab"), tab, "reloading keeps the tab");
+        let (status, elsewhere) = candidate.get_text(&base).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(elsewhere.contains("Continue in this tab"), "{elsewhere}");
+        assert!(!elsewhere.contains("data-tab"));
+        let (_, forged) = candidate.get_text(&format!("{base}?tab=guess")).await;
+        assert!(forged.contains("Continue in this tab"));
+        let still = send_code(&candidate, &base, ("1", "cpp", code), &tab, None).await;
+        assert_eq!(still.status(), StatusCode::NO_CONTENT);
+        // Taking it over needs the form's CSRF token.
+        let forged = candidate
+            .client
+            .post(candidate.url(&format!("{base}/continue")))
+            .form(&[("problem", "2")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let still = send_code(&candidate, &base, ("1", "cpp", code), &tab, None).await;
+        assert_eq!(still.status(), StatusCode::NO_CONTENT);
+        // With it, the session moves and the old tab's saves stop.
+        let moved = post(&candidate, &format!("{base}/continue"), &[("problem", "2")]).await;
+        assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+        let location = moved.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(&format!("{base}?problem=2&tab=")));
+        let (_, page) = candidate.get_text(&location).await;
         let newer_tab = attribute(&page, "data-tab");
+        assert_ne!(newer_tab, tab);
         let stale = send_code(&candidate, &base, ("1", "cpp", "// lost"), &tab, None).await;
         assert_eq!(stale.status(), StatusCode::CONFLICT);
         assert!(stale.text().await.unwrap().contains("open in another tab"));
@@ -393,11 +435,7 @@ both!(
             invited(&app, season.open[0], season.season_id, "Christine Darden").await;
         let invitation = invitation_of(&app, application).await;
         let base = format!("/assessments/{}", invitation.id);
-        assert_eq!(
-            post(&owner, &format!("{base}/start"), &[]).await.status(),
-            StatusCode::SEE_OTHER
-        );
-        let (_, page) = owner.get_text(&base).await;
+        let page = start_and_open(&owner, &base).await;
         let tab = attribute(&page, "data-tab");
 
         let (intruder, _) = app.candidate("Mallory Intruder").await;
@@ -418,8 +456,7 @@ both!(
             invited(&app, season.open[0], season.season_id, "Katherine Coleman").await;
         let invitation = invitation_of(&app, application).await;
         let base = format!("/assessments/{}", invitation.id);
-        post(&candidate, &format!("{base}/start"), &[]).await;
-        let (_, page) = candidate.get_text(&base).await;
+        let page = start_and_open(&candidate, &base).await;
         let tab = attribute(&page, "data-tab");
         for (problem, code) in [("1", "// queue solution\n"), ("2", "// speedups solution\n")] {
             let sent = send_code(&candidate, &base, (problem, "cpp", code), &tab, Some("full")).await;
@@ -565,8 +602,7 @@ async fn in_session(app: &TestApp, season: &SeasonFixture, name: &str) -> (Brows
     let (candidate, _, application) = invited(app, season.open[0], season.season_id, name).await;
     let invitation = invitation_of(app, application).await;
     let base = format!("/assessments/{}", invitation.id);
-    post(&candidate, &format!("{base}/start"), &[]).await;
-    let (_, page) = candidate.get_text(&base).await;
+    let page = start_and_open(&candidate, &base).await;
     let tab = attribute(&page, "data-tab");
     (candidate, format!("{base}|{tab}"), application)
 }
