@@ -43,6 +43,8 @@ pub enum ArchiveError {
     TooLarge(u64),
     #[error("the archive has no problem.yaml at its top level or in a single top folder")]
     NoProblemYaml,
+    #[error("the archive holds {0} twice, or both as a file and as a folder")]
+    Conflict(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -73,6 +75,7 @@ pub fn unpack(bytes: &[u8], destination: &Path, limits: ArchiveLimits) -> Result
         }
         entries.push((index, path, entry.is_dir()));
     }
+    check_no_conflicts(&entries)?;
     let prefix = common_top_folder(&entries);
     let has_yaml = entries.iter().any(|(_, path, is_dir)| {
         !is_dir && strip(path, prefix.as_deref()) == Path::new("problem.yaml")
@@ -124,6 +127,25 @@ pub fn unpack(bytes: &[u8], destination: &Path, limits: ArchiveLimits) -> Result
         return Err(error.into());
     }
     Ok(())
+}
+
+/// Refuses an archive in which one path is two things: a file listed twice, or a file that is
+/// also a folder (named as one, or holding other entries), which could not be unpacked.
+fn check_no_conflicts(entries: &[(usize, PathBuf, bool)]) -> Result<(), ArchiveError> {
+    let mut files = std::collections::HashSet::new();
+    let mut folders = std::collections::HashSet::new();
+    for (_, path, is_dir) in entries {
+        if *is_dir {
+            folders.insert(path.as_path());
+        } else if !files.insert(path.as_path()) {
+            return Err(ArchiveError::Conflict(path.display().to_string()));
+        }
+        folders.extend(path.ancestors().skip(1));
+    }
+    match files.iter().find(|file| folders.contains(*file)) {
+        Some(both) => Err(ArchiveError::Conflict(both.display().to_string())),
+        None => Ok(()),
+    }
 }
 
 /// Zips the package folder `root` deterministically (sorted names, fixed times, regular files
@@ -218,6 +240,35 @@ mod tests {
             writer.write_all(contents).unwrap();
         }
         writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_path_that_is_both_a_file_and_a_folder_is_refused_with_its_name_and_nothing_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let destination = dir.path().join("unpacked");
+        for entries in [
+            &[
+                ("problem.yaml", &b"name: Sum\n"[..]),
+                ("data", b"a file"),
+                ("data/x.in", b"1\n"),
+            ][..],
+            &[
+                ("problem.yaml", &b"name: Sum\n"[..]),
+                ("data/x.in/deeper", b"1\n"),
+                ("data/x.in", b"1\n"),
+            ][..],
+        ] {
+            let error =
+                unpack(&zip_of(entries), &destination, ArchiveLimits::default()).unwrap_err();
+            assert!(matches!(error, ArchiveError::Conflict(_)), "{error}");
+            assert!(error.to_string().contains("both as a file and as a folder"));
+            assert!(!destination.exists());
+        }
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "no staging left"
+        );
     }
 
     #[test]

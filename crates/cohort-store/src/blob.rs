@@ -65,13 +65,21 @@ impl BlobStore for DirectoryBlobStore {
         }
         let folder = path.parent().expect("blob paths have a parent");
         std::fs::create_dir_all(folder)?;
-        // Write to a unique temporary name, flush to disk, then rename: a crash leaves either the
-        // whole blob or none, never a torn file under the final name.
-        let temporary = folder.join(format!(".{}.{}.tmp", &id.0[2..], std::process::id()));
-        let mut file = std::fs::File::create(&temporary)?;
+        // Write to a temporary file of this write's own (concurrent writers of the same content
+        // must not share one), flush it to disk, then link it to the final name without
+        // replacing anything: a crash leaves either the whole blob or none, never a torn file
+        // under the final name, and the first complete copy is the one kept.
+        let mut file = tempfile::Builder::new()
+            .prefix(".incoming-")
+            .tempfile_in(folder)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, &path)?;
+        file.as_file().sync_all()?;
+        match file.persist_noclobber(&path) {
+            Ok(_) => {}
+            // Another writer finished the same content first; ours is dropped and removed.
+            Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error.error),
+        }
         sync_directory(folder);
         Ok(id)
     }
@@ -100,6 +108,30 @@ mod tests {
         assert_eq!(first, second);
         assert_eq!(store.get(&first).unwrap(), b"resume");
         std::fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn concurrent_writers_of_the_same_content_all_succeed_and_leave_one_whole_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = DirectoryBlobStore::new(folder.path()).unwrap();
+        let content: Vec<u8> = (0..2_000_000u32).map(|i| (i % 251) as u8).collect();
+        let ids: Vec<BlobId> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..16)
+                .map(|_| scope.spawn(|| store.put(&content)))
+                .collect();
+            writers
+                .into_iter()
+                .map(|writer| writer.join().unwrap().unwrap())
+                .collect()
+        });
+        assert!(ids.iter().all(|id| *id == ids[0]));
+        assert_eq!(store.get(&ids[0]).unwrap(), content);
+        let shard = folder.path().join(&ids[0].as_str()[..2]);
+        let names: Vec<_> = std::fs::read_dir(shard)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
     }
 
     #[test]

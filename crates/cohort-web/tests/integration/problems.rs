@@ -115,6 +115,14 @@ both!(
             ),
             (
                 zip_of(&[
+                    ("problem.yaml", "name: X\n"),
+                    ("data", "a file"),
+                    ("data/x.in", "1\n"),
+                ]),
+                "both as a file and as a folder",
+            ),
+            (
+                zip_of(&[
                     ("x/problem.yaml", "name: X\n"),
                     ("x/data/sample/1.in", "1\n"),
                     ("x/data/sample/1.ans", "1\n"),
