@@ -413,6 +413,17 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Start the assessment' }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+$/);
     await candidate.getByRole('heading', { level: 1, name: 'Build Queue' }).waitFor();
 
+    // Opening the assessment's link again (as from another tab or site) takes nothing over: it
+    // offers to continue here, and only that button (a POST) moves the session.
+    const sessionUrl = new URL(candidate.url());
+    await candidate.goto(sessionUrl.pathname);
+    await candidate.getByRole('heading', { name: 'Your assessment is running' }).waitFor();
+    await candidate.setViewportSize({ width: 390, height: 844 });
+    await snap(candidate, '31b-candidate-assessment-continue-phone');
+    await candidate.setViewportSize({ width: 1280, height: 800 });
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Continue in this tab' }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+$/);
+    await candidate.getByRole('heading', { level: 1, name: 'Build Queue' }).waitFor();
+
     // ... writes a solution in the code editor ...
     const solution = await readFile(path.join(here, '..', 'problems', 'buildqueue', 'submissions', 'accepted', 'heap.py'), 'utf8');
     const editor = candidate.locator('.cohort-editor .cm-content');
