@@ -223,12 +223,37 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+        if !form_is_utf8(&bytes) {
+            return Err(AppError::BadRequest(NOT_UTF8.into()));
+        }
         let field: CsrfField = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
         csrf.verify(&field.csrf)?;
         let form = serde_html_form::from_bytes(&bytes)
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
         Ok(CsrfForm(form))
     }
+}
+
+/// What a form with bytes that are not UTF-8 is told. Such bytes would otherwise be decoded to
+/// replacement characters and stored, silently changing what the person sent.
+pub const NOT_UTF8: &str = "The form holds text that is not valid UTF-8; nothing was saved.";
+
+/// Whether every name and value of a URL-encoded form decodes to valid UTF-8 (`+` is a space,
+/// which is valid anyway).
+pub fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|byte| *byte == b'&').all(|pair| {
+        let decoded: Vec<u8> = percent_encoding::percent_decode(pair).collect();
+        std::str::from_utf8(&decoded).is_ok()
+    })
+}
+
+/// A multipart text field as UTF-8, refusing anything else (multer would replace bad bytes).
+pub async fn utf8_field(field: axum::extract::multipart::Field<'_>) -> Result<String, AppError> {
+    let bytes = field
+        .bytes()
+        .await
+        .map_err(|_| AppError::BadRequest("The form could not be read. Try again.".into()))?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest(NOT_UTF8.into()))
 }
 
 /// The signed-in account, if any. Looked up once per request.
@@ -442,6 +467,15 @@ mod tests {
         assert!(verify_password(Some(&hash), "correct horse battery"));
         assert!(!verify_password(Some(&hash), "wrong horse battery"));
         assert!(!verify_password(None, "correct horse battery"));
+    }
+
+    #[test]
+    fn a_form_is_utf8_only_when_every_decoded_byte_sequence_is() {
+        assert!(form_is_utf8(b"csrf=abc&name=Ada+Lovelace&city=K%C3%B6ln"));
+        assert!(form_is_utf8(b""));
+        assert!(!form_is_utf8(b"csrf=abc&name=%FF%FE"));
+        assert!(!form_is_utf8(b"csrf=abc&na%C3me=x"));
+        assert!(!form_is_utf8(b"csrf=abc&raw=\xff"));
     }
 
     #[test]

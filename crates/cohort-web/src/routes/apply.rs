@@ -184,7 +184,7 @@ async fn read_submission(mut multipart: Multipart) -> Result<Submission, AppErro
             submission.resume = field.bytes().await.map_err(unreadable)?.to_vec();
             continue;
         }
-        let value = field.text().await.map_err(unreadable)?;
+        let value = crate::auth::utf8_field(field).await?;
         match name.as_str() {
             "csrf" => submission.csrf = value,
             "season" => submission.season_id = value.trim().parse().ok(),

@@ -178,7 +178,7 @@ async fn upload(
     let (mut token, mut package, mut file_name) = (String::new(), Vec::new(), String::new());
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         match field.name().unwrap_or_default() {
-            "csrf" => token = field.text().await.map_err(unreadable)?,
+            "csrf" => token = crate::auth::utf8_field(field).await?,
             "package" => {
                 file_name = field.file_name().unwrap_or("package.zip").to_owned();
                 package = field.bytes().await.map_err(unreadable)?.to_vec();

@@ -90,3 +90,57 @@ async fn a_connection_that_trickles_its_headers_is_closed_after_the_header_timeo
     // Other clients were served meanwhile and still are.
     assert_eq!(app.browser().get("/healthz").await.status(), StatusCode::OK);
 }
+
+both!(
+    text_that_is_not_utf8_is_refused_with_400_and_nothing_is_stored,
+    |app: TestApp| async move {
+        // A URL-encoded form: the sign-up.
+        let browser = app.browser();
+        let csrf = browser.csrf("/signup").await;
+        let body = format!(
+            "csrf={csrf}&name=Ada%FFLovelace&email=ada%40example.com&password=a+long+enough+password"
+        );
+        let response = browser
+            .client
+            .post(browser.url("/signup"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(response.text().await.unwrap().contains("not valid UTF-8"));
+        assert_eq!(app.count("users").await, 0);
+
+        // A multipart form: the application, with a school name of raw bytes.
+        let season = app.seed_season().await;
+        let (candidate, _) = app.candidate("Grace Hopper").await;
+        let csrf = candidate
+            .csrf(&format!("/apply?season={}", season.season_id))
+            .await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("season", season.season_id.to_string())
+            .part(
+                "school",
+                reqwest::multipart::Part::bytes(vec![b'M', b'I', b'T', 0xFF, 0xFE]),
+            )
+            .text("degree", "BSc")
+            .text("graduation", "2027-06")
+            .text("choice_1", season.open[0].to_string())
+            .part(
+                "resume",
+                reqwest::multipart::Part::bytes(pdf_resume("Grace Hopper")).file_name("cv.pdf"),
+            );
+        let response = candidate
+            .client
+            .post(candidate.url("/apply"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(response.text().await.unwrap().contains("not valid UTF-8"));
+        assert_eq!(app.count("applications").await, 0);
+    }
+);
