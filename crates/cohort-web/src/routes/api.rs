@@ -15,7 +15,6 @@ use cohort_domain::input::{Email, Text};
 use cohort_domain::{FieldErrors, RejectionReason, Role, Stage};
 use cohort_store::applications::{BoardQuery, BoardSort};
 use cohort_store::seasons::{OpeningFilter, OpeningRecord};
-use cohort_store::Store;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -427,6 +426,7 @@ async fn create_application(
         return Err(ApiError(AppError::Invalid(errors)));
     };
     let existing = state.store().user_by_email(email.as_str()).await?;
+    // A new candidate's account is created with the application, in its transaction.
     let candidate_id = match existing {
         Some(user) => {
             let roles = state.store().roles_of(user.id).await?;
@@ -435,22 +435,9 @@ async fn create_application(
                     "That email belongs to a staff account, not a candidate.".into(),
                 )));
             }
-            user.id
+            Some(user.id)
         }
-        None => {
-            let mut tx = state.store().begin().await?;
-            let id = Store::create_user(
-                &mut tx,
-                email.as_str(),
-                name.as_str(),
-                None,
-                &[Role::Candidate],
-                state.now(),
-            )
-            .await?;
-            Store::commit(tx).await?;
-            id
-        }
+        None => None,
     };
     let input = ApplicationInput {
         choices: new.choices,

@@ -226,7 +226,7 @@ async fn apply(
     })?;
     let user = &candidate.account.user;
     let applicant = Applicant {
-        id: user.id,
+        id: Some(user.id),
         name: &user.display_name,
         email: &user.email,
     };
@@ -259,7 +259,9 @@ async fn apply(
 
 /// Who is applying.
 pub struct Applicant<'a> {
-    pub id: i64,
+    /// The candidate's account; `None` for someone new (through the API), whose account is
+    /// created in the application's own transaction, so a refused application leaves none.
+    pub id: Option<i64>,
     pub name: &'a str,
     pub email: &'a str,
 }
@@ -292,13 +294,15 @@ pub async fn submit_application(
     let already = || {
         AppError::Conflict(format!("You already applied to {}; one application per season. Your first application is unchanged.", season.name))
     };
-    if state
-        .store()
-        .application_in_season(applicant.id, season_id)
-        .await?
-        .is_some()
-    {
-        return Err(already().into());
+    if let Some(candidate_id) = applicant.id {
+        if state
+            .store()
+            .application_in_season(candidate_id, season_id)
+            .await?
+            .is_some()
+        {
+            return Err(already().into());
+        }
     }
     let mut errors = FieldErrors::new();
     let form = match ApplicationForm::parse(input) {
@@ -361,9 +365,33 @@ pub async fn submit_application(
     let graduation = form.graduation.to_string();
     let links = form.links.joined();
     let filename = clean_filename(resume_filename, resume.kind);
+    let mut tx = state.store().begin().await?;
+    let candidate_id = match applicant.id {
+        Some(id) => id,
+        None => match Store::create_user(
+            &mut tx,
+            applicant.email,
+            applicant.name,
+            None,
+            &[cohort_domain::Role::Candidate],
+            state.now(),
+        )
+        .await
+        {
+            Ok(id) => id,
+            // Created by a request running at the same moment: try again to apply as it.
+            Err(StoreError::Conflict { .. }) => {
+                return Err(AppError::Conflict(
+                    "An account with this email was created at the same moment; send the application again.".into(),
+                )
+                .into())
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
     let new = NewApplication {
         season_id,
-        candidate_id: applicant.id,
+        candidate_id,
         candidate_name: applicant.name,
         choices: &form.choices,
         school: form.school.as_str(),
@@ -387,7 +415,6 @@ pub async fn submit_application(
         &chosen_titles,
         &status_link,
     );
-    let mut tx = state.store().begin().await?;
     let id = match state
         .store()
         .create_application(&mut tx, &new, state.now())

@@ -175,6 +175,18 @@ both!(
             "bad_request"
         );
         assert_eq!(app.count("applications").await, 0);
+        // The refused application left no account behind, so its owner can still sign up.
+        assert!(app
+            .store()
+            .user_by_email("ok@example.edu")
+            .await
+            .unwrap()
+            .is_none());
+        let signed_up = app
+            .browser()
+            .sign_up("Ok Person", "ok@example.edu", PASSWORD)
+            .await;
+        assert_eq!(signed_up.status(), StatusCode::SEE_OTHER);
     }
 );
 
