@@ -387,41 +387,45 @@ impl Store {
 
     // Login throttling.
 
-    pub async fn record_login_failure(&self, email: &str, ip: &str, now: i64) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
-            .bind(email)
-            .bind(ip)
-            .bind(now)
-            .execute(&self.writer)
-            .await?;
+    /// Counts one sign-in attempt against `key` and returns how many the key has had in the
+    /// window that ends at `now` (a window older than `window_seconds` starts again). One
+    /// statement, an upsert on the key's row, so parallel attempts are counted one after another
+    /// on both databases: each sees the others' counts, and none is checked before it is counted.
+    pub async fn count_login_attempt(
+        &self,
+        key: &str,
+        now: i64,
+        window_seconds: i64,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO login_throttle (key, window_start, attempts) VALUES ($1, $2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+               attempts = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.attempts + 1 ELSE 1 END, \
+               window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END \
+             RETURNING attempts",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(now - window_seconds)
+        .fetch_one(&self.writer)
+        .await?)
+    }
+
+    /// Takes back one counted attempt of `key` (it succeeded, so it was no failure).
+    pub async fn uncount_login_attempt(&self, key: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE login_throttle SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0",
+        )
+        .bind(key)
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
-    /// Failed sign-ins since `since`, counted for the account and for the address.
-    pub async fn login_failures_since(
-        &self,
-        email: &str,
-        ip: &str,
-        since: i64,
-    ) -> Result<(i64, i64)> {
-        let by_email: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
-                .bind(email)
-                .bind(since)
-                .fetch_one(&self.reader)
-                .await?;
-        let by_ip: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
-                .bind(ip)
-                .bind(since)
-                .fetch_one(&self.reader)
-                .await?;
-        Ok((by_email, by_ip))
-    }
-
-    pub async fn clear_login_failures(&self, email: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email = $1")
-            .bind(email)
+    /// Forgets every counted attempt of `key`.
+    pub async fn clear_login_attempts(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+            .bind(key)
             .execute(&self.writer)
             .await?;
         Ok(())

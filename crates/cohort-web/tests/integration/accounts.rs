@@ -62,6 +62,53 @@ both!(
 );
 
 both!(
+    parallel_wrong_passwords_are_each_counted_before_checking_and_other_accounts_at_the_address_still_sign_in,
+    |app: TestApp| async move {
+        app.create_account("target@example.com", "Target Admin", &[Role::Administrator])
+            .await;
+        app.create_account("colleague@example.com", "A Colleague", &[Role::Recruiter])
+            .await;
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let browser = app.browser();
+            attempts.spawn(async move {
+                browser
+                    .login("target@example.com", "a wrong guess")
+                    .await
+                    .status()
+            });
+        }
+        let statuses = attempts.join_all().await;
+        let checked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        let throttled = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert_eq!(checked, 5, "{statuses:?}");
+        assert_eq!(throttled, 11, "{statuses:?}");
+        assert_eq!(
+            app.browser()
+                .login("target@example.com", PASSWORD)
+                .await
+                .status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "the guessed account stays locked from this address"
+        );
+        // Someone else behind the same address is not locked out with it.
+        assert_eq!(
+            app.browser()
+                .login("colleague@example.com", PASSWORD)
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+);
+
+both!(
     a_stale_csrf_token_is_refused_and_nothing_changes,
     |app: TestApp| async move {
         let season = app.seed_season().await;
@@ -368,7 +415,7 @@ both!(
         app.create_account("victim@example.com", "Victim", &[Role::Recruiter])
             .await;
         let browser = app.browser();
-        for index in 0..30 {
+        for index in 0..cohort_web::routes::account::MAX_FAILURES_PER_ADDRESS {
             let response = browser
                 .login(&format!("guess{index}@example.com"), "not the password")
                 .await;
