@@ -256,6 +256,100 @@ pub async fn utf8_field(field: axum::extract::multipart::Field<'_>) -> Result<St
     String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest(NOT_UTF8.into()))
 }
 
+/// The address of the person making the request: the connection's peer, or, when the peer is a
+/// trusted proxy, the address that proxy says it forwarded for (see [`client_address`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ClientAddress, AppError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no peer address")))?;
+        Ok(ClientAddress(client_address(
+            peer,
+            &parts.headers,
+            &state.config().trusted_proxies,
+        )))
+    }
+}
+
+/// Who the client is. Each proxy appends the address it received the request from, so the
+/// header is read from the right: the first address that is not a trusted proxy is the client.
+/// `X-Forwarded-For` is read when present, otherwise `Forwarded` (RFC 7239, its `for=`). A
+/// peer that is not a trusted proxy is the client whatever its headers say.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |address: &std::net::IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded_for: Vec<String> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|part| part.trim().to_owned())
+        .collect();
+    let chain = if forwarded_for.is_empty() {
+        headers
+            .get_all(axum::http::header::FORWARDED)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (name, value) = pair.trim().split_once('=')?;
+                    name.eq_ignore_ascii_case("for")
+                        .then(|| value.trim().trim_matches('"').to_owned())
+                })
+            })
+            .collect()
+    } else {
+        forwarded_for
+    };
+    for entry in chain.iter().rev() {
+        match parse_forwarded_address(entry) {
+            Some(address) if is_trusted(&address) => continue,
+            Some(address) => return address,
+            // An obfuscated or unknown hop ("unknown", "_hidden"): nothing further left can be
+            // trusted, so the last proxy is the best answer.
+            None => break,
+        }
+    }
+    chain
+        .iter()
+        .rev()
+        .filter_map(|entry| parse_forwarded_address(entry))
+        .take_while(is_trusted)
+        .last()
+        .unwrap_or(peer)
+}
+
+/// An address as proxies write it: `203.0.113.5`, `203.0.113.5:4711`, `[2001:db8::1]` or
+/// `[2001:db8::1]:4711`, or a bare IPv6 address.
+fn parse_forwarded_address(text: &str) -> Option<std::net::IpAddr> {
+    if let Ok(address) = text.parse() {
+        return Some(address);
+    }
+    if let Ok(socket) = text.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    text.strip_prefix('[')
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|inner| inner.parse().ok())
+}
+
 /// The signed-in account, if any. Looked up once per request.
 #[derive(Debug, Clone)]
 pub struct CurrentAccount(pub Option<Account>);
@@ -476,6 +570,42 @@ mod tests {
         assert!(!form_is_utf8(b"csrf=abc&name=%FF%FE"));
         assert!(!form_is_utf8(b"csrf=abc&na%C3me=x"));
         assert!(!form_is_utf8(b"csrf=abc&raw=\xff"));
+    }
+
+    #[test]
+    fn forwarded_headers_name_the_client_only_when_a_trusted_proxy_sent_them() {
+        use axum::http::{HeaderMap, HeaderValue};
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let with = |name: &'static str, value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.append(name, HeaderValue::from_static(value));
+            headers
+        };
+        let client = |peer, headers: &HeaderMap, trusted: &[ipnet::IpNet]| {
+            client_address(peer, headers, trusted).to_string()
+        };
+        let spoofed = with("x-forwarded-for", "198.51.100.7");
+        // From an untrusted peer the header is ignored.
+        let stranger: std::net::IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client(stranger, &spoofed, &trusted), "203.0.113.9");
+        assert_eq!(client(proxy, &spoofed, &[]), "10.0.0.2");
+        // Through the proxy: the right-most address that is not a proxy.
+        assert_eq!(client(proxy, &spoofed, &trusted), "198.51.100.7");
+        let chain = with("x-forwarded-for", "1.2.3.4, 198.51.100.7, 10.0.0.5");
+        assert_eq!(
+            client(proxy, &chain, &trusted),
+            "198.51.100.7",
+            "1.2.3.4 was written by the client"
+        );
+        let forwarded = with(
+            "forwarded",
+            "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.5",
+        );
+        assert_eq!(client(proxy, &forwarded, &trusted), "2001:db8::1");
+        let hidden = with("x-forwarded-for", "unknown, 10.0.0.5");
+        assert_eq!(client(proxy, &hidden, &trusted), "10.0.0.5");
+        assert_eq!(client(proxy, &HeaderMap::new(), &trusted), "10.0.0.2");
     }
 
     #[test]

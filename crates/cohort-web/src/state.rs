@@ -26,6 +26,9 @@ pub struct Config {
     pub max_connections: u32,
     /// The judge's language table, which also decides the language of a package's starter files.
     pub judge_languages: cohort_judge::language::LanguageTable,
+    /// Reverse proxies (and load balancers) whose `X-Forwarded-For` and `Forwarded` headers say
+    /// who the client is. From anyone else those headers are ignored: a client could write them.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {

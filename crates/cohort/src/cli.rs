@@ -46,6 +46,11 @@ pub struct GlobalOptions {
     /// With https:// cookies are marked Secure.
     #[arg(long, env = "COHORT_BASE_URL", global = true)]
     pub base_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers name the client (addresses or
+    /// networks, comma-separated, for example 10.0.0.0/8,127.0.0.1). Without it those headers
+    /// are ignored and the connection's address is the client's.
+    #[arg(long, env = "COHORT_TRUSTED_PROXIES", global = true, value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Deliver mail through this SMTP relay (smtp://host:port). Without it, mail is written as
     /// .eml files under <data-dir>/mail.
     #[arg(long, env = "COHORT_SMTP_URL", global = true)]
@@ -202,7 +207,16 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
         run_workers: !options.no_workers,
         max_connections: options.max_connections,
         judge_languages: crate::judge_cli::language_table(options.judge.languages.as_deref())?,
+        trusted_proxies: options.trusted_proxies.clone(),
     })
+}
+
+/// A proxy's address or network: `10.0.0.0/8`, or one address (`127.0.0.1`, `::1`).
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or network (such as 10.0.0.0/8)"))
 }
 
 pub async fn run(arguments: Arguments) -> anyhow::Result<()> {

@@ -2,15 +2,15 @@
 
 use crate::auth::{
     self, cookie, hash_password_off_thread, home_of, new_token, safe_next, token_hash,
-    verify_password_off_thread, Csrf, CsrfForm, CurrentAccount, Require, SignedIn, SESSION_COOKIE,
-    SESSION_SECONDS,
+    verify_password_off_thread, ClientAddress, Csrf, CsrfForm, CurrentAccount, Require, SignedIn,
+    SESSION_COOKIE, SESSION_SECONDS,
 };
 use crate::error::AppError;
 use crate::mail;
 use crate::pages::{render, Layout};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,6 @@ use cohort_domain::input::{Email, NewPassword, Text};
 use cohort_domain::{FieldErrors, Role};
 use cohort_store::accounts::Account;
 use cohort_store::Store;
-use std::net::SocketAddr;
 
 /// Failed sign-ins allowed for one account from one address in [`THROTTLE_WINDOW_SECONDS`].
 /// Counting the pair, not the account alone, means a stranger guessing an administrator's
@@ -193,14 +192,14 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     current: CurrentAccount,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let email = form.email.trim().to_lowercase();
-    let ip = address.ip().to_string();
+    let ip = address.to_string();
     let now = state.now();
     // Each attempt is counted before the password is checked, in one atomic step per key, and
     // taken back if it succeeds: parallel guesses cannot slip past the limit.

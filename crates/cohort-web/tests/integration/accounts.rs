@@ -426,3 +426,81 @@ both!(
         assert_eq!(app.count("sessions").await, 0);
     }
 );
+
+/// Signs in with `X-Forwarded-For: forwarded_for`.
+async fn login_via(
+    browser: &Browser,
+    forwarded_for: &str,
+    email: &str,
+    password: &str,
+) -> StatusCode {
+    let csrf = browser.csrf("/login").await;
+    browser
+        .client
+        .post(browser.url("/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_throttle_counts_the_forwarded_client_address() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    app.create_account("admin@example.com", "Admin", &[Role::Administrator])
+        .await;
+    for _ in 0..5 {
+        let status = login_via(&app.browser(), "198.51.100.7", "admin@example.com", "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = login_via(
+        &app.browser(),
+        "198.51.100.7",
+        "admin@example.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(locked, StatusCode::TOO_MANY_REQUESTS);
+    // The administrator at another address behind the same proxy signs in.
+    let other = login_via(
+        &app.browser(),
+        "203.0.113.20",
+        "admin@example.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(other, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_trusted_proxies_a_forwarded_header_buys_no_fresh_attempts() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_account("admin@example.com", "Admin", &[Role::Administrator])
+        .await;
+    for index in 0..5 {
+        let spoofed = format!("198.51.100.{index}");
+        let status = login_via(&app.browser(), &spoofed, "admin@example.com", "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login_via(
+        &app.browser(),
+        "198.51.100.99",
+        "admin@example.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -57,6 +57,8 @@ pub struct AppOptions {
     pub smtp_url: Option<String>,
     /// The base URL the server believes it has (links in mail, HSTS); its own address if unset.
     pub base_url: Option<String>,
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -105,6 +107,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         run_workers: false,
         max_connections: 5,
         judge_languages: cohort_judge::language::LanguageTable::builtin(),
+        trusted_proxies: options.trusted_proxies,
     };
     let state = AppState::start(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
