@@ -21,6 +21,26 @@ use rand::{Rng, SeedableRng};
 
 /// The password of every demo account. It is printed when the demo starts.
 pub const DEMO_PASSWORD: &str = "cohort-demo-2027";
+
+/// The repository's `problems/` folder, inside the binary, so that `cohort demo` adds the
+/// built-in problems whichever folder it runs in.
+static BUILTIN_PROBLEMS: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../problems");
+
+/// Writes the built-in problem packages into `folder` (one sub-folder each) and returns their
+/// folders, sorted by name.
+pub fn extract_builtin_problems(
+    folder: &std::path::Path,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    BUILTIN_PROBLEMS.extract(folder)?;
+    let mut packages: Vec<std::path::PathBuf> = BUILTIN_PROBLEMS
+        .dirs()
+        .filter(|dir| dir.get_file(dir.path().join("problem.yaml")).is_some())
+        .map(|dir| folder.join(dir.path()))
+        .collect();
+    packages.sort();
+    Ok(packages)
+}
 pub const DEMO_SEASON: &str = "Summer 2027";
 
 /// One demo staff account per role, plus a candidate with an application.

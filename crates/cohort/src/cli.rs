@@ -117,9 +117,10 @@ pub enum Command {
         /// Create the data and exit without serving.
         #[arg(long)]
         no_serve: bool,
-        /// A folder of problem packages to add to the problem bank with the demo season.
-        #[arg(long, default_value = "problems")]
-        problems: PathBuf,
+        /// A folder of problem packages to add to the problem bank with the demo season,
+        /// instead of the built-in problems (which are inside the binary).
+        #[arg(long)]
+        problems: Option<PathBuf>,
         /// Do not add any problems.
         #[arg(long)]
         no_problems: bool,
@@ -172,6 +173,28 @@ pub enum AdminCommand {
         /// The password; read from COHORT_ADMIN_PASSWORD if not given, generated and printed if neither.
         #[arg(long, env = "COHORT_ADMIN_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+    },
+    /// Manage API tokens (for scripts and Prometheus, without the browser).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token and print it (only the token, on standard output, once: it is stored
+    /// only as a hash).
+    Create {
+        /// What the token is for, as the Administration page lists it ("Prometheus").
+        #[arg(long)]
+        name: String,
+        /// What it may do: `read`, `write`, or both (`read,write`).
+        #[arg(long, value_delimiter = ',', required = true)]
+        scope: Vec<String>,
+        /// The administrator recorded as its creator; by default the first administrator.
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -242,6 +265,12 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
                     password,
                 },
         } => create_admin(&options, &email, &name, password).await,
+        Command::Admin {
+            command:
+                AdminCommand::Token {
+                    command: TokenCommand::Create { name, scope, by },
+                },
+        } => create_token(&options, &name, &scope, by.as_deref()).await,
         Command::Demo {
             candidates,
             no_serve,
@@ -252,7 +281,11 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
                 &options,
                 candidates,
                 no_serve,
-                (!no_problems).then_some(problems),
+                if no_problems {
+                    ProblemSource::None
+                } else {
+                    problems.map_or(ProblemSource::BuiltIn, ProblemSource::Folder)
+                },
             )
             .await
         }
@@ -422,6 +455,8 @@ async fn create_admin(
         Some(user) => {
             Store::grant_roles(&mut tx, user.id, &[Role::Administrator]).await?;
             Store::set_password(&mut tx, user.id, &hash).await?;
+            // The operator vouches for the address, as for a new administrator.
+            Store::confirm_email(&mut tx, user.id, state.now()).await?;
         }
         None => {
             Store::create_user(
@@ -444,13 +479,93 @@ async fn create_admin(
     Ok(())
 }
 
+async fn create_token(
+    options: &GlobalOptions,
+    name: &str,
+    scopes: &[String],
+    by: Option<&str>,
+) -> anyhow::Result<()> {
+    let name = Text::required(name, "a name for the token", 80)
+        .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let known: Vec<&str> = cohort_web::auth::API_SCOPES
+        .iter()
+        .map(|(s, _)| *s)
+        .collect();
+    let mut chosen: Vec<&str> = Vec::new();
+    for scope in scopes {
+        let scope = scope.trim();
+        let Some(known) = known.iter().find(|k| **k == scope) else {
+            anyhow::bail!(
+                "--scope: {scope:?} is not a scope; use {}",
+                known.join(", ")
+            );
+        };
+        if !chosen.contains(known) {
+            chosen.push(known);
+        }
+    }
+    let state = AppState::start(config(options)?)
+        .await
+        .context("opening the database")?;
+    let creator = match by {
+        Some(email) => {
+            let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--by: {e}"))?;
+            let user = state
+                .store()
+                .user_by_email(email.as_str())
+                .await?
+                .with_context(|| format!("--by: no account has the address {email}"))?;
+            let account = state.store().account(user.id).await?;
+            if !account.is_some_and(|a| a.has(Role::Administrator)) {
+                anyhow::bail!("--by: {email} is not an administrator");
+            }
+            user.id
+        }
+        None => state.store().first_administrator().await?.context(
+            "there is no administrator to record as the token's creator; create one with `cohort admin create`",
+        )?,
+    };
+    let token = format!("cohort_{}", cohort_web::auth::new_token());
+    let id = state
+        .store()
+        .create_api_token(
+            &cohort_web::auth::token_hash(&token),
+            name.as_str(),
+            &chosen,
+            creator,
+            state.now(),
+        )
+        .await?;
+    eprintln!(
+        "token {id} \"{}\" created with scope {}; it is shown once:",
+        name.as_str(),
+        chosen.join(",")
+    );
+    println!("{token}");
+    state.store().close().await;
+    Ok(())
+}
+
+/// Where `cohort demo` takes its problems from.
+enum ProblemSource {
+    None,
+    BuiltIn,
+    Folder(PathBuf),
+}
+
 async fn demo(
     options: &GlobalOptions,
     candidates: usize,
     no_serve: bool,
-    problems: Option<PathBuf>,
+    problems: ProblemSource,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // A wrong folder is reported before anything is created, not skipped in silence.
+    if let ProblemSource::Folder(folder) = &problems {
+        if !folder.is_dir() {
+            bail!("--problems: {} is not a folder", folder.display());
+        }
+    }
     let listener = if no_serve {
         None
     } else {
@@ -481,10 +596,16 @@ async fn demo(
         .context("creating the demo season")?;
     // The built-in problem bank, added with the season (not on every start, which must be fast).
     let problems_added = match &problems {
-        Some(folder) if season.created && folder.is_dir() => {
-            import_problem_folder(&state, folder).await?
+        _ if !season.created => 0,
+        ProblemSource::None => 0,
+        ProblemSource::Folder(folder) => import_problem_folder(&state, folder).await?,
+        ProblemSource::BuiltIn => {
+            let scratch =
+                tempfile::tempdir().context("a scratch folder for the built-in problems")?;
+            cohort_demo::extract_builtin_problems(scratch.path())
+                .context("writing out the built-in problems")?;
+            import_problem_folder(&state, scratch.path()).await?
         }
-        _ => 0,
     };
     if season.created {
         cohort_demo::ensure_demo_assessments(state.store(), season.season_id, state.now())
