@@ -22,7 +22,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile, access, readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile, access, readFile, readdir, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -157,6 +157,34 @@ async function seeText(page, text) {
  * load (after any redirects), and checks where it ended up. `expected` is a RegExp tested against
  * the path and query, or a predicate on the URL.
  */
+// The newest link to `linkPath` in the mail the demo server wrote (as .eml files, since it has no
+// SMTP server) to `recipient`. Bodies may be quoted-printable or base64, as lettre chose.
+async function linkInMail(recipient, linkPath) {
+  const folder = path.join(dataDir, 'mail');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const names = (await readdir(folder).catch(() => [])).filter((n) => n.endsWith('.eml'));
+    const found = [];
+    for (const name of names) {
+      const full = path.join(folder, name);
+      const raw = (await readFile(full, 'utf8')).replace(/\r\n/g, '\n');
+      const [head, ...rest] = raw.split('\n\n');
+      if (!head.toLowerCase().includes(`to: ${recipient}`.toLowerCase())) continue;
+      let body = rest.join('\n\n');
+      if (/content-transfer-encoding: base64/i.test(head)) {
+        body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+      } else if (/content-transfer-encoding: quoted-printable/i.test(head)) {
+        body = body.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      }
+      const at = body.indexOf(linkPath);
+      if (at >= 0) found.push({ mtime: (await stat(full)).mtimeMs, link: body.slice(at).split(/\s/)[0] });
+    }
+    if (found.length > 0) return found.sort((a, b) => b.mtime - a.mtime)[0].link;
+    await sleep(250);
+  }
+  throw new Error(`no mail to ${recipient} with a link to ${linkPath} in ${folder}`);
+}
+
 async function clickAndLoad(page, locator, expected) {
   await Promise.all([page.waitForEvent('load'), locator.click()]);
   const url = new URL(page.url());
@@ -276,6 +304,44 @@ test('public job board lists openings, filters by track and shows an opening', {
   }
 });
 
+test('every role lands on a home page that says what it can do, on a desktop and a phone', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const roles = [
+    ['interviewer@demo.cohort.test', 'Home', 'No interviews are assigned to you yet.'],
+    ['mentor@demo.cohort.test', 'Home', 'No intern is matched to you yet.'],
+    ['intern@demo.cohort.test', 'Home', 'Your program has not started yet.'],
+    ['manager@demo.cohort.test', 'Seasons', SEASON_NAME],
+    ['candidate@demo.cohort.test', 'My applications', SEASON_NAME],
+  ];
+  for (const [email, heading, says] of roles) {
+    const context = await newContext();
+    const page = await trackedPage(context, email);
+    try {
+      await page.goto('/login');
+      await page.getByLabel('Email', { exact: true }).fill(email);
+      await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+      await clickAndLoad(page, page.getByRole('button', { name: 'Sign in' }), (url) => url.pathname !== '/login');
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await seeText(page, says);
+      const role = email.split('@')[0];
+      await snap(page, `05-home-${role}`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await snap(page, `05-home-${role}-phone`);
+      // The page fits the phone: nothing scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${role}'s home is ${overflow}px wider than a phone`);
+      if (role !== 'candidate') {
+        // Staff opening a candidate's page are sent home; an opening offers them no Apply.
+        await page.goto('/me');
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      }
+      assertNoBrowserErrors(page);
+    } finally {
+      reportBrowserErrors(page);
+      await context.close();
+    }
+  }
+});
+
 test('candidate applies with a PDF, recruiter moves them to Assessment, candidate takes the coding assessment', { timeout: ASSESSMENT_TEST_TIMEOUT_MS }, async () => {
   const stamp = Date.now();
   const surname = `Tester${stamp}`;
@@ -304,7 +370,17 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await candidate.getByLabel('Email', { exact: true }).fill(email);
     await candidate.getByLabel('Password', { exact: true }).fill(password);
     await snap(candidate, '10-candidate-signup');
-    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Create account' }), /\/me$/);
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Create account' }), /^\/signup$/);
+    await candidate.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await snap(candidate, '10b-candidate-check-your-email');
+    // ... confirms the address with the link mailed to it and the password ...
+    const confirmLink = await linkInMail(email, '/account/confirm?');
+    await candidate.goto(confirmLink);
+    await seeText(candidate, email);
+    await candidate.getByLabel('Your Cohort password').fill(password);
+    await snap(candidate, '10c-candidate-confirm-address');
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Confirm my address' }), /^\/me\?notice=confirmed$/);
+    await seeText(candidate, 'Your email address is confirmed.');
     await candidate.getByRole('heading', { name: 'My applications' }).waitFor();
     await snap(candidate, '11-candidate-my-applications-empty');
 

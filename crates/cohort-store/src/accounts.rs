@@ -15,6 +15,14 @@ pub struct UserRecord {
     pub display_name: String,
     pub password_hash: Option<String>,
     pub created_at: i64,
+    /// When the owner proved they read the address's mail; `None` until then.
+    pub email_confirmed_at: Option<i64>,
+}
+
+impl UserRecord {
+    pub fn email_confirmed(&self) -> bool {
+        self.email_confirmed_at.is_some()
+    }
 }
 
 /// An account with its roles, as a signed-in request sees it.
@@ -25,8 +33,26 @@ pub struct Account {
 }
 
 impl Account {
+    /// An account holding `granted`, less every staff role while its address is unconfirmed:
+    /// until the owner proves the address, the account may be a stranger's claim on it.
+    pub fn new(user: UserRecord, granted: Vec<Role>) -> Account {
+        let roles = if user.email_confirmed() {
+            granted
+        } else {
+            granted
+                .into_iter()
+                .filter(|role| *role == Role::Candidate)
+                .collect()
+        };
+        Account { user, roles }
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    pub fn email_confirmed(&self) -> bool {
+        self.user.email_confirmed()
     }
 }
 
@@ -75,7 +101,7 @@ pub fn join_roles(roles: &[Role]) -> String {
         .join(",")
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, password_hash, created_at";
+const USER_COLUMNS: &str = "id, email, display_name, password_hash, created_at, email_confirmed_at";
 
 impl Store {
     /// Returns the value of a server-wide setting, creating it with `initial` the first time.
@@ -97,7 +123,9 @@ impl Store {
         Ok(value)
     }
 
-    /// Creates an account with `roles`. Fails with a conflict on `email` if the address is taken.
+    /// Creates an account with `roles` whose address the caller vouches for (an administrator on
+    /// the command line, an accepted invitation, the demo). Fails with a conflict on `email` if
+    /// the address is taken.
     pub async fn create_user(
         tx: &mut Tx,
         email: &str,
@@ -106,18 +134,57 @@ impl Store {
         roles: &[Role],
         now: i64,
     ) -> Result<i64> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        let id = Self::insert_user(tx, email, display_name, password_hash, Some(now), now).await?;
+        Self::grant_roles(tx, id, roles).await?;
+        Ok(id)
+    }
+
+    /// Creates a candidate account whose address nobody has proved yet (a sign-up, or an
+    /// application sent through the API). Fails with a conflict on `email` if the address is taken.
+    pub async fn create_unconfirmed_candidate(
+        tx: &mut Tx,
+        email: &str,
+        display_name: &str,
+        password_hash: Option<&str>,
+        now: i64,
+    ) -> Result<i64> {
+        let id = Self::insert_user(tx, email, display_name, password_hash, None, now).await?;
+        Self::grant_roles(tx, id, &[Role::Candidate]).await?;
+        Ok(id)
+    }
+
+    async fn insert_user(
+        tx: &mut Tx,
+        email: &str,
+        display_name: &str,
+        password_hash: Option<&str>,
+        confirmed_at: Option<i64>,
+        now: i64,
+    ) -> Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, password_hash, created_at, email_confirmed_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(email)
         .bind(display_name)
         .bind(password_hash)
         .bind(now)
+        .bind(confirmed_at)
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| StoreError::conflict_as(e, "email"))?;
-        Self::grant_roles(tx, id, roles).await?;
-        Ok(id)
+        .map_err(|e| StoreError::conflict_as(e, "email"))
+    }
+
+    /// Records that the owner of the account's address proved it; the first proof is kept.
+    pub async fn confirm_email(tx: &mut Tx, user_id: i64, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     /// Adds roles to an account; roles it already holds are kept once.
@@ -152,7 +219,7 @@ impl Store {
         match user {
             Some(user) => {
                 let roles = self.roles_of(user.id).await?;
-                Ok(Some(Account { user, roles }))
+                Ok(Some(Account::new(user, roles)))
             }
             None => Ok(None),
         }
@@ -169,7 +236,16 @@ impl Store {
         Ok(roles)
     }
 
-    /// Every staff account with its roles, for the administrator's user list.
+    /// The administrator whose account is oldest (and confirmed), if there is one.
+    pub async fn first_administrator(&self) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE r.role = 'administrator' AND u.email_confirmed_at IS NOT NULL ORDER BY u.id LIMIT 1",
+        )
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
     /// The addresses of everyone who may manage recruiting (recruiters and administrators), for
     /// alerts about the assessment.
     pub async fn recruiter_emails(&self) -> Result<Vec<String>> {
@@ -181,9 +257,10 @@ impl Store {
         .await?)
     }
 
+    /// Every staff account with its roles, for the administrator's user list.
     pub async fn staff_accounts(&self) -> Result<Vec<Account>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.email, u.display_name, u.created_at, r.role FROM users u \
+            "SELECT u.id, u.email, u.display_name, u.created_at, u.email_confirmed_at, r.role FROM users u \
              JOIN user_roles r ON r.user_id = u.id WHERE r.role <> 'candidate' ORDER BY u.email, r.role",
         )
         .fetch_all(&self.reader)
@@ -200,6 +277,7 @@ impl Store {
                         display_name: row.try_get("display_name")?,
                         password_hash: None,
                         created_at: row.try_get("created_at")?,
+                        email_confirmed_at: row.try_get("email_confirmed_at")?,
                     },
                     roles: Vec::new(),
                 });
@@ -283,6 +361,67 @@ impl Store {
                 .execute(&mut **tx)
                 .await?,
         ))
+    }
+
+    // Address confirmations.
+
+    /// Stores a confirmation link's token; links sent earlier for the account stop working, so
+    /// only the newest message in the mailbox counts.
+    pub async fn create_email_confirmation(
+        tx: &mut Tx,
+        token_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE email_confirmations SET used_at = created_at WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO email_confirmations (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The account a confirmation link belongs to, while the link can still be used.
+    pub async fn email_confirmation_user(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM email_confirmations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    /// Uses a confirmation link once and confirms its account's address. Returns the account, or
+    /// `None` when the link is unknown, used or expired.
+    pub async fn consume_email_confirmation(
+        tx: &mut Tx,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        let user_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE email_confirmations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(user_id) = user_id {
+            Self::confirm_email(tx, user_id, now).await?;
+        }
+        Ok(user_id)
     }
 
     // Invitations.
@@ -385,18 +524,14 @@ impl Store {
         Ok(found.is_some())
     }
 
-    // Login throttling.
+    // Counters in a time window: the sign-in throttle and every rate limit.
 
-    /// Counts one sign-in attempt against `key` and returns how many the key has had in the
-    /// window that ends at `now` (a window older than `window_seconds` starts again). One
+    /// Counts one attempt (a sign-in, a message sent, a write) against `key` and returns how
+    /// many the key has had in the window that ends at `now` (a window older than
+    /// `window_seconds` starts again). One
     /// statement, an upsert on the key's row, so parallel attempts are counted one after another
     /// on both databases: each sees the others' counts, and none is checked before it is counted.
-    pub async fn count_login_attempt(
-        &self,
-        key: &str,
-        now: i64,
-        window_seconds: i64,
-    ) -> Result<i64> {
+    pub async fn count_in_window(&self, key: &str, now: i64, window_seconds: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO login_throttle (key, window_start, attempts) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
@@ -412,7 +547,7 @@ impl Store {
     }
 
     /// Takes back one counted attempt of `key` (it succeeded, so it was no failure).
-    pub async fn uncount_login_attempt(&self, key: &str) -> Result<()> {
+    pub async fn uncount(&self, key: &str) -> Result<()> {
         sqlx::query(
             "UPDATE login_throttle SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0",
         )
@@ -423,7 +558,7 @@ impl Store {
     }
 
     /// Forgets every counted attempt of `key`.
-    pub async fn clear_login_attempts(&self, key: &str) -> Result<()> {
+    pub async fn clear_count(&self, key: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_throttle WHERE key = $1")
             .bind(key)
             .execute(&self.writer)

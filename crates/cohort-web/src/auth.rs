@@ -23,6 +23,7 @@ use rand::RngCore;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::marker::PhantomData;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 pub const SESSION_COOKIE: &str = "cohort_session";
@@ -127,13 +128,19 @@ fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'
         .filter(|value| !value.is_empty() && value.len() <= 100)
 }
 
-/// The seed a visitor's CSRF token is derived from: their session if signed in, otherwise a
-/// random visitor cookie. Put in request extensions by [`visitor_cookie`].
+/// The seed a visitor's CSRF token is derived from: their session if signed in, otherwise their
+/// visitor cookie. Put in request extensions by [`visitor_cookie`].
 #[derive(Debug, Clone)]
 struct CsrfSeed(String);
 
-/// Gives every visitor without a session a random visitor cookie, so that forms shown to
-/// anonymous visitors (sign-in, sign-up) carry a CSRF token too.
+/// A visitor cookie to issue only if the response shows a form: the first [`Csrf`] extracted
+/// for a visitor with neither a session nor a visitor cookie fills it.
+#[derive(Debug, Clone, Default)]
+struct PendingVisitor(Arc<std::sync::OnceLock<String>>);
+
+/// Gives a visitor without a session a random visitor cookie when a page shows them a form
+/// (sign-in, sign-up), so that its CSRF token has something to be derived from. Pages without
+/// forms set no cookie, so shared caches can keep them.
 pub async fn visitor_cookie(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
@@ -143,16 +150,20 @@ pub async fn visitor_cookie(
     let existing = read_cookie(&parts, SESSION_COOKIE)
         .or_else(|| read_cookie(&parts, VISITOR_COOKIE))
         .map(str::to_owned);
-    let issued = existing.is_none().then(new_token);
-    let seed = existing
-        .or_else(|| issued.clone())
-        .expect("one of them is set");
-    parts.extensions.insert(CsrfSeed(seed));
+    let pending = PendingVisitor::default();
+    match existing {
+        Some(seed) => {
+            parts.extensions.insert(CsrfSeed(seed));
+        }
+        None => {
+            parts.extensions.insert(pending.clone());
+        }
+    }
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    if let Some(token) = issued {
+    if let Some(token) = pending.0.get() {
         response.headers_mut().append(
             header::SET_COOKIE,
-            cookie(&state, VISITOR_COOKIE, &token, 365 * 24 * 3600),
+            cookie(&state, VISITOR_COOKIE, token, 365 * 24 * 3600),
         );
     }
     response
@@ -183,8 +194,23 @@ impl Csrf {
             .get::<CsrfSeed>()
             .map(|seed| seed.0.clone())
             .or_else(|| read_cookie(parts, SESSION_COOKIE).map(str::to_owned))
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<PendingVisitor>()
+                    .map(|pending| pending.0.get_or_init(new_token).clone())
+            })
             .unwrap_or_default();
         Csrf(Csrf::derive(state, &seed))
+    }
+
+    /// The token of a signed-in visitor's session (for the sign-out button), or none: public
+    /// pages use it so that showing them to an anonymous visitor issues no cookie.
+    pub fn of_session(parts: &Parts, state: &AppState) -> Csrf {
+        match read_cookie(parts, SESSION_COOKIE) {
+            Some(token) => Csrf(Csrf::derive(state, token)),
+            None => Csrf(String::new()),
+        }
     }
 
     /// Checks a submitted token against this visitor's in constant time.
@@ -484,6 +510,16 @@ impl ApiClient {
     }
 }
 
+/// The token of an `Authorization` value whose scheme is `Bearer`, in any case (RFC 9110 makes
+/// scheme names case-insensitive).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
+}
+
 impl FromRequestParts<AppState> for ApiClient {
     type Rejection = ApiError;
 
@@ -500,7 +536,7 @@ impl FromRequestParts<AppState> for ApiClient {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .ok_or_else(unauthenticated)?;
         let token = state
             .store()

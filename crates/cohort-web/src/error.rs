@@ -20,6 +20,9 @@ pub enum AppError {
     Unauthenticated { next: String },
     #[error("You do not have access to this page.")]
     Forbidden,
+    /// Forbidden for a reason the person can act on ("confirm your address first").
+    #[error("{0}")]
+    ForbiddenBecause(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("Some fields need attention: {0}")]
@@ -28,6 +31,11 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// A request body over its limit.
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("This address does not accept that method.")]
+    MethodNotAllowed,
     #[error("The form expired. Go back, reload the page and try again.")]
     Csrf,
     #[error("Something went wrong on our side. Please try again.")]
@@ -43,11 +51,15 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,11 +69,13 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::Unauthenticated { .. } => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::ForbiddenBecause(_) => "forbidden",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::TooLarge(_) => "too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Csrf => "csrf",
             AppError::Internal(_) => "internal",
         }
@@ -105,12 +119,20 @@ impl IntoResponse for AppError {
             status: self.status().as_u16(),
             message: self.to_string(),
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (self.status(), Html(html)).into_response(),
             Err(_) => (self.status(), self.to_string()).into_response(),
-        }
+        };
+        // Rendered without a request at hand; `pages::error_pages_keep_the_account` renders it
+        // again with the signed-in header.
+        response.extensions_mut().insert(ErrorShown(page.message));
+        response
     }
 }
+
+/// The message of an error page, kept on its response.
+#[derive(Debug, Clone)]
+pub struct ErrorShown(pub String);
 
 /// An [`AppError`] rendered as JSON: `{"error": {"code", "message", "fields"}}`.
 #[derive(Debug)]
@@ -138,6 +160,14 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let body = serde_json::json!({ "error": { "code": error.code(), "message": message, "fields": fields } });
-        (error.status(), axum::Json(body)).into_response()
+        let mut response = (error.status(), axum::Json(body)).into_response();
+        // RFC 6750: a 401 names the scheme the client should use.
+        if let AppError::Unauthenticated { .. } = error {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"cohort\""),
+            );
+        }
+        response
     }
 }

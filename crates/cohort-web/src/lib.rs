@@ -25,6 +25,8 @@ pub mod mail;
 pub mod pages;
 pub mod pdf_text;
 pub mod plagiarism;
+pub mod public_cache;
+pub mod rate;
 pub mod routes;
 pub mod state;
 pub mod upload;

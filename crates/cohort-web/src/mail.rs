@@ -120,6 +120,29 @@ pub fn password_reset(recipient: &str, name: &str, link: &str) -> NewMessage {
     )
 }
 
+pub fn confirm_email(recipient: &str, name: &str, link: &str, hours: i64) -> NewMessage {
+    message(
+        "confirm_email",
+        recipient,
+        "Confirm your email address for Cohort".to_owned(),
+        format!("Hello {name},\n\nSomeone created a Cohort account with this address. If it was you, confirm the address here (the link works for {hours} hours, once; you will be asked for the account's password):\n\n{link}\n\nUntil the address is confirmed the account cannot apply.\n\nIf it was not you, ignore this message: without this link nobody can use your address to apply or to join as staff.\n"),
+    )
+}
+
+pub fn signup_existing_account(
+    recipient: &str,
+    name: &str,
+    sign_in_link: &str,
+    reset_link: &str,
+) -> NewMessage {
+    message(
+        "signup_existing_account",
+        recipient,
+        "You already have a Cohort account".to_owned(),
+        format!("Hello {name},\n\nSomeone tried to create a Cohort account with this address, which already has one. If it was you, sign in instead:\n\n{sign_in_link}\n\nForgot the password? Choose a new one here:\n\n{reset_link}\n\nIf it was not you, ignore this message: nothing has changed.\n"),
+    )
+}
+
 /// Where the worker sends mail.
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),

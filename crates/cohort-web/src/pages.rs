@@ -23,6 +23,8 @@ pub struct Layout {
     pub nav: Vec<NavLink>,
     /// A one-line confirmation shown at the top ("Application submitted").
     pub flash: Option<String>,
+    /// The signed-in account's address while it is unconfirmed, for the reminder at the top.
+    pub unconfirmed_email: Option<String>,
 }
 
 impl Layout {
@@ -61,7 +63,7 @@ impl Layout {
                 } else if StaffOnly::allows(account) {
                     nav.push(NavLink {
                         href: "/staff",
-                        label: "Staff home",
+                        label: "Home",
                     });
                 }
                 if Recruiting::allows(account) {
@@ -88,26 +90,58 @@ impl Layout {
             csrf: csrf.0.clone(),
             nav,
             flash: None,
+            unconfirmed_email: account
+                .filter(|a| !a.email_confirmed())
+                .map(|a| a.user.email.clone()),
         }
     }
 
-    /// A frame for error pages, which may be rendered without a request at hand.
+    /// A frame for error pages, which may be rendered without a request at hand: the frame an
+    /// anonymous visitor sees (`error_pages_keep_the_account` puts a signed-in one back).
     pub fn anonymous(title: impl Into<String>) -> Layout {
-        Layout {
-            title: title.into(),
-            user_name: None,
-            csrf: String::new(),
-            nav: vec![NavLink {
-                href: "/",
-                label: "Openings",
-            }],
-            flash: None,
-        }
+        Layout::for_account(title, None, &Csrf(String::new()))
     }
 
     pub fn with_flash(mut self, flash: Option<String>) -> Layout {
         self.flash = flash.filter(|f| !f.is_empty());
         self
+    }
+}
+
+/// Renders an error page again with the signed-in visitor's header (name, navigation, sign-out),
+/// so that a "forbidden" or "not found" does not look as if the visitor was signed out. The
+/// account is looked up only for error pages.
+pub async fn error_pages_keep_the_account(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let session =
+        crate::auth::read_cookie_from_headers(request.headers(), crate::auth::SESSION_COOKIE);
+    let response = next.run(request).await;
+    let (Some(shown), Some(token)) = (
+        response.extensions().get::<crate::error::ErrorShown>(),
+        session,
+    ) else {
+        return response;
+    };
+    let Ok(Some(account)) = state
+        .store()
+        .session_account(&crate::auth::token_hash(&token), state.now())
+        .await
+    else {
+        return response;
+    };
+    let csrf = Csrf::for_session(&state, &token);
+    let page = ErrorPage {
+        layout: Layout::for_account("Error", Some(&account), &csrf),
+        status: response.status().as_u16(),
+        message: shown.0.clone(),
+    };
+    match page.render() {
+        Ok(html) => (response.status(), axum::response::Html(html)).into_response(),
+        Err(_) => response,
     }
 }
 

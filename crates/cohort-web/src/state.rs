@@ -82,6 +82,7 @@ struct Inner {
     stage_counts_cache:
         std::sync::Mutex<std::collections::HashMap<StageCountsKey, CachedStageCounts>>,
     openings_cache: std::sync::Mutex<Option<(std::time::Instant, Arc<Vec<OpeningRecord>>)>>,
+    public_pages: crate::public_cache::PublicPages,
     store: Store,
     blobs: Arc<dyn BlobStore>,
     config: Config,
@@ -127,6 +128,7 @@ impl AppState {
             .await?;
         Ok(AppState(Arc::new(Inner {
             openings_cache: std::sync::Mutex::new(None),
+            public_pages: Default::default(),
             stage_counts_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             store,
             blobs: Arc::new(blobs),
@@ -258,13 +260,20 @@ impl AppState {
             .clear();
     }
 
-    /// Drops the cached openings after this process changed one.
+    /// Drops the cached openings, and the public pages rendered from them, after this process
+    /// changed one (or a track, location or pay band they show).
     pub fn forget_openings(&self) {
         *self
             .0
             .openings_cache
             .lock()
             .expect("the cache lock is never poisoned") = None;
+        self.0.public_pages.forget();
+    }
+
+    /// The public pages rendered for anonymous visitors.
+    pub fn public_pages(&self) -> &crate::public_cache::PublicPages {
+        &self.0.public_pages
     }
 
     /// Wakes this process's delivery worker after a transaction queued mail.

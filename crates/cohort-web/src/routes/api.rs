@@ -5,9 +5,10 @@ use super::apply::{submit_application, Applicant, SubmitError};
 use crate::auth::ApiClient;
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use cohort_domain::application::ApplicationInput;
@@ -18,29 +19,121 @@ use cohort_store::seasons::{OpeningFilter, OpeningRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
+/// The largest request body: a 5 MB résumé grows by a third in base64, plus the other fields.
+pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
+/// Applications per page of `GET /api/v1/applications`.
+pub const PER_PAGE: i64 = 100;
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/seasons", get(list_seasons))
-        .route("/api/v1/seasons/{id}/openings", get(list_openings))
-        .route("/api/v1/openings/{id}", get(get_opening))
+        .route(
+            "/api/v1/openapi.json",
+            get(openapi).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/seasons",
+            get(list_seasons).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/seasons/{id}/openings",
+            get(list_openings).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/openings/{id}",
+            get(get_opening).fallback(method_not_allowed),
+        )
         .route(
             "/api/v1/applications",
-            get(list_applications).post(create_application),
+            get(list_applications)
+                .post(create_application)
+                .fallback(method_not_allowed),
         )
-        .route("/api/v1/applications/{id}", get(get_application))
+        .route(
+            "/api/v1/applications/{id}",
+            get(get_application).fallback(method_not_allowed),
+        )
         .route(
             "/api/v1/applications/{id}/transitions",
-            post(create_transition),
+            post(create_transition).fallback(method_not_allowed),
         )
-        .layer(axum::extract::DefaultBodyLimit::max(10 * 1024 * 1024))
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError(AppError::MethodNotAllowed)
+}
+
+/// A path parameter; one that does not parse is a 400 in the API's error shape.
+pub struct ApiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiError(AppError::BadRequest(format!(
+                "The address is not valid: {}.",
+                rejection.body_text()
+            )))),
+        }
+    }
+}
+
+/// The query string; one that does not parse is a 400 in the API's error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError(AppError::BadRequest(format!(
+                "The query is not valid: {}.",
+                rejection.body_text()
+            )))),
+        }
+    }
+}
+
+/// A JSON request body of type `T`: over [`BODY_LIMIT`] it is a 413, malformed a 400, both in
+/// the API's error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let body = match axum::body::Bytes::from_request(request, state).await {
+            Ok(body) => body,
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError(AppError::TooLarge(format!(
+                    "The request body is over the limit of {} MB.",
+                    BODY_LIMIT / (1024 * 1024)
+                ))))
+            }
+            Err(rejection) => return Err(ApiError(AppError::BadRequest(rejection.body_text()))),
+        };
+        serde_json::from_slice(&body).map(ApiJson).map_err(|e| {
+            ApiError(AppError::BadRequest(format!(
+                "The JSON body is not valid: {e}."
+            )))
+        })
+    }
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Cohort API", version = "1", description = "Seasons, openings, applications and stage transitions. Authenticate with `Authorization: Bearer <token>`; tokens are created by an administrator with the scopes `read` and `write`. Errors have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
     paths(list_seasons, list_openings, get_opening, list_applications, create_application, get_application, create_transition),
-    components(schemas(SeasonDto, OpeningDto, ApplicationSummaryDto, ApplicationPage, ApplicationDto, ChoiceDto, TransitionDto, NewApplicationDto, NewCandidateDto, ResumeUploadDto, NewTransitionDto, ErrorBody, ErrorDetail, FieldErrorDto)),
+    components(schemas(StageName, RejectionCode, SeasonDto, OpeningDto, ApplicationSummaryDto, ApplicationPage, ApplicationDto, ChoiceDto, TransitionDto, NewApplicationDto, NewCandidateDto, ResumeUploadDto, NewTransitionDto, ErrorBody, ErrorDetail, FieldErrorDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -63,6 +156,36 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+/// The stages of an application, as the API names them.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StageName {
+    Applied,
+    Screening,
+    Assessment,
+    PhoneScreen,
+    FinalLoop,
+    Debrief,
+    Offer,
+    Hired,
+    Rejected,
+    Withdrawn,
+}
+
+/// Why an application was rejected.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RejectionCode {
+    NotQualified,
+    Ineligible,
+    PositionFilled,
+    AssessmentScore,
+    InterviewPerformance,
+    Other,
+}
+
 /// The error shape every API error has.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -71,7 +194,7 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code: not_found, unauthenticated, forbidden, bad_request, invalid, conflict, too_many_requests, internal.
+    /// Stable code: not_found, unauthenticated, forbidden, bad_request, invalid, conflict, too_large, method_not_allowed, too_many_requests, internal.
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldErrorDto>,
@@ -133,6 +256,7 @@ pub struct ApplicationSummaryDto {
     pub candidate_email: String,
     pub school: String,
     pub graduation: String,
+    #[schema(value_type = StageName)]
     pub stage: String,
     pub created_at: String,
 }
@@ -140,7 +264,7 @@ pub struct ApplicationSummaryDto {
 #[derive(Serialize, ToSchema)]
 pub struct ApplicationPage {
     pub items: Vec<ApplicationSummaryDto>,
-    /// Matching applications; exact unless `total_is_lower_bound` (past 1,000 counting stops).
+    /// Matching applications; exact unless `total_is_lower_bound` (past 250 counting stops).
     pub total: i64,
     pub total_is_lower_bound: bool,
     pub page: i64,
@@ -170,7 +294,7 @@ pub struct ApplicationDto {
     pub season_id: i64,
     pub candidate_name: String,
     pub candidate_email: String,
-    /// One of applied, screening, assessment, phone_screen, final_loop, debrief, offer, hired, rejected, withdrawn.
+    #[schema(value_type = StageName)]
     pub stage: String,
     pub school: String,
     pub degree: String,
@@ -187,32 +311,46 @@ pub struct ApplicationDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewCandidateDto {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct ResumeUploadDto {
+    #[schema(min_length = 1, max_length = 255)]
     pub filename: String,
     /// The file's bytes in standard base64; PDF, DOCX or plain text, at most 5 MB.
+    #[schema(format = Byte, min_length = 1)]
     pub content_base64: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewApplicationDto {
+    #[schema(minimum = 1)]
     pub season_id: i64,
     pub candidate: NewCandidateDto,
-    /// Opening ids in order of preference.
+    /// Opening ids in order of preference, each once; every one open in the season.
+    #[schema(min_items = 1, max_items = 5)]
     pub choices: Vec<i64>,
+    #[schema(min_length = 1, max_length = 200)]
     pub school: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub degree: String,
-    /// YYYY-MM.
+    /// The graduation month, YYYY-MM, between 1950 and 2100.
+    #[schema(pattern = "^(19[5-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$")]
     pub graduation: String,
+    /// Programming language names (letters, digits and `+#-. /`, at most 30 characters each).
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub languages: Vec<String>,
+    /// Web addresses starting with https:// or http://, at most 300 characters each.
     #[serde(default)]
+    #[schema(max_items = 5)]
     pub links: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub cover_letter: String,
     pub resume: ResumeUploadDto,
 }
@@ -220,23 +358,16 @@ pub struct NewApplicationDto {
 #[derive(Deserialize, ToSchema)]
 pub struct NewTransitionDto {
     /// The stage to move to.
+    #[schema(value_type = StageName)]
     pub to: String,
-    /// Required when `to` is `rejected`: not_qualified, ineligible, position_filled, assessment_score, interview_performance, other.
+    /// Required when `to` is `rejected`.
+    #[schema(value_type = Option<RejectionCode>)]
     pub reason_code: Option<String>,
     #[serde(default)]
     pub reason: String,
 }
 
-/// Reads a JSON body, turning a malformed one into the API's error shape.
-fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError(AppError::BadRequest(format!(
-            "The JSON body is not valid: {e}."
-        )))
-    })
-}
-
-#[utoipa::path(get, path = "/api/v1/seasons", responses((status = 200, body = [SeasonDto]), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/seasons", responses((status = 200, body = [SeasonDto]), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope")))]
 async fn list_seasons(
     State(state): State<AppState>,
     client: ApiClient,
@@ -256,11 +387,11 @@ async fn list_seasons(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/seasons/{id}/openings", params(("id" = i64, Path)), responses((status = 200, body = [OpeningDto]), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/seasons/{id}/openings", params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = [OpeningDto]), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
 async fn list_openings(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<OpeningDto>>, ApiError> {
     client.require("read")?;
     state.store().season(id).await?;
@@ -274,11 +405,11 @@ async fn list_openings(
     Ok(Json(openings.iter().map(OpeningDto::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/openings/{id}", params(("id" = i64, Path)), responses((status = 200, body = OpeningDto), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/openings/{id}", params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = OpeningDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
 async fn get_opening(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<OpeningDto>, ApiError> {
     client.require("read")?;
     Ok(Json(OpeningDto::from(&state.store().opening(id).await?)))
@@ -291,11 +422,11 @@ struct ListQuery {
     page: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/applications", params(("season" = Option<i64>, Query), ("stage" = Option<String>, Query), ("page" = Option<i64>, Query)), responses((status = 200, body = ApplicationPage), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/applications", params(("season" = Option<i64>, Query, description = "Only this season's applications"), ("stage" = Option<StageName>, Query, description = "Only applications in this stage"), ("page" = Option<i64>, Query, minimum = 1, description = "Page number, from 1; 100 applications per page")), responses((status = 200, body = ApplicationPage), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope")))]
 async fn list_applications(
     State(state): State<AppState>,
     client: ApiClient,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ApplicationPage>, ApiError> {
     client.require("read")?;
     let stage =
@@ -306,7 +437,7 @@ async fn list_applications(
             })?),
         };
     let page = query.page.unwrap_or(1).max(1);
-    let per_page = 100;
+    let per_page = PER_PAGE;
     let result = state
         .store()
         .board(&BoardQuery {
@@ -391,11 +522,11 @@ async fn application_dto(state: &AppState, id: i64) -> Result<ApplicationDto, Ap
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}", params(("id" = i64, Path)), responses((status = 200, body = ApplicationDto), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/applications/{id}", params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
 async fn get_application(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ApplicationDto>, ApiError> {
     client.require("read")?;
     Ok(Json(application_dto(&state, id).await?))
@@ -404,14 +535,13 @@ async fn get_application(
 /// Creates an application for an integration (a career-fair import, a partner job board). The
 /// candidate's account is created if the email is new; they can sign in after resetting their
 /// password. The same rules as the web form apply: open windows, one application per season.
-#[utoipa::path(post, path = "/api/v1/applications", request_body = NewApplicationDto, responses((status = 201, body = ApplicationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/applications", request_body = NewApplicationDto, responses((status = 201, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource"), (status = 409, body = ErrorBody, description = "The request conflicts with the current state"), (status = 413, body = ErrorBody, description = "The body is over 10 MB"), (status = 422, body = ErrorBody, description = "Fields that break a rule, listed in fields")))]
 async fn create_application(
     State(state): State<AppState>,
     client: ApiClient,
-    body: axum::body::Bytes,
+    ApiJson(new): ApiJson<NewApplicationDto>,
 ) -> Result<(StatusCode, Json<ApplicationDto>), ApiError> {
     client.require("write")?;
-    let new: NewApplicationDto = json_body(&body)?;
     let mut errors = FieldErrors::new();
     let email = errors.take("candidate.email", Email::parse(&new.candidate.email));
     let name = errors.take(
@@ -474,15 +604,14 @@ async fn create_application(
 
 /// Moves an application to another stage on behalf of the administrator who issued the token,
 /// under the same rules as the board.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", params(("id" = i64, Path)), request_body = NewTransitionDto, responses((status = 200, body = ApplicationDto), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", params(("id" = i64, Path, minimum = 1)), request_body = NewTransitionDto, responses((status = 200, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource"), (status = 409, body = ErrorBody, description = "The request conflicts with the current state"), (status = 413, body = ErrorBody, description = "The body is over 10 MB"), (status = 422, body = ErrorBody, description = "Fields that break a rule, listed in fields")))]
 async fn create_transition(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<NewTransitionDto>,
 ) -> Result<Json<ApplicationDto>, ApiError> {
     client.require("write")?;
-    let request: NewTransitionDto = json_body(&body)?;
     let to = Stage::parse(&request.to).ok_or_else(|| {
         ApiError(AppError::BadRequest(format!(
             "Unknown stage '{}'.",

@@ -1,6 +1,6 @@
 //! The candidate's side: the application form, the status page, withdrawal.
 
-use crate::auth::{CandidateOnly, Csrf, Require};
+use crate::auth::{CandidateOnly, Csrf, Require, SignedIn};
 use crate::error::AppError;
 use crate::mail;
 use crate::pages::{day, render, Layout};
@@ -131,6 +131,9 @@ async fn apply_form(
     csrf: Csrf,
     Query(query): Query<ApplyQuery>,
 ) -> Result<Response, AppError> {
+    if !candidate.account.email_confirmed() {
+        return Ok(Redirect::to("/me?notice=confirm-first").into_response());
+    }
     if state
         .store()
         .application_in_season(candidate.account.user.id, query.season)
@@ -221,6 +224,11 @@ async fn apply(
 ) -> Result<Response, AppError> {
     let submission = read_submission(multipart).await?;
     csrf.verify(&submission.csrf)?;
+    if !candidate.account.email_confirmed() {
+        return Err(AppError::ForbiddenBecause(
+            "Confirm your email address before you apply: open the link we emailed you.".into(),
+        ));
+    }
     let season_id = submission.season_id.ok_or_else(|| {
         AppError::BadRequest("The form does not say which season it is for.".into())
     })?;
@@ -368,12 +376,13 @@ pub async fn submit_application(
     let mut tx = state.store().begin().await?;
     let candidate_id = match applicant.id {
         Some(id) => id,
-        None => match Store::create_user(
+        // The API's caller vouches for the application, not for the address: the account
+        // stays unconfirmed until its owner sets a password from a link sent to it.
+        None => match Store::create_unconfirmed_candidate(
             &mut tx,
             applicant.email,
             applicant.name,
             None,
-            &[cohort_domain::Role::Candidate],
             state.now(),
         )
         .await
@@ -479,10 +488,14 @@ fn candidate_history(history: &[TransitionRecord]) -> Vec<(String, String)> {
 
 async fn status_page(
     State(state): State<AppState>,
-    candidate: Require<CandidateOnly>,
+    candidate: Require<SignedIn>,
     csrf: Csrf,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
+    // "My applications" is a candidate's home; anyone else who opens it is sent to theirs.
+    if !candidate.account.has(cohort_domain::Role::Candidate) {
+        return Ok(Redirect::to(crate::auth::home_of(&candidate.account)).into_response());
+    }
     let records = state
         .store()
         .applications_of(candidate.account.user.id)
@@ -564,6 +577,14 @@ async fn status_page(
         Some("already") => {
             Some("You already applied this season; here is your application.".to_owned())
         }
+        Some("confirmed") => Some("Your email address is confirmed.".to_owned()),
+        Some("confirmation-sent") => Some(format!(
+            "We sent a new link to {}. Links sent before it no longer work.",
+            candidate.account.user.email
+        )),
+        Some("confirm-first") => Some(
+            "Confirm your email address before you apply: open the link we emailed you.".to_owned(),
+        ),
         _ => None,
     };
     let layout =

@@ -2,7 +2,8 @@
 
 use crate::auth::{Csrf, CurrentAccount};
 use crate::error::AppError;
-use crate::pages::{iso, markdown, render, time_in, Layout};
+use crate::pages::{iso, markdown, time_in, Layout};
+use crate::public_cache::{self, Rendered};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -119,14 +120,49 @@ struct JobBoardPage {
 async fn job_board(
     State(state): State<AppState>,
     current: CurrentAccount,
-    csrf: Csrf,
     Query(filter): Query<BoardFilter>,
     parts: Parts,
 ) -> Result<Response, AppError> {
+    let csrf = Csrf::of_session(&parts, &state);
+    match current.0 {
+        // Anonymous visitors all see the same page, whatever cookies they carry.
+        None => {
+            let key = public_key(&parts);
+            public_cache::respond(&state, &key, &parts.headers, || async {
+                let (body, changes_at) = board_page(&state, &current, &csrf, filter, None).await?;
+                Ok(Rendered {
+                    body,
+                    content_type: HTML,
+                    disposition: None,
+                    changes_at,
+                })
+            })
+            .await
+        }
+        Some(_) => {
+            let zone = visitor_zone(None, &parts);
+            let (body, _) = board_page(&state, &current, &csrf, filter, zone).await?;
+            Ok(private_html(body))
+        }
+    }
+}
+
+/// The job board's HTML, and when it would next read differently (a window opens or closes).
+async fn board_page(
+    state: &AppState,
+    current: &CurrentAccount,
+    csrf: &Csrf,
+    filter: BoardFilter,
+    zone: Option<Tz>,
+) -> Result<(String, Option<i64>), AppError> {
     let now = state.now();
     let cached = state.current_openings().await?;
     let all: Vec<&OpeningRecord> = cached.iter().filter(|o| o.closes_at > now).collect();
-    let zone = visitor_zone(None, &parts);
+    let changes_at = all
+        .iter()
+        .flat_map(|o| [o.opens_at, o.closes_at])
+        .filter(|at| *at > now)
+        .min();
     let selected_track = filter.track.unwrap_or_default();
     let selected_place = filter.location.unwrap_or_default();
     let mut tracks: Vec<String> = Vec::new();
@@ -148,7 +184,7 @@ async fn job_board(
         .filter(|view| selected_place.is_empty() || view.place == selected_place)
         .collect();
     let page = JobBoardPage {
-        layout: Layout::new("Internship openings", &current, &csrf),
+        layout: Layout::new("Internship openings", current, csrf),
         total: all.len(),
         openings,
         tracks,
@@ -156,7 +192,31 @@ async fn job_board(
         selected_track,
         selected_place,
     };
-    Ok(render(&page)?.into_response())
+    Ok((page.render().map_err(AppError::internal)?, changes_at))
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// The cache key of a public page: its path and query.
+fn public_key(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .to_owned()
+}
+
+/// A page for a signed-in visitor, which no shared cache may keep.
+fn private_html(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "private, no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -166,17 +226,58 @@ struct OpeningPage {
     opening: OpeningView,
     description_html: String,
     pay: Option<String>,
+    can_apply: bool,
 }
 
 async fn opening_page(
     State(state): State<AppState>,
     current: CurrentAccount,
-    csrf: Csrf,
     Path(id): Path<i64>,
+    Query(zone_query): Query<ZoneQuery>,
     parts: Parts,
 ) -> Result<Response, AppError> {
+    let csrf = Csrf::of_session(&parts, &state);
+    match current.0 {
+        // Anonymous visitors all see the same page: times in the opening's zone (or the one the
+        // address names), which the page script shows in the visitor's own.
+        None => {
+            let zone = zone_query
+                .tz
+                .as_deref()
+                .and_then(|name| name.parse::<Tz>().ok());
+            let key = public_key(&parts);
+            public_cache::respond(&state, &key, &parts.headers, || async {
+                let (body, changes_at) = opening_html(&state, &current, &csrf, id, zone).await?;
+                Ok(Rendered {
+                    body,
+                    content_type: HTML,
+                    disposition: None,
+                    changes_at,
+                })
+            })
+            .await
+        }
+        Some(_) => {
+            let zone = visitor_zone(zone_query.tz.as_deref(), &parts);
+            let (body, _) = opening_html(&state, &current, &csrf, id, zone).await?;
+            Ok(private_html(body))
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ZoneQuery {
+    tz: Option<String>,
+}
+
+async fn opening_html(
+    state: &AppState,
+    current: &CurrentAccount,
+    csrf: &Csrf,
+    id: i64,
+    zone: Option<Tz>,
+) -> Result<(String, Option<i64>), AppError> {
     let record = state.store().opening(id).await?;
-    let zone = visitor_zone(None, &parts);
     let bands = state.store().pay_bands(record.season_id).await?;
     let pay = bands
         .iter()
@@ -188,13 +289,23 @@ async fn opening_page(
                 cohort_domain::season::format_money(band.housing_stipend_minor, &band.currency)
             )
         });
+    let now = state.now();
+    let changes_at = [record.opens_at, record.closes_at]
+        .into_iter()
+        .filter(|at| *at > now)
+        .min();
     let page = OpeningPage {
-        layout: Layout::new(record.title.clone(), &current, &csrf),
-        opening: OpeningView::new(&record, state.now(), zone),
+        layout: Layout::new(record.title.clone(), current, csrf),
+        opening: OpeningView::new(&record, now, zone),
         description_html: markdown(&record.description_md),
         pay,
+        // Staff accounts cannot apply; a button that leads to "forbidden" helps nobody.
+        can_apply: current
+            .0
+            .as_ref()
+            .is_none_or(|account| account.has(cohort_domain::Role::Candidate)),
     };
-    Ok(render(&page)?.into_response())
+    Ok((page.render().map_err(AppError::internal)?, changes_at))
 }
 
 /// Adds the two events of an opening's window: when it opens, and the deadline with reminders a
@@ -251,50 +362,57 @@ fn add_window_events(
     calendar.push(deadline.done());
 }
 
-fn calendar_response(calendar: Calendar, filename: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{filename}\""),
-            ),
-        ],
-        calendar.to_string(),
-    )
-        .into_response()
+/// A calendar feed, the same for everyone who asks.
+async fn calendar_response(
+    state: &AppState,
+    parts: &Parts,
+    filename: String,
+    calendar: impl FnOnce() -> Result<Calendar, AppError>,
+) -> Result<Response, AppError> {
+    let key = public_key(parts);
+    public_cache::respond(state, &key, &parts.headers, || async move {
+        Ok(Rendered {
+            body: calendar()?.to_string(),
+            content_type: "text/calendar; charset=utf-8",
+            disposition: Some(format!("inline; filename=\"{filename}\"")),
+            changes_at: None,
+        })
+    })
+    .await
 }
 
-async fn openings_calendar(State(state): State<AppState>) -> Result<Response, AppError> {
+async fn openings_calendar(
+    State(state): State<AppState>,
+    parts: Parts,
+) -> Result<Response, AppError> {
     let cutoff = state.now() - 30 * 24 * 3600;
     let openings = state.current_openings().await?;
-    let mut calendar = Calendar::new();
-    calendar.name("Cohort internship application windows");
     let stamp = state.clock().now_utc();
-    for opening in openings.iter().filter(|o| o.closes_at > cutoff) {
-        add_window_events(&mut calendar, opening, &state.config().base_url, stamp);
-    }
-    Ok(calendar_response(calendar.done(), "openings.ics"))
+    let host = state.config().base_url.clone();
+    calendar_response(&state, &parts, "openings.ics".into(), move || {
+        let mut calendar = Calendar::new();
+        calendar.name("Cohort internship application windows");
+        for opening in openings.iter().filter(|o| o.closes_at > cutoff) {
+            add_window_events(&mut calendar, opening, &host, stamp);
+        }
+        Ok(calendar.done())
+    })
+    .await
 }
 
 async fn opening_calendar(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    parts: Parts,
 ) -> Result<Response, AppError> {
     let opening = state.store().opening(id).await?;
-    let mut calendar = Calendar::new();
-    calendar.name(&opening.title);
-    add_window_events(
-        &mut calendar,
-        &opening,
-        &state.config().base_url,
-        state.clock().now_utc(),
-    );
-    Ok(calendar_response(
-        calendar.done(),
-        &format!("opening-{id}.ics"),
-    ))
+    let stamp = state.clock().now_utc();
+    let host = state.config().base_url.clone();
+    calendar_response(&state, &parts, format!("opening-{id}.ics"), move || {
+        let mut calendar = Calendar::new();
+        calendar.name(&opening.title);
+        add_window_events(&mut calendar, &opening, &host, stamp);
+        Ok(calendar.done())
+    })
+    .await
 }

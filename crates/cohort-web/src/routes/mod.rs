@@ -43,6 +43,14 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::rate::limit_account_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::pages::error_pages_keep_the_account,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             crate::auth::visitor_cookie,
         ));
     Router::new()
@@ -52,6 +60,9 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(assets::router())
         .fallback(|| async { AppError::NotFound })
+        // Brotli or gzip, as the client prefers; the editor script shrinks from 530 KB to a
+        // fifth. Small responses and images are left alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(

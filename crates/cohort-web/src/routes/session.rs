@@ -519,6 +519,13 @@ async fn record_event(
     if invitation.active_tab.as_deref() != Some(form.tab.as_str()) {
         return Err(refusal_error(SessionRefusal::OtherTab));
     }
+    crate::rate::check(
+        &state,
+        &format!("events:{id}"),
+        crate::rate::INTEGRITY_EVENTS,
+        "Too many events from this session.",
+    )
+    .await?;
     let problem_id = form
         .problem
         .and_then(|position| problems.iter().find(|p| p.position == position))
@@ -587,17 +594,18 @@ async fn submit(
         Scope::Samples => (SAMPLES_INTERVAL_SECONDS, "ran the samples"),
         Scope::Full => (SUBMIT_INTERVAL_SECONDS, "submitted"),
     };
-    if let Some(last) = state
-        .store()
-        .last_submission_at(id, draft.problem_id, scope)
-        .await?
-    {
-        let wait = last + interval - state.now();
-        if wait > 0 {
-            return Err(AppError::TooManyRequests(format!(
-                "You {what} a moment ago; try again in {wait} seconds."
-            )));
-        }
+    // Counted in one atomic step, so a burst of parallel requests gets one judging, not one each.
+    let now = state.now();
+    let key = format!("judging:{id}:{}:{}", draft.problem_id, scope.as_str());
+    if state.store().count_in_window(&key, now, interval).await? > 1 {
+        let last = state
+            .store()
+            .last_submission_at(id, draft.problem_id, scope)
+            .await?;
+        let wait = last.map_or(interval, |last| last + interval - now).max(1);
+        return Err(AppError::TooManyRequests(format!(
+            "You {what} a moment ago; try again in {wait} seconds."
+        )));
     }
     let submission = state
         .store()
@@ -609,8 +617,15 @@ async fn submit(
             candidate.account.user.id,
             state.now_ms(),
         )
-        .await?
-        .map_err(refusal_error)?;
+        .await?;
+    let submission = match submission {
+        Ok(submission) => submission,
+        Err(refusal) => {
+            // Nothing was judged, so the attempt does not count against the interval.
+            state.store().uncount(&key).await?;
+            return Err(refusal_error(refusal));
+        }
+    };
     state.wake_jobs();
     tracing::info!(
         invitation.id = id,

@@ -19,7 +19,7 @@ use cohort_domain::season::{
     ApplicationWindow, Currency, ProgramDates, DEFAULT_TRACKS,
 };
 use cohort_domain::stage::{check_transition, next_stages, Actor};
-use cohort_domain::{FieldErrors, RejectionReason, Stage};
+use cohort_domain::{FieldErrors, RejectionReason, Role, Stage};
 use cohort_store::accounts::Account;
 use cohort_store::applications::{ApplicationRecord, BoardQuery, BoardRow, BoardSort};
 use cohort_store::seasons::{
@@ -129,11 +129,48 @@ struct SeasonSummary {
 struct StaffHomePage {
     layout: Layout,
     sees_pipeline: bool,
+    /// The roles whose tools are not the pipeline, each with what it can do now.
+    other_roles: Vec<RoleHome>,
     can_create: bool,
     seasons: Vec<SeasonSummary>,
     errors: FieldErrors,
     name: String,
     program_start: String,
+}
+
+/// What a role outside the pipeline can do now, for its home page.
+struct RoleHome {
+    title: &'static str,
+    now: &'static str,
+    next: &'static str,
+    links: Vec<(&'static str, &'static str)>,
+}
+
+impl RoleHome {
+    fn of(role: Role) -> Option<RoleHome> {
+        let account = ("/account", "Your account and sessions");
+        match role {
+            Role::Interviewer => Some(RoleHome {
+                title: "Interviewing",
+                now: "No interviews are assigned to you yet.",
+                next: "When a recruiter puts you on a phone screen or a final loop, it appears here with the candidate's résumé, the Leadership Principles you assess and your feedback form. Other interviewers' feedback stays hidden until you submit yours.",
+                links: vec![account, ("/", "Open roles this season")],
+            }),
+            Role::Mentor => Some(RoleHome {
+                title: "Mentoring",
+                now: "No intern is matched to you yet.",
+                next: "Mentors are matched to interns before the program starts. Your intern, their 12-week project and your weekly check-ins will appear here.",
+                links: vec![account],
+            }),
+            Role::Intern => Some(RoleHome {
+                title: "Your internship",
+                now: "Your program has not started yet.",
+                next: "Onboarding (orientation, security training, access), your mentor and buddy, your project, weekly check-ins and networking events will appear here as the program begins.",
+                links: vec![account],
+            }),
+            _ => None,
+        }
+    }
 }
 
 async fn staff_home(
@@ -174,9 +211,19 @@ async fn staff_home_page(
             });
         }
     }
+    let other_roles = account
+        .roles
+        .iter()
+        .filter_map(|role| RoleHome::of(*role))
+        .collect();
     Ok(StaffHomePage {
-        layout: Layout::for_account("Seasons", Some(account), csrf),
+        layout: Layout::for_account(
+            if sees_pipeline { "Seasons" } else { "Home" },
+            Some(account),
+            csrf,
+        ),
         sees_pipeline,
+        other_roles,
         can_create: Recruiting::allows(account),
         seasons,
         errors,
@@ -948,6 +995,8 @@ async fn rename_track(
         store.rename_track(track_id, name.as_str()).await
     })
     .await?;
+    // Openings show their track's name.
+    state.forget_openings();
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "track").await
 }
 
@@ -1082,6 +1131,8 @@ async fn set_pay_band(
         )
         .await?;
         Store::commit(tx).await?;
+        // Opening pages show their pay band.
+        state.forget_openings();
     }
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "band").await
 }

@@ -12,24 +12,6 @@ async fn link_in_last_message(app: &TestApp, recipient: &str, path: &str) -> Str
 }
 
 both!(
-    signing_up_twice_with_one_email_is_refused_with_a_message,
-    |app: TestApp| async move {
-        let (_, email) = app.candidate("Ada Lovelace").await;
-        let response = app
-            .browser()
-            .sign_up("Someone Else", &email, PASSWORD)
-            .await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(response
-            .text()
-            .await
-            .unwrap()
-            .contains("An account with this email already exists."));
-        assert_eq!(app.count("users").await, 1);
-    }
-);
-
-both!(
     a_wrong_password_is_refused_and_repeated_failures_are_throttled,
     |app: TestApp| async move {
         app.create_account("hopper@example.com", "Grace Hopper", &[Role::Recruiter])
@@ -504,3 +486,69 @@ async fn without_trusted_proxies_a_forwarded_header_buys_no_fresh_attempts() {
     .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+both!(
+    every_role_lands_on_a_home_page_that_says_what_it_can_do_now,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let opening = format!("/openings/{}", season.open[0]);
+        for (role, heading, says) in [
+            (
+                Role::Interviewer,
+                "Interviewing",
+                "No interviews are assigned to you yet.",
+            ),
+            (
+                Role::Mentor,
+                "Mentoring",
+                "No intern is matched to you yet.",
+            ),
+            (
+                Role::Intern,
+                "Your internship",
+                "Your program has not started yet.",
+            ),
+        ] {
+            let browser = app.signed_in(role).await;
+            let me = browser.get("/me").await;
+            assert_eq!(me.status(), StatusCode::SEE_OTHER, "{role}");
+            assert_eq!(me.headers()["location"], "/staff", "{role}");
+            let (status, page) = browser.get_text("/staff").await;
+            assert_eq!(status, StatusCode::OK, "{role}");
+            assert!(
+                page.contains(heading) && page.contains(says),
+                "{role}: {page}"
+            );
+            assert!(!page.contains("Seasons</h1>"), "{role}");
+            // Staff are not offered an Apply button that would lead to "forbidden".
+            let (_, page) = browser.get_text(&opening).await;
+            assert!(!page.contains(">Apply</a>"), "{role}");
+            assert!(page.contains("staff account, which cannot apply"), "{role}");
+        }
+        let (candidate, _) = app.candidate("Apply Person").await;
+        let (_, page) = candidate.get_text(&opening).await;
+        assert!(page.contains(">Apply</a>"));
+        let (_, page) = app.browser().get_text(&opening).await;
+        assert!(page.contains(">Apply</a>"));
+    }
+);
+
+both!(
+    an_error_page_keeps_the_signed_in_header,
+    |app: TestApp| async move {
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (status, page) = recruiter.get_text("/admin").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(page.contains("Sign out"), "{page}");
+        assert!(page.contains("Test Recruiter"), "{page}");
+        let (status, page) = recruiter.get_text("/openings/999999").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(page.contains("Sign out"), "{page}");
+        let (status, page) = app.browser().get_text("/openings/999999").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(
+            page.contains("Sign in") && !page.contains("Sign out"),
+            "{page}"
+        );
+    }
+);

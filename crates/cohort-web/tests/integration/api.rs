@@ -186,7 +186,13 @@ both!(
             .browser()
             .sign_up("Ok Person", "ok@example.edu", PASSWORD)
             .await;
-        assert_eq!(signed_up.status(), StatusCode::SEE_OTHER);
+        assert_eq!(signed_up.status(), StatusCode::OK);
+        assert!(app
+            .store()
+            .user_by_email("ok@example.edu")
+            .await
+            .unwrap()
+            .is_some());
     }
 );
 
@@ -274,6 +280,192 @@ both!(
         assert_eq!(
             document["components"]["securitySchemes"]["bearer"]["scheme"],
             "bearer"
+        );
+    }
+);
+
+both!(
+    every_api_error_has_the_json_shape_even_for_bad_paths_queries_routes_methods_and_sizes,
+    |app: TestApp| async move {
+        app.seed_season().await;
+        let admin = app.signed_in(Role::Administrator).await;
+        let token = token(&app, &admin, &["read", "write"]).await;
+        let client = reqwest::Client::new();
+        let send = |method: reqwest::Method, path: &str| {
+            client.request(method, app.url(path)).bearer_auth(&token)
+        };
+        let cases = [
+            (
+                send(reqwest::Method::GET, "/api/v1/applications/abc"),
+                400,
+                "bad_request",
+            ),
+            (
+                send(reqwest::Method::GET, "/api/v1/applications?page=first"),
+                400,
+                "bad_request",
+            ),
+            (
+                send(
+                    reqwest::Method::GET,
+                    "/api/v1/openings/99999999999999999999",
+                ),
+                400,
+                "bad_request",
+            ),
+            (
+                send(reqwest::Method::GET, "/api/v1/nowhere"),
+                404,
+                "not_found",
+            ),
+            (send(reqwest::Method::GET, "/api/v1"), 404, "not_found"),
+            (
+                send(reqwest::Method::DELETE, "/api/v1/seasons"),
+                405,
+                "method_not_allowed",
+            ),
+            (
+                send(reqwest::Method::POST, "/api/v1/applications")
+                    .header("content-type", "application/json")
+                    .body(vec![b' '; 11 * 1024 * 1024]),
+                413,
+                "too_large",
+            ),
+            (
+                send(reqwest::Method::POST, "/api/v1/applications/1/transitions")
+                    .header("content-type", "application/json")
+                    .body("{\"to\": 5}"),
+                400,
+                "bad_request",
+            ),
+        ];
+        for (request, status, code) in cases {
+            let response = request.send().await.unwrap();
+            let url = response.url().path().to_owned();
+            assert_eq!(response.status().as_u16(), status, "{url}");
+            assert_eq!(
+                response.headers()["content-type"].to_str().unwrap(),
+                "application/json",
+                "{url}"
+            );
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], code, "{url}: {body}");
+            assert!(body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()));
+            assert!(body["error"]["fields"].is_array());
+        }
+        assert_eq!(app.count("applications").await, 0);
+    }
+);
+
+both!(
+    the_bearer_scheme_is_read_in_any_case_and_a_401_names_it,
+    |app: TestApp| async move {
+        let admin = app.signed_in(Role::Administrator).await;
+        let token = token(&app, &admin, &["read"]).await;
+        let client = reqwest::Client::new();
+        for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+            let response = client
+                .get(app.url("/api/v1/seasons"))
+                .header("authorization", format!("{scheme} {token}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+        }
+        for authorization in [
+            None,
+            Some("Basic YTpi".to_owned()),
+            Some(format!("Bearer{token}")),
+        ] {
+            let mut request = client.get(app.url("/api/v1/seasons"));
+            if let Some(value) = &authorization {
+                request = request.header("authorization", value);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::UNAUTHORIZED,
+                "{authorization:?}"
+            );
+            assert!(response.headers()["www-authenticate"]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer"));
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "unauthenticated");
+        }
+    }
+);
+
+both!(
+    the_openapi_document_lists_every_response_and_the_names_the_code_accepts,
+    |app: TestApp| async move {
+        let document: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let responses = |path: &str, method: &str| -> Vec<String> {
+            let mut codes: Vec<String> = document["paths"][path][method]["responses"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{method} {path}"))
+                .keys()
+                .cloned()
+                .collect();
+            codes.sort();
+            codes
+        };
+        assert_eq!(
+            responses("/api/v1/applications", "post"),
+            ["201", "400", "401", "403", "404", "409", "413", "422"]
+        );
+        assert_eq!(
+            responses("/api/v1/applications/{id}/transitions", "post"),
+            ["200", "400", "401", "403", "404", "409", "413", "422"]
+        );
+        assert_eq!(
+            responses("/api/v1/applications/{id}", "get"),
+            ["200", "400", "401", "403", "404"]
+        );
+        let schemas = &document["components"]["schemas"];
+        let names = |schema: &str| -> Vec<String> {
+            schemas[schema]["enum"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{schema} is an enum"))
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let stages: Vec<String> = cohort_domain::Stage::ALL
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect();
+        assert_eq!(names("StageName"), stages);
+        let reasons: Vec<String> = cohort_domain::RejectionReason::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect();
+        assert_eq!(names("RejectionCode"), reasons);
+        let new = &schemas["NewApplicationDto"]["properties"];
+        assert_eq!(new["school"]["maxLength"], 200);
+        assert_eq!(
+            new["choices"]["maxItems"],
+            cohort_domain::application::MAX_CHOICES
+        );
+        assert_eq!(new["cover_letter"]["maxLength"], 10_000);
+        assert_eq!(
+            schemas["NewCandidateDto"]["properties"]["email"]["format"],
+            "email"
+        );
+        let total = schemas["ApplicationPage"]["properties"]["total"]["description"]
+            .as_str()
+            .unwrap();
+        assert!(
+            total.contains(&cohort_store::applications::COUNT_LIMIT.to_string()),
+            "{total}"
         );
     }
 );

@@ -230,11 +230,31 @@ both!(
             ),
             row(
                 "GET",
-                "/me".into(),
+                "/account/confirm?token=unknown".into(),
+                vec![],
+                [Allowed; 9],
+            ),
+            row(
+                "POST",
+                "/account/confirm".into(),
+                vec![("token", "unknown"), ("password", "whatever it is")],
+                [Allowed; 9],
+            ),
+            row(
+                "POST",
+                "/account/confirm/resend".into(),
                 vec![],
                 [
-                    SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden, Forbidden,
-                    Forbidden, Forbidden,
+                    SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed,
+                ],
+            ),
+            row(
+                "GET",
+                "/me".into(),
+                vec![],
+                // Staff are sent to their own home page (see the accounts tests).
+                [
+                    SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed,
                 ],
             ),
             row(

@@ -169,6 +169,16 @@ pub struct SeasonFixture {
 pub struct Browser {
     pub client: reqwest::Client,
     pub base: String,
+    /// The browser's cookies, which a test may add to as a page script would.
+    pub cookies: std::sync::Arc<reqwest::cookie::Jar>,
+}
+
+impl Browser {
+    /// Sets a cookie for the site, as a page script does with `document.cookie`.
+    pub fn set_cookie(&self, cookie: &str) {
+        self.cookies
+            .add_cookie_str(cookie, &self.base.parse::<reqwest::Url>().unwrap());
+    }
 }
 
 impl TestApp {
@@ -181,14 +191,16 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
+        let cookies = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(cookies.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
         Browser {
             client,
             base: format!("http://{}", self.address),
+            cookies,
         }
     }
 
@@ -218,7 +230,8 @@ impl TestApp {
         browser
     }
 
-    /// A candidate who signs up through the form.
+    /// A candidate who signs up through the form and confirms the address with the link the
+    /// confirmation message carries, which signs them in.
     pub async fn candidate(&self, name: &str) -> (Browser, String) {
         let email = format!(
             "{}-{}@students.example.edu",
@@ -227,8 +240,55 @@ impl TestApp {
         );
         let browser = self.browser();
         let response = browser.sign_up(name, &email, PASSWORD).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing up");
+        assert_eq!(response.status(), StatusCode::OK, "signing up");
+        let response = self.confirm_address(&browser, &email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "confirming");
         (browser, email)
+    }
+
+    /// The newest link to `path` in the messages queued for `recipient`.
+    pub async fn link_in_last_message(&self, recipient: &str, path: &str) -> String {
+        let messages = self.store().messages_to(recipient).await.unwrap();
+        let message = messages
+            .iter()
+            .find(|m| m.body.contains(path))
+            .unwrap_or_else(|| panic!("a message to {recipient} with a link to {path}"));
+        let start = message.body.find(path).unwrap();
+        message.body[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Opens the newest confirmation link sent to `email` in `browser` and confirms with
+    /// `password`.
+    pub async fn confirm_address(
+        &self,
+        browser: &Browser,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let link = self.link_in_last_message(email, "/account/confirm?").await;
+        let token = link
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned();
+        // The link opens a page (a used or expired one says so, without a form); the form is
+        // posted with this browser's CSRF token.
+        let (status, _) = browser.get_text(&link).await;
+        assert_eq!(status, StatusCode::OK);
+        browser
+            .post_form(
+                "/signup",
+                "/account/confirm",
+                &[("token", &token), ("password", password)],
+            )
+            .await
     }
 
     pub async fn seed_season(&self) -> SeasonFixture {
@@ -360,6 +420,16 @@ impl TestApp {
         cohort_web::jobs::run_due(&self.state)
             .await
             .expect("jobs run")
+    }
+
+    /// Queued messages other than the address confirmations that signing up sends.
+    pub async fn count_mail_besides_confirmations(&self) -> i64 {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM outbox WHERE template <> 'confirm_email'",
+        )
+        .fetch_one(self.store().reader())
+        .await
+        .unwrap()
     }
 
     /// Counts rows of a table, to check that refused requests wrote nothing.

@@ -96,17 +96,24 @@ async fn notifications_are_delivered_over_real_smtp_exactly_once() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    assert_eq!(app.deliver_mail().await, 1);
+    // The address confirmation from signing up, and the application's acknowledgement.
+    assert_eq!(app.deliver_mail().await, 2);
     assert_eq!(
         app.deliver_mail().await,
         0,
         "a delivered message is not sent again"
     );
     let received = smtp.received();
-    assert_eq!(received.len(), 1);
-    assert!(received[0].contains(&format!("To: {email}")));
-    assert!(received[0].contains("Subject: We received your application for Summer 2027"));
-    assert!(received[0].contains("SDE Intern, Seattle"));
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().all(|m| m.contains(&format!("To: {email}"))));
+    assert!(received
+        .iter()
+        .any(|m| m.contains("Subject: Confirm your email address for Cohort")));
+    let acknowledgement = received
+        .iter()
+        .find(|m| m.contains("Subject: We received your application for Summer 2027"))
+        .expect("the acknowledgement");
+    assert!(acknowledgement.contains("SDE Intern, Seattle"));
     assert_eq!(app.store().undelivered_count().await.unwrap(), 0);
 }
 
@@ -131,10 +138,12 @@ async fn a_message_that_cannot_be_delivered_stays_queued_for_a_retry() {
         .post_form("/password/forgot", "/password/forgot", &[("email", &email)])
         .await;
     assert_eq!(app.deliver_mail().await, 0);
-    assert_eq!(app.store().undelivered_count().await.unwrap(), 1);
+    // The reset link and the address confirmation from signing up both wait.
+    assert_eq!(app.store().undelivered_count().await.unwrap(), 2);
+    let newest = &app.store().messages_to(&email).await.unwrap()[0];
     assert_eq!(
-        app.store().messages_to(&email).await.unwrap()[0].attempts,
-        1
+        (newest.template.as_str(), newest.attempts),
+        ("password_reset", 1)
     );
     assert_eq!(
         app.deliver_mail().await,
@@ -154,9 +163,15 @@ both!(
                 vec![season.open[0]],
             ))
             .await;
-        assert_eq!(app.deliver_mail().await, 1);
+        assert_eq!(
+            app.deliver_mail().await,
+            2,
+            "the confirmation and the acknowledgement"
+        );
         let files = read_all(&app.data_dir.path().join("mail"));
-        assert_eq!(files.len(), 1);
-        assert!(files[0].contains(&email) && files[0].contains("We received your application"));
+        assert_eq!(files.len(), 2);
+        assert!(files
+            .iter()
+            .any(|f| f.contains(&email) && f.contains("We received your application")));
     }
 );

@@ -101,7 +101,7 @@ both!(
         assert_eq!(app.store().application(id).await.unwrap().stage, "applied");
         assert_eq!(app.store().history(id).await.unwrap().len(), 1);
         assert_eq!(
-            app.count("outbox").await,
+            app.count_mail_besides_confirmations().await,
             1,
             "only the confirmation of the application"
         );

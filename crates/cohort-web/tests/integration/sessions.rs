@@ -926,3 +926,87 @@ both!(
         assert_eq!(write.status(), StatusCode::CONFLICT);
     }
 );
+
+both!(
+    integrity_events_past_sixty_a_minute_are_refused_and_not_stored,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, session, _) = in_session(&app, &season, "Flo Flood").await;
+        let (base, tab) = session.split_once('|').unwrap();
+        let csrf = candidate.csrf("/me").await;
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..80 {
+            let request = candidate
+                .client
+                .post(candidate.url(&format!("{base}/events")))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("kind", "paste"),
+                    ("size", "10"),
+                    ("problem", "1"),
+                    ("tab", tab),
+                ]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let statuses = requests.join_all().await;
+        let stored = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::NO_CONTENT)
+            .count();
+        let refused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert_eq!((stored, refused), (60, 20), "{statuses:?}");
+        assert_eq!(app.count("integrity_events").await, 60);
+
+        app.state.clock().advance(61);
+        let later = post(
+            &candidate,
+            &format!("{base}/events"),
+            &[
+                ("kind", "left"),
+                ("size", "0"),
+                ("problem", "1"),
+                ("tab", tab),
+            ],
+        )
+        .await;
+        assert_eq!(later.status(), StatusCode::NO_CONTENT);
+    }
+);
+
+both!(
+    fifty_simultaneous_submissions_of_one_problem_are_judged_once,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, session, _) = in_session(&app, &season, "Sam Burst").await;
+        let (base, tab) = session.split_once('|').unwrap();
+        let csrf = candidate.csrf("/me").await;
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let request = candidate
+                .client
+                .post(candidate.url(&format!("{base}/submissions")))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("problem", "1"),
+                    ("language", "cpp"),
+                    ("code", "int main() { return 0; }"),
+                    ("tab", tab),
+                    ("scope", "full"),
+                ]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let statuses = requests.join_all().await;
+        let accepted = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(accepted, 1, "{statuses:?}");
+        assert!(statuses
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(app.count("submissions").await, 1);
+    }
+);
