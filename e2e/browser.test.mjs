@@ -185,6 +185,21 @@ async function linkInMail(recipient, linkPath) {
   throw new Error(`no mail to ${recipient} with a link to ${linkPath} in ${folder}`);
 }
 
+// Runs axe-core (the accessibility engine browsers' audits use) on the page and fails on any
+// serious or critical violation.
+async function axeCheck(page, what) {
+  // Evaluated through the DevTools protocol, which the page's Content Security Policy (rightly
+  // strict about inline scripts) does not govern.
+  await page.evaluate(await readFile(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `accessibility violations on ${what}`,
+  );
+}
+
 async function clickAndLoad(page, locator, expected) {
   await Promise.all([page.waitForEvent('load'), locator.click()]);
   const url = new URL(page.url());
@@ -504,7 +519,15 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     const solution = await readFile(path.join(here, '..', 'problems', 'buildqueue', 'submissions', 'accepted', 'heap.py'), 'utf8');
     const editor = candidate.locator('.cohort-editor .cm-content');
     await editor.waitFor();
+    // Changing the language while the editor holds the starter code offers the new language's.
+    const starterDir = path.join(here, '..', 'problems', 'buildqueue', 'starter');
+    assert.equal(await candidate.locator('textarea#code').inputValue(), await readFile(path.join(starterDir, 'solution.cpp'), 'utf8'));
     await candidate.getByLabel('Language').selectOption('python3');
+    assert.equal(await candidate.locator('textarea#code').inputValue(), await readFile(path.join(starterDir, 'solution.py'), 'utf8'));
+    // The statement's formulas are MathML, with no LaTeX source left.
+    assert.ok(await candidate.locator('.statement math').count() > 5, 'formulas are MathML');
+    assert.ok(!(await candidate.locator('.statement').innerText()).includes('\\ge'), 'no LaTeX source is shown');
+    await axeCheck(candidate, 'the assessment session page');
     await editor.click();
     await candidate.keyboard.press('Control+A');
     await candidate.keyboard.press('Delete');
@@ -525,12 +548,27 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     // ... runs the samples and sees each one's result ...
     await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Run samples' }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+&notice=samples$/);
     await candidate.locator('ol.results li', { hasText: 'Accepted: 2 of 2 samples passed' }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
+    // The "Running your code…" notice goes when the result is in.
+    await candidate.locator('p.flash').waitFor({ state: 'detached' });
     await snap(candidate, '33-candidate-samples-passed');
 
     // ... submits, and sees the result on every test.
     await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Submit', exact: true }), /^\/assessments\/\d+\?problem=1&tab=[A-Za-z0-9_-]+&notice=submitted$/);
     await candidate.locator('ol.results li', { hasText: /Accepted: \d+ of \d+ tests passed/ }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
     await snap(candidate, '34-candidate-submission-accepted');
+
+    // The session page works on a phone: nothing scrolls sideways.
+    await candidate.setViewportSize({ width: 390, height: 844 });
+    await snap(candidate, '34b-candidate-session-phone');
+    const sideways = await candidate.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(sideways <= 0, `the session page is ${sideways}px wider than a phone`);
+    await candidate.setViewportSize({ width: 1280, height: 800 });
+
+    // The candidate is done: Finish asks first, then ends the assessment.
+    candidate.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Finish the assessment' }), /^\/assessments\/\d+$/);
+    await seeText(candidate, 'Your assessment is over');
+    await snap(candidate, '35-candidate-finished-early');
 
     // (5) The recruiter sees the score and the code.
     await recruiter.goto(detailUrl);

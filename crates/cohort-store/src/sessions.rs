@@ -631,6 +631,35 @@ impl Store {
         Ok(claimed.len())
     }
 
+    /// Ends a running session now, at the candidate's request, and closes it as time running
+    /// out would (the last saved code of each problem is submitted). Returns `None` when the
+    /// session was not running (not started, already over, or finished by a request at the same
+    /// moment), else how many submissions closing made.
+    pub async fn finish_session_now(
+        &self,
+        invitation_id: i64,
+        now_ms: i64,
+    ) -> Result<Option<usize>> {
+        let now = now_ms / 1000;
+        let mut tx = self.begin().await?;
+        let ended = affected(
+            sqlx::query(
+                "UPDATE assessment_invitations SET ends_at = $1 \
+                 WHERE id = $2 AND started_at IS NOT NULL AND finished_at IS NULL AND ends_at > $1",
+            )
+            .bind(now)
+            .bind(invitation_id)
+            .execute(&mut *tx)
+            .await?,
+        ) == 1;
+        if !ended {
+            return Ok(None);
+        }
+        let submitted = Store::close_session(&mut tx, invitation_id, now_ms).await?;
+        Store::commit(tx).await?;
+        Ok(Some(submitted))
+    }
+
     /// Closes a session whose time is up: every problem whose last saved code was not submitted
     /// in full afterwards is submitted now, so nothing the candidate typed is lost. Idempotent:
     /// a closed session is left alone. Returns how many submissions were made.

@@ -29,8 +29,34 @@
       language: language.value,
       onPaste: function (size) { signal("paste", size); }
     });
-    language.addEventListener("change", function () { window.CohortEditor.setLanguage(view, language.value); });
+    // The editor's scroll area can be reached with the keyboard (axe: scrollable-region-focusable).
+    if (view.scrollDOM) { view.scrollDOM.tabIndex = 0; }
   }
+  // Changing the language offers the new language's starter code while the editor still holds
+  // the previous language's starter (or nothing); code the candidate wrote is never replaced.
+  var starters = {};
+  try { starters = JSON.parse(session.getAttribute("data-starters") || "{}"); } catch (e) { starters = {}; }
+  var previousLanguage = language.value;
+  language.addEventListener("change", function () {
+    var untouched = textarea.value.trim() === "" || textarea.value === (starters[previousLanguage] || "");
+    if (view) { window.CohortEditor.setLanguage(view, language.value); }
+    if (untouched && starters[language.value] !== undefined) {
+      if (view) { window.CohortEditor.setValue(view, starters[language.value]); }
+      textarea.value = starters[language.value];
+    }
+    previousLanguage = language.value;
+  });
+  // Finishing early asks first; once confirmed, the server does not ask again.
+  form.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); return; }
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirm";
+      confirmed.value = "yes";
+      form.appendChild(confirmed);
+    });
+  });
 
   var saved = textarea.value + "\u0000" + language.value;
   var stopped = false;
@@ -82,6 +108,13 @@
   }
   tick();
 
+  // "Running your code…" goes once every result it announced has arrived.
+  var waiting = document.querySelectorAll("[data-pending-submission]").length;
+  function arrived() {
+    waiting -= 1;
+    var flash = document.querySelector("p.flash");
+    if (waiting <= 0 && flash) { flash.remove(); }
+  }
   document.querySelectorAll("[data-pending-submission]").forEach(function (item) {
     var submission = item.getAttribute("data-pending-submission");
     var asked = 0;
@@ -93,6 +126,7 @@
         .then(function (result) {
           item.querySelector(".summary").textContent = result.summary;
           if (result.pending) { later(); return; }
+          arrived();
           if (result.compile_output) {
             var compiler = document.createElement("pre");
             compiler.className = "report";

@@ -202,6 +202,61 @@ pub fn markdown(source: &str) -> String {
     ammonia::clean(&html)
 }
 
+/// Renders a problem statement: Markdown whose `$…$` and `$$…$$` formulas become MathML Core,
+/// which every current browser renders without a script. The Markdown is cleaned like any other
+/// (`markdown`); the formulas, generated here and not taken from the author, are put in after.
+/// A formula the converter does not understand is shown as its LaTeX source.
+pub fn statement(source: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH;
+    let mut formulas: Vec<String> = Vec::new();
+    let events: Vec<Event> = Parser::new_ext(source, options)
+        .map(|event| match event {
+            Event::InlineMath(tex) => {
+                formulas.push(formula(&tex, false));
+                Event::Text(formula_marker(formulas.len() - 1).into())
+            }
+            Event::DisplayMath(tex) => {
+                formulas.push(formula(&tex, true));
+                Event::Text(formula_marker(formulas.len() - 1).into())
+            }
+            other => other,
+        })
+        .collect();
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let mut cleaned = ammonia::clean(&html);
+    for (index, mathml) in formulas.iter().enumerate() {
+        cleaned = cleaned.replacen(&formula_marker(index), mathml, 1);
+    }
+    cleaned
+}
+
+/// A stand-in for a formula while the HTML is cleaned: characters from Unicode's private use
+/// area, which no statement needs and the cleaner leaves alone.
+fn formula_marker(index: usize) -> String {
+    format!("\u{E000}{index}\u{E001}")
+}
+
+/// One formula as MathML Core, or its source in a `<code>` when it cannot be converted.
+fn formula(tex: &str, block: bool) -> String {
+    use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
+    static CONVERTER: std::sync::LazyLock<Option<LatexToMathML>> =
+        std::sync::LazyLock::new(|| LatexToMathML::new(MathCoreConfig::default()).ok());
+    let display = if block {
+        MathDisplay::Block
+    } else {
+        MathDisplay::Inline
+    };
+    match CONVERTER
+        .as_ref()
+        .and_then(|converter| converter.convert_with_local_state(tex, display).ok())
+    {
+        Some(converted) => converted.mathml,
+        None => format!("<code class=\"tex\">{}</code>", ammonia::clean_text(tex)),
+    }
+}
+
 /// Renders a page with a status other than 200, for a form shown again with its errors.
 pub fn render_status(
     status: axum::http::StatusCode,
@@ -231,5 +286,39 @@ mod tests {
         assert!(html.contains("<strong>Build</strong>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn a_statements_formulas_become_mathml_and_no_latex_is_left() {
+        let html = statement(
+            "Each $s_i \\ge a_i$, and the total is\n\n$$\\sum_{i=1}^{n} (s_i - a_i)$$\n\nwith $1 \\le n \\le 200\\,000$.",
+        );
+        assert_eq!(html.matches("<math").count(), 3, "{html}");
+        assert!(html.contains("display=\"block\""), "{html}");
+        assert!(
+            html.contains("<msub>") && html.contains("<munderover>") || html.contains("<msubsup>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains('$') && !html.contains("\\ge") && !html.contains("\\sum"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_formula_cannot_smuggle_markup_and_an_unknown_one_is_shown_as_source() {
+        let html = statement("$\\text{<script>alert(1)</script>}$ and $\\unknowncommand{x}$ and <img src=x onerror=alert(1)>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(
+            html.contains("<code class=\"tex\">\\unknowncommand{x}</code>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn dollar_signs_in_other_markdown_stay_text() {
+        let html = markdown("Pay is $5,000 a month and $300 for housing.");
+        assert!(html.contains("$5,000") && html.contains("$300"));
     }
 }

@@ -4,7 +4,7 @@
 use crate::auth::{Csrf, CsrfForm, Recruiting, Require};
 use crate::bank::{add_package, BankError, Origin, MAX_PACKAGE_BYTES};
 use crate::error::AppError;
-use crate::pages::{day, markdown, render, render_status, Layout};
+use crate::pages::{day, render, render_status, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -269,7 +269,7 @@ async fn problem_page(
         status,
         status_class,
         added: day(problem.created_at),
-        statement_html: markdown(&problem.statement),
+        statement_html: crate::pages::statement(&problem.statement),
         samples: state.store().problem_samples(id).await?,
         starters: state.store().problem_starters(id).await?,
         known_solutions: state.store().known_solutions(id).await?,

@@ -7,7 +7,7 @@
 
 use crate::auth::{new_token, CandidateOnly, Csrf, CsrfForm, Require};
 use crate::error::AppError;
-use crate::pages::{markdown, render, when_utc, Layout};
+use crate::pages::{render, when_utc, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/draft", post(save_draft))
         .route("/assessments/{id}/events", post(record_event))
         .route("/assessments/{id}/submissions", post(submit))
+        .route("/assessments/{id}/finish", post(finish))
         .route(
             "/assessments/{id}/submissions/{submission}",
             get(submission_status),
@@ -205,6 +206,9 @@ struct SessionPage {
     ends_at: String,
     submissions: Vec<SubmissionRow>,
     error: Option<String>,
+    /// Each allowed language's starter code for this problem, as JSON, so that changing the
+    /// language can offer the new language's starter.
+    starters_json: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -355,7 +359,7 @@ async fn session_page_for(
             Some(&candidate.account),
             csrf,
         ),
-        statement_html: markdown(&problem.statement),
+        statement_html: crate::pages::statement(&problem.statement),
         samples: state.store().problem_samples(current.problem_id).await?,
         languages: allowed
             .iter()
@@ -371,6 +375,14 @@ async fn session_page_for(
         ends_at: when_utc(ends_at),
         submissions,
         error,
+        starters_json: serde_json::to_string(
+            &starters
+                .iter()
+                .filter(|(language, _)| allowed.contains(language))
+                .cloned()
+                .collect::<std::collections::BTreeMap<String, String>>(),
+        )
+        .map_err(AppError::internal)?,
         current,
         problems,
         invitation,
@@ -644,6 +656,89 @@ async fn submit(
         urlencoding::encode(&form.tab)
     ))
     .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "assessment_finish.html")]
+struct FinishPage {
+    layout: Layout,
+    invitation_id: i64,
+    tab: String,
+    minutes_left: i64,
+    /// The problems with code saved for them, which finishing submits.
+    saved: Vec<String>,
+    /// The problems with nothing saved.
+    empty: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct FinishForm {
+    tab: String,
+    /// The code in the editor when the button was pressed (saved first), when the form has it.
+    #[serde(default)]
+    problem: Option<i64>,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    code: String,
+    /// `yes` once the candidate confirmed; otherwise a page asks.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Ends the session before its time is up, at the candidate's request: the code in the editor
+/// is saved, a page asks for confirmation (the page script asks in a dialog instead), and then
+/// the session is closed as time running out would close it.
+async fn finish(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<FinishForm>,
+) -> Result<Response, AppError> {
+    let (invitation, problems) = own_session(&state, &candidate, id).await?;
+    if invitation.state(state.now()) != SessionState::Running {
+        return Ok(Redirect::to(&format!("/assessments/{id}")).into_response());
+    }
+    if let Some(position) = form.problem {
+        let code_form = CodeForm {
+            problem: position,
+            language: form.language.clone(),
+            code: form.code.clone(),
+            tab: form.tab.clone(),
+            scope: String::new(),
+        };
+        let draft = check_code(&invitation, &problems, &code_form).map_err(AppError::BadRequest)?;
+        state
+            .store()
+            .save_draft(id, &form.tab, &draft, state.now())
+            .await?
+            .map_err(refusal_error)?;
+    }
+    if form.confirm != "yes" {
+        let drafts = state.store().drafts(id).await?;
+        let (saved, empty): (Vec<_>, Vec<_>) = problems
+            .iter()
+            .partition(|p| drafts.iter().any(|d| d.problem_id == p.problem_id));
+        let page = FinishPage {
+            layout: Layout::for_account("Finish the assessment?", Some(&candidate.account), &csrf),
+            invitation_id: id,
+            tab: form.tab,
+            minutes_left: (invitation.ends_at.unwrap_or_default() - state.now()).max(0) / 60,
+            saved: saved.iter().map(|p| p.name.clone()).collect(),
+            empty: empty.iter().map(|p| p.name.clone()).collect(),
+        };
+        return Ok(render(&page)?.into_response());
+    }
+    let submitted = state.store().finish_session_now(id, state.now_ms()).await?;
+    if submitted.is_some() {
+        state.wake_jobs();
+        tracing::info!(
+            invitation.id = id,
+            "assessment finished early by the candidate"
+        );
+    }
+    Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }
 
 /// A submission's state as JSON, for the page's script to show results as they arrive.

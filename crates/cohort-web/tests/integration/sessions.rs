@@ -1010,3 +1010,106 @@ both!(
         assert_eq!(app.count("submissions").await, 1);
     }
 );
+
+both!(
+    a_candidate_who_is_done_finishes_early_after_confirming_and_the_saved_code_is_submitted,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, session, application) = in_session(&app, &season, "Fin Early").await;
+        let (base, tab) = session.split_once('|').unwrap();
+        let code = ("1", "cpp", "int main() { return 0; }");
+        // Pressing Finish without confirming saves the editor's code and asks.
+        let asked = post(
+            &candidate,
+            &format!("{base}/finish"),
+            &[
+                ("tab", tab),
+                ("problem", code.0),
+                ("language", code.1),
+                ("code", code.2),
+            ],
+        )
+        .await;
+        assert_eq!(asked.status(), StatusCode::OK);
+        let page = asked.text().await.unwrap();
+        assert!(page.contains("Finish the assessment now?"), "{page}");
+        assert!(page.contains("Build Queue"), "{page}");
+        assert_eq!(
+            invitation_of(&app, application)
+                .await
+                .state(app.state.now()),
+            cohort_store::sessions::SessionState::Running
+        );
+        assert_eq!(
+            app.store()
+                .drafts(invitation_of(&app, application).await.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // Someone else's session cannot be finished.
+        let (stranger, _) = app.candidate("Other Person").await;
+        let refused = post(
+            &stranger,
+            &format!("{base}/finish"),
+            &[("tab", tab), ("confirm", "yes")],
+        )
+        .await;
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+
+        // Fifty confirmations at once finish it once, and the saved code is submitted once.
+        let csrf = candidate.csrf("/me").await;
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let request = candidate
+                .client
+                .post(candidate.url(&format!("{base}/finish")))
+                .form(&[("csrf", csrf.as_str()), ("tab", tab), ("confirm", "yes")]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        for status in requests.join_all().await {
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+        let invitation = invitation_of(&app, application).await;
+        assert!(invitation.finished_at.is_some());
+        assert_eq!(
+            invitation.state(app.state.now()),
+            cohort_store::sessions::SessionState::Finished
+        );
+        let submitted = app
+            .store()
+            .session_submissions(invitation.id)
+            .await
+            .unwrap();
+        assert_eq!(submitted.len(), 1, "the saved code, once");
+        assert_eq!(submitted[0].scope, "full");
+        let (_, page) = candidate.get_text(base).await;
+        assert!(page.contains("Your assessment is over"), "{page}");
+        let late = send_code(&candidate, base, code, tab, None).await;
+        assert_eq!(late.status(), StatusCode::CONFLICT);
+    }
+);
+
+both!(
+    the_session_page_shows_formulas_as_mathml_each_sample_once_and_every_starter,
+    |app: TestApp| async move {
+        let (season, _, _) = season_with_assessment(&app).await;
+        let (candidate, session, _) = in_session(&app, &season, "Math Reader").await;
+        let (base, tab) = session.split_once('|').unwrap();
+        let (_, page) = candidate
+            .get_text(&format!("{base}?problem=1&tab={tab}"))
+            .await;
+        assert!(page.contains("<math"), "formulas are MathML");
+        assert!(!page.contains("$s_i"), "no raw LaTeX is left");
+        assert!(!page.contains("\\ge"), "no raw LaTeX is left");
+        // The first sample's input ("5 2" jobs and runners) appears once, in the sample list.
+        assert_eq!(page.matches("5 2\n0 5").count(), 1, "{page}");
+        assert!(
+            page.contains("data-starters=\"{&#34;cpp&#34;:"),
+            "starters for the script"
+        );
+        assert!(page.contains("Finish the assessment"));
+    }
+);
