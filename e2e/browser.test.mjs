@@ -357,6 +357,48 @@ test('every role lands on a home page that says what it can do, on a desktop and
   }
 });
 
+test('an administrator manages staff and a recruiter edits an opening from the setup sections', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const context = await newContext();
+  const page = await trackedPage(context, 'admin');
+  try {
+    await page.goto('/login');
+    await page.getByLabel('Email', { exact: true }).fill('admin@demo.cohort.test');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Sign in' }), (url) => url.pathname !== '/login');
+    await page.goto('/admin');
+    await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+    await snap(page, '06-admin-staff');
+    await axeCheck(page, 'the administration page');
+    // Make the mentor a buddy-matching interviewer too, then deactivate and reactivate them.
+    const row = page.locator('tr', { hasText: 'mentor@demo.cohort.test' });
+    await row.getByLabel('Interviewer').check();
+    await clickAndLoad(page, row.getByRole('button', { name: 'Save roles' }), /^\/admin\?notice=roles$/);
+    await seeText(page, 'Roles changed');
+    page.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(page, page.locator('tr', { hasText: 'mentor@demo.cohort.test' }).getByRole('button', { name: 'Deactivate' }), /^\/admin\?notice=deactivated$/);
+    await snap(page, '06b-admin-deactivated');
+    await clickAndLoad(page, page.locator('tr', { hasText: 'mentor@demo.cohort.test' }).getByRole('button', { name: 'Reactivate' }), /^\/admin\?notice=reactivated$/);
+
+    // The season's setup, one section at a time, and an opening edited.
+    await page.goto('/staff');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Set up tracks, locations, pay and openings' }).first(), /\/setup$/);
+    await snap(page, '07-setup-openings');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Pay bands' }), /section=pay$/);
+    await snap(page, '07b-setup-pay');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Openings', exact: true }).last(), /section=openings$/);
+    await clickAndLoad(page, page.getByRole('link', { name: 'Edit' }).first(), /\/staff\/openings\/\d+\/edit$/);
+    await page.getByLabel('Headcount').fill('9');
+    await snap(page, '07c-opening-edit');
+    await axeCheck(page, 'the opening editor');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Save opening' }), /notice=opening-saved$/);
+    await seeText(page, 'Opening saved');
+    assertNoBrowserErrors(page);
+  } finally {
+    reportBrowserErrors(page);
+    await context.close();
+  }
+});
+
 test('candidate applies with a PDF, recruiter moves them to Assessment, candidate takes the coding assessment', { timeout: ASSESSMENT_TEST_TIMEOUT_MS }, async () => {
   const stamp = Date.now();
   const surname = `Tester${stamp}`;

@@ -17,6 +17,8 @@ pub struct UserRecord {
     pub created_at: i64,
     /// When the owner proved they read the address's mail; `None` until then.
     pub email_confirmed_at: Option<i64>,
+    /// When an administrator deactivated the account; `None` while it is active.
+    pub deactivated_at: Option<i64>,
 }
 
 impl UserRecord {
@@ -101,7 +103,8 @@ pub fn join_roles(roles: &[Role]) -> String {
         .join(",")
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, password_hash, created_at, email_confirmed_at";
+const USER_COLUMNS: &str =
+    "id, email, display_name, password_hash, created_at, email_confirmed_at, deactivated_at";
 
 impl Store {
     /// Returns the value of a server-wide setting, creating it with `initial` the first time.
@@ -260,7 +263,7 @@ impl Store {
     /// Every staff account with its roles, for the administrator's user list.
     pub async fn staff_accounts(&self) -> Result<Vec<Account>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.email, u.display_name, u.created_at, u.email_confirmed_at, r.role FROM users u \
+            "SELECT u.id, u.email, u.display_name, u.created_at, u.email_confirmed_at, u.deactivated_at, r.role FROM users u \
              JOIN user_roles r ON r.user_id = u.id WHERE r.role <> 'candidate' ORDER BY u.email, r.role",
         )
         .fetch_all(&self.reader)
@@ -278,6 +281,7 @@ impl Store {
                         password_hash: None,
                         created_at: row.try_get("created_at")?,
                         email_confirmed_at: row.try_get("email_confirmed_at")?,
+                        deactivated_at: row.try_get("deactivated_at")?,
                     },
                     roles: Vec::new(),
                 });
@@ -333,7 +337,8 @@ impl Store {
     /// The account behind a session token, if the session exists and has not expired.
     pub async fn session_account(&self, token_hash: &str, now: i64) -> Result<Option<Account>> {
         let user_id: Option<i64> = sqlx::query_scalar(
-            "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL",
         )
         .bind(token_hash)
         .bind(now)
@@ -422,6 +427,72 @@ impl Store {
             Self::confirm_email(tx, user_id, now).await?;
         }
         Ok(user_id)
+    }
+
+    // Administration of accounts.
+
+    /// Replaces an account's staff roles with `staff_roles` (its candidate role, if any, stays:
+    /// that is the person's own history, not an administrator's grant).
+    pub async fn set_staff_roles(tx: &mut Tx, user_id: i64, staff_roles: &[Role]) -> Result<()> {
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role <> 'candidate'")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        let staff: Vec<Role> = staff_roles
+            .iter()
+            .copied()
+            .filter(|role| *role != Role::Candidate)
+            .collect();
+        Self::grant_roles(tx, user_id, &staff).await
+    }
+
+    /// Deactivates an account: it can no longer sign in, and its sessions and the API tokens it
+    /// created end. Returns false when it was already deactivated (or does not exist).
+    pub async fn deactivate_user(tx: &mut Tx, user_id: i64, now: i64) -> Result<bool> {
+        let changed = affected(
+            sqlx::query(
+                "UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?,
+        ) == 1;
+        if changed {
+            Self::delete_sessions_of(tx, user_id).await?;
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(changed)
+    }
+
+    /// Lets a deactivated account sign in again (its old sessions and tokens stay ended).
+    pub async fn reactivate_user(tx: &mut Tx, user_id: i64) -> Result<bool> {
+        Ok(affected(
+            sqlx::query(
+                "UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL",
+            )
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?,
+        ) == 1)
+    }
+
+    /// How many active administrators there are besides `user_id`, so that the last one cannot
+    /// be removed.
+    pub async fn other_active_administrators(tx: &mut Tx, user_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE r.role = 'administrator' AND u.deactivated_at IS NULL AND u.id <> $1",
+        )
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?)
     }
 
     // Invitations.

@@ -58,6 +58,16 @@ pub struct OpeningRecord {
     pub created_at: i64,
 }
 
+/// The parts of an opening that can change after it is published.
+#[derive(Debug, Clone)]
+pub struct OpeningChange<'a> {
+    pub title: &'a str,
+    pub headcount: i64,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub description_md: &'a str,
+}
+
 /// A new opening, already validated by the caller.
 #[derive(Debug, Clone)]
 pub struct NewOpening<'a> {
@@ -235,6 +245,26 @@ impl Store {
         .bind(now)
         .fetch_one(&mut **tx)
         .await?)
+    }
+
+    /// Changes what an opening says and when it takes applications. Its track and location stay.
+    pub async fn update_opening(tx: &mut Tx, id: i64, change: &OpeningChange<'_>) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE openings SET title = $1, headcount = $2, opens_at = $3, closes_at = $4, description_md = $5 \
+             WHERE id = $6",
+        )
+        .bind(change.title)
+        .bind(change.headcount)
+        .bind(change.opens_at)
+        .bind(change.closes_at)
+        .bind(change.description_md)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if crate::affected(result) == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     pub async fn opening(&self, id: i64) -> Result<OpeningRecord> {

@@ -323,6 +323,12 @@ async fn login(
         };
         return crate::pages::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
     };
+    // Said only to someone who knows the password, so it tells a guesser nothing.
+    if user.deactivated_at.is_some() {
+        return Err(AppError::ForbiddenBecause(
+            "This account is deactivated. Ask an administrator to reactivate it.".into(),
+        ));
+    }
     let account = state
         .store()
         .account(user.id)

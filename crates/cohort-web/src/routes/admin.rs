@@ -22,12 +22,17 @@ pub fn router() -> Router<AppState> {
         .route("/admin/invitations", post(invite))
         .route("/admin/api-tokens", post(create_token))
         .route("/admin/api-tokens/{id}/revoke", post(revoke_token))
+        .route("/admin/users/{id}/roles", post(change_roles))
+        .route("/admin/users/{id}/deactivate", post(deactivate))
+        .route("/admin/users/{id}/reactivate", post(reactivate))
 }
 
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
     layout: Layout,
+    /// The administrator looking at the page (who cannot deactivate themselves).
+    layout_user_id: i64,
     staff: Vec<Account>,
     tokens: Vec<ApiTokenRecord>,
     roles: Vec<Role>,
@@ -64,6 +69,7 @@ async fn admin_page_for(
 ) -> Result<AdminPage, AppError> {
     Ok(AdminPage {
         layout: Layout::for_account("Administration", Some(admin), csrf).with_flash(flash),
+        layout_user_id: admin.user.id,
         staff: state.store().staff_accounts().await?,
         tokens: state.store().api_tokens().await?,
         roles: Role::STAFF.to_vec(),
@@ -98,6 +104,12 @@ async fn admin_page(
     let flash = match query.notice.as_deref() {
         Some("invited") => Some("Invitation sent.".to_owned()),
         Some("revoked") => Some("Token revoked; it no longer works.".to_owned()),
+        Some("roles") => Some("Roles changed; they apply from the person's next page.".to_owned()),
+        Some("deactivated") => Some(
+            "Account deactivated: it cannot sign in, and its sessions and API tokens have ended."
+                .to_owned(),
+        ),
+        Some("reactivated") => Some("Account reactivated: it can sign in again.".to_owned()),
         _ => None,
     };
     Ok(render(
@@ -179,6 +191,105 @@ async fn invite(
     state.wake_mail();
     tracing::info!(invited_by = admin.account.user.id, "invitation sent");
     Ok(Redirect::to("/admin?notice=invited").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct RolesForm {
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+/// Refuses a change that would leave no active administrator (nobody could undo it).
+async fn keep_an_administrator(tx: &mut cohort_store::Tx, user_id: i64) -> Result<(), AppError> {
+    if Store::other_active_administrators(tx, user_id).await? == 0 {
+        return Err(AppError::Conflict(
+            "This is the only active administrator; make someone else an administrator first."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces a person's staff roles.
+async fn change_roles(
+    State(state): State<AppState>,
+    admin: Require<AdminOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<RolesForm>,
+) -> Result<Response, AppError> {
+    let roles: Vec<Role> = form
+        .roles
+        .iter()
+        .filter_map(|r| Role::parse(r))
+        .filter(|r| Role::STAFF.contains(r))
+        .collect();
+    if roles.len() != form.roles.len() {
+        return Err(AppError::BadRequest("Unknown role.".into()));
+    }
+    let current = state.store().roles_of(id).await?;
+    if state.store().account(id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.store().begin().await?;
+    if current.contains(&Role::Administrator) && !roles.contains(&Role::Administrator) {
+        keep_an_administrator(&mut tx, id).await?;
+    }
+    Store::set_staff_roles(&mut tx, id, &roles).await?;
+    Store::commit(tx).await?;
+    tracing::info!(user.id = id, by = admin.account.user.id, "roles changed");
+    Ok(Redirect::to("/admin?notice=roles").into_response())
+}
+
+async fn deactivate(
+    State(state): State<AppState>,
+    admin: Require<AdminOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    if id == admin.account.user.id {
+        return Err(AppError::Conflict(
+            "You cannot deactivate your own account.".into(),
+        ));
+    }
+    if state.store().account(id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.store().begin().await?;
+    if state
+        .store()
+        .roles_of(id)
+        .await?
+        .contains(&Role::Administrator)
+    {
+        keep_an_administrator(&mut tx, id).await?;
+    }
+    Store::deactivate_user(&mut tx, id, state.now()).await?;
+    Store::commit(tx).await?;
+    tracing::info!(
+        user.id = id,
+        by = admin.account.user.id,
+        "account deactivated"
+    );
+    Ok(Redirect::to("/admin?notice=deactivated").into_response())
+}
+
+async fn reactivate(
+    State(state): State<AppState>,
+    admin: Require<AdminOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    let mut tx = state.store().begin().await?;
+    if !Store::reactivate_user(&mut tx, id).await? {
+        return Err(AppError::NotFound);
+    }
+    Store::commit(tx).await?;
+    tracing::info!(
+        user.id = id,
+        by = admin.account.user.id,
+        "account reactivated"
+    );
+    Ok(Redirect::to("/admin?notice=reactivated").into_response())
 }
 
 #[derive(serde::Deserialize)]

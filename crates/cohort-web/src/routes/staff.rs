@@ -23,8 +23,8 @@ use cohort_domain::{FieldErrors, RejectionReason, Role, Stage};
 use cohort_store::accounts::Account;
 use cohort_store::applications::{ApplicationRecord, BoardQuery, BoardRow, BoardSort};
 use cohort_store::seasons::{
-    LocationRecord, NewOpening, OpeningFilter, OpeningRecord, PayBandRecord, SeasonRecord,
-    TrackRecord,
+    LocationRecord, NewOpening, OpeningChange, OpeningFilter, OpeningRecord, PayBandRecord,
+    SeasonRecord, TrackRecord,
 };
 use cohort_store::{Store, StoreError};
 
@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/staff/seasons/{id}", get(board))
         .route("/staff/seasons/{id}/bulk", post(bulk_move))
         .route("/staff/seasons/{id}/setup", get(setup_page))
+        .route(
+            "/staff/openings/{id}/edit",
+            get(edit_opening_form).post(edit_opening),
+        )
         .route("/staff/seasons/{id}/tracks", post(add_track))
         .route("/staff/tracks/{id}", post(rename_track))
         .route("/staff/seasons/{id}/locations", post(add_location))
@@ -819,6 +823,32 @@ struct SetupPage {
     bands: Vec<BandRow>,
     openings: Vec<OpeningRecord>,
     errors: FieldErrors,
+    /// The part of the setup shown: `openings`, `tracks`, `locations` or `pay`.
+    section: &'static str,
+}
+
+/// The setup's parts, each shown on its own so that none is a long scroll away.
+const SETUP_SECTIONS: [(&str, &str); 4] = [
+    ("openings", "Openings"),
+    ("tracks", "Tracks"),
+    ("locations", "Locations"),
+    ("pay", "Pay bands"),
+];
+
+/// The section a setup address or a saved change belongs to.
+fn setup_section(name: Option<&str>) -> &'static str {
+    match name {
+        Some("track" | "tracks") => "tracks",
+        Some("location" | "locations") => "locations",
+        Some("band" | "pay") => "pay",
+        _ => "openings",
+    }
+}
+
+impl SetupPage {
+    fn sections(&self) -> &'static [(&'static str, &'static str)] {
+        &SETUP_SECTIONS
+    }
 }
 
 async fn setup_page_for(
@@ -828,6 +858,7 @@ async fn setup_page_for(
     season_id: i64,
     errors: FieldErrors,
     flash: Option<String>,
+    section: &'static str,
 ) -> Result<SetupPage, AppError> {
     let season = state.store().season(season_id).await?;
     let tracks = state.store().tracks(season_id).await?;
@@ -871,12 +902,14 @@ async fn setup_page_for(
         locations,
         bands,
         errors,
+        section,
     })
 }
 
 #[derive(serde::Deserialize, Default)]
 struct SetupQuery {
     notice: Option<String>,
+    section: Option<String>,
 }
 
 async fn setup_page(
@@ -886,13 +919,15 @@ async fn setup_page(
     Path(season_id): Path<i64>,
     Query(query): Query<SetupQuery>,
 ) -> Result<Response, AppError> {
-    let flash = query.notice.map(|n| match n.as_str() {
+    let flash = query.notice.as_deref().map(|n| match n {
         "track" => "Track saved.".to_owned(),
         "location" => "Location added.".to_owned(),
         "band" => "Pay band saved.".to_owned(),
         "opening" => "Opening published.".to_owned(),
+        "opening-saved" => "Opening saved; the job board shows the change now.".to_owned(),
         _ => String::new(),
     });
+    let section = setup_section(query.section.as_deref().or(query.notice.as_deref()));
     Ok(render(
         &setup_page_for(
             &state,
@@ -901,6 +936,7 @@ async fn setup_page(
             season_id,
             FieldErrors::new(),
             flash,
+            section,
         )
         .await?,
     )?
@@ -916,13 +952,14 @@ async fn setup_outcome(
     errors: FieldErrors,
     notice: &str,
 ) -> Result<Response, AppError> {
+    let section = setup_section(Some(notice));
     if errors.is_empty() {
-        Ok(
-            Redirect::to(&format!("/staff/seasons/{season_id}/setup?notice={notice}"))
-                .into_response(),
-        )
+        Ok(Redirect::to(&format!(
+            "/staff/seasons/{season_id}/setup?section={section}&notice={notice}"
+        ))
+        .into_response())
     } else {
-        let page = setup_page_for(state, account, csrf, season_id, errors, None).await?;
+        let page = setup_page_for(state, account, csrf, season_id, errors, None, section).await?;
         crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
     }
 }
@@ -1149,6 +1186,175 @@ struct OpeningForm {
     description: String,
 }
 
+/// What a recruiter writes about an opening, parsed: on a new one and when editing one.
+struct OpeningFields {
+    title: Text,
+    headcount: i64,
+    window: ApplicationWindow,
+    description: Text,
+}
+
+impl OpeningFields {
+    /// Parses title, headcount, opening and closing time (local to `zone`) and description,
+    /// recording every problem in `errors`.
+    fn parse(
+        [title, headcount, opens, closes, description]: [&str; 5],
+        zone: Tz,
+        errors: &mut FieldErrors,
+    ) -> Option<OpeningFields> {
+        let title = errors.take("title", Text::required(title, "the opening's title", 120));
+        let headcount = errors.take("headcount", parse_headcount(headcount));
+        let opens = errors.take(
+            "opens",
+            parse_local_time(opens, zone, "when applications open"),
+        );
+        let closes = errors.take(
+            "closes",
+            parse_local_time(closes, zone, "when applications close"),
+        );
+        let window = match (opens, closes) {
+            (Some(opens), Some(closes)) => {
+                errors.take("closes", ApplicationWindow::new(opens, closes))
+            }
+            _ => None,
+        };
+        let description = errors.take(
+            "description",
+            Text::optional(description, "the description", 20_000),
+        );
+        Some(OpeningFields {
+            title: title?,
+            headcount: headcount?,
+            window: window?,
+            description: description?,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "opening_edit.html")]
+struct OpeningEditPage {
+    layout: Layout,
+    opening: OpeningRecord,
+    title: String,
+    headcount: String,
+    opens: String,
+    closes: String,
+    description: String,
+    errors: FieldErrors,
+}
+
+#[derive(serde::Deserialize)]
+struct OpeningEditForm {
+    title: String,
+    headcount: String,
+    opens: String,
+    closes: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// A time as a `datetime-local` field shows it, in the opening location's zone.
+fn local_field(at: i64, zone: Tz) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .unwrap_or_default()
+        .with_timezone(&zone)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+async fn edit_opening_form(
+    State(state): State<AppState>,
+    staff: Require<Recruiting>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let opening = state.store().opening(id).await?;
+    let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
+    let page = OpeningEditPage {
+        layout: Layout::for_account(
+            format!("Edit {}", opening.title),
+            Some(&staff.account),
+            &csrf,
+        ),
+        title: opening.title.clone(),
+        headcount: opening.headcount.to_string(),
+        opens: local_field(opening.opens_at, zone),
+        closes: local_field(opening.closes_at, zone),
+        description: opening.description_md.clone(),
+        errors: FieldErrors::new(),
+        opening,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Saves an edited opening (title, headcount, window, description). Its track and location
+/// stay: applications were made to them.
+async fn edit_opening(
+    State(state): State<AppState>,
+    staff: Require<Recruiting>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<OpeningEditForm>,
+) -> Result<Response, AppError> {
+    let opening = state.store().opening(id).await?;
+    let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
+    let mut errors = FieldErrors::new();
+    let fields = OpeningFields::parse(
+        [
+            &form.title,
+            &form.headcount,
+            &form.opens,
+            &form.closes,
+            &form.description,
+        ],
+        zone,
+        &mut errors,
+    );
+    let (Some(fields), true) = (fields, errors.is_empty()) else {
+        let page = OpeningEditPage {
+            layout: Layout::for_account(
+                format!("Edit {}", opening.title),
+                Some(&staff.account),
+                &csrf,
+            ),
+            title: form.title,
+            headcount: form.headcount,
+            opens: form.opens,
+            closes: form.closes,
+            description: form.description,
+            errors,
+            opening,
+        };
+        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let mut tx = state.store().begin().await?;
+    Store::update_opening(
+        &mut tx,
+        id,
+        &OpeningChange {
+            title: fields.title.as_str(),
+            headcount: fields.headcount,
+            opens_at: fields.window.opens().timestamp(),
+            closes_at: fields.window.closes().timestamp(),
+            description_md: fields.description.as_str(),
+        },
+    )
+    .await?;
+    Store::commit(tx).await?;
+    state.forget_openings();
+    tracing::info!(
+        opening.id = id,
+        by = staff.account.user.id,
+        "opening edited"
+    );
+    Ok(Redirect::to(&format!(
+        "/staff/seasons/{}/setup?section=openings&notice=opening-saved",
+        opening.season_id
+    ))
+    .into_response())
+}
+
 async fn add_opening(
     State(state): State<AppState>,
     staff: Require<Recruiting>,
@@ -1169,40 +1375,28 @@ async fn add_opening(
     let zone: Tz = location
         .and_then(|l| l.time_zone.parse().ok())
         .unwrap_or(Tz::UTC);
-    let title = errors.take(
-        "title",
-        Text::required(&form.title, "the opening's title", 120),
+    let fields = OpeningFields::parse(
+        [
+            &form.title,
+            &form.headcount,
+            &form.opens,
+            &form.closes,
+            &form.description,
+        ],
+        zone,
+        &mut errors,
     );
-    let headcount = errors.take("headcount", parse_headcount(&form.headcount));
-    let opens = errors.take(
-        "opens",
-        parse_local_time(&form.opens, zone, "when applications open"),
-    );
-    let closes = errors.take(
-        "closes",
-        parse_local_time(&form.closes, zone, "when applications close"),
-    );
-    let window = match (opens, closes) {
-        (Some(opens), Some(closes)) => errors.take("closes", ApplicationWindow::new(opens, closes)),
-        _ => None,
-    };
-    let description = errors.take(
-        "description",
-        Text::optional(&form.description, "the description", 20_000),
-    );
-    if let (Some(title), Some(headcount), Some(window), Some(description), true) =
-        (title, headcount, window, description, errors.is_empty())
-    {
+    if let (Some(fields), true) = (fields, errors.is_empty()) {
         let mut tx = state.store().begin().await?;
         let new = NewOpening {
             season_id,
             track_id: form.track,
             location_id: form.location,
-            title: title.as_str(),
-            headcount,
-            opens_at: window.opens().timestamp(),
-            closes_at: window.closes().timestamp(),
-            description_md: description.as_str(),
+            title: fields.title.as_str(),
+            headcount: fields.headcount,
+            opens_at: fields.window.opens().timestamp(),
+            closes_at: fields.window.closes().timestamp(),
+            description_md: fields.description.as_str(),
         };
         Store::create_opening(&mut tx, &new, state.now()).await?;
         Store::commit(tx).await?;

@@ -552,3 +552,163 @@ both!(
         );
     }
 );
+
+both!(
+    an_administrator_changes_roles_and_deactivates_an_account_whose_sessions_and_tokens_end,
+    |app: TestApp| async move {
+        let admin = app.signed_in(Role::Administrator).await;
+        let colleague_id = app
+            .create_account("colleague@example.com", "Col League", &[Role::Recruiter])
+            .await;
+        let colleague = app.browser();
+        colleague.login("colleague@example.com", PASSWORD).await;
+        assert_eq!(
+            colleague.get("/staff/problems").await.status(),
+            StatusCode::OK
+        );
+        // The colleague made an API token while an administrator.
+        let mut tx = app.store().begin().await.unwrap();
+        cohort_store::Store::grant_roles(&mut tx, colleague_id, &[Role::Administrator])
+            .await
+            .unwrap();
+        cohort_store::Store::commit(tx).await.unwrap();
+        let token = crate::api::token(&app, &colleague, &["read"]).await;
+        let api = |token: String| {
+            let url = app.url("/api/v1/seasons");
+            async move {
+                reqwest::Client::new()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(api(token.clone()).await, StatusCode::OK);
+
+        // Roles: interviewer only; the recruiter pages close at once.
+        let changed = admin
+            .post_form(
+                "/admin",
+                &format!("/admin/users/{colleague_id}/roles"),
+                &[("roles", "interviewer")],
+            )
+            .await;
+        assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.store().roles_of(colleague_id).await.unwrap(),
+            vec![Role::Interviewer]
+        );
+        assert_eq!(
+            colleague.get("/staff/problems").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let unknown = admin
+            .post_form(
+                "/admin",
+                &format!("/admin/users/{colleague_id}/roles"),
+                &[("roles", "overlord")],
+            )
+            .await;
+        assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+        // Deactivation ends sessions and tokens and stops sign-in; reactivation allows it again.
+        let deactivated = admin
+            .post_form(
+                "/admin",
+                &format!("/admin/users/{colleague_id}/deactivate"),
+                &[],
+            )
+            .await;
+        assert_eq!(deactivated.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            colleague.get("/staff").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(api(token).await, StatusCode::UNAUTHORIZED);
+        let refused = app.browser().login("colleague@example.com", PASSWORD).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert!(refused.text().await.unwrap().contains("deactivated"));
+        let wrong = app
+            .browser()
+            .login("colleague@example.com", "not the password")
+            .await;
+        assert_eq!(
+            wrong.status(),
+            StatusCode::UNAUTHORIZED,
+            "a guesser learns nothing"
+        );
+        let reactivated = admin
+            .post_form(
+                "/admin",
+                &format!("/admin/users/{colleague_id}/reactivate"),
+                &[],
+            )
+            .await;
+        assert_eq!(reactivated.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.browser()
+                .login("colleague@example.com", PASSWORD)
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+);
+
+both!(
+    the_last_administrator_cannot_be_removed_or_deactivated_and_nobody_deactivates_themselves,
+    |app: TestApp| async move {
+        let admin = app.signed_in(Role::Administrator).await;
+        let admin_id = app
+            .store()
+            .staff_accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.roles.contains(&Role::Administrator))
+            .unwrap()
+            .user
+            .id;
+        let own = admin
+            .post_form(
+                "/admin",
+                &format!("/admin/users/{admin_id}/deactivate"),
+                &[],
+            )
+            .await;
+        assert_eq!(own.status(), StatusCode::CONFLICT);
+        let demoted = admin
+            .post_form(
+                "/admin",
+                &format!("/admin/users/{admin_id}/roles"),
+                &[("roles", "recruiter")],
+            )
+            .await;
+        assert_eq!(demoted.status(), StatusCode::CONFLICT);
+        assert!(demoted
+            .text()
+            .await
+            .unwrap()
+            .contains("only active administrator"));
+        assert!(app
+            .store()
+            .roles_of(admin_id)
+            .await
+            .unwrap()
+            .contains(&Role::Administrator));
+        // Lower roles cannot use these routes at all.
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        for action in ["roles", "deactivate", "reactivate"] {
+            let response = recruiter
+                .post_form(
+                    "/account",
+                    &format!("/admin/users/{admin_id}/{action}"),
+                    &[],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{action}");
+        }
+    }
+);

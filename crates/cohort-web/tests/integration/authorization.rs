@@ -450,6 +450,54 @@ both!(
                 vec![("language", "cpp"), ("name", ""), ("code", "")],
                 recruiting,
             ),
+            row(
+                "POST",
+                format!("/assessments/{invitation}/finish"),
+                vec![("tab", "x")],
+                owner_only,
+            ),
+            row(
+                "GET",
+                format!("/staff/openings/{o}/edit"),
+                vec![],
+                recruiting,
+            ),
+            row(
+                "POST",
+                format!("/staff/openings/{o}/edit"),
+                vec![
+                    ("title", ""),
+                    ("headcount", ""),
+                    ("opens", ""),
+                    ("closes", ""),
+                ],
+                recruiting,
+            ),
+            row(
+                "POST",
+                "/admin/users/1/roles".into(),
+                vec![("roles", "overlord")],
+                admin_only,
+            ),
+            // An account that does not exist: the administrator is told so, nobody else is.
+            row(
+                "POST",
+                "/admin/users/999999/deactivate".into(),
+                vec![],
+                [
+                    SignIn, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
+            row(
+                "POST",
+                "/admin/users/999999/reactivate".into(),
+                vec![],
+                [
+                    SignIn, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
             row("GET", "/admin".into(), vec![], admin_only),
             row(
                 "POST",

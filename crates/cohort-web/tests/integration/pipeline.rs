@@ -588,3 +588,74 @@ both!(
         );
     }
 );
+
+both!(
+    a_recruiter_edits_a_published_opening_and_the_board_shows_it_at_once,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let opening = season.open[0];
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let edit = format!("/staff/openings/{opening}/edit");
+        let (status, form) = recruiter.get_text(&edit).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            form.contains("name=\"opens\" type=\"datetime-local\" value=\"20"),
+            "{form}"
+        );
+        let before = app.store().opening(opening).await.unwrap();
+        // Bad input changes nothing.
+        let refused = recruiter
+            .post_form(
+                &edit,
+                &edit,
+                &[
+                    ("title", ""),
+                    ("headcount", "-3"),
+                    ("opens", "2027-02-01T09:00"),
+                    ("closes", "2027-01-01T09:00"),
+                    ("description", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.store().opening(opening).await.unwrap().title,
+            before.title
+        );
+        let saved = recruiter
+            .post_form(
+                &edit,
+                &edit,
+                &[
+                    ("title", "Edited Intern Title"),
+                    ("headcount", "7"),
+                    ("opens", "2026-01-01T09:00"),
+                    ("closes", "2030-01-01T17:00"),
+                    ("description", "Now with **more**."),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let after = app.store().opening(opening).await.unwrap();
+        assert_eq!(
+            (after.title.as_str(), after.headcount),
+            ("Edited Intern Title", 7)
+        );
+        assert_eq!(after.track_id, before.track_id);
+        let (_, board) = app.browser().get_text("/").await;
+        assert!(board.contains("Edited Intern Title"), "{board}");
+        // Other roles cannot edit.
+        let interviewer = app.signed_in(Role::Interviewer).await;
+        assert_eq!(interviewer.get(&edit).await.status(), StatusCode::FORBIDDEN);
+        let (candidate, _) = app.candidate("Not Staff").await;
+        assert_eq!(candidate.get(&edit).await.status(), StatusCode::FORBIDDEN);
+        // The setup page is split into sections.
+        let (_, setup) = recruiter
+            .get_text(&format!(
+                "/staff/seasons/{}/setup?section=pay",
+                season.season_id
+            ))
+            .await;
+        assert!(setup.contains("Pay bands</h2>") && !setup.contains("Publish opening"));
+    }
+);
