@@ -109,15 +109,18 @@ pub enum BoardSort {
     Name,
     School,
     Graduation,
+    /// Highest assessment score first; applications without one last.
+    Score,
 }
 
 impl BoardSort {
-    pub const ALL: [BoardSort; 5] = [
+    pub const ALL: [BoardSort; 6] = [
         BoardSort::Newest,
         BoardSort::Oldest,
         BoardSort::Name,
         BoardSort::School,
         BoardSort::Graduation,
+        BoardSort::Score,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +130,7 @@ impl BoardSort {
             BoardSort::Name => "name",
             BoardSort::School => "school",
             BoardSort::Graduation => "graduation",
+            BoardSort::Score => "score",
         }
     }
 
@@ -137,6 +141,7 @@ impl BoardSort {
             BoardSort::Name => "Name",
             BoardSort::School => "School",
             BoardSort::Graduation => "Graduation",
+            BoardSort::Score => "Assessment score",
         }
     }
 
@@ -151,6 +156,7 @@ impl BoardSort {
             BoardSort::Name => "a.candidate_name, a.id",
             BoardSort::School => "a.school, a.id",
             BoardSort::Graduation => "a.graduation, a.id",
+            BoardSort::Score => "a.assessment_percent DESC NULLS LAST, a.id",
         }
     }
 }
@@ -188,6 +194,8 @@ pub struct BoardRow {
     pub stage: String,
     pub first_choice: Option<String>,
     pub created_at: i64,
+    /// The share of the points earned in the latest decided online assessment.
+    pub assessment_percent: Option<f64>,
 }
 
 /// Board totals are exact up to this many applications (five pages); past it the board says
@@ -311,6 +319,17 @@ const APPLICATION_SELECT: &str = "SELECT a.id, a.season_id, s.name AS season_nam
      JOIN application_documents d ON d.application_id = a.id";
 
 impl Store {
+    /// The text extracted from an application's résumé when it was submitted.
+    pub async fn resume_text(&self, application_id: i64) -> Result<String> {
+        Ok(sqlx::query_scalar(
+            "SELECT resume_text FROM application_documents WHERE application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_optional(&self.reader)
+        .await?
+        .unwrap_or_default())
+    }
+
     /// Writes a new application, its ranked choices, its search entry and the first audit row.
     /// A second application by the same candidate in the same season is a conflict on `season`.
     pub async fn create_application(
@@ -741,7 +760,7 @@ impl Store {
             "WITH page AS (SELECT a.id FROM applications a{where_sql} ORDER BY {order} LIMIT {} OFFSET {}) \
              SELECT a.id, u.display_name AS candidate_name, u.email AS candidate_email, a.school, a.degree, a.graduation, \
              a.languages, a.stage, (SELECT o.title FROM application_choices c JOIN openings o ON o.id = c.opening_id \
-             WHERE c.application_id = a.id AND c.rank = 1) AS first_choice, a.created_at \
+             WHERE c.application_id = a.id AND c.rank = 1) AS first_choice, a.created_at, a.assessment_percent \
              FROM page JOIN applications a ON a.id = page.id JOIN users u ON u.id = a.candidate_id ORDER BY {order}",
             query.limit.clamp(1, 500),
             query.offset.max(0)

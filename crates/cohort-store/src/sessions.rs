@@ -253,6 +253,7 @@ impl Store {
     pub async fn decide_session(
         tx: &mut Tx,
         invitation: &AssessmentInvitation,
+        percent: f64,
         advance: Option<(&str, &crate::outbox::NewMessage)>,
         now: i64,
     ) -> Result<bool> {
@@ -265,6 +266,14 @@ impl Store {
             .execute(&mut **tx)
             .await?,
         ) == 1;
+        if decided {
+            // The board shows and sorts by the latest decided assessment of the application.
+            sqlx::query("UPDATE applications SET assessment_percent = $1 WHERE id = $2")
+                .bind(percent)
+                .bind(invitation.application_id)
+                .execute(&mut **tx)
+                .await?;
+        }
         let Some((reason, message)) = advance.filter(|_| decided) else {
             return Ok(decided);
         };

@@ -205,7 +205,12 @@ async fn apply_advance_rules(state: &AppState) -> anyhow::Result<usize> {
         );
         let mut tx = state.store().begin().await?;
         let outcome = advance.then_some((reason.as_str(), &message));
-        if Store::decide_session(&mut tx, &invitation, outcome, state.now()).await? {
+        let percent = if result.possible > 0 {
+            100.0 * result.total / result.possible as f64
+        } else {
+            0.0
+        };
+        if Store::decide_session(&mut tx, &invitation, percent, outcome, state.now()).await? {
             decided += 1;
         }
         Store::commit(tx).await?;

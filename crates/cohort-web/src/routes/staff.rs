@@ -462,6 +462,25 @@ async fn board(
         state.store().tracks(season_id),
         state.store().locations(season_id),
     )?;
+    // Without filters beyond the stage and opening, the stage counts are the exact number of
+    // rows, so the list says what the counts say instead of "more than 250".
+    let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
+    let unfiltered = query.track_id.is_none()
+        && query.location_id.is_none()
+        && query.graduation_year.is_none()
+        && blank(&query.school)
+        && blank(&query.language)
+        && blank(&query.text);
+    let (total, total_is_lower_bound) = if unfiltered && result.total_is_lower_bound {
+        let exact: i64 = stage_counts
+            .iter()
+            .filter(|(counted, _)| stage.is_none_or(|stage| stage == *counted))
+            .map(|(_, count)| count)
+            .sum();
+        (exact.max(result.total), false)
+    } else {
+        (result.total, result.total_is_lower_bound)
+    };
     let filters = params.filters_query();
     let base_without_stage = BoardParams {
         stage: None,
@@ -500,12 +519,12 @@ async fn board(
         season,
         opening,
         counts,
-        pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         has_next: result.rows.len() as i64 == PAGE_SIZE
-            && (result.total_is_lower_bound || page * PAGE_SIZE < result.total),
+            && (total_is_lower_bound || page * PAGE_SIZE < total),
         rows: result.rows,
-        total: result.total,
-        total_is_lower_bound: result.total_is_lower_bound,
+        total,
+        total_is_lower_bound,
         page,
         filters,
         params,
@@ -619,6 +638,8 @@ struct DetailPage {
     submitted: String,
     assessments: Vec<super::results::AssessmentResult>,
     can_extend: bool,
+    /// The text extracted from the résumé, as the search indexes it.
+    resume_text: String,
 }
 
 async fn detail_page(
@@ -672,6 +693,7 @@ async fn detail_page(
         submitted: iso(record.created_at),
         assessments: super::results::results_of(state, id).await?,
         can_extend: <Recruiting as crate::auth::Policy>::allows(account),
+        resume_text: state.store().resume_text(id).await?,
         stage,
         history,
         record,
@@ -798,13 +820,36 @@ async fn add_note(
     }
 }
 
+#[derive(serde::Deserialize, Default)]
+struct ResumeQuery {
+    /// `1` to show a PDF in the application's page rather than download it.
+    #[serde(default)]
+    inline: Option<String>,
+}
+
 async fn resume(
     State(state): State<AppState>,
     _staff: Require<Pipeline>,
     Path(id): Path<i64>,
+    Query(query): Query<ResumeQuery>,
 ) -> Result<Response, AppError> {
     let record = state.store().application(id).await?;
-    super::apply::resume_download(&state, &record)
+    let mut response = super::apply::resume_download(&state, &record)?;
+    if query.inline.as_deref() == Some("1") && record.resume_kind == "pdf" {
+        // Shown in a frame of this site's application page only, with nothing of its own to run.
+        let headers = response.headers_mut();
+        headers.insert(
+            axum::http::header::CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_static("inline"),
+        );
+        headers.insert(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(
+                "default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'",
+            ),
+        );
+    }
+    Ok(response)
 }
 
 struct BandRow {

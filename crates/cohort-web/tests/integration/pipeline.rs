@@ -499,7 +499,7 @@ both!(
 );
 
 both!(
-    a_board_past_250_matches_says_more_than_250_and_still_pages_forward,
+    a_board_past_250_matches_agrees_with_the_stage_counts_and_pages_forward,
     |app: TestApp| async move {
         let hash = cohort_web::auth::hash_password(PASSWORD).unwrap();
         let mut options = cohort_demo::DemoOptions::new(app.state.now());
@@ -513,11 +513,23 @@ both!(
         let (_, first) = recruiter
             .get_text(&format!("/staff/seasons/{}", season.season_id))
             .await;
+        // Unfiltered, the list's total is the stage counts' exact figure, not "more than 250".
         assert!(
-            first.contains("More than 250 applications"),
-            "the count stops at 250"
+            first.contains("300 applications · page 1 of 6"),
+            "the list agrees with the counts"
         );
         assert!(first.contains("rel=\"next\""));
+        let (_, applied) = recruiter
+            .get_text(&format!(
+                "/staff/seasons/{}?stage=applied",
+                season.season_id
+            ))
+            .await;
+        let count = &applied[applied.find("class=\"count\"").unwrap()..][..80];
+        assert!(
+            !count.contains("More than") && count.contains(" applications · page 1 of "),
+            "a stage alone is exact too: {count}"
+        );
         let (_, page_6) = recruiter
             .get_text(&format!("/staff/seasons/{}?page=6", season.season_id))
             .await;
@@ -526,7 +538,7 @@ both!(
             50,
             "the 6th page exists"
         );
-        assert!(page_6.contains("rel=\"next\""));
+        assert!(!page_6.contains("rel=\"next\""), "the exact total says page 6 is the last");
         let (_, last) = recruiter
             .get_text(&format!("/staff/seasons/{}?page=7", season.season_id))
             .await;
@@ -657,5 +669,70 @@ both!(
             ))
             .await;
         assert!(setup.contains("Pay bands</h2>") && !setup.contains("Publish opening"));
+    }
+);
+
+both!(
+    the_board_shows_assessment_scores_sorts_by_them_and_previews_the_resume,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let mut ids = Vec::new();
+        for (name, percent) in [
+            ("Low Score", Some(35.0)),
+            ("No Score", None),
+            ("High Score", Some(92.6)),
+        ] {
+            let (browser, _) = app.candidate(name).await;
+            browser
+                .apply(&ApplicationFields::new(
+                    season.season_id,
+                    vec![season.open[0]],
+                ))
+                .await;
+            let id = own_application_id(&browser).await;
+            if let Some(percent) = percent {
+                sqlx::query("UPDATE applications SET assessment_percent = $1 WHERE id = $2")
+                    .bind(percent)
+                    .bind(id)
+                    .execute(app.store().writer())
+                    .await
+                    .unwrap();
+            }
+            ids.push(id);
+        }
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, board) = recruiter
+            .get_text(&format!("/staff/seasons/{}?sort=score", season.season_id))
+            .await;
+        let at = |name: &str| board.find(name).unwrap_or_else(|| panic!("{name} listed"));
+        assert!(at("High Score") < at("Low Score") && at("Low Score") < at("No Score"));
+        assert!(board.contains("93 %") && board.contains("35 %"), "{board}");
+        assert!(board.contains("Assessment score"), "the sort is offered");
+
+        let (_, detail) = recruiter
+            .get_text(&format!("/staff/applications/{}", ids[0]))
+            .await;
+        assert!(
+            detail.contains("resume?inline=1"),
+            "the PDF is shown in the page"
+        );
+        assert!(detail.contains("Text read from the résumé"));
+        let inline = recruiter
+            .get(&format!("/staff/applications/{}/resume?inline=1", ids[0]))
+            .await;
+        assert_eq!(inline.headers()["content-disposition"], "inline");
+        assert!(inline.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'self'"));
+        // Candidates and interviewers cannot see it.
+        let interviewer = app.signed_in(Role::Interviewer).await;
+        assert_eq!(
+            interviewer
+                .get(&format!("/staff/applications/{}/resume?inline=1", ids[0]))
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
     }
 );

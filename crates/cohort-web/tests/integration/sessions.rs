@@ -766,6 +766,14 @@ both!(
         }
         app.run_jobs().await;
         assert_eq!(stage(strong_application).await, "phone_screen", "passed: moved on");
+        // The decided score is kept for the board.
+        let percent: Option<f64> =
+            sqlx::query_scalar("SELECT assessment_percent FROM applications WHERE id = $1")
+                .bind(strong_application)
+                .fetch_one(app.store().reader())
+                .await
+                .unwrap();
+        assert_eq!(percent, Some(100.0));
         assert_eq!(stage(weak_application).await, "assessment", "below the passing score: a recruiter decides");
         let history = app.store().history(strong_application).await.unwrap();
         let last = history.last().unwrap();
