@@ -488,6 +488,13 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
       /\/staff\/seasons\/\d+$/,
     );
     await snap(recruiter, '22-recruiter-board');
+    // The board sorted by assessment score: the demo's candidates past the assessment scored.
+    const boardUrl = new URL(recruiter.url());
+    await recruiter.goto(`${boardUrl.pathname}?sort=score`);
+    const topScore = await recruiter.locator('table.board tbody tr').first().locator('td').nth(6).innerText();
+    assert.equal(topScore.trim(), '100 %', 'the best score comes first');
+    await snap(recruiter, '22a-recruiter-board-by-score');
+    await recruiter.goto(boardUrl.pathname);
     await recruiter.getByLabel('Search').fill(surname);
     await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Apply filters' }), /[?&]q=Tester\d+/);
     const rows = recruiter.locator('table.board tbody tr');

@@ -561,7 +561,14 @@ pub async fn ensure_demo(
         } else {
             Stage::Applied
         };
-        walk_to(&mut tx, application_id, target, recruiter_id, created_at).await?;
+        walk_to(
+            &mut tx,
+            application_id,
+            target,
+            recruiter_id,
+            (created_at, now),
+        )
+        .await?;
         // Commit in batches: one transaction per candidate would be slow, one for all would hold
         // the SQLite write lock for the whole run.
         if index % 500 == 499 {
@@ -612,13 +619,14 @@ fn pick_stage(rng: &mut StdRng) -> Stage {
     Stage::Applied
 }
 
-/// Moves a fresh application along the main path to `target`, writing each step to the audit log.
+/// Moves a fresh application along the main path to `target`, writing each step to the audit log,
+/// two hours apart from `start` but never later than `now` (history is never in the future).
 async fn walk_to(
     tx: &mut cohort_store::Tx,
     application_id: i64,
     target: Stage,
     actor_id: i64,
-    start: i64,
+    (start, now): (i64, i64),
 ) -> Result<(), StoreError> {
     const PATH: [Stage; 8] = [
         Stage::Applied,
@@ -640,7 +648,7 @@ async fn walk_to(
         if current == stop_before_terminal {
             break;
         }
-        at += 2 * 3600;
+        at = (at + 2 * 3600).min(now);
         Store::move_application(
             tx,
             application_id,
@@ -666,7 +674,7 @@ async fn walk_to(
                 Some(RejectionReason::NotQualified.as_str()),
                 "",
                 None,
-                at + 3600,
+                (at + 3600).min(now),
             )
             .await?
         }
@@ -680,13 +688,169 @@ async fn walk_to(
                 None,
                 "Withdrawn by the candidate",
                 None,
-                at + 3600,
+                (at + 3600).min(now),
             )
             .await?
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Code from a built-in package's `submissions/` folder.
+fn package_code(path: &str) -> &'static str {
+    BUILTIN_PROBLEMS
+        .get_file(path)
+        .and_then(|file| file.contents_utf8())
+        .unwrap_or_default()
+}
+
+/// Gives the demo season's candidates who reached the Assessment stage their online assessment:
+/// an invitation when they reached it, and (for those who started in time) a finished session
+/// whose submissions are the built-in packages' own solutions, each with the verdict its
+/// package declares for it (accepted, wrong answer, time limit exceeded). Candidates past the
+/// Assessment stage passed; those still in it passed, half passed or failed, or have not started.
+/// Returns how many sessions were seeded.
+pub async fn seed_demo_assessment_results(
+    store: &Store,
+    season_id: i64,
+    now: i64,
+) -> Result<usize, DemoError> {
+    let bank = store.problems().await?;
+    let by_slug = |slug: &str| bank.iter().find(|p| p.slug == slug);
+    let (Some(queue), Some(speedups)) = (by_slug("buildqueue"), by_slug("speedups")) else {
+        return Ok(0);
+    };
+    let accepted_queue = [
+        (
+            "python3",
+            package_code("buildqueue/submissions/accepted/heap.py"),
+        ),
+        (
+            "cpp",
+            package_code("buildqueue/submissions/accepted/heap.cpp"),
+        ),
+        (
+            "java",
+            package_code("buildqueue/submissions/accepted/Main.java"),
+        ),
+    ];
+    let accepted_speedups = [
+        (
+            "python3",
+            package_code("speedups/submissions/accepted/fenwick.py"),
+        ),
+        (
+            "cpp",
+            package_code("speedups/submissions/accepted/fenwick.cpp"),
+        ),
+        (
+            "java",
+            package_code("speedups/submissions/accepted/Main.java"),
+        ),
+    ];
+    let wrong_queue = (
+        "cpp",
+        package_code("buildqueue/submissions/wrong_answer/int32.cpp"),
+    );
+    let slow_queue = (
+        "java",
+        package_code("buildqueue/submissions/time_limit_exceeded/Main.java"),
+    );
+    let wrong_speedups = (
+        "java",
+        package_code("speedups/submissions/wrong_answer/Main.java"),
+    );
+    let mut rng = StdRng::seed_from_u64(season_id as u64 * 7919);
+    let mut seeded = 0;
+    let mut tx = store.begin().await?;
+    for reached in store.reached_stage(season_id, Stage::Assessment).await? {
+        let Some(invitation) =
+            Store::invite_to_assessment(&mut tx, reached.application_id, reached.reached_at)
+                .await?
+        else {
+            continue;
+        };
+        let still_in_assessment = reached.stage == Stage::Assessment.as_str();
+        // Those still in the stage: two in five have not started; the rest passed (both
+        // problems accepted), half passed (one), or failed (none).
+        let outcome = if still_in_assessment {
+            rng.gen_range(0..5)
+        } else {
+            4
+        };
+        if outcome < 2 {
+            continue;
+        }
+        let started_at = reached.reached_at + rng.gen_range(3_600..86_400);
+        if started_at + invitation.duration_minutes * 60 > now {
+            continue;
+        }
+        let language = rng.gen_range(0..3);
+        let accepted = |problem: &cohort_store::problems::ProblemRecord,
+                        code: (&'static str, &'static str)| {
+            cohort_store::sessions::SeededSubmission {
+                problem_id: problem.id,
+                language: code.0,
+                code: code.1,
+                verdict: "AC",
+                score: 1.0,
+                tests_passed: problem.test_count,
+                tests_total: problem.test_count,
+            }
+        };
+        let failed = |problem: &cohort_store::problems::ProblemRecord,
+                      code: (&'static str, &'static str),
+                      verdict: &'static str,
+                      passed: i64| cohort_store::sessions::SeededSubmission {
+            problem_id: problem.id,
+            language: code.0,
+            code: code.1,
+            verdict,
+            score: 0.0,
+            tests_passed: passed.min(problem.test_count - 1).max(0),
+            tests_total: problem.test_count,
+        };
+        let (submissions, percent) = match outcome {
+            4 => (
+                vec![
+                    accepted(queue, accepted_queue[language]),
+                    accepted(speedups, accepted_speedups[language]),
+                ],
+                100.0,
+            ),
+            3 => (
+                vec![
+                    accepted(queue, accepted_queue[language]),
+                    failed(speedups, wrong_speedups, "WA", rng.gen_range(1..4)),
+                ],
+                50.0,
+            ),
+            _ => (
+                vec![
+                    failed(queue, wrong_queue, "WA", rng.gen_range(2..6)),
+                    failed(queue, slow_queue, "TLE", rng.gen_range(4..8)),
+                ],
+                0.0,
+            ),
+        };
+        Store::seed_finished_session(
+            &mut tx,
+            &cohort_store::sessions::SeededSession {
+                invitation_id: invitation.id,
+                application_id: reached.application_id,
+                candidate_id: reached.candidate_id,
+                started_at,
+                duration_minutes: invitation.duration_minutes,
+                submissions,
+                percent,
+            },
+        )
+        .await?;
+        seeded += 1;
+    }
+    Store::commit(tx).await?;
+    Ok(seeded)
 }
 
 /// Gives every track of the demo season an online assessment (if it has none) made of the

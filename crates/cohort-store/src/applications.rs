@@ -318,7 +318,31 @@ const APPLICATION_SELECT: &str = "SELECT a.id, a.season_id, s.name AS season_nam
      FROM applications a JOIN users u ON u.id = a.candidate_id JOIN seasons s ON s.id = a.season_id \
      JOIN application_documents d ON d.application_id = a.id";
 
+/// An application that reached a stage, with when it did.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReachedStage {
+    pub application_id: i64,
+    pub candidate_id: i64,
+    /// Where the application is now.
+    pub stage: String,
+    /// When it moved into the stage asked about.
+    pub reached_at: i64,
+}
+
 impl Store {
+    /// The season's applications that were ever moved into `stage`, with when they first were.
+    pub async fn reached_stage(&self, season_id: i64, stage: Stage) -> Result<Vec<ReachedStage>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id AS application_id, a.candidate_id, a.stage, MIN(t.at) AS reached_at \
+             FROM applications a JOIN stage_transitions t ON t.application_id = a.id \
+             WHERE a.season_id = $1 AND t.to_stage = $2 GROUP BY a.id, a.candidate_id, a.stage ORDER BY a.id",
+        )
+        .bind(season_id)
+        .bind(stage.as_str())
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// The text extracted from an application's résumé when it was submitted.
     pub async fn resume_text(&self, application_id: i64) -> Result<String> {
         Ok(sqlx::query_scalar(

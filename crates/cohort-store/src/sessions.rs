@@ -27,6 +27,31 @@ pub struct AssessmentInvitation {
     pub advance: String,
 }
 
+/// A finished session for [`Store::seed_finished_session`].
+#[derive(Debug, Clone)]
+pub struct SeededSession<'a> {
+    pub invitation_id: i64,
+    pub application_id: i64,
+    pub candidate_id: i64,
+    pub started_at: i64,
+    pub duration_minutes: i64,
+    pub submissions: Vec<SeededSubmission<'a>>,
+    /// The share of the assessment's points the submissions earned.
+    pub percent: f64,
+}
+
+/// One full submission with its known result; `score` is the share of the tests' score (0-1).
+#[derive(Debug, Clone)]
+pub struct SeededSubmission<'a> {
+    pub problem_id: i64,
+    pub language: &'a str,
+    pub code: &'a str,
+    pub verdict: &'a str,
+    pub score: f64,
+    pub tests_passed: i64,
+    pub tests_total: i64,
+}
+
 /// Where a session stands at a given moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionState {
@@ -638,6 +663,59 @@ impl Store {
             }
         }
         Ok(claimed.len())
+    }
+
+    /// Writes a finished, decided session whose submissions' results are already known, as
+    /// `cohort demo` seeds a season's history: no judging job is queued, and the application
+    /// gets `percent` as its assessment score. `started_at` is when the candidate started.
+    pub async fn seed_finished_session(tx: &mut Tx, seed: &SeededSession<'_>) -> Result<()> {
+        let ends_at = seed.started_at + seed.duration_minutes * 60;
+        sqlx::query(
+            "UPDATE assessment_invitations SET started_at = $1, ends_at = $2, finished_at = $2, decided_at = $2, \
+             active_tab = NULL WHERE id = $3",
+        )
+        .bind(seed.started_at)
+        .bind(ends_at)
+        .bind(seed.invitation_id)
+        .execute(&mut **tx)
+        .await?;
+        for (offset, submission) in seed.submissions.iter().enumerate() {
+            let at = seed.started_at + 600 * (offset as i64 + 1);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO submissions (problem_id, author_id, language, code, scope, created_at, created_ms, invitation_id) \
+                 VALUES ($1, $2, $3, $4, 'full', $5, $6, $7) RETURNING id",
+            )
+            .bind(submission.problem_id)
+            .bind(seed.candidate_id)
+            .bind(submission.language)
+            .bind(submission.code)
+            .bind(at)
+            .bind(at * 1000)
+            .bind(seed.invitation_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            Store::record_result(
+                tx,
+                &crate::submissions::ResultRecord {
+                    submission_id: id,
+                    verdict: submission.verdict.to_owned(),
+                    score: submission.score,
+                    max_score: 1.0,
+                    tests_passed: submission.tests_passed,
+                    tests_total: submission.tests_total,
+                    report: r#"{"tests": [], "seeded": "the verdict the problem package declares for this code"}"#.to_owned(),
+                    judged_at: at + 2,
+                    turnaround_ms: 2_000,
+                },
+            )
+            .await?;
+        }
+        sqlx::query("UPDATE applications SET assessment_percent = $1 WHERE id = $2")
+            .bind(seed.percent)
+            .bind(seed.application_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Ends a running session now, at the candidate's request, and closes it as time running

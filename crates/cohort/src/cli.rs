@@ -607,10 +607,15 @@ async fn demo(
             import_problem_folder(&state, scratch.path()).await?
         }
     };
+    let mut sessions_seeded = 0;
     if season.created {
         cohort_demo::ensure_demo_assessments(state.store(), season.season_id, state.now())
             .await
             .context("creating the demo assessments")?;
+        sessions_seeded =
+            cohort_demo::seed_demo_assessment_results(state.store(), season.season_id, state.now())
+                .await
+                .context("seeding the demo's assessment results")?;
     }
     let base_url = state.config().base_url.clone();
     println!();
@@ -623,6 +628,9 @@ async fn demo(
     println!("  data directory: {}", options.data_dir.display());
     if problems_added > 0 {
         println!("  problem bank: {problems_added} built-in problems added; the judge verifies them in the background");
+    }
+    if sessions_seeded > 0 {
+        println!("  assessments: {sessions_seeded} finished sessions seeded for candidates past the invitation");
     }
     println!("  open {base_url}/");
     println!("  every account's password: {}", cohort_demo::DEMO_PASSWORD);

@@ -538,7 +538,10 @@ both!(
             50,
             "the 6th page exists"
         );
-        assert!(!page_6.contains("rel=\"next\""), "the exact total says page 6 is the last");
+        assert!(
+            !page_6.contains("rel=\"next\""),
+            "the exact total says page 6 is the last"
+        );
         let (_, last) = recruiter
             .get_text(&format!("/staff/seasons/{}?page=7", season.season_id))
             .await;
