@@ -4,6 +4,8 @@
 //!
 //! Measured: job board throughput as a share of `/healthz` (the same server doing no work) and
 //! its p99, fresh and revalidated with `If-None-Match` (`--only-public` measures only these);
+//! the server's peak memory under 50 concurrent résumé uploads, oversize and 4 MB
+//! (`--only-uploads`);
 //! applications per second with a 200 KB résumé (floor: the store inserting the same rows without
 //! HTTP); recruiter board p95 over 100,000 applications with filters and search; start-up of
 //! `cohort demo` on an existing database (floor: the process printing `--version`); the server's
@@ -65,6 +67,9 @@ struct Arguments {
     /// Measure only the public job board against /healthz (with and without revalidation).
     #[arg(long)]
     only_public: bool,
+    /// Measure only the server's peak memory under 50 concurrent résumé uploads.
+    #[arg(long)]
+    only_uploads: bool,
     /// Bursts per résumé shape; the table reports the median burst, which keeps one unlucky
     /// burst on a shared machine from deciding the figure.
     #[arg(long, default_value_t = 3)]
@@ -434,6 +439,103 @@ async fn public_page_measurements(
     ]
 }
 
+/// The server's peak resident memory while 50 signed-in candidates upload a résumé at once: once
+/// with 12 MB files (over the 5 MB limit, refused while they stream in) and once with 4 MB ones
+/// (accepted). Each on a freshly started server, so each peak is its own.
+async fn upload_memory_measurements(
+    cohort: &Path,
+    data: &Path,
+    database_url: &str,
+    backend: &str,
+) -> anyhow::Result<Vec<Measurement>> {
+    const UPLOADS: usize = 50;
+    let mut results = Vec::new();
+    for (megabytes, described) in [(12, "12 MB résumés (over the limit)"), (4, "4 MB résumés")]
+    {
+        eprintln!("   {UPLOADS} concurrent uploads of {described}");
+        let (server, _) = Server::start(cohort, data, database_url, "serve").await?;
+        let store = Store::connect(database_url, 4).await?;
+        let now = chrono::Utc::now().timestamp();
+        let (season_id, opening_id) = open_opening(&store).await?;
+        let users = create_candidates(&store, UPLOADS, &format!("upload-{megabytes}"), now).await?;
+        let tokens = sessions(&store, &users, now).await?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let mut prepared = Vec::new();
+        for token in &tokens {
+            let html = client
+                .get(format!("{}/apply?season={season_id}", server.base))
+                .header("cookie", format!("cohort_session={token}"))
+                .send()
+                .await?
+                .text()
+                .await?;
+            let marker = "name=\"csrf\" value=\"";
+            let start = html.find(marker).context("the form has a CSRF token")? + marker.len();
+            prepared.push((token.clone(), html[start..start + 32].to_owned()));
+        }
+        // Plain text of distinct lines, so that each upload is a different file.
+        let resume = |index: usize| -> Vec<u8> {
+            let mut text = format!("Candidate {index}\n").into_bytes();
+            let line = b"Rust Java Python distributed systems internships compilers databases\n";
+            while text.len() < megabytes * 1024 * 1024 {
+                text.extend_from_slice(line);
+            }
+            text.truncate(megabytes * 1024 * 1024);
+            text
+        };
+        let before = server.peak_rss_mb();
+        let mut tasks = Vec::new();
+        for (index, (token, csrf)) in prepared.into_iter().enumerate() {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .text("season", season_id.to_string())
+                .text("choice_1", opening_id.to_string())
+                .text("school", "Benchmark University")
+                .text("degree", "BSc Computer Science")
+                .text("graduation", "2028-05")
+                .part(
+                    "resume",
+                    reqwest::multipart::Part::bytes(resume(index)).file_name("resume.txt"),
+                );
+            let request = client
+                .post(format!("{}/apply", server.base))
+                .header("cookie", format!("cohort_session={token}"))
+                .multipart(form);
+            tasks.push(tokio::spawn(async move {
+                request
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            }));
+        }
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await?);
+        }
+        let expected = if megabytes > 5 { 413 } else { 303 };
+        let answered = statuses.iter().filter(|s| **s == expected).count();
+        eprintln!("     {answered} of {UPLOADS} answered {expected}; statuses {statuses:?}");
+        let peak = server.peak_rss_mb();
+        results.push(measurement(
+            backend,
+            &format!(
+                "server peak resident memory, {UPLOADS} concurrent uploads of {described} (from {before:.0} MiB at start; {answered} answered {expected})"
+            ),
+            peak,
+            "MiB",
+            "< 200 MiB",
+            peak < 200.0 && answered == UPLOADS,
+            None,
+        ));
+        drop(server);
+        store.close().await;
+    }
+    Ok(results)
+}
+
 /// Sends GET requests to `url` from `connections` keep-alive connections for `seconds`, with
 /// `If-None-Match: etag` when given (a 304 then counts as an answer).
 async fn get_load(url: &str, connections: usize, seconds: u64, etag: Option<&str>) -> Load {
@@ -632,6 +734,11 @@ async fn bench_backend(
     if !status.success() {
         bail!("cohort demo failed");
     }
+    if arguments.only_uploads {
+        let results = upload_memory_measurements(cohort, &data, &database_url, backend).await?;
+        let _ = std::fs::remove_dir_all(&data);
+        return Ok(results);
+    }
     if arguments.only_public {
         let (server, _) = Server::start(cohort, &data, &database_url, "serve").await?;
         let results = public_page_measurements(arguments, &server, backend).await;
@@ -678,6 +785,7 @@ async fn bench_backend(
     results
         .extend(submission_measurements(arguments, &server, &data, &database_url, backend).await?);
     drop(server);
+    results.extend(upload_memory_measurements(cohort, &data, &database_url, backend).await?);
 
     eprintln!(
         "   seeding {} applications for the board",

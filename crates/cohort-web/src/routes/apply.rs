@@ -23,9 +23,9 @@ use cohort_store::blob::BlobId;
 use cohort_store::seasons::{OpeningFilter, OpeningRecord};
 use cohort_store::{Store, StoreError};
 
-/// Uploads are refused past this size before they are read; the 5 MB résumé rule is checked
-/// with a clearer message below it.
-const UPLOAD_BODY_LIMIT: usize = 12 * 1024 * 1024;
+/// The whole application form: a résumé at its limit plus the text fields (a cover letter of
+/// 10,000 characters and the rest). A body past it is refused while it streams in.
+const UPLOAD_BODY_LIMIT: usize = cohort_domain::application::MAX_RESUME_BYTES + 256 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -166,25 +166,48 @@ struct Submission {
     input: ApplicationInput,
     resume: Vec<u8>,
     resume_filename: String,
+    /// The résumé's size when it was over the limit (its bytes were not kept).
+    resume_oversize: Option<usize>,
 }
 
 async fn read_submission(mut multipart: Multipart) -> Result<Submission, AppError> {
+    let too_large = || {
+        AppError::TooLarge(format!(
+            "The résumé is larger than {} MB. Choose a smaller file (a PDF of a page or two is plenty).",
+            cohort_domain::application::MAX_RESUME_BYTES / (1024 * 1024)
+        ))
+    };
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::BadRequest(
-                "The upload is larger than 12 MB; a résumé may be at most 5 MB.".into(),
-            )
+            too_large()
         } else {
             AppError::BadRequest("The form could not be read. Try again.".into())
         }
     };
     let mut submission = Submission::default();
     let mut choices: Vec<(usize, i64)> = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "resume" {
             submission.resume_filename = field.file_name().unwrap_or("resume").to_owned();
-            submission.resume = field.bytes().await.map_err(unreadable)?.to_vec();
+            // Read chunk by chunk into one buffer, which stops growing at the limit: an oversize
+            // résumé costs at most the limit in memory. The rest of it is read and dropped, so
+            // the form can be shown again with the reason (the body limit, a little above the
+            // résumé's, stops anything larger while it streams in).
+            let mut resume = Vec::new();
+            let mut size = 0;
+            while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                size += chunk.len();
+                if size > cohort_domain::application::MAX_RESUME_BYTES {
+                    resume = Vec::new();
+                } else {
+                    resume.extend_from_slice(&chunk);
+                }
+            }
+            if size > cohort_domain::application::MAX_RESUME_BYTES {
+                submission.resume_oversize = Some(size);
+            }
+            submission.resume = resume;
             continue;
         }
         let value = crate::auth::utf8_field(field).await?;
@@ -232,6 +255,26 @@ async fn apply(
     let season_id = submission.season_id.ok_or_else(|| {
         AppError::BadRequest("The form does not say which season it is for.".into())
     })?;
+    if let Some(size) = submission.resume_oversize {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "resume",
+            crate::upload::UploadError::TooLarge {
+                size_mb: size as f64 / (1024.0 * 1024.0),
+            }
+            .to_string(),
+        );
+        let page = apply_page(
+            &state,
+            &candidate,
+            &csrf,
+            season_id,
+            submission.input,
+            errors,
+        )
+        .await?;
+        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     let user = &candidate.account.user;
     let applicant = Applicant {
         id: Some(user.id),

@@ -121,6 +121,17 @@ both!(
         large.resume = vec![b'a'; 5 * 1024 * 1024 + 10];
         let page = browser.apply(&large).await.text().await.unwrap();
         assert!(page.contains("the limit is 5 MB"), "{page}");
+        assert!(
+            page.contains("Barbara Liskov") || page.contains("name=\"school\""),
+            "the form is shown again"
+        );
+
+        // Far past the limit, the body is refused while it streams in, with the reason.
+        let mut huge = ApplicationFields::new(season.season_id, vec![season.open[0]]);
+        huge.resume = vec![b'a'; 12 * 1024 * 1024];
+        let response = browser.apply(&huge).await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(response.text().await.unwrap().contains("larger than 5 MB"));
 
         let mut executable = ApplicationFields::new(season.season_id, vec![season.open[0]]);
         executable.resume = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0];
