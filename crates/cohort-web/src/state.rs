@@ -90,6 +90,8 @@ struct Inner {
     clock: Clock,
     mail_waker: tokio::sync::Notify,
     job_waker: tokio::sync::Notify,
+    /// Permits for reading and processing an upload (see `upload::one_upload_at_a_time`).
+    upload_permits: tokio::sync::Semaphore,
     /// The in-process judge worker's waker, when this process runs one.
     judge_waker: std::sync::OnceLock<Arc<tokio::sync::Notify>>,
     plagiarism: crate::plagiarism::Indexes,
@@ -137,6 +139,7 @@ impl AppState {
             clock: Clock::default(),
             mail_waker: tokio::sync::Notify::new(),
             job_waker: tokio::sync::Notify::new(),
+            upload_permits: tokio::sync::Semaphore::new(crate::upload::UPLOADS_AT_ONCE),
             judge_waker: std::sync::OnceLock::new(),
             plagiarism: Default::default(),
         })))
@@ -269,6 +272,11 @@ impl AppState {
             .lock()
             .expect("the cache lock is never poisoned") = None;
         self.0.public_pages.forget();
+    }
+
+    /// The permits that bound how many uploads this process reads and processes at once.
+    pub fn upload_permits(&self) -> &tokio::sync::Semaphore {
+        &self.0.upload_permits
     }
 
     /// The public pages rendered for anonymous visitors.

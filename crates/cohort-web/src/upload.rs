@@ -73,6 +73,27 @@ pub struct Resume {
 /// than any résumé has, so indexing cost stays bounded whatever the file holds.
 const MAX_TEXT_CHARS: usize = 20_000;
 
+use axum::response::IntoResponse;
+
+/// Uploads (résumés) this process reads and processes at once. Each holds its file and the text
+/// read from it in memory; the others wait, their bodies unread in the network's buffers, so 50
+/// candidates uploading at one moment cost what this many do (measured by the bench).
+pub const UPLOADS_AT_ONCE: usize = 4;
+
+/// Makes a request that carries an upload wait for one of [`UPLOADS_AT_ONCE`] permits before
+/// its body is read.
+pub async fn one_upload_at_a_time(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let Ok(_permit) = state.upload_permits().acquire().await else {
+        return crate::error::AppError::internal(std::io::Error::other("upload permits closed"))
+            .into_response();
+    };
+    next.run(request).await
+}
+
 /// Detects the type from the content and extracts the text. CPU-heavy: call it off the async runtime.
 pub fn read_resume(bytes: &[u8]) -> Result<Resume, UploadError> {
     if bytes.is_empty() {

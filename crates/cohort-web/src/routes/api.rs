@@ -24,7 +24,7 @@ pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// Applications per page of `GET /api/v1/applications`.
 pub const PER_PAGE: i64 = 100;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/openapi.json",
@@ -44,8 +44,12 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/api/v1/applications",
-            get(list_applications)
-                .post(create_application)
+            post(create_application)
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state,
+                    crate::upload::one_upload_at_a_time,
+                ))
+                .get(list_applications)
                 .fallback(method_not_allowed),
         )
         .route(

@@ -23,17 +23,23 @@ use cohort_store::blob::BlobId;
 use cohort_store::seasons::{OpeningFilter, OpeningRecord};
 use cohort_store::{Store, StoreError};
 
-/// The whole application form: a résumé at its limit plus the text fields (a cover letter of
-/// 10,000 characters and the rest). A body past it is refused while it streams in.
-const UPLOAD_BODY_LIMIT: usize = cohort_domain::application::MAX_RESUME_BYTES + 256 * 1024;
+/// The largest application form read. A résumé past its 5 MB limit is read and dropped up to
+/// here, so that the candidate gets the form back with the reason (a server that stops reading
+/// mid-upload makes most browsers show a reset connection instead); a body past this is refused
+/// while it streams in.
+const UPLOAD_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/apply",
-            get(apply_form)
-                .post(apply)
-                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+            post(apply)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state,
+                    crate::upload::one_upload_at_a_time,
+                ))
+                .get(apply_form),
         )
         .route("/me", get(status_page))
         .route("/me/applications/{id}/withdraw", post(withdraw))

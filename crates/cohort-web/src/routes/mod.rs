@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(jobs::router())
         .merge(account::router())
-        .merge(apply::router())
+        .merge(apply::router(state.clone()))
         .merge(staff::router())
         .merge(problems::router())
         .merge(assessments::router())
@@ -55,7 +55,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .merge(pages)
-        .merge(api::router())
+        .merge(api::router(state.clone()))
         .merge(metrics::router())
         .merge(health::router())
         .merge(assets::router())

@@ -126,9 +126,19 @@ both!(
             "the form is shown again"
         );
 
-        // Far past the limit, the body is refused while it streams in, with the reason.
+        // A 12 MB file is read and dropped past 5 MB, and the form comes back with the reason.
+        let mut big = ApplicationFields::new(season.season_id, vec![season.open[0]]);
+        big.resume = vec![b'a'; 12 * 1024 * 1024];
+        let response = browser.apply(&big).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("12.0 MB; the limit is 5 MB"));
+        // Past 16 MB, the body is refused while it streams in, with the reason.
         let mut huge = ApplicationFields::new(season.season_id, vec![season.open[0]]);
-        huge.resume = vec![b'a'; 12 * 1024 * 1024];
+        huge.resume = vec![b'a'; 17 * 1024 * 1024];
         let response = browser.apply(&huge).await;
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(response.text().await.unwrap().contains("larger than 5 MB"));
