@@ -440,7 +440,12 @@ async fn list_applications(
                 ApiError(AppError::BadRequest(format!("Unknown stage '{name}'.")))
             })?),
         };
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError(AppError::BadRequest(
+            "Pages are numbered from 1.".into(),
+        )));
+    }
     let per_page = PER_PAGE;
     let result = state
         .store()
