@@ -534,6 +534,27 @@ both!(
         for row in &rows {
             for (index, who) in EVERYONE.iter().enumerate() {
                 let browser = &browsers[index];
+                // Every write someone may make is refused without the form's CSRF token,
+                // before it changes anything.
+                if row.method == "POST" && row.expected[index] == Allowed {
+                    let forged = browser
+                        .client
+                        .post(browser.url(&row.path))
+                        .form(&row.form)
+                        .send()
+                        .await
+                        .unwrap();
+                    // 403 for the token; 400 where the route reads a multipart upload first and
+                    // this form is not one. Either way it is refused before any change.
+                    if ![StatusCode::FORBIDDEN, StatusCode::BAD_REQUEST].contains(&forged.status())
+                    {
+                        mismatches.push(format!(
+                            "POST {} as {who:?} without a CSRF token: expected 403, got {}",
+                            row.path,
+                            forged.status()
+                        ));
+                    }
+                }
                 let response = if row.method == "GET" {
                     browser.get(&row.path).await
                 } else {
