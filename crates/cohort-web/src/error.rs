@@ -126,7 +126,19 @@ impl IntoResponse for AppError {
         // Rendered without a request at hand; `pages::error_pages_keep_the_account` renders it
         // again with the signed-in header.
         response.extensions_mut().insert(ErrorShown(page.message));
+        close_after_unread_body(&self, &mut response);
         response
+    }
+}
+
+/// A body refused part-way through is not read to its end, so the connection cannot carry
+/// another request: say so, or a client would send its next request on it and find it closed.
+fn close_after_unread_body(error: &AppError, response: &mut Response) {
+    if let AppError::TooLarge(_) = error {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
     }
 }
 
@@ -161,6 +173,7 @@ impl IntoResponse for ApiError {
         };
         let body = serde_json::json!({ "error": { "code": error.code(), "message": message, "fields": fields } });
         let mut response = (error.status(), axum::Json(body)).into_response();
+        close_after_unread_body(&error, &mut response);
         // RFC 6750: a 401 names the scheme the client should use.
         if let AppError::Unauthenticated { .. } = error {
             response.headers_mut().insert(

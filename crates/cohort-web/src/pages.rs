@@ -116,7 +116,6 @@ pub async fn error_pages_keep_the_account(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
     let session =
         crate::auth::read_cookie_from_headers(request.headers(), crate::auth::SESSION_COOKIE);
     let response = next.run(request).await;
@@ -140,7 +139,13 @@ pub async fn error_pages_keep_the_account(
         message: shown.0.clone(),
     };
     match page.render() {
-        Ok(html) => (response.status(), axum::response::Html(html)).into_response(),
+        // Only the body changes: the status and headers (such as `Connection: close` after a
+        // refused upload) stay.
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            axum::response::Response::from_parts(parts, axum::body::Body::from(html))
+        }
         Err(_) => response,
     }
 }

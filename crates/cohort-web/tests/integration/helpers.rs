@@ -543,6 +543,16 @@ impl Browser {
         fields: &ApplicationFields,
         csrf: &str,
     ) -> reqwest::Response {
+        self.try_apply_with_csrf(fields, csrf).await.unwrap()
+    }
+
+    /// Sends the application form; an error when the connection ended before an answer came
+    /// (as a server that refuses a body part-way through may end it).
+    pub async fn try_apply_with_csrf(
+        &self,
+        fields: &ApplicationFields,
+        csrf: &str,
+    ) -> reqwest::Result<reqwest::Response> {
         let mut form = Form::new()
             .text("csrf", csrf.to_owned())
             .text("season", fields.season_id.to_string())
@@ -564,7 +574,6 @@ impl Browser {
             .multipart(form)
             .send()
             .await
-            .unwrap()
     }
 }
 
