@@ -228,6 +228,16 @@ impl Store {
         }
     }
 
+    /// An account's roles as stored, read in a transaction (see [`Store::roles_of`]).
+    pub async fn roles_in(tx: &mut Tx, user_id: i64) -> Result<Vec<Role>> {
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&mut **tx)
+                .await?;
+        Ok(names.iter().filter_map(|name| Role::parse(name)).collect())
+    }
+
     pub async fn roles_of(&self, user_id: i64) -> Result<Vec<Role>> {
         let names: Vec<String> =
             sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
@@ -243,7 +253,8 @@ impl Store {
     pub async fn first_administrator(&self) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
-             WHERE r.role = 'administrator' AND u.email_confirmed_at IS NOT NULL ORDER BY u.id LIMIT 1",
+             WHERE r.role = 'administrator' AND u.email_confirmed_at IS NOT NULL \
+             AND u.deactivated_at IS NULL ORDER BY u.id LIMIT 1",
         )
         .fetch_optional(&self.reader)
         .await?)
@@ -254,7 +265,8 @@ impl Store {
     pub async fn recruiter_emails(&self) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT DISTINCT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
-             WHERE r.role IN ('recruiter', 'administrator') ORDER BY u.email",
+             WHERE r.role IN ('recruiter', 'administrator') AND u.deactivated_at IS NULL \
+             AND u.email_confirmed_at IS NOT NULL ORDER BY u.email",
         )
         .fetch_all(&self.reader)
         .await?)
@@ -483,12 +495,26 @@ impl Store {
         ) == 1)
     }
 
+    /// Takes the lock every change to who administers takes first (a write to one settings row:
+    /// a row lock on PostgreSQL, the database's write lock on SQLite), so that two administrators
+    /// removing each other at once are counted one after the other.
+    pub async fn lock_administrators(tx: &mut Tx) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('administrators_changed', '') \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
     /// How many active administrators there are besides `user_id`, so that the last one cannot
-    /// be removed.
+    /// be removed. Call after [`Store::lock_administrators`] in the same transaction.
     pub async fn other_active_administrators(tx: &mut Tx, user_id: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id \
-             WHERE r.role = 'administrator' AND u.deactivated_at IS NULL AND u.id <> $1",
+             WHERE r.role = 'administrator' AND u.deactivated_at IS NULL \
+             AND u.email_confirmed_at IS NOT NULL AND u.id <> $1",
         )
         .bind(user_id)
         .fetch_one(&mut **tx)
@@ -666,8 +692,12 @@ impl Store {
         now: i64,
     ) -> Result<Option<ApiTokenRecord>> {
         let token: Option<ApiTokenRecord> = sqlx::query_as(
-            "SELECT id, name, scopes, created_by, created_at, revoked_at, last_used_at FROM api_tokens \
-             WHERE token_hash = $1 AND revoked_at IS NULL",
+            // A token acts for the administrator who made it: it stops when they stop being one.
+            "SELECT t.id, t.name, t.scopes, t.created_by, t.created_at, t.revoked_at, t.last_used_at FROM api_tokens t \
+             JOIN users u ON u.id = t.created_by \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL \
+             AND u.email_confirmed_at IS NOT NULL \
+             AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'administrator')",
         )
         .bind(token_hash)
         .fetch_optional(&self.reader)

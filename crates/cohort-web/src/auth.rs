@@ -208,7 +208,7 @@ impl Csrf {
     /// pages use it so that showing them to an anonymous visitor issues no cookie.
     pub fn of_session(parts: &Parts, state: &AppState) -> Csrf {
         match read_cookie(parts, SESSION_COOKIE) {
-            Some(token) => Csrf(Csrf::derive(state, token)),
+            Some(token) => Csrf::for_session(state, token),
             None => Csrf(String::new()),
         }
     }

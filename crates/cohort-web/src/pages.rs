@@ -214,8 +214,13 @@ pub fn markdown(source: &str) -> String {
 pub fn statement(source: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH;
+    // The markers below must come only from formulas: an author's own are dropped.
+    let source: String = source
+        .chars()
+        .filter(|c| *c != '\u{E000}' && *c != '\u{E001}')
+        .collect();
     let mut formulas: Vec<String> = Vec::new();
-    let events: Vec<Event> = Parser::new_ext(source, options)
+    let events: Vec<Event> = Parser::new_ext(&source, options)
         .map(|event| match event {
             Event::InlineMath(tex) => {
                 formulas.push(formula(&tex, false));

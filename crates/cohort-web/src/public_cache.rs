@@ -16,8 +16,10 @@ use std::sync::Mutex;
 /// How long this process reuses a rendered page. A change made through another web node shows
 /// after at most this long (this node's own changes show at once).
 pub const FRESH_SECONDS: i64 = 5;
-/// What browsers and shared caches are told.
-pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
+/// What browsers and shared caches are told: a shared cache (a CDN) keeps the page for a
+/// minute; a browser asks again each time (a 304 when nothing changed), because the same
+/// address shows a signed-in visitor their own page once they sign in.
+pub const CACHE_CONTROL: &str = "public, max-age=0, s-maxage=60, stale-while-revalidate=300";
 /// Pages kept at most; arbitrary query strings cannot grow the cache without bound.
 const MAX_PAGES: usize = 1_000;
 
@@ -40,33 +42,42 @@ struct Kept {
     fresh_until: i64,
 }
 
-/// The rendered public pages of this process, by path and query.
+/// The rendered public pages of this process, by path and query, and how many times they were
+/// forgotten (a page rendered before a change must not be kept after it).
 #[derive(Debug, Default)]
-pub struct PublicPages(Mutex<HashMap<String, Kept>>);
+pub struct PublicPages(Mutex<(HashMap<String, Kept>, u64)>);
 
 impl PublicPages {
+    fn generation(&self) -> u64 {
+        self.0.lock().expect("the cache lock is never poisoned").1
+    }
+
     fn get(&self, key: &str, now: i64) -> Option<Kept> {
-        let pages = self.0.lock().expect("the cache lock is never poisoned");
-        pages
+        let cache = self.0.lock().expect("the cache lock is never poisoned");
+        cache
+            .0
             .get(key)
             .filter(|page| now < page.fresh_until)
             .cloned()
     }
 
-    fn keep(&self, key: String, page: Kept) {
-        let mut pages = self.0.lock().expect("the cache lock is never poisoned");
-        if pages.len() >= MAX_PAGES && !pages.contains_key(&key) {
-            pages.clear();
+    /// Keeps a page rendered when the cache was at `generation`, unless it was forgotten since.
+    fn keep(&self, key: String, page: Kept, generation: u64) {
+        let mut cache = self.0.lock().expect("the cache lock is never poisoned");
+        if cache.1 != generation {
+            return;
         }
-        pages.insert(key, page);
+        if cache.0.len() >= MAX_PAGES && !cache.0.contains_key(&key) {
+            cache.0.clear();
+        }
+        cache.0.insert(key, page);
     }
 
     /// Drops every page, after this process changed what they show.
     pub fn forget(&self) {
-        self.0
-            .lock()
-            .expect("the cache lock is never poisoned")
-            .clear();
+        let mut cache = self.0.lock().expect("the cache lock is never poisoned");
+        cache.0.clear();
+        cache.1 += 1;
     }
 }
 
@@ -97,6 +108,7 @@ where
     let page = match state.public_pages().get(key, now) {
         Some(page) => page,
         None => {
+            let generation = state.public_pages().generation();
             let rendered = render().await?;
             let digest = Sha256::digest(rendered.body.as_bytes());
             let page = Kept {
@@ -109,7 +121,9 @@ where
                     .filter(|at| *at > now)
                     .map_or(now + FRESH_SECONDS, |at| at.min(now + FRESH_SECONDS)),
             };
-            state.public_pages().keep(key.to_owned(), page.clone());
+            state
+                .public_pages()
+                .keep(key.to_owned(), page.clone(), generation);
             page
         }
     };

@@ -112,6 +112,7 @@ async fn start_session(state: &AppState, user_id: i64, target: &str) -> Result<R
 
 async fn signup(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     current: CurrentAccount,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<SignupForm>,
@@ -138,14 +139,7 @@ async fn signup(
     // same page either way, so neither its wording nor its timing tells who has an account.
     let hash = hash_password_off_thread(password.expose().to_owned()).await?;
     let now = state.now();
-    let mails = state
-        .store()
-        .count_in_window(
-            &account_mail_key(email.as_str()),
-            now,
-            THROTTLE_WINDOW_SECONDS,
-        )
-        .await?;
+    let mail_allowed = account_mail_allowed(&state, email.as_str(), address).await?;
     let mut tx = state.store().begin().await?;
     let created = Store::create_unconfirmed_candidate(
         &mut tx,
@@ -176,7 +170,7 @@ async fn signup(
             // The failed insert may have ended the transaction (PostgreSQL aborts it).
             drop(tx);
             let existing = state.store().user_by_email(email.as_str()).await?;
-            if let Some(existing) = existing.filter(|_| mails <= MAX_ACCOUNT_MAILS) {
+            if let Some(existing) = existing.filter(|_| mail_allowed) {
                 let base = &state.config().base_url;
                 let message = mail::signup_existing_account(
                     &existing.email,
@@ -206,10 +200,32 @@ struct SignupSentPage {
     email: String,
 }
 
-/// The throttle key that counts account messages (confirmations, "you already have an
-/// account") sent to one address.
-fn account_mail_key(email: &str) -> String {
-    format!("mail:{email}")
+/// Account messages one address may be sent in [`THROTTLE_WINDOW_SECONDS`] whoever asks, so
+/// that strangers asking from many addresses cannot flood a mailbox either.
+pub const MAX_ACCOUNT_MAILS_PER_ADDRESS: i64 = 20;
+
+/// Counts one account message (a confirmation, "you already have an account", a reset link)
+/// to `email` asked for from `client`, and says whether it may be sent: at most
+/// [`MAX_ACCOUNT_MAILS`] per client for the address, so that a stranger cannot use up the
+/// owner's allowance, and [`MAX_ACCOUNT_MAILS_PER_ADDRESS`] in all.
+async fn account_mail_allowed(
+    state: &AppState,
+    email: &str,
+    client: std::net::IpAddr,
+) -> Result<bool, AppError> {
+    let now = state.now();
+    let store = state.store();
+    let from_client = store
+        .count_in_window(
+            &format!("mail:{email}:{client}"),
+            now,
+            THROTTLE_WINDOW_SECONDS,
+        )
+        .await?;
+    let in_all = store
+        .count_in_window(&format!("mail:{email}"), now, THROTTLE_WINDOW_SECONDS)
+        .await?;
+    Ok(from_client <= MAX_ACCOUNT_MAILS && in_all <= MAX_ACCOUNT_MAILS_PER_ADDRESS)
 }
 
 /// A new confirmation link for `email` (its token, and the message carrying it). `next` is
@@ -434,6 +450,7 @@ struct ForgotForm {
 /// cannot be used to find out who has an account.
 async fn forgot(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     current: CurrentAccount,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<ForgotForm>,
@@ -455,17 +472,10 @@ async fn forgot(
         }
     };
     let now = state.now();
-    let mails = state
-        .store()
-        .count_in_window(
-            &account_mail_key(email.as_str()),
-            now,
-            THROTTLE_WINDOW_SECONDS,
-        )
-        .await?;
+    let mail_allowed = account_mail_allowed(&state, email.as_str(), address).await?;
     let user = state.store().user_by_email(email.as_str()).await?;
     // Past the limit nothing is sent, and the answer stays the same.
-    if let Some(user) = user.filter(|_| mails <= MAX_ACCOUNT_MAILS) {
+    if let Some(user) = user.filter(|_| mail_allowed) {
         let token = new_token();
         let link = format!("{}/password/reset?token={token}", state.config().base_url);
         let message = mail::password_reset(&user.email, &user.display_name, &link);
@@ -894,6 +904,16 @@ async fn confirm(
         page.error = Some("The password is not right.".into());
         return crate::pages::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
     }
+    let deactivated = state
+        .store()
+        .user_by_email(&page.email)
+        .await?
+        .is_some_and(|user| user.deactivated_at.is_some());
+    if deactivated {
+        return Err(AppError::ForbiddenBecause(
+            "This account is deactivated. Ask an administrator to reactivate it.".into(),
+        ));
+    }
     let mut tx = state.store().begin().await?;
     let Some(user_id) =
         Store::consume_email_confirmation(&mut tx, &token_hash(&form.token), state.now()).await?
@@ -915,6 +935,7 @@ async fn confirm(
 /// Sends a new confirmation link to the signed-in account's address.
 async fn resend_confirmation(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     user: Require<SignedIn>,
     CsrfForm(_): CsrfForm<serde_json::Value>,
 ) -> Result<Response, AppError> {
@@ -923,15 +944,7 @@ async fn resend_confirmation(
         return Ok(Redirect::to(home_of(account)).into_response());
     }
     let now = state.now();
-    let sent = state
-        .store()
-        .count_in_window(
-            &account_mail_key(&account.user.email),
-            now,
-            THROTTLE_WINDOW_SECONDS,
-        )
-        .await?;
-    if sent > MAX_ACCOUNT_MAILS {
+    if !account_mail_allowed(&state, &account.user.email, address).await? {
         return Err(AppError::TooManyRequests(
             "We have sent several links in the last minutes. Wait 15 minutes, and look in your spam folder meanwhile.".into(),
         ));

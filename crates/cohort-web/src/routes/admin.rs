@@ -226,11 +226,12 @@ async fn change_roles(
     if roles.len() != form.roles.len() {
         return Err(AppError::BadRequest("Unknown role.".into()));
     }
-    let current = state.store().roles_of(id).await?;
     if state.store().account(id).await?.is_none() {
         return Err(AppError::NotFound);
     }
     let mut tx = state.store().begin().await?;
+    Store::lock_administrators(&mut tx).await?;
+    let current = Store::roles_in(&mut tx, id).await?;
     if current.contains(&Role::Administrator) && !roles.contains(&Role::Administrator) {
         keep_an_administrator(&mut tx, id).await?;
     }
@@ -255,9 +256,8 @@ async fn deactivate(
         return Err(AppError::NotFound);
     }
     let mut tx = state.store().begin().await?;
-    if state
-        .store()
-        .roles_of(id)
+    Store::lock_administrators(&mut tx).await?;
+    if Store::roles_in(&mut tx, id)
         .await?
         .contains(&Role::Administrator)
     {
@@ -279,10 +279,12 @@ async fn reactivate(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.store().begin().await?;
-    if !Store::reactivate_user(&mut tx, id).await? {
+    if state.store().account(id).await?.is_none() {
         return Err(AppError::NotFound);
     }
+    let mut tx = state.store().begin().await?;
+    // An account that is already active stays so: the same answer, nothing to do.
+    Store::reactivate_user(&mut tx, id).await?;
     Store::commit(tx).await?;
     tracing::info!(
         user.id = id,

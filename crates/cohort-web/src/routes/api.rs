@@ -441,11 +441,14 @@ async fn list_applications(
             })?),
         };
     let page = query.page.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError(AppError::BadRequest(
-            "Pages are numbered from 1.".into(),
-        )));
-    }
+    let offset = (page >= 1)
+        .then(|| (page - 1).checked_mul(PER_PAGE))
+        .flatten()
+        .ok_or_else(|| {
+            ApiError(AppError::BadRequest(
+                "Pages are numbered from 1, and this one is past any that can exist.".into(),
+            ))
+        })?;
     let per_page = PER_PAGE;
     let result = state
         .store()
@@ -453,7 +456,7 @@ async fn list_applications(
             season_id: query.season,
             stage,
             sort: BoardSort::Oldest,
-            offset: (page - 1) * per_page,
+            offset,
             limit: per_page,
             ..Default::default()
         })

@@ -251,13 +251,21 @@ async fn apply(
     csrf: Csrf,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
+    // Checked before the body is read, so an unconfirmed account holds no upload permit for
+    // long; the unread body means the connection cannot carry another request.
+    if !candidate.account.email_confirmed() {
+        let mut refused = AppError::ForbiddenBecause(
+            "Confirm your email address before you apply: open the link we emailed you.".into(),
+        )
+        .into_response();
+        refused.headers_mut().insert(
+            header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        return Ok(refused);
+    }
     let submission = read_submission(multipart).await?;
     csrf.verify(&submission.csrf)?;
-    if !candidate.account.email_confirmed() {
-        return Err(AppError::ForbiddenBecause(
-            "Confirm your email address before you apply: open the link we emailed you.".into(),
-        ));
-    }
     let season_id = submission.season_id.ok_or_else(|| {
         AppError::BadRequest("The form does not say which season it is for.".into())
     })?;

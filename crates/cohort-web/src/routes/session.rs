@@ -700,6 +700,10 @@ async fn finish(
     if invitation.state(state.now()) != SessionState::Running {
         return Ok(Redirect::to(&format!("/assessments/{id}")).into_response());
     }
+    // Like every other write of the session, only from the tab that holds it.
+    if invitation.active_tab.as_deref() != Some(form.tab.as_str()) {
+        return Err(refusal_error(SessionRefusal::OtherTab));
+    }
     if let Some(position) = form.problem {
         let code_form = CodeForm {
             problem: position,

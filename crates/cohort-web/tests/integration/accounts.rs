@@ -604,6 +604,8 @@ both!(
             colleague.get("/staff/problems").await.status(),
             StatusCode::FORBIDDEN
         );
+        // Its API token acted for an administrator; it stops with the role.
+        assert_eq!(api(token.clone()).await, StatusCode::UNAUTHORIZED);
         let unknown = admin
             .post_form(
                 "/admin",

@@ -30,7 +30,7 @@ both!(
             assert!(header(&first, "set-cookie").is_none(), "{path}");
             assert_eq!(
                 header(&first, "cache-control").as_deref(),
-                Some("public, max-age=60, stale-while-revalidate=300"),
+                Some("public, max-age=0, s-maxage=60, stale-while-revalidate=300"),
                 "{path}"
             );
             let etag = header(&first, "etag").expect("an ETag");

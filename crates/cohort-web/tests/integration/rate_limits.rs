@@ -71,3 +71,49 @@ both!(
         );
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_asking_for_resets_cannot_use_up_the_owners_mail() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    app.create_account("owner@example.com", "Owner", &[Role::Recruiter])
+        .await;
+    let ask = |client: &'static str| {
+        let browser = app.browser();
+        async move {
+            let csrf = browser.csrf("/password/forgot").await;
+            browser
+                .client
+                .post(browser.url("/password/forgot"))
+                .header("x-forwarded-for", client)
+                .form(&[("csrf", csrf.as_str()), ("email", "owner@example.com")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for _ in 0..8 {
+        assert_eq!(ask("203.0.113.9").await, StatusCode::OK);
+    }
+    let sent = || async {
+        app.store()
+            .messages_to("owner@example.com")
+            .await
+            .unwrap()
+            .len() as i64
+    };
+    assert_eq!(sent().await, cohort_web::routes::account::MAX_ACCOUNT_MAILS);
+    // The owner, from their own address, still gets a link.
+    assert_eq!(ask("198.51.100.7").await, StatusCode::OK);
+    assert_eq!(
+        sent().await,
+        cohort_web::routes::account::MAX_ACCOUNT_MAILS + 1
+    );
+}
