@@ -107,11 +107,90 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
     }
 }
 
-/// A JSON request body of type `T`: over [`BODY_LIMIT`] it is a 413, malformed a 400, both in
-/// the API's error shape.
+/// The largest id a client may send: JSON numbers are exact up to 2^53 - 1 in most clients, and
+/// the schema says so, so an integral float such as `7.0` can be read as the integer it is.
+pub const MAX_ID: i64 = 9_007_199_254_740_991;
+/// The last page `GET /api/v1/applications` accepts (a hundred thousand million applications).
+pub const MAX_PAGE: i64 = 1_000_000_000;
+
+/// A request body type whose JSON Schema is a component of the OpenAPI document.
+pub trait RequestBody: serde::de::DeserializeOwned {
+    /// The component's name under `#/components/schemas`.
+    const SCHEMA: &'static str;
+}
+
+/// The compiled JSON Schemas of the request bodies, taken from the OpenAPI document the API
+/// serves, so what a client is told and what the server checks cannot drift apart.
+static REQUEST_SCHEMAS: std::sync::LazyLock<Vec<(&'static str, jsonschema::Validator)>> =
+    std::sync::LazyLock::new(|| {
+        let document = serde_json::to_value(ApiDoc::openapi())
+            .expect("the OpenAPI document serialises to JSON");
+        [NewApplicationDto::SCHEMA, NewTransitionDto::SCHEMA]
+            .into_iter()
+            .map(|name| {
+                let schema = serde_json::json!({
+                    "$ref": format!("#/components/schemas/{name}"),
+                    "components": document["components"],
+                });
+                let validator = jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .build(&schema)
+                    .expect("the OpenAPI document's schemas compile");
+                (name, validator)
+            })
+            .collect()
+    });
+
+/// Checks a request body against its schema: every violation becomes a field error named by its
+/// JSON path (`candidate.email`, `choices.2`), so a client sees all of them at once.
+fn check_against_schema<T: RequestBody>(value: &serde_json::Value) -> Result<(), FieldErrors> {
+    let (_, validator) = REQUEST_SCHEMAS
+        .iter()
+        .find(|(name, _)| *name == T::SCHEMA)
+        .expect("every request body type is listed in REQUEST_SCHEMAS");
+    let mut errors = FieldErrors::new();
+    for error in validator.iter_errors(value) {
+        let path = error.instance_path().to_string();
+        let field = path.trim_start_matches('/').replace('/', ".");
+        let field = if field.is_empty() {
+            "body".to_owned()
+        } else {
+            field
+        };
+        errors.add(&field, format!("{}.", error.masked()));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Rewrites integral floats (`50584.0`) as integers: JSON Schema counts them as integers, and
+/// the schema is checked first, so by here every number the types read is integral and in range.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            if let Some(float) = number.as_f64() {
+                if float.fract() == 0.0 && float.abs() <= MAX_ID as f64 {
+                    *number = serde_json::Number::from(float as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(integral_floats_as_integers)
+        }
+        _ => {}
+    }
+}
+
+/// A JSON request body of type `T`: over [`BODY_LIMIT`] it is a 413, malformed JSON a 400, and
+/// JSON that breaks `T`'s schema in the OpenAPI document a 422 listing every field, all in the
+/// API's error shape.
 pub struct ApiJson<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+impl<T: RequestBody> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
@@ -125,9 +204,18 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             }
             Err(rejection) => return Err(ApiError(AppError::BadRequest(rejection.body_text()))),
         };
-        serde_json::from_slice(&body).map(ApiJson).map_err(|e| {
+        let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
             ApiError(AppError::BadRequest(format!(
                 "The JSON body is not valid: {e}."
+            )))
+        })?;
+        check_against_schema::<T>(&value).map_err(|errors| ApiError(AppError::Invalid(errors)))?;
+        integral_floats_as_integers(&mut value);
+        // The schema and the type describe the same thing; a difference is a bug, said as such.
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            ApiError(AppError::internal(anyhow::anyhow!(
+                "a body that passed the {} schema did not deserialise: {e}",
+                T::SCHEMA
             )))
         })
     }
@@ -314,6 +402,7 @@ pub struct ApplicationDto {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewCandidateDto {
     #[schema(format = Email, max_length = 254)]
     pub email: String,
@@ -322,6 +411,7 @@ pub struct NewCandidateDto {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResumeUploadDto {
     #[schema(min_length = 1, max_length = 255)]
     pub filename: String,
@@ -330,13 +420,30 @@ pub struct ResumeUploadDto {
     pub content_base64: String,
 }
 
+/// A new application. The example is a plain-text résumé for the demo season's first openings.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "season_id": 1,
+    "candidate": {"email": "ada.lovelace@example.edu", "name": "Ada Lovelace"},
+    "choices": [1, 15],
+    "school": "University of London",
+    "degree": "BSc Mathematics",
+    "graduation": "2028-06",
+    "languages": ["Rust", "Python"],
+    "links": ["https://github.com/ada"],
+    "cover_letter": "I would like to build the tools that analytical engines need.",
+    "resume": {
+        "filename": "ada-lovelace.txt",
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(EXAMPLE_RESUME),
+    },
+}))]
 pub struct NewApplicationDto {
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 9007199254740991_i64)]
     pub season_id: i64,
     pub candidate: NewCandidateDto,
     /// Opening ids in order of preference, each once; every one open in the season.
-    #[schema(min_items = 1, max_items = 5)]
+    #[schema(schema_with = opening_ids)]
     pub choices: Vec<i64>,
     #[schema(min_length = 1, max_length = 200)]
     pub school: String,
@@ -345,13 +452,11 @@ pub struct NewApplicationDto {
     /// The graduation month, YYYY-MM, between 1950 and 2100.
     #[schema(pattern = "^(19[5-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$")]
     pub graduation: String,
-    /// Programming language names (letters, digits and `+#-. /`, at most 30 characters each).
     #[serde(default)]
-    #[schema(max_items = 20)]
+    #[schema(schema_with = language_names)]
     pub languages: Vec<String>,
-    /// Web addresses starting with https:// or http://, at most 300 characters each.
     #[serde(default)]
-    #[schema(max_items = 5)]
+    #[schema(schema_with = link_addresses)]
     pub links: Vec<String>,
     #[serde(default)]
     #[schema(max_length = 10000)]
@@ -359,7 +464,70 @@ pub struct NewApplicationDto {
     pub resume: ResumeUploadDto,
 }
 
+impl RequestBody for NewApplicationDto {
+    const SCHEMA: &'static str = "NewApplicationDto";
+}
+
+/// The résumé of the OpenAPI document's example application.
+const EXAMPLE_RESUME: &str = "Ada Lovelace\nUniversity of London, BSc Mathematics, 2028\n\nNotes on the Analytical Engine: wrote the first published algorithm for a machine.\n";
+
+/// The schema of `choices`: one to five distinct opening ids.
+fn opening_ids() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(1))
+                .maximum(Some(MAX_ID)),
+        )
+        .min_items(Some(1))
+        .max_items(Some(5))
+        .unique_items(true)
+        .description(Some(
+            "Opening ids in order of preference, each once; every one open in the season.",
+        ))
+        .build()
+}
+
+/// The schema of `languages`: up to twenty short names.
+fn language_names() -> utoipa::openapi::schema::Array {
+    strings(
+        20,
+        30,
+        "Programming language names (letters, digits and `+#-. /`, at most 30 characters each).",
+    )
+}
+
+/// The schema of `links`: up to five web addresses.
+fn link_addresses() -> utoipa::openapi::schema::Array {
+    strings(
+        5,
+        300,
+        "Web addresses starting with https:// or http://, at most 300 characters each.",
+    )
+}
+
+fn strings(
+    max_items: usize,
+    max_length: usize,
+    description: &str,
+) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(max_length)),
+        )
+        .max_items(Some(max_items))
+        .description(Some(description))
+        .build()
+}
+
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTransitionDto {
     /// The stage to move to.
     #[schema(value_type = StageName)]
@@ -367,8 +535,14 @@ pub struct NewTransitionDto {
     /// Required when `to` is `rejected`.
     #[schema(value_type = Option<RejectionCode>)]
     pub reason_code: Option<String>,
+    /// Why, in a sentence the history shows; at most 500 characters.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: String,
+}
+
+impl RequestBody for NewTransitionDto {
+    const SCHEMA: &'static str = "NewTransitionDto";
 }
 
 #[utoipa::path(get, path = "/api/v1/seasons", responses((status = 200, body = [SeasonDto]), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope")))]
@@ -391,7 +565,7 @@ async fn list_seasons(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/seasons/{id}/openings", params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = [OpeningDto]), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
+#[utoipa::path(get, path = "/api/v1/seasons/{id}/openings", params(("id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64)), responses((status = 200, body = [OpeningDto]), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
 async fn list_openings(
     State(state): State<AppState>,
     client: ApiClient,
@@ -409,7 +583,7 @@ async fn list_openings(
     Ok(Json(openings.iter().map(OpeningDto::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/openings/{id}", params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = OpeningDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
+#[utoipa::path(get, path = "/api/v1/openings/{id}", params(("id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64)), responses((status = 200, body = OpeningDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
 async fn get_opening(
     State(state): State<AppState>,
     client: ApiClient,
@@ -426,7 +600,7 @@ struct ListQuery {
     page: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/applications", params(("season" = Option<i64>, Query, description = "Only this season's applications"), ("stage" = Option<StageName>, Query, description = "Only applications in this stage"), ("page" = Option<i64>, Query, minimum = 1, description = "Page number, from 1; 100 applications per page")), responses((status = 200, body = ApplicationPage), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope")))]
+#[utoipa::path(get, path = "/api/v1/applications", params(("season" = Option<i64>, Query, description = "Only this season's applications"), ("stage" = Option<StageName>, Query, description = "Only applications in this stage"), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000000, description = "Page number, from 1; 100 applications per page")), responses((status = 200, body = ApplicationPage), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope")))]
 async fn list_applications(
     State(state): State<AppState>,
     client: ApiClient,
@@ -435,20 +609,18 @@ async fn list_applications(
     client.require("read")?;
     let stage =
         match query.stage.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(name) => Some(Stage::parse(name).ok_or_else(|| {
                 ApiError(AppError::BadRequest(format!("Unknown stage '{name}'.")))
             })?),
         };
     let page = query.page.unwrap_or(1);
-    let offset = (page >= 1)
-        .then(|| (page - 1).checked_mul(PER_PAGE))
-        .flatten()
-        .ok_or_else(|| {
-            ApiError(AppError::BadRequest(
-                "Pages are numbered from 1, and this one is past any that can exist.".into(),
-            ))
-        })?;
+    if !(1..=MAX_PAGE).contains(&page) {
+        return Err(ApiError(AppError::BadRequest(format!(
+            "Pages are numbered from 1 to {MAX_PAGE}."
+        ))));
+    }
+    let offset = (page - 1) * PER_PAGE;
     let per_page = PER_PAGE;
     let result = state
         .store()
@@ -534,7 +706,7 @@ async fn application_dto(state: &AppState, id: i64) -> Result<ApplicationDto, Ap
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}", params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
+#[utoipa::path(get, path = "/api/v1/applications/{id}", params(("id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64)), responses((status = 200, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource")))]
 async fn get_application(
     State(state): State<AppState>,
     client: ApiClient,
@@ -616,7 +788,7 @@ async fn create_application(
 
 /// Moves an application to another stage on behalf of the administrator who issued the token,
 /// under the same rules as the board.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", params(("id" = i64, Path, minimum = 1)), request_body = NewTransitionDto, responses((status = 200, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource"), (status = 409, body = ErrorBody, description = "The request conflicts with the current state"), (status = 413, body = ErrorBody, description = "The body is over 10 MB"), (status = 422, body = ErrorBody, description = "Fields that break a rule, listed in fields")))]
+#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", params(("id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64)), request_body = NewTransitionDto, responses((status = 200, body = ApplicationDto), (status = 400, body = ErrorBody, description = "A path, query or body that does not parse"), (status = 401, body = ErrorBody, description = "No valid token", headers(("WWW-Authenticate" = String, description = "Bearer"))), (status = 403, body = ErrorBody, description = "The token lacks the scope"), (status = 404, body = ErrorBody, description = "No such resource"), (status = 409, body = ErrorBody, description = "The request conflicts with the current state"), (status = 413, body = ErrorBody, description = "The body is over 10 MB"), (status = 422, body = ErrorBody, description = "Fields that break a rule, listed in fields")))]
 async fn create_transition(
     State(state): State<AppState>,
     client: ApiClient,
@@ -638,8 +810,11 @@ async fn create_transition(
             )))
         })?),
     };
-    let reason = Text::optional(&request.reason, "the reason", 500)
-        .map_err(|e| ApiError(AppError::BadRequest(e.0)))?;
+    let mut errors = FieldErrors::new();
+    let Some(reason) = errors.take("reason", Text::optional(&request.reason, "the reason", 500))
+    else {
+        return Err(ApiError(AppError::Invalid(errors)));
+    };
     let actor = state
         .store()
         .account(client.token.created_by)

@@ -139,8 +139,32 @@ both!(
         assert_eq!(error["error"]["code"], "invalid");
         assert_eq!(error["error"]["fields"][0]["field"], "candidate.email");
 
+        // A body that breaks the schema is refused before any rule of the season is checked.
         body["candidate"]["email"] = json!("ok@example.edu");
         body["graduation"] = json!("whenever");
+        body["choices"] = json!([season.open[0], season.open[0]]);
+        let invalid: Value = client
+            .post(app.url("/api/v1/applications"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let fields: Vec<&str> = invalid["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["choices", "graduation"], "{invalid}");
+
+        // A body that matches the schema is held to the season's rules, all of them at once.
+        body["graduation"] = json!("2028-05");
+        body["school"] = json!("   ");
+        body["choices"] = json!([season.closed]);
         let invalid: Value = client
             .post(app.url("/api/v1/applications"))
             .bearer_auth(&token)
@@ -158,7 +182,7 @@ both!(
             .map(|f| f["field"].as_str().unwrap())
             .collect();
         assert!(
-            fields.contains(&"graduation") && fields.contains(&"choices"),
+            fields.contains(&"school") && fields.contains(&"choices"),
             "{invalid}"
         );
 
@@ -193,6 +217,103 @@ both!(
             .await
             .unwrap()
             .is_some());
+    }
+);
+
+both!(
+    request_bodies_are_held_to_the_openapi_schema_and_integral_numbers_are_integers,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let admin = app.signed_in(Role::Administrator).await;
+        let token = token(&app, &admin, &["read", "write"]).await;
+        let client = reqwest::Client::new();
+        let post = |path: &str, body: &Value| {
+            client
+                .post(app.url(path))
+                .bearer_auth(&token)
+                .json(body)
+                .send()
+        };
+        let fields_of = |error: &Value| -> Vec<(String, String)> {
+            error["error"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["field"].as_str().unwrap().to_owned(),
+                        f["message"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        };
+
+        let mut body = new_application(season.season_id, season.open[0], "schema@example.edu");
+        body["nickname"] = json!("Ace");
+        body["season_id"] = json!(1.5);
+        body["resume"]["pages"] = json!(2);
+        let refused = post("/api/v1/applications", &body).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let error: Value = refused.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "invalid");
+        let fields = fields_of(&error);
+        let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+        assert!(
+            names.contains(&"body") && names.contains(&"season_id") && names.contains(&"resume"),
+            "{error}"
+        );
+        assert!(
+            fields.iter().any(|(_, m)| m.contains("nickname")),
+            "the unknown field is named: {error}"
+        );
+        assert_eq!(app.count("applications").await, 0);
+
+        // JSON Schema counts 7.0 as an integer, so the API reads it as one.
+        let mut body = new_application(season.season_id, season.open[0], "schema@example.edu");
+        body["season_id"] = json!(season.season_id as f64);
+        body["choices"] = json!([season.open[0] as f64]);
+        let created = post("/api/v1/applications", &body).await.unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let id = created.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        let transitions = format!("/api/v1/applications/{id}/transitions");
+        let refused = post(&transitions, &json!({"to": "promoted"}))
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields_of(&refused.json().await.unwrap())[0].0, "to");
+        let refused = post(
+            &transitions,
+            &json!({"to": "screening", "reason": "\u{10}"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            fields_of(&refused.json().await.unwrap()),
+            [(
+                "reason".to_owned(),
+                "Remove control characters from the reason.".to_owned()
+            )]
+        );
+        let refused = post(
+            &transitions,
+            &json!({"to": "screening", "reason": "x".repeat(501)}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.store().history(id).await.unwrap().len(), 1);
+
+        let past_the_last_page = client
+            .get(app.url("/api/v1/applications?page=1000000001"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(past_the_last_page.status(), StatusCode::BAD_REQUEST);
     }
 );
 
@@ -335,6 +456,13 @@ both!(
                 send(reqwest::Method::POST, "/api/v1/applications/1/transitions")
                     .header("content-type", "application/json")
                     .body("{\"to\": 5}"),
+                422,
+                "invalid",
+            ),
+            (
+                send(reqwest::Method::POST, "/api/v1/applications/1/transitions")
+                    .header("content-type", "application/json")
+                    .body("{\"to\": "),
                 400,
                 "bad_request",
             ),
