@@ -1,16 +1,19 @@
 //! Hostile submissions: each must end with the right verdict within its limits and leave the
-//! host as it was. The sandbox supervisor is this package's `cohort` binary, as in production.
+//! host as it was. Every submission is judged through [`judged`] and every raw run through
+//! [`raw_run`], and both check that no process of the run is left. The sandbox supervisor is this
+//! package's `cohort` binary, as in production.
 //!
 //! These tests need what the sandbox needs: Linux with user namespaces, and root for control
 //! groups (CI runs as root).
 
 use std::fs;
+use std::path::Path;
 use std::time::Duration;
 
 use cohort_judge::language::LanguageTable;
 use cohort_judge::sandbox::policy::{Limits, MIB};
 use cohort_judge::sandbox::{Exit, RunSpec, Stdio};
-use cohort_judge::{Judge, Verdict};
+use cohort_judge::{Judge, Report, Verdict};
 
 mod judging;
 use judging::*;
@@ -45,6 +48,26 @@ fn assert_no_run_processes_left(judge: &Judge) {
     panic!("sandboxed processes were left behind");
 }
 
+/// Forks until something stops it.
+const FORK_BOMB: &str = "#include <unistd.h>\nint main(){ for(;;) fork(); }";
+/// Allocates and touches a megabyte at a time until something stops it.
+const MEMORY_BOMB: &str = "#include <stdlib.h>\n#include <string.h>\nint main(){ for(;;){ char*p=malloc(1<<20); if(!p) return 1; memset(p,1,1<<20);} }";
+/// Spins on the CPU forever.
+const BUSY_LOOP: &str = "int main(){ for(volatile int i=0;;i++); }";
+
+/// Judges `source` and checks that nothing of the run is left on the host, which every hostile
+/// test promises: the one way these tests judge a submission.
+fn judged(judge: &Judge, problem: &Path, language: &str, file: &str, source: &str) -> Report {
+    let report = submit(judge, problem, language, file, source);
+    assert_no_run_processes_left(judge);
+    report
+}
+
+/// [`judged`] for a C source.
+fn judged_c(judge: &Judge, problem: &Path, source: &str) -> Report {
+    judged(judge, problem, "c", "main.c", source)
+}
+
 const ECHO_AFTER: &str = r#"
     int x; if (scanf("%d", &x) != 1) return 3; printf("%d\n", x); return 0;
 "#;
@@ -75,21 +98,20 @@ fn a_correct_solution_in_each_language_is_accepted() {
         ("csharp", "echo.cs", "using System;\nclass Echo { static void Main() { Console.WriteLine(int.Parse(Console.ReadLine().Trim())); } }\n"),
     ];
     for (language, file, source) in sources {
-        let report = submit(&judge, problem.path(), language, file, source);
+        let report = judged(&judge, problem.path(), language, file, source);
         assert_eq!(report.verdict, Verdict::Accepted, "{language}: {report:#?}");
         assert!(
             report.tests[0].memory_kib > 0,
             "{language}: memory is measured"
         );
     }
-    assert_no_run_processes_left(&judge);
 }
 
 #[test]
 fn a_compile_error_returns_the_compilers_message() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = submit(
+    let report = judged(
         &judge,
         problem.path(),
         "cpp",
@@ -106,7 +128,7 @@ fn a_compile_error_returns_the_compilers_message() {
         !report.compile_output.contains("/box/"),
         "paths are shortened"
     );
-    let python = submit(
+    let python = judged(
         &judge,
         problem.path(),
         "python3",
@@ -125,37 +147,27 @@ fn a_compile_error_returns_the_compilers_message() {
 fn a_fork_bomb_is_stopped_and_leaves_nothing_behind() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
-        &judge,
-        problem.path(),
-        "#include <unistd.h>\nint main(){ for(;;) fork(); }",
-    );
+    let report = judged_c(&judge, problem.path(), FORK_BOMB);
     assert_eq!(verdict(&report), Verdict::TimeLimitExceeded);
-    assert_no_run_processes_left(&judge);
 }
 
 #[test]
 fn a_memory_bomb_that_touches_its_pages_gets_memory_limit_exceeded() {
     let judge = judge(1);
     let problem = echo_problem(2.0);
-    let report = c(
-        &judge,
-        problem.path(),
-        "#include <stdlib.h>\n#include <string.h>\nint main(){ for(;;){ char*p=malloc(1<<20); if(!p) return 1; memset(p,1,1<<20);} }",
-    );
+    let report = judged_c(&judge, problem.path(), MEMORY_BOMB);
     assert_eq!(
         verdict(&report),
         Verdict::MemoryLimitExceeded,
         "{report:#?}"
     );
-    assert_no_run_processes_left(&judge);
 }
 
 #[test]
 fn a_large_allocation_that_is_never_touched_costs_nothing() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!("#include <stdio.h>\n#include <stdlib.h>\nint main(){{ volatile char*p=malloc(1UL<<33); (void)p; {ECHO_AFTER} }}"),
@@ -168,18 +180,14 @@ fn a_large_allocation_that_is_never_touched_costs_nothing() {
 fn an_infinite_loop_and_a_sleep_forever_get_time_limit_exceeded() {
     let judge = judge(2);
     let problem = echo_problem(0.5);
-    let busy = c(
-        &judge,
-        problem.path(),
-        "int main(){ for(volatile int i=0;;i++); }",
-    );
+    let busy = judged_c(&judge, problem.path(), BUSY_LOOP);
     assert_eq!(verdict(&busy), Verdict::TimeLimitExceeded);
     assert!(
         busy.tests[0].feedback.contains("CPU"),
         "{}",
         busy.tests[0].feedback
     );
-    let sleeping = c(
+    let sleeping = judged_c(
         &judge,
         problem.path(),
         "#include <unistd.h>\nint main(){ for(;;) sleep(100); }",
@@ -197,14 +205,13 @@ fn an_infinite_loop_and_a_sleep_forever_get_time_limit_exceeded() {
         "{}",
         sleeping.tests[0].wall_ms
     );
-    assert_no_run_processes_left(&judge);
 }
 
 #[test]
 fn an_output_flood_gets_output_limit_exceeded() {
     let judge = judge(1);
     let problem = echo_problem(2.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         "#include <stdio.h>\nint main(){ for(;;) fputs(\"flood flood flood flood\\n\", stdout); }",
@@ -220,9 +227,9 @@ fn filling_the_working_directory_and_tmp_fails_inside_and_leaves_the_disk_alone(
     let tight = echo_problem(2.0);
     let problem = echo_problem_with_memory(2.0, 512);
     let before = free_disk_bytes();
-    let report = c(&judge, problem.path(), &fill_source());
+    let report = judged_c(&judge, problem.path(), &fill_source());
     assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
-    let tight_report = c(&judge, tight.path(), &fill_source());
+    let tight_report = judged_c(&judge, tight.path(), &fill_source());
     assert_eq!(verdict(&tight_report), Verdict::MemoryLimitExceeded);
     let after = free_disk_bytes();
     assert!(
@@ -290,7 +297,7 @@ fn host_files_other_runs_and_the_judge_cannot_be_read() {
         .map(|p| format!("\"{p}\""))
         .collect::<Vec<_>>()
         .join(",");
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -311,7 +318,7 @@ int main() {{
 fn nothing_outside_the_working_directory_and_tmp_can_be_written() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -333,7 +340,7 @@ int main() {{
 fn network_connections_and_unix_sockets_are_refused() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -357,14 +364,14 @@ fn kill_minus_one_reaches_only_the_submissions_own_processes() {
     // A slow, honest run in the other slot must survive the killer.
     std::thread::scope(|scope| {
         let honest = scope.spawn(|| {
-            c(
+            judged_c(
                 &judge,
                 problem.path(),
                 &format!("#include <stdio.h>\n#include <unistd.h>\nint main(){{ usleep(600000); {ECHO_AFTER} }}"),
             )
         });
         std::thread::sleep(Duration::from_millis(150));
-        let killer = c(
+        let killer = judged_c(
             &judge,
             problem.path(),
             &format!("#include <stdio.h>\n#include <signal.h>\nint main(){{ kill(-1, SIGKILL); {ECHO_AFTER} }}"),
@@ -378,7 +385,7 @@ fn kill_minus_one_reaches_only_the_submissions_own_processes() {
 fn ptrace_and_new_namespaces_are_refused() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -409,7 +416,7 @@ int main() {{
 fn thousands_of_threads_are_capped_by_the_process_limit() {
     let judge = judge(1);
     let problem = echo_problem(2.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -426,14 +433,13 @@ int main() {{
         ),
     );
     assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
-    assert_no_run_processes_left(&judge);
 }
 
 #[test]
 fn proc_shows_only_the_submissions_own_processes() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -457,7 +463,7 @@ fn deep_recursion_works_up_to_the_stack_limit_and_then_is_a_runtime_error() {
     let judge = judge(1);
     let problem = echo_problem(2.0);
     // About 64 MiB of stack in 1,000,000 frames: within the 128 MiB limit.
-    let deep = c(
+    let deep = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -465,7 +471,7 @@ fn deep_recursion_works_up_to_the_stack_limit_and_then_is_a_runtime_error() {
         ),
     );
     assert_eq!(verdict(&deep), Verdict::Accepted, "{deep:#?}");
-    let endless = c(
+    let endless = judged_c(
         &judge,
         problem.path(),
         "int down(int n){ volatile char pad[256]; pad[0]=n; return down(n+1)+pad[0]; }\nint main(){ return down(0); }",
@@ -481,7 +487,7 @@ fn deep_recursion_works_up_to_the_stack_limit_and_then_is_a_runtime_error() {
 fn java_system_exit_with_a_status_is_a_runtime_error_naming_it() {
     let judge = judge(1);
     let problem = echo_problem(2.0);
-    let report = submit(
+    let report = judged(
         &judge,
         problem.path(),
         "java",
@@ -496,7 +502,7 @@ fn java_system_exit_with_a_status_is_a_runtime_error_naming_it() {
 fn python_os_system_cannot_start_a_shell() {
     let judge = judge(1);
     let problem = echo_problem(2.0);
-    let report = submit(
+    let report = judged(
         &judge,
         problem.path(),
         "python3",
@@ -504,7 +510,6 @@ fn python_os_system_cannot_start_a_shell() {
         "import os\nstatus = os.system('echo hacked > /box/out; cat /etc/hostname')\nprint(42 if status != 0 else 'shell ran')\n",
     );
     assert_eq!(verdict(&report), Verdict::Accepted, "{report:#?}");
-    assert_no_run_processes_left(&judge);
 }
 
 /// Runs a program directly in a sandbox slot (without a package), for what a submission cannot
@@ -527,6 +532,7 @@ fn raw_run(
     spec.stderr = Stdio::Fd(output.try_clone().unwrap().into());
     spec.copy_out = copy_out.iter().map(|s| s.to_string()).collect();
     let run = judge.sandbox().run(spec).unwrap();
+    assert_no_run_processes_left(judge);
     use std::io::{Read, Seek};
     let mut text = String::new();
     let mut output = output;
@@ -595,7 +601,7 @@ fn the_sandbox_has_no_network_interfaces_up_and_its_own_host_name() {
 fn nothing_is_left_behind_when_the_judge_is_dropped() {
     let judge = judge(2);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         "#include <unistd.h>\nint main(){ if(fork()==0) for(;;); for(;;); }",
@@ -630,7 +636,7 @@ fn nothing_is_left_behind_when_the_judge_is_dropped() {
 fn shared_memory_left_by_one_run_is_gone_for_the_next() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let leave = c(
+    let leave = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -646,7 +652,7 @@ int main() {{
         ),
     );
     assert_eq!(verdict(&leave), Verdict::Accepted, "{leave:#?}");
-    let look = c(
+    let look = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -665,7 +671,7 @@ int main() {{
 fn x32_system_calls_cannot_slip_past_the_filter() {
     let judge = judge(1);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!(
@@ -725,6 +731,7 @@ fn the_same_source_compiles_once_and_a_changed_one_again() {
         .unwrap();
     assert!(!changed.cached);
     assert_ne!(changed.directory, first.directory);
+    assert_no_run_processes_left(&judge);
 }
 
 #[test]
@@ -732,35 +739,22 @@ fn without_control_groups_resource_limits_still_stop_bombs_and_loops() {
     let judge = judge_with(1, false);
     assert!(judge.sandbox().cgroup_kind().is_none());
     let problem = echo_problem(0.5);
-    let memory = c(
-        &judge,
-        problem.path(),
-        "#include <stdlib.h>\n#include <string.h>\nint main(){ for(;;){ char*p=malloc(1<<20); if(!p) return 1; memset(p,1,1<<20);} }",
-    );
+    let memory = judged_c(&judge, problem.path(), MEMORY_BOMB);
     assert_ne!(memory.verdict, Verdict::Accepted, "{memory:#?}");
     assert!(
         memory.tests[0].memory_kib <= 128 * 1024 + 1024,
         "the address-space limit held: {memory:#?}"
     );
-    let busy = c(
-        &judge,
-        problem.path(),
-        "int main(){ for(volatile int i=0;;i++); }",
-    );
+    let busy = judged_c(&judge, problem.path(), BUSY_LOOP);
     assert_eq!(verdict(&busy), Verdict::TimeLimitExceeded);
-    let bomb = c(
-        &judge,
-        problem.path(),
-        "#include <unistd.h>\nint main(){ for(;;) fork(); }",
-    );
+    let bomb = judged_c(&judge, problem.path(), FORK_BOMB);
     assert_eq!(verdict(&bomb), Verdict::TimeLimitExceeded);
-    let fine = c(
+    let fine = judged_c(
         &judge,
         problem.path(),
         &format!("#include <stdio.h>\nint main(){{ {ECHO_AFTER} }}"),
     );
     assert_eq!(verdict(&fine), Verdict::Accepted);
-    assert_no_run_processes_left(&judge);
 }
 
 #[test]
@@ -779,7 +773,7 @@ fn a_broken_validator_is_a_judge_error_never_the_candidates_fault() {
         "import sys\nprint('cannot read the answer', file=sys.stderr)\nsys.exit(1)\n",
     )
     .unwrap();
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!("#include <stdio.h>\nint main(){{ {ECHO_AFTER} }}"),
@@ -803,7 +797,7 @@ fn runs_leave_the_hosts_mount_table_and_scratch_space_as_they_were() {
     let before = mounts();
     let judge = judge(2);
     let problem = echo_problem(1.0);
-    let report = c(
+    let report = judged_c(
         &judge,
         problem.path(),
         &format!("#include <stdio.h>\nint main(){{ {ECHO_AFTER} }}"),
