@@ -4,7 +4,7 @@
 
 use crate::{Backend, Result, Store, Tx};
 
-/// A message to queue. The caller renders the template; the outbox only stores and delivers.
+/// A message to queue, made by [`Message::to`]; the outbox only stores and delivers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMessage {
     /// Which template produced it, for example `stage_changed`.
@@ -12,6 +12,27 @@ pub struct NewMessage {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+}
+
+/// A notification's text. Each message is a struct with named fields, kept with the capability
+/// that sends it, so swapped arguments do not compile and every text has one home and a test.
+pub trait Message {
+    /// The name the outbox records the message under, for logs and tests.
+    const TEMPLATE: &'static str;
+
+    fn subject(&self) -> String;
+
+    fn body(&self) -> String;
+
+    /// The outbox row that sends this message to `recipient`.
+    fn to(&self, recipient: &str) -> NewMessage {
+        NewMessage {
+            template: Self::TEMPLATE.to_owned(),
+            recipient: recipient.to_owned(),
+            subject: self.subject(),
+            body: self.body(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

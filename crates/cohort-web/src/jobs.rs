@@ -8,6 +8,9 @@
 //! each finished assessment's advance rule. Judging is not here: it needs the
 //! sandbox, and runs in judge workers (`cohort-worker`).
 
+use crate::mail::applications::StageChanged;
+use crate::mail::assessments::AssessmentReminder;
+use crate::mail::Message;
 use crate::AppState;
 use cohort_store::Store;
 use std::time::Duration;
@@ -97,13 +100,15 @@ async fn send_reminder(
     if let Ok(invitation) = state.store().assessment_invitation(invitation_id).await {
         if invitation.state(state.now()) == SessionState::NotStarted {
             let application = state.store().application(invitation.application_id).await?;
-            message = Some(crate::mail::assessment_reminder(
-                &application.candidate_email,
-                &application.candidate_name,
-                &application.season_name,
-                &crate::pages::when_utc(invitation.start_by),
-                &format!("{}/assessments/{invitation_id}", state.config().base_url),
-            ));
+            message = Some(
+                AssessmentReminder {
+                    name: &application.candidate_name,
+                    season: &application.season_name,
+                    start_by: &crate::pages::when_utc(invitation.start_by),
+                    link: &format!("{}/assessments/{invitation_id}", state.config().base_url),
+                }
+                .to(&application.candidate_email),
+            );
         }
     }
     let mut tx = state.store().begin().await?;
@@ -195,14 +200,13 @@ async fn apply_advance_rules(state: &AppState) -> anyhow::Result<usize> {
             "Passed the online assessment: {} of {} points (passing: {} %)",
             result.earned, result.possible, invitation.passing_percent
         );
-        let message = crate::mail::stage_changed(
-            &application.candidate_email,
-            &application.candidate_name,
-            &application.season_name,
-            Stage::PhoneScreen.candidate_label(),
-            Stage::PhoneScreen.candidate_explanation(),
-            &format!("{}/me", state.config().base_url),
-        );
+        let message = StageChanged {
+            name: &application.candidate_name,
+            season: &application.season_name,
+            stage: Stage::PhoneScreen,
+            status_link: &format!("{}/me", state.config().base_url),
+        }
+        .to(&application.candidate_email);
         let mut tx = state.store().begin().await?;
         let outcome = advance.then_some((reason.as_str(), &message));
         let percent = if result.possible > 0 {

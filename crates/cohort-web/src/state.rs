@@ -16,10 +16,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The address people use to reach Cohort, for links in emails and the `Secure` cookie flag.
     pub base_url: String,
-    /// `smtp://host:port` to deliver mail over SMTP; without it mail is written as `.eml` files.
-    pub smtp_url: Option<String>,
-    /// The sender of every notification.
-    pub mail_from: String,
+    /// How notifications leave (an SMTP relay, or `.eml` files) and who sends them.
+    pub mail: crate::mail::MailSettings,
     /// Whether this process delivers notifications (web nodes behind a shared database may not).
     pub run_workers: bool,
     /// Database connections per pool.

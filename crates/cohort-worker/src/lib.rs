@@ -16,7 +16,7 @@ use cohort_judge::verify::{verify, VerifyReport};
 use cohort_judge::{Judge, JudgeOptions, Submission, Verdict};
 use cohort_store::blob::{BlobId, BlobStore};
 use cohort_store::jobs::{ClaimedJob, Job, JobKind, JOBS_CHANNEL};
-use cohort_store::outbox::NewMessage;
+use cohort_store::outbox::{Message, NewMessage};
 use cohort_store::problems::ProblemStatus;
 use cohort_store::submissions::{ResultRecord, Scope};
 use cohort_store::{Store, StoreError};
@@ -24,6 +24,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+mod mail;
+use mail::JudgeErrorAlert;
 
 /// How long a claimed job is held before another worker may take it over, by default. The lease
 /// is renewed every third of this while the judge runs, so only a dead or stalled worker loses it.
@@ -405,13 +408,13 @@ impl JudgeWorker {
             .recruiter_emails()
             .await?
             .into_iter()
-            .map(|recipient| NewMessage {
-                template: "judge_error".into(),
-                recipient,
-                subject: format!("The judge could not judge a submission to {problem}"),
-                body: format!(
-                    "Submission {submission_id} to {problem} could not be judged: {reason}\n\nIt does not count against the candidate. Check the problem's package on its page in the problem bank; once it is fixed, the candidate's other submissions are judged normally.\n"
-                ),
+            .map(|recipient| {
+                JudgeErrorAlert {
+                    problem,
+                    submission_id,
+                    reason: &reason,
+                }
+                .to(&recipient)
             })
             .collect())
     }

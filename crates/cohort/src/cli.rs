@@ -225,8 +225,10 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
             .unwrap_or_else(|| format!("http://{}", options.listen))
             .trim_end_matches('/')
             .to_owned(),
-        smtp_url: options.smtp_url.clone(),
-        mail_from: options.mail_from.clone(),
+        mail: cohort_web::mail::MailSettings::parse(
+            options.smtp_url.as_deref(),
+            &options.mail_from,
+        )?,
         run_workers: !options.no_workers,
         max_connections: options.max_connections,
         judge_languages: crate::judge_cli::language_table(options.judge.languages.as_deref())?,

@@ -6,7 +6,7 @@ use crate::auth::{
     SESSION_COOKIE, SESSION_SECONDS,
 };
 use crate::error::AppError;
-use crate::mail;
+use crate::mail::{self, Message};
 use crate::pages::{render, Layout};
 use crate::state::AppState;
 use askama::Template;
@@ -172,12 +172,12 @@ async fn signup(
             let existing = state.store().user_by_email(email.as_str()).await?;
             if let Some(existing) = existing.filter(|_| mail_allowed) {
                 let base = &state.config().base_url;
-                let message = mail::signup_existing_account(
-                    &existing.email,
-                    &existing.display_name,
-                    &format!("{base}/login"),
-                    &format!("{base}/password/forgot"),
-                );
+                let message = mail::accounts::SignupExistingAccount {
+                    name: &existing.display_name,
+                    sign_in_link: &format!("{base}/login"),
+                    reset_link: &format!("{base}/password/forgot"),
+                }
+                .to(&existing.email);
                 let mut tx = state.store().begin().await?;
                 Store::enqueue_message(&mut tx, &message, now).await?;
                 Store::commit(tx).await?;
@@ -242,7 +242,12 @@ fn confirmation_message(
         link.push_str("&next=");
         link.push_str(&urlencoding::encode(next));
     }
-    let message = mail::confirm_email(email, name, &link, CONFIRMATION_SECONDS / 3600);
+    let message = mail::accounts::ConfirmEmail {
+        name,
+        link: &link,
+        valid_hours: CONFIRMATION_SECONDS / 3600,
+    }
+    .to(email);
     (token, message)
 }
 
@@ -478,7 +483,11 @@ async fn forgot(
     if let Some(user) = user.filter(|_| mail_allowed) {
         let token = new_token();
         let link = format!("{}/password/reset?token={token}", state.config().base_url);
-        let message = mail::password_reset(&user.email, &user.display_name, &link);
+        let message = mail::accounts::PasswordReset {
+            name: &user.display_name,
+            link: &link,
+        }
+        .to(&user.email);
         let mut tx = state.store().begin().await?;
         Store::create_password_reset(
             &mut tx,

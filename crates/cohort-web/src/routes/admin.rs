@@ -2,7 +2,7 @@
 
 use crate::auth::{new_token, token_hash, AdminOnly, Csrf, CsrfForm, Require, API_SCOPES};
 use crate::error::AppError;
-use crate::mail;
+use crate::mail::{self, Message};
 use crate::pages::{day, render, Layout};
 use crate::routes::account::INVITATION_SECONDS;
 use crate::state::AppState;
@@ -167,13 +167,13 @@ async fn invite(
         .map(|r| r.label())
         .collect::<Vec<_>>()
         .join(", ");
-    let message = mail::invitation(
-        email.as_str(),
-        name.as_str(),
-        &role_names,
-        &link,
-        INVITATION_SECONDS / 86400,
-    );
+    let message = mail::accounts::Invitation {
+        name: name.as_str(),
+        roles: &role_names,
+        link: &link,
+        valid_days: INVITATION_SECONDS / 86400,
+    }
+    .to(email.as_str());
     let mut tx = state.store().begin().await?;
     Store::create_invitation(
         &mut tx,

@@ -2,7 +2,7 @@
 
 use crate::auth::{CandidateOnly, Csrf, Require, SignedIn};
 use crate::error::AppError;
-use crate::mail;
+use crate::mail::{self, Message};
 use crate::pages::{day, render, Layout};
 use crate::state::AppState;
 use crate::upload::{clean_filename, read_resume, ResumeKind};
@@ -474,13 +474,13 @@ pub async fn submit_application(
         resume_text: &resume.text,
     };
     let status_link = format!("{}/me", state.config().base_url);
-    let message = mail::application_received(
-        applicant.email,
-        applicant.name,
-        &season.name,
-        &chosen_titles,
-        &status_link,
-    );
+    let message = mail::applications::ApplicationReceived {
+        name: applicant.name,
+        season: &season.name,
+        choices: &chosen_titles,
+        status_link: &status_link,
+    }
+    .to(applicant.email);
     let id = match state
         .store()
         .create_application(&mut tx, &new, state.now())

@@ -4,6 +4,8 @@
 
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require};
 use crate::error::AppError;
+use crate::mail;
+use crate::mail::Message;
 use crate::pages::{render, when_utc, Layout};
 use crate::state::AppState;
 use askama::Template;
@@ -53,14 +55,14 @@ async fn extend(
             "The candidate has already started this assessment; it cannot be extended.".into(),
         ));
     }
-    let message = crate::mail::assessment_invitation(
-        &application.candidate_email,
-        &application.candidate_name,
-        &application.season_name,
-        invitation.duration_minutes,
-        &when_utc(start_by),
-        &format!("{}/assessments/{id}", state.config().base_url),
-    );
+    let message = mail::assessments::AssessmentInvitation {
+        name: &application.candidate_name,
+        season: &application.season_name,
+        duration_minutes: invitation.duration_minutes,
+        start_by: &when_utc(start_by),
+        link: &format!("{}/assessments/{id}", state.config().base_url),
+    }
+    .to(&application.candidate_email);
     Store::enqueue_message(&mut tx, &message, state.now()).await?;
     Store::commit(tx).await?;
     state.wake_mail();

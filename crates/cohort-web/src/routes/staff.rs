@@ -4,7 +4,7 @@
 use super::optional_id;
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require, StaffOnly};
 use crate::error::AppError;
-use crate::mail;
+use crate::mail::{self, Message};
 use crate::pages::{day, iso, render, time_in, Layout};
 use crate::state::AppState;
 use askama::Template;
@@ -69,20 +69,19 @@ pub async fn move_application(
     })?;
     let link = format!("{}/me", state.config().base_url);
     let message = match to {
-        Stage::Rejected => mail::rejected(
-            &record.candidate_email,
-            &record.candidate_name,
-            &record.season_name,
-            &link,
-        ),
-        _ => mail::stage_changed(
-            &record.candidate_email,
-            &record.candidate_name,
-            &record.season_name,
-            to.candidate_label(),
-            to.candidate_explanation(),
-            &link,
-        ),
+        Stage::Rejected => mail::applications::Rejected {
+            name: &record.candidate_name,
+            season: &record.season_name,
+            status_link: &link,
+        }
+        .to(&record.candidate_email),
+        _ => mail::applications::StageChanged {
+            name: &record.candidate_name,
+            season: &record.season_name,
+            stage: to,
+            status_link: &link,
+        }
+        .to(&record.candidate_email),
     };
     // The candidate hears only about changes they can see: debrief looks like the final loop.
     let mut message = (from.candidate_label() != to.candidate_label()).then_some(message);
@@ -93,14 +92,16 @@ pub async fn move_application(
         if let Some(invitation) =
             Store::invite_to_assessment(&mut tx, record.id, state.now()).await?
         {
-            message = Some(mail::assessment_invitation(
-                &record.candidate_email,
-                &record.candidate_name,
-                &record.season_name,
-                invitation.duration_minutes,
-                &crate::pages::when_utc(invitation.start_by),
-                &format!("{}/assessments/{}", state.config().base_url, invitation.id),
-            ));
+            message = Some(
+                mail::assessments::AssessmentInvitation {
+                    name: &record.candidate_name,
+                    season: &record.season_name,
+                    duration_minutes: invitation.duration_minutes,
+                    start_by: &crate::pages::when_utc(invitation.start_by),
+                    link: &format!("{}/assessments/{}", state.config().base_url, invitation.id),
+                }
+                .to(&record.candidate_email),
+            );
         }
     }
     Store::move_application(

@@ -102,8 +102,11 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         base_url: options
             .base_url
             .unwrap_or_else(|| format!("http://{address}")),
-        smtp_url: options.smtp_url,
-        mail_from: "Cohort <no-reply@cohort.test>".into(),
+        mail: cohort_web::mail::MailSettings::parse(
+            options.smtp_url.as_deref(),
+            "Cohort <no-reply@cohort.test>",
+        )
+        .expect("the test's mail settings are valid"),
         run_workers: false,
         max_connections: 5,
         judge_languages: cohort_judge::language::LanguageTable::builtin(),
