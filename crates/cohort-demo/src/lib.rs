@@ -789,7 +789,7 @@ pub async fn seed_demo_assessment_results(
         let language = rng.gen_range(0..3);
         let accepted = |problem: &cohort_store::problems::ProblemRecord,
                         code: (&'static str, &'static str)| {
-            cohort_store::sessions::SeededSubmission {
+            cohort_store::assessment_sessions::SeededSubmission {
                 problem_id: problem.id,
                 language: code.0,
                 code: code.1,
@@ -799,18 +799,19 @@ pub async fn seed_demo_assessment_results(
                 tests_total: problem.test_count,
             }
         };
-        let failed = |problem: &cohort_store::problems::ProblemRecord,
-                      code: (&'static str, &'static str),
-                      verdict: &'static str,
-                      passed: i64| cohort_store::sessions::SeededSubmission {
-            problem_id: problem.id,
-            language: code.0,
-            code: code.1,
-            verdict,
-            score: 0.0,
-            tests_passed: passed.min(problem.test_count - 1).max(0),
-            tests_total: problem.test_count,
-        };
+        let failed =
+            |problem: &cohort_store::problems::ProblemRecord,
+             code: (&'static str, &'static str),
+             verdict: &'static str,
+             passed: i64| cohort_store::assessment_sessions::SeededSubmission {
+                problem_id: problem.id,
+                language: code.0,
+                code: code.1,
+                verdict,
+                score: 0.0,
+                tests_passed: passed.min(problem.test_count - 1).max(0),
+                tests_total: problem.test_count,
+            };
         let (submissions, percent) = match outcome {
             4 => (
                 vec![
@@ -836,7 +837,7 @@ pub async fn seed_demo_assessment_results(
         };
         Store::seed_finished_session(
             &mut tx,
-            &cohort_store::sessions::SeededSession {
+            &cohort_store::assessment_sessions::SeededSession {
                 invitation_id: invitation.id,
                 application_id: reached.application_id,
                 candidate_id: reached.candidate_id,

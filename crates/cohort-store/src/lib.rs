@@ -15,19 +15,19 @@
 //! - [`jobs`]: typed background jobs (search indexing, problem verification, judging), queued with their cause.
 //! - [`problems`]: the assessment problem bank and assessment templates.
 //! - [`submissions`]: code submitted to problems and the judge's results.
-//! - [`sessions`]: invitations to an assessment and the timed sessions they become.
+//! - [`assessment_sessions`]: invitations to an assessment and the timed sessions they become.
 //! - [`plagiarism`]: known solutions and plagiarism flags.
 //! - [`blob`]: the blob store interface and its directory implementation.
 
 pub mod accounts;
 pub mod applications;
+pub mod assessment_sessions;
 pub mod blob;
 pub mod jobs;
 pub mod outbox;
 pub mod plagiarism;
 pub mod problems;
 pub mod seasons;
-pub mod sessions;
 pub mod submissions;
 
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};

@@ -123,7 +123,7 @@ impl IntoResponse for AppError {
             Ok(html) => (self.status(), Html(html)).into_response(),
             Err(_) => (self.status(), self.to_string()).into_response(),
         };
-        // Rendered without a request at hand; `pages::error_pages_keep_the_account` renders it
+        // Rendered without a request at hand; `auth::error_pages_keep_the_account` renders it
         // again with the signed-in header.
         response.extensions_mut().insert(ErrorShown(page.message));
         close_after_unread_body(&self, &mut response);

@@ -11,6 +11,7 @@
 use crate::mail::applications::StageChanged;
 use crate::mail::assessments::AssessmentReminder;
 use crate::mail::Message;
+use crate::state::GATHER;
 use crate::AppState;
 use cohort_store::Store;
 use std::time::Duration;
@@ -94,7 +95,7 @@ async fn send_reminder(
     job: &cohort_store::jobs::ClaimedJob,
     invitation_id: i64,
 ) -> anyhow::Result<()> {
-    use cohort_store::sessions::SessionState;
+    use cohort_store::assessment_sessions::SessionState;
     // Read before the transaction: on SQLite it holds the one write connection.
     let mut message = None;
     if let Ok(invitation) = state.store().assessment_invitation(invitation_id).await {
@@ -163,14 +164,6 @@ pub async fn run_job_worker(state: AppState, mut stop: tokio::sync::watch::Recei
         }
     }
 }
-
-/// How long a woken worker waits before its pass. Every request that queues work wakes the
-/// worker, and a pass costs several write transactions even for a single item; on SQLite those
-/// queue on the one writer connection alongside the requests themselves. Waiting this long turns
-/// a burst of wakes into one pass over a batch (measured: worst-case application submissions on
-/// SQLite rose from about 270/s to about 330/s), at the cost of this much latency for a lone
-/// item.
-pub const GATHER: Duration = Duration::from_millis(50);
 
 /// Applies each finished, fully judged session's advance rule: a passing candidate of an
 /// assessment that advances automatically moves to Phone screen; anyone else waits for a

@@ -20,6 +20,7 @@
 pub mod auth;
 pub mod bank;
 pub mod error;
+pub mod html;
 pub mod jobs;
 pub mod mail;
 pub mod pages;

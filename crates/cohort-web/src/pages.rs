@@ -1,6 +1,7 @@
 //! The layout every page shares, and formatting helpers for templates.
 
-use crate::auth::{Csrf, CurrentAccount, Pipeline, Policy, Recruiting, StaffOnly};
+use crate::auth::policy::{CurrentAccount, Pipeline, Policy, Recruiting, StaffOnly};
+use crate::auth::tokens::Csrf;
 use askama::Template;
 use chrono_tz::Tz;
 use cohort_domain::Role;
@@ -105,48 +106,6 @@ impl Layout {
     pub fn with_flash(mut self, flash: Option<String>) -> Layout {
         self.flash = flash.filter(|f| !f.is_empty());
         self
-    }
-}
-
-/// Renders an error page again with the signed-in visitor's header (name, navigation, sign-out),
-/// so that a "forbidden" or "not found" does not look as if the visitor was signed out. The
-/// account is looked up only for error pages.
-pub async fn error_pages_keep_the_account(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let session =
-        crate::auth::read_cookie_from_headers(request.headers(), crate::auth::SESSION_COOKIE);
-    let response = next.run(request).await;
-    let (Some(shown), Some(token)) = (
-        response.extensions().get::<crate::error::ErrorShown>(),
-        session,
-    ) else {
-        return response;
-    };
-    let Ok(Some(account)) = state
-        .store()
-        .session_account(&crate::auth::token_hash(&token), state.now())
-        .await
-    else {
-        return response;
-    };
-    let csrf = Csrf::for_session(&state, &token);
-    let page = ErrorPage {
-        layout: Layout::for_account("Error", Some(&account), &csrf),
-        status: response.status().as_u16(),
-        message: shown.0.clone(),
-    };
-    match page.render() {
-        // Only the body changes: the status and headers (such as `Connection: close` after a
-        // refused upload) stay.
-        Ok(html) => {
-            let (mut parts, _) = response.into_parts();
-            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-            axum::response::Response::from_parts(parts, axum::body::Body::from(html))
-        }
-        Err(_) => response,
     }
 }
 
@@ -265,25 +224,6 @@ fn formula(tex: &str, block: bool) -> String {
         Some(converted) => converted.mathml,
         None => format!("<code class=\"tex\">{}</code>", ammonia::clean_text(tex)),
     }
-}
-
-/// Renders a page with a status other than 200, for a form shown again with its errors.
-pub fn render_status(
-    status: axum::http::StatusCode,
-    template: &impl Template,
-) -> Result<axum::response::Response, crate::error::AppError> {
-    use axum::response::IntoResponse;
-    Ok((status, render(template)?).into_response())
-}
-
-/// Renders a template into a response, mapping a rendering failure to an internal error.
-pub fn render(
-    template: &impl Template,
-) -> Result<axum::response::Html<String>, crate::error::AppError> {
-    template
-        .render()
-        .map(axum::response::Html)
-        .map_err(crate::error::AppError::internal)
 }
 
 #[cfg(test)]

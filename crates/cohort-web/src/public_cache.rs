@@ -5,7 +5,6 @@
 //! revalidation costs a 304.
 
 use crate::error::AppError;
-use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -95,7 +94,8 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
 /// Answers an anonymous GET of the public page `key` (its path and query): from the cache when
 /// it is fresh, else rendered by `render` and kept; a 304 when the client already has it.
 pub async fn respond<F, Fut>(
-    state: &AppState,
+    cache: &PublicPages,
+    now: i64,
     key: &str,
     headers: &HeaderMap,
     render: F,
@@ -104,11 +104,10 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Rendered, AppError>>,
 {
-    let now = state.now();
-    let page = match state.public_pages().get(key, now) {
+    let page = match cache.get(key, now) {
         Some(page) => page,
         None => {
-            let generation = state.public_pages().generation();
+            let generation = cache.generation();
             let rendered = render().await?;
             let digest = Sha256::digest(rendered.body.as_bytes());
             let page = Kept {
@@ -121,9 +120,7 @@ where
                     .filter(|at| *at > now)
                     .map_or(now + FRESH_SECONDS, |at| at.min(now + FRESH_SECONDS)),
             };
-            state
-                .public_pages()
-                .keep(key.to_owned(), page.clone(), generation);
+            cache.keep(key.to_owned(), page.clone(), generation);
             page
         }
     };

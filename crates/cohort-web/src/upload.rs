@@ -75,12 +75,7 @@ const MAX_TEXT_CHARS: usize = 20_000;
 
 use axum::response::IntoResponse;
 
-/// Uploads (résumés) this process reads and processes at once. Each holds its file and the text
-/// read from it in memory; the others wait, their bodies unread in the network's buffers, so 50
-/// candidates uploading at one moment cost what this many do (measured by the bench).
-pub const UPLOADS_AT_ONCE: usize = 4;
-
-/// Makes a request that carries an upload wait for one of [`UPLOADS_AT_ONCE`] permits before
+/// Makes a request that carries an upload wait for one of [`UPLOADS_AT_ONCE`](crate::state::UPLOADS_AT_ONCE) permits before
 /// its body is read.
 pub async fn one_upload_at_a_time(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,

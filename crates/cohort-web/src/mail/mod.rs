@@ -8,9 +8,11 @@ pub mod accounts;
 pub mod applications;
 pub mod assessments;
 mod delivery;
+pub mod settings;
 
 pub use cohort_store::outbox::Message;
-pub use delivery::{deliver_due, run_delivery_worker, MailSettings, MailSettingsError};
+pub use delivery::{deliver_due, run_delivery_worker};
+pub use settings::{MailSettings, MailSettingsError};
 
 /// The signature of mail to candidates.
 const RECRUITING_TEAM: &str = "The university recruiting team";

@@ -6,8 +6,9 @@ use crate::auth::{
     SESSION_COOKIE, SESSION_SECONDS,
 };
 use crate::error::AppError;
+use crate::html::render;
 use crate::mail::{self, Message};
-use crate::pages::{render, Layout};
+use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -130,7 +131,7 @@ async fn signup(
             next: next.clone().unwrap_or_default(),
             errors,
         };
-        crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return show_again(errors);
@@ -342,7 +343,7 @@ async fn login(
             next: safe_next(Some(&form.next)).unwrap_or_default(),
             error: Some("The email or password is not right.".into()),
         };
-        return crate::pages::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
     };
     // Said only to someone who knows the password, so it tells a guesser nothing.
     if user.deactivated_at.is_some() {
@@ -470,10 +471,7 @@ async fn forgot(
                 sent: false,
                 error: Some(error.0),
             };
-            return crate::pages::render_status(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &page,
-            );
+            return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let now = state.now();
@@ -566,10 +564,7 @@ async fn reset(
                 usable: true,
                 error: Some(error.0),
             };
-            return crate::pages::render_status(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &page,
-            );
+            return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let hash = hash_password_off_thread(password.expose().to_owned()).await?;
@@ -584,7 +579,7 @@ async fn reset(
             usable: false,
             error: None,
         };
-        return crate::pages::render_status(axum::http::StatusCode::GONE, &page);
+        return crate::html::render_status(axum::http::StatusCode::GONE, &page);
     };
     Store::set_password(&mut tx, user_id, &hash).await?;
     // The link came by mail, so whoever used it reads the address's mail: it is confirmed.
@@ -762,7 +757,7 @@ async fn accept_invitation(
                     way: Acceptance::NewAccount,
                     errors,
                 };
-                return crate::pages::render_status(
+                return crate::html::render_status(
                     axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                     &page,
                 );
@@ -898,7 +893,7 @@ async fn confirm(
     )
     .await?;
     if !page.usable {
-        return crate::pages::render_status(axum::http::StatusCode::GONE, &page);
+        return crate::html::render_status(axum::http::StatusCode::GONE, &page);
     }
     if let Some(other) = &page.other_account {
         return Err(AppError::ForbiddenBecause(format!(
@@ -911,7 +906,7 @@ async fn confirm(
             .is_none()
     {
         page.error = Some("The password is not right.".into());
-        return crate::pages::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
     }
     let deactivated = state
         .store()
@@ -929,7 +924,7 @@ async fn confirm(
     else {
         drop(tx);
         page.usable = false;
-        return crate::pages::render_status(axum::http::StatusCode::GONE, &page);
+        return crate::html::render_status(axum::http::StatusCode::GONE, &page);
     };
     Store::commit(tx).await?;
     tracing::info!(user.id = user_id, "email address confirmed");

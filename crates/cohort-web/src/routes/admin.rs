@@ -2,8 +2,9 @@
 
 use crate::auth::{new_token, token_hash, AdminOnly, Csrf, CsrfForm, Require, API_SCOPES};
 use crate::error::AppError;
+use crate::html::render;
 use crate::mail::{self, Message};
-use crate::pages::{day, render, Layout};
+use crate::pages::{day, Layout};
 use crate::routes::account::INVITATION_SECONDS;
 use crate::state::AppState;
 use askama::Template;
@@ -154,7 +155,7 @@ async fn invite(
     }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
-        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let token = new_token();
     let now = state.now();
@@ -322,7 +323,7 @@ async fn create_token(
     }
     let (Some(name), true) = (name, errors.is_empty()) else {
         let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
-        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let token = format!("cohort_{}", new_token());
     state

@@ -2,8 +2,9 @@
 
 use crate::auth::{CandidateOnly, Csrf, Require, SignedIn};
 use crate::error::AppError;
+use crate::html::render;
 use crate::mail::{self, Message};
-use crate::pages::{day, render, Layout};
+use crate::pages::{day, Layout};
 use crate::state::AppState;
 use crate::upload::{clean_filename, read_resume, ResumeKind};
 use askama::Template;
@@ -287,7 +288,7 @@ async fn apply(
             errors,
         )
         .await?;
-        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let user = &candidate.account.user;
     let applicant = Applicant {
@@ -316,7 +317,7 @@ async fn apply(
                 errors,
             )
             .await?;
-            crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+            crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(SubmitError::Refused(error)) => Err(error),
     }
@@ -394,7 +395,7 @@ pub async fn submit_application(
             ),
             Some(opening) => {
                 let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
-                let window = super::jobs::window_of(opening).ok_or_else(|| {
+                let window = super::openings::window_of(opening).ok_or_else(|| {
                     AppError::internal(anyhow::anyhow!(
                         "opening {} has an invalid window",
                         opening.id
@@ -568,7 +569,7 @@ async fn status_page(
             .await?
             .into_iter()
             .map(|invitation| {
-                use cohort_store::sessions::SessionState;
+                use cohort_store::assessment_sessions::SessionState;
                 let (said, action) = match invitation.state(now) {
                     SessionState::NotStarted => (
                         format!(

@@ -4,7 +4,8 @@
 use super::results::{result_of, AssessmentResult};
 use crate::auth::{Csrf, Pipeline, Require};
 use crate::error::AppError;
-use crate::pages::{render, Layout};
+use crate::html::render;
+use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};

@@ -3,7 +3,8 @@
 
 use crate::auth::{Csrf, CsrfForm, Recruiting, Require};
 use crate::error::AppError;
-use crate::pages::{render, render_status, Layout};
+use crate::html::{render, render_status};
+use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -8,8 +8,8 @@ pub mod assessment_stats;
 pub mod assessments;
 pub mod assets;
 pub mod health;
-pub mod jobs;
 pub mod metrics;
+pub mod openings;
 pub mod problems;
 pub mod results;
 pub mod session;
@@ -31,7 +31,7 @@ pub fn router(state: AppState) -> Router {
         .starts_with("https://")
         .then(|| axum::http::HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let pages = Router::new()
-        .merge(jobs::router())
+        .merge(openings::router())
         .merge(account::router())
         .merge(apply::router(state.clone()))
         .merge(staff::router())
@@ -47,7 +47,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::pages::error_pages_keep_the_account,
+            crate::auth::error_pages_keep_the_account,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -4,7 +4,8 @@
 use crate::auth::{Csrf, CsrfForm, Recruiting, Require};
 use crate::bank::{add_package, BankError, Origin, MAX_PACKAGE_BYTES};
 use crate::error::AppError;
-use crate::pages::{day, render, render_status, Layout};
+use crate::html::{render, render_status};
+use crate::pages::{day, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};

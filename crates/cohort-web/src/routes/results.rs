@@ -4,9 +4,10 @@
 
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require};
 use crate::error::AppError;
+use crate::html::render;
 use crate::mail;
 use crate::mail::Message;
-use crate::pages::{render, when_utc, Layout};
+use crate::pages::{when_utc, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use cohort_domain::assessment::{passes, problem_points, Counts, JudgedAttempt};
-use cohort_store::sessions::{AssessmentInvitation, SessionState};
+use cohort_store::assessment_sessions::{AssessmentInvitation, SessionState};
 use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {

@@ -7,7 +7,8 @@
 
 use crate::auth::{new_token, CandidateOnly, Csrf, CsrfForm, Require};
 use crate::error::AppError;
-use crate::pages::{render, when_utc, Layout};
+use crate::html::render;
+use crate::pages::{when_utc, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -16,10 +17,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cohort_domain::assessment::ASSESSMENT_LANGUAGES;
-use cohort_store::problems::{AssessmentProblemRecord, SampleRecord};
-use cohort_store::sessions::{
+use cohort_store::assessment_sessions::{
     AssessmentInvitation, DraftRecord, SessionRefusal, SessionState, SessionSubmission,
 };
+use cohort_store::problems::{AssessmentProblemRecord, SampleRecord};
 use cohort_store::submissions::Scope;
 
 /// Code longer than this is refused: no solution to an assessment problem needs more.
@@ -591,8 +592,7 @@ async fn submit(
                 form.tab.clone(),
             )
             .await?;
-            let mut response =
-                crate::pages::render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?;
+            let mut response = crate::html::render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?;
             response.headers_mut().insert(
                 header::CONTENT_SECURITY_POLICY,
                 header::HeaderValue::from_static(EDITOR_POLICY),

@@ -4,8 +4,9 @@
 use super::optional_id;
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require, StaffOnly};
 use crate::error::AppError;
+use crate::html::render;
 use crate::mail::{self, Message};
-use crate::pages::{day, iso, render, time_in, Layout};
+use crate::pages::{day, iso, time_in, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -281,7 +282,7 @@ async fn create_season(
             form.program_start,
         )
         .await?;
-        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let mut tx = state.store().begin().await?;
     let season_id = match Store::create_season(
@@ -306,7 +307,7 @@ async fn create_season(
                 form.program_start,
             )
             .await?;
-            return crate::pages::render_status(axum::http::StatusCode::CONFLICT, &page);
+            return crate::html::render_status(axum::http::StatusCode::CONFLICT, &page);
         }
         Err(other) => return Err(other.into()),
     };
@@ -784,7 +785,7 @@ async fn transition(
                 None,
             )
             .await?;
-            crate::pages::render_status(status, &page)
+            crate::html::render_status(status, &page)
         }
         Err(other) => Err(other),
     }
@@ -816,7 +817,7 @@ async fn add_note(
         }
         Err(error) => {
             let page = detail_page(&state, &staff.account, &csrf, id, Some(error.0), None).await?;
-            crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+            crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }
@@ -1006,7 +1007,7 @@ async fn setup_outcome(
         .into_response())
     } else {
         let page = setup_page_for(state, account, csrf, season_id, errors, None, section).await?;
-        crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
     }
 }
 
@@ -1372,7 +1373,7 @@ async fn edit_opening(
             errors,
             opening,
         };
-        return crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let mut tx = state.store().begin().await?;
     Store::update_opening(

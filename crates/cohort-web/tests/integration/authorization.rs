@@ -166,7 +166,7 @@ both!(
             .submit_in_session(
                 invitation,
                 "tab",
-                &cohort_store::sessions::DraftRecord {
+                &cohort_store::assessment_sessions::DraftRecord {
                     problem_id: problem,
                     language: "cpp".into(),
                     code: "int main() {}".into(),

@@ -100,7 +100,7 @@ async fn invited(
 async fn invitation_of(
     app: &TestApp,
     application: i64,
-) -> cohort_store::sessions::AssessmentInvitation {
+) -> cohort_store::assessment_sessions::AssessmentInvitation {
     app.store()
         .assessment_invitations_of(application)
         .await
@@ -1046,7 +1046,7 @@ both!(
             invitation_of(&app, application)
                 .await
                 .state(app.state.now()),
-            cohort_store::sessions::SessionState::Running
+            cohort_store::assessment_sessions::SessionState::Running
         );
         assert_eq!(
             app.store()
@@ -1084,7 +1084,7 @@ both!(
         assert!(invitation.finished_at.is_some());
         assert_eq!(
             invitation.state(app.state.now()),
-            cohort_store::sessions::SessionState::Finished
+            cohort_store::assessment_sessions::SessionState::Finished
         );
         let submitted = app
             .store()

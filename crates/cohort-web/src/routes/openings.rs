@@ -106,7 +106,7 @@ pub fn visitor_zone(parts_tz_query: Option<&str>, parts: &Parts) -> Option<Tz> {
 }
 
 #[derive(Template)]
-#[template(path = "jobs.html")]
+#[template(path = "openings.html")]
 struct JobBoardPage {
     layout: Layout,
     openings: Vec<OpeningView>,
@@ -128,15 +128,22 @@ async fn job_board(
         // Anonymous visitors all see the same page, whatever cookies they carry.
         None => {
             let key = public_key(&parts);
-            public_cache::respond(&state, &key, &parts.headers, || async {
-                let (body, changes_at) = board_page(&state, &current, &csrf, filter, None).await?;
-                Ok(Rendered {
-                    body,
-                    content_type: HTML,
-                    disposition: None,
-                    changes_at,
-                })
-            })
+            public_cache::respond(
+                state.public_pages(),
+                state.now(),
+                &key,
+                &parts.headers,
+                || async {
+                    let (body, changes_at) =
+                        board_page(&state, &current, &csrf, filter, None).await?;
+                    Ok(Rendered {
+                        body,
+                        content_type: HTML,
+                        disposition: None,
+                        changes_at,
+                    })
+                },
+            )
             .await
         }
         Some(_) => {
@@ -246,15 +253,22 @@ async fn opening_page(
                 .as_deref()
                 .and_then(|name| name.parse::<Tz>().ok());
             let key = public_key(&parts);
-            public_cache::respond(&state, &key, &parts.headers, || async {
-                let (body, changes_at) = opening_html(&state, &current, &csrf, id, zone).await?;
-                Ok(Rendered {
-                    body,
-                    content_type: HTML,
-                    disposition: None,
-                    changes_at,
-                })
-            })
+            public_cache::respond(
+                state.public_pages(),
+                state.now(),
+                &key,
+                &parts.headers,
+                || async {
+                    let (body, changes_at) =
+                        opening_html(&state, &current, &csrf, id, zone).await?;
+                    Ok(Rendered {
+                        body,
+                        content_type: HTML,
+                        disposition: None,
+                        changes_at,
+                    })
+                },
+            )
             .await
         }
         Some(_) => {
@@ -370,14 +384,20 @@ async fn calendar_response(
     calendar: impl FnOnce() -> Result<Calendar, AppError>,
 ) -> Result<Response, AppError> {
     let key = public_key(parts);
-    public_cache::respond(state, &key, &parts.headers, || async move {
-        Ok(Rendered {
-            body: calendar()?.to_string(),
-            content_type: "text/calendar; charset=utf-8",
-            disposition: Some(format!("inline; filename=\"{filename}\"")),
-            changes_at: None,
-        })
-    })
+    public_cache::respond(
+        state.public_pages(),
+        state.now(),
+        &key,
+        &parts.headers,
+        || async move {
+            Ok(Rendered {
+                body: calendar()?.to_string(),
+                content_type: "text/calendar; charset=utf-8",
+                disposition: Some(format!("inline; filename=\"{filename}\"")),
+                changes_at: None,
+            })
+        },
+    )
     .await
 }
 

@@ -3,6 +3,19 @@
 //! A handler states who may call it in its signature: `Require<Pipeline>` for recruiting staff,
 //! `Require<CandidateOnly>` for candidates, `ApiClient` for the JSON API. It cannot forget to check.
 
+pub mod policy;
+pub mod tokens;
+
+pub use policy::{
+    home_of, AdminOnly, CandidateOnly, CurrentAccount, Pipeline, Policy, Recruiting, SignedIn,
+    StaffOnly,
+};
+use tokens::{bearer_token, cookie_value};
+pub use tokens::{
+    new_token, read_cookie_from_headers, token_hash, Csrf, SESSION_COOKIE, SESSION_SECONDS,
+    VISITOR_COOKIE,
+};
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use argon2::password_hash::{
@@ -15,33 +28,13 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use base64::Engine;
-use cohort_domain::Role;
 use cohort_store::accounts::{Account, ApiTokenRecord};
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
-
-pub const SESSION_COOKIE: &str = "cohort_session";
-pub const VISITOR_COOKIE: &str = "cohort_visitor";
-/// Sessions last two weeks.
-pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
-
-/// A fresh random secret, URL-safe.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What the database stores instead of a secret token.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Hashes a password with Argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -112,22 +105,6 @@ pub fn read_cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     cookie_value(&parts.headers, name)
 }
 
-pub fn read_cookie_from_headers(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    cookie_value(headers, name).map(str::to_owned)
-}
-
-fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-        .filter(|value| !value.is_empty() && value.len() <= 100)
-}
-
 /// The seed a visitor's CSRF token is derived from: their session if signed in, otherwise their
 /// visitor cookie. Put in request extensions by [`visitor_cookie`].
 #[derive(Debug, Clone)]
@@ -168,10 +145,6 @@ pub async fn visitor_cookie(
     }
     response
 }
-
-/// The CSRF token to put in the forms of this response.
-#[derive(Debug, Clone)]
-pub struct Csrf(pub String);
 
 impl Csrf {
     fn derive(state: &AppState, seed: &str) -> String {
@@ -376,10 +349,6 @@ fn parse_forwarded_address(text: &str) -> Option<std::net::IpAddr> {
         .and_then(|inner| inner.parse().ok())
 }
 
-/// The signed-in account, if any. Looked up once per request.
-#[derive(Debug, Clone)]
-pub struct CurrentAccount(pub Option<Account>);
-
 impl FromRequestParts<AppState> for CurrentAccount {
     type Rejection = AppError;
 
@@ -402,55 +371,6 @@ impl FromRequestParts<AppState> for CurrentAccount {
         let current = CurrentAccount(account);
         parts.extensions.insert(current.clone());
         Ok(current)
-    }
-}
-
-/// Who may pass a [`Require`] extractor.
-pub trait Policy: Send + Sync + 'static {
-    fn allows(account: &Account) -> bool;
-}
-
-/// Any signed-in person.
-pub enum SignedIn {}
-/// Candidates (their own applications only; handlers check ownership).
-pub enum CandidateOnly {}
-/// Administrators, recruiters and hiring managers: the people who work the pipeline.
-pub enum Pipeline {}
-/// Administrators and recruiters: season setup.
-pub enum Recruiting {}
-/// Administrators.
-pub enum AdminOnly {}
-/// Any staff role.
-pub enum StaffOnly {}
-
-impl Policy for SignedIn {
-    fn allows(_: &Account) -> bool {
-        true
-    }
-}
-impl Policy for CandidateOnly {
-    fn allows(account: &Account) -> bool {
-        account.has(Role::Candidate)
-    }
-}
-impl Policy for Pipeline {
-    fn allows(account: &Account) -> bool {
-        account.roles.iter().any(|role| role.sees_pipeline())
-    }
-}
-impl Policy for Recruiting {
-    fn allows(account: &Account) -> bool {
-        account.has(Role::Administrator) || account.has(Role::Recruiter)
-    }
-}
-impl Policy for AdminOnly {
-    fn allows(account: &Account) -> bool {
-        account.has(Role::Administrator)
-    }
-}
-impl Policy for StaffOnly {
-    fn allows(account: &Account) -> bool {
-        account.roles.iter().any(|role| *role != Role::Candidate)
     }
 }
 
@@ -510,16 +430,6 @@ impl ApiClient {
     }
 }
 
-/// The token of an `Authorization` value whose scheme is `Bearer`, in any case (RFC 9110 makes
-/// scheme names case-insensitive).
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim_start().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|token| !token.is_empty())
-}
-
 impl FromRequestParts<AppState> for ApiClient {
     type Rejection = ApiError;
 
@@ -548,16 +458,44 @@ impl FromRequestParts<AppState> for ApiClient {
     }
 }
 
-/// Where a person lands after signing in, by role.
-pub fn home_of(account: &Account) -> &'static str {
-    if Pipeline::allows(account) {
-        "/staff"
-    } else if account.has(Role::Administrator) {
-        "/admin"
-    } else if StaffOnly::allows(account) {
-        "/staff"
-    } else {
-        "/me"
+/// Renders an error page again with the signed-in visitor's header (name, navigation, sign-out),
+/// so that a "forbidden" or "not found" does not look as if the visitor was signed out. The
+/// account is looked up only for error pages.
+pub async fn error_pages_keep_the_account(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let session = read_cookie_from_headers(request.headers(), SESSION_COOKIE);
+    let response = next.run(request).await;
+    let (Some(shown), Some(token)) = (
+        response.extensions().get::<crate::error::ErrorShown>(),
+        session,
+    ) else {
+        return response;
+    };
+    let Ok(Some(account)) = state
+        .store()
+        .session_account(&token_hash(&token), state.now())
+        .await
+    else {
+        return response;
+    };
+    let csrf = Csrf::for_session(&state, &token);
+    let page = crate::pages::ErrorPage {
+        layout: crate::pages::Layout::for_account("Error", Some(&account), &csrf),
+        status: response.status().as_u16(),
+        message: shown.0.clone(),
+    };
+    match askama::Template::render(&page) {
+        // Only the body changes: the status and headers (such as `Connection: close` after a
+        // refused upload) stay.
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            axum::response::Response::from_parts(parts, axum::body::Body::from(html))
+        }
+        Err(_) => response,
     }
 }
 

@@ -1,0 +1,130 @@
+//! Architecture invariant: no module of `cohort-web` imports a module that (directly or through
+//! others) imports it. The graph is read from the source: every `crate::…` and `super::…` path
+//! outside comments is an edge to the deepest module it names, and a parent uses the children it
+//! declares; a child naming its own ancestor is how modules nest and is not counted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Each module's path (`auth::tokens`, `routes::api`) with the code of its file, comments removed.
+fn modules() -> BTreeMap<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = BTreeMap::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(&root).unwrap().with_extension("");
+            let mut parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if parts
+                .last()
+                .is_some_and(|last| last == "mod" || last == "lib")
+            {
+                parts.pop();
+            }
+            let code: String = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            found.insert(parts.join("::"), code);
+        }
+    }
+    found
+}
+
+/// The modules `code` (of module `from`) refers to.
+fn references(from: &str, code: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    let parent = from.rsplit_once("::").map_or("", |(parent, _)| parent);
+    let mut targets = BTreeSet::new();
+    for (prefix, base) in [("crate::", String::new()), ("super::", parent.to_owned())] {
+        for (at, _) in code.match_indices(prefix) {
+            // `cohort_store::…` and the like are other crates, not this one's `crate::`.
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let path: String = code[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let mut candidate = base.clone();
+            let mut deepest = None;
+            for segment in path.split("::").filter(|s| !s.is_empty()) {
+                if !candidate.is_empty() {
+                    candidate.push_str("::");
+                }
+                candidate.push_str(segment);
+                if known.contains(&candidate) {
+                    deepest = Some(candidate.clone());
+                }
+            }
+            // A child using what its parent declares or re-exports (`super::Message`) is how
+            // Rust modules nest, not an import cycle; only the other direction counts.
+            if let Some(target) = deepest.or_else(|| (!base.is_empty()).then(|| base.clone())) {
+                let is_ancestor = from.starts_with(&format!("{target}::"));
+                if target != from && !target.is_empty() && !is_ancestor {
+                    targets.insert(target);
+                }
+            }
+        }
+    }
+    // A parent uses the children it declares (`mod tokens;` and then `tokens::…`).
+    for child in known {
+        if let Some(name) = child
+            .strip_prefix(from)
+            .and_then(|rest| rest.strip_prefix("::"))
+            .filter(|rest| !rest.contains("::"))
+        {
+            if code.contains(&format!("mod {name};")) && !from.is_empty() {
+                targets.insert(child.clone());
+            }
+        }
+    }
+    targets
+}
+
+#[test]
+fn no_module_imports_a_module_that_imports_it() {
+    let modules = modules();
+    let known: BTreeSet<String> = modules.keys().cloned().collect();
+    let edges: BTreeMap<String, BTreeSet<String>> = modules
+        .iter()
+        .map(|(name, code)| (name.clone(), references(name, code, &known)))
+        .collect();
+    assert!(
+        edges["auth"].contains("auth::tokens")
+            && edges["pages"].contains("auth::policy")
+            && edges["state"].contains("auth::tokens"),
+        "the graph is read: {edges:#?}"
+    );
+    // A module on a cycle reaches itself.
+    let mut cycles = Vec::new();
+    for start in edges.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for next in edges.get(&at).into_iter().flatten() {
+                if next == start {
+                    cycles.push(format!("{} -> {start}", path.join(" -> ")));
+                } else if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
