@@ -119,6 +119,30 @@ both!(
     }
 );
 
+/// Posts an application that must be refused and returns the error document.
+async fn refusal(client: &reqwest::Client, app: &TestApp, token: &str, body: &Value) -> Value {
+    client
+        .post(app.url("/api/v1/applications"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The names of the fields an error document lists, in its order.
+fn field_names(error: &Value) -> Vec<&str> {
+    error["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect()
+}
+
 both!(
     invalid_api_input_gets_field_errors_in_a_stable_shape_and_writes_nothing,
     |app: TestApp| async move {
@@ -143,44 +167,16 @@ both!(
         body["candidate"]["email"] = json!("ok@example.edu");
         body["graduation"] = json!("whenever");
         body["choices"] = json!([season.open[0], season.open[0]]);
-        let invalid: Value = client
-            .post(app.url("/api/v1/applications"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let fields: Vec<&str> = invalid["error"]["fields"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["field"].as_str().unwrap())
-            .collect();
+        let invalid = refusal(&client, &app, &token, &body).await;
+        let fields = field_names(&invalid);
         assert_eq!(fields, ["choices", "graduation"], "{invalid}");
 
         // A body that matches the schema is held to the season's rules, all of them at once.
         body["graduation"] = json!("2028-05");
         body["school"] = json!("   ");
         body["choices"] = json!([season.closed]);
-        let invalid: Value = client
-            .post(app.url("/api/v1/applications"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let fields: Vec<&str> = invalid["error"]["fields"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["field"].as_str().unwrap())
-            .collect();
+        let invalid = refusal(&client, &app, &token, &body).await;
+        let fields = field_names(&invalid);
         assert!(
             fields.contains(&"school") && fields.contains(&"choices"),
             "{invalid}"
@@ -257,7 +253,7 @@ both!(
         let error: Value = refused.json().await.unwrap();
         assert_eq!(error["error"]["code"], "invalid");
         let fields = fields_of(&error);
-        let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+        let names = field_names(&error);
         assert!(
             names.contains(&"body") && names.contains(&"season_id") && names.contains(&"resume"),
             "{error}"
