@@ -105,7 +105,7 @@ struct Inner {
     upload_permits: tokio::sync::Semaphore,
     /// The in-process judge worker's waker, when this process runs one.
     judge_waker: std::sync::OnceLock<Arc<tokio::sync::Notify>>,
-    plagiarism: crate::plagiarism::Indexes,
+    plagiarism: crate::plagiarism::indexes::Indexes,
 }
 
 /// Cheap to clone; every handler and worker holds one.
@@ -313,7 +313,7 @@ impl AppState {
     }
 
     /// This process's plagiarism indexes.
-    pub(crate) fn plagiarism(&self) -> &crate::plagiarism::Indexes {
+    pub(crate) fn plagiarism(&self) -> &crate::plagiarism::indexes::Indexes {
         &self.0.plagiarism
     }
 

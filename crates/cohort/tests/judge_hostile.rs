@@ -1,7 +1,8 @@
 //! Hostile submissions: each must end with the right verdict within its limits and leave the
 //! host as it was. Every submission is judged through [`judged`] and every raw run through
-//! [`raw_run`], and both check that no process of the run is left. The sandbox supervisor is this
-//! package's `cohort` binary, as in production.
+//! [`raw_run`], and both check that no process of the run is left (the one test that judges two
+//! at once checks when both have ended). The sandbox supervisor is this package's `cohort`
+//! binary, as in production.
 //!
 //! These tests need what the sandbox needs: Linux with user namespaces, and root for control
 //! groups (CI runs as root).
@@ -363,22 +364,28 @@ fn kill_minus_one_reaches_only_the_submissions_own_processes() {
     let problem = echo_problem(2.0);
     // A slow, honest run in the other slot must survive the killer.
     std::thread::scope(|scope| {
+        // Both runs are judged at once, so nothing-left is checked once both have ended.
         let honest = scope.spawn(|| {
-            judged_c(
+            submit(
                 &judge,
                 problem.path(),
+                "c",
+                "main.c",
                 &format!("#include <stdio.h>\n#include <unistd.h>\nint main(){{ usleep(600000); {ECHO_AFTER} }}"),
             )
         });
         std::thread::sleep(Duration::from_millis(150));
-        let killer = judged_c(
+        let killer = submit(
             &judge,
             problem.path(),
+            "c",
+            "main.c",
             &format!("#include <stdio.h>\n#include <signal.h>\nint main(){{ kill(-1, SIGKILL); {ECHO_AFTER} }}"),
         );
         assert_eq!(verdict(&killer), Verdict::Accepted, "{killer:#?}");
         assert_eq!(verdict(&honest.join().unwrap()), Verdict::Accepted);
     });
+    assert_no_run_processes_left(&judge);
 }
 
 #[test]

@@ -213,12 +213,14 @@ fn interactive_problems_are_decided_as_the_format_says() {
         "{no_flush:#?}"
     );
 
-    // Rejected, then fails reading the closed input (as a Python EOFError would): the
-    // validator ended first, so the answer was wrong, not the program broken.
+    // Rejected, then fails reading the closed input a moment later (as a Python EOFError
+    // would, after unwinding): the validator ended first, so the answer was wrong, not the
+    // program broken. The moment is 50 ms: end times come from two supervisors, so exits a few
+    // microseconds apart can be seen in either order on a busy machine.
     let fails_on_eof = c(
         &judge,
         problem.path(),
-        "#include <stdio.h>\nint main(){ char r[16]; printf(\"0\\n\"); fflush(stdout); if (scanf(\"%15s\", r) != 1) return 1; return 0; }",
+        "#include <stdio.h>\n#include <unistd.h>\nint main(){ char r[16]; printf(\"0\\n\"); fflush(stdout); if (scanf(\"%15s\", r) != 1) { usleep(50000); return 1; } return 0; }",
     );
     assert_eq!(
         verdict(&fails_on_eof),

@@ -17,6 +17,8 @@ pub struct MailSettings {
 pub enum MailSettingsError {
     #[error("the SMTP URL must look like smtp://host:port, not {0}")]
     SmtpUrl(String),
+    #[error("the SMTP URL must not hold a user name or password (Cohort sends without signing in to the relay)")]
+    SmtpCredentials,
     #[error("the SMTP port in {0} is not a number from 1 to 65535")]
     SmtpPort(String),
     #[error("the sender {0:?} is not a mail address (write it as \"Name <address@example.com>\" or address@example.com): {1}")]
@@ -29,32 +31,46 @@ impl MailSettings {
     pub fn parse(smtp_url: Option<&str>, from: &str) -> Result<MailSettings, MailSettingsError> {
         let relay = match smtp_url {
             None => None,
-            Some(url) => {
-                let rest = url
-                    .strip_prefix("smtp://")
-                    .map(|rest| rest.trim_end_matches('/'))
-                    .filter(|rest| !rest.is_empty())
-                    .ok_or_else(|| MailSettingsError::SmtpUrl(url.to_owned()))?;
-                let (host, port) = match rest.rsplit_once(':') {
-                    Some((host, port)) => (
-                        host,
-                        port.parse::<u16>()
-                            .ok()
-                            .filter(|port| *port > 0)
-                            .ok_or_else(|| MailSettingsError::SmtpPort(url.to_owned()))?,
-                    ),
-                    None => (rest, 25),
-                };
-                if host.is_empty() {
-                    return Err(MailSettingsError::SmtpUrl(url.to_owned()));
-                }
-                Some((host.to_owned(), port))
-            }
+            Some(text) => Some(relay(text)?),
         };
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| MailSettingsError::Sender(from.to_owned(), e.to_string()))?;
         Ok(MailSettings { relay, from })
+    }
+}
+
+/// The relay's host (an IPv6 address without its brackets) and port, from `smtp://host[:port]`.
+fn relay(text: &str) -> Result<(String, u16), MailSettingsError> {
+    // Never repeat a URL that may hold a password in a message.
+    let shown = if text.contains('@') {
+        "the one given".to_owned()
+    } else {
+        text.to_owned()
+    };
+    let url = url::Url::parse(text).map_err(|error| match error {
+        url::ParseError::InvalidPort => MailSettingsError::SmtpPort(shown.clone()),
+        _ => MailSettingsError::SmtpUrl(shown.clone()),
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(MailSettingsError::SmtpCredentials);
+    }
+    let host = match url.host() {
+        Some(url::Host::Domain(name)) if !name.is_empty() => name.to_owned(),
+        Some(url::Host::Ipv4(address)) => address.to_string(),
+        Some(url::Host::Ipv6(address)) => address.to_string(),
+        _ => return Err(MailSettingsError::SmtpUrl(shown)),
+    };
+    if url.scheme() != "smtp"
+        || !matches!(url.path(), "" | "/")
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(MailSettingsError::SmtpUrl(shown));
+    }
+    match url.port() {
+        Some(0) => Err(MailSettingsError::SmtpPort(shown)),
+        port => Ok((host, port.unwrap_or(25))),
     }
 }
 
@@ -74,6 +90,10 @@ mod tests {
         let settings =
             MailSettings::parse(Some("smtp://mail.example.com"), "a@example.com").unwrap();
         assert_eq!(settings.relay, Some(("mail.example.com".to_owned(), 25)));
+        let settings = MailSettings::parse(Some("smtp://[::1]:2525"), "a@example.com").unwrap();
+        assert_eq!(settings.relay, Some(("::1".to_owned(), 2525)));
+        let settings = MailSettings::parse(Some("smtp://[::1]"), "a@example.com").unwrap();
+        assert_eq!(settings.relay, Some(("::1".to_owned(), 25)));
         assert!(MailSettings::parse(None, "a@example.com")
             .unwrap()
             .relay
@@ -92,6 +112,23 @@ mod tests {
         ] {
             let error = MailSettings::parse(Some(url), "a@example.com").unwrap_err();
             assert!(error.to_string().contains(expected), "{url}: {error}");
+        }
+        let error =
+            MailSettings::parse(Some("smtp://user:secret@mail.example.com"), "a@example.com")
+                .unwrap_err();
+        assert!(
+            error.to_string().contains("user name or password"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("secret"), "{error}");
+        for url in [
+            "smtp://mail.example.com/relay",
+            "smtp://mail.example.com?tls=1",
+        ] {
+            assert!(
+                MailSettings::parse(Some(url), "a@example.com").is_err(),
+                "{url}"
+            );
         }
         let error = MailSettings::parse(None, "Cohort no-reply").unwrap_err();
         assert!(

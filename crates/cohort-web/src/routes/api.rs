@@ -25,6 +25,8 @@ pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub const PER_PAGE: i64 = 100;
 
 pub fn router(state: AppState) -> Router<AppState> {
+    // Compiled at start, so a schema that does not compile stops the server instead of a request.
+    std::sync::LazyLock::force(&REQUEST_SCHEMAS);
     Router::new()
         .route(
             "/api/v1/openapi.json",
@@ -141,15 +143,51 @@ static REQUEST_SCHEMAS: std::sync::LazyLock<Vec<(&'static str, jsonschema::Valid
             .collect()
     });
 
+/// The most items an array or an object of a request body may hold before its schema is even
+/// read: no schema here allows more than 20, and a body of millions of items would otherwise make
+/// millions of errors.
+const MAX_ITEMS: usize = 100;
+/// The most field errors one answer lists.
+const MAX_FIELD_ERRORS: usize = 50;
+
+/// The first array or object in `value` with more than [`MAX_ITEMS`] items, by its JSON path.
+fn oversized_collection(value: &serde_json::Value, path: &str) -> Option<String> {
+    let name = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::Array(items) if items.len() > MAX_ITEMS => Some(path.to_owned()),
+        serde_json::Value::Object(fields) if fields.len() > MAX_ITEMS => Some(path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| oversized_collection(item, &name(&i.to_string()))),
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .find_map(|(key, item)| oversized_collection(item, &name(key))),
+        _ => None,
+    }
+}
+
 /// Checks a request body against its schema: every violation becomes a field error named by its
-/// JSON path (`candidate.email`, `choices.2`), so a client sees all of them at once.
+/// JSON path (`candidate.email`, `choices.2`), so a client sees them at once (up to
+/// [`MAX_FIELD_ERRORS`]).
 fn check_against_schema<T: RequestBody>(value: &serde_json::Value) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    if let Some(path) = oversized_collection(value, "") {
+        let field = if path.is_empty() { "body" } else { &path };
+        errors.add(field, format!("This holds more than {MAX_ITEMS} items."));
+        return Err(errors);
+    }
     let (_, validator) = REQUEST_SCHEMAS
         .iter()
         .find(|(name, _)| *name == T::SCHEMA)
         .expect("every request body type is listed in REQUEST_SCHEMAS");
-    let mut errors = FieldErrors::new();
-    for error in validator.iter_errors(value) {
+    for error in validator.iter_errors(value).take(MAX_FIELD_ERRORS) {
         let path = error.instance_path().to_string();
         let field = path.trim_start_matches('/').replace('/', ".");
         let field = if field.is_empty() {
@@ -185,6 +223,64 @@ fn integral_floats_as_integers(value: &mut serde_json::Value) {
     }
 }
 
+/// Any JSON document in which no object names a key twice; it keeps nothing.
+struct NoDuplicateKeys;
+
+impl<'de> Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut items: A,
+    ) -> Result<Self::Value, A::Error> {
+        while items.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(self)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut fields: A,
+    ) -> Result<Self::Value, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = fields.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+            }
+            fields.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(self)
+    }
+}
+
 /// A JSON request body of type `T`: over [`BODY_LIMIT`] it is a 413, malformed JSON a 400, and
 /// JSON that breaks `T`'s schema in the OpenAPI document a 422 listing every field, all in the
 /// API's error shape.
@@ -204,11 +300,15 @@ impl<T: RequestBody> FromRequest<AppState> for ApiJson<T> {
             }
             Err(rejection) => return Err(ApiError(AppError::BadRequest(rejection.body_text()))),
         };
-        let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        let not_valid = |e: serde_json::Error| {
             ApiError(AppError::BadRequest(format!(
                 "The JSON body is not valid: {e}."
             )))
-        })?;
+        };
+        // A key given twice would be read as its last value here while a proxy or a log may
+        // read the first: refuse it, as the typed reading did before the schema check.
+        serde_json::from_slice::<NoDuplicateKeys>(&body).map_err(not_valid)?;
+        let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(not_valid)?;
         check_against_schema::<T>(&value).map_err(|errors| ApiError(AppError::Invalid(errors)))?;
         integral_floats_as_integers(&mut value);
         // The schema and the type describe the same thing; a difference is a bug, said as such.
@@ -803,7 +903,7 @@ async fn create_transition(
         )))
     })?;
     let reason_code = match request.reason_code.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(code) => Some(RejectionReason::parse(code).ok_or_else(|| {
             ApiError(AppError::BadRequest(format!(
                 "Unknown reason code '{code}'."

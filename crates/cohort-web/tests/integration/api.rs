@@ -264,6 +264,36 @@ both!(
         );
         assert_eq!(app.count("applications").await, 0);
 
+        // A key given twice is refused, not read as its last value.
+        let twice = client
+            .post(app.url("/api/v1/applications"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(r#"{"season_id": 1, "season_id": 2}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
+        assert!(twice
+            .text()
+            .await
+            .unwrap()
+            .contains("duplicate field `season_id`"));
+
+        // Half a million items get one error, not one each.
+        let mut body = new_application(season.season_id, season.open[0], "schema@example.edu");
+        body["languages"] = json!(vec![0; 500_000]);
+        let refused = post("/api/v1/applications", &body).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            fields_of(&refused.json().await.unwrap()),
+            [(
+                "languages".to_owned(),
+                "This holds more than 100 items.".to_owned()
+            )]
+        );
+        assert_eq!(app.count("applications").await, 0);
+
         // JSON Schema counts 7.0 as an integer, so the API reads it as one.
         let mut body = new_application(season.season_id, season.open[0], "schema@example.edu");
         body["season_id"] = json!(season.season_id as f64);

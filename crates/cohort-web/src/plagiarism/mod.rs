@@ -8,23 +8,14 @@
 //! A flag is evidence for a recruiter to look at, never a verdict: nothing here moves or rejects
 //! anyone.
 
+pub mod indexes;
+
+pub use indexes::{Indexes, ProblemIndex};
+
 use crate::AppState;
 use cohort_plagiarism::{Config, Detector, Index, IndexError, Language, Origin};
 use cohort_store::plagiarism::{FlaggedWith, IndexedCode};
 use cohort_store::{Store, StoreError};
-use std::collections::HashMap;
-
-/// The index of one problem in one language family, and how far it has read.
-pub struct ProblemIndex {
-    detector: Detector,
-    index: Index,
-    last_submission: i64,
-    last_known_solution: i64,
-}
-
-/// Every index this process holds.
-#[derive(Default)]
-pub struct Indexes(tokio::sync::Mutex<HashMap<(i64, Language), ProblemIndex>>);
 
 /// The judge's language ids in a plagiarism language family.
 fn judge_ids(family: Language) -> &'static [&'static str] {
