@@ -255,6 +255,7 @@ async fn submit(
         chrono::Utc::now().timestamp_millis(),
     )
     .await?;
+    cohort_app::assessment::judging::queue(&mut tx, id, chrono::Utc::now().timestamp()).await?;
     Store::commit(tx).await?;
     Ok(id)
 }
@@ -304,6 +305,8 @@ async fn through_queue(
             )
             .await?,
         );
+        let id = ids[ids.len() - 1];
+        cohort_app::assessment::judging::queue(&mut tx, id, chrono::Utc::now().timestamp()).await?;
     }
     Store::commit(tx).await?;
     let (first, last) = (ids[0], ids[ids.len() - 1]);

@@ -26,8 +26,9 @@ mod plagiarism;
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use cohort_app::applications::IndexApplication;
+use cohort_app::jobs::Job;
 use cohort_store::blob::{BlobStore, DirectoryBlobStore};
-use cohort_store::jobs::JobKind;
 use cohort_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -1143,7 +1144,7 @@ async fn application_rate(
         bail!("only {accepted} of {count} applications were accepted");
     }
     // The server's job worker indexes the résumés; wait until it has caught up.
-    while store.queued_jobs(JobKind::IndexApplication).await? > 0 {
+    while store.queued_jobs(IndexApplication::KIND).await? > 0 {
         if started.elapsed() > Duration::from_secs(600) {
             bail!("the search index did not catch up within ten minutes");
         }
@@ -1179,10 +1180,15 @@ async fn application_rate(
             resume_text: &text,
         };
         let mut tx = store.begin().await?;
-        store.create_application(&mut tx, &new, now).await?;
+        cohort_app::applications::create(&store, &mut tx, &new, now).await?;
         Store::commit(tx).await?;
     }
-    while store.index_queued_applications(now, 200).await? > 0 {}
+    // Indexed as the server's worker indexes: by the same runner and pool.
+    let indexing = cohort_app::jobs::Runner::new(
+        Arc::new(floor_app(&store, data)?),
+        cohort_app::pools::indexing(),
+    );
+    indexing.run_due().await?;
     let floor_rate = users.len() as f64 / floor_started.elapsed().as_secs_f64();
     store.close().await;
     Ok(SubmissionRates {
@@ -1201,7 +1207,7 @@ async fn board_latency(
     database_url: &str,
 ) -> anyhow::Result<(f64, f64, f64)> {
     let store = Store::connect(database_url, 4).await?;
-    let blobs = DirectoryBlobStore::new(data.join("blobs"))?;
+    let app = floor_app(&store, data)?;
     let hash = cohort_web::auth::hash_password(cohort_demo::DEMO_PASSWORD)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut options = cohort_demo::DemoOptions::new(chrono::Utc::now().timestamp());
@@ -1210,7 +1216,7 @@ async fn board_latency(
     options.pdf_every = 0;
     options.seed = 7;
     let seeded = Instant::now();
-    let season = cohort_demo::ensure_demo(&store, &blobs, &options, &hash).await?;
+    let season = cohort_demo::ensure_demo(&app, &options, &hash).await?;
     eprintln!("   seeded in {:.1?}", seeded.elapsed());
     if backend_is_postgres(database_url) {
         // Autovacuum would do this soon after a bulk load; do it now so the figure is of the steady state.
@@ -1332,4 +1338,21 @@ fn print_table(measurements: &[Measurement]) {
         );
     }
     println!("\nmachine: {}", machine_description());
+}
+
+/// The application context over the bench's own store, for running the server's job pools in
+/// this process.
+fn floor_app(store: &Store, data: &Path) -> anyhow::Result<cohort_app::App> {
+    let config = cohort_app::Config {
+        database_url: String::new(),
+        data_dir: data.to_owned(),
+        base_url: "http://127.0.0.1".into(),
+        mail: cohort_app::mail::MailSettings::parse(None, "bench@example.com")?,
+        run_workers: false,
+        max_connections: 4,
+        judge_languages: cohort_judge::language::LanguageTable::builtin(),
+        trusted_proxies: Vec::new(),
+    };
+    let blobs = DirectoryBlobStore::new(data.join("blobs-floor-app"))?;
+    Ok(cohort_app::App::new(store.clone(), Arc::new(blobs), config))
 }

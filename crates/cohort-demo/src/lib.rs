@@ -12,7 +12,6 @@ pub mod pdf;
 
 use cohort_domain::{RejectionReason, Role, Stage};
 use cohort_store::applications::NewApplication;
-use cohort_store::blob::BlobStore;
 use cohort_store::seasons::{NewOpening, PayBandRecord};
 use cohort_store::{Store, StoreError};
 use rand::rngs::StdRng;
@@ -348,11 +347,11 @@ const PROJECTS: [&str; 10] = [
 /// Creates the demo season unless a season with its name exists, in which case it is reused as
 /// it is (so that starting the demo again takes under a second).
 pub async fn ensure_demo(
-    store: &Store,
-    blobs: &dyn BlobStore,
+    app: &cohort_app::App,
     options: &DemoOptions,
     password_hash: &str,
 ) -> Result<DemoSeason, DemoError> {
+    let (store, blobs) = (app.store(), app.blobs());
     if let Some(season) = store
         .seasons()
         .await?
@@ -553,7 +552,8 @@ pub async fn ensure_demo(
             resume_bytes: bytes.len() as i64,
             resume_text: &resume_text,
         };
-        let application_id = store.create_application(&mut tx, &new, created_at).await?;
+        let application_id =
+            cohort_app::applications::create(store, &mut tx, &new, created_at).await?;
         let target = if is_demo_candidate {
             Stage::Screening
         } else if options.spread_stages {
@@ -579,7 +579,12 @@ pub async fn ensure_demo(
     Store::commit(tx).await?;
     // Index the résumés now rather than leave it to the server's worker, so that search finds
     // every demo candidate from the first page view.
-    while store.index_queued_applications(now, 1_000).await? > 0 {}
+    cohort_app::jobs::Runner::new(
+        std::sync::Arc::new(app.clone()),
+        cohort_app::pools::indexing(),
+    )
+    .run_due()
+    .await?;
     Ok(DemoSeason {
         season_id,
         openings: openings.into_iter().map(|(id, _, _)| id).collect(),
@@ -771,6 +776,13 @@ pub async fn seed_demo_assessment_results(
         else {
             continue;
         };
+        cohort_app::assessment::schedule_reminder(
+            &mut tx,
+            invitation.id,
+            invitation.start_by,
+            reached.reached_at,
+        )
+        .await?;
         let still_in_assessment = reached.stage == Stage::Assessment.as_str();
         // Those still in the stage: two in five have not started; the rest passed (both
         // problems accepted), half passed (one), or failed (none).

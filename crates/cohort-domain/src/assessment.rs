@@ -24,6 +24,21 @@ impl Counts {
             Counts::Last => "last",
         }
     }
+
+    pub fn parse(code: &str) -> Option<Counts> {
+        [Counts::Best, Counts::Last]
+            .into_iter()
+            .find(|c| c.as_str() == code)
+    }
+}
+
+/// Decodes a stored code; an unknown one is an error, never silently the default.
+impl TryFrom<String> for Counts {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Counts, String> {
+        Counts::parse(&code).ok_or_else(|| format!("unknown counts code {code:?}"))
+    }
 }
 
 /// What happens when a candidate reaches the passing score.
@@ -41,6 +56,21 @@ impl Advance {
             Advance::Automatic => "automatic",
             Advance::Recruiter => "recruiter",
         }
+    }
+
+    pub fn parse(code: &str) -> Option<Advance> {
+        [Advance::Automatic, Advance::Recruiter]
+            .into_iter()
+            .find(|a| a.as_str() == code)
+    }
+}
+
+/// Decodes a stored code; an unknown one is an error, never silently the default.
+impl TryFrom<String> for Advance {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Advance, String> {
+        Advance::parse(&code).ok_or_else(|| format!("unknown advance code {code:?}"))
     }
 }
 
@@ -99,10 +129,9 @@ impl AssessmentForm {
             "start_within",
             number_in(&self.start_within_days, 1, 60, "The days to start"),
         );
-        let counts = match self.counts.as_str() {
-            "best" => Some(Counts::Best),
-            "last" => Some(Counts::Last),
-            _ => {
+        let counts = match Counts::parse(&self.counts) {
+            Some(counts) => Some(counts),
+            None => {
                 errors.add(
                     "counts",
                     "Choose whether the best or the last submission counts.",
@@ -110,10 +139,9 @@ impl AssessmentForm {
                 None
             }
         };
-        let advance = match self.advance.as_str() {
-            "automatic" => Some(Advance::Automatic),
-            "recruiter" => Some(Advance::Recruiter),
-            _ => {
+        let advance = match Advance::parse(&self.advance) {
+            Some(advance) => Some(advance),
+            None => {
                 errors.add("advance", "Choose what happens to a candidate who passes.");
                 None
             }
@@ -218,6 +246,108 @@ pub fn passes(earned: f64, possible: i64, passing_percent: i64) -> bool {
     possible > 0 && earned * 100.0 >= (passing_percent * possible) as f64 - 1e-9
 }
 
+/// A problem of an assessment, as scoring sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoredProblem {
+    pub problem_id: i64,
+    pub points: i64,
+    /// Rejected attempts earn their share of the judge's score.
+    pub partial: bool,
+}
+
+/// A submission of a session, as scoring sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SessionAttempt {
+    pub problem_id: i64,
+    /// A full submission (sample runs never score).
+    pub full: bool,
+    /// When it was made, in Unix seconds.
+    pub at: i64,
+    /// None while it waits for the judge.
+    pub judged: Option<JudgedAttempt>,
+}
+
+/// One problem's part of a session's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProblemScore {
+    pub earned: f64,
+    /// Judged full submissions.
+    pub attempts: usize,
+    /// A full submission was accepted.
+    pub solved: bool,
+}
+
+/// A session's score: per problem in the assessment's order, and in total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionScore {
+    pub problems: Vec<ProblemScore>,
+    pub total: f64,
+    pub possible: i64,
+    /// Some submission still waits for the judge.
+    pub pending: bool,
+}
+
+impl SessionScore {
+    /// The percentage of the possible points earned (0 when nothing can be earned).
+    pub fn percent(&self) -> f64 {
+        if self.possible > 0 {
+            100.0 * self.total / self.possible as f64
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether a finished session passed: None while it is not over or still being judged.
+    pub fn passed(&self, finished: bool, passing_percent: i64) -> Option<bool> {
+        (finished && !self.pending).then(|| passes(self.total, self.possible, passing_percent))
+    }
+}
+
+/// Scores a session: the one function the results page, the statistics and the advance rule
+/// all use.
+pub fn score_session(
+    problems: &[ScoredProblem],
+    attempts: &[SessionAttempt],
+    counts: Counts,
+) -> SessionScore {
+    let mut total = 0.0;
+    let scored = problems
+        .iter()
+        .map(|problem| {
+            let judged: Vec<JudgedAttempt> = attempts
+                .iter()
+                .filter(|a| a.full && a.problem_id == problem.problem_id)
+                .filter_map(|a| a.judged)
+                .collect();
+            let earned = problem_points(problem.points, problem.partial, &judged, counts);
+            total += earned;
+            ProblemScore {
+                earned,
+                attempts: judged.len(),
+                solved: judged.iter().any(|a| a.accepted),
+            }
+        })
+        .collect();
+    SessionScore {
+        problems: scored,
+        total,
+        possible: problems.iter().map(|p| p.points).sum(),
+        pending: attempts.iter().any(|a| a.judged.is_none()),
+    }
+}
+
+/// Whole minutes a finished session used: up to the candidate's own last submission (not one
+/// made for them when time ran out), never more than the time allowed.
+pub fn minutes_used(started_at: i64, ends_at: i64, attempts: &[SessionAttempt]) -> i64 {
+    let last = attempts
+        .iter()
+        .map(|a| a.at)
+        .filter(|at| *at < ends_at)
+        .max()
+        .unwrap_or(started_at);
+    (last.min(ends_at) - started_at).max(0) / 60
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +442,97 @@ mod tests {
         broken.judge_error = true;
         let attempts = [attempt(1, true, 100.0), broken];
         assert_eq!(problem_points(50, false, &attempts, Counts::Last), 50.0);
+    }
+
+    fn full(problem_id: i64, id: i64, accepted: bool, score: f64) -> SessionAttempt {
+        SessionAttempt {
+            problem_id,
+            full: true,
+            at: 1000 + id * 60,
+            judged: Some(attempt(id, accepted, score)),
+        }
+    }
+
+    #[test]
+    fn a_session_scores_each_problem_in_order_and_leaves_sample_runs_out() {
+        let problems = [
+            ScoredProblem {
+                problem_id: 7,
+                points: 40,
+                partial: false,
+            },
+            ScoredProblem {
+                problem_id: 9,
+                points: 60,
+                partial: true,
+            },
+        ];
+        let mut sample = full(9, 1, true, 100.0);
+        sample.full = false;
+        let attempts = [sample, full(9, 2, false, 50.0), full(7, 3, true, 100.0)];
+        let score = score_session(&problems, &attempts, Counts::Best);
+        assert_eq!(
+            score.problems[0],
+            ProblemScore {
+                earned: 40.0,
+                attempts: 1,
+                solved: true
+            }
+        );
+        assert_eq!(
+            score.problems[1],
+            ProblemScore {
+                earned: 30.0,
+                attempts: 1,
+                solved: false
+            }
+        );
+        assert_eq!(
+            (score.total, score.possible, score.pending),
+            (70.0, 100, false)
+        );
+        assert_eq!(score.percent(), 70.0);
+        assert_eq!(score.passed(true, 70), Some(true));
+        assert_eq!(score.passed(true, 71), Some(false));
+        assert_eq!(score.passed(false, 0), None, "not over yet");
+    }
+
+    #[test]
+    fn a_session_waiting_for_the_judge_has_no_verdict_yet() {
+        let problems = [ScoredProblem {
+            problem_id: 7,
+            points: 40,
+            partial: false,
+        }];
+        let mut waiting = full(7, 2, false, 0.0);
+        waiting.judged = None;
+        let score = score_session(&problems, &[full(7, 1, true, 100.0), waiting], Counts::Last);
+        assert!(score.pending);
+        assert_eq!(score.passed(true, 50), None);
+        assert_eq!(
+            score.total, 40.0,
+            "the judged attempt still counts meanwhile"
+        );
+    }
+
+    #[test]
+    fn minutes_used_end_at_the_last_own_submission_and_never_pass_the_time_allowed() {
+        let attempts = [full(7, 1, false, 0.0), full(7, 10, false, 0.0)];
+        assert_eq!(minutes_used(1000, 1000 + 3600, &attempts), 10);
+        // A submission made for the candidate when time ran out does not count.
+        assert_eq!(minutes_used(1000, 1000 + 600, &attempts), 1);
+        assert_eq!(minutes_used(1000, 2000, &[]), 0);
+    }
+
+    #[test]
+    fn stored_codes_decode_into_their_enums_and_unknown_ones_are_errors() {
+        assert_eq!(Counts::try_from("last".to_owned()), Ok(Counts::Last));
+        assert_eq!(
+            Advance::try_from("automatic".to_owned()),
+            Ok(Advance::Automatic)
+        );
+        assert!(Counts::try_from("worst".to_owned()).is_err());
+        assert!(Advance::try_from(String::new()).is_err());
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! Applications, the recruiter board, stage transitions (the append-only audit log) and notes.
 
-use crate::jobs::{Job, JobKind};
 use crate::outbox::NewMessage;
 use crate::{affected, Backend, Result, Store, StoreError, Tx};
 use cohort_domain::Stage;
@@ -423,9 +422,6 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        // Indexing 20,000 characters of résumé costs more than the rest of the application
-        // together; a job does it, in batches, moments after the commit.
-        Store::enqueue_job(tx, &Job::IndexApplication { application_id: id }, now).await?;
         sqlx::query(
             "INSERT INTO stage_transitions (application_id, from_stage, to_stage, actor_id, reason_code, reason, at) \
              VALUES ($1, NULL, 'applied', $2, NULL, 'Application submitted', $3)",
@@ -438,41 +434,12 @@ impl Store {
         Ok(id)
     }
 
-    /// Runs up to `limit` queued [`Job::IndexApplication`] jobs in one transaction and returns how
-    /// many ran. One transaction for a batch is what makes indexing cheap: SQLite's FTS5 writes one
-    /// index segment per transaction, and PostgreSQL syncs the log once.
-    pub async fn index_queued_applications(&self, now: i64, limit: i64) -> Result<usize> {
-        let claimed = self
-            .claim_jobs(JobKind::IndexApplication, now, 60, limit)
-            .await?;
-        if claimed.is_empty() {
-            return Ok(0);
-        }
-        let outcome: Result<()> = async {
-            let mut tx = self.begin().await?;
-            for job in &claimed {
-                if let Job::IndexApplication { application_id } = job.job {
-                    self.index_application(&mut tx, application_id).await?;
-                }
-                Store::complete_job(&mut tx, job).await?;
-            }
-            Store::commit(tx).await
-        }
-        .await;
-        if let Err(error) = outcome {
-            for job in &claimed {
-                self.fail_job(job.id, job.attempts, &error.to_string(), now)
-                    .await?;
-            }
-            return Err(error);
-        }
-        Ok(claimed.len())
-    }
-
     /// Replaces an application's row in the search index (an FTS5 table on SQLite, a tsvector
     /// with a GIN index on PostgreSQL) with its current name, school and résumé text. An
-    /// application that no longer exists leaves no row.
-    async fn index_application(&self, tx: &mut Tx, application_id: i64) -> Result<()> {
+    /// application that no longer exists leaves no row. Indexing 20,000 characters of résumé costs
+    /// more than the rest of the application together, so a job does it in batches, moments after
+    /// the commit (`cohort_app::applications::IndexApplication`).
+    pub async fn index_application(&self, tx: &mut Tx, application_id: i64) -> Result<()> {
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT a.candidate_name, a.school, d.resume_text FROM applications a \
              JOIN application_documents d ON d.application_id = a.id WHERE a.id = $1",

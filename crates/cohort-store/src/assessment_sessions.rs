@@ -1,9 +1,9 @@
 //! Invitations to an online assessment and the timed sessions they become: drafts saved as the
 //! candidate types, submissions tied to the session, and closing the session when time is up.
 
-use crate::jobs::{ClaimedJob, Job, JobKind};
 use crate::submissions::{NewSubmission, Scope};
 use crate::{affected, Result, Store, StoreError, Tx};
+use cohort_domain::assessment::{Advance, Counts, JudgedAttempt, SessionAttempt};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AssessmentInvitation {
@@ -21,10 +21,11 @@ pub struct AssessmentInvitation {
     pub languages: String,
     pub track_name: String,
     pub passing_percent: i64,
-    /// `best` or `last`.
-    pub counts: String,
-    /// `automatic` or `recruiter`.
-    pub advance: String,
+    #[sqlx(try_from = "String")]
+    pub counts: Counts,
+    #[sqlx(try_from = "String")]
+    pub advance: Advance,
+    pub candidate_name: String,
 }
 
 /// A finished session for [`Store::seed_finished_session`].
@@ -99,8 +100,10 @@ pub struct SessionSubmission {
     pub id: i64,
     pub problem_id: i64,
     pub language: String,
-    pub scope: String,
+    #[sqlx(try_from = "String")]
+    pub scope: Scope,
     pub created_at: i64,
+    /// The judge's verdict code ("AC", "WA", …), shown as it is; None while it is judged.
     pub verdict: Option<String>,
     pub score: Option<f64>,
     pub max_score: Option<f64>,
@@ -109,9 +112,35 @@ pub struct SessionSubmission {
     pub report: Option<String>,
 }
 
+impl SessionSubmission {
+    /// The submission as scoring sees it; the verdict codes are read here and nowhere else.
+    pub fn attempt(&self) -> SessionAttempt {
+        SessionAttempt {
+            problem_id: self.problem_id,
+            full: self.scope == Scope::Full,
+            at: self.created_at,
+            judged: self.verdict.as_deref().map(|verdict| JudgedAttempt {
+                id: self.id,
+                accepted: verdict == "AC",
+                judge_error: verdict == "JE",
+                score: self.score.unwrap_or(0.0),
+                max_score: self.max_score.unwrap_or(0.0),
+            }),
+        }
+    }
+}
+
+/// A submission of some session of an assessment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AssessmentSubmission {
+    pub invitation_id: i64,
+    #[sqlx(flatten)]
+    pub submission: SessionSubmission,
+}
+
 const INVITATION_SELECT: &str = "SELECT i.id, i.application_id, i.assessment_id, ap.candidate_id, i.invited_at, i.start_by, \
      i.started_at, i.ends_at, i.finished_at, i.active_tab, s.duration_minutes, s.languages, t.name AS track_name, \
-     s.passing_percent, s.counts, s.advance \
+     s.passing_percent, s.counts, s.advance, ap.candidate_name \
      FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id \
      JOIN assessments s ON s.id = i.assessment_id JOIN tracks t ON t.id = s.track_id";
 
@@ -122,10 +151,50 @@ pub const MAX_SNAPSHOTS: i64 = 3_000;
 /// Integrity events kept per session at most, so a misbehaving page cannot fill the database.
 pub const MAX_EVENTS: i64 = 5_000;
 
+/// What a session's page saw the candidate do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrityKind {
+    /// Pasted text (its size is recorded).
+    Paste,
+    /// Left the page.
+    Left,
+    /// Came back to it.
+    Returned,
+}
+
+impl IntegrityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntegrityKind::Paste => "paste",
+            IntegrityKind::Left => "left",
+            IntegrityKind::Returned => "returned",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<IntegrityKind> {
+        [
+            IntegrityKind::Paste,
+            IntegrityKind::Left,
+            IntegrityKind::Returned,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == code)
+    }
+}
+
+impl TryFrom<String> for IntegrityKind {
+    type Error = String;
+
+    fn try_from(code: String) -> std::result::Result<IntegrityKind, String> {
+        IntegrityKind::parse(&code).ok_or_else(|| format!("unknown integrity event {code:?}"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IntegrityEvent {
     pub problem_id: Option<i64>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: IntegrityKind,
     pub size: i64,
     pub at: i64,
 }
@@ -136,9 +205,6 @@ pub struct Snapshot {
     pub code: String,
     pub at: i64,
 }
-
-/// How long before the deadline to start a candidate who has not started is reminded.
-pub const REMIND_BEFORE_SECONDS: i64 = 24 * 3600;
 
 /// An invitation as made (or found, when the candidate was invited before).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,8 +223,8 @@ pub enum SessionRefusal {
 
 impl Store {
     /// Invites the application to the assessment of its highest-ranked choice whose track has
-    /// one, in the caller's transaction. Returns the invitation, or None
-    /// when no chosen track has an assessment. Inviting again keeps the first invitation.
+    /// one, in the caller's transaction (which schedules the reminder). Returns the invitation, or
+    /// None when no chosen track has an assessment. Inviting again keeps the first invitation.
     pub async fn invite_to_assessment(
         tx: &mut Tx,
         application_id: i64,
@@ -194,7 +260,6 @@ impl Store {
         .bind(assessment_id)
         .fetch_one(&mut **tx)
         .await?;
-        Store::schedule_reminder(tx, id, start_by, now).await?;
         Ok(Some(NewInvitation {
             id,
             start_by,
@@ -202,26 +267,11 @@ impl Store {
         }))
     }
 
-    /// Queues the reminder a day before `start_by` (or at once, when less than a day is left).
-    async fn schedule_reminder(
-        tx: &mut Tx,
-        invitation_id: i64,
-        start_by: i64,
-        now: i64,
-    ) -> Result<()> {
-        let remind_at = (start_by - REMIND_BEFORE_SECONDS).max(now);
-        Store::enqueue_job_at(tx, &Job::RemindInvitation { invitation_id }, now, remind_at).await
-    }
-
-    /// Gives a candidate who has not started until `start_by` to start, and schedules the
-    /// reminder again. Returns false (changing nothing) when the session has started.
-    pub async fn extend_invitation(
-        tx: &mut Tx,
-        invitation_id: i64,
-        start_by: i64,
-        now: i64,
-    ) -> Result<bool> {
-        let extended = affected(
+    /// Gives a candidate who has not started until `start_by` to start, in the caller's
+    /// transaction (which schedules the reminder again). Returns false (changing nothing) when the
+    /// session has started.
+    pub async fn extend_invitation(tx: &mut Tx, invitation_id: i64, start_by: i64) -> Result<bool> {
+        Ok(affected(
             sqlx::query(
                 "UPDATE assessment_invitations SET start_by = $1 WHERE id = $2 AND started_at IS NULL",
             )
@@ -229,25 +279,7 @@ impl Store {
             .bind(invitation_id)
             .execute(&mut **tx)
             .await?,
-        ) == 1;
-        if extended {
-            Store::schedule_reminder(tx, invitation_id, start_by, now).await?;
-        }
-        Ok(extended)
-    }
-
-    /// Claims up to `limit` due reminder jobs; the caller sends each reminder (or not) and
-    /// completes the job in the same transaction.
-    pub async fn due_reminders(&self, now: i64, limit: i64) -> Result<Vec<(ClaimedJob, i64)>> {
-        Ok(self
-            .claim_jobs(JobKind::RemindInvitation, now, 60, limit)
-            .await?
-            .into_iter()
-            .filter_map(|job| match job.job {
-                Job::RemindInvitation { invitation_id } => Some((job, invitation_id)),
-                _ => None,
-            })
-            .collect())
+        ) == 1)
     }
 
     pub async fn assessment_invitation(&self, id: i64) -> Result<AssessmentInvitation> {
@@ -328,6 +360,23 @@ impl Store {
     }
 
     /// Every invitation to one assessment, oldest first.
+    /// Every submission of every session of an assessment, for its statistics in one query.
+    pub async fn submissions_of_assessment(
+        &self,
+        assessment_id: i64,
+    ) -> Result<Vec<AssessmentSubmission>> {
+        Ok(sqlx::query_as(
+            "SELECT s.invitation_id, s.id, s.problem_id, s.language, s.scope, s.created_at, r.verdict, r.score, \
+             r.max_score, r.tests_passed, r.tests_total, NULL AS report FROM submissions s \
+             JOIN assessment_invitations i ON i.id = s.invitation_id \
+             LEFT JOIN submission_results r ON r.submission_id = s.id \
+             WHERE i.assessment_id = $1 ORDER BY s.id DESC",
+        )
+        .bind(assessment_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     pub async fn invitations_to(&self, assessment_id: i64) -> Result<Vec<AssessmentInvitation>> {
         Ok(sqlx::query_as(&format!(
             "{INVITATION_SELECT} WHERE i.assessment_id = $1 ORDER BY i.id"
@@ -350,11 +399,15 @@ impl Store {
         .await?)
     }
 
-    /// Starts the session now if it has not started and may still start; queues the job that
-    /// closes it when time is up. Returns whether this call started it.
-    pub async fn start_session(&self, invitation: &AssessmentInvitation, now: i64) -> Result<bool> {
+    /// Starts the session now, in the caller's transaction, if it has not started and may still
+    /// start. Returns when it ends if this call started it (the caller queues the job that closes
+    /// it then).
+    pub async fn start_session(
+        tx: &mut Tx,
+        invitation: &AssessmentInvitation,
+        now: i64,
+    ) -> Result<Option<i64>> {
         let ends_at = now + invitation.duration_minutes * 60;
-        let mut tx = self.begin().await?;
         let started = affected(
             sqlx::query(
                 "UPDATE assessment_invitations SET started_at = $1, ends_at = $2 \
@@ -363,18 +416,10 @@ impl Store {
             .bind(now)
             .bind(ends_at)
             .bind(invitation.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?,
         ) == 1;
-        if started {
-            let close = Job::CloseSession {
-                invitation_id: invitation.id,
-            };
-            // Due when time is up, not before.
-            Store::enqueue_job_at(&mut tx, &close, now, ends_at).await?;
-        }
-        Store::commit(tx).await?;
-        Ok(started)
+        Ok(started.then_some(ends_at))
     }
 
     /// Makes `tab` the one browser tab whose saves count (the session page calls this when it
@@ -487,7 +532,7 @@ impl Store {
         &self,
         invitation_id: i64,
         problem_id: Option<i64>,
-        kind: &str,
+        kind: IntegrityKind,
         size: i64,
         now: i64,
     ) -> Result<()> {
@@ -497,7 +542,7 @@ impl Store {
         )
         .bind(invitation_id)
         .bind(problem_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(size)
         .bind(now)
         .bind(MAX_EVENTS)
@@ -542,7 +587,7 @@ impl Store {
     /// Saves the draft and submits it (samples or full) in one transaction with its judging job,
     /// if the session runs and `tab` holds it.
     pub async fn submit_in_session(
-        &self,
+        tx: &mut Tx,
         invitation_id: i64,
         tab: &str,
         draft: &DraftRecord,
@@ -551,13 +596,12 @@ impl Store {
         now_ms: i64,
     ) -> Result<Result<i64, SessionRefusal>> {
         let now = now_ms / 1000;
-        let mut tx = self.begin().await?;
-        if let Err(refusal) = Store::check_session(&mut tx, invitation_id, tab, now).await? {
+        if let Err(refusal) = Store::check_session(tx, invitation_id, tab, now).await? {
             return Ok(Err(refusal));
         }
-        Store::write_draft(&mut tx, invitation_id, draft, now).await?;
+        Store::write_draft(tx, invitation_id, draft, now).await?;
         let id = Store::create_session_submission(
-            &mut tx,
+            tx,
             invitation_id,
             &NewSubmission {
                 problem_id: draft.problem_id,
@@ -569,7 +613,6 @@ impl Store {
             now_ms,
         )
         .await?;
-        Store::commit(tx).await?;
         Ok(Ok(id))
     }
 
@@ -585,15 +628,6 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        // Every full submission of a session is compared with the others of its problem.
-        if new.scope == Scope::Full {
-            Store::enqueue_job(
-                tx,
-                &Job::CheckPlagiarism { submission_id: id },
-                now_ms / 1000,
-            )
-            .await?;
-        }
         Ok(id)
     }
 
@@ -637,32 +671,6 @@ impl Store {
         .bind(invitation_id)
         .fetch_all(&self.reader)
         .await?)
-    }
-
-    /// Runs up to `limit` due [`Job::CloseSession`] jobs, each in its own transaction with its
-    /// effect. Returns how many ran.
-    pub async fn close_due_sessions(&self, now_ms: i64, limit: i64) -> Result<usize> {
-        let claimed = self
-            .claim_jobs(JobKind::CloseSession, now_ms / 1000, 60, limit)
-            .await?;
-        for job in &claimed {
-            let Job::CloseSession { invitation_id } = job.job else {
-                continue;
-            };
-            let outcome: Result<()> = async {
-                let mut tx = self.begin().await?;
-                Store::close_session(&mut tx, invitation_id, now_ms).await?;
-                Store::complete_job(&mut tx, job).await?;
-                Store::commit(tx).await
-            }
-            .await;
-            // One session failing to close does not hold up the others; it is retried.
-            if let Err(error) = outcome {
-                self.fail_job(job.id, job.attempts, &error.to_string(), now_ms / 1000)
-                    .await?;
-            }
-        }
-        Ok(claimed.len())
     }
 
     /// Writes a finished, decided session whose submissions' results are already known, as
@@ -721,14 +729,14 @@ impl Store {
     /// Ends a running session now, at the candidate's request, and closes it as time running
     /// out would (the last saved code of each problem is submitted). Returns `None` when the
     /// session was not running (not started, already over, or finished by a request at the same
-    /// moment), else how many submissions closing made.
+    /// moment), else the submissions closing made (whose judging and checks the caller queues in
+    /// the same transaction).
     pub async fn finish_session_now(
-        &self,
+        tx: &mut Tx,
         invitation_id: i64,
         now_ms: i64,
-    ) -> Result<Option<usize>> {
+    ) -> Result<Option<Vec<i64>>> {
         let now = now_ms / 1000;
-        let mut tx = self.begin().await?;
         let ended = affected(
             sqlx::query(
                 "UPDATE assessment_invitations SET ends_at = $1 \
@@ -736,21 +744,20 @@ impl Store {
             )
             .bind(now)
             .bind(invitation_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?,
         ) == 1;
         if !ended {
             return Ok(None);
         }
-        let submitted = Store::close_session(&mut tx, invitation_id, now_ms).await?;
-        Store::commit(tx).await?;
-        Ok(Some(submitted))
+        Ok(Some(Store::close_session(tx, invitation_id, now_ms).await?))
     }
 
     /// Closes a session whose time is up: every problem whose last saved code was not submitted
     /// in full afterwards is submitted now, so nothing the candidate typed is lost. Idempotent:
-    /// a closed session is left alone. Returns how many submissions were made.
-    pub async fn close_session(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> Result<usize> {
+    /// a closed session is left alone. Returns the submissions made, all full ones (whose judging
+    /// and checks the caller queues in the same transaction).
+    pub async fn close_session(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> Result<Vec<i64>> {
         let now = now_ms / 1000;
         let closed = affected(
             sqlx::query(
@@ -763,7 +770,7 @@ impl Store {
             .await?,
         ) == 1;
         if !closed {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let candidate: i64 = sqlx::query_scalar(
             "SELECT ap.candidate_id FROM assessment_invitations i JOIN applications ap ON ap.id = i.application_id WHERE i.id = $1",
@@ -780,8 +787,9 @@ impl Store {
         .bind(invitation_id)
         .fetch_all(&mut **tx)
         .await?;
+        let mut submitted = Vec::with_capacity(unsubmitted.len());
         for draft in &unsubmitted {
-            Store::create_session_submission(
+            let id = Store::create_session_submission(
                 tx,
                 invitation_id,
                 &NewSubmission {
@@ -794,7 +802,8 @@ impl Store {
                 now_ms,
             )
             .await?;
+            submitted.push(id);
         }
-        Ok(unsubmitted.len())
+        Ok(submitted)
     }
 }

@@ -1,88 +1,15 @@
-//! Typed background jobs: work that follows from a change but need not delay the person who made
-//! it. A [`Job`] is enqueued in the same transaction as its cause, so it exists exactly when the
-//! cause does. A worker claims due jobs of one kind under a lease (so two workers never run the
-//! same job at once, and a job whose worker died runs again when the lease ends), does the work,
-//! and completes the job in the transaction that records the work's effect.
+//! The queue of background jobs: work that follows from a change but need not delay the person
+//! who made it. This module knows no kind of job; a row is a kind, a key and a JSON payload. The
+//! typed jobs, their registry and the one runner that claims, runs, completes and retries them are
+//! `cohort_app::jobs`.
 //!
-//! Every job is idempotent: running it twice leaves the same state as running it once. That is
-//! what makes the lease safe; a worker that stalls past its lease may finish after another worker
-//! ran the job again.
+//! A job is enqueued in the same transaction as its cause, so it exists exactly when the cause
+//! does. A worker claims due jobs of one kind under a lease (so two workers never run the same job
+//! at once, and a job whose worker died runs again when the lease ends), does the work, and
+//! completes the job in the transaction that records the work's effect. Every job is idempotent:
+//! running it twice leaves the same state as running it once. That is what makes the lease safe.
 
 use crate::{Backend, Result, Store, Tx};
-use serde::{Deserialize, Serialize};
-
-/// A unit of background work, stored as JSON in the `jobs` table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Job {
-    /// Write an application's name, school and résumé text into the search index (replacing what
-    /// was there).
-    IndexApplication { application_id: i64 },
-    /// Run a problem package's own submissions on the judge and record whether each got the
-    /// verdict its folder names.
-    VerifyProblem { problem_id: i64 },
-    /// Judge a submission and record its result.
-    JudgeSubmission { submission_id: i64 },
-    /// Close an assessment session whose time is up, submitting the unsubmitted drafts.
-    CloseSession { invitation_id: i64 },
-    /// Remind a candidate who has not started their assessment, a day before the deadline.
-    RemindInvitation { invitation_id: i64 },
-    /// Compare a full submission with the other submissions and known solutions of its problem.
-    CheckPlagiarism { submission_id: i64 },
-}
-
-/// The kinds of [`Job`], which workers claim separately.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    IndexApplication,
-    VerifyProblem,
-    JudgeSubmission,
-    CloseSession,
-    RemindInvitation,
-    CheckPlagiarism,
-}
-
-impl JobKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobKind::IndexApplication => "index_application",
-            JobKind::VerifyProblem => "verify_problem",
-            JobKind::JudgeSubmission => "judge_submission",
-            JobKind::CloseSession => "close_session",
-            JobKind::RemindInvitation => "remind_invitation",
-            JobKind::CheckPlagiarism => "check_plagiarism",
-        }
-    }
-}
-
-impl Job {
-    pub fn kind(&self) -> JobKind {
-        match self {
-            Job::IndexApplication { .. } => JobKind::IndexApplication,
-            Job::VerifyProblem { .. } => JobKind::VerifyProblem,
-            Job::JudgeSubmission { .. } => JobKind::JudgeSubmission,
-            Job::CloseSession { .. } => JobKind::CloseSession,
-            Job::RemindInvitation { .. } => JobKind::RemindInvitation,
-            Job::CheckPlagiarism { .. } => JobKind::CheckPlagiarism,
-        }
-    }
-
-    /// What the job is about. Two jobs with one key do the same work, so the queue keeps one.
-    fn key(&self) -> String {
-        match self {
-            Job::IndexApplication { application_id } => {
-                format!("index_application:{application_id}")
-            }
-            Job::VerifyProblem { problem_id } => format!("verify_problem:{problem_id}"),
-            Job::JudgeSubmission { submission_id } => format!("judge_submission:{submission_id}"),
-            Job::CloseSession { invitation_id } => format!("close_session:{invitation_id}"),
-            Job::RemindInvitation { invitation_id } => {
-                format!("remind_invitation:{invitation_id}")
-            }
-            Job::CheckPlagiarism { submission_id } => format!("check_plagiarism:{submission_id}"),
-        }
-    }
-}
 
 /// A job a worker holds until its lease ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +20,8 @@ pub struct ClaimedJob {
     pub version: i64,
     /// Failed attempts so far.
     pub attempts: i64,
-    pub job: Job,
+    /// The job's JSON, which its kind's type parses.
+    pub payload: String,
 }
 
 /// The PostgreSQL notification channel on which a job's kind is announced when it is queued.
@@ -132,15 +60,17 @@ const CLAIM_POSTGRES: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, version, attempts, payload";
 
 impl Store {
-    /// Queues `job` in the caller's transaction, due at once. If the same job is already queued,
-    /// the queue keeps one row and marks it to run again after any run in progress.
-    pub async fn enqueue_job(tx: &mut Tx, job: &Job, now: i64) -> Result<()> {
-        Store::enqueue_job_at(tx, job, now, now).await
-    }
-
-    /// Queues `job` in the caller's transaction, due at `run_after` (Unix seconds).
-    pub async fn enqueue_job_at(tx: &mut Tx, job: &Job, now: i64, run_after: i64) -> Result<()> {
-        let payload = serde_json::to_string(job).expect("a job serialises to JSON");
+    /// Queues a job of `kind` in the caller's transaction, due at `run_after` (Unix seconds). If a
+    /// job with the same `key` is already queued, the queue keeps one row and marks it to run again
+    /// after any run in progress.
+    pub async fn enqueue_job(
+        tx: &mut Tx,
+        kind: &str,
+        key: &str,
+        payload: &str,
+        now: i64,
+        run_after: i64,
+    ) -> Result<()> {
         // Workers on other machines listen on a channel; PostgreSQL delivers the notice when (and
         // only if) the transaction commits. The notice rides in the insert's own statement, so
         // queueing a job costs one round trip. SQLite has one process, which wakes its own.
@@ -150,8 +80,8 @@ impl Store {
         } else {
             ENQUEUE
         })
-        .bind(job.kind().as_str())
-        .bind(job.key())
+        .bind(kind)
+        .bind(key)
         .bind(payload)
         .bind(now)
         .bind(run_after);
@@ -164,11 +94,10 @@ impl Store {
         Ok(())
     }
 
-    /// Claims up to `limit` due jobs of `kind` for `lease_seconds`, oldest first. A row whose
-    /// payload no longer parses is parked with the parse error rather than returned.
+    /// Claims up to `limit` due jobs of `kind` for `lease_seconds`, oldest first.
     pub async fn claim_jobs(
         &self,
-        kind: JobKind,
+        kind: &str,
         now: i64,
         lease_seconds: i64,
         limit: i64,
@@ -179,26 +108,20 @@ impl Store {
         };
         let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(sql)
             .bind(now + lease_seconds)
-            .bind(kind.as_str())
+            .bind(kind)
             .bind(now)
             .bind(limit)
             .fetch_all(&self.writer)
             .await?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        for (id, version, attempts, payload) in rows {
-            match serde_json::from_str::<Job>(&payload) {
-                Ok(job) => claimed.push(ClaimedJob {
-                    id,
-                    version,
-                    attempts,
-                    job,
-                }),
-                Err(error) => {
-                    let error = format!("the job's payload does not parse: {error}");
-                    self.fail_job(id, MAX_JOB_ATTEMPTS - 1, &error, now).await?;
-                }
-            }
-        }
+        let mut claimed: Vec<ClaimedJob> = rows
+            .into_iter()
+            .map(|(id, version, attempts, payload)| ClaimedJob {
+                id,
+                version,
+                attempts,
+                payload,
+            })
+            .collect();
         claimed.sort_by_key(|j| j.id);
         Ok(claimed)
     }
@@ -254,10 +177,10 @@ impl Store {
     }
 
     /// Jobs of `kind` not yet completed, including parked ones.
-    pub async fn queued_jobs(&self, kind: JobKind) -> Result<i64> {
+    pub async fn queued_jobs(&self, kind: &str) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1")
-                .bind(kind.as_str())
+                .bind(kind)
                 .fetch_one(&self.reader)
                 .await?,
         )
@@ -278,11 +201,38 @@ pub struct QueueStat {
     pub oldest_due_at: Option<i64>,
 }
 
+/// What a worker does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerKind {
+    /// Judges submissions and verifies problem packages in the sandbox.
+    Judge,
+}
+
+impl WorkerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerKind::Judge => "judge",
+        }
+    }
+}
+
+impl TryFrom<String> for WorkerKind {
+    type Error = String;
+
+    fn try_from(code: String) -> std::result::Result<WorkerKind, String> {
+        match code.as_str() {
+            "judge" => Ok(WorkerKind::Judge),
+            _ => Err(format!("unknown worker kind {code:?}")),
+        }
+    }
+}
+
 /// A worker that announced itself recently.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct WorkerRecord {
     pub id: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: WorkerKind,
     pub host: String,
     pub started_at: i64,
     pub seen_at: i64,
@@ -317,7 +267,7 @@ impl Store {
     pub async fn worker_heartbeat(
         &self,
         id: &str,
-        kind: &str,
+        kind: WorkerKind,
         host: &str,
         sandbox: &str,
         now: i64,
@@ -327,7 +277,7 @@ impl Store {
              ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, sandbox = excluded.sandbox",
         )
         .bind(id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(host)
         .bind(now)
         .bind(sandbox)
@@ -360,15 +310,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_job_round_trips_through_its_json_payload() {
-        let job = Job::IndexApplication { application_id: 42 };
-        let json = serde_json::to_string(&job).unwrap();
-        assert_eq!(json, r#"{"kind":"index_application","application_id":42}"#);
-        assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
-        assert_eq!(job.key(), "index_application:42");
-    }
 
     #[test]
     fn retries_back_off_exponentially_up_to_an_hour_and_then_park() {

@@ -2,7 +2,6 @@
 //! solutions of a problem), and the flags it raises. The detection itself is in
 //! `cohort-plagiarism`; this module only stores.
 
-use crate::jobs::{ClaimedJob, Job, JobKind};
 use crate::{Result, Store, StoreError, Tx};
 
 /// Code to index: a full submission (with its author) or a known solution.
@@ -203,6 +202,20 @@ impl Store {
         .await?)
     }
 
+    /// How many flags touch each session of an assessment: (invitation id, flags), sessions
+    /// without flags left out.
+    pub async fn flag_counts_of_assessment(&self, assessment_id: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT i.id, COUNT(DISTINCT f.id) FROM assessment_invitations i \
+             JOIN submissions s ON s.invitation_id = i.id \
+             JOIN plagiarism_flags f ON f.submission_id = s.id OR f.other_submission_id = s.id \
+             WHERE i.assessment_id = $1 GROUP BY i.id",
+        )
+        .bind(assessment_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// The name of the candidate who made a submission in an assessment session, if any.
     pub async fn submission_owner_name(&self, submission_id: i64) -> Result<Option<String>> {
         Ok(sqlx::query_scalar(
@@ -213,22 +226,5 @@ impl Store {
         .bind(submission_id)
         .fetch_optional(&self.reader)
         .await?)
-    }
-
-    /// Claims up to `limit` due plagiarism checks.
-    pub async fn due_plagiarism_checks(
-        &self,
-        now: i64,
-        limit: i64,
-    ) -> Result<Vec<(ClaimedJob, i64)>> {
-        Ok(self
-            .claim_jobs(JobKind::CheckPlagiarism, now, 60, limit)
-            .await?
-            .into_iter()
-            .filter_map(|job| match job.job {
-                Job::CheckPlagiarism { submission_id } => Some((job, submission_id)),
-                _ => None,
-            })
-            .collect())
     }
 }

@@ -3,7 +3,6 @@
 //! A problem's package is a zip in the blob store; the rows here hold what pages show (name,
 //! statement, samples, starter code) and whether the judge has verified the package.
 
-use crate::jobs::Job;
 use crate::{Result, Store, StoreError, Tx};
 
 /// Where a problem stands with the judge.
@@ -148,8 +147,8 @@ const PROBLEM_COLUMNS: &str =
      statement, time_limit_ms, memory_mib, test_count, scoring, uploaded_by, created_at, verified_at";
 
 impl Store {
-    /// Adds a problem to the bank as pending, with its samples and starters, and queues its
-    /// verification in the same transaction. The same package (by content) is refused as a
+    /// Adds a problem to the bank as pending, with its samples and starters, in the caller's
+    /// transaction (which queues its verification). The same package (by content) is refused as a
     /// conflict; [`Store::problem_by_blob`] finds the existing one.
     pub async fn create_problem(tx: &mut Tx, new: &NewProblem<'_>, now: i64) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
@@ -194,7 +193,6 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
-        Store::enqueue_job(tx, &Job::VerifyProblem { problem_id: id }, now).await?;
         Ok(id)
     }
 

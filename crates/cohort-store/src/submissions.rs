@@ -1,6 +1,5 @@
 //! Code submitted to a problem of the bank, and the judge's result for it.
 
-use crate::jobs::Job;
 use crate::{Result, Store, StoreError, Tx};
 
 /// Which tests a submission is judged on.
@@ -29,6 +28,15 @@ impl Scope {
     }
 }
 
+/// Decodes the stored code; an unknown one fails the read instead of meaning a default.
+impl TryFrom<String> for Scope {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Scope, String> {
+        Scope::parse(&code).ok_or_else(|| format!("unknown submission scope {code:?}"))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewSubmission<'a> {
     pub problem_id: i64,
@@ -45,15 +53,10 @@ pub struct SubmissionRecord {
     pub author_id: Option<i64>,
     pub language: String,
     pub code: String,
-    pub scope: String,
+    #[sqlx(try_from = "String")]
+    pub scope: Scope,
     pub created_at: i64,
     pub created_ms: i64,
-}
-
-impl SubmissionRecord {
-    pub fn scope(&self) -> Scope {
-        Scope::parse(&self.scope).unwrap_or(Scope::Full)
-    }
 }
 
 /// The judge's result, as the worker records it.
@@ -77,7 +80,7 @@ const SUBMISSION_COLUMNS: &str =
 const RESULT_COLUMNS: &str = "submission_id, verdict, score, max_score, tests_passed, tests_total, report, judged_at, turnaround_ms";
 
 impl Store {
-    /// Stores a submission and queues its judging, in the caller's transaction.
+    /// Stores a submission in the caller's transaction, which also queues its judging.
     pub async fn create_submission(
         tx: &mut Tx,
         new: &NewSubmission<'_>,
@@ -95,12 +98,6 @@ impl Store {
         .bind(now_ms / 1000)
         .bind(now_ms)
         .fetch_one(&mut **tx)
-        .await?;
-        Store::enqueue_job(
-            tx,
-            &Job::JudgeSubmission { submission_id: id },
-            now_ms / 1000,
-        )
         .await?;
         Ok(id)
     }

@@ -101,6 +101,27 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<cohort_app::applications::MoveError> for AppError {
+    fn from(error: cohort_app::applications::MoveError) -> AppError {
+        use cohort_app::applications::MoveError;
+        match error {
+            MoveError::Forbidden(_) => AppError::Forbidden,
+            MoveError::NotAllowed(why) => AppError::Conflict(why),
+            MoveError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<cohort_app::assessment::ExtendError> for AppError {
+    fn from(error: cohort_app::assessment::ExtendError) -> AppError {
+        use cohort_app::assessment::ExtendError;
+        match error {
+            ExtendError::Started => AppError::Conflict(error.to_string()),
+            ExtendError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> AppError {
         AppError::Invalid(errors)

@@ -1,31 +1,23 @@
-//! Cohort's HTTP server: server-rendered pages, the JSON API, sessions, and the background
-//! workers that run beside the server (notification delivery, background jobs).
+//! Cohort's HTTP server: server-rendered pages, the JSON API and sessions; it runs the workers of
+//! `cohort_app` beside itself (notification delivery, background jobs).
 //!
-//! Handlers are thin: they extract and authorise through typed extractors ([`auth`]), call the
-//! domain and the store, and map the result to a page, a redirect or JSON. Every error reaching
-//! the boundary is an [`error::AppError`].
+//! Handlers are thin: they extract and authorise through typed extractors ([`auth`]), call a use
+//! case of `cohort_app` (or read the store for a page), and map the result to a page, a redirect
+//! or JSON. Every error reaching the boundary is an [`error::AppError`].
 //!
 //! Layout:
 //! - [`state`]: configuration and the state shared by every request.
 //! - [`auth`]: password hashing, sessions, CSRF, and the role extractors.
 //! - [`error`]: the one error type of the HTTP boundary.
 //! - [`routes`]: one module per resource, each with its own `router()`.
-//! - [`mail`]: notification templates and the outbox delivery worker.
-//! - [`jobs`]: the background job worker (search indexing).
 //! - [`upload`]: résumé type detection and text extraction.
-//! - [`bank`]: adding problem packages to the assessment's problem bank.
-//! - [`plagiarism`]: plagiarism checks of full submissions against per-problem indexes.
 //! - [`pages`]: the page layout shared by every template, and formatting helpers.
 
 pub mod auth;
-pub mod bank;
 pub mod error;
 pub mod html;
-pub mod jobs;
-pub mod mail;
 pub mod pages;
 pub mod pdf_text;
-pub mod plagiarism;
 pub mod public_cache;
 pub mod rate;
 pub mod routes;
@@ -34,6 +26,7 @@ pub mod upload;
 
 pub use state::{AppState, Clock, Config};
 
+use cohort_app::jobs::Shutdown;
 use std::future::Future;
 use tokio::net::TcpListener;
 
@@ -53,17 +46,18 @@ pub async fn run_with(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    spawn_more: impl FnOnce(tokio::sync::watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>>,
+    spawn_more: impl FnOnce(Shutdown) -> Vec<tokio::task::JoinHandle<()>>,
 ) -> std::io::Result<()> {
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+    let workers_stopped = Shutdown::new(workers_stopped);
     let mut workers = spawn_more(workers_stopped.clone());
     if state.config().run_workers {
-        workers.push(tokio::spawn(mail::run_delivery_worker(
-            state.clone(),
+        workers.push(tokio::spawn(cohort_app::mail::run_delivery_worker(
+            state.app().clone(),
             workers_stopped.clone(),
         )));
-        workers.push(tokio::spawn(jobs::run_job_worker(
-            state.clone(),
+        workers.push(tokio::spawn(cohort_app::pools::run_background(
+            state.app().clone(),
             workers_stopped,
         )));
     }

@@ -7,7 +7,6 @@ use cohort_domain::Role;
 use cohort_store::Store;
 use cohort_web::{AppState, Config};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Cohort runs a company's internship program end to end: seasons and openings, applications,
 /// the recruiting pipeline, and (as it grows) assessments, interviews, offers and the program.
@@ -225,7 +224,7 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
             .unwrap_or_else(|| format!("http://{}", options.listen))
             .trim_end_matches('/')
             .to_owned(),
-        mail: cohort_web::mail::MailSettings::parse(
+        mail: cohort_app::mail::MailSettings::parse(
             options.smtp_url.as_deref(),
             &options.mail_from,
         )?,
@@ -330,14 +329,18 @@ async fn problems(options: &GlobalOptions, command: ProblemsCommand) -> anyhow::
             let now = chrono::Utc::now().timestamp();
             let mut refused = 0;
             for folder in &folders {
-                match cohort_web::bank::add_folder(&store, &blobs, &languages, folder, now).await {
+                match cohort_app::problems::bank::add_folder(
+                    &store, &blobs, &languages, folder, now,
+                )
+                .await
+                {
                     Ok(added) => println!(
                         "{}: added as problem {} ({}), waiting for a judge worker to verify it",
                         folder.display(),
                         added.problem_id,
                         added.name
                     ),
-                    Err(cohort_web::bank::BankError::Duplicate(id)) => {
+                    Err(cohort_app::problems::bank::BankError::Duplicate(id)) => {
                         println!("{}: already in the bank as problem {id}", folder.display())
                     }
                     Err(error) => {
@@ -390,15 +393,9 @@ async fn serve_state(
     listener: tokio::net::TcpListener,
     state: AppState,
 ) -> anyhow::Result<()> {
-    let clock_state = state.clone();
-    let judge = crate::worker_cli::in_process(
-        options,
-        state.config(),
-        state.store().clone(),
-        Arc::new(move || clock_state.now_ms()),
-    )?;
+    let judge = crate::worker_cli::in_process(options, state.app())?;
     if let Some(worker) = &judge {
-        state.set_judge_waker(worker.waker());
+        state.app().set_judge_waker(worker.waker());
     }
     cohort_web::run_with(listener, state, shutdown_signal(), move |stop| {
         judge
@@ -593,7 +590,7 @@ async fn demo(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut demo_options = cohort_demo::DemoOptions::new(state.now());
     demo_options.candidates = candidates.max(1);
-    let season = cohort_demo::ensure_demo(state.store(), state.blobs(), &demo_options, &hash)
+    let season = cohort_demo::ensure_demo(state.app(), &demo_options, &hash)
         .await
         .context("creating the demo season")?;
     // The built-in problem bank, added with the season (not on every start, which must be fast).
@@ -666,7 +663,7 @@ async fn import_problem_folder(
     packages.sort();
     let mut added = 0;
     for package in packages {
-        match cohort_web::bank::add_folder(
+        match cohort_app::problems::bank::add_folder(
             state.store(),
             state.blobs(),
             languages,
@@ -676,7 +673,7 @@ async fn import_problem_folder(
         .await
         {
             Ok(_) => added += 1,
-            Err(cohort_web::bank::BankError::Duplicate(_)) => {}
+            Err(cohort_app::problems::bank::BankError::Duplicate(_)) => {}
             Err(error) => bail!("{}: {error}", package.display()),
         }
     }

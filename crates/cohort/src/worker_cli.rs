@@ -2,54 +2,32 @@
 
 use crate::cli::{GlobalOptions, InProcessJudge};
 use anyhow::Context;
+use cohort_app::jobs::Shutdown;
+use cohort_app::App;
 use cohort_store::blob::DirectoryBlobStore;
 use cohort_store::{Backend, Store};
-use cohort_web::Config;
-use cohort_worker::{Clock, JudgeWorker};
+use cohort_worker::JudgeWorker;
 use std::sync::Arc;
 
-fn wall_clock() -> Clock {
-    Arc::new(|| chrono::Utc::now().timestamp_millis())
-}
-
-/// Builds a judge worker on `store`: starts the sandbox slots and opens the blob store.
-pub fn judge_worker(
-    options: &GlobalOptions,
-    config: &Config,
-    store: Store,
-    clock: Clock,
-) -> anyhow::Result<JudgeWorker> {
-    let judge = crate::judge_cli::judge(&options.judge, config.judge_languages.clone())?;
-    let blobs = DirectoryBlobStore::new(config.data_dir.join("blobs"))
-        .with_context(|| format!("opening the blob store in {}", config.data_dir.display()))?;
-    Ok(JudgeWorker::new(
-        store,
-        Arc::new(blobs),
-        judge,
-        &options.judge.cache_dir(),
-        clock,
-    )
-    .listening_to(&config.database_url))
+/// Builds a judge worker for `app`: starts the sandbox slots.
+pub fn judge_worker(options: &GlobalOptions, app: App) -> anyhow::Result<JudgeWorker> {
+    let judge = crate::judge_cli::judge(&options.judge, app.config().judge_languages.clone())?;
+    Ok(JudgeWorker::new(app, judge, &options.judge.cache_dir()).listening())
 }
 
 /// The judge worker the server runs beside itself, if any: by default one on SQLite and none on
 /// PostgreSQL. With "auto", a judge that cannot start (no root, no namespaces) is a warning, not
 /// a reason to refuse to serve pages.
-pub fn in_process(
-    options: &GlobalOptions,
-    config: &Config,
-    store: Store,
-    clock: Clock,
-) -> anyhow::Result<Option<JudgeWorker>> {
+pub fn in_process(options: &GlobalOptions, app: &App) -> anyhow::Result<Option<JudgeWorker>> {
     let wanted = match options.in_process_judge {
         InProcessJudge::Off => return Ok(None),
         InProcessJudge::On => true,
-        InProcessJudge::Auto => store.backend() == Backend::Sqlite,
+        InProcessJudge::Auto => app.store().backend() == Backend::Sqlite,
     };
     if !wanted || options.no_workers {
         return Ok(None);
     }
-    match judge_worker(options, config, store, clock) {
+    match judge_worker(options, app.clone()) {
         Ok(worker) => Ok(Some(worker)),
         Err(error) if options.in_process_judge == InProcessJudge::Auto => {
             tracing::warn!(
@@ -65,7 +43,7 @@ pub fn in_process(
 /// `cohort worker [--once] [--lease-seconds N]`.
 pub async fn run(
     options: &GlobalOptions,
-    config: &Config,
+    config: &cohort_app::Config,
     once: bool,
     lease_seconds: i64,
 ) -> anyhow::Result<()> {
@@ -75,8 +53,10 @@ pub async fn run(
         .await
         .context("connecting to the database")?;
     store.migrate().await.context("applying migrations")?;
-    let worker =
-        judge_worker(options, config, store.clone(), wall_clock())?.with_lease(lease_seconds);
+    let blobs = DirectoryBlobStore::new(config.data_dir.join("blobs"))
+        .with_context(|| format!("opening the blob store in {}", config.data_dir.display()))?;
+    let app = App::new(store.clone(), Arc::new(blobs), config.clone());
+    let worker = judge_worker(options, app)?.with_lease(lease_seconds);
     if once {
         let ran = worker.run_due().await?;
         println!("{ran} jobs ran");
@@ -86,7 +66,7 @@ pub async fn run(
             crate::cli::shutdown_signal().await;
             let _ = stop.send(true);
         });
-        worker.run(stopped).await;
+        worker.run(Shutdown::new(stopped)).await;
         signal.abort();
     }
     store.close().await;

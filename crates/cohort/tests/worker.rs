@@ -2,7 +2,9 @@
 //! pending, and `cohort worker` verifies them in the sandbox, refusing a broken one with the
 //! reason. Needs root, like every sandbox test.
 
-use cohort_store::jobs::JobKind;
+use cohort_app::assessment::judging::{self, JudgeSubmission};
+use cohort_app::jobs::Job;
+use cohort_app::problems::VerifyProblem;
 use cohort_store::problems::ProblemStatus;
 use cohort_store::submissions::{NewSubmission, Scope};
 use cohort_store::Store;
@@ -73,7 +75,7 @@ async fn import_then_verify(database_url: String, data_dir: &Path) {
     let store = Store::connect(&database_url, 2).await.unwrap();
     let pending = store.problems().await.unwrap();
     assert!(pending.iter().all(|p| p.status() == ProblemStatus::Pending));
-    assert_eq!(store.queued_jobs(JobKind::VerifyProblem).await.unwrap(), 2);
+    assert_eq!(store.queued_jobs(VerifyProblem::KIND).await.unwrap(), 2);
 
     let worked = cohort(data_dir, &database_url, &["worker", "--once"]);
     assert_eq!(String::from_utf8_lossy(&worked.stdout).trim(), "2 jobs ran");
@@ -99,7 +101,7 @@ async fn import_then_verify(database_url: String, data_dir: &Path) {
         "the reason comes first: {}",
         bad.status_detail
     );
-    assert_eq!(store.queued_jobs(JobKind::VerifyProblem).await.unwrap(), 0);
+    assert_eq!(store.queued_jobs(VerifyProblem::KIND).await.unwrap(), 0);
 
     let again = cohort(data_dir, &database_url, &["worker", "--once"]);
     assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "0 jobs ran");
@@ -147,6 +149,7 @@ async fn submit(store: &Store, problem_id: i64, language: &str, code: &str, scop
     )
     .await
     .unwrap();
+    judging::queue(&mut tx, id, now_ms / 1000).await.unwrap();
     Store::commit(tx).await.unwrap();
     id
 }
@@ -273,12 +276,16 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     )
     .await
     .unwrap();
+    cohort_app::jobs::enqueue(
+        &mut tx,
+        &VerifyProblem { problem_id: lost },
+        chrono_ms() / 1000,
+    )
+    .await
+    .unwrap();
     Store::commit(tx).await.unwrap();
     let unjudgeable = submit(&store, lost, "cpp", "int main() {}", Scope::Full).await;
-    assert_eq!(
-        store.queued_jobs(JobKind::JudgeSubmission).await.unwrap(),
-        5
-    );
+    assert_eq!(store.queued_jobs(JudgeSubmission::KIND).await.unwrap(), 5);
     let mut tx = store.begin().await.unwrap();
     Store::create_user(
         &mut tx,
@@ -360,15 +367,9 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
 
     // Judging the same submission again (a job queued twice) keeps the first result.
     let mut tx = store.begin().await.unwrap();
-    Store::enqueue_job(
-        &mut tx,
-        &cohort_store::jobs::Job::JudgeSubmission {
-            submission_id: accepted,
-        },
-        chrono_ms() / 1000,
-    )
-    .await
-    .unwrap();
+    judging::queue(&mut tx, accepted, chrono_ms() / 1000)
+        .await
+        .unwrap();
     Store::commit(tx).await.unwrap();
     cohort(data_dir, &database_url, &["worker", "--once"]);
     assert_eq!(result(accepted).await, ac, "one result, unchanged");
@@ -462,10 +463,7 @@ async fn kill_a_worker_mid_judging(database_url: String, data_dir: &Path) {
         .await
         .unwrap();
     assert_eq!(results, 1, "exactly one result");
-    assert_eq!(
-        store.queued_jobs(JobKind::JudgeSubmission).await.unwrap(),
-        0
-    );
+    assert_eq!(store.queued_jobs(JudgeSubmission::KIND).await.unwrap(), 0);
     store.close().await;
 }
 

@@ -7,7 +7,6 @@ use crate::auth::{
 };
 use crate::error::AppError;
 use crate::html::render;
-use crate::mail::{self, Message};
 use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;
@@ -16,6 +15,8 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::accounts::mail;
+use cohort_app::mail::Message;
 use cohort_domain::input::{Email, NewPassword, Text};
 use cohort_domain::FieldErrors;
 use cohort_store::accounts::Account;
@@ -173,7 +174,7 @@ async fn signup(
             let existing = state.store().user_by_email(email.as_str()).await?;
             if let Some(existing) = existing.filter(|_| mail_allowed) {
                 let base = &state.config().base_url;
-                let message = mail::accounts::SignupExistingAccount {
+                let message = mail::SignupExistingAccount {
                     name: &existing.display_name,
                     sign_in_link: &format!("{base}/login"),
                     reset_link: &format!("{base}/password/forgot"),
@@ -243,7 +244,7 @@ fn confirmation_message(
         link.push_str("&next=");
         link.push_str(&urlencoding::encode(next));
     }
-    let message = mail::accounts::ConfirmEmail {
+    let message = mail::ConfirmEmail {
         name,
         link: &link,
         valid_hours: CONFIRMATION_SECONDS / 3600,
@@ -481,7 +482,7 @@ async fn forgot(
     if let Some(user) = user.filter(|_| mail_allowed) {
         let token = new_token();
         let link = format!("{}/password/reset?token={token}", state.config().base_url);
-        let message = mail::accounts::PasswordReset {
+        let message = mail::PasswordReset {
             name: &user.display_name,
             link: &link,
         }

@@ -3,7 +3,6 @@
 use crate::auth::{new_token, token_hash, AdminOnly, Csrf, CsrfForm, Require, API_SCOPES};
 use crate::error::AppError;
 use crate::html::render;
-use crate::mail::{self, Message};
 use crate::pages::{day, Layout};
 use crate::routes::account::INVITATION_SECONDS;
 use crate::state::AppState;
@@ -12,6 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::accounts::mail;
+use cohort_app::mail::Message;
 use cohort_domain::input::{Email, Text};
 use cohort_domain::{FieldErrors, Role};
 use cohort_store::accounts::{Account, ApiTokenRecord};
@@ -168,7 +169,7 @@ async fn invite(
         .map(|r| r.label())
         .collect::<Vec<_>>()
         .join(", ");
-    let message = mail::accounts::Invitation {
+    let message = mail::Invitation {
         name: name.as_str(),
         roles: &role_names,
         link: &link,

@@ -921,7 +921,15 @@ async fn create_transition(
         .await?
         .ok_or(ApiError(AppError::Forbidden))?;
     let record = state.store().application(id).await?;
-    super::staff::move_application(&state, &actor, &record, to, reason_code, reason.as_str())
-        .await?;
+    cohort_app::applications::move_application(
+        state.app(),
+        &actor,
+        &record,
+        to,
+        reason_code,
+        reason.as_str(),
+    )
+    .await
+    .map_err(AppError::from)?;
     Ok(Json(application_dto(&state, id).await?))
 }

@@ -3,7 +3,6 @@
 use crate::auth::{CandidateOnly, Csrf, Require, SignedIn};
 use crate::error::AppError;
 use crate::html::render;
-use crate::mail::{self, Message};
 use crate::pages::{day, Layout};
 use crate::state::AppState;
 use crate::upload::{clean_filename, read_resume, ResumeKind};
@@ -14,6 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono_tz::Tz;
+use cohort_app::applications::mail;
+use cohort_app::mail::Message;
 use cohort_domain::application::{ApplicationForm, ApplicationInput, MAX_CHOICES};
 use cohort_domain::stage::{check_transition, Actor};
 use cohort_domain::{FieldErrors, Stage};
@@ -475,17 +476,14 @@ pub async fn submit_application(
         resume_text: &resume.text,
     };
     let status_link = format!("{}/me", state.config().base_url);
-    let message = mail::applications::ApplicationReceived {
+    let message = mail::ApplicationReceived {
         name: applicant.name,
         season: &season.name,
         choices: &chosen_titles,
         status_link: &status_link,
     }
     .to(applicant.email);
-    let id = match state
-        .store()
-        .create_application(&mut tx, &new, state.now())
-        .await
+    let id = match cohort_app::applications::create(state.store(), &mut tx, &new, state.now()).await
     {
         Ok(id) => id,
         Err(StoreError::Conflict { .. }) => return Err(already().into()),
@@ -676,25 +674,7 @@ async fn withdraw(
     crate::auth::CsrfForm(_): crate::auth::CsrfForm<serde_json::Value>,
 ) -> Result<Response, AppError> {
     let record = own_application(&state, &candidate, id).await?;
-    let from = record.stage();
-    check_transition(from, Stage::Withdrawn, Actor::Owner, None)
-        .map_err(|e| AppError::Conflict(e.to_string()))?;
-    let mut tx = state.store().begin().await?;
-    Store::move_application(
-        &mut tx,
-        id,
-        from,
-        Stage::Withdrawn,
-        candidate.account.user.id,
-        None,
-        "Withdrawn by the candidate",
-        None,
-        state.now(),
-    )
-    .await?;
-    Store::commit(tx).await?;
-    state.forget_stage_counts();
-    tracing::info!(application.id = id, "application withdrawn");
+    cohort_app::applications::withdraw(state.app(), &record).await?;
     Ok(Redirect::to("/me?notice=withdrawn").into_response())
 }
 

@@ -1,7 +1,7 @@
 //! One assessment across its candidates: completion, time used, the score distribution (an SVG
 //! histogram drawn here, so it needs no script), per-problem solve rates, and a CSV export.
 
-use super::results::{result_of, AssessmentResult};
+use super::results::AssessmentResult;
 use crate::auth::{Csrf, Pipeline, Require};
 use crate::error::AppError;
 use crate::html::render;
@@ -13,6 +13,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use cohort_app::assessment::scoring::scores_of_assessment;
+use cohort_store::problems::AssessmentProblemRecord;
 use cohort_store::problems::AssessmentRecord;
 
 pub fn router() -> Router<AppState> {
@@ -97,17 +99,33 @@ struct ResultsPage {
     rows: Vec<CandidateRow>,
 }
 
-async fn rows_of(state: &AppState, assessment_id: i64) -> Result<Vec<CandidateRow>, AppError> {
-    let mut rows = Vec::new();
-    for invitation in state.store().invitations_to(assessment_id).await? {
-        let application = state.store().application(invitation.application_id).await?;
-        rows.push(CandidateRow {
-            application_id: application.id,
-            name: application.candidate_name,
-            result: result_of(state, &invitation).await?,
-        });
-    }
-    Ok(rows)
+/// Every candidate's row with the assessment's problems, in a fixed number of queries whatever
+/// the number of candidates: the problems, the invitations, their submissions and flag counts.
+async fn rows_of(
+    state: &AppState,
+    assessment_id: i64,
+) -> Result<(Vec<AssessmentProblemRecord>, Vec<CandidateRow>), AppError> {
+    let (problems, sessions) = scores_of_assessment(state.app(), assessment_id).await?;
+    let flags: std::collections::HashMap<i64, i64> = state
+        .store()
+        .flag_counts_of_assessment(assessment_id)
+        .await?
+        .into_iter()
+        .collect();
+    let now = state.now();
+    let rows = sessions
+        .iter()
+        .map(|session| {
+            let mut result = AssessmentResult::of(now, &problems, session);
+            result.flag_count = flags.get(&session.invitation.id).copied().unwrap_or(0) as usize;
+            CandidateRow {
+                application_id: session.invitation.application_id,
+                name: session.invitation.candidate_name.clone(),
+                result,
+            }
+        })
+        .collect();
+    Ok((problems, rows))
 }
 
 async fn results_page(
@@ -117,9 +135,8 @@ async fn results_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let assessment = state.store().assessment(id).await?;
-    let problems = state.store().assessment_problems(id).await?;
+    let (problems, rows) = rows_of(&state, id).await?;
     let possible: i64 = problems.iter().map(|p| p.points).sum();
-    let rows = rows_of(&state, id).await?;
     let finished: Vec<&CandidateRow> = rows.iter().filter(|r| r.result.finished).collect();
     let totals: Vec<f64> = finished.iter().map(|r| r.result.total).collect();
     let mut minutes: Vec<i64> = finished
@@ -173,7 +190,7 @@ async fn results_csv(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let assessment = state.store().assessment(id).await?;
-    let problems = state.store().assessment_problems(id).await?;
+    let (problems, rows) = rows_of(&state, id).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header_row = vec![
         "application_id".to_owned(),
@@ -191,7 +208,7 @@ async fn results_csv(
     writer
         .write_record(&header_row)
         .map_err(AppError::internal)?;
-    for row in rows_of(&state, id).await? {
+    for row in rows {
         let result = &row.result;
         let mut record = vec![
             row.application_id.to_string(),
@@ -208,7 +225,7 @@ async fn results_csv(
                 Some(false) => "no".into(),
                 None => String::new(),
             },
-            result.flags.len().to_string(),
+            result.flag_count.to_string(),
         ]);
         writer.write_record(&record).map_err(AppError::internal)?;
     }

@@ -72,7 +72,10 @@ async fn metrics(State(state): State<AppState>, client: ApiClient) -> Result<Res
             .get_or_create(&labels)
             .set(stat.oldest_due_at.map_or(0, |due| (now - due).max(0)));
     }
-    let judges = workers.iter().filter(|w| w.kind == "judge").count() as i64;
+    let judges = workers
+        .iter()
+        .filter(|w| w.kind == cohort_store::jobs::WorkerKind::Judge)
+        .count() as i64;
     worker_count
         .get_or_create(&vec![("kind".to_owned(), "judge".to_owned())])
         .set(judges);
@@ -81,7 +84,10 @@ async fn metrics(State(state): State<AppState>, client: ApiClient) -> Result<Res
         "cohort_judge_worker_control_groups",
         "1 for a judge worker whose sandbox has control groups, 0 for one degraded to resource limits",
     );
-    for worker in workers.iter().filter(|w| w.kind == "judge") {
+    for worker in workers
+        .iter()
+        .filter(|w| w.kind == cohort_store::jobs::WorkerKind::Judge)
+    {
         control_groups
             .get_or_create(&vec![
                 ("host".to_owned(), worker.host.clone()),

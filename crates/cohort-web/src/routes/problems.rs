@@ -2,7 +2,6 @@
 //! with its statement, samples, starter code and what the judge said of the package.
 
 use crate::auth::{Csrf, CsrfForm, Recruiting, Require};
-use crate::bank::{add_package, BankError, Origin, MAX_PACKAGE_BYTES};
 use crate::error::AppError;
 use crate::html::{render, render_status};
 use crate::pages::{day, Layout};
@@ -13,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::problems::bank::{add_package, BankError, Origin, MAX_PACKAGE_BYTES};
 use cohort_store::accounts::Account;
 use cohort_store::plagiarism::KnownSolutionRecord;
 use cohort_store::problems::{ProblemRecord, ProblemStatus, SampleRecord};

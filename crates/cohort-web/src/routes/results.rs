@@ -5,8 +5,6 @@
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require};
 use crate::error::AppError;
 use crate::html::render;
-use crate::mail;
-use crate::mail::Message;
 use crate::pages::{when_utc, Layout};
 use crate::state::AppState;
 use askama::Template;
@@ -15,9 +13,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use cohort_domain::assessment::{passes, problem_points, Counts, JudgedAttempt};
-use cohort_store::assessment_sessions::{AssessmentInvitation, SessionState};
-use cohort_store::Store;
+use cohort_app::assessment::scoring::{self, ScoredSession};
+use cohort_domain::assessment::minutes_used;
+use cohort_store::assessment_sessions::{
+    AssessmentInvitation, IntegrityEvent, IntegrityKind, SessionState, SessionSubmission,
+};
+use cohort_store::problems::AssessmentProblemRecord;
+use cohort_store::submissions::Scope;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,24 +51,7 @@ async fn extend(
         }
     };
     let application = state.store().application(invitation.application_id).await?;
-    let start_by = state.now() + days * 86_400;
-    let mut tx = state.store().begin().await?;
-    if !Store::extend_invitation(&mut tx, id, start_by, state.now()).await? {
-        return Err(AppError::Conflict(
-            "The candidate has already started this assessment; it cannot be extended.".into(),
-        ));
-    }
-    let message = mail::assessments::AssessmentInvitation {
-        name: &application.candidate_name,
-        season: &application.season_name,
-        duration_minutes: invitation.duration_minutes,
-        start_by: &when_utc(start_by),
-        link: &format!("{}/assessments/{id}", state.config().base_url),
-    }
-    .to(&application.candidate_email);
-    Store::enqueue_message(&mut tx, &message, state.now()).await?;
-    Store::commit(tx).await?;
-    state.wake_mail();
+    cohort_app::assessment::extend(state.app(), &invitation, &application, days).await?;
     tracing::info!(
         invitation.id = id,
         days,
@@ -114,6 +99,8 @@ pub struct AssessmentResult {
     pub submissions: Vec<SubmissionLine>,
     /// Plagiarism flags on this session's submissions: evidence to look at, never a verdict.
     pub flags: Vec<FlagLine>,
+    /// How many flags there are (the statistics count them without listing them).
+    pub flag_count: usize,
     /// For the assessment's statistics: the points as a number, whether the session is over,
     /// whether it passed (once judged), which problems were solved, and the minutes used.
     pub total: f64,
@@ -170,196 +157,200 @@ pub async fn results_of(
     Ok(results)
 }
 
-/// One invitation's assessment as a recruiter sees it.
+/// One invitation's assessment as a recruiter sees it, with its flags, integrity signals and
+/// replays.
 pub async fn result_of(
     state: &AppState,
     invitation: &AssessmentInvitation,
 ) -> Result<AssessmentResult, AppError> {
-    let now = state.now();
-    {
-        let problems = state
+    let problems = state
+        .store()
+        .assessment_problems(invitation.assessment_id)
+        .await?;
+    let session = scoring::score_of(state.app(), invitation, &problems).await?;
+    let mut result = AssessmentResult::of(state.now(), &problems, &session);
+    result.flags = flag_lines(state, &session, &problems).await?;
+    result.flag_count = result.flags.len();
+    result.signals = signals(&state.store().integrity_events(invitation.id).await?);
+    for problem in &problems {
+        let snapshots = state
             .store()
-            .assessment_problems(invitation.assessment_id)
-            .await?;
-        let submissions = state.store().session_submissions(invitation.id).await?;
-        let counts = if invitation.counts == "last" {
-            Counts::Last
-        } else {
-            Counts::Best
-        };
-        let mut total = 0.0;
-        let mut rows = Vec::new();
-        for problem in &problems {
-            let attempts: Vec<JudgedAttempt> = submissions
-                .iter()
-                .filter(|s| s.problem_id == problem.problem_id && s.scope == "full")
-                .filter_map(|s| {
-                    s.verdict.as_ref().map(|verdict| JudgedAttempt {
-                        id: s.id,
-                        accepted: verdict == "AC",
-                        judge_error: verdict == "JE",
-                        score: s.score.unwrap_or(0.0),
-                        max_score: s.max_score.unwrap_or(0.0),
-                    })
-                })
-                .collect();
-            let earned = problem_points(problem.points, problem.scoring == 1, &attempts, counts);
-            total += earned;
-            rows.push(ProblemResult {
-                name: problem.name.clone(),
-                points: problem.points,
-                earned: format!("{earned:.1}"),
-                attempts: attempts.len(),
-            });
+            .code_snapshots(invitation.id, problem.problem_id)
+            .await?
+            .len();
+        if snapshots > 0 {
+            result
+                .replays
+                .push((problem.position, problem.name.clone(), snapshots));
         }
-        let possible: i64 = problems.iter().map(|p| p.points).sum();
+    }
+    Ok(result)
+}
+
+/// The plagiarism flags on a session's submissions; the other side of each is whichever
+/// submission is not this candidate's.
+async fn flag_lines(
+    state: &AppState,
+    session: &ScoredSession,
+    problems: &[AssessmentProblemRecord],
+) -> Result<Vec<FlagLine>, AppError> {
+    let mut flags = Vec::new();
+    for flag in state
+        .store()
+        .flags_of_session(session.invitation.id)
+        .await?
+    {
+        let own = session
+            .submissions
+            .iter()
+            .any(|s| s.id == flag.submission_id);
+        let (other_submission, known) = if own {
+            (flag.other_submission_id, flag.known_solution_id)
+        } else {
+            (Some(flag.submission_id), None)
+        };
+        flags.push(FlagLine {
+            id: flag.id,
+            problem: problem_name(problems, flag.problem_id),
+            similarity: format!("{:.0} %", flag.similarity * 100.0),
+            other: describe_other(state, other_submission, known).await?,
+        });
+    }
+    Ok(flags)
+}
+
+/// The integrity signals in one line: recorded, shown, never acted on.
+fn signals(events: &[IntegrityEvent]) -> String {
+    if events.is_empty() {
+        return "none recorded".to_owned();
+    }
+    let pastes: Vec<i64> = events
+        .iter()
+        .filter(|e| e.kind == IntegrityKind::Paste)
+        .map(|e| e.size)
+        .collect();
+    let left = events
+        .iter()
+        .filter(|e| e.kind == IntegrityKind::Left)
+        .count();
+    format!(
+        "{} paste{} (largest {} characters), left the page {} time{}",
+        pastes.len(),
+        if pastes.len() == 1 { "" } else { "s" },
+        pastes.iter().max().copied().unwrap_or(0),
+        left,
+        if left == 1 { "" } else { "s" }
+    )
+}
+
+fn problem_name(problems: &[AssessmentProblemRecord], id: i64) -> String {
+    problems
+        .iter()
+        .find(|p| p.problem_id == id)
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
+}
+
+impl AssessmentResult {
+    /// The result as the scoring gives it, without flags, signals or replays (which
+    /// [`result_of`] adds for one candidate, and the statistics leave out or count).
+    pub fn of(
+        now: i64,
+        problems: &[AssessmentProblemRecord],
+        session: &ScoredSession,
+    ) -> AssessmentResult {
+        let (invitation, score) = (&session.invitation, &session.score);
         let state_now = invitation.state(now);
-        let status = match state_now {
-            SessionState::NotStarted => format!(
-                "Invited {}; not started (start by {}).",
-                when_utc(invitation.invited_at),
-                when_utc(invitation.start_by)
-            ),
-            SessionState::Expired => format!(
-                "Invited {}; the deadline to start passed on {} without a start.",
-                when_utc(invitation.invited_at),
-                when_utc(invitation.start_by)
-            ),
-            SessionState::Running => format!(
-                "In progress since {}, until {}.",
-                when_utc(invitation.started_at.unwrap_or_default()),
-                when_utc(invitation.ends_at.unwrap_or_default())
-            ),
-            SessionState::Finished => format!(
-                "Taken {} ({} minutes allowed).",
-                when_utc(invitation.started_at.unwrap_or_default()),
-                invitation.duration_minutes
-            ),
-        };
-        let pending = submissions.iter().any(|s| s.verdict.is_none());
-        let verdict = if state_now != SessionState::Finished || pending {
-            String::new()
-        } else if passes(total, possible, invitation.passing_percent) {
-            "Passed".to_owned()
-        } else {
-            "Below the passing score".to_owned()
-        };
-        let problem_name = |id: i64| {
-            problems
-                .iter()
-                .find(|p| p.problem_id == id)
-                .map(|p| p.name.clone())
-                .unwrap_or_default()
-        };
-        let session_ids: Vec<i64> = submissions.iter().map(|s| s.id).collect();
-        let mut flags = Vec::new();
-        for flag in state.store().flags_of_session(invitation.id).await? {
-            // The other side is whichever submission is not this candidate's.
-            let (other_submission, known) = if session_ids.contains(&flag.submission_id) {
-                (flag.other_submission_id, flag.known_solution_id)
-            } else {
-                (Some(flag.submission_id), None)
-            };
-            flags.push(FlagLine {
-                id: flag.id,
-                problem: problem_name(flag.problem_id),
-                similarity: format!("{:.0} %", flag.similarity * 100.0),
-                other: describe_other(state, other_submission, known).await?,
-            });
-        }
-        let solved = problems
-            .iter()
-            .map(|p| {
-                submissions.iter().any(|s| {
-                    s.problem_id == p.problem_id
-                        && s.scope == "full"
-                        && s.verdict.as_deref() == Some("AC")
-                })
-            })
-            .collect();
-        let minutes_used = match (invitation.started_at, invitation.ends_at) {
-            (Some(started), Some(ends)) if state_now == SessionState::Finished => {
-                // The candidate's own last submission counts, not the one made for them when
-                // time ran out; never more than the time allowed.
-                let last = submissions
-                    .iter()
-                    .map(|s| s.created_at)
-                    .filter(|at| *at < ends)
-                    .max()
-                    .unwrap_or(started);
-                Some((last.min(ends) - started).max(0) / 60)
-            }
-            _ => None,
-        };
-        let events = state.store().integrity_events(invitation.id).await?;
-        let pastes: Vec<i64> = events
-            .iter()
-            .filter(|e| e.kind == "paste")
-            .map(|e| e.size)
-            .collect();
-        let left = events.iter().filter(|e| e.kind == "left").count();
-        let signals = if events.is_empty() {
-            "none recorded".to_owned()
-        } else {
-            format!(
-                "{} paste{} (largest {} characters), left the page {} time{}",
-                pastes.len(),
-                if pastes.len() == 1 { "" } else { "s" },
-                pastes.iter().max().copied().unwrap_or(0),
-                left,
-                if left == 1 { "" } else { "s" }
-            )
-        };
-        let mut replays = Vec::new();
-        for problem in &problems {
-            let snapshots = state
-                .store()
-                .code_snapshots(invitation.id, problem.problem_id)
-                .await?
-                .len();
-            if snapshots > 0 {
-                replays.push((problem.position, problem.name.clone(), snapshots));
-            }
-        }
-        Ok(AssessmentResult {
-            signals,
-            replays,
-            solved,
-            minutes_used,
-            finished: state_now == SessionState::Finished,
-            total,
-            passed: (!verdict.is_empty()).then(|| verdict == "Passed"),
-            flags,
+        let finished = state_now == SessionState::Finished;
+        let passed = score.passed(finished, invitation.passing_percent);
+        AssessmentResult {
             invitation_id: invitation.id,
             extendable: matches!(state_now, SessionState::NotStarted | SessionState::Expired),
             track_name: invitation.track_name.clone(),
-            status,
-            problems: rows,
-            earned: format!("{total:.1}"),
-            possible,
-            passing_percent: invitation.passing_percent,
-            verdict,
-            submissions: submissions
+            status: status_line(invitation, state_now),
+            problems: problems
                 .iter()
-                .map(|s| SubmissionLine {
-                    id: s.id,
-                    problem: problem_name(s.problem_id),
-                    kind: if s.scope == "samples" {
-                        "sample run"
-                    } else {
-                        "submission"
-                    },
-                    language: s.language.clone(),
-                    when: when_utc(s.created_at),
-                    outcome: match (&s.verdict, s.tests_passed, s.tests_total) {
-                        (Some(verdict), Some(passed), Some(total)) => {
-                            format!("{verdict}, {passed}/{total} tests")
-                        }
-                        _ => "judging".to_owned(),
-                    },
+                .zip(&score.problems)
+                .map(|(problem, scored)| ProblemResult {
+                    name: problem.name.clone(),
+                    points: problem.points,
+                    earned: format!("{:.1}", scored.earned),
+                    attempts: scored.attempts,
                 })
                 .collect(),
-        })
+            earned: format!("{:.1}", score.total),
+            possible: score.possible,
+            passing_percent: invitation.passing_percent,
+            verdict: match passed {
+                None => String::new(),
+                Some(true) => "Passed".to_owned(),
+                Some(false) => "Below the passing score".to_owned(),
+            },
+            submissions: session
+                .submissions
+                .iter()
+                .map(|s| submission_line(problems, s))
+                .collect(),
+            flags: Vec::new(),
+            flag_count: 0,
+            total: score.total,
+            finished,
+            passed,
+            solved: score.problems.iter().map(|p| p.solved).collect(),
+            minutes_used: match (invitation.started_at, invitation.ends_at) {
+                (Some(started), Some(ends)) if finished => {
+                    Some(minutes_used(started, ends, &session.attempts))
+                }
+                _ => None,
+            },
+            signals: String::new(),
+            replays: Vec::new(),
+        }
+    }
+}
+
+/// Where an invitation stands, in a sentence.
+fn status_line(invitation: &AssessmentInvitation, state_now: SessionState) -> String {
+    match state_now {
+        SessionState::NotStarted => format!(
+            "Invited {}; not started (start by {}).",
+            when_utc(invitation.invited_at),
+            when_utc(invitation.start_by)
+        ),
+        SessionState::Expired => format!(
+            "Invited {}; the deadline to start passed on {} without a start.",
+            when_utc(invitation.invited_at),
+            when_utc(invitation.start_by)
+        ),
+        SessionState::Running => format!(
+            "In progress since {}, until {}.",
+            when_utc(invitation.started_at.unwrap_or_default()),
+            when_utc(invitation.ends_at.unwrap_or_default())
+        ),
+        SessionState::Finished => format!(
+            "Taken {} ({} minutes allowed).",
+            when_utc(invitation.started_at.unwrap_or_default()),
+            invitation.duration_minutes
+        ),
+    }
+}
+
+fn submission_line(problems: &[AssessmentProblemRecord], s: &SessionSubmission) -> SubmissionLine {
+    SubmissionLine {
+        id: s.id,
+        problem: problem_name(problems, s.problem_id),
+        kind: match s.scope {
+            Scope::Samples => "sample run",
+            Scope::Full => "submission",
+        },
+        language: s.language.clone(),
+        when: when_utc(s.created_at),
+        outcome: match (&s.verdict, s.tests_passed, s.tests_total) {
+            (Some(verdict), Some(passed), Some(total)) => {
+                format!("{verdict}, {passed}/{total} tests")
+            }
+            _ => "judging".to_owned(),
+        },
     }
 }
 
@@ -431,10 +422,9 @@ async fn submission_page(
         candidate_name: application.candidate_name,
         problem_name: problem.name,
         language: submission.language.clone(),
-        kind: if submission.scope == "samples" {
-            "Sample run"
-        } else {
-            "Submission"
+        kind: match submission.scope {
+            Scope::Samples => "Sample run",
+            Scope::Full => "Submission",
         },
         when: when_utc(submission.created_at),
         outcome: match &result {
@@ -529,9 +519,10 @@ async fn flag_page(
         (None, None) => return Err(AppError::NotFound),
     };
     let family = Language::from_judge_id(&left.language).ok_or(AppError::NotFound)?;
-    let comparison = crate::plagiarism::detector_for(&state, flag.problem_id, family)
-        .await?
-        .compare(left.code.as_bytes(), right_code.as_bytes());
+    let comparison =
+        cohort_app::assessment::plagiarism::detector_for(state.app(), flag.problem_id, family)
+            .await?
+            .compare(left.code.as_bytes(), right_code.as_bytes());
     let (left_regions, right_regions): (Vec<_>, Vec<_>) = comparison.regions.into_iter().unzip();
     let left_application = match state.store().invitation_of_submission(left.id).await? {
         Some(invitation) => Some(

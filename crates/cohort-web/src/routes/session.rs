@@ -18,7 +18,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use cohort_domain::assessment::ASSESSMENT_LANGUAGES;
 use cohort_store::assessment_sessions::{
-    AssessmentInvitation, DraftRecord, SessionRefusal, SessionState, SessionSubmission,
+    AssessmentInvitation, DraftRecord, IntegrityKind, SessionRefusal, SessionState,
+    SessionSubmission,
 };
 use cohort_store::problems::{AssessmentProblemRecord, SampleRecord};
 use cohort_store::submissions::Scope;
@@ -110,7 +111,7 @@ struct SubmissionRow {
 }
 
 fn summarise(submission: &SessionSubmission) -> SubmissionRow {
-    let samples = submission.scope == Scope::Samples.as_str();
+    let samples = submission.scope == Scope::Samples;
     let report: serde_json::Value = submission
         .report
         .as_deref()
@@ -402,7 +403,7 @@ async fn start(
     let invitation = own_invitation(&state, &candidate, id).await?;
     match invitation.state(state.now()) {
         SessionState::NotStarted => {
-            state.store().start_session(&invitation, state.now()).await?;
+            cohort_app::assessment::start_session(state.app(), &invitation).await?;
             tracing::info!(invitation.id = id, "assessment started");
             claim_and_open(&state, id, 1).await
         }
@@ -521,11 +522,9 @@ async fn record_event(
     CsrfForm(form): CsrfForm<EventForm>,
 ) -> Result<Response, AppError> {
     let (invitation, problems) = own_session(&state, &candidate, id).await?;
-    if !["paste", "left", "returned"].contains(&form.kind.as_str())
-        || !(0..=10_000_000).contains(&form.size)
-    {
-        return Err(AppError::BadRequest("Unknown event.".into()));
-    }
+    let kind = IntegrityKind::parse(&form.kind)
+        .filter(|_| (0..=10_000_000).contains(&form.size))
+        .ok_or_else(|| AppError::BadRequest("Unknown event.".into()))?;
     if invitation.state(state.now()) != SessionState::Running {
         return Err(refusal_error(SessionRefusal::NotRunning));
     }
@@ -545,7 +544,7 @@ async fn record_event(
         .map(|p| p.problem_id);
     state
         .store()
-        .record_integrity_event(id, problem_id, &form.kind, form.size, state.now())
+        .record_integrity_event(id, problem_id, kind, form.size, state.now())
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -619,17 +618,15 @@ async fn submit(
             "You {what} a moment ago; try again in {wait} seconds."
         )));
     }
-    let submission = state
-        .store()
-        .submit_in_session(
-            id,
-            &form.tab,
-            &draft,
-            scope,
-            candidate.account.user.id,
-            state.now_ms(),
-        )
-        .await?;
+    let submission = cohort_app::assessment::submit_in_session(
+        state.app(),
+        id,
+        &form.tab,
+        &draft,
+        scope,
+        candidate.account.user.id,
+    )
+    .await?;
     let submission = match submission {
         Ok(submission) => submission,
         Err(refusal) => {
@@ -638,7 +635,6 @@ async fn submit(
             return Err(refusal_error(refusal));
         }
     };
-    state.wake_jobs();
     tracing::info!(
         invitation.id = id,
         submission.id = submission,
@@ -734,9 +730,7 @@ async fn finish(
         };
         return Ok(render(&page)?.into_response());
     }
-    let submitted = state.store().finish_session_now(id, state.now_ms()).await?;
-    if submitted.is_some() {
-        state.wake_jobs();
+    if cohort_app::assessment::finish_now(state.app(), id).await? {
         tracing::info!(
             invitation.id = id,
             "assessment finished early by the candidate"

@@ -5,7 +5,6 @@ use super::optional_id;
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require, StaffOnly};
 use crate::error::AppError;
 use crate::html::render;
-use crate::mail::{self, Message};
 use crate::pages::{day, iso, time_in, Layout};
 use crate::state::AppState;
 use askama::Template;
@@ -14,12 +13,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono_tz::Tz;
+use cohort_app::applications::{move_application, MoveError};
 use cohort_domain::input::Text;
 use cohort_domain::season::{
     parse_amount, parse_date, parse_headcount, parse_local_time, parse_time_zone,
     ApplicationWindow, Currency, ProgramDates, DEFAULT_TRACKS,
 };
-use cohort_domain::stage::{check_transition, next_stages, Actor};
+use cohort_domain::stage::next_stages;
 use cohort_domain::{FieldErrors, RejectionReason, Role, Stage};
 use cohort_store::accounts::Account;
 use cohort_store::applications::{ApplicationRecord, BoardQuery, BoardRow, BoardSort};
@@ -51,77 +51,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/applications/{id}/transition", post(transition))
         .route("/staff/applications/{id}/notes", post(add_note))
         .route("/staff/applications/{id}/resume", get(resume))
-}
-
-/// Moves one application for a staff member: checks the rule table, writes the move and its audit
-/// row, and queues the candidate's notification, in one transaction.
-pub async fn move_application(
-    state: &AppState,
-    actor: &Account,
-    record: &ApplicationRecord,
-    to: Stage,
-    reason_code: Option<RejectionReason>,
-    reason: &str,
-) -> Result<(), AppError> {
-    let from = record.stage();
-    check_transition(from, to, Actor::Staff(&actor.roles), reason_code).map_err(|e| match e {
-        cohort_domain::stage::TransitionError::Forbidden { .. } => AppError::Forbidden,
-        other => AppError::Conflict(other.to_string()),
-    })?;
-    let link = format!("{}/me", state.config().base_url);
-    let message = match to {
-        Stage::Rejected => mail::applications::Rejected {
-            name: &record.candidate_name,
-            season: &record.season_name,
-            status_link: &link,
-        }
-        .to(&record.candidate_email),
-        _ => mail::applications::StageChanged {
-            name: &record.candidate_name,
-            season: &record.season_name,
-            stage: to,
-            status_link: &link,
-        }
-        .to(&record.candidate_email),
-    };
-    // The candidate hears only about changes they can see: debrief looks like the final loop.
-    let mut message = (from.candidate_label() != to.candidate_label()).then_some(message);
-    let mut tx = state.store().begin().await?;
-    // Moving to Assessment invites the candidate to their track's assessment, if it has one; the
-    // invitation is then the message they get.
-    if to == Stage::Assessment {
-        if let Some(invitation) =
-            Store::invite_to_assessment(&mut tx, record.id, state.now()).await?
-        {
-            message = Some(
-                mail::assessments::AssessmentInvitation {
-                    name: &record.candidate_name,
-                    season: &record.season_name,
-                    duration_minutes: invitation.duration_minutes,
-                    start_by: &crate::pages::when_utc(invitation.start_by),
-                    link: &format!("{}/assessments/{}", state.config().base_url, invitation.id),
-                }
-                .to(&record.candidate_email),
-            );
-        }
-    }
-    Store::move_application(
-        &mut tx,
-        record.id,
-        from,
-        to,
-        actor.user.id,
-        reason_code.map(|r| r.as_str()),
-        reason,
-        message.as_ref(),
-        state.now(),
-    )
-    .await?;
-    Store::commit(tx).await?;
-    state.forget_stage_counts();
-    state.wake_mail();
-    tracing::info!(application.id = record.id, from = %from, to = %to, actor.id = actor.user.id, "application moved");
-    Ok(())
 }
 
 struct SeasonSummary {
@@ -596,7 +525,7 @@ async fn bulk_move(
             Err(other) => return Err(other.into()),
         };
         match move_application(
-            &state,
+            state.app(),
             &staff.account,
             &record,
             to,
@@ -606,8 +535,8 @@ async fn bulk_move(
         .await
         {
             Ok(()) => moved += 1,
-            Err(AppError::Conflict(_)) | Err(AppError::Forbidden) => skipped += 1,
-            Err(other) => return Err(other),
+            Err(MoveError::NotAllowed(_) | MoveError::Forbidden(_)) => skipped += 1,
+            Err(MoveError::Store(error)) => return Err(error.into()),
         }
     }
     let back = crate::auth::safe_next(Some(&form.back))
@@ -759,15 +688,15 @@ async fn transition(
         };
         let reason = Text::optional(&form.reason, "the reason", 500)
             .map_err(|e| AppError::BadRequest(e.0))?;
-        move_application(
-            &state,
+        Ok(move_application(
+            state.app(),
             &staff.account,
             &record,
             to,
             reason_code,
             reason.as_str(),
         )
-        .await
+        .await?)
     }
     .await;
     match outcome {

@@ -100,7 +100,7 @@ both!(
         browsers[1] = owner;
         browsers[2] = other;
         let (s, a, o) = (season.season_id, application, season.open[0]);
-        let problem = cohort_web::bank::add_folder(
+        let problem = cohort_app::problems::bank::add_folder(
             app.store(),
             app.state.blobs(),
             &cohort_judge::language::LanguageTable::builtin(),
@@ -156,29 +156,29 @@ both!(
         cohort_store::Store::commit(tx).await.unwrap();
         // ... has started it and run the samples once.
         let record = app.store().assessment_invitation(invitation).await.unwrap();
-        app.store().start_session(&record, now).await.unwrap();
+        cohort_app::assessment::start_session(app.state.app(), &record)
+            .await
+            .unwrap();
         app.store()
             .claim_session_tab(invitation, "tab")
             .await
             .unwrap();
-        let submission = app
-            .store()
-            .submit_in_session(
-                invitation,
-                "tab",
-                &cohort_store::assessment_sessions::DraftRecord {
-                    problem_id: problem,
-                    language: "cpp".into(),
-                    code: "int main() {}".into(),
-                    saved_at: now,
-                },
-                cohort_store::submissions::Scope::Samples,
-                record.candidate_id,
-                app.state.now_ms(),
-            )
-            .await
-            .unwrap()
-            .unwrap();
+        let submission = cohort_app::assessment::submit_in_session(
+            app.state.app(),
+            invitation,
+            "tab",
+            &cohort_store::assessment_sessions::DraftRecord {
+                problem_id: problem,
+                language: "cpp".into(),
+                code: "int main() {}".into(),
+                saved_at: now,
+            },
+            cohort_store::submissions::Scope::Samples,
+            record.candidate_id,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         // ... and that code was flagged as similar to a known solution.
         let known = app.store().known_solutions(problem).await.unwrap()[0].id;
         let mut tx = app.store().begin().await.unwrap();

@@ -102,7 +102,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         base_url: options
             .base_url
             .unwrap_or_else(|| format!("http://{address}")),
-        mail: cohort_web::mail::MailSettings::parse(
+        mail: cohort_app::mail::MailSettings::parse(
             options.smtp_url.as_deref(),
             "Cohort <no-reply@cohort.test>",
         )
@@ -413,14 +413,14 @@ impl TestApp {
 
     /// Delivers queued mail now, as the worker would.
     pub async fn deliver_mail(&self) -> usize {
-        cohort_web::mail::deliver_due(&self.state)
+        cohort_app::mail::deliver_due(self.state.app())
             .await
             .expect("delivery runs")
     }
 
     /// Runs queued background jobs (search indexing) now, as the worker would.
     pub async fn run_jobs(&self) -> usize {
-        cohort_web::jobs::run_due(&self.state)
+        cohort_app::pools::run_background_due(self.state.app())
             .await
             .expect("jobs run")
     }

@@ -506,7 +506,7 @@ both!(
         options.candidates = 300;
         options.pdf_every = 0;
         options.spread_stages = false;
-        let season = cohort_demo::ensure_demo(app.store(), app.state.blobs(), &options, &hash)
+        let season = cohort_demo::ensure_demo(app.state.app(), &options, &hash)
             .await
             .unwrap();
         let recruiter = app.signed_in(Role::Recruiter).await;

@@ -1,10 +1,11 @@
 use crate::both;
 use crate::helpers::*;
+use cohort_app::jobs::Job;
+use cohort_app::problems::bank::{add_folder, add_package, BankError, Origin};
+use cohort_app::problems::VerifyProblem;
 use cohort_judge::language::LanguageTable;
-use cohort_store::jobs::JobKind;
 use cohort_store::problems::{AssessmentInput, ProblemStatus};
 use cohort_store::Store;
-use cohort_web::bank::{add_folder, add_package, BankError, Origin};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -75,7 +76,7 @@ both!(
         );
         assert_eq!(
             app.store()
-                .queued_jobs(JobKind::VerifyProblem)
+                .queued_jobs(VerifyProblem::KIND)
                 .await
                 .unwrap(),
             1,

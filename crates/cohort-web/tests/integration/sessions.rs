@@ -1,8 +1,10 @@
 use crate::both;
 use crate::helpers::*;
+use cohort_app::assessment::judging::JudgeSubmission;
+use cohort_app::assessment::plagiarism::CheckPlagiarism;
+use cohort_app::jobs::Job;
 use cohort_domain::Role;
 use cohort_judge::language::LanguageTable;
-use cohort_store::jobs::JobKind;
 use cohort_store::problems::{AssessmentInput, ProblemStatus};
 use cohort_store::submissions::ResultRecord;
 use cohort_store::Store;
@@ -18,7 +20,7 @@ async fn season_with_assessment(app: &TestApp) -> (SeasonFixture, i64, Vec<i64>)
         let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../problems")
             .join(slug);
-        let id = cohort_web::bank::add_folder(
+        let id = cohort_app::problems::bank::add_folder(
             app.store(),
             app.state.blobs(),
             &LanguageTable::builtin(),
@@ -295,7 +297,7 @@ both!(
         assert_eq!(submitted.len(), 2);
         assert_eq!(
             app.store()
-                .queued_jobs(JobKind::JudgeSubmission)
+                .queued_jobs(JudgeSubmission::KIND)
                 .await
                 .unwrap(),
             2,
@@ -303,7 +305,10 @@ both!(
         );
 
         // What a judge worker records shows on the page (the worker has its own tests).
-        let sample_run = submitted.iter().find(|s| s.scope == "samples").unwrap();
+        let sample_run = submitted
+            .iter()
+            .find(|s| s.scope == cohort_store::submissions::Scope::Samples)
+            .unwrap();
         let mut tx = app.store().begin().await.unwrap();
         Store::record_result(
             &mut tx,
@@ -641,7 +646,7 @@ both!(
             app.state.clock().advance(11);
         }
         assert_eq!(
-            app.store().queued_jobs(JobKind::CheckPlagiarism).await.unwrap(),
+            app.store().queued_jobs(CheckPlagiarism::KIND).await.unwrap(),
             3,
             "each full submission queued a check"
         );
@@ -1092,7 +1097,7 @@ both!(
             .await
             .unwrap();
         assert_eq!(submitted.len(), 1, "the saved code, once");
-        assert_eq!(submitted[0].scope, "full");
+        assert_eq!(submitted[0].scope, cohort_store::submissions::Scope::Full);
         let (_, page) = candidate.get_text(base).await;
         assert!(page.contains("Your assessment is over"), "{page}");
         let late = send_code(&candidate, base, code, tab, None).await;

@@ -1,6 +1,6 @@
-//! Mail the judge worker sends: alerts to recruiters about submissions it could not judge.
+//! Mail the judge sends: alerts to recruiters about submissions it could not judge.
 
-use cohort_store::outbox::Message;
+use crate::mail::Message;
 
 /// A submission got "judge error": its problem's package is at fault, not the candidate.
 pub struct JudgeErrorAlert<'a> {

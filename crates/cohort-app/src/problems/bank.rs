@@ -3,6 +3,7 @@
 //! starters) at once; running its submissions on the judge is a job, because it takes seconds to
 //! minutes and needs a machine with the sandbox.
 
+use crate::jobs;
 use cohort_judge::archive::{self, ArchiveError, ArchiveLimits};
 use cohort_judge::bank::PackageSummary;
 use cohort_judge::language::LanguageTable;
@@ -107,6 +108,7 @@ pub async fn add_package(
     for (name, language, code) in &summary.accepted {
         Store::add_known_solution(&mut tx, id, (language, name, code), uploaded_by, now).await?;
     }
+    jobs::enqueue(&mut tx, &super::VerifyProblem { problem_id: id }, now).await?;
     Store::commit(tx).await?;
     Ok(Added {
         problem_id: id,

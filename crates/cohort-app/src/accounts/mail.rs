@@ -1,6 +1,6 @@
 //! Mail about accounts: invitations, password resets and address confirmation.
 
-use super::Message;
+use crate::mail::Message;
 
 /// An administrator invited someone to join as staff.
 pub struct Invitation<'a> {

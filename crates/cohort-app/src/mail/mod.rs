@@ -4,9 +4,11 @@
 //! so a notification exists if and only if its cause was committed. Every message is a struct with
 //! named fields implementing [`Message`]; `to(recipient)` turns it into the outbox row.
 
-pub mod accounts;
-pub mod applications;
-pub mod assessments;
+//!
+//! The messages live with their capability (`accounts::mail`, `applications::mail`,
+//! `assessment::mail`, `assessment::judge_mail`); this module holds what they share and the
+//! delivery of the outbox.
+
 mod delivery;
 pub mod settings;
 
@@ -15,10 +17,17 @@ pub use delivery::{deliver_due, run_delivery_worker};
 pub use settings::{MailSettings, MailSettingsError};
 
 /// The signature of mail to candidates.
-const RECRUITING_TEAM: &str = "The university recruiting team";
+pub(crate) const RECRUITING_TEAM: &str = "The university recruiting team";
+
+/// A moment for people, in UTC: "15 January 2027, 17:00 UTC".
+pub fn when_utc(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|time| time.format("%-d %B %Y, %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
 
 #[cfg(test)]
-mod test_support {
+pub(crate) mod test_support {
     use super::Message;
 
     /// Checks what every message must be: a one-line subject, a greeting by name, and no

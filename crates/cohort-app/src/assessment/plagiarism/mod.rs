@@ -1,4 +1,5 @@
-//! Plagiarism checks of full submissions, run by the background job worker.
+//! Plagiarism checks of full submissions: a [`CheckPlagiarism`] job per full submission of a
+//! session, run by the background job worker.
 //!
 //! Each web process keeps an index per problem and language family in memory and brings it up to
 //! date from the database before each check (by id, so only what it has not seen is read and
@@ -12,10 +13,12 @@ pub mod indexes;
 
 pub use indexes::{Indexes, ProblemIndex};
 
-use crate::AppState;
+use crate::jobs::{Done, Job, JobError};
+use crate::App;
 use cohort_plagiarism::{Config, Detector, Index, IndexError, Language, Origin};
 use cohort_store::plagiarism::{FlaggedWith, IndexedCode};
 use cohort_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
 
 /// The judge's language ids in a plagiarism language family.
 fn judge_ids(family: Language) -> &'static [&'static str] {
@@ -29,11 +32,11 @@ fn judge_ids(family: Language) -> &'static [&'static str] {
 /// The detector of one problem in one language family: the starter code every candidate was
 /// given for that family does not count as shared.
 pub async fn detector_for(
-    state: &AppState,
+    app: &App,
     problem_id: i64,
     family: Language,
 ) -> Result<Detector, StoreError> {
-    let starters: Vec<Vec<u8>> = state
+    let starters: Vec<Vec<u8>> = app
         .store()
         .problem_starters(problem_id)
         .await?
@@ -45,56 +48,48 @@ pub async fn detector_for(
     Ok(Detector::new(family, Config::default(), &starter_refs))
 }
 
-/// Runs every due plagiarism check; returns how many ran.
-pub async fn check_due(state: &AppState) -> anyhow::Result<usize> {
-    let due = state.store().due_plagiarism_checks(state.now(), 50).await?;
-    for (job, submission_id) in &due {
-        // One check failing does not hold up the others; it is retried later.
-        if let Err(error) = check(state, job, *submission_id).await {
-            tracing::warn!(
-                submission.id = submission_id,
-                error = format!("{error:#}"),
-                "plagiarism check failed"
-            );
-            state
-                .store()
-                .fail_job(job.id, job.attempts, &format!("{error:#}"), state.now())
-                .await?;
-        }
-    }
-    Ok(due.len())
+/// Compares a full submission with the other submissions and known solutions of its problem;
+/// its flags are written in the transaction that completes the job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckPlagiarism {
+    pub submission_id: i64,
 }
 
-/// One check, its flags written in the transaction that completes its job.
-async fn check(
-    state: &AppState,
-    job: &cohort_store::jobs::ClaimedJob,
-    submission_id: i64,
-) -> anyhow::Result<()> {
-    let flags = flags_for(state, submission_id).await?;
-    let mut tx = state.store().begin().await?;
-    for (problem_id, with, similarity) in flags {
-        Store::record_flag(
-            &mut tx,
-            problem_id,
-            submission_id,
-            with,
-            similarity,
-            state.now(),
-        )
-        .await?;
+impl Job for CheckPlagiarism {
+    const KIND: &'static str = "check_plagiarism";
+    type Context = App;
+
+    fn key(&self) -> String {
+        format!("check_plagiarism:{}", self.submission_id)
     }
-    Store::complete_job(&mut tx, job).await?;
-    Store::commit(tx).await?;
-    Ok(())
+
+    async fn run(&self, app: &App, done: &Done) -> Result<(), JobError> {
+        let submission_id = self.submission_id;
+        let flags = flags_for(app, submission_id).await?;
+        let mut tx = app.store().begin().await?;
+        for (problem_id, with, similarity) in flags {
+            Store::record_flag(
+                &mut tx,
+                problem_id,
+                submission_id,
+                with,
+                similarity,
+                app.now(),
+            )
+            .await?;
+        }
+        done.complete(&mut tx).await?;
+        Store::commit(tx).await?;
+        Ok(())
+    }
 }
 
 /// What `submission_id` is similar to, above the default threshold.
 async fn flags_for(
-    state: &AppState,
+    app: &App,
     submission_id: i64,
-) -> anyhow::Result<Vec<(i64, FlaggedWith, f64)>> {
-    let submission = match state.store().submission(submission_id).await {
+) -> Result<Vec<(i64, FlaggedWith, f64)>, JobError> {
+    let submission = match app.store().submission(submission_id).await {
         Ok(submission) => submission,
         Err(StoreError::NotFound) => return Ok(Vec::new()),
         Err(other) => return Err(other.into()),
@@ -103,11 +98,11 @@ async fn flags_for(
         return Ok(Vec::new());
     };
     let problem_id = submission.problem_id;
-    let mut indexes = state.plagiarism().0.lock().await;
+    let mut indexes = app.plagiarism().0.lock().await;
     let entry = match indexes.entry((problem_id, family)) {
         std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
         std::collections::hash_map::Entry::Vacant(vacant) => {
-            let detector = detector_for(state, problem_id, family).await?;
+            let detector = detector_for(app, problem_id, family).await?;
             vacant.insert(ProblemIndex {
                 index: Index::new(&detector),
                 detector,
@@ -117,7 +112,7 @@ async fn flags_for(
         }
     };
     let ids = judge_ids(family);
-    let added: Vec<IndexedCode> = state
+    let added: Vec<IndexedCode> = app
         .store()
         .submissions_to_index(problem_id, ids, entry.last_submission)
         .await?;
@@ -126,7 +121,7 @@ async fn flags_for(
         add(entry, code.id, origin, &code.code)?;
         entry.last_submission = code.id;
     }
-    let known = state
+    let known = app
         .store()
         .known_solutions_to_index(problem_id, ids, entry.last_known_solution)
         .await?;
@@ -140,7 +135,7 @@ async fn flags_for(
     let matches = entry
         .index
         .flag(Origin::Candidate(author), &fingerprints)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| JobError::Failed(e.to_string()))?;
     Ok(matches
         .into_iter()
         .filter(|m| m.submission_id != submission_id)
@@ -155,11 +150,11 @@ async fn flags_for(
         .collect())
 }
 
-fn add(entry: &mut ProblemIndex, id: i64, origin: Origin, code: &str) -> anyhow::Result<()> {
+fn add(entry: &mut ProblemIndex, id: i64, origin: Origin, code: &str) -> Result<(), JobError> {
     let fingerprints = entry.detector.fingerprint(code.as_bytes());
     match entry.index.add(id, origin, &fingerprints) {
         // Another check of this process indexed it already.
         Ok(()) | Err(IndexError::DuplicateSubmission(_)) => Ok(()),
-        Err(other) => Err(anyhow::anyhow!("{other}")),
+        Err(other) => Err(JobError::Failed(other.to_string())),
     }
 }

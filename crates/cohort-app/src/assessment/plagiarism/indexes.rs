@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 /// The index of one problem in one language family, and how far it has read.
 pub struct ProblemIndex {
-    pub(crate) detector: Detector,
-    pub(crate) index: Index,
-    pub(crate) last_submission: i64,
-    pub(crate) last_known_solution: i64,
+    pub detector: Detector,
+    pub index: Index,
+    pub last_submission: i64,
+    pub last_known_solution: i64,
 }
 
 /// Every index this process holds.
 #[derive(Default)]
-pub struct Indexes(pub(crate) tokio::sync::Mutex<HashMap<(i64, Language), ProblemIndex>>);
+pub struct Indexes(pub tokio::sync::Mutex<HashMap<(i64, Language), ProblemIndex>>);

@@ -1,6 +1,6 @@
 //! Mail to candidates about their online assessment.
 
-use super::{Message, RECRUITING_TEAM};
+use crate::mail::{Message, RECRUITING_TEAM};
 
 /// The invitation to the online assessment, sent when an application moves to Assessment.
 pub struct AssessmentInvitation<'a> {

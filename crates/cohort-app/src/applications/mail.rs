@@ -1,6 +1,6 @@
 //! Mail to candidates about their application: received, moved, rejected.
 
-use super::{Message, RECRUITING_TEAM};
+use crate::mail::{Message, RECRUITING_TEAM};
 use cohort_domain::Stage;
 
 /// A candidate's application was stored.

@@ -1,0 +1,3 @@
+//! Accounts: the mail they send (invitations, password resets, address confirmation).
+
+pub mod mail;

@@ -1,0 +1,43 @@
+//! Configuration, parsed once at start by the binary.
+
+use crate::mail::settings::MailSettings;
+use std::path::PathBuf;
+
+/// Everything the server and its workers need to start. The binary fills it from flags and
+/// environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite:///path/cohort.db` or `postgres://user@host/db`.
+    pub database_url: String,
+    /// Where the SQLite file (by default), blobs and written mail live.
+    pub data_dir: PathBuf,
+    /// The address people use to reach Cohort, for links in emails and the `Secure` cookie flag.
+    pub base_url: String,
+    /// How notifications leave (an SMTP relay, or `.eml` files) and who sends them.
+    pub mail: MailSettings,
+    /// Whether this process delivers notifications (web nodes behind a shared database may not).
+    pub run_workers: bool,
+    /// Database connections per pool.
+    pub max_connections: u32,
+    /// The judge's language table, which also decides the language of a package's starter files.
+    pub judge_languages: cohort_judge::language::LanguageTable,
+    /// Reverse proxies (and load balancers) whose `X-Forwarded-For` and `Forwarded` headers say
+    /// who the client is. From anyone else those headers are ignored: a client could write them.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Config {
+    /// Cookies carry `Secure` when people reach Cohort over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    /// An absolute link for mail: `path` starts with a slash.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}

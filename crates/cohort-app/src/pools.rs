@@ -1,0 +1,95 @@
+//! The worker pools: which kinds of job each runs, in the order it looks for them. Adding a kind
+//! of job is its file in its capability and one line here.
+//!
+//! - Indexing runs in every web process that runs workers, woken by its own requests.
+//! - The assessment's jobs run there too, looked for every second: they are due at a time
+//!   (a session's end, a reminder), not at a request.
+//! - Judging runs in judge workers (`cohort-worker`), in the server process or on other
+//!   machines, with the sandbox.
+
+use crate::applications::IndexApplication;
+use crate::assessment::judging::JudgeSubmission;
+use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
+use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown};
+use crate::judge::JudgeContext;
+use crate::problems::VerifyProblem;
+use crate::App;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a woken worker waits before its pass; see [`Pace::gather`].
+pub const GATHER: Duration = Duration::from_millis(50);
+
+/// Search indexing.
+pub fn indexing() -> Registry<App> {
+    Registry::default().with::<IndexApplication>()
+}
+
+/// The assessment's timed jobs.
+pub fn assessment() -> Registry<App> {
+    Registry::default()
+        .with::<CloseSession>()
+        .with::<RemindInvitation>()
+        .with::<CheckPlagiarism>()
+}
+
+/// Judging: submissions first, as a candidate is waiting for each; a recruiter can wait for a
+/// verification.
+pub fn judging() -> Registry<JudgeContext> {
+    Registry::default()
+        .with::<JudgeSubmission>()
+        .with::<VerifyProblem>()
+}
+
+/// Runs every due job of the web process's pools, and the advance rule, until nothing is left;
+/// returns how many jobs ran and sessions were decided. Tests call this to run queued work on
+/// demand.
+pub async fn run_background_due(app: &App) -> Result<usize, cohort_store::StoreError> {
+    let context = Arc::new(app.clone());
+    let indexing = Runner::new(context.clone(), indexing());
+    let assessment = Runner::new(context, assessment());
+    let mut ran = 0;
+    loop {
+        let pass = indexing.run_due().await?
+            + assessment.run_due().await?
+            + advance::decide_finished_sessions(app).await?;
+        if pass == 0 {
+            return Ok(ran);
+        }
+        ran += pass;
+    }
+}
+
+/// Runs the web process's pools until `shutdown`: indexing woken by this process's requests
+/// (and every second for other nodes' and retries), the assessment's jobs and the advance rule
+/// every second.
+pub async fn run_background(app: App, shutdown: Shutdown) {
+    let context = Arc::new(app.clone());
+    let indexing = Runner::new(context.clone(), indexing());
+    let assessment = Runner::new(context, assessment());
+    let every_second = Duration::from_secs(1);
+    let index_loop = repeat_until_stopped(
+        "indexing",
+        shutdown.clone(),
+        Some(app.job_waker()),
+        Pace {
+            poll: every_second,
+            gather: GATHER,
+        },
+        || async { indexing.run_due().await.map(|_| false) },
+    );
+    let assessment_loop = repeat_until_stopped(
+        "assessment",
+        shutdown,
+        None,
+        Pace {
+            poll: every_second,
+            gather: Duration::ZERO,
+        },
+        || async {
+            assessment.run_due().await?;
+            advance::decide_finished_sessions(&app).await.map(|_| false)
+        },
+    );
+    tokio::join!(index_loop, assessment_loop);
+}
