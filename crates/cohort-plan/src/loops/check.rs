@@ -4,7 +4,7 @@
 //! entry in the schedule (`loops[2].interviews[1].interviewer`) and a sentence a coordinator can
 //! act on. An empty list means the schedule keeps every rule.
 
-use super::{date_of, instant_text, minutes_of, Instance, Interval, Schedule};
+use super::{date_of, instant_text, minutes_of, Candidate, Instance, Interval, Loop, Schedule};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -57,60 +57,95 @@ struct Seat {
 
 /// Every violation of `schedule` against `instance`, in schedule order.
 pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
-    let mut violations = Vec::new();
-    let mut report = |rule: Rule, path: String, message: String| {
-        violations.push(Violation {
+    let mut checker = Checker {
+        instance,
+        violations: Vec::new(),
+        seats: (0..instance.interviewers.len())
+            .map(|_| Vec::new())
+            .collect(),
+        seen_candidates: HashMap::new(),
+    };
+    for (loop_index, entry) in schedule.loops.iter().enumerate() {
+        checker.check_loop(loop_index, entry);
+    }
+    checker.check_calendars();
+    checker.violations
+}
+
+/// The checks' state: what was found, and every interviewer's seats for the calendar checks.
+struct Checker<'a> {
+    instance: &'a Instance,
+    violations: Vec<Violation>,
+    seats: Vec<Vec<Seat>>,
+    /// Each candidate's first loop.
+    seen_candidates: HashMap<usize, usize>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, rule: Rule, path: String, message: String) {
+        self.violations.push(Violation {
             rule,
             path,
             message,
-        })
-    };
-    let mut seen_candidates: HashMap<usize, usize> = HashMap::new();
-    let mut seats: Vec<Vec<Seat>> = (0..instance.interviewers.len())
-        .map(|_| Vec::new())
-        .collect();
+        });
+    }
 
-    for (loop_index, entry) in schedule.loops.iter().enumerate() {
+    fn check_loop(&mut self, loop_index: usize, entry: &Loop) {
         let path = format!("loops[{loop_index}]");
-        let Some(&candidate_at) = instance.candidate_index.get(entry.candidate.trim()) else {
-            report(
+        let Some(&candidate_at) = self.instance.candidate_index.get(entry.candidate.trim()) else {
+            self.report(
                 Rule::Unknown,
                 format!("{path}.candidate"),
                 format!("no candidate has the id \"{}\"", entry.candidate),
             );
-            continue;
+            return;
         };
-        if let Some(first) = seen_candidates.insert(candidate_at, loop_index) {
-            report(
+        if let Some(first) = self.seen_candidates.insert(candidate_at, loop_index) {
+            self.report(
                 Rule::ScheduledTwice,
                 format!("{path}.candidate"),
                 format!("{} already has a loop (loops[{first}])", entry.candidate),
             );
         }
-        let candidate = &instance.candidates[candidate_at];
-        let template = &instance.templates[candidate.template];
+        let Some(spans) = self.spans(&path, entry) else {
+            return;
+        };
+        let candidate = &self.instance.candidates[candidate_at];
+        self.check_template(&path, entry, &spans, candidate);
+        self.check_day(&path, entry, &spans);
+        self.check_chain(&path, &spans, candidate);
+        self.check_seats(&path, entry, &spans, candidate);
+    }
 
-        // Read the interviews' times; an unreadable one is reported and the loop skipped.
+    /// The interviews' times; an unreadable one is reported and the loop skipped.
+    fn spans(&mut self, path: &str, entry: &Loop) -> Option<Vec<Interval>> {
         let mut spans = Vec::with_capacity(entry.interviews.len());
         for (index, interview) in entry.interviews.iter().enumerate() {
             let at = format!("{path}.interviews[{index}]");
             match (minutes_of(&interview.start), minutes_of(&interview.end)) {
                 (Ok(start), Ok(end)) if end > start => spans.push(Interval { start, end }),
-                (Ok(_), Ok(_)) => report(
+                (Ok(_), Ok(_)) => self.report(
                     Rule::Unknown,
                     at,
                     "the interview ends before it starts".to_owned(),
                 ),
-                (Err(message), _) => report(Rule::Unknown, format!("{at}.start"), message),
-                (_, Err(message)) => report(Rule::Unknown, format!("{at}.end"), message),
+                (Err(message), _) => self.report(Rule::Unknown, format!("{at}.start"), message),
+                (_, Err(message)) => self.report(Rule::Unknown, format!("{at}.end"), message),
             }
         }
-        if spans.len() != entry.interviews.len() {
-            continue;
-        }
+        (spans.len() == entry.interviews.len()).then_some(spans)
+    }
 
-        // The template, one for one: each interview matches an unused template interview with
-        // the same requirements and length.
+    /// The template, one for one: each interview matches an unused template interview with the
+    /// same requirements and length.
+    fn check_template(
+        &mut self,
+        path: &str,
+        entry: &Loop,
+        spans: &[Interval],
+        candidate: &Candidate,
+    ) {
+        let template = &self.instance.templates[candidate.template];
         let mut unused: Vec<bool> = vec![true; template.interviews.len()];
         for (index, interview) in entry.interviews.iter().enumerate() {
             let wanted = super::keys(&interview.requires);
@@ -124,7 +159,7 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 });
             match found {
                 Some(t) => unused[t] = false,
-                None => report(
+                None => self.report(
                     Rule::Template,
                     format!("{path}.interviews[{index}]"),
                     format!(
@@ -136,7 +171,7 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
         }
         let missing = unused.iter().filter(|u| **u).count();
         if missing > 0 && entry.interviews.len() < template.interviews.len() {
-            report(
+            self.report(
                 Rule::Template,
                 format!("{path}.interviews"),
                 format!(
@@ -147,17 +182,19 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 ),
             );
         }
+    }
 
-        // The day.
+    /// The loop is on one of the instance's days, all of it.
+    fn check_day(&mut self, path: &str, entry: &Loop, spans: &[Interval]) {
         match chrono::NaiveDate::parse_from_str(&entry.day, "%Y-%m-%d") {
-            Err(_) => report(
+            Err(_) => self.report(
                 Rule::Day,
                 format!("{path}.day"),
                 format!("\"{}\" is not a date like 2027-02-01", entry.day),
             ),
             Ok(day) => {
-                if !instance.days.contains(&day) {
-                    report(
+                if !self.instance.days.contains(&day) {
+                    self.report(
                         Rule::Day,
                         format!("{path}.day"),
                         format!("{day} is not one of the instance's days"),
@@ -165,7 +202,7 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 }
                 for (index, span) in spans.iter().enumerate() {
                     if date_of(span.start) != day {
-                        report(
+                        self.report(
                             Rule::Day,
                             format!("{path}.interviews[{index}].start"),
                             format!("{} is not on {day}", instant_text(span.start)),
@@ -174,15 +211,18 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 }
             }
         }
+    }
 
-        // The chain, in time order.
+    /// The chain, in time order, inside the candidate's availability.
+    fn check_chain(&mut self, path: &str, spans: &[Interval], candidate: &Candidate) {
+        let template = &self.instance.templates[candidate.template];
         let mut order: Vec<usize> = (0..spans.len()).collect();
         order.sort_by_key(|&i| spans[i].start);
         for pair in order.windows(2) {
             let (before, after) = (spans[pair[0]], spans[pair[1]]);
             let at = format!("{path}.interviews[{}]", pair[1]);
             if after.start < before.end {
-                report(
+                self.report(
                     Rule::Chain,
                     at,
                     format!(
@@ -193,17 +233,17 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                     ),
                 );
             } else if after.start - before.end > template.max_gap {
-                report(
-                    Rule::Chain,
-                    at,
-                    format!(
-                        "the candidate waits {} minutes after interviews[{}]; the {} template allows {}",
-                        after.start - before.end,
-                        pair[0],
-                        template.track,
-                        template.max_gap
-                    ),
-                );
+                self.report(
+                Rule::Chain,
+                at,
+                format!(
+                    "the candidate waits {} minutes after interviews[{}]; the {} template allows {}",
+                    after.start - before.end,
+                    pair[0],
+                    template.track,
+                    template.max_gap
+                ),
+            );
             }
         }
         if let (Some(&first), Some(&last)) = (order.first(), order.last()) {
@@ -212,9 +252,9 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 end: spans[last].end,
             };
             if !candidate.available.iter().any(|a| a.contains(whole)) {
-                report(
+                self.report(
                     Rule::CandidateAvailability,
-                    path.clone(),
+                    path.to_owned(),
                     format!(
                         "{} is not available for the whole loop, {} to {}",
                         candidate.id,
@@ -224,20 +264,24 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 );
             }
         }
+    }
 
-        // Each interview's grid, interviewer and shadow.
+    /// Each interview's grid, interviewer and shadow; their seats are kept for the calendars.
+    fn check_seats(&mut self, path: &str, entry: &Loop, spans: &[Interval], candidate: &Candidate) {
+        let instance = self.instance;
+        let template = &instance.templates[candidate.template];
         let mut in_loop: Vec<usize> = Vec::new();
         for (index, interview) in entry.interviews.iter().enumerate() {
             let at = format!("{path}.interviews[{index}]");
             let span = spans[index];
-            if span.start.rem_euclid(instance.grid) != 0 {
-                report(
+            if span.start.rem_euclid(self.instance.grid) != 0 {
+                self.report(
                     Rule::Grid,
                     format!("{at}.start"),
                     format!(
                         "{} is not on the {}-minute grid",
                         instant_text(span.start),
-                        instance.grid
+                        self.instance.grid
                     ),
                 );
             }
@@ -246,24 +290,28 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 requires: interview.requires.clone(),
                 keys: super::keys(&interview.requires),
             };
-            match instance.interviewer_index.get(interview.interviewer.trim()) {
-                None => report(
+            match self
+                .instance
+                .interviewer_index
+                .get(interview.interviewer.trim())
+            {
+                None => self.report(
                     Rule::Unknown,
                     format!("{at}.interviewer"),
                     format!("no interviewer has the id \"{}\"", interview.interviewer),
                 ),
                 Some(&who) => {
-                    let person = &instance.interviewers[who];
+                    let person = &self.instance.interviewers[who];
                     let field = format!("{at}.interviewer");
                     if !person.serves(candidate.template) {
-                        report(
+                        self.report(
                             Rule::Interviewer,
                             field.clone(),
                             format!("{} does not serve the {} track", person.id, template.track),
                         );
                     }
                     if !person.qualified_for(&slot) {
-                        report(
+                        self.report(
                             Rule::Interviewer,
                             field.clone(),
                             format!(
@@ -273,35 +321,35 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                         );
                     }
                     if candidate.excluded.contains(&who) {
-                        report(
+                        self.report(
                             Rule::Interviewer,
                             field.clone(),
                             format!("{} is excluded by {}", person.id, candidate.id),
                         );
                     }
                     if in_loop.contains(&who) {
-                        report(
+                        self.report(
                             Rule::Interviewer,
                             field.clone(),
                             format!("{} already has an interview in this loop", person.id),
                         );
                     }
                     in_loop.push(who);
-                    seats[who].push(Seat { span, path: field });
+                    self.seats[who].push(Seat { span, path: field });
                 }
             }
             if let Some(shadow) = interview.shadow.as_deref() {
                 let field = format!("{at}.shadow");
-                match instance.interviewer_index.get(shadow.trim()) {
-                    None => report(
+                match self.instance.interviewer_index.get(shadow.trim()) {
+                    None => self.report(
                         Rule::Unknown,
                         field,
                         format!("no interviewer has the id \"{shadow}\""),
                     ),
                     Some(&who) => {
-                        let person = &instance.interviewers[who];
+                        let person = &self.instance.interviewers[who];
                         if !person.can_shadow(&slot) {
-                            report(
+                            self.report(
                                 Rule::Shadow,
                                 field.clone(),
                                 format!(
@@ -311,90 +359,92 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                             );
                         }
                         if candidate.excluded.contains(&who) {
-                            report(
+                            self.report(
                                 Rule::Shadow,
                                 field.clone(),
                                 format!("{} is excluded by {}", person.id, candidate.id),
                             );
                         }
                         if in_loop.contains(&who) {
-                            report(
+                            self.report(
                                 Rule::Shadow,
                                 field.clone(),
                                 format!("{} already has a seat in this loop", person.id),
                             );
                         }
                         in_loop.push(who);
-                        seats[who].push(Seat { span, path: field });
+                        self.seats[who].push(Seat { span, path: field });
                     }
                 }
             }
         }
     }
 
-    // Every interviewer's calendar over the whole schedule.
-    for (who, list) in seats.iter_mut().enumerate() {
-        let person = &instance.interviewers[who];
-        list.sort_by_key(|seat| (seat.span.start, seat.span.end));
-        for pair in list.windows(2) {
-            if pair[1].span.start < pair[0].span.end {
-                report(
-                    Rule::DoubleBooked,
-                    pair[1].path.clone(),
-                    format!(
-                        "{} is also at {} from {} to {}",
-                        person.id,
-                        pair[0].path,
-                        instant_text(pair[0].span.start),
-                        instant_text(pair[0].span.end)
-                    ),
-                );
+    /// Every interviewer's calendar over the whole schedule.
+    fn check_calendars(&mut self) {
+        let mut seats = std::mem::take(&mut self.seats);
+        for (who, list) in seats.iter_mut().enumerate() {
+            let person = &self.instance.interviewers[who];
+            list.sort_by_key(|seat| (seat.span.start, seat.span.end));
+            for pair in list.windows(2) {
+                if pair[1].span.start < pair[0].span.end {
+                    self.report(
+                        Rule::DoubleBooked,
+                        pair[1].path.clone(),
+                        format!(
+                            "{} is also at {} from {} to {}",
+                            person.id,
+                            pair[0].path,
+                            instant_text(pair[0].span.start),
+                            instant_text(pair[0].span.end)
+                        ),
+                    );
+                }
             }
-        }
-        for seat in list.iter() {
-            if !person.available_for(seat.span) {
-                report(
-                    Rule::InterviewerAvailability,
-                    seat.path.clone(),
-                    format!(
-                        "{} is not available from {} to {}",
-                        person.id,
-                        instant_text(seat.span.start),
-                        instant_text(seat.span.end)
-                    ),
-                );
-            }
-        }
-        if let Some(cap) = person.daily_cap {
-            let mut per_day: HashMap<chrono::NaiveDate, u32> = HashMap::new();
             for seat in list.iter() {
-                let day = date_of(seat.span.start);
-                let count = per_day.entry(day).or_default();
-                *count += 1;
-                if *count == cap + 1 {
-                    report(
-                        Rule::DailyCap,
+                if !person.available_for(seat.span) {
+                    self.report(
+                        Rule::InterviewerAvailability,
                         seat.path.clone(),
-                        format!("{} would have more than {cap} on {day}", person.id),
+                        format!(
+                            "{} is not available from {} to {}",
+                            person.id,
+                            instant_text(seat.span.start),
+                            instant_text(seat.span.end)
+                        ),
+                    );
+                }
+            }
+            if let Some(cap) = person.daily_cap {
+                let mut per_day: HashMap<chrono::NaiveDate, u32> = HashMap::new();
+                for seat in list.iter() {
+                    let day = date_of(seat.span.start);
+                    let count = per_day.entry(day).or_default();
+                    *count += 1;
+                    if *count == cap + 1 {
+                        self.report(
+                            Rule::DailyCap,
+                            seat.path.clone(),
+                            format!("{} would have more than {cap} on {day}", person.id),
+                        );
+                    }
+                }
+            }
+            if let Some(cap) = person.weekly_cap {
+                if list.len() as u32 > cap {
+                    self.report(
+                        Rule::WeeklyCap,
+                        list[cap as usize].path.clone(),
+                        format!(
+                            "{} has {} interviews; the weekly cap is {cap}",
+                            person.id,
+                            list.len()
+                        ),
                     );
                 }
             }
         }
-        if let Some(cap) = person.weekly_cap {
-            if list.len() as u32 > cap {
-                report(
-                    Rule::WeeklyCap,
-                    list[cap as usize].path.clone(),
-                    format!(
-                        "{} has {} interviews; the weekly cap is {cap}",
-                        person.id,
-                        list.len()
-                    ),
-                );
-            }
-        }
     }
-    violations
 }
 
 fn same_set(a: &[String], b: &[String]) -> bool {
