@@ -10,15 +10,12 @@
 use crate::applications::IndexApplication;
 use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
-use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown};
+use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
 use crate::judge::JudgeContext;
 use crate::problems::VerifyProblem;
 use crate::App;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How long a woken worker waits before its pass; see [`Pace::gather`].
-pub const GATHER: Duration = Duration::from_millis(50);
 
 /// Search indexing.
 pub fn indexing() -> Registry<App> {

@@ -1,5 +1,5 @@
-//! Architecture invariant: no module of `cohort-web` imports a module that (directly or through
-//! others) imports it. The graph is read from the source: every `crate::…` and `super::…` path
+//! Architecture invariant: no module of `cohort-web`, nor of `cohort-app`, imports a module that
+//! (directly or through others) imports it. The graph is read from the source: every `crate::…` and `super::…` path
 //! outside comments is an edge to the deepest module it names, and a parent uses the children it
 //! declares; a child naming its own ancestor is how modules nest and is not counted.
 
@@ -7,8 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Each module's path (`auth::tokens`, `routes::api`) with the code of its file, comments removed.
-fn modules() -> BTreeMap<String, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn modules(crate_folder: &str) -> BTreeMap<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(crate_folder)
+        .join("src");
     let mut found = BTreeMap::new();
     let mut folders = vec![root.clone()];
     while let Some(folder) = folders.pop() {
@@ -178,22 +181,42 @@ fn references(
     targets
 }
 
-#[test]
-fn no_module_imports_a_module_that_imports_it() {
-    let modules = modules();
+/// Each module of the crate in `crate_folder` with the modules it uses.
+fn graph(crate_folder: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let modules = modules(crate_folder);
     let known: BTreeSet<String> = modules.keys().cloned().collect();
     let reexports = root_reexports(&modules[""]);
-    let edges: BTreeMap<String, BTreeSet<String>> = modules
+    modules
         .iter()
         .map(|(name, code)| (name.clone(), references(name, code, &known, &reexports)))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn no_module_of_the_use_case_crate_imports_a_module_that_imports_it() {
+    let edges = graph("cohort-app");
+    assert!(
+        edges["pools"].contains("jobs")
+            && edges["assessment::advance"].contains("assessment::scoring"),
+        "the graph is read: {edges:#?}"
+    );
+    assert_no_cycles(&edges);
+}
+
+#[test]
+fn no_module_imports_a_module_that_imports_it() {
+    let edges = graph("cohort-web");
     assert!(
         edges["auth"].contains("auth::tokens")
             && edges["pages"].contains("auth::policy")
             && edges["state"].contains("auth::tokens")
-            && edges["jobs"].contains("state"),
+            && edges["routes::staff::application"].contains("routes::assessment::results"),
         "the graph is read: {edges:#?}"
     );
+    assert_no_cycles(&edges);
+}
+
+fn assert_no_cycles(edges: &BTreeMap<String, BTreeSet<String>>) {
     // A module on a cycle reaches itself.
     let mut cycles = Vec::new();
     for start in edges.keys() {

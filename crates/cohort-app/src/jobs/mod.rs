@@ -14,7 +14,7 @@
 
 mod wait;
 
-pub use wait::{listen_for_jobs, repeat_until_stopped, Pace, Shutdown};
+pub use wait::{listen_for_jobs, repeat_until_stopped, Pace, Shutdown, GATHER};
 
 use crate::App;
 use cohort_store::jobs::{ClaimedJob, MAX_JOB_ATTEMPTS};

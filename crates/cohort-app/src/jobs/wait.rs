@@ -30,6 +30,9 @@ impl Shutdown {
     }
 }
 
+/// How long a woken worker waits before its pass, by default; see [`Pace::gather`].
+pub const GATHER: Duration = Duration::from_millis(50);
+
 /// How a worker waits between passes.
 #[derive(Debug, Clone, Copy)]
 pub struct Pace {

@@ -116,7 +116,7 @@ pub async fn run_delivery_worker(app: App, shutdown: Shutdown) {
     };
     let pace = Pace {
         poll: Duration::from_secs(5),
-        gather: crate::pools::GATHER,
+        gather: crate::jobs::GATHER,
     };
     repeat_until_stopped("mail", shutdown, Some(app.mail_waker()), pace, || async {
         deliver_batch(&app, &transport).await.map(|_| false)

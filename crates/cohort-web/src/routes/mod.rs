@@ -3,16 +3,12 @@
 pub mod account;
 pub mod admin;
 pub mod api;
-pub mod apply;
-pub mod assessment_stats;
-pub mod assessments;
+pub mod assessment;
 pub mod assets;
+pub mod candidate;
 pub mod health;
 pub mod metrics;
 pub mod openings;
-pub mod problems;
-pub mod results;
-pub mod session;
 pub mod staff;
 
 use crate::error::AppError;
@@ -33,13 +29,9 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(openings::router())
         .merge(account::router())
-        .merge(apply::router(state.clone()))
+        .merge(candidate::router(state.clone()))
         .merge(staff::router())
-        .merge(problems::router())
-        .merge(assessments::router())
-        .merge(session::router())
-        .merge(results::router())
-        .merge(assessment_stats::router())
+        .merge(assessment::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -85,7 +85,7 @@ struct CandidateRow {
 }
 
 #[derive(Template)]
-#[template(path = "assessment_results.html")]
+#[template(path = "assessment/assessment_results.html")]
 struct ResultsPage {
     layout: Layout,
     assessment: AssessmentRecord,

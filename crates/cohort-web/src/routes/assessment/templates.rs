@@ -53,7 +53,7 @@ impl TrackForm {
 }
 
 #[derive(Template)]
-#[template(path = "assessments.html")]
+#[template(path = "assessment/assessments.html")]
 struct AssessmentsPage {
     layout: Layout,
     season: SeasonRecord,

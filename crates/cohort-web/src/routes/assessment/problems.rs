@@ -68,7 +68,7 @@ async fn add_known_solution(
         ));
     }
     if form.code.trim().is_empty()
-        || form.code.len() > crate::routes::session::MAX_CODE_BYTES
+        || form.code.len() > crate::routes::candidate::session::MAX_CODE_BYTES
         || form.code.contains('\0')
     {
         return Err(AppError::BadRequest(
@@ -107,7 +107,7 @@ fn status_words(status: ProblemStatus) -> (&'static str, &'static str) {
 }
 
 #[derive(Template)]
-#[template(path = "problems.html")]
+#[template(path = "assessment/problems.html")]
 struct BankPage {
     layout: Layout,
     problems: Vec<ProblemRow>,
@@ -232,7 +232,7 @@ async fn upload(
 }
 
 #[derive(Template)]
-#[template(path = "problem.html")]
+#[template(path = "assessment/problem.html")]
 struct ProblemPage {
     layout: Layout,
     problem: ProblemRecord,

@@ -1,0 +1,234 @@
+//! The candidate's status page ("My applications"), withdrawing an application, and downloading
+//! one's own résumé.
+
+use crate::auth::{CandidateOnly, Csrf, Require, SignedIn};
+use crate::error::AppError;
+use crate::html::render;
+use crate::pages::{day, Layout};
+use crate::state::AppState;
+use crate::upload::ResumeKind;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use cohort_domain::stage::{check_transition, Actor};
+use cohort_domain::Stage;
+use cohort_store::applications::{ApplicationRecord, ChoiceRecord, TransitionRecord};
+use cohort_store::blob::BlobId;
+use cohort_store::seasons::OpeningFilter;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(status_page))
+        .route("/me/applications/{id}/withdraw", post(withdraw))
+        .route("/me/applications/{id}/resume", get(own_resume))
+}
+
+/// One application as its candidate sees it: no internal notes, no reasons, no staff names.
+struct CandidateApplication {
+    record: ApplicationRecord,
+    stage: Stage,
+    choices: Vec<ChoiceRecord>,
+    history: Vec<(String, String)>,
+    can_withdraw: bool,
+    /// (invitation id, what it says now, the link's words).
+    assessments: Vec<(i64, String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "candidate/status.html")]
+struct StatusPage {
+    layout: Layout,
+    applications: Vec<CandidateApplication>,
+    open_seasons: Vec<(i64, String)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn candidate_history(history: &[TransitionRecord]) -> Vec<(String, String)> {
+    history
+        .iter()
+        .filter_map(|row| {
+            Stage::parse(&row.to_stage)
+                .map(|stage| (day(row.at), stage.candidate_label().to_owned()))
+        })
+        // The candidate's words merge some stages (final loop and debrief), so skip repeats.
+        .fold(Vec::new(), |mut rows: Vec<(String, String)>, row| {
+            if rows.last().map(|last| &last.1) != Some(&row.1) {
+                rows.push(row);
+            }
+            rows
+        })
+}
+
+async fn status_page(
+    State(state): State<AppState>,
+    candidate: Require<SignedIn>,
+    csrf: Csrf,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    // "My applications" is a candidate's home; anyone else who opens it is sent to theirs.
+    if !candidate.account.has(cohort_domain::Role::Candidate) {
+        return Ok(Redirect::to(crate::auth::home_of(&candidate.account)).into_response());
+    }
+    let records = state
+        .store()
+        .applications_of(candidate.account.user.id)
+        .await?;
+    let mut applications = Vec::new();
+    for record in records {
+        let stage = record.stage();
+        let history = candidate_history(&state.store().history(record.id).await?);
+        let now = state.now();
+        let assessments = state
+            .store()
+            .assessment_invitations_of(record.id)
+            .await?
+            .into_iter()
+            .map(|invitation| {
+                use cohort_store::assessment_sessions::SessionState;
+                let (said, action) = match invitation.state(now) {
+                    SessionState::NotStarted => (
+                        format!(
+                            "Online coding assessment ({} minutes): start it before {}.",
+                            invitation.duration_minutes,
+                            crate::pages::when_utc(invitation.start_by)
+                        ),
+                        "Open the assessment",
+                    ),
+                    SessionState::Running => (
+                        format!(
+                            "Online coding assessment in progress, until {}.",
+                            crate::pages::when_utc(invitation.ends_at.unwrap_or_default())
+                        ),
+                        "Continue the assessment",
+                    ),
+                    SessionState::Finished => (
+                        "Online coding assessment completed.".to_owned(),
+                        "See what you submitted",
+                    ),
+                    SessionState::Expired => (
+                        "The deadline to start the online coding assessment has passed.".to_owned(),
+                        "Details",
+                    ),
+                };
+                (invitation.id, said, action)
+            })
+            .collect();
+        applications.push(CandidateApplication {
+            assessments,
+            choices: state.store().choices(record.id).await?,
+            can_withdraw: check_transition(stage, Stage::Withdrawn, Actor::Owner, None).is_ok(),
+            stage,
+            history,
+            record,
+        });
+    }
+    let now = state.now();
+    let mut open_seasons: Vec<(i64, String)> = Vec::new();
+    for opening in state
+        .store()
+        .openings(&OpeningFilter {
+            not_closed_at: Some(now),
+            ..Default::default()
+        })
+        .await?
+    {
+        let applied = applications
+            .iter()
+            .any(|a| a.record.season_id == opening.season_id);
+        if opening.opens_at <= now
+            && !applied
+            && !open_seasons.iter().any(|(id, _)| *id == opening.season_id)
+        {
+            open_seasons.push((opening.season_id, opening.season_name));
+        }
+    }
+    let flash = match query.notice.as_deref() {
+        Some("submitted") => {
+            Some("Application submitted. We have emailed you a confirmation.".to_owned())
+        }
+        Some("withdrawn") => Some("Your application was withdrawn.".to_owned()),
+        Some("already") => {
+            Some("You already applied this season; here is your application.".to_owned())
+        }
+        Some("confirmed") => Some("Your email address is confirmed.".to_owned()),
+        Some("confirmation-sent") => Some(format!(
+            "We sent a new link to {}. Links sent before it no longer work.",
+            candidate.account.user.email
+        )),
+        Some("confirm-first") => Some(
+            "Confirm your email address before you apply: open the link we emailed you.".to_owned(),
+        ),
+        _ => None,
+    };
+    let layout =
+        Layout::for_account("My applications", Some(&candidate.account), &csrf).with_flash(flash);
+    Ok(render(&StatusPage {
+        layout,
+        applications,
+        open_seasons,
+    })?
+    .into_response())
+}
+
+/// Loads an application and checks it belongs to the signed-in candidate. Another candidate's
+/// application answers "not found", so ids cannot be probed.
+async fn own_application(
+    state: &AppState,
+    candidate: &Require<CandidateOnly>,
+    id: i64,
+) -> Result<ApplicationRecord, AppError> {
+    let record = state.store().application(id).await?;
+    if record.candidate_id != candidate.account.user.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(record)
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+    crate::auth::CsrfForm(_): crate::auth::CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    let record = own_application(&state, &candidate, id).await?;
+    cohort_app::applications::withdraw(state.app(), &record).await?;
+    Ok(Redirect::to("/me?notice=withdrawn").into_response())
+}
+
+/// Sends a stored résumé as a download, with the type Cohort detected.
+pub fn resume_download(state: &AppState, record: &ApplicationRecord) -> Result<Response, AppError> {
+    let id = BlobId::parse(&record.resume_blob).ok_or(AppError::NotFound)?;
+    let bytes = state.blobs().get(&id).map_err(AppError::internal)?;
+    let kind = ResumeKind::parse(&record.resume_kind).unwrap_or(ResumeKind::Text);
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    record.resume_filename.replace('"', "")
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn own_resume(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let record = own_application(&state, &candidate, id).await?;
+    resume_download(&state, &record)
+}
