@@ -122,6 +122,18 @@ impl From<cohort_app::assessment::ExtendError> for AppError {
     }
 }
 
+impl From<cohort_app::accounts::AccountError> for AppError {
+    fn from(error: cohort_app::accounts::AccountError) -> AppError {
+        use cohort_app::accounts::AccountError;
+        match error {
+            AccountError::LinkUsedUp
+            | AccountError::AddressTaken
+            | AccountError::LastAdministrator => AppError::Conflict(error.to_string()),
+            AccountError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> AppError {
         AppError::Invalid(errors)

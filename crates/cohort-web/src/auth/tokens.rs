@@ -3,26 +3,12 @@
 //! this crate, so state and pages can use it without importing the extractors.
 
 use axum::http::header;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+pub use cohort_app::accounts::tokens::{new_token, token_hash};
 
 pub const SESSION_COOKIE: &str = "cohort_session";
 pub const VISITOR_COOKIE: &str = "cohort_visitor";
 /// Sessions last two weeks.
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
-
-/// A fresh random secret, URL-safe.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What the database stores instead of a secret token.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 pub fn read_cookie_from_headers(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     cookie_value(headers, name).map(str::to_owned)

@@ -4,19 +4,17 @@ use crate::auth::{new_token, token_hash, AdminOnly, Csrf, CsrfForm, Require, API
 use crate::error::AppError;
 use crate::html::render;
 use crate::pages::{day, Layout};
-use crate::routes::account::INVITATION_SECONDS;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use cohort_app::accounts::mail;
-use cohort_app::mail::Message;
+use cohort_app::accounts::invitations::{self, NewInvitation};
+use cohort_app::accounts::staff;
 use cohort_domain::input::{Email, Text};
 use cohort_domain::{FieldErrors, Role};
 use cohort_store::accounts::{Account, ApiTokenRecord};
-use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -158,40 +156,13 @@ async fn invite(
         let page = admin_page_for(&state, &admin.account, &csrf, errors, None, None).await?;
         return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let token = new_token();
-    let now = state.now();
-    let link = format!(
-        "{}/invitations/accept?token={token}",
-        state.config().base_url
-    );
-    let role_names = roles
-        .iter()
-        .map(|r| r.label())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let message = mail::Invitation {
+    let invitation = NewInvitation {
+        email: email.as_str(),
         name: name.as_str(),
-        roles: &role_names,
-        link: &link,
-        valid_days: INVITATION_SECONDS / 86400,
-    }
-    .to(email.as_str());
-    let mut tx = state.store().begin().await?;
-    Store::create_invitation(
-        &mut tx,
-        &token_hash(&token),
-        email.as_str(),
-        name.as_str(),
-        &roles,
-        admin.account.user.id,
-        now,
-        now + INVITATION_SECONDS,
-    )
-    .await?;
-    Store::enqueue_message(&mut tx, &message, now).await?;
-    Store::commit(tx).await?;
-    state.wake_mail();
-    tracing::info!(invited_by = admin.account.user.id, "invitation sent");
+        roles: &roles,
+        invited_by: admin.account.user.id,
+    };
+    invitations::invite(state.app(), &invitation).await?;
     Ok(Redirect::to("/admin?notice=invited").into_response())
 }
 
@@ -199,17 +170,6 @@ async fn invite(
 struct RolesForm {
     #[serde(default)]
     roles: Vec<String>,
-}
-
-/// Refuses a change that would leave no active administrator (nobody could undo it).
-async fn keep_an_administrator(tx: &mut cohort_store::Tx, user_id: i64) -> Result<(), AppError> {
-    if Store::other_active_administrators(tx, user_id).await? == 0 {
-        return Err(AppError::Conflict(
-            "This is the only active administrator; make someone else an administrator first."
-                .into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Replaces a person's staff roles.
@@ -231,14 +191,7 @@ async fn change_roles(
     if state.store().account(id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.store().begin().await?;
-    Store::lock_administrators(&mut tx).await?;
-    let current = Store::roles_in(&mut tx, id).await?;
-    if current.contains(&Role::Administrator) && !roles.contains(&Role::Administrator) {
-        keep_an_administrator(&mut tx, id).await?;
-    }
-    Store::set_staff_roles(&mut tx, id, &roles).await?;
-    Store::commit(tx).await?;
+    staff::change_staff_roles(state.app(), id, &roles).await?;
     tracing::info!(user.id = id, by = admin.account.user.id, "roles changed");
     Ok(Redirect::to("/admin?notice=roles").into_response())
 }
@@ -257,16 +210,7 @@ async fn deactivate(
     if state.store().account(id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.store().begin().await?;
-    Store::lock_administrators(&mut tx).await?;
-    if Store::roles_in(&mut tx, id)
-        .await?
-        .contains(&Role::Administrator)
-    {
-        keep_an_administrator(&mut tx, id).await?;
-    }
-    Store::deactivate_user(&mut tx, id, state.now()).await?;
-    Store::commit(tx).await?;
+    staff::deactivate(state.app(), id).await?;
     tracing::info!(
         user.id = id,
         by = admin.account.user.id,
@@ -284,10 +228,7 @@ async fn reactivate(
     if state.store().account(id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.store().begin().await?;
-    // An account that is already active stays so: the same answer, nothing to do.
-    Store::reactivate_user(&mut tx, id).await?;
-    Store::commit(tx).await?;
+    staff::reactivate(state.app(), id).await?;
     tracing::info!(
         user.id = id,
         by = admin.account.user.id,

@@ -13,9 +13,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use cohort_app::accounts::{invitations, AccountError};
 use cohort_domain::input::{NewPassword, Text};
 use cohort_domain::FieldErrors;
-use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -155,18 +155,12 @@ async fn accept_invitation(
         Acceptance::SignedInAsIt => {
             let account = current.0.as_ref().ok_or(AppError::Forbidden)?;
             let user_id = account.user.id;
-            let mut tx = state.store().begin().await?;
-            if !Store::consume_invitation(&mut tx, &hash_of_token, now).await? {
-                return Err(used_up());
-            }
-            Store::grant_roles(&mut tx, user_id, &invitation.roles()).await?;
-            // The invitation came to the address, so the address is proved too.
-            Store::confirm_email(&mut tx, user_id, now).await?;
-            // Every other session of the account ends: only the person who proved both the
-            // password and the mailbox gets the new roles.
-            Store::delete_sessions_of(&mut tx, user_id).await?;
-            Store::commit(tx).await?;
-            tracing::info!(user.id = user_id, "invitation accepted by an existing account");
+            invitations::accept_invitation_as(state.app(), &form.token, &invitation, user_id)
+                .await
+                .map_err(|error| match error {
+                    AccountError::LinkUsedUp => used_up(),
+                    other => other.into(),
+                })?;
             // A fresh session replaces this one, so no earlier cookie carries the new roles.
             start_session(&state, user_id, "/staff").await
         }
@@ -196,25 +190,20 @@ async fn accept_invitation(
                 );
             };
             let hash = hash_password_off_thread(password.expose().to_owned()).await?;
-            let mut tx = state.store().begin().await?;
-            if !Store::consume_invitation(&mut tx, &hash_of_token, now).await? {
-                return Err(used_up());
-            }
-            let created = Store::create_user(
-                &mut tx,
-                &invitation.email,
+            let accepted = invitations::accept_invitation_with_new_account(
+                state.app(),
+                &form.token,
+                &invitation,
                 name.as_str(),
-                Some(&hash),
-                &invitation.roles(),
-                now,
+                &hash,
             )
             .await;
-            let user_id = match created {
-                Ok(id) => id,
+            let user_id = match accepted {
+                Ok(user_id) => user_id,
+                Err(AccountError::LinkUsedUp) => return Err(used_up()),
                 // Someone made an account with the address since the form was shown: the
                 // invitation stays unused, and the page now asks to sign in as that account.
-                Err(cohort_store::StoreError::Conflict { .. }) => {
-                    drop(tx);
+                Err(AccountError::AddressTaken) => {
                     return Ok(Redirect::to(&format!(
                         "/invitations/accept?token={}",
                         urlencoding::encode(&form.token)
@@ -223,8 +212,6 @@ async fn accept_invitation(
                 }
                 Err(other) => return Err(other.into()),
             };
-            Store::commit(tx).await?;
-            tracing::info!(user.id = user_id, "invitation accepted");
             replace_session(&state, &headers, user_id, "/staff").await
         }
     }

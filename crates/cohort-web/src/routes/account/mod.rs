@@ -25,7 +25,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use cohort_store::accounts::Account;
-use cohort_store::Store;
 
 /// Failed sign-ins allowed for one account from one address in [`THROTTLE_WINDOW_SECONDS`].
 /// Counting the pair, not the account alone, means a stranger guessing an administrator's
@@ -35,12 +34,7 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 /// network or a company's proxy puts many honest people behind one address.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 100;
 pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
-/// How long a password-reset link works.
-pub const RESET_SECONDS: i64 = 3600;
-/// How long an invitation link works.
-pub const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
-/// How long an address-confirmation link works.
-pub const CONFIRMATION_SECONDS: i64 = 48 * 3600;
+pub use cohort_app::accounts::{CONFIRMATION_SECONDS, INVITATION_SECONDS, RESET_SECONDS};
 /// Messages one address may be sent by sign-ups and "send the link again" in
 /// [`THROTTLE_WINDOW_SECONDS`]: enough for a lost message, too few to flood a mailbox.
 pub const MAX_ACCOUNT_MAILS: i64 = 5;
@@ -256,9 +250,8 @@ async fn logout_everywhere(
     user: Require<SignedIn>,
     CsrfForm(_): CsrfForm<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.store().begin().await?;
-    let ended = Store::delete_sessions_of(&mut tx, user.account.user.id).await?;
-    Store::commit(tx).await?;
+    let ended =
+        cohort_app::accounts::staff::sign_out_everywhere(state.app(), user.account.user.id).await?;
     tracing::info!(
         user.id = user.account.user.id,
         sessions = ended,

@@ -1,8 +1,8 @@
 //! A forgotten password: the form that mails a reset link, and the page that sets a new one.
 
-use super::{account_mail_allowed, start_session, TokenQuery, RESET_SECONDS};
+use super::{account_mail_allowed, start_session, TokenQuery};
 use crate::auth::{
-    hash_password_off_thread, new_token, token_hash, ClientAddress, Csrf, CsrfForm, CurrentAccount,
+    hash_password_off_thread, token_hash, ClientAddress, Csrf, CsrfForm, CurrentAccount,
 };
 use crate::error::AppError;
 use crate::html::render;
@@ -13,10 +13,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use cohort_app::accounts::mail;
-use cohort_app::mail::Message;
+use cohort_app::accounts::{passwords, AccountError};
 use cohort_domain::input::{Email, NewPassword};
-use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -70,30 +68,11 @@ async fn forgot(
             return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let now = state.now();
     let mail_allowed = account_mail_allowed(&state, email.as_str(), address).await?;
     let user = state.store().user_by_email(email.as_str()).await?;
     // Past the limit nothing is sent, and the answer stays the same.
     if let Some(user) = user.filter(|_| mail_allowed) {
-        let token = new_token();
-        let link = format!("{}/password/reset?token={token}", state.config().base_url);
-        let message = mail::PasswordReset {
-            name: &user.display_name,
-            link: &link,
-        }
-        .to(&user.email);
-        let mut tx = state.store().begin().await?;
-        Store::create_password_reset(
-            &mut tx,
-            &token_hash(&token),
-            user.id,
-            now,
-            now + RESET_SECONDS,
-        )
-        .await?;
-        Store::enqueue_message(&mut tx, &message, now).await?;
-        Store::commit(tx).await?;
-        state.wake_mail();
+        passwords::send_password_reset(state.app(), &user).await?;
     }
     Ok(render(&ForgotPage {
         layout,
@@ -158,25 +137,18 @@ async fn reset(
         }
     };
     let hash = hash_password_off_thread(password.expose().to_owned()).await?;
-    let mut tx = state.store().begin().await?;
-    let Some(user_id) =
-        Store::consume_password_reset(&mut tx, &token_hash(&form.token), state.now()).await?
-    else {
-        drop(tx);
-        let page = ResetPage {
-            layout,
-            token: String::new(),
-            usable: false,
-            error: None,
-        };
-        return crate::html::render_status(axum::http::StatusCode::GONE, &page);
+    let user_id = match passwords::reset_password(state.app(), &form.token, &hash).await {
+        Ok(user_id) => user_id,
+        Err(AccountError::LinkUsedUp) => {
+            let page = ResetPage {
+                layout,
+                token: String::new(),
+                usable: false,
+                error: None,
+            };
+            return crate::html::render_status(axum::http::StatusCode::GONE, &page);
+        }
+        Err(other) => return Err(other.into()),
     };
-    Store::set_password(&mut tx, user_id, &hash).await?;
-    // The link came by mail, so whoever used it reads the address's mail: it is confirmed.
-    Store::confirm_email(&mut tx, user_id, state.now()).await?;
-    // A reset ends every session: whoever knew the old password is signed out.
-    Store::delete_sessions_of(&mut tx, user_id).await?;
-    Store::commit(tx).await?;
-    tracing::info!(user.id = user_id, "password reset");
     start_session(&state, user_id, "/account").await
 }

@@ -1,11 +1,9 @@
 //! Signing up, and confirming an email address with the link mailed for it.
 
-use super::{
-    account_mail_allowed, check_password, replace_session, NextQuery, CONFIRMATION_SECONDS,
-};
+use super::{account_mail_allowed, check_password, replace_session, NextQuery};
 use crate::auth::{
-    hash_password_off_thread, home_of, new_token, safe_next, token_hash, ClientAddress, Csrf,
-    CsrfForm, CurrentAccount, Require, SignedIn,
+    hash_password_off_thread, home_of, safe_next, token_hash, ClientAddress, Csrf, CsrfForm,
+    CurrentAccount, Require, SignedIn,
 };
 use crate::error::AppError;
 use crate::html::render;
@@ -17,11 +15,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use cohort_app::accounts::mail;
-use cohort_app::mail::Message;
+use cohort_app::accounts::signup::{self, NewCandidate};
+use cohort_app::accounts::AccountError;
 use cohort_domain::input::{Email, NewPassword, Text};
 use cohort_domain::FieldErrors;
-use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -92,54 +89,14 @@ async fn signup(
     // The password is hashed whether or not the address has an account, and the answer is the
     // same page either way, so neither its wording nor its timing tells who has an account.
     let hash = hash_password_off_thread(password.expose().to_owned()).await?;
-    let now = state.now();
     let mail_allowed = account_mail_allowed(&state, email.as_str(), address).await?;
-    let mut tx = state.store().begin().await?;
-    let created = Store::create_unconfirmed_candidate(
-        &mut tx,
-        email.as_str(),
-        name.as_str(),
-        Some(&hash),
-        now,
-    )
-    .await;
-    match created {
-        Ok(user_id) => {
-            let (token, message) =
-                confirmation_message(&state, email.as_str(), name.as_str(), next.as_deref());
-            Store::create_email_confirmation(
-                &mut tx,
-                &token_hash(&token),
-                user_id,
-                now,
-                now + CONFIRMATION_SECONDS,
-            )
-            .await?;
-            Store::enqueue_message(&mut tx, &message, now).await?;
-            Store::commit(tx).await?;
-            state.wake_mail();
-            tracing::info!(user.id = user_id, "candidate signed up");
-        }
-        Err(cohort_store::StoreError::Conflict { .. }) => {
-            // The failed insert may have ended the transaction (PostgreSQL aborts it).
-            drop(tx);
-            let existing = state.store().user_by_email(email.as_str()).await?;
-            if let Some(existing) = existing.filter(|_| mail_allowed) {
-                let base = &state.config().base_url;
-                let message = mail::SignupExistingAccount {
-                    name: &existing.display_name,
-                    sign_in_link: &format!("{base}/login"),
-                    reset_link: &format!("{base}/password/forgot"),
-                }
-                .to(&existing.email);
-                let mut tx = state.store().begin().await?;
-                Store::enqueue_message(&mut tx, &message, now).await?;
-                Store::commit(tx).await?;
-                state.wake_mail();
-            }
-        }
-        Err(other) => return Err(other.into()),
-    }
+    let new = NewCandidate {
+        email: email.as_str(),
+        name: name.as_str(),
+        password_hash: &hash,
+        next: next.as_deref(),
+    };
+    signup::sign_up(state.app(), &new, mail_allowed).await?;
     Ok(render(&SignupSentPage {
         layout: Layout::new("Check your email", &current, &csrf),
         email: email.to_string(),
@@ -152,29 +109,6 @@ async fn signup(
 struct SignupSentPage {
     layout: Layout,
     email: String,
-}
-
-/// A new confirmation link for `email` (its token, and the message carrying it). `next` is
-/// where the confirmed person continues, kept in the link.
-fn confirmation_message(
-    state: &AppState,
-    email: &str,
-    name: &str,
-    next: Option<&str>,
-) -> (String, cohort_store::outbox::NewMessage) {
-    let token = new_token();
-    let mut link = format!("{}/account/confirm?token={token}", state.config().base_url);
-    if let Some(next) = next {
-        link.push_str("&next=");
-        link.push_str(&urlencoding::encode(next));
-    }
-    let message = mail::ConfirmEmail {
-        name,
-        link: &link,
-        valid_hours: CONFIRMATION_SECONDS / 3600,
-    }
-    .to(email);
-    (token, message)
 }
 
 #[derive(Template)]
@@ -298,16 +232,14 @@ async fn confirm(
             "This account is deactivated. Ask an administrator to reactivate it.".into(),
         ));
     }
-    let mut tx = state.store().begin().await?;
-    let Some(user_id) =
-        Store::consume_email_confirmation(&mut tx, &token_hash(&form.token), state.now()).await?
-    else {
-        drop(tx);
-        page.usable = false;
-        return crate::html::render_status(axum::http::StatusCode::GONE, &page);
+    let user_id = match signup::confirm_email(state.app(), &form.token).await {
+        Ok(user_id) => user_id,
+        Err(AccountError::LinkUsedUp) => {
+            page.usable = false;
+            return crate::html::render_status(axum::http::StatusCode::GONE, &page);
+        }
+        Err(other) => return Err(other.into()),
     };
-    Store::commit(tx).await?;
-    tracing::info!(user.id = user_id, "email address confirmed");
     let target = safe_next(Some(&form.next)).unwrap_or_else(|| "/me?notice=confirmed".to_owned());
     if page.signed_in_as_it {
         Ok(Redirect::to(&target).into_response())
@@ -327,29 +259,17 @@ async fn resend_confirmation(
     if account.email_confirmed() {
         return Ok(Redirect::to(home_of(account)).into_response());
     }
-    let now = state.now();
     if !account_mail_allowed(&state, &account.user.email, address).await? {
         return Err(AppError::TooManyRequests(
             "We have sent several links in the last minutes. Wait 15 minutes, and look in your spam folder meanwhile.".into(),
         ));
     }
-    let (token, message) = confirmation_message(
-        &state,
+    signup::send_confirmation(
+        state.app(),
+        account.user.id,
         &account.user.email,
         &account.user.display_name,
-        None,
-    );
-    let mut tx = state.store().begin().await?;
-    Store::create_email_confirmation(
-        &mut tx,
-        &token_hash(&token),
-        account.user.id,
-        now,
-        now + CONFIRMATION_SECONDS,
     )
     .await?;
-    Store::enqueue_message(&mut tx, &message, now).await?;
-    Store::commit(tx).await?;
-    state.wake_mail();
     Ok(Redirect::to("/me?notice=confirmation-sent").into_response())
 }
