@@ -8,7 +8,7 @@
 //! - [`jobs`]: the [`jobs::Job`] trait, the registry of each worker pool ([`pools`]), and the one
 //!   runner that claims, runs, completes and retries jobs, with one shutdown-aware wait loop.
 //! - [`mail`]: the [`mail::Message`] trait, the settings and the delivery of the outbox.
-//! - [`accounts`], [`applications`], [`assessment`], [`problems`]: the capabilities.
+//! - [`accounts`], [`setup`], [`applications`], [`assessment`], [`problems`]: the capabilities.
 //!
 //! Page reads may go from a handler straight to the store; every write that more than one caller
 //! needs, and every job, is here, with its capability's own error enum.
@@ -23,6 +23,7 @@ pub mod judge;
 pub mod mail;
 pub mod pools;
 pub mod problems;
+pub mod setup;
 
 pub use clock::Clock;
 pub use config::Config;

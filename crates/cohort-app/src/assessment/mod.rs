@@ -21,6 +21,19 @@ use cohort_store::submissions::Scope;
 use cohort_store::{Store, StoreError, Tx};
 use serde::{Deserialize, Serialize};
 
+/// Saves a track's assessment settings (its length, languages, pass mark, counting rule,
+/// advance rule and problems), creating the assessment or replacing its settings; returns its
+/// id.
+pub async fn save_settings(
+    app: &App,
+    settings: &cohort_store::problems::AssessmentInput,
+) -> Result<i64, StoreError> {
+    let mut tx = app.store().begin().await?;
+    let id = Store::save_assessment(&mut tx, settings, app.now()).await?;
+    Store::commit(tx).await?;
+    Ok(id)
+}
+
 /// How long before the deadline to start a candidate who has not started is reminded.
 pub const REMIND_BEFORE_SECONDS: i64 = 24 * 3600;
 

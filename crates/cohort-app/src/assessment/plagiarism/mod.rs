@@ -158,3 +158,31 @@ fn add(entry: &mut ProblemIndex, id: i64, origin: Origin, code: &str) -> Result<
         Err(other) => Err(JobError::Failed(other.to_string())),
     }
 }
+
+/// A known solution of a problem (one published online, say) that each submission is also
+/// compared with.
+pub struct KnownSolution<'a> {
+    pub problem_id: i64,
+    /// The judge's language id.
+    pub language: &'a str,
+    /// Where it was found, as the recruiter names it.
+    pub name: &'a str,
+    pub code: &'a str,
+    pub added_by: Option<i64>,
+}
+
+/// Adds a known solution; returns its id. The indexes read it like any submission, by id, at
+/// the next check.
+pub async fn add_known_solution(app: &App, known: &KnownSolution<'_>) -> Result<i64, StoreError> {
+    let mut tx = app.store().begin().await?;
+    let id = Store::add_known_solution(
+        &mut tx,
+        known.problem_id,
+        (known.language, known.name, known.code),
+        known.added_by,
+        app.now(),
+    )
+    .await?;
+    Store::commit(tx).await?;
+    Ok(id)
+}

@@ -12,11 +12,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::assessment::plagiarism::{self, KnownSolution};
 use cohort_app::problems::bank::{add_package, BankError, Origin, MAX_PACKAGE_BYTES};
 use cohort_store::accounts::Account;
 use cohort_store::plagiarism::KnownSolutionRecord;
 use cohort_store::problems::{ProblemRecord, ProblemStatus, SampleRecord};
-use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -75,16 +75,14 @@ async fn add_known_solution(
             "Paste the solution's source code (at most 64 KB of text).".into(),
         ));
     }
-    let mut tx = state.store().begin().await?;
-    Store::add_known_solution(
-        &mut tx,
-        id,
-        (&form.language, name, &form.code),
-        Some(staff.account.user.id),
-        state.now(),
-    )
-    .await?;
-    Store::commit(tx).await?;
+    let known = KnownSolution {
+        problem_id: id,
+        language: &form.language,
+        name,
+        code: &form.code,
+        added_by: Some(staff.account.user.id),
+    };
+    plagiarism::add_known_solution(state.app(), &known).await?;
     Ok(Redirect::to(&format!(
         "/staff/problems/{id}?notice=known#known-solutions"
     ))

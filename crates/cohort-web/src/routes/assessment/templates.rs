@@ -17,7 +17,6 @@ use cohort_domain::FieldErrors;
 use cohort_store::accounts::Account;
 use cohort_store::problems::{AssessmentInput, ProblemRecord, ProblemStatus};
 use cohort_store::seasons::SeasonRecord;
-use cohort_store::Store;
 
 /// Problem rows on the form; a track's assessment may use up to this many problems.
 const PROBLEM_ROWS: usize = 4;
@@ -265,9 +264,7 @@ async fn save(
                 advance: settings.advance.as_str().into(),
                 problems: settings.problems,
             };
-            let mut tx = state.store().begin().await?;
-            Store::save_assessment(&mut tx, &input, state.now()).await?;
-            Store::commit(tx).await?;
+            cohort_app::assessment::save_settings(state.app(), &input).await?;
             Ok(Redirect::to(&format!(
                 "/staff/seasons/{season_id}/assessments?notice=saved#track-{}",
                 track.id

@@ -13,16 +13,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::setup::{self, NewLocation};
 use cohort_domain::input::Text;
-use cohort_domain::season::{
-    parse_amount, parse_date, parse_time_zone, Currency, ProgramDates, DEFAULT_TRACKS,
-};
+use cohort_domain::season::{parse_amount, parse_date, parse_time_zone, Currency, ProgramDates};
 use cohort_domain::FieldErrors;
 use cohort_store::accounts::Account;
 use cohort_store::seasons::{
     LocationRecord, OpeningFilter, OpeningRecord, PayBandRecord, SeasonRecord, TrackRecord,
 };
-use cohort_store::{Store, StoreError};
+use cohort_store::StoreError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -81,16 +80,7 @@ async fn create_season(
         .await?;
         return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let mut tx = state.store().begin().await?;
-    let season_id = match Store::create_season(
-        &mut tx,
-        name.as_str(),
-        &dates.start().to_string(),
-        &dates.end().to_string(),
-        state.now(),
-    )
-    .await
-    {
+    let season_id = match setup::create_season(state.app(), name.as_str(), dates).await {
         Ok(id) => id,
         Err(StoreError::Conflict { .. }) => {
             let mut errors = FieldErrors::new();
@@ -108,10 +98,6 @@ async fn create_season(
         }
         Err(other) => return Err(other.into()),
     };
-    for track in DEFAULT_TRACKS {
-        Store::create_track(&mut tx, season_id, track).await?;
-    }
-    Store::commit(tx).await?;
     Ok(Redirect::to(&format!("/staff/seasons/{season_id}/setup")).into_response())
 }
 
@@ -316,11 +302,11 @@ async fn add_track(
 ) -> Result<Response, AppError> {
     state.store().season(season_id).await?;
     let mut errors = FieldErrors::new();
-    let store = state.store();
+    let app = state.app();
     save_track_name(&form, &mut errors, |name| async move {
-        let mut tx = store.begin().await?;
-        Store::create_track(&mut tx, season_id, name.as_str()).await?;
-        Store::commit(tx).await
+        setup::add_track(app, season_id, name.as_str())
+            .await
+            .map(|_| ())
     })
     .await?;
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "track").await
@@ -365,17 +351,14 @@ async fn add_location(
     let country = errors.take("country", Text::required(&form.country, "the country", 80));
     let zone = errors.take("time_zone", parse_time_zone(&form.time_zone));
     if let (Some(city), Some(country), Some(zone)) = (city, country, zone) {
-        let mut tx = state.store().begin().await?;
-        match Store::create_location(
-            &mut tx,
+        let location = NewLocation {
             season_id,
-            city.as_str(),
-            country.as_str(),
-            zone.name(),
-        )
-        .await
-        {
-            Ok(_) => Store::commit(tx).await?,
+            city: city.as_str(),
+            country: country.as_str(),
+            time_zone: zone.name(),
+        };
+        match setup::add_location(state.app(), &location).await {
+            Ok(_) => {}
             Err(StoreError::Conflict { .. }) => {
                 errors.add("city", "This season already has that location.")
             }
@@ -462,9 +445,8 @@ async fn set_pay_band(
     if let (Some(monthly), Some(housing), Some(relocation), Some(currency), true) =
         (monthly, housing, relocation, currency, errors.is_empty())
     {
-        let mut tx = state.store().begin().await?;
-        Store::set_pay_band(
-            &mut tx,
+        setup::set_pay_band(
+            state.app(),
             &PayBandRecord {
                 track_id: form.track,
                 location_id: form.location,
@@ -475,7 +457,6 @@ async fn set_pay_band(
             },
         )
         .await?;
-        Store::commit(tx).await?;
         // Opening pages show their pay band.
         state.forget_openings();
     }

@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono_tz::Tz;
+use cohort_app::setup;
 use cohort_domain::input::Text;
 use cohort_domain::season::{parse_headcount, parse_local_time, ApplicationWindow};
 use cohort_domain::FieldErrors;
 use cohort_store::seasons::{NewOpening, OpeningChange, OpeningRecord};
-use cohort_store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -181,9 +181,8 @@ async fn edit_opening(
         };
         return crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let mut tx = state.store().begin().await?;
-    Store::update_opening(
-        &mut tx,
+    setup::update_opening(
+        state.app(),
         id,
         &OpeningChange {
             title: fields.title.as_str(),
@@ -194,7 +193,6 @@ async fn edit_opening(
         },
     )
     .await?;
-    Store::commit(tx).await?;
     state.forget_openings();
     tracing::info!(
         opening.id = id,
@@ -240,7 +238,6 @@ async fn add_opening(
         &mut errors,
     );
     if let (Some(fields), true) = (fields, errors.is_empty()) {
-        let mut tx = state.store().begin().await?;
         let new = NewOpening {
             season_id,
             track_id: form.track,
@@ -251,8 +248,7 @@ async fn add_opening(
             closes_at: fields.window.closes().timestamp(),
             description_md: fields.description.as_str(),
         };
-        Store::create_opening(&mut tx, &new, state.now()).await?;
-        Store::commit(tx).await?;
+        setup::add_opening(state.app(), &new).await?;
         state.forget_openings();
     }
     setup_outcome(&state, &staff.account, &csrf, season_id, errors, "opening").await
