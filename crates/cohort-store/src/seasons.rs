@@ -58,6 +58,15 @@ pub struct OpeningRecord {
     pub created_at: i64,
 }
 
+impl OpeningRecord {
+    /// When the opening takes applications; `None` only if the stored times are broken.
+    pub fn window(&self) -> Option<cohort_domain::season::ApplicationWindow> {
+        let opens = chrono::DateTime::from_timestamp(self.opens_at, 0)?;
+        let closes = chrono::DateTime::from_timestamp(self.closes_at, 0)?;
+        cohort_domain::season::ApplicationWindow::new(opens, closes).ok()
+    }
+}
+
 /// The parts of an opening that can change after it is published.
 #[derive(Debug, Clone)]
 pub struct OpeningChange<'a> {

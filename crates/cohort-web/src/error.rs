@@ -134,6 +134,23 @@ impl From<cohort_app::accounts::AccountError> for AppError {
     }
 }
 
+impl From<cohort_app::applications::submit::SubmitError> for AppError {
+    fn from(error: cohort_app::applications::submit::SubmitError) -> AppError {
+        use cohort_app::applications::submit::SubmitError;
+        match error {
+            SubmitError::Invalid(errors) => AppError::Invalid(errors),
+            SubmitError::AlreadyApplied { .. } | SubmitError::AccountRaced => {
+                AppError::Conflict(error.to_string())
+            }
+            SubmitError::BrokenOpening(_) | SubmitError::ReaderFailed(_) => {
+                AppError::internal(error)
+            }
+            SubmitError::Blob(error) => AppError::internal(error),
+            SubmitError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> AppError {
         AppError::Invalid(errors)

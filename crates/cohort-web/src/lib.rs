@@ -17,7 +17,6 @@ pub mod auth;
 pub mod error;
 pub mod html;
 pub mod pages;
-pub mod pdf_text;
 pub mod public_cache;
 pub mod rate;
 pub mod routes;

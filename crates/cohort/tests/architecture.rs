@@ -134,8 +134,26 @@ fn the_use_case_crate_imports_no_http_crate() {
 }
 
 #[test]
+fn the_web_crate_never_opens_a_store_transaction() {
+    // A write is a use case of cohort-app, which owns its transaction, its jobs and its mail;
+    // the web extracts, authorises, calls it and maps the result.
+    const TRANSACTION: [&str; 4] = [".begin()", "Store::commit(", "cohort_store::Tx", "&mut tx"];
+    let web = sources(&workspace().join("crates/cohort-web/src"));
+    assert!(web.len() > 30, "found only {} web sources", web.len());
+    for (path, code) in web {
+        for sign in TRANSACTION {
+            assert!(
+                !code.contains(sign),
+                "{} opens or uses a store transaction ({sign}); move the write to cohort-app",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn jobs_and_messages_live_with_their_capability_in_the_use_case_crate() {
-    let capabilities = ["accounts", "applications", "assessment", "problems"];
+    let capabilities = ["accounts", "setup", "applications", "assessment", "problems"];
     let mut jobs = 0;
     let mut messages = 0;
     for crate_name in ["cohort-app", "cohort-web", "cohort-worker", "cohort-store"] {

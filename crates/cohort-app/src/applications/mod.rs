@@ -3,6 +3,8 @@
 //! assessment's advance rule alike.
 
 pub mod mail;
+pub mod resume;
+pub mod submit;
 
 use crate::jobs::{self, Done, Job, JobError};
 use crate::mail::Message;

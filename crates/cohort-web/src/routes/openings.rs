@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono_tz::Tz;
-use cohort_domain::season::{ApplicationWindow, WindowStatus};
+use cohort_domain::season::WindowStatus;
 use cohort_store::seasons::OpeningRecord;
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 
@@ -57,7 +57,7 @@ impl OpeningView {
     pub fn new(opening: &OpeningRecord, now: i64, visitor_zone: Option<Tz>) -> OpeningView {
         let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
         let shown_zone = visitor_zone.unwrap_or(zone);
-        let window = window_of(opening);
+        let window = opening.window();
         let status =
             window.map(|w| w.status(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default()));
         // The status names one instant ("Open until …"); the page script shows it in the
@@ -89,12 +89,6 @@ impl OpeningView {
             zone: shown_zone.name().to_owned(),
         }
     }
-}
-
-pub fn window_of(opening: &OpeningRecord) -> Option<ApplicationWindow> {
-    let opens = chrono::DateTime::from_timestamp(opening.opens_at, 0)?;
-    let closes = chrono::DateTime::from_timestamp(opening.closes_at, 0)?;
-    ApplicationWindow::new(opens, closes).ok()
 }
 
 /// The visitor's time zone: the `tz` query value, else the `tz` cookie that the page script sets.

@@ -7,12 +7,12 @@ use super::{
 };
 use crate::auth::ApiClient;
 use crate::error::{ApiError, AppError};
-use crate::routes::candidate::apply::{submit_application, Applicant, SubmitError};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
+use cohort_app::applications::submit::{submit, Applicant, ResumeUpload};
 use cohort_domain::application::ApplicationInput;
 use cohort_domain::input::{Email, Text};
 use cohort_domain::{FieldErrors, RejectionReason, Role, Stage};
@@ -398,23 +398,17 @@ pub(super) async fn create_application(
         name: name.as_str(),
         email: email.as_str(),
     };
-    match submit_application(
-        &state,
-        &applicant,
-        new.season_id,
-        &input,
-        resume,
-        &new.resume.filename,
-    )
-    .await
-    {
-        Ok(id) => Ok((
-            StatusCode::CREATED,
-            Json(application_dto(&state, id).await?),
-        )),
-        Err(SubmitError::Invalid(errors)) => Err(ApiError(AppError::Invalid(errors))),
-        Err(SubmitError::Refused(error)) => Err(ApiError(error)),
-    }
+    let upload = ResumeUpload {
+        bytes: resume,
+        filename: &new.resume.filename,
+    };
+    let id = submit(state.app(), &applicant, new.season_id, &input, upload)
+        .await
+        .map_err(|error| ApiError(error.into()))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(application_dto(&state, id).await?),
+    ))
 }
 
 /// Moves an application to another stage on behalf of the administrator who issued the token,

@@ -1,25 +1,20 @@
-//! The application form, and storing an application with its résumé (for the form and the API).
+//! The application form. Storing the application is `cohort_app::applications::submit`.
 
 use crate::auth::{CandidateOnly, Csrf, Require};
 use crate::error::AppError;
 use crate::html::render;
 use crate::pages::Layout;
 use crate::state::AppState;
-use crate::upload::{clean_filename, read_resume};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use chrono_tz::Tz;
-use cohort_app::applications::mail;
-use cohort_app::mail::Message;
-use cohort_domain::application::{ApplicationForm, ApplicationInput, MAX_CHOICES};
+use cohort_app::applications::submit::{submit, Applicant, ResumeUpload, SubmitError};
+use cohort_domain::application::{ApplicationInput, MAX_CHOICES};
 use cohort_domain::FieldErrors;
-use cohort_store::applications::NewApplication;
 use cohort_store::seasons::{OpeningFilter, OpeningRecord};
-use cohort_store::{Store, StoreError};
 
 /// The largest application form read. A résumé past its 5 MB limit is read and dropped up to
 /// here, so that the candidate gets the form back with the reason (a server that stops reading
@@ -289,13 +284,16 @@ async fn apply(
         name: &user.display_name,
         email: &user.email,
     };
-    match submit_application(
-        &state,
+    let upload = ResumeUpload {
+        bytes: submission.resume,
+        filename: &submission.resume_filename,
+    };
+    match submit(
+        state.app(),
         &applicant,
         season_id,
         &submission.input,
-        submission.resume,
-        &submission.resume_filename,
+        upload,
     )
     .await
     {
@@ -312,184 +310,6 @@ async fn apply(
             .await?;
             crate::html::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(SubmitError::Refused(error)) => Err(error),
+        Err(other) => Err(other.into()),
     }
-}
-
-/// Who is applying.
-pub struct Applicant<'a> {
-    /// The candidate's account; `None` for someone new (through the API), whose account is
-    /// created in the application's own transaction, so a refused application leaves none.
-    pub id: Option<i64>,
-    pub name: &'a str,
-    pub email: &'a str,
-}
-
-/// Why an application was not stored.
-pub enum SubmitError {
-    /// Fields to correct; the form is shown again.
-    Invalid(FieldErrors),
-    /// Refused as a whole (a second application, an unknown season) or failed.
-    Refused(AppError),
-}
-
-impl<E: Into<AppError>> From<E> for SubmitError {
-    fn from(error: E) -> SubmitError {
-        SubmitError::Refused(error.into())
-    }
-}
-
-/// Validates and stores an application with its résumé, and queues the confirmation, for the
-/// web form and the API alike. Nothing is written unless everything is valid.
-pub async fn submit_application(
-    state: &AppState,
-    applicant: &Applicant<'_>,
-    season_id: i64,
-    input: &ApplicationInput,
-    resume_bytes: Vec<u8>,
-    resume_filename: &str,
-) -> Result<i64, SubmitError> {
-    let season = state.store().season(season_id).await?;
-    let already = || {
-        AppError::Conflict(format!("You already applied to {}; one application per season. Your first application is unchanged.", season.name))
-    };
-    if let Some(candidate_id) = applicant.id {
-        if state
-            .store()
-            .application_in_season(candidate_id, season_id)
-            .await?
-            .is_some()
-        {
-            return Err(already().into());
-        }
-    }
-    let mut errors = FieldErrors::new();
-    let form = match ApplicationForm::parse(input) {
-        Ok(form) => Some(form),
-        Err(found) => {
-            errors = found;
-            None
-        }
-    };
-    let openings = state
-        .store()
-        .openings(&OpeningFilter {
-            season_id: Some(season_id),
-            ..Default::default()
-        })
-        .await?;
-    let now = state.clock().now_utc();
-    let mut chosen_titles = Vec::new();
-    for id in &input.choices {
-        match openings.iter().find(|o| o.id == *id) {
-            None => errors.add(
-                "choices",
-                "One of the chosen openings is not part of this season.",
-            ),
-            Some(opening) => {
-                let zone: Tz = opening.time_zone.parse().unwrap_or(Tz::UTC);
-                let window = crate::routes::openings::window_of(opening).ok_or_else(|| {
-                    AppError::internal(anyhow::anyhow!(
-                        "opening {} has an invalid window",
-                        opening.id
-                    ))
-                })?;
-                if let Err(closed) = window.check_open(now, zone) {
-                    errors.add("choices", format!("{}: {}", opening.title, closed.0));
-                }
-                chosen_titles.push(format!(
-                    "{} ({}, {})",
-                    opening.title, opening.city, opening.country
-                ));
-            }
-        }
-    }
-    let (resume, resume_bytes) =
-        tokio::task::spawn_blocking(move || (read_resume(&resume_bytes), resume_bytes))
-            .await
-            .map_err(AppError::internal)?;
-    let resume = resume
-        .map_err(|error| errors.add("resume", error.to_string()))
-        .ok();
-    let (Some(form), Some(resume), true) = (form, resume, errors.is_empty()) else {
-        return Err(SubmitError::Invalid(errors));
-    };
-
-    // The blob is written first: a committed application always finds its résumé. A blob whose
-    // transaction then fails is unreferenced, never half-written.
-    let (blob, resume_bytes) = state
-        .put_blob(resume_bytes)
-        .await
-        .map_err(AppError::internal)?;
-    let graduation = form.graduation.to_string();
-    let links = form.links.joined();
-    let filename = clean_filename(resume_filename, resume.kind);
-    let mut tx = state.store().begin().await?;
-    let candidate_id = match applicant.id {
-        Some(id) => id,
-        // The API's caller vouches for the application, not for the address: the account
-        // stays unconfirmed until its owner sets a password from a link sent to it.
-        None => match Store::create_unconfirmed_candidate(
-            &mut tx,
-            applicant.email,
-            applicant.name,
-            None,
-            state.now(),
-        )
-        .await
-        {
-            Ok(id) => id,
-            // Created by a request running at the same moment: try again to apply as it.
-            Err(StoreError::Conflict { .. }) => {
-                return Err(AppError::Conflict(
-                    "An account with this email was created at the same moment; send the application again.".into(),
-                )
-                .into())
-            }
-            Err(other) => return Err(other.into()),
-        },
-    };
-    let new = NewApplication {
-        season_id,
-        candidate_id,
-        candidate_name: applicant.name,
-        choices: &form.choices,
-        school: form.school.as_str(),
-        degree: form.degree.as_str(),
-        graduation: &graduation,
-        graduation_year: form.graduation.year() as i64,
-        languages: form.languages.as_slice(),
-        links: &links,
-        cover_letter: form.cover_letter.as_str(),
-        resume_blob: blob.as_str(),
-        resume_filename: &filename,
-        resume_kind: resume.kind.as_str(),
-        resume_bytes: resume_bytes.len() as i64,
-        resume_text: &resume.text,
-    };
-    let status_link = format!("{}/me", state.config().base_url);
-    let message = mail::ApplicationReceived {
-        name: applicant.name,
-        season: &season.name,
-        choices: &chosen_titles,
-        status_link: &status_link,
-    }
-    .to(applicant.email);
-    let id = match cohort_app::applications::create(state.store(), &mut tx, &new, state.now()).await
-    {
-        Ok(id) => id,
-        Err(StoreError::Conflict { .. }) => return Err(already().into()),
-        Err(other) => return Err(other.into()),
-    };
-    Store::enqueue_message(&mut tx, &message, state.now()).await?;
-    Store::commit(tx).await?;
-    state.forget_stage_counts();
-    state.wake_mail();
-    state.wake_jobs();
-    tracing::info!(
-        application.id = id,
-        season.id = season_id,
-        "application submitted"
-    );
-    Ok(id)
 }
