@@ -647,8 +647,8 @@ impl Store {
         Ok(counts)
     }
 
-    /// One page of the recruiter board.
-    pub async fn board(&self, query: &BoardQuery) -> Result<BoardPage> {
+    /// The board's filters as SQL conditions with their values.
+    fn board_conditions(&self, query: &BoardQuery) -> Conditions {
         let mut conditions = Conditions {
             clauses: Vec::new(),
             binds: Vec::new(),
@@ -731,6 +731,12 @@ impl Store {
                 }
             }
         }
+        conditions
+    }
+
+    /// One page of the recruiter board.
+    pub async fn board(&self, query: &BoardQuery) -> Result<BoardPage> {
+        let conditions = self.board_conditions(query);
         let where_sql = conditions.sql();
         // Counting stops past COUNT_LIMIT.
         let total_sql = format!(

@@ -17,7 +17,7 @@ use cohort_app::applications::{move_application, MoveError};
 use cohort_domain::input::Text;
 use cohort_domain::{FieldErrors, RejectionReason, Role, Stage};
 use cohort_store::accounts::Account;
-use cohort_store::applications::{BoardQuery, BoardRow, BoardSort};
+use cohort_store::applications::{BoardPage as BoardResult, BoardQuery, BoardRow, BoardSort};
 use cohort_store::seasons::{
     LocationRecord, OpeningFilter, OpeningRecord, SeasonRecord, TrackRecord,
 };
@@ -245,6 +245,100 @@ impl BoardPage {
     }
 }
 
+impl BoardParams {
+    /// The store's query for one page of the board.
+    fn board_query(
+        &self,
+        season_id: i64,
+        opening_id: Option<i64>,
+        stage: Option<Stage>,
+        page: i64,
+    ) -> BoardQuery {
+        BoardQuery {
+            season_id: Some(season_id),
+            opening_id,
+            stage,
+            track_id: optional_id(&self.track),
+            location_id: optional_id(&self.location),
+            school: self.school.clone(),
+            language: self.language.clone(),
+            graduation_year: optional_id(&self.year),
+            text: self.q.clone(),
+            sort: self
+                .sort
+                .as_deref()
+                .and_then(BoardSort::parse)
+                .unwrap_or_default(),
+            offset: (page - 1) * PAGE_SIZE,
+            limit: PAGE_SIZE,
+        }
+    }
+
+    /// Each stage's count, linking to the board filtered to that stage with the other filters
+    /// kept.
+    fn stage_count_links(&self, stage_counts: Vec<(Stage, i64)>) -> Vec<StageCount> {
+        let base_without_stage = BoardParams {
+            stage: None,
+            page: None,
+            moved: None,
+            skipped: None,
+            ..self.clone()
+        }
+        .filters_query();
+        stage_counts
+            .into_iter()
+            .map(|(stage, count)| StageCount {
+                stage,
+                count,
+                href: if base_without_stage.is_empty() {
+                    format!("?stage={}", stage.as_str())
+                } else {
+                    format!("?{base_without_stage}&stage={}", stage.as_str())
+                },
+            })
+            .collect()
+    }
+
+    /// What a bulk move that redirected here reports.
+    fn moved_flash(&self) -> Option<String> {
+        self.moved.map(|moved| {
+            let skipped = self.skipped.unwrap_or(0);
+            if skipped == 0 {
+                format!("Moved {moved} applications.")
+            } else {
+                format!("Moved {moved} applications; {skipped} could not move from their stage and were left as they were.")
+            }
+        })
+    }
+}
+
+/// The number of applications the list says it holds, and whether that is a lower bound.
+/// Without filters beyond the stage and opening, the stage counts are the exact number of
+/// rows, so the list says what the counts say instead of "more than 250".
+fn shown_total(
+    query: &BoardQuery,
+    result: &BoardResult,
+    stage_counts: &[(Stage, i64)],
+) -> (i64, bool) {
+    let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
+    let unfiltered = query.track_id.is_none()
+        && query.location_id.is_none()
+        && query.graduation_year.is_none()
+        && blank(&query.school)
+        && blank(&query.language)
+        && blank(&query.text);
+    if unfiltered && result.total_is_lower_bound {
+        let exact: i64 = stage_counts
+            .iter()
+            .filter(|(counted, _)| query.stage.is_none_or(|stage| stage == *counted))
+            .map(|(_, count)| count)
+            .sum();
+        (exact.max(result.total), false)
+    } else {
+        (result.total, result.total_is_lower_bound)
+    }
+}
+
 async fn board(
     State(state): State<AppState>,
     staff: Require<Pipeline>,
@@ -260,24 +354,7 @@ async fn board(
     };
     let stage = params.stage.as_deref().and_then(Stage::parse);
     let page = params.page.unwrap_or(1).max(1);
-    let query = BoardQuery {
-        season_id: Some(season_id),
-        opening_id: opening.as_ref().map(|o| o.id),
-        stage,
-        track_id: optional_id(&params.track),
-        location_id: optional_id(&params.location),
-        school: params.school.clone(),
-        language: params.language.clone(),
-        graduation_year: optional_id(&params.year),
-        text: params.q.clone(),
-        sort: params
-            .sort
-            .as_deref()
-            .and_then(BoardSort::parse)
-            .unwrap_or_default(),
-        offset: (page - 1) * PAGE_SIZE,
-        limit: PAGE_SIZE,
-    };
+    let query = params.board_query(season_id, opening.as_ref().map(|o| o.id), stage, page);
     // Everything the page shows is independent: ask for it all at once.
     let opening_filter = OpeningFilter {
         season_id: Some(season_id),
@@ -290,50 +367,10 @@ async fn board(
         state.store().tracks(season_id),
         state.store().locations(season_id),
     )?;
-    // Without filters beyond the stage and opening, the stage counts are the exact number of
-    // rows, so the list says what the counts say instead of "more than 250".
-    let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
-    let unfiltered = query.track_id.is_none()
-        && query.location_id.is_none()
-        && query.graduation_year.is_none()
-        && blank(&query.school)
-        && blank(&query.language)
-        && blank(&query.text);
-    let (total, total_is_lower_bound) = if unfiltered && result.total_is_lower_bound {
-        let exact: i64 = stage_counts
-            .iter()
-            .filter(|(counted, _)| stage.is_none_or(|stage| stage == *counted))
-            .map(|(_, count)| count)
-            .sum();
-        (exact.max(result.total), false)
-    } else {
-        (result.total, result.total_is_lower_bound)
-    };
+    let (total, total_is_lower_bound) = shown_total(&query, &result, &stage_counts);
     let filters = params.filters_query();
-    let base_without_stage = BoardParams {
-        stage: None,
-        page: None,
-        moved: None,
-        skipped: None,
-        ..params.clone()
-    }
-    .filters_query();
-    let counts = stage_counts
-        .into_iter()
-        .map(|(stage, count)| StageCount {
-            stage,
-            count,
-            href: if base_without_stage.is_empty() {
-                format!("?stage={}", stage.as_str())
-            } else {
-                format!("?{base_without_stage}&stage={}", stage.as_str())
-            },
-        })
-        .collect();
-    let flash = params.moved.map(|moved| {
-        let skipped = params.skipped.unwrap_or(0);
-        if skipped == 0 { format!("Moved {moved} applications.") } else { format!("Moved {moved} applications; {skipped} could not move from their stage and were left as they were.") }
-    });
+    let counts = params.stage_count_links(stage_counts);
+    let flash = params.moved_flash();
     let page_view = BoardPage {
         layout: Layout::for_account(
             format!("{} pipeline", season.name),
