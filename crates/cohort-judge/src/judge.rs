@@ -308,24 +308,9 @@ impl Judge {
             main_file_name,
             files.first().map_or(&[][..], |(_, source)| source),
         );
-        let mut hasher = Sha256::new();
-        hasher.update(language.id.as_bytes());
-        for part in language.compile.iter().chain(&language.artefacts) {
-            hasher.update([0]);
-            hasher.update(part.as_bytes());
-        }
-        hasher.update([1]);
-        hasher.update(naming.source.as_bytes());
-        for (name, contents) in files {
-            hasher.update([2]);
-            hasher.update((name.len() as u64).to_le_bytes());
-            hasher.update(name.as_bytes());
-            hasher.update([3]);
-            hasher.update((contents.len() as u64).to_le_bytes());
-            hasher.update(contents);
-        }
-        let key = hex::encode(hasher.finalize());
-        let directory = self.cache_dir.join(&key);
+        let directory = self
+            .cache_dir
+            .join(compile_cache_key(language, &naming, files));
         if directory.is_dir() {
             return Ok(Compiled {
                 directory,
@@ -333,97 +318,18 @@ impl Judge {
                 cached: true,
             });
         }
-        let broken =
-            |what: &str, e: &dyn std::fmt::Display| CompileFailure::Broken(format!("{what}: {e}"));
         let sources =
             tempfile::tempdir_in(self.scratch.path()).map_err(|e| broken("scratch", &e))?;
-        let mut copy_in = Vec::new();
-        for (index, (name, contents)) in files.iter().enumerate() {
-            let inside = if index == 0 {
-                naming.source.clone()
-            } else {
-                name.clone()
-            };
-            if inside.contains('/') || inside.starts_with('.') || inside.is_empty() {
-                return Err(CompileFailure::Broken(format!(
-                    "bad source file name {inside}"
-                )));
-            }
-            let path = sources.path().join(&inside);
-            fs::write(&path, contents).map_err(|e| broken("writing the source", &e))?;
-            copy_in.push((path, inside, false));
-        }
+        let copy_in = write_sources(sources.path(), &naming, files)?;
         let output =
             tempfile::tempfile_in(self.scratch.path()).map_err(|e| broken("scratch", &e))?;
-        // `{files}` stands for every source file of the submission, main source first.
-        let names: Vec<String> = copy_in
-            .iter()
-            .map(|(_, inside, _)| inside.clone())
-            .collect();
-        let command = language
-            .expand(&language.compile, &naming, 0)
-            .into_iter()
-            .flat_map(|part| {
-                if part == "{files}" {
-                    names.clone()
-                } else {
-                    vec![part]
-                }
-            })
-            .collect();
-        let mut spec = RunSpec::new(command, compile_limits(language));
-        spec.stdout = Stdio::Fd(output.try_clone().map_err(|e| broken("dup", &e))?.into());
-        spec.stderr = Stdio::Fd(output.try_clone().map_err(|e| broken("dup", &e))?.into());
-        spec.copy_in = copy_in;
-        spec.copy_out = language
-            .artefacts
-            .iter()
-            .map(|a| {
-                a.replace("{source}", &naming.source)
-                    .replace("{class}", &naming.class)
-            })
-            .collect();
+        let spec = compile_spec(language, &naming, copy_in, &output)?;
         let result = self
             .sandbox
             .run(spec)
             .map_err(|e| broken("compiling", &e))?;
         let message = read_limited(output, MAX_COMPILE_OUTPUT);
-        match result.limit {
-            Some(LimitHit::Cpu | LimitHit::Wall) => {
-                return Err(CompileFailure::Rejected(format!(
-                    "compilation took longer than {} seconds\n{message}",
-                    compile_limits(language).cpu.as_secs()
-                )))
-            }
-            Some(LimitHit::Memory) => {
-                return Err(CompileFailure::Rejected(format!(
-                    "compilation ran out of memory\n{message}"
-                )))
-            }
-            Some(limit) => {
-                return Err(CompileFailure::Rejected(format!(
-                    "compilation exceeded its {limit:?} limit\n{message}"
-                )))
-            }
-            None => {}
-        }
-        if result.exit != Exit::Code(0) {
-            return Err(CompileFailure::Rejected(if message.trim().is_empty() {
-                format!("the compiler failed ({})", describe_exit(result.exit))
-            } else {
-                message
-            }));
-        }
-        let required: Vec<&String> = language
-            .artefacts
-            .iter()
-            .filter(|a| !a.starts_with('*'))
-            .collect();
-        if result.files.is_empty() || required.len() > result.files.len() {
-            return Err(CompileFailure::Rejected(format!(
-                "the compiler produced no program\n{message}"
-            )));
-        }
+        check_compiled(language, &result, message)?;
         self.store_artefacts(&directory, result.files)
             .map_err(|e| broken("storing the program", &e))?;
         Ok(Compiled {
@@ -611,98 +517,22 @@ impl Judge {
             skipped: Vec::new(),
             reason: String::new(),
         };
-        let language = match self.languages.by_id(language) {
-            Ok(language) => language.clone(),
-            Err(error) => {
-                report.verdict = Verdict::CompileError;
-                report.compile_output = error.to_string();
-                return report;
-            }
-        };
-        if let Some(why) = self.refusal(&language) {
-            report.reason = why;
+        let Some(programs) = self.programs_for(problem, language, files, &mut report) else {
             return report;
-        }
-        let Some((main_file_name, _)) = files.first() else {
-            report.reason = "a submission without files".into();
-            return report;
-        };
-        let compiled = match self.compile(&language, main_file_name, files) {
-            Ok(compiled) => compiled,
-            Err(CompileFailure::Rejected(message)) => {
-                report.verdict = Verdict::CompileError;
-                report.compile_output = message;
-                return report;
-            }
-            Err(CompileFailure::Broken(message)) => {
-                report.compile_output = message;
-                return report;
-            }
-        };
-        let validator = match &problem.checking {
-            Checking::Default(_) => None,
-            Checking::Custom { validator, .. } | Checking::Interactive { validator, .. } => {
-                match self.compile_package_program(validator) {
-                    Ok(compiled) => Some(compiled),
-                    Err(message) => {
-                        report.compile_output = message;
-                        return report;
-                    }
-                }
-            }
         };
         let context = RunContext {
             judge: self,
             keep_output: options.keep_output,
             problem,
-            language: &language,
-            program: &compiled,
-            validator: validator.as_ref(),
+            language: &programs.language,
+            program: &programs.submission,
+            validator: programs.validator.as_ref(),
         };
         let cases = problem.data.all_cases();
         let groups = immediate_groups(&problem.data);
-        let results: Vec<Mutex<Option<TestResult>>> =
-            cases.iter().map(|_| Mutex::new(None)).collect();
-        let next = AtomicUsize::new(0);
-        let interactive = matches!(problem.checking, Checking::Interactive { .. });
-        let workers = if interactive {
-            (self.sandbox.slots() / 2).max(1)
-        } else {
-            self.sandbox.slots()
-        };
-        // While judging, a case is skipped if an earlier rejection is already known.
-        let stop_after = |index: usize, results: &[Mutex<Option<TestResult>>]| -> bool {
-            skipped_after_rejection(index, &groups, problem, options, |earlier| {
-                results[earlier]
-                    .lock()
-                    .ok()
-                    .and_then(|r| r.as_ref().map(|r| r.verdict != Verdict::Accepted))
-                    .unwrap_or(false)
-            })
-        };
-        std::thread::scope(|scope| {
-            for _ in 0..workers.min(cases.len()) {
-                scope.spawn(|| loop {
-                    let index = next.fetch_add(1, Ordering::SeqCst);
-                    if index >= cases.len() {
-                        break;
-                    }
-                    if stop_after(index, &results) {
-                        continue;
-                    }
-                    let result = context.run_case(cases[index], &groups[index].0);
-                    if let Ok(mut slot) = results[index].lock() {
-                        *slot = Some(result);
-                    }
-                });
-            }
-        });
+        let mut results = context.run_cases(&cases, &groups, options);
         // Cases judged while an earlier rejection was still running are dropped again, so the
         // report does not depend on timing.
-        let mut results: Vec<Option<TestResult>> = results
-            .into_iter()
-            .map(|m| m.into_inner().ok().flatten())
-            .collect();
         for index in 0..results.len() {
             let skip = skipped_after_rejection(index, &groups, problem, options, |earlier| {
                 results[earlier]
@@ -734,6 +564,212 @@ impl Judge {
         report.score = score;
         report
     }
+
+    /// The programs a submission is judged with: its language, the submission compiled and
+    /// the package's output validator compiled, if it has one. `None` when something fails
+    /// first, with the reason written into `report` (a compile error is the submission's
+    /// fault; anything else is a judge error).
+    fn programs_for(
+        &self,
+        problem: &Problem,
+        language: &str,
+        files: &[(String, Vec<u8>)],
+        report: &mut Report,
+    ) -> Option<Programs> {
+        let language = match self.languages.by_id(language) {
+            Ok(language) => language.clone(),
+            Err(error) => {
+                report.verdict = Verdict::CompileError;
+                report.compile_output = error.to_string();
+                return None;
+            }
+        };
+        if let Some(why) = self.refusal(&language) {
+            report.reason = why;
+            return None;
+        }
+        let Some((main_file_name, _)) = files.first() else {
+            report.reason = "a submission without files".into();
+            return None;
+        };
+        let submission = match self.compile(&language, main_file_name, files) {
+            Ok(compiled) => compiled,
+            Err(CompileFailure::Rejected(message)) => {
+                report.verdict = Verdict::CompileError;
+                report.compile_output = message;
+                return None;
+            }
+            Err(CompileFailure::Broken(message)) => {
+                report.compile_output = message;
+                return None;
+            }
+        };
+        let validator = match &problem.checking {
+            Checking::Default(_) => None,
+            Checking::Custom { validator, .. } | Checking::Interactive { validator, .. } => {
+                match self.compile_package_program(validator) {
+                    Ok(compiled) => Some(compiled),
+                    Err(message) => {
+                        report.compile_output = message;
+                        return None;
+                    }
+                }
+            }
+        };
+        Some(Programs {
+            language,
+            submission,
+            validator,
+        })
+    }
+}
+
+/// What a submission is judged with, once everything has compiled.
+struct Programs {
+    language: Language,
+    /// The submission, compiled.
+    submission: Compiled,
+    /// The package's output validator, compiled, and its language.
+    validator: Option<(Compiled, Language)>,
+}
+
+/// A compile failure that is the judge's fault, not the code's.
+fn broken(what: &str, e: &dyn std::fmt::Display) -> CompileFailure {
+    CompileFailure::Broken(format!("{what}: {e}"))
+}
+
+/// The name of a compilation's cache entry: a hash of everything that decides what the
+/// compiler produces (the language's commands and artefacts, and each file's name and
+/// contents). Lengths and separators keep different inputs from hashing the same bytes.
+fn compile_cache_key(language: &Language, naming: &Naming, files: &[(String, Vec<u8>)]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(language.id.as_bytes());
+    for part in language.compile.iter().chain(&language.artefacts) {
+        hasher.update([0]);
+        hasher.update(part.as_bytes());
+    }
+    hasher.update([1]);
+    hasher.update(naming.source.as_bytes());
+    for (name, contents) in files {
+        hasher.update([2]);
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update([3]);
+        hasher.update((contents.len() as u64).to_le_bytes());
+        hasher.update(contents);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Writes the submission's files into `sources`, the main one under the name the language
+/// wants, and returns them as files to copy into the compiler's sandbox.
+fn write_sources(
+    sources: &Path,
+    naming: &Naming,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<(PathBuf, String, bool)>, CompileFailure> {
+    let mut copy_in = Vec::new();
+    for (index, (name, contents)) in files.iter().enumerate() {
+        let inside = if index == 0 {
+            naming.source.clone()
+        } else {
+            name.clone()
+        };
+        if inside.contains('/') || inside.starts_with('.') || inside.is_empty() {
+            return Err(CompileFailure::Broken(format!(
+                "bad source file name {inside}"
+            )));
+        }
+        let path = sources.join(&inside);
+        fs::write(&path, contents).map_err(|e| broken("writing the source", &e))?;
+        copy_in.push((path, inside, false));
+    }
+    Ok(copy_in)
+}
+
+/// The compiler's run: its command with every source, its output (both streams) to `output`,
+/// and the artefacts it is to hand back.
+fn compile_spec(
+    language: &Language,
+    naming: &Naming,
+    copy_in: Vec<(PathBuf, String, bool)>,
+    output: &File,
+) -> Result<RunSpec, CompileFailure> {
+    // `{files}` stands for every source file of the submission, main source first.
+    let names: Vec<String> = copy_in
+        .iter()
+        .map(|(_, inside, _)| inside.clone())
+        .collect();
+    let command = language
+        .expand(&language.compile, naming, 0)
+        .into_iter()
+        .flat_map(|part| {
+            if part == "{files}" {
+                names.clone()
+            } else {
+                vec![part]
+            }
+        })
+        .collect();
+    let mut spec = RunSpec::new(command, compile_limits(language));
+    spec.stdout = Stdio::Fd(output.try_clone().map_err(|e| broken("dup", &e))?.into());
+    spec.stderr = Stdio::Fd(output.try_clone().map_err(|e| broken("dup", &e))?.into());
+    spec.copy_in = copy_in;
+    spec.copy_out = language
+        .artefacts
+        .iter()
+        .map(|a| {
+            a.replace("{source}", &naming.source)
+                .replace("{class}", &naming.class)
+        })
+        .collect();
+    Ok(spec)
+}
+
+/// Whether the compiler's run produced a program: within its limits, with exit code 0, and
+/// with every artefact the language requires. `message` is what the compiler wrote.
+fn check_compiled(
+    language: &Language,
+    result: &RunResult,
+    message: String,
+) -> Result<(), CompileFailure> {
+    match result.limit {
+        Some(LimitHit::Cpu | LimitHit::Wall) => {
+            return Err(CompileFailure::Rejected(format!(
+                "compilation took longer than {} seconds\n{message}",
+                compile_limits(language).cpu.as_secs()
+            )))
+        }
+        Some(LimitHit::Memory) => {
+            return Err(CompileFailure::Rejected(format!(
+                "compilation ran out of memory\n{message}"
+            )))
+        }
+        Some(limit) => {
+            return Err(CompileFailure::Rejected(format!(
+                "compilation exceeded its {limit:?} limit\n{message}"
+            )))
+        }
+        None => {}
+    }
+    if result.exit != Exit::Code(0) {
+        return Err(CompileFailure::Rejected(if message.trim().is_empty() {
+            format!("the compiler failed ({})", describe_exit(result.exit))
+        } else {
+            message
+        }));
+    }
+    let required: Vec<&String> = language
+        .artefacts
+        .iter()
+        .filter(|a| !a.starts_with('*'))
+        .collect();
+    if result.files.is_empty() || required.len() > result.files.len() {
+        return Err(CompileFailure::Rejected(format!(
+            "the compiler produced no program\n{message}"
+        )));
+    }
+    Ok(())
 }
 
 /// Whether case `index` is not judged because an earlier case was rejected: in a pass-fail
@@ -938,6 +974,58 @@ impl RunContext<'_> {
         spec
     }
 
+    /// Judges `cases` on as many workers as the sandbox has room for (an interactive case takes
+    /// two slots), in order as far as workers allow. A case is skipped, and its result left
+    /// `None`, if an earlier rejection that stops it is already known when its turn comes.
+    fn run_cases(
+        &self,
+        cases: &[&TestCase],
+        groups: &[(String, bool)],
+        options: &JudgeOptions,
+    ) -> Vec<Option<TestResult>> {
+        let problem = self.problem;
+        let results: Vec<Mutex<Option<TestResult>>> =
+            cases.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let interactive = matches!(problem.checking, Checking::Interactive { .. });
+        let workers = if interactive {
+            (self.judge.sandbox.slots() / 2).max(1)
+        } else {
+            self.judge.sandbox.slots()
+        };
+        // While judging, a case is skipped if an earlier rejection is already known.
+        let stop_after = |index: usize, results: &[Mutex<Option<TestResult>>]| -> bool {
+            skipped_after_rejection(index, groups, problem, options, |earlier| {
+                results[earlier]
+                    .lock()
+                    .ok()
+                    .and_then(|r| r.as_ref().map(|r| r.verdict != Verdict::Accepted))
+                    .unwrap_or(false)
+            })
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..workers.min(cases.len()) {
+                scope.spawn(|| loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    if index >= cases.len() {
+                        break;
+                    }
+                    if stop_after(index, &results) {
+                        continue;
+                    }
+                    let result = self.run_case(cases[index], &groups[index].0);
+                    if let Ok(mut slot) = results[index].lock() {
+                        *slot = Some(result);
+                    }
+                });
+            }
+        });
+        results
+            .into_iter()
+            .map(|m| m.into_inner().ok().flatten())
+            .collect()
+    }
+
     fn run_case(&self, case: &TestCase, group: &str) -> TestResult {
         let started = Instant::now();
         let (accept_score, reject_score) = self.case_scores(case);
@@ -981,32 +1069,33 @@ impl RunContext<'_> {
         group: &str,
         company: Company,
     ) -> (TestResult, Result<Attempt, String>) {
+        let only_pass = Pass {
+            input: &case.input,
+            carried: &[],
+        };
         let Some(passes) = self.problem.passes else {
-            return self.one_pass(
-                case,
-                group,
-                company,
-                &Pass {
-                    input: &case.input,
-                    carried: &[],
-                },
-            );
+            return self.one_pass(case, group, company, &only_pass);
         };
-        let folder = match tempfile::tempdir_in(self.judge.scratch.path()) {
-            Ok(folder) => folder,
+        match tempfile::tempdir_in(self.judge.scratch.path()) {
+            Ok(folder) => self.multi_pass_attempt(case, group, company, passes, folder.path()),
             Err(error) => {
-                let (result, _) = self.one_pass(
-                    case,
-                    group,
-                    company,
-                    &Pass {
-                        input: &case.input,
-                        carried: &[],
-                    },
-                );
-                return (result, Err(format!("scratch: {error}")));
+                let (result, _) = self.one_pass(case, group, company, &only_pass);
+                (result, Err(format!("scratch: {error}")))
             }
-        };
+        }
+    }
+
+    /// The passes of a multi-pass case, at most `passes` of them, keeping what the validator
+    /// hands on from one pass to the next in `folder`. The result shows the most time and
+    /// memory any pass used.
+    fn multi_pass_attempt(
+        &self,
+        case: &TestCase,
+        group: &str,
+        company: Company,
+        passes: u32,
+        folder: &Path,
+    ) -> (TestResult, Result<Attempt, String>) {
         let mut input = case.input.clone();
         let mut carried: Vec<(PathBuf, String)> = Vec::new();
         let mut slowest = (0.0f64, 0.0f64, 0u64);
@@ -1048,29 +1137,11 @@ impl RunContext<'_> {
                 return (result, Ok(attempt));
             }
             last = Some(result.clone());
-            // The next pass: nextpass.in is the submission's input; the rest of the feedback
-            // folder goes back to the validator, as the format keeps that folder between passes.
-            carried.clear();
-            for (name, mut file) in std::mem::take(&mut attempt.feedback) {
-                if name == "input" || name == "answer" {
-                    continue;
-                }
-                let path = folder.path().join(format!("pass{pass}-{name}"));
-                let saved = File::create(&path).and_then(|mut target| {
-                    file.seek(SeekFrom::Start(0))?;
-                    std::io::copy(&mut file, &mut target)
-                });
-                if let Err(error) = saved {
-                    return (
-                        result,
-                        Err(format!("keeping {name} between passes: {error}")),
-                    );
-                }
-                if name == "nextpass.in" {
-                    input = path;
-                } else {
-                    carried.push((path, name));
-                }
+            let feedback = std::mem::take(&mut attempt.feedback);
+            if let Err(message) =
+                carry_to_next_pass(folder, pass, feedback, &mut input, &mut carried)
+            {
+                return (result, Err(message));
             }
         }
         // The validator asked for more passes than the problem allows: a judge error, shown
@@ -1281,6 +1352,64 @@ impl RunContext<'_> {
         stdout: Stdio,
         partner: Option<RunSpec>,
     ) -> Result<Checked, String> {
+        let mut spec = self.validator_spec(case, pass, flags)?;
+        spec.stdin = stdin;
+        spec.stdout = stdout;
+        let (mut run, submission) = match partner {
+            None => (
+                self.judge.sandbox.run(spec).map_err(|e| e.to_string())?,
+                None,
+            ),
+            Some(submission) => {
+                let accepted = |run: &RunResult| run.limit.is_none() && run.exit == Exit::Code(42);
+                let (validator_run, submission_run) =
+                    self.judge
+                        .sandbox
+                        .run_pair(spec, submission, |run| !accepted(run));
+                (
+                    validator_run.map_err(|e| e.to_string())?,
+                    Some(submission_run.map_err(|e| e.to_string())?),
+                )
+            }
+        };
+        let (message, score, files) = validator_feedback(std::mem::take(&mut run.files));
+        let verdict = match (run.limit, run.exit) {
+            (None, Exit::Code(42)) => Verdict::Accepted,
+            (None, Exit::Code(43)) => Verdict::WrongAnswer,
+            _ => {
+                return Ok(Checked {
+                    verdict: Verdict::JudgeError,
+                    feedback: format!(
+                        "the output validator failed ({}) {message}",
+                        describe_run(&run)
+                    ),
+                    score: None,
+                    submission,
+                    validator_ended_at: run.ended_at_nanos,
+                    files,
+                })
+            }
+        };
+        Ok(Checked {
+            verdict,
+            feedback: message,
+            score,
+            submission,
+            validator_ended_at: run.ended_at_nanos,
+            files,
+        })
+    }
+
+    /// The output validator's run, standard streams aside: its program with the input, the
+    /// answer and its feedback folder (`/box/`) as arguments, then `flags`; the input, the
+    /// answer and anything carried from the last pass copied in; its messages and score (or,
+    /// in a multi-pass problem, its whole feedback folder) handed back.
+    fn validator_spec(
+        &self,
+        case: &TestCase,
+        pass: &Pass<'_>,
+        flags: &[String],
+    ) -> Result<RunSpec, String> {
         let (compiled, language) = self.validator.ok_or("no validator")?;
         let mut argv = language.expand(&language.run, &compiled.naming, 2048);
         argv.extend([
@@ -1316,77 +1445,7 @@ impl RunContext<'_> {
                 "score.txt".into(),
             ]
         };
-        spec.stdin = stdin;
-        spec.stdout = stdout;
-        let (mut run, submission) = match partner {
-            None => (
-                self.judge.sandbox.run(spec).map_err(|e| e.to_string())?,
-                None,
-            ),
-            Some(submission) => {
-                let accepted = |run: &RunResult| run.limit.is_none() && run.exit == Exit::Code(42);
-                let (validator_run, submission_run) =
-                    self.judge
-                        .sandbox
-                        .run_pair(spec, submission, |run| !accepted(run));
-                (
-                    validator_run.map_err(|e| e.to_string())?,
-                    Some(submission_run.map_err(|e| e.to_string())?),
-                )
-            }
-        };
-        let mut message = String::new();
-        let mut score = None;
-        let mut files = Vec::new();
-        for (name, file) in std::mem::take(&mut run.files) {
-            let text = match file.try_clone() {
-                Ok(copy)
-                    if matches!(
-                        name.as_str(),
-                        "judgemessage.txt" | "teammessage.txt" | "score.txt"
-                    ) =>
-                {
-                    read_limited(copy, 2000)
-                }
-                _ => String::new(),
-            };
-            files.push((name.clone(), file));
-            match name.as_str() {
-                "judgemessage.txt" | "teammessage.txt" => {
-                    if !message.is_empty() && !text.trim().is_empty() {
-                        message.push(' ');
-                    }
-                    message.push_str(text.trim());
-                }
-                "score.txt" => score = text.trim().parse::<f64>().ok(),
-                _ => {}
-            }
-        }
-        let verdict = match (run.limit, run.exit) {
-            (None, Exit::Code(42)) => Verdict::Accepted,
-            (None, Exit::Code(43)) => Verdict::WrongAnswer,
-            _ => {
-                return Ok(Checked {
-                    verdict: Verdict::JudgeError,
-                    feedback: format!(
-                        "the output validator failed ({}) {message}",
-                        describe_run(&run)
-                    ),
-                    score: None,
-                    submission,
-                    validator_ended_at: run.ended_at_nanos,
-                    files,
-                })
-            }
-        };
-        Ok(Checked {
-            verdict,
-            feedback: message,
-            score,
-            submission,
-            validator_ended_at: run.ended_at_nanos,
-            files,
-        })
+        Ok(spec)
     }
 
     /// Runs an interactive case: the submission and the validator talk over two pipes.
@@ -1522,6 +1581,73 @@ struct Checked {
     validator_ended_at: u64,
     /// The files the validator handed back from its feedback folder.
     files: Vec<(String, File)>,
+}
+
+/// Saves what the validator left in its feedback folder after pass number `pass` into
+/// `folder` for the next pass: `nextpass.in` becomes the submission's `input`; the rest goes
+/// back to the validator (`carried`), as the format keeps that folder between passes.
+fn carry_to_next_pass(
+    folder: &Path,
+    pass: u32,
+    feedback: Vec<(String, File)>,
+    input: &mut PathBuf,
+    carried: &mut Vec<(PathBuf, String)>,
+) -> Result<(), String> {
+    carried.clear();
+    for (name, mut file) in feedback {
+        if name == "input" || name == "answer" {
+            continue;
+        }
+        let path = folder.join(format!("pass{pass}-{name}"));
+        let saved = File::create(&path).and_then(|mut target| {
+            file.seek(SeekFrom::Start(0))?;
+            std::io::copy(&mut file, &mut target)
+        });
+        if let Err(error) = saved {
+            return Err(format!("keeping {name} between passes: {error}"));
+        }
+        if name == "nextpass.in" {
+            *input = path;
+        } else {
+            carried.push((path, name));
+        }
+    }
+    Ok(())
+}
+
+/// What the output validator handed back: its judge and team messages joined into one, the
+/// score it wrote in score.txt (if it is a number), and every file, kept for a next pass.
+fn validator_feedback(
+    handed_back: Vec<(String, File)>,
+) -> (String, Option<f64>, Vec<(String, File)>) {
+    let mut message = String::new();
+    let mut score = None;
+    let mut files = Vec::new();
+    for (name, file) in handed_back {
+        let text = match file.try_clone() {
+            Ok(copy)
+                if matches!(
+                    name.as_str(),
+                    "judgemessage.txt" | "teammessage.txt" | "score.txt"
+                ) =>
+            {
+                read_limited(copy, 2000)
+            }
+            _ => String::new(),
+        };
+        files.push((name.clone(), file));
+        match name.as_str() {
+            "judgemessage.txt" | "teammessage.txt" => {
+                if !message.is_empty() && !text.trim().is_empty() {
+                    message.push(' ');
+                }
+                message.push_str(text.trim());
+            }
+            "score.txt" => score = text.trim().parse::<f64>().ok(),
+            _ => {}
+        }
+    }
+    (message, score, files)
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd), String> {

@@ -257,29 +257,9 @@ impl Problem {
 
     pub fn load(root: &Path) -> Result<Problem, PackageError> {
         let yaml_path = root.join("problem.yaml");
-        let text = fs::read_to_string(&yaml_path)
-            .map_err(|e| error(&yaml_path, format!("cannot be read: {e}")))?;
-        let yaml: ProblemYaml = if text.trim().is_empty() {
-            ProblemYaml::default()
-        } else {
-            yaml_serde::from_str(&text).map_err(|e| error(&yaml_path, e.to_string()))?
-        };
-        let short_name = root
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "problem".into());
-        let name = match &yaml.name {
-            Some(yaml_serde::Value::String(name)) => name.clone(),
-            // The newer format maps language codes to names.
-            Some(yaml_serde::Value::Mapping(names)) => names
-                .get("en")
-                .or_else(|| names.values().next())
-                .and_then(|v| v.as_str())
-                .unwrap_or(&short_name)
-                .to_owned(),
-            _ => short_name.clone(),
-        };
+        let yaml = read_problem_yaml(&yaml_path)?;
+        let short_name = short_name_of(root);
+        let name = display_name(yaml.name.as_ref(), &short_name);
         let legacy = yaml
             .problem_format_version
             .as_deref()
@@ -292,116 +272,14 @@ impl Problem {
             ));
         }
         let scoring = types.iter().any(|t| t == "scoring");
-        // Legacy packages give output validator flags in problem.yaml; 2023-07 packages in
-        // data/testdata.yaml (those of the whole test data are used for every case).
-        let mut flags_text = yaml.validator_flags.clone().unwrap_or_default();
-        if let Some(flags) = read_root_output_validator_flags(root)? {
-            flags_text = format!("{flags_text} {flags}");
-        }
-        let validation = yaml.validation.as_deref().unwrap_or("default");
-        let mut validation_words = validation.split_whitespace();
-        let (custom, interactive) = match validation_words.next() {
-            Some("default") => (false, false),
-            Some("custom") => (true, validation_words.any(|w| w == "interactive")),
-            _ => {
-                return Err(error(
-                    &yaml_path,
-                    format!("validation \"{validation}\" is not default or custom"),
-                ))
-            }
-        };
-        let interactive = interactive || types.iter().any(|t| t == "interactive");
-        let multi_pass = types.iter().any(|t| t == "multi-pass")
-            || yaml
-                .validation
-                .as_deref()
-                .is_some_and(|v| v.contains("multi-pass"));
-        // The 2023-07 format has no `validation` field: a package with an output validator
-        // uses it.
-        let custom = custom || interactive || multi_pass || root.join("output_validator").exists();
-        let checking = if custom {
-            let validator = find_validator(root)?;
-            let flags = flags_text.split_whitespace().map(str::to_owned).collect();
-            if interactive {
-                Checking::Interactive { validator, flags }
-            } else {
-                Checking::Custom { validator, flags }
-            }
-        } else {
-            Checking::Default(
-                DefaultValidator::from_flags(&flags_text).map_err(|m| error(&yaml_path, m))?,
-            )
-        };
+        let multi_pass = is_multi_pass(&yaml, &types);
+        let checking = checking_of(root, &yaml_path, &yaml, &types, multi_pass)?;
         let limits = yaml.limits.unwrap_or_default();
-        let passes = match (multi_pass, limits.validation_passes) {
-            (false, _) => None,
-            (true, None) => Some(2),
-            (true, Some(passes)) if (2..=100).contains(&passes) => Some(passes),
-            (true, Some(passes)) => {
-                return Err(error(
-                    &yaml_path,
-                    format!("validation_passes {passes} is not between 2 and 100"),
-                ))
-            }
-        };
-        let (time_limit, time_limit_source) = match limits.time_limit {
-            Some(seconds) => (seconds, TimeLimitSource::ProblemYaml),
-            None => match read_timelimit_file(root)? {
-                Some(seconds) => (seconds, TimeLimitSource::TimelimitFile),
-                None => match read_domjudge_time_limit(root)? {
-                    Some(seconds) => (seconds, TimeLimitSource::DomjudgeIni),
-                    None => (DEFAULT_TIME_LIMIT, TimeLimitSource::Default),
-                },
-            },
-        };
-        if !(time_limit > 0.0 && time_limit <= 60.0) {
-            return Err(error(
-                &yaml_path,
-                format!("time limit {time_limit} s is not between 0 and 60 seconds"),
-            ));
-        }
-        let multipliers = limits.time_multipliers.unwrap_or_default();
-        // The legacy format's defaults are 5 and 2; the 2023-07 format's 2 and 1.5.
-        let (ac_default, tle_default) = if legacy { (5.0, 2.0) } else { (2.0, 1.5) };
-        let time_multipliers = TimeMultipliers {
-            ac_to_time_limit: multipliers
-                .ac_to_time_limit
-                .or(limits.time_multiplier)
-                .unwrap_or(ac_default),
-            time_limit_to_tle: multipliers
-                .time_limit_to_tle
-                .or(limits.time_safety_margin)
-                .unwrap_or(tle_default),
-            time_resolution: limits.time_resolution.unwrap_or(1.0),
-        };
-        if time_multipliers.ac_to_time_limit < 1.0
-            || time_multipliers.time_limit_to_tle < 1.0
-            || time_multipliers.time_resolution <= 0.0
-        {
-            return Err(error(
-                &yaml_path,
-                "time multipliers must be at least 1 and the time resolution above 0",
-            ));
-        }
-        let data_path = root.join("data");
-        if !data_path.is_dir() {
-            return Err(error(&data_path, "is missing: a package needs test data"));
-        }
-        let root_settings = GroupSettings::default();
+        let passes = passes_of(multi_pass, limits.validation_passes, &yaml_path)?;
+        let (time_limit, time_limit_source) = time_limit_of(root, &limits, &yaml_path)?;
+        let time_multipliers = time_multipliers_of(&limits, legacy, &yaml_path)?;
         let answers_needed = matches!(checking, Checking::Default(_));
-        let data = load_group(
-            &data_path,
-            "",
-            &TestdataYaml::default(),
-            &root_settings,
-            answers_needed,
-        )?;
-        if data.all_cases().is_empty() {
-            return Err(error(
-                &data_path,
-                "holds no test cases (.in and .ans pairs)",
-            ));
-        }
+        let data = load_data(root, answers_needed)?;
         Ok(Problem {
             root: root.to_path_buf(),
             short_name,
@@ -421,6 +299,196 @@ impl Problem {
             data,
         })
     }
+}
+
+/// `problem.yaml`, which must exist; an empty one means every default.
+fn read_problem_yaml(yaml_path: &Path) -> Result<ProblemYaml, PackageError> {
+    let text = fs::read_to_string(yaml_path)
+        .map_err(|e| error(yaml_path, format!("cannot be read: {e}")))?;
+    if text.trim().is_empty() {
+        Ok(ProblemYaml::default())
+    } else {
+        yaml_serde::from_str(&text).map_err(|e| error(yaml_path, e.to_string()))
+    }
+}
+
+/// The package directory's name, or `problem` when it has none.
+fn short_name_of(root: &Path) -> String {
+    root.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "problem".into())
+}
+
+/// The problem's name from `problem.yaml` (in English, where it gives several), else the
+/// short name.
+fn display_name(name: Option<&yaml_serde::Value>, short_name: &str) -> String {
+    match name {
+        Some(yaml_serde::Value::String(name)) => name.clone(),
+        // The newer format maps language codes to names.
+        Some(yaml_serde::Value::Mapping(names)) => names
+            .get("en")
+            .or_else(|| names.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or(short_name)
+            .to_owned(),
+        _ => short_name.to_owned(),
+    }
+}
+
+/// Whether the problem is multi-pass: by its type (2023-07) or its `validation` (legacy).
+fn is_multi_pass(yaml: &ProblemYaml, types: &[String]) -> bool {
+    types.iter().any(|t| t == "multi-pass")
+        || yaml
+            .validation
+            .as_deref()
+            .is_some_and(|v| v.contains("multi-pass"))
+}
+
+/// How output is checked: by the default validator with its flags, or by the package's own
+/// output validator, which interactive and multi-pass problems always need.
+fn checking_of(
+    root: &Path,
+    yaml_path: &Path,
+    yaml: &ProblemYaml,
+    types: &[String],
+    multi_pass: bool,
+) -> Result<Checking, PackageError> {
+    // Legacy packages give output validator flags in problem.yaml; 2023-07 packages in
+    // data/testdata.yaml (those of the whole test data are used for every case).
+    let mut flags_text = yaml.validator_flags.clone().unwrap_or_default();
+    if let Some(flags) = read_root_output_validator_flags(root)? {
+        flags_text = format!("{flags_text} {flags}");
+    }
+    let validation = yaml.validation.as_deref().unwrap_or("default");
+    let mut validation_words = validation.split_whitespace();
+    let (custom, interactive) = match validation_words.next() {
+        Some("default") => (false, false),
+        Some("custom") => (true, validation_words.any(|w| w == "interactive")),
+        _ => {
+            return Err(error(
+                yaml_path,
+                format!("validation \"{validation}\" is not default or custom"),
+            ))
+        }
+    };
+    let interactive = interactive || types.iter().any(|t| t == "interactive");
+    // The 2023-07 format has no `validation` field: a package with an output validator
+    // uses it.
+    let custom = custom || interactive || multi_pass || root.join("output_validator").exists();
+    if custom {
+        let validator = find_validator(root)?;
+        let flags = flags_text.split_whitespace().map(str::to_owned).collect();
+        if interactive {
+            Ok(Checking::Interactive { validator, flags })
+        } else {
+            Ok(Checking::Custom { validator, flags })
+        }
+    } else {
+        Ok(Checking::Default(
+            DefaultValidator::from_flags(&flags_text).map_err(|m| error(yaml_path, m))?,
+        ))
+    }
+}
+
+/// The most passes per case of a multi-pass problem (two unless `validation_passes` says),
+/// `None` for any other problem.
+fn passes_of(
+    multi_pass: bool,
+    validation_passes: Option<u32>,
+    yaml_path: &Path,
+) -> Result<Option<u32>, PackageError> {
+    match (multi_pass, validation_passes) {
+        (false, _) => Ok(None),
+        (true, None) => Ok(Some(2)),
+        (true, Some(passes)) if (2..=100).contains(&passes) => Ok(Some(passes)),
+        (true, Some(passes)) => Err(error(
+            yaml_path,
+            format!("validation_passes {passes} is not between 2 and 100"),
+        )),
+    }
+}
+
+/// The time limit in seconds and where it came from: `problem.yaml`, else `.timelimit`, else
+/// DOMjudge's ini file, else the default.
+fn time_limit_of(
+    root: &Path,
+    limits: &LimitsYaml,
+    yaml_path: &Path,
+) -> Result<(f64, TimeLimitSource), PackageError> {
+    let (time_limit, time_limit_source) = match limits.time_limit {
+        Some(seconds) => (seconds, TimeLimitSource::ProblemYaml),
+        None => match read_timelimit_file(root)? {
+            Some(seconds) => (seconds, TimeLimitSource::TimelimitFile),
+            None => match read_domjudge_time_limit(root)? {
+                Some(seconds) => (seconds, TimeLimitSource::DomjudgeIni),
+                None => (DEFAULT_TIME_LIMIT, TimeLimitSource::Default),
+            },
+        },
+    };
+    if !(time_limit > 0.0 && time_limit <= 60.0) {
+        return Err(error(
+            yaml_path,
+            format!("time limit {time_limit} s is not between 0 and 60 seconds"),
+        ));
+    }
+    Ok((time_limit, time_limit_source))
+}
+
+/// The time multipliers, from `time_multipliers`, else the legacy fields, else the defaults of
+/// the package's format version.
+fn time_multipliers_of(
+    limits: &LimitsYaml,
+    legacy: bool,
+    yaml_path: &Path,
+) -> Result<TimeMultipliers, PackageError> {
+    let multipliers = limits.time_multipliers.as_ref();
+    // The legacy format's defaults are 5 and 2; the 2023-07 format's 2 and 1.5.
+    let (ac_default, tle_default) = if legacy { (5.0, 2.0) } else { (2.0, 1.5) };
+    let time_multipliers = TimeMultipliers {
+        ac_to_time_limit: multipliers
+            .and_then(|m| m.ac_to_time_limit)
+            .or(limits.time_multiplier)
+            .unwrap_or(ac_default),
+        time_limit_to_tle: multipliers
+            .and_then(|m| m.time_limit_to_tle)
+            .or(limits.time_safety_margin)
+            .unwrap_or(tle_default),
+        time_resolution: limits.time_resolution.unwrap_or(1.0),
+    };
+    if time_multipliers.ac_to_time_limit < 1.0
+        || time_multipliers.time_limit_to_tle < 1.0
+        || time_multipliers.time_resolution <= 0.0
+    {
+        return Err(error(
+            yaml_path,
+            "time multipliers must be at least 1 and the time resolution above 0",
+        ));
+    }
+    Ok(time_multipliers)
+}
+
+/// The whole `data/` tree, which must hold at least one test case.
+fn load_data(root: &Path, answers_needed: bool) -> Result<TestGroup, PackageError> {
+    let data_path = root.join("data");
+    if !data_path.is_dir() {
+        return Err(error(&data_path, "is missing: a package needs test data"));
+    }
+    let root_settings = GroupSettings::default();
+    let data = load_group(
+        &data_path,
+        "",
+        &TestdataYaml::default(),
+        &root_settings,
+        answers_needed,
+    )?;
+    if data.all_cases().is_empty() {
+        return Err(error(
+            &data_path,
+            "holds no test cases (.in and .ans pairs)",
+        ));
+    }
+    Ok(data)
 }
 
 fn read_timelimit_file(root: &Path) -> Result<Option<f64>, PackageError> {

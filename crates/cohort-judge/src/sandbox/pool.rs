@@ -344,43 +344,9 @@ fn stop_slot(slot: Slot) {
 }
 
 fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
-    let mut limits = spec.limits.clone();
-    match slot.cgroup.as_mut() {
-        // A group that cannot be reset is not trusted for another run: the slot is replaced.
-        Some(group) => group
-            .prepare(limits.memory_bytes, limits.processes)
-            .map_err(|e| SandboxError::SlotLost(format!("control group: {e}")))?,
-        None => {
-            // Without a control group the address space is the only memory limit there is.
-            if limits.address_space_bytes.is_none() {
-                limits.address_space_bytes = Some(limits.memory_bytes);
-            }
-        }
-    }
-    let mut fds: Vec<OwnedFd> = Vec::new();
-    for stdio in [spec.stdin, spec.stdout, spec.stderr] {
-        fds.push(match stdio {
-            Stdio::Fd(fd) => fd,
-            Stdio::Null => File::options()
-                .read(true)
-                .write(true)
-                .open("/dev/null")
-                .map_err(|e| SandboxError::Setup(format!("/dev/null: {e}")))?
-                .into(),
-        });
-    }
-    let mut mounts = Vec::new();
-    for (directory, target) in &spec.mounts {
-        // The same program as last time stays mounted: 50 test cases mount it once.
-        let kept = slot
-            .mounted
-            .iter()
-            .any(|(t, d)| t == target && d == directory);
-        if !kept {
-            fds.push(detached_read_only_tree(directory)?);
-        }
-        mounts.push((target.clone(), !kept));
-    }
+    let limits = prepare_limits(slot, &spec.limits)?;
+    let mut fds = stdio_fds([spec.stdin, spec.stdout, spec.stderr])?;
+    let mounts = mount_orders(slot, &spec.mounts, &mut fds)?;
     let mut copy_in = Vec::new();
     for (file, name, executable) in &spec.copy_in {
         fds.push(open_path(file, libc::O_RDONLY)?);
@@ -401,21 +367,7 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         copy_in,
         copy_out: spec.copy_out,
     };
-    let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
-    protocol::send(slot.socket.as_fd(), &Order::Run(Box::new(request)), &raw)
-        .map_err(|e| SandboxError::SlotLost(format!("sending a run: {e}")))?;
-    drop(fds);
-    // A supervisor that does not answer well after the wall limit is stuck: replace it.
-    let patience = limits.wall + Duration::from_secs(30);
-    nix::sys::socket::setsockopt(
-        &slot.socket,
-        nix::sys::socket::sockopt::ReceiveTimeout,
-        &nix::sys::time::TimeVal::new(patience.as_secs() as i64, 0),
-    )
-    .map_err(|e| SandboxError::SlotLost(format!("socket timeout: {e}")))?;
-    let (reply, files) = protocol::receive::<Reply>(slot.socket.as_fd())
-        .map_err(|e| SandboxError::SlotLost(format!("reading a result: {e}")))?
-        .ok_or_else(|| SandboxError::SlotLost("the supervisor exited".into()))?;
+    let (reply, files) = exchange_run(slot, request, fds, limits.wall)?;
     // An error with no exit status: the run could not be prepared. An error with one: the
     // child reported why it could not execute the program before exiting.
     let exit = match (reply.exit, reply.error) {
@@ -438,18 +390,127 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         .map(|u| u.peak_memory_bytes)
         .filter(|peak| *peak > 0)
         .unwrap_or(reply.max_rss_kib * 1024);
-    let stopped = reply.killed == Some(Killed::Stopped);
+    Ok(RunResult {
+        exit,
+        limit: limit_hit(exit, reply.killed, cpu, usage, &limits),
+        cpu,
+        wall: Duration::from_micros(reply.wall_micros),
+        peak_memory_bytes,
+        memory_limit_reached: usage.is_some_and(|u| u.memory_limit_reached),
+        stopped: reply.killed == Some(Killed::Stopped),
+        ended_at_nanos: reply.ended_at_nanos,
+        files: reply
+            .copied_out
+            .into_iter()
+            .zip(files.into_iter().map(File::from))
+            .collect(),
+    })
+}
+
+/// The limits the supervisor enforces for a run, after readying the slot's control group to
+/// count it.
+fn prepare_limits(slot: &mut Slot, requested: &Limits) -> Result<Limits, SandboxError> {
+    let mut limits = requested.clone();
+    match slot.cgroup.as_mut() {
+        // A group that cannot be reset is not trusted for another run: the slot is replaced.
+        Some(group) => group
+            .prepare(limits.memory_bytes, limits.processes)
+            .map_err(|e| SandboxError::SlotLost(format!("control group: {e}")))?,
+        None => {
+            // Without a control group the address space is the only memory limit there is.
+            if limits.address_space_bytes.is_none() {
+                limits.address_space_bytes = Some(limits.memory_bytes);
+            }
+        }
+    }
+    Ok(limits)
+}
+
+/// Descriptors for standard input, output and error, in that order: `/dev/null` where the
+/// run has none of its own.
+fn stdio_fds(stdio: [Stdio; 3]) -> Result<Vec<OwnedFd>, SandboxError> {
+    let mut fds: Vec<OwnedFd> = Vec::new();
+    for stdio in stdio {
+        fds.push(match stdio {
+            Stdio::Fd(fd) => fd,
+            Stdio::Null => File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+                .map_err(|e| SandboxError::Setup(format!("/dev/null: {e}")))?
+                .into(),
+        });
+    }
+    Ok(fds)
+}
+
+/// What the supervisor is to mount, by target, and whether a fresh tree comes with it; the
+/// trees a slot does not already have are added to `fds`.
+fn mount_orders(
+    slot: &Slot,
+    mounts: &[(PathBuf, String)],
+    fds: &mut Vec<OwnedFd>,
+) -> Result<Vec<(String, bool)>, SandboxError> {
+    let mut orders = Vec::new();
+    for (directory, target) in mounts {
+        // The same program as last time stays mounted: 50 test cases mount it once.
+        let kept = slot
+            .mounted
+            .iter()
+            .any(|(t, d)| t == target && d == directory);
+        if !kept {
+            fds.push(detached_read_only_tree(directory)?);
+        }
+        orders.push((target.clone(), !kept));
+    }
+    Ok(orders)
+}
+
+/// Sends a run with its descriptors to the slot's supervisor and waits for its reply and the
+/// files it hands back. Any failure to talk to the supervisor loses the slot.
+fn exchange_run(
+    slot: &Slot,
+    request: Request,
+    fds: Vec<OwnedFd>,
+    wall: Duration,
+) -> Result<(Reply, Vec<OwnedFd>), SandboxError> {
+    let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
+    protocol::send(slot.socket.as_fd(), &Order::Run(Box::new(request)), &raw)
+        .map_err(|e| SandboxError::SlotLost(format!("sending a run: {e}")))?;
+    drop(fds);
+    // A supervisor that does not answer well after the wall limit is stuck: replace it.
+    let patience = wall + Duration::from_secs(30);
+    nix::sys::socket::setsockopt(
+        &slot.socket,
+        nix::sys::socket::sockopt::ReceiveTimeout,
+        &nix::sys::time::TimeVal::new(patience.as_secs() as i64, 0),
+    )
+    .map_err(|e| SandboxError::SlotLost(format!("socket timeout: {e}")))?;
+    protocol::receive::<Reply>(slot.socket.as_fd())
+        .map_err(|e| SandboxError::SlotLost(format!("reading a result: {e}")))?
+        .ok_or_else(|| SandboxError::SlotLost("the supervisor exited".into()))
+}
+
+/// The limit that ended a run, if one did, from how it exited, what the supervisor killed it
+/// for, its CPU time and what its control group counted.
+fn limit_hit(
+    exit: Exit,
+    killed: Option<Killed>,
+    cpu: Duration,
+    usage: Option<cgroup::Usage>,
+    limits: &Limits,
+) -> Option<LimitHit> {
     // A program that crashed on its own (not stopped at a clock limit or by the judge).
-    let crashed = exit != Exit::Code(0) && reply.killed.is_none();
+    let crashed = exit != Exit::Code(0) && killed.is_none();
     // Memory comes first: a program the OOM killer ended, whatever else it ran into, overran
     // its memory; so did one that crashed (a refused allocation) after its use reached the
     // limit. Reaching the limit alone proves nothing, since page cache counts too.
     let memory_reached = usage.is_some_and(|u| u.memory_limit_reached);
-    let limit = if usage.is_some_and(|u| u.memory_limit_hit) || (crashed && memory_reached) {
+    if usage.is_some_and(|u| u.memory_limit_hit) || (crashed && memory_reached) {
         Some(LimitHit::Memory)
-    } else if reply.killed == Some(Killed::Cpu) || cpu > limits.cpu {
+    } else if killed == Some(Killed::Cpu) || cpu > limits.cpu {
         Some(LimitHit::Cpu)
-    } else if reply.killed == Some(Killed::Wall) {
+    } else if killed == Some(Killed::Wall) {
         Some(LimitHit::Wall)
     } else if exit == Exit::Signal(libc::SIGXFSZ) {
         Some(LimitHit::Output)
@@ -459,22 +520,7 @@ fn run_on(slot: &mut Slot, spec: RunSpec) -> Result<RunResult, SandboxError> {
         Some(LimitHit::Processes)
     } else {
         None
-    };
-    Ok(RunResult {
-        exit,
-        limit,
-        cpu,
-        wall: Duration::from_micros(reply.wall_micros),
-        peak_memory_bytes,
-        memory_limit_reached: memory_reached,
-        stopped,
-        ended_at_nanos: reply.ended_at_nanos,
-        files: reply
-            .copied_out
-            .into_iter()
-            .zip(files.into_iter().map(File::from))
-            .collect(),
-    })
+    }
 }
 
 /// A read-only, nosuid, nodev copy of the mount at `directory`, detached from every namespace,
@@ -522,19 +568,15 @@ const MAX_SLOTS: usize = 32;
 /// The supervisors' scheduling priority: ahead of programs, which run at 0.
 const SUPERVISOR_NICE: libc::c_int = -10;
 
+/// Starts slot `index`: its control group, a supervisor in new namespaces with the slot's
+/// host ids mapped inside, and the setup handshake. The supervisor is held back (on a pipe)
+/// until its id maps and control group are in place.
 fn start_slot(
     config: &SandboxConfig,
     index: usize,
     ids: &super::uids::UidLease,
 ) -> Result<Slot, SandboxError> {
-    let setup_error =
-        |what: &str, e: &dyn std::fmt::Display| SandboxError::Setup(format!("{what}: {e}"));
-    static GROUPS: AtomicU64 = AtomicU64::new(0);
-    let group_name = format!(
-        "{CGROUP_PREFIX}-{}-{}",
-        std::process::id(),
-        GROUPS.fetch_add(1, Ordering::Relaxed)
-    );
+    let group_name = next_cgroup_name();
     let mut cgroup = if config.control_groups {
         SlotCgroup::create(&group_name).map_err(|e| setup_error("creating a control group", &e))?
     } else {
@@ -550,23 +592,94 @@ fn start_slot(
     let (go_read, go_write) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| setup_error("pipe", &e))?;
 
-    // Everything the child touches is prepared before clone: between clone and exec the child of
-    // a multi-threaded process may only make system calls.
+    let arguments = supervisor_command(config)?;
+    let mut stack = vec![0u8; 256 * 1024];
+    let supervisor = clone_supervisor(
+        &arguments,
+        go_read.as_raw_fd(),
+        slot_end.as_raw_fd(),
+        &mut stack,
+    )
+    .map_err(|e| setup_error("creating namespaces", &e))?;
+    drop(slot_end);
+    drop(go_read);
+
+    // The supervisor lives in the slot's control group, so the programs it forks are born
+    // there (programs raise their own oom_score_adj, so the OOM killer picks them, not it).
+    if let Err(error) = map_ids_and_join(supervisor, ids, cgroup.as_mut()) {
+        let _ = nix::sys::signal::kill(supervisor, nix::sys::signal::Signal::SIGKILL);
+        let _ = waitpid(supervisor, None);
+        return Err(setup_error("preparing the supervisor", &error));
+    }
+    // The supervisor runs ahead of the programs it watches, so that it notices the moment one
+    // ends: interactive verdicts compare two partners' end times. Programs set their own
+    // priority back to normal before they start (raising a nice value needs no privilege).
+    let pid = supervisor.as_raw() as u32;
+    // SAFETY: setpriority takes integers only.
+    unsafe { libc::setpriority(libc::PRIO_PROCESS, pid, SUPERVISOR_NICE) };
+    nix::unistd::write(&go_write, b"1").map_err(|e| setup_error("starting the supervisor", &e))?;
+    drop(go_write);
+    drop(stack);
+
+    let setup = supervisor_setup(cgroup.as_ref());
+    let mut fds: Vec<RawFd> = Vec::new();
+    if let Some(group) = &cgroup {
+        fds.push(group.cpu_usage_file().as_raw_fd());
+    }
+    let slot = Slot {
+        index,
+        mounted: Vec::new(),
+        supervisor,
+        socket: host_end,
+        cgroup,
+    };
+    await_ready(slot, &setup, &fds)
+}
+
+/// A setup failure: what was being done, and why it failed.
+fn setup_error(what: &str, e: &dyn std::fmt::Display) -> SandboxError {
+    SandboxError::Setup(format!("{what}: {e}"))
+}
+
+/// A control-group name no other slot of this process has had. A number is taken for every
+/// slot, with control groups or without.
+fn next_cgroup_name() -> String {
+    static GROUPS: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{CGROUP_PREFIX}-{}-{}",
+        std::process::id(),
+        GROUPS.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The supervisor's program and arguments, ready for `execve`.
+fn supervisor_command(config: &SandboxConfig) -> Result<Vec<CString>, SandboxError> {
     let program = CString::new(config.supervisor_program.as_os_str().as_encoded_bytes())
         .map_err(|e| setup_error("supervisor path", &e))?;
     let mut arguments = vec![program.clone()];
     for argument in &config.supervisor_args {
         arguments.push(CString::new(argument.as_str()).map_err(|e| setup_error("argument", &e))?);
     }
+    Ok(arguments)
+}
+
+/// Starts the supervisor in new namespaces on `stack`. The child waits for a byte on `go_read`
+/// (sent once its id maps are written), becomes the namespace's root, puts `slot_end` at the
+/// agreed descriptor and executes `arguments`.
+fn clone_supervisor(
+    arguments: &[CString],
+    go_read_raw: RawFd,
+    slot_end_raw: RawFd,
+    stack: &mut [u8],
+) -> nix::Result<Pid> {
+    // Everything the child touches is prepared before clone: between clone and exec the child of
+    // a multi-threaded process may only make system calls.
     let argv: Vec<*const libc::c_char> = arguments
         .iter()
         .map(|a| a.as_ptr())
         .chain(std::iter::once(std::ptr::null()))
         .collect();
     let envp: [*const libc::c_char; 1] = [std::ptr::null()];
-    let go_read_raw = go_read.as_raw_fd();
-    let slot_end_raw = slot_end.as_raw_fd();
-    let mut stack = vec![0u8; 256 * 1024];
     let flags = CloneFlags::CLONE_NEWUSER
         | CloneFlags::CLONE_NEWPID
         | CloneFlags::CLONE_NEWNS
@@ -602,44 +715,36 @@ fn start_slot(
     });
     // SAFETY: the callback above makes only async-signal-safe calls, and the stack outlives the
     // child's use of it (the child executes a new program almost at once).
-    let supervisor = unsafe { nix::sched::clone(child, &mut stack, flags, Some(libc::SIGCHLD)) }
-        .map_err(|e| setup_error("creating namespaces", &e))?;
-    drop(slot_end);
-    drop(go_read);
+    unsafe { nix::sched::clone(child, stack, flags, Some(libc::SIGCHLD)) }
+}
 
+/// Maps the slot's two host ids to root and the run user inside the supervisor's user
+/// namespace, and moves the supervisor into the slot's control group, if it has one.
+fn map_ids_and_join(
+    supervisor: Pid,
+    ids: &super::uids::UidLease,
+    cgroup: Option<&mut SlotCgroup>,
+) -> std::io::Result<()> {
     let (root_id, run_id) = (ids.root, ids.run);
-    let (run_uid, run_gid) = (policy::RUN_UID, policy::RUN_GID);
     let uid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_UID);
     let gid_map = format!("0 {root_id} 1\n{} {run_id} 1\n", policy::RUN_GID);
     let pid = supervisor.as_raw() as u32;
-    // The supervisor lives in the slot's control group, so the programs it forks are born
-    // there (programs raise their own oom_score_adj, so the OOM killer picks them, not it).
-    let maps = write_map(supervisor, "uid_map", &uid_map)
+    write_map(supervisor, "uid_map", &uid_map)
         .and_then(|_| write_map(supervisor, "gid_map", &gid_map))
         .map_err(|e| std::io::Error::other(format!("id maps: {e}")))
         .and_then(|_| {
             cgroup
-                .as_mut()
                 .map_or(Ok(()), |group| group.add(pid))
                 .map_err(|e| std::io::Error::other(format!("joining the control group: {e}")))
-        });
-    if let Err(error) = maps {
-        let _ = nix::sys::signal::kill(supervisor, nix::sys::signal::Signal::SIGKILL);
-        let _ = waitpid(supervisor, None);
-        return Err(setup_error("preparing the supervisor", &error));
-    }
-    // The supervisor runs ahead of the programs it watches, so that it notices the moment one
-    // ends: interactive verdicts compare two partners' end times. Programs set their own
-    // priority back to normal before they start (raising a nice value needs no privilege).
-    // SAFETY: setpriority takes integers only.
-    unsafe { libc::setpriority(libc::PRIO_PROCESS, pid, SUPERVISOR_NICE) };
-    nix::unistd::write(&go_write, b"1").map_err(|e| setup_error("starting the supervisor", &e))?;
-    drop(go_write);
-    drop(stack);
+        })
+}
 
-    let setup = Setup {
-        run_uid,
-        run_gid,
+/// What the supervisor needs to know to build each run's root: the run user, the host paths
+/// and devices it shows, and where CPU time is counted.
+fn supervisor_setup(cgroup: Option<&SlotCgroup>) -> Setup {
+    Setup {
+        run_uid: policy::RUN_UID,
+        run_gid: policy::RUN_GID,
         read_only_paths: policy::READ_ONLY_PATHS
             .iter()
             .map(|s| s.to_string())
@@ -650,20 +755,14 @@ fn start_slot(
             .collect(),
         devices: policy::DEVICES.iter().map(|s| s.to_string()).collect(),
         has_cpu_usage: cgroup.is_some(),
-        cpu_usage_is_v2: cgroup.as_ref().is_some_and(|g| g.kind() == CgroupKind::V2),
-    };
-    let mut fds: Vec<RawFd> = Vec::new();
-    if let Some(group) = &cgroup {
-        fds.push(group.cpu_usage_file().as_raw_fd());
+        cpu_usage_is_v2: cgroup.is_some_and(|g| g.kind() == CgroupKind::V2),
     }
-    let slot = Slot {
-        index,
-        mounted: Vec::new(),
-        supervisor,
-        socket: host_end,
-        cgroup,
-    };
-    let ready = protocol::send(slot.socket.as_fd(), &setup, &fds)
+}
+
+/// Sends the supervisor its setup and waits for it to say it is ready; a slot whose supervisor
+/// refuses, exits or cannot be talked to is stopped.
+fn await_ready(slot: Slot, setup: &Setup, fds: &[RawFd]) -> Result<Slot, SandboxError> {
+    let ready = protocol::send(slot.socket.as_fd(), setup, fds)
         .and_then(|_| protocol::receive::<Reply>(slot.socket.as_fd()));
     match ready {
         Ok(Some((reply, _))) if reply.error.is_none() => Ok(slot),

@@ -214,147 +214,13 @@ impl Instance {
     }
 
     fn from_raw(raw: RawInstance) -> Result<Instance, InputError> {
-        let grid = raw.grid_minutes.unwrap_or(15);
-        if grid < 1 || DAY % grid != 0 {
-            return Err(InputError::new(
-                "grid_minutes",
-                format!("must divide a day into whole steps (5, 10, 15, 30, 60, ...), not {grid}"),
-            ));
-        }
-        let mut days = Vec::with_capacity(raw.days.len());
-        for (index, text) in raw.days.iter().enumerate() {
-            let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                InputError::new(
-                    format!("days[{index}]"),
-                    format!("\"{text}\" is not a date like 2027-02-01"),
-                )
-            })?;
-            if days.contains(&day) {
-                return Err(InputError::new(
-                    format!("days[{index}]"),
-                    format!("{day} is listed twice"),
-                ));
-            }
-            days.push(day);
-        }
-        days.sort();
-
-        let mut templates = Vec::with_capacity(raw.templates.len());
-        let mut template_index = HashMap::new();
-        for (track, template) in &raw.templates {
-            let path = format!("templates.{track}");
-            let max_gap = template.max_gap_minutes.unwrap_or(0);
-            if !(0..=DAY).contains(&max_gap) {
-                return Err(InputError::new(
-                    format!("{path}.max_gap_minutes"),
-                    format!("must be between 0 and {DAY}, not {max_gap}"),
-                ));
-            }
-            if template.interviews.is_empty() {
-                return Err(InputError::new(
-                    format!("{path}.interviews"),
-                    "a loop needs at least one interview",
-                ));
-            }
-            let mut interviews = Vec::new();
-            for (index, interview) in template.interviews.iter().enumerate() {
-                if !(1..=DAY).contains(&interview.minutes) {
-                    return Err(InputError::new(
-                        format!("{path}.interviews[{index}].minutes"),
-                        format!("must be between 1 and {DAY}, not {}", interview.minutes),
-                    ));
-                }
-                interviews.push(Slot {
-                    minutes: interview.minutes,
-                    requires: interview.requires.clone(),
-                    keys: keys(&interview.requires),
-                });
-            }
-            template_index.insert(track.clone(), templates.len());
-            templates.push(Template {
-                track: track.clone(),
-                max_gap,
-                interviews,
-            });
-        }
-
-        let mut interviewers = Vec::with_capacity(raw.interviewers.len());
-        let mut interviewer_index = HashMap::new();
-        for (index, person) in raw.interviewers.iter().enumerate() {
-            let path = format!("interviewers[{index}]");
-            let id = checked_id(&person.id, &format!("{path}.id"))?;
-            if let Some(first) = interviewer_index.insert(id.clone(), index) {
-                return Err(InputError::new(
-                    format!("{path}.id"),
-                    format!("\"{id}\" is already the id of interviewers[{first}]"),
-                ));
-            }
-            let mut tracks = Vec::new();
-            for (position, track) in person.tracks.iter().enumerate() {
-                // A track without a template is harmless for an interviewer: nobody needs it.
-                if let Some(&template) = template_index.get(track) {
-                    tracks.push(template);
-                } else if track.trim().is_empty() {
-                    return Err(InputError::new(
-                        format!("{path}.tracks[{position}]"),
-                        "must not be empty",
-                    ));
-                }
-            }
-            interviewers.push(Interviewer {
-                id,
-                tracks,
-                qualified: keys(&person.qualified),
-                shadowing: keys(&person.shadowing),
-                daily_cap: cap(person.daily_cap, &format!("{path}.daily_cap"))?,
-                weekly_cap: cap(person.weekly_cap, &format!("{path}.weekly_cap"))?,
-                available: intervals(&person.available, &format!("{path}.available"))?,
-            });
-        }
-
-        let mut candidates = Vec::with_capacity(raw.candidates.len());
-        let mut candidate_index = HashMap::new();
-        for (index, person) in raw.candidates.iter().enumerate() {
-            let path = format!("candidates[{index}]");
-            let id = checked_id(&person.id, &format!("{path}.id"))?;
-            if let Some(first) = candidate_index.insert(id.clone(), index) {
-                return Err(InputError::new(
-                    format!("{path}.id"),
-                    format!("\"{id}\" is already the id of candidates[{first}]"),
-                ));
-            }
-            let template = *template_index.get(&person.track).ok_or_else(|| {
-                InputError::new(
-                    format!("{path}.track"),
-                    format!("the track \"{}\" has no template", person.track),
-                )
-            })?;
-            let priority = person.priority.unwrap_or(1);
-            if !(1..=1000).contains(&priority) {
-                return Err(InputError::new(
-                    format!("{path}.priority"),
-                    format!("must be between 1 and 1000, not {priority}"),
-                ));
-            }
-            let mut excluded = Vec::new();
-            for (position, name) in person.exclude_interviewers.iter().enumerate() {
-                let at = *interviewer_index.get(name.trim()).ok_or_else(|| {
-                    InputError::new(
-                        format!("{path}.exclude_interviewers[{position}]"),
-                        format!("no interviewer has the id \"{name}\""),
-                    )
-                })?;
-                excluded.push(at);
-            }
-            candidates.push(Candidate {
-                id,
-                template,
-                priority,
-                available: intervals(&person.available, &format!("{path}.available"))?,
-                excluded,
-            });
-        }
-
+        let grid = grid_of(raw.grid_minutes)?;
+        let days = days_of(&raw.days)?;
+        let (templates, template_index) = templates_of(&raw.templates)?;
+        let (interviewers, interviewer_index) =
+            interviewers_of(&raw.interviewers, &template_index)?;
+        let (candidates, candidate_index) =
+            candidates_of(&raw.candidates, &template_index, &interviewer_index)?;
         Ok(Instance {
             grid,
             days,
@@ -365,6 +231,178 @@ impl Instance {
             interviewer_index,
         })
     }
+}
+
+/// The scheduling grid in minutes, 15 when the input gives none.
+fn grid_of(grid_minutes: Option<i64>) -> Result<i64, InputError> {
+    let grid = grid_minutes.unwrap_or(15);
+    if grid < 1 || DAY % grid != 0 {
+        return Err(InputError::new(
+            "grid_minutes",
+            format!("must divide a day into whole steps (5, 10, 15, 30, 60, ...), not {grid}"),
+        ));
+    }
+    Ok(grid)
+}
+
+/// The days loops may be held on, sorted; a day listed twice is refused.
+fn days_of(texts: &[String]) -> Result<Vec<NaiveDate>, InputError> {
+    let mut days = Vec::with_capacity(texts.len());
+    for (index, text) in texts.iter().enumerate() {
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            InputError::new(
+                format!("days[{index}]"),
+                format!("\"{text}\" is not a date like 2027-02-01"),
+            )
+        })?;
+        if days.contains(&day) {
+            return Err(InputError::new(
+                format!("days[{index}]"),
+                format!("{day} is listed twice"),
+            ));
+        }
+        days.push(day);
+    }
+    days.sort();
+    Ok(days)
+}
+
+/// The loop templates in track order, with each track's index among them.
+fn templates_of(
+    raw: &BTreeMap<String, RawTemplate>,
+) -> Result<(Vec<Template>, HashMap<String, usize>), InputError> {
+    let mut templates = Vec::with_capacity(raw.len());
+    let mut template_index = HashMap::new();
+    for (track, template) in raw {
+        let path = format!("templates.{track}");
+        let max_gap = template.max_gap_minutes.unwrap_or(0);
+        if !(0..=DAY).contains(&max_gap) {
+            return Err(InputError::new(
+                format!("{path}.max_gap_minutes"),
+                format!("must be between 0 and {DAY}, not {max_gap}"),
+            ));
+        }
+        if template.interviews.is_empty() {
+            return Err(InputError::new(
+                format!("{path}.interviews"),
+                "a loop needs at least one interview",
+            ));
+        }
+        let mut interviews = Vec::new();
+        for (index, interview) in template.interviews.iter().enumerate() {
+            if !(1..=DAY).contains(&interview.minutes) {
+                return Err(InputError::new(
+                    format!("{path}.interviews[{index}].minutes"),
+                    format!("must be between 1 and {DAY}, not {}", interview.minutes),
+                ));
+            }
+            interviews.push(Slot {
+                minutes: interview.minutes,
+                requires: interview.requires.clone(),
+                keys: keys(&interview.requires),
+            });
+        }
+        template_index.insert(track.clone(), templates.len());
+        templates.push(Template {
+            track: track.clone(),
+            max_gap,
+            interviews,
+        });
+    }
+    Ok((templates, template_index))
+}
+
+/// The interviewers in input order, with each id's index among them.
+fn interviewers_of(
+    raw: &[RawInterviewer],
+    template_index: &HashMap<String, usize>,
+) -> Result<(Vec<Interviewer>, HashMap<String, usize>), InputError> {
+    let mut interviewers = Vec::with_capacity(raw.len());
+    let mut interviewer_index = HashMap::new();
+    for (index, person) in raw.iter().enumerate() {
+        let path = format!("interviewers[{index}]");
+        let id = checked_id(&person.id, &format!("{path}.id"))?;
+        if let Some(first) = interviewer_index.insert(id.clone(), index) {
+            return Err(InputError::new(
+                format!("{path}.id"),
+                format!("\"{id}\" is already the id of interviewers[{first}]"),
+            ));
+        }
+        let mut tracks = Vec::new();
+        for (position, track) in person.tracks.iter().enumerate() {
+            // A track without a template is harmless for an interviewer: nobody needs it.
+            if let Some(&template) = template_index.get(track) {
+                tracks.push(template);
+            } else if track.trim().is_empty() {
+                return Err(InputError::new(
+                    format!("{path}.tracks[{position}]"),
+                    "must not be empty",
+                ));
+            }
+        }
+        interviewers.push(Interviewer {
+            id,
+            tracks,
+            qualified: keys(&person.qualified),
+            shadowing: keys(&person.shadowing),
+            daily_cap: cap(person.daily_cap, &format!("{path}.daily_cap"))?,
+            weekly_cap: cap(person.weekly_cap, &format!("{path}.weekly_cap"))?,
+            available: intervals(&person.available, &format!("{path}.available"))?,
+        });
+    }
+    Ok((interviewers, interviewer_index))
+}
+
+/// The candidates in input order, with each id's index among them. A candidate's track must
+/// have a template, and the interviewers it excludes must exist.
+fn candidates_of(
+    raw: &[RawCandidate],
+    template_index: &HashMap<String, usize>,
+    interviewer_index: &HashMap<String, usize>,
+) -> Result<(Vec<Candidate>, HashMap<String, usize>), InputError> {
+    let mut candidates = Vec::with_capacity(raw.len());
+    let mut candidate_index = HashMap::new();
+    for (index, person) in raw.iter().enumerate() {
+        let path = format!("candidates[{index}]");
+        let id = checked_id(&person.id, &format!("{path}.id"))?;
+        if let Some(first) = candidate_index.insert(id.clone(), index) {
+            return Err(InputError::new(
+                format!("{path}.id"),
+                format!("\"{id}\" is already the id of candidates[{first}]"),
+            ));
+        }
+        let template = *template_index.get(&person.track).ok_or_else(|| {
+            InputError::new(
+                format!("{path}.track"),
+                format!("the track \"{}\" has no template", person.track),
+            )
+        })?;
+        let priority = person.priority.unwrap_or(1);
+        if !(1..=1000).contains(&priority) {
+            return Err(InputError::new(
+                format!("{path}.priority"),
+                format!("must be between 1 and 1000, not {priority}"),
+            ));
+        }
+        let mut excluded = Vec::new();
+        for (position, name) in person.exclude_interviewers.iter().enumerate() {
+            let at = *interviewer_index.get(name.trim()).ok_or_else(|| {
+                InputError::new(
+                    format!("{path}.exclude_interviewers[{position}]"),
+                    format!("no interviewer has the id \"{name}\""),
+                )
+            })?;
+            excluded.push(at);
+        }
+        candidates.push(Candidate {
+            id,
+            template,
+            priority,
+            available: intervals(&person.available, &format!("{path}.available"))?,
+            excluded,
+        });
+    }
+    Ok((candidates, candidate_index))
 }
 
 fn keys(names: &[String]) -> Vec<String> {

@@ -16,7 +16,7 @@ pub mod stable;
 
 use crate::{parse_json, InputError};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use score::Weights;
 
@@ -130,111 +130,28 @@ impl Instance {
         }
         let weights = raw.weights.unwrap_or_default();
         weights.check()?;
-        let reference_date = match raw.reference_date.as_deref() {
-            None => score::DEFAULT_REFERENCE_DATE,
-            Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                InputError::new(
-                    "reference_date",
-                    format!("\"{text}\" is not a date like 2027-06-01"),
-                )
-            })?,
-        };
+        let reference_date = reference_date_of(raw.reference_date.as_deref())?;
         let interns = profiles(&raw.interns, "interns")?;
         let mentors = profiles(&raw.mentors, "mentors")?;
-        let mut capacity = Vec::with_capacity(mentors.len());
-        for (index, mentor) in raw.mentors.iter().enumerate() {
-            let value = mentor.capacity.unwrap_or(1);
-            if !(1..=1000).contains(&value) {
-                return Err(InputError::new(
-                    format!("mentors[{index}].capacity"),
-                    format!("must be between 1 and 1000, not {value}"),
-                ));
-            }
-            capacity.push(value as u32);
-        }
+        let capacity = capacities(&raw.mentors)?;
         let intern_index = index_of(&interns);
         let mentor_index = index_of(&mentors);
-
-        let mut forbidden = std::collections::HashSet::new();
-        let mut forbidden_per_intern = vec![0_u32; interns.len()];
-        for (index, (intern, mentor)) in raw.forbidden.iter().enumerate() {
-            let i = *intern_index.get(intern.as_str()).ok_or_else(|| {
-                InputError::new(
-                    format!("forbidden[{index}][0]"),
-                    format!("no intern has the id \"{intern}\""),
-                )
-            })?;
-            let m = *mentor_index.get(mentor.as_str()).ok_or_else(|| {
-                InputError::new(
-                    format!("forbidden[{index}][1]"),
-                    format!("no mentor has the id \"{mentor}\""),
-                )
-            })?;
-            if forbidden.insert((i, m)) {
-                forbidden_per_intern[i as usize] += 1;
-            }
-        }
+        let Forbidden {
+            pairs: forbidden,
+            per_intern: forbidden_per_intern,
+        } = forbidden_pairs(&raw.forbidden, &intern_index, &mentor_index, interns.len())?;
 
         let scores_given = raw.scores.is_some();
-        let mut pairs: Vec<Vec<Pair>> = vec![Vec::new(); interns.len()];
-        match raw.scores {
-            Some(scores) => {
-                let mut seen = std::collections::HashSet::with_capacity(scores.len());
-                for (index, entry) in scores.iter().enumerate() {
-                    let i = *intern_index.get(entry.intern.as_str()).ok_or_else(|| {
-                        InputError::new(
-                            format!("scores[{index}].intern"),
-                            format!("no intern has the id \"{}\"", entry.intern),
-                        )
-                    })?;
-                    let m = *mentor_index.get(entry.mentor.as_str()).ok_or_else(|| {
-                        InputError::new(
-                            format!("scores[{index}].mentor"),
-                            format!("no mentor has the id \"{}\"", entry.mentor),
-                        )
-                    })?;
-                    if entry.score.abs() > MAX_ABS_SCORE {
-                        return Err(InputError::new(
-                            format!("scores[{index}].score"),
-                            format!("must lie between -{MAX_ABS_SCORE} and {MAX_ABS_SCORE}"),
-                        ));
-                    }
-                    if !seen.insert((i, m)) {
-                        return Err(InputError::new(
-                            format!("scores[{index}]"),
-                            format!(
-                                "the pair (\"{}\", \"{}\") is scored twice",
-                                entry.intern, entry.mentor
-                            ),
-                        ));
-                    }
-                    if !forbidden.contains(&(i, m)) {
-                        pairs[i as usize].push(Pair {
-                            mentor: m,
-                            score: entry.score,
-                        });
-                    }
-                }
-                for list in &mut pairs {
-                    list.sort_unstable_by_key(|pair| pair.mentor);
-                }
-            }
-            None => {
-                let model = score::Model::new(&weights, reference_date, &interns, &mentors);
-                for (i, intern) in interns.iter().enumerate() {
-                    let list = &mut pairs[i];
-                    list.reserve(mentors.len());
-                    for m in 0..mentors.len() {
-                        if !forbidden.contains(&(i as u32, m as u32)) {
-                            list.push(Pair {
-                                mentor: m as u32,
-                                score: model.score(intern, i, m),
-                            });
-                        }
-                    }
-                }
-            }
-        }
+        let pairs = match raw.scores {
+            Some(scores) => given_pairs(
+                &scores,
+                &intern_index,
+                &mentor_index,
+                &forbidden,
+                interns.len(),
+            )?,
+            None => modelled_pairs(&weights, reference_date, &interns, &mentors, &forbidden),
+        };
 
         let intern_rankings = rankings(
             &raw.rankings.interns,
@@ -322,6 +239,153 @@ fn profiles(raw: &[RawPerson], field: &str) -> Result<Vec<Profile>, InputError> 
         });
     }
     Ok(profiles)
+}
+
+/// The date whose UTC offsets the time-zone distance uses: the input's `reference_date`, or
+/// the scoring model's default when the input gives none.
+fn reference_date_of(text: Option<&str>) -> Result<chrono::NaiveDate, InputError> {
+    match text {
+        None => Ok(score::DEFAULT_REFERENCE_DATE),
+        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            InputError::new(
+                "reference_date",
+                format!("\"{text}\" is not a date like 2027-06-01"),
+            )
+        }),
+    }
+}
+
+/// How many interns each mentor takes, one when the input does not say.
+fn capacities(mentors: &[RawPerson]) -> Result<Vec<u32>, InputError> {
+    let mut capacity = Vec::with_capacity(mentors.len());
+    for (index, mentor) in mentors.iter().enumerate() {
+        let value = mentor.capacity.unwrap_or(1);
+        if !(1..=1000).contains(&value) {
+            return Err(InputError::new(
+                format!("mentors[{index}].capacity"),
+                format!("must be between 1 and 1000, not {value}"),
+            ));
+        }
+        capacity.push(value as u32);
+    }
+    Ok(capacity)
+}
+
+/// The pairs the input forbids.
+struct Forbidden {
+    /// (intern, mentor) by index.
+    pairs: HashSet<(u32, u32)>,
+    /// How many distinct pairs each intern is forbidden (a pair listed twice counts once).
+    per_intern: Vec<u32>,
+}
+
+/// The forbidden pairs, by index.
+fn forbidden_pairs(
+    raw: &[(String, String)],
+    intern_index: &HashMap<&str, u32>,
+    mentor_index: &HashMap<&str, u32>,
+    intern_count: usize,
+) -> Result<Forbidden, InputError> {
+    let mut forbidden = HashSet::new();
+    let mut forbidden_per_intern = vec![0_u32; intern_count];
+    for (index, (intern, mentor)) in raw.iter().enumerate() {
+        let i = *intern_index.get(intern.as_str()).ok_or_else(|| {
+            InputError::new(
+                format!("forbidden[{index}][0]"),
+                format!("no intern has the id \"{intern}\""),
+            )
+        })?;
+        let m = *mentor_index.get(mentor.as_str()).ok_or_else(|| {
+            InputError::new(
+                format!("forbidden[{index}][1]"),
+                format!("no mentor has the id \"{mentor}\""),
+            )
+        })?;
+        if forbidden.insert((i, m)) {
+            forbidden_per_intern[i as usize] += 1;
+        }
+    }
+    Ok(Forbidden {
+        pairs: forbidden,
+        per_intern: forbidden_per_intern,
+    })
+}
+
+/// Each intern's pairs from the scores the input gives, in mentor order. Only scored pairs
+/// can be matched, so an intern without scores has no pairs.
+fn given_pairs(
+    scores: &[RawScore],
+    intern_index: &HashMap<&str, u32>,
+    mentor_index: &HashMap<&str, u32>,
+    forbidden: &HashSet<(u32, u32)>,
+    intern_count: usize,
+) -> Result<Vec<Vec<Pair>>, InputError> {
+    let mut pairs: Vec<Vec<Pair>> = vec![Vec::new(); intern_count];
+    let mut seen = HashSet::with_capacity(scores.len());
+    for (index, entry) in scores.iter().enumerate() {
+        let i = *intern_index.get(entry.intern.as_str()).ok_or_else(|| {
+            InputError::new(
+                format!("scores[{index}].intern"),
+                format!("no intern has the id \"{}\"", entry.intern),
+            )
+        })?;
+        let m = *mentor_index.get(entry.mentor.as_str()).ok_or_else(|| {
+            InputError::new(
+                format!("scores[{index}].mentor"),
+                format!("no mentor has the id \"{}\"", entry.mentor),
+            )
+        })?;
+        if entry.score.abs() > MAX_ABS_SCORE {
+            return Err(InputError::new(
+                format!("scores[{index}].score"),
+                format!("must lie between -{MAX_ABS_SCORE} and {MAX_ABS_SCORE}"),
+            ));
+        }
+        if !seen.insert((i, m)) {
+            return Err(InputError::new(
+                format!("scores[{index}]"),
+                format!(
+                    "the pair (\"{}\", \"{}\") is scored twice",
+                    entry.intern, entry.mentor
+                ),
+            ));
+        }
+        if !forbidden.contains(&(i, m)) {
+            pairs[i as usize].push(Pair {
+                mentor: m,
+                score: entry.score,
+            });
+        }
+    }
+    for list in &mut pairs {
+        list.sort_unstable_by_key(|pair| pair.mentor);
+    }
+    Ok(pairs)
+}
+
+/// Every allowed pair, scored by the model, in mentor order.
+fn modelled_pairs(
+    weights: &Weights,
+    reference_date: chrono::NaiveDate,
+    interns: &[Profile],
+    mentors: &[Profile],
+    forbidden: &HashSet<(u32, u32)>,
+) -> Vec<Vec<Pair>> {
+    let mut pairs: Vec<Vec<Pair>> = vec![Vec::new(); interns.len()];
+    let model = score::Model::new(weights, reference_date, interns, mentors);
+    for (i, intern) in interns.iter().enumerate() {
+        let list = &mut pairs[i];
+        list.reserve(mentors.len());
+        for m in 0..mentors.len() {
+            if !forbidden.contains(&(i as u32, m as u32)) {
+                list.push(Pair {
+                    mentor: m as u32,
+                    score: model.score(intern, i, m),
+                });
+            }
+        }
+    }
+    pairs
 }
 
 fn lowered(values: &[String]) -> Vec<String> {
