@@ -25,20 +25,7 @@ const TOUCH_64_MIB: &str = "#include <stdlib.h>\nint main(void) { size_t n = 64U
 pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
     let cache = tempfile::tempdir()?;
     let slots = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let started = Instant::now();
-    let judge = Judge::new(
-        SandboxConfig {
-            supervisor_program: cohort.to_path_buf(),
-            supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
-            slots,
-            control_groups: true,
-            uids: cohort_judge::sandbox::uids::UidRange::DEFAULT,
-        },
-        LanguageTable::builtin(),
-        cache.path().to_path_buf(),
-    )
-    .context("starting the sandbox")?;
-    let start_up = started.elapsed().as_secs_f64() * 1000.0 / slots as f64;
+    let (judge, start_up) = start_judge(cohort, slots, cache.path())?;
     let mut results = Vec::new();
     // Where a fresh sandbox per run would spend its time: paid once per slot here.
     results.push(measurement(
@@ -50,41 +37,78 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         true,
         None,
     ));
+    results.extend(per_run_overhead(&judge, runs)?);
+    results.extend(trivial_interpreted_programs(&judge)?);
+    results.push(judge_run_end_to_end(&judge, cohort, cache.path())?);
+    results.push(fifty_tests_in_parallel(&judge, slots)?);
+    results.push(peak_memory_accuracy(&judge)?);
+    Ok(results)
+}
 
+/// Starts a judge with `slots` sandbox slots, supervised by `cohort`; returns it with its
+/// start-up time per slot, in milliseconds.
+fn start_judge(cohort: &Path, slots: usize, cache: &Path) -> anyhow::Result<(Judge, f64)> {
+    let started = Instant::now();
+    let judge = Judge::new(
+        SandboxConfig {
+            supervisor_program: cohort.to_path_buf(),
+            supervisor_args: vec![SUPERVISOR_ARGUMENT.into()],
+            slots,
+            control_groups: true,
+            uids: cohort_judge::sandbox::uids::UidRange::DEFAULT,
+        },
+        LanguageTable::builtin(),
+        cache.to_path_buf(),
+    )
+    .context("starting the sandbox")?;
+    let start_up = started.elapsed().as_secs_f64() * 1000.0 / slots as f64;
+    Ok((judge, start_up))
+}
+
+/// What the sandbox adds to one run of a trivial static C program, over `runs` runs: the median
+/// and the p99, each beside the bare fork+exec+wait of the same program.
+fn per_run_overhead(judge: &Judge, runs: usize) -> anyhow::Result<[Measurement; 2]> {
     eprintln!("   per-run overhead over {runs} runs");
-    let trivial = compile(&judge, "c", "main.c", TRIVIAL_C)?;
+    let trivial = compile(judge, "c", "main.c", TRIVIAL_C)?;
     let (sandboxed, bare) = time_alternating(
         runs,
-        || sandboxed_run(&judge, &trivial, &["/prog/main"]),
+        || sandboxed_run(judge, &trivial, &["/prog/main"]),
         || bare_run(&[trivial.directory.join("main")]),
     )?;
     let overhead_median = percentile(&sandboxed, 50.0) - percentile(&bare, 50.0);
     let overhead_p99 = percentile(&sandboxed, 99.0) - percentile(&bare, 99.0);
-    results.push(measurement(
-        "judge",
-        "per-run overhead, trivial static C program, median",
-        overhead_median,
-        "ms",
-        "< 0.5 ms",
-        overhead_median < 0.5,
-        Some((percentile(&bare, 50.0), "bare fork+exec+wait median")),
-    ));
-    results.push(measurement(
-        "judge",
-        "per-run overhead, trivial static C program, p99",
-        overhead_p99,
-        "ms",
-        "(reported)",
-        true,
-        Some((percentile(&bare, 99.0), "bare fork+exec+wait p99")),
-    ));
+    Ok([
+        measurement(
+            "judge",
+            "per-run overhead, trivial static C program, median",
+            overhead_median,
+            "ms",
+            "< 0.5 ms",
+            overhead_median < 0.5,
+            Some((percentile(&bare, 50.0), "bare fork+exec+wait median")),
+        ),
+        measurement(
+            "judge",
+            "per-run overhead, trivial static C program, p99",
+            overhead_p99,
+            "ms",
+            "(reported)",
+            true,
+            Some((percentile(&bare, 99.0), "bare fork+exec+wait p99")),
+        ),
+    ])
+}
 
+/// Trivial Python and Java programs, sandboxed over bare: the ratio of the medians (of 300 and
+/// 40 runs), each beside the bare median.
+fn trivial_interpreted_programs(judge: &Judge) -> anyhow::Result<Vec<Measurement>> {
+    let mut results = Vec::new();
     for (language, file, source, count) in [
         ("python3", "main.py", TRIVIAL_PYTHON, 300),
         ("java", "Main.java", TRIVIAL_JAVA, 40),
     ] {
         eprintln!("   trivial {language} program");
-        let compiled = compile(&judge, language, file, source)?;
+        let compiled = compile(judge, language, file, source)?;
         let table = LanguageTable::builtin();
         let language_row = table.by_id(language)?;
         let inside = language_row.expand(&language_row.run, &compiled.naming, 256);
@@ -99,7 +123,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
             .collect();
         let (sandboxed, bare) = time_alternating(
             count,
-            || sandboxed_run(&judge, &compiled, &inside),
+            || sandboxed_run(judge, &compiled, &inside),
             || bare_run(&host_argv),
         )?;
         let ratio = percentile(&sandboxed, 50.0) / percentile(&bare, 50.0);
@@ -117,18 +141,24 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
             Some((percentile(&bare, 50.0), "bare run median, ms")),
         ));
     }
+    Ok(results)
+}
 
+/// The whole `cohort judge run --json` command on a one-test problem (a new process that starts
+/// its slots, judges and prints), beside the bare program on the same input. `cache` is the
+/// bench's judge cache; the command gets a folder of its own inside it.
+fn judge_run_end_to_end(judge: &Judge, cohort: &Path, cache: &Path) -> anyhow::Result<Measurement> {
     eprintln!("   cohort judge run, one test, end to end");
     let one_test = one_test_problem()?;
     let solution = one_test.path().join("main.c");
     fs::write(&solution, ECHO_C)?;
-    let echo = compile(&judge, "c", "echo.c", ECHO_C)?;
+    let echo = compile(judge, "c", "echo.c", ECHO_C)?;
     let judge_run = || -> anyhow::Result<()> {
         let output = std::process::Command::new(cohort)
             .args(["judge", "run", "--json"])
             .arg(one_test.path())
             .arg(&solution)
-            .env("COHORT_JUDGE_CACHE", cache.path().join("cli"))
+            .env("COHORT_JUDGE_CACHE", cache.join("cli"))
             .output()?;
         if !output.status.success() {
             bail!(
@@ -150,7 +180,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         Ok(())
     };
     let (end_to_end, bare) = time_alternating(10, judge_run, bare_with_input)?;
-    results.push(measurement(
+    Ok(measurement(
         "judge",
         "cohort judge run, one test, compile cached: the whole command (slots started, judged, JSON printed), median of 10",
         percentile(&end_to_end, 50.0),
@@ -158,8 +188,12 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         "(reported)",
         true,
         Some((percentile(&bare, 50.0), "the bare program on the same input, ms")),
-    ));
+    ))
+}
 
+/// A 50-test C++ problem judged with every test run: the sum of the runs' CPU times over the
+/// judging's wall time, which shows how well the tests use the `slots` cores.
+fn fifty_tests_in_parallel(judge: &Judge, slots: usize) -> anyhow::Result<Measurement> {
     eprintln!("   50-test C++ problem, tests in parallel");
     let problem_dir = fifty_test_problem()?;
     let problem = Problem::load(problem_dir.path())?;
@@ -169,7 +203,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         source: BUSY_CPP.as_bytes().to_vec(),
     };
     // Compile first, so the timed judging is the runs alone.
-    compile(&judge, "cpp", "main.cpp", BUSY_CPP)?;
+    compile(judge, "cpp", "main.cpp", BUSY_CPP)?;
     let started = Instant::now();
     let report = judge.judge(
         &problem,
@@ -185,7 +219,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
     }
     let cpu_sum: f64 = report.tests.iter().map(|t| t.cpu_ms).sum();
     let speedup = cpu_sum / wall;
-    results.push(measurement(
+    Ok(measurement(
         "judge",
         &format!(
             "50-test C++ problem on {slots} cores: sum of run CPU times over judging wall time"
@@ -195,21 +229,25 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         ">= 1.8x",
         speedup >= 1.8,
         Some((cpu_sum, "sum of the runs' CPU ms")),
-    ));
+    ))
+}
 
+/// The peak memory the sandbox reports for a program that touches 64 MiB, less what it reports
+/// for a trivial program, medians of ten runs each.
+fn peak_memory_accuracy(judge: &Judge) -> anyhow::Result<Measurement> {
     eprintln!("   memory measurement");
-    let baseline = compile(&judge, "c", "main.c", TRIVIAL_C)?;
-    let toucher = compile(&judge, "c", "touch.c", TOUCH_64_MIB)?;
+    let baseline = compile(judge, "c", "main.c", TRIVIAL_C)?;
+    let toucher = compile(judge, "c", "touch.c", TOUCH_64_MIB)?;
     let mut base_peaks = Vec::new();
     let mut touch_peaks = Vec::new();
     for _ in 0..10 {
-        base_peaks.push(sandboxed_peak(&judge, &baseline)? as f64);
-        touch_peaks.push(sandboxed_peak(&judge, &toucher)? as f64);
+        base_peaks.push(sandboxed_peak(judge, &baseline)? as f64);
+        touch_peaks.push(sandboxed_peak(judge, &toucher)? as f64);
     }
     let base = percentile(&base_peaks, 50.0);
     let measured = (percentile(&touch_peaks, 50.0) - base) / MIB as f64;
     let error = (measured - 64.0).abs() / 64.0 * 100.0;
-    results.push(measurement(
+    Ok(measurement(
         "judge",
         "peak memory reported for a program touching 64 MiB, minus the trivial program's",
         measured,
@@ -217,8 +255,7 @@ pub fn bench(cohort: &Path, runs: usize) -> anyhow::Result<Vec<Measurement>> {
         "64 MiB within 5%",
         error <= 5.0,
         Some((base / MIB as f64, "trivial program's peak, MiB")),
-    ));
-    Ok(results)
+    ))
 }
 
 const ECHO_C: &str =

@@ -689,29 +689,7 @@ async fn bench_backend(
     backend: &str,
 ) -> anyhow::Result<Vec<Measurement>> {
     if arguments.only_board {
-        let data = std::env::temp_dir().join(format!("cohort-bench-board-{backend}"));
-        std::fs::create_dir_all(&data)?;
-        let database_url = match backend {
-            "sqlite" => format!("sqlite://{}", data.join("cohort.db").display()),
-            _ => {
-                let admin =
-                    sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres").await?;
-                let exists: Option<i32> = sqlx::query_scalar(
-                    "SELECT 1 FROM pg_database WHERE datname = 'cohort_bench_board'",
-                )
-                .fetch_optional(&admin)
-                .await?;
-                if exists.is_none() {
-                    sqlx::query("CREATE DATABASE cohort_bench_board")
-                        .execute(&admin)
-                        .await?;
-                }
-                "postgres://postgres@127.0.0.1:5432/cohort_bench_board".to_owned()
-            }
-        };
-        Store::connect(&database_url, 1).await?.migrate().await?;
-        let board = board_latency(arguments, cohort, &data, &database_url).await?;
-        return Ok(board_measurements(backend, arguments.applications, board).to_vec());
+        return only_board(arguments, cohort, backend).await;
     }
     let data = std::env::temp_dir().join(format!("cohort-bench-{backend}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
@@ -720,22 +698,7 @@ async fn bench_backend(
     let mut results = Vec::new();
 
     // The demo season (2,000 candidates), then start-up on the existing database.
-    let status = Command::new(cohort)
-        .arg("--data-dir")
-        .arg(&data)
-        .args([
-            "--database-url",
-            &database_url,
-            "demo",
-            "--no-serve",
-            "--no-problems",
-        ])
-        .env("COHORT_LOG", "error")
-        .stdout(Stdio::null())
-        .status()?;
-    if !status.success() {
-        bail!("cohort demo failed");
-    }
+    seed_demo_season(cohort, &data, &database_url)?;
     if arguments.only_uploads {
         let results = upload_memory_measurements(cohort, &data, &database_url, backend).await?;
         let _ = std::fs::remove_dir_all(&data);
@@ -756,31 +719,7 @@ async fn bench_backend(
         let _ = std::fs::remove_dir_all(&data);
         return Ok(results);
     }
-    let mut startups = Vec::new();
-    for _ in 0..5 {
-        let (server, took) = Server::start(cohort, &data, &database_url, "demo").await?;
-        startups.push(took.as_secs_f64() * 1000.0);
-        drop(server);
-    }
-    let mut version_runs = Vec::new();
-    for _ in 0..5 {
-        let started = Instant::now();
-        Command::new(cohort)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()?;
-        version_runs.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    let startup = percentile(&startups, 50.0);
-    results.push(measurement(
-        backend,
-        "demo start-up on an existing database (to /readyz), median of 5",
-        startup,
-        "ms",
-        "< 1000 ms",
-        startup < 1000.0,
-        Some((percentile(&version_runs, 50.0), "process start (--version)")),
-    ));
+    results.push(startup_measurement(cohort, &data, &database_url, backend).await?);
 
     let (server, _) = Server::start(cohort, &data, &database_url, "serve").await?;
     results.extend(public_page_measurements(arguments, &server, backend).await);
@@ -807,8 +746,95 @@ async fn bench_backend(
     Ok(results)
 }
 
-/// Candidate accounts made directly in the store (password hashing is not what this benchmark
-/// measures); `tag` keeps the emails of separate batches apart.
+/// `--only-board`: the recruiter board alone, on data kept between runs (a folder under the
+/// temporary directory and, on PostgreSQL, the database `cohort_bench_board`, created once).
+async fn only_board(
+    arguments: &Arguments,
+    cohort: &Path,
+    backend: &str,
+) -> anyhow::Result<Vec<Measurement>> {
+    let data = std::env::temp_dir().join(format!("cohort-bench-board-{backend}"));
+    std::fs::create_dir_all(&data)?;
+    let database_url = match backend {
+        "sqlite" => format!("sqlite://{}", data.join("cohort.db").display()),
+        _ => {
+            let admin =
+                sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres").await?;
+            let exists: Option<i32> = sqlx::query_scalar(
+                "SELECT 1 FROM pg_database WHERE datname = 'cohort_bench_board'",
+            )
+            .fetch_optional(&admin)
+            .await?;
+            if exists.is_none() {
+                sqlx::query("CREATE DATABASE cohort_bench_board")
+                    .execute(&admin)
+                    .await?;
+            }
+            "postgres://postgres@127.0.0.1:5432/cohort_bench_board".to_owned()
+        }
+    };
+    Store::connect(&database_url, 1).await?.migrate().await?;
+    let board = board_latency(arguments, cohort, &data, &database_url).await?;
+    Ok(board_measurements(backend, arguments.applications, board).to_vec())
+}
+
+/// Runs `cohort demo --no-serve --no-problems` on the database, which creates the demo season
+/// the other measurements use.
+fn seed_demo_season(cohort: &Path, data: &Path, database_url: &str) -> anyhow::Result<()> {
+    let status = Command::new(cohort)
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "--database-url",
+            database_url,
+            "demo",
+            "--no-serve",
+            "--no-problems",
+        ])
+        .env("COHORT_LOG", "error")
+        .stdout(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("cohort demo failed");
+    }
+    Ok(())
+}
+
+/// `cohort demo` on the existing database until it answers `/readyz`, median of five starts,
+/// beside the process printing `--version` (median of five).
+async fn startup_measurement(
+    cohort: &Path,
+    data: &Path,
+    database_url: &str,
+    backend: &str,
+) -> anyhow::Result<Measurement> {
+    let mut startups = Vec::new();
+    for _ in 0..5 {
+        let (server, took) = Server::start(cohort, data, database_url, "demo").await?;
+        startups.push(took.as_secs_f64() * 1000.0);
+        drop(server);
+    }
+    let mut version_runs = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        Command::new(cohort)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()?;
+        version_runs.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let startup = percentile(&startups, 50.0);
+    Ok(measurement(
+        backend,
+        "demo start-up on an existing database (to /readyz), median of 5",
+        startup,
+        "ms",
+        "< 1000 ms",
+        startup < 1000.0,
+        Some((percentile(&version_runs, 50.0), "process start (--version)")),
+    ))
+}
+
 /// Bursts of applications per résumé shape, the median of `--submission-runs` each.
 async fn submission_measurements(
     arguments: &Arguments,
@@ -898,6 +924,8 @@ async fn submission_measurements(
     Ok(results)
 }
 
+/// Candidate accounts made directly in the store (password hashing is not what this benchmark
+/// measures); `tag` keeps the emails of separate batches apart.
 async fn create_candidates(
     store: &Store,
     count: usize,
@@ -1043,6 +1071,9 @@ struct SubmissionRates {
     floor: f64,
 }
 
+/// Applications in one HTTP burst.
+const BURST_APPLICATIONS: usize = 1500;
+
 /// One burst of 1,500 applications over `connections` connections, then the floor. `run` keeps each burst's
 /// candidates and résumés distinct, so no burst finds its blobs already stored.
 async fn application_rate(
@@ -1056,26 +1087,10 @@ async fn application_rate(
     let store = Store::connect(database_url, 4).await?;
     let now = chrono::Utc::now().timestamp();
     let (season_id, opening_id) = open_opening(&store).await?;
-    let count = 1500;
+    let count = BURST_APPLICATIONS;
     let users = create_candidates(&store, count, &format!("http-{}-{run}", shape.tag), now).await?;
     let tokens = sessions(&store, &users, now).await?;
-    // Each candidate loads the form once (untimed) for its CSRF token.
-    let mut prepared = Vec::new();
-    for token in &tokens {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        let html = client
-            .get(format!("{}/apply?season={season_id}", server.base))
-            .header("cookie", format!("cohort_session={token}"))
-            .send()
-            .await?
-            .text()
-            .await?;
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).context("the form has a CSRF token")? + marker.len();
-        prepared.push((token.clone(), html[start..start + 32].to_owned()));
-    }
+    let prepared = application_forms(server, season_id, &tokens).await?;
     // The résumés are made before the clock starts: the load generator shares the two cores, and
     // its own work should not be charged to the server.
     let resumes: Arc<Vec<Vec<u8>>> = Arc::new(
@@ -1083,61 +1098,18 @@ async fn application_rate(
             .map(|index| (shape.make)(index + run * 100_000))
             .collect(),
     );
-    let prepared = Arc::new(prepared);
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
+    let burst = Burst {
+        base: server.base.clone(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?,
+        prepared: Arc::new(prepared),
+        resumes,
+        filename: shape.filename,
+        opening: (season_id, opening_id),
+    };
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let filename = shape.filename;
-        let (prepared, resumes, next, client, base) = (
-            prepared.clone(),
-            resumes.clone(),
-            next.clone(),
-            client.clone(),
-            server.base.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut done = Vec::new();
-            loop {
-                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((token, csrf)) = prepared.get(index) else {
-                    break;
-                };
-                let form = reqwest::multipart::Form::new()
-                    .text("csrf", csrf.clone())
-                    .text("season", season_id.to_string())
-                    .text("choice_1", opening_id.to_string())
-                    .text("school", "Benchmark University")
-                    .text("degree", "BSc Computer Science")
-                    .text("graduation", "2028-05")
-                    .text("languages", "Rust, Java")
-                    .part(
-                        "resume",
-                        reqwest::multipart::Part::bytes(resumes[index].clone()).file_name(filename),
-                    );
-                let sent = Instant::now();
-                if let Ok(response) = client
-                    .post(format!("{base}/apply"))
-                    .header("cookie", format!("cohort_session={token}"))
-                    .multipart(form)
-                    .send()
-                    .await
-                {
-                    if response.status() == reqwest::StatusCode::SEE_OTHER {
-                        done.push(sent.elapsed().as_secs_f64() * 1000.0);
-                    }
-                }
-            }
-            done
-        }));
-    }
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await?);
-    }
+    let latencies = burst.submit(connections).await?;
     let accepted = latencies.len();
     let seconds = started.elapsed().as_secs_f64();
     if accepted < count * 9 / 10 {
@@ -1152,13 +1124,137 @@ async fn application_rate(
     }
     let until_searchable = started.elapsed().as_secs_f64();
 
-    // The floor: the same rows written by the store directly, with the résumé already in the blob store.
-    let users = create_candidates(&store, 500, &format!("store-{}-{run}", shape.tag), now).await?;
+    let floor_rate =
+        store_floor_rate(&store, data, shape, run, (season_id, opening_id), now).await?;
+    store.close().await;
+    Ok(SubmissionRates {
+        acknowledged: accepted as f64 / seconds,
+        p95_ms: percentile(&latencies, 95.0),
+        searchable: accepted as f64 / until_searchable,
+        index_lag: until_searchable - seconds,
+        floor: floor_rate,
+    })
+}
+
+/// Each candidate (signed in with a token of `tokens`) loads the application form once, untimed,
+/// for its CSRF token; returns (session token, CSRF token) pairs.
+async fn application_forms(
+    server: &Server,
+    season_id: i64,
+    tokens: &[String],
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut prepared = Vec::new();
+    for token in tokens {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let html = client
+            .get(format!("{}/apply?season={season_id}", server.base))
+            .header("cookie", format!("cohort_session={token}"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).context("the form has a CSRF token")? + marker.len();
+        prepared.push((token.clone(), html[start..start + 32].to_owned()));
+    }
+    Ok(prepared)
+}
+
+/// A burst of applications, everything made before its clock starts: one per prepared
+/// candidate, each with its own résumé, all to one opening.
+struct Burst {
+    base: String,
+    client: reqwest::Client,
+    /// (session token, CSRF token) per candidate.
+    prepared: Arc<Vec<(String, String)>>,
+    /// The résumé of each candidate, by the same index.
+    resumes: Arc<Vec<Vec<u8>>>,
+    filename: &'static str,
+    /// The season and the opening applied to.
+    opening: (i64, i64),
+}
+
+impl Burst {
+    /// Sends the applications from `connections` tasks, each taking the next candidate until
+    /// none is left; returns the round trip, in milliseconds, of each acknowledged (303) one.
+    async fn submit(&self, connections: usize) -> anyhow::Result<Vec<f64>> {
+        let (season_id, opening_id) = self.opening;
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..connections {
+            let filename = self.filename;
+            let (prepared, resumes, next, client, base) = (
+                self.prepared.clone(),
+                self.resumes.clone(),
+                next.clone(),
+                self.client.clone(),
+                self.base.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let mut done = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((token, csrf)) = prepared.get(index) else {
+                        break;
+                    };
+                    let form = reqwest::multipart::Form::new()
+                        .text("csrf", csrf.clone())
+                        .text("season", season_id.to_string())
+                        .text("choice_1", opening_id.to_string())
+                        .text("school", "Benchmark University")
+                        .text("degree", "BSc Computer Science")
+                        .text("graduation", "2028-05")
+                        .text("languages", "Rust, Java")
+                        .part(
+                            "resume",
+                            reqwest::multipart::Part::bytes(resumes[index].clone())
+                                .file_name(filename),
+                        );
+                    let sent = Instant::now();
+                    if let Ok(response) = client
+                        .post(format!("{base}/apply"))
+                        .header("cookie", format!("cohort_session={token}"))
+                        .multipart(form)
+                        .send()
+                        .await
+                    {
+                        if response.status() == reqwest::StatusCode::SEE_OTHER {
+                            done.push(sent.elapsed().as_secs_f64() * 1000.0);
+                        }
+                    }
+                }
+                done
+            }));
+        }
+        let mut latencies = Vec::new();
+        for task in tasks {
+            latencies.extend(task.await?);
+        }
+        Ok(latencies)
+    }
+}
+
+/// The floor of a burst: 500 applications of the same shape written by the store directly, with
+/// the résumé already in the blob store, then indexed by the server's runner and pool, in
+/// applications per second.
+async fn store_floor_rate(
+    store: &Store,
+    data: &Path,
+    shape: &ResumeShape,
+    run: usize,
+    (season_id, opening_id): (i64, i64),
+    now: i64,
+) -> anyhow::Result<f64> {
+    let users = create_candidates(store, 500, &format!("store-{}-{run}", shape.tag), now).await?;
     let blobs = DirectoryBlobStore::new(data.join(format!("blobs-floor-{}-{run}", shape.tag)))?;
     let languages = vec!["rust".to_owned()];
     let floor_started = Instant::now();
     for (index, user) in users.iter().enumerate() {
-        let resume = (shape.make)(index + count + run * 100_000);
+        // The burst's résumés took the indexes below BURST_APPLICATIONS; these follow on, so
+        // that no floor résumé is one the burst already stored.
+        let resume = (shape.make)(index + BURST_APPLICATIONS + run * 100_000);
         let blob = blobs.put(&resume)?;
         let text = (shape.text)(&resume);
         let new = cohort_store::applications::NewApplication {
@@ -1180,24 +1276,16 @@ async fn application_rate(
             resume_text: &text,
         };
         let mut tx = store.begin().await?;
-        cohort_app::applications::create(&store, &mut tx, &new, now).await?;
+        cohort_app::applications::create(store, &mut tx, &new, now).await?;
         Store::commit(tx).await?;
     }
     // Indexed as the server's worker indexes: by the same runner and pool.
     let indexing = cohort_app::jobs::Runner::new(
-        Arc::new(floor_app(&store, data)?),
+        Arc::new(floor_app(store, data)?),
         cohort_app::pools::indexing(),
     );
     indexing.run_due().await?;
-    let floor_rate = users.len() as f64 / floor_started.elapsed().as_secs_f64();
-    store.close().await;
-    Ok(SubmissionRates {
-        acknowledged: accepted as f64 / seconds,
-        p95_ms: percentile(&latencies, 95.0),
-        searchable: accepted as f64 / until_searchable,
-        index_lag: until_searchable - seconds,
-        floor: floor_rate,
-    })
+    Ok(users.len() as f64 / floor_started.elapsed().as_secs_f64())
 }
 
 async fn board_latency(
@@ -1224,44 +1312,13 @@ async fn board_latency(
             .execute(store.reader())
             .await?;
     }
-    let recruiter = store
-        .user_by_email("recruiter@demo.cohort.test")
-        .await?
-        .context("the demo recruiter")?;
-    let token = cohort_web::auth::new_token();
-    let now = chrono::Utc::now().timestamp();
-    store
-        .create_session(
-            &cohort_web::auth::token_hash(&token),
-            recruiter.id,
-            now,
-            now + 3600,
-        )
-        .await?;
-    let tracks = store.tracks(season.season_id).await?;
-    let locations = store.locations(season.season_id).await?;
+    let token = recruiter_session(&store).await?;
+    let queries = board_queries(&store, season.season_id).await?;
     store.close().await;
 
     let (server, _) = Server::start(cohort, data, database_url, "serve").await?;
     let client = reqwest::Client::new();
     let cookie = format!("cohort_session={token}");
-    let s = season.season_id;
-    let queries: Vec<String> = vec![
-        format!("/staff/seasons/{s}?q=raft"),
-        format!("/staff/seasons/{s}?q=lopez&stage=screening"),
-        format!(
-            "/staff/seasons/{s}?stage=assessment&track={}&sort=name",
-            tracks[0].id
-        ),
-        format!("/staff/seasons/{s}?school=washington&language=rust&year=2028"),
-        format!(
-            "/staff/seasons/{s}?q=compiler&location={}&page=3",
-            locations[1].id
-        ),
-        format!("/staff/seasons/{s}?language=python&sort=graduation&page=20"),
-        format!("/staff/seasons/{s}?q=kim+waterloo&year=2029"),
-        format!("/staff/seasons/{s}?stage=applied&school=institute&sort=school"),
-    ];
     let timed = |path: String| {
         let client = client.clone();
         let cookie = cookie.clone();
@@ -1292,6 +1349,7 @@ async fn board_latency(
         eprintln!("   p95 {:>7.1} ms  {query}", percentile(times, 95.0));
     }
     let mut plain = Vec::new();
+    let s = season.season_id;
     for _ in 0..50 {
         plain.push(timed(format!("/staff/seasons/{s}")).await?);
     }
@@ -1300,6 +1358,48 @@ async fn board_latency(
         percentile(&plain, 95.0),
         server.peak_rss_mb(),
     ))
+}
+
+/// A signed-in session for the demo recruiter, as its cookie value.
+async fn recruiter_session(store: &Store) -> anyhow::Result<String> {
+    let recruiter = store
+        .user_by_email("recruiter@demo.cohort.test")
+        .await?
+        .context("the demo recruiter")?;
+    let token = cohort_web::auth::new_token();
+    let now = chrono::Utc::now().timestamp();
+    store
+        .create_session(
+            &cohort_web::auth::token_hash(&token),
+            recruiter.id,
+            now,
+            now + 3600,
+        )
+        .await?;
+    Ok(token)
+}
+
+/// The board pages the benchmark times for season `s`: searches, filters, sorts and deep pages,
+/// alone and combined.
+async fn board_queries(store: &Store, s: i64) -> anyhow::Result<Vec<String>> {
+    let tracks = store.tracks(s).await?;
+    let locations = store.locations(s).await?;
+    Ok(vec![
+        format!("/staff/seasons/{s}?q=raft"),
+        format!("/staff/seasons/{s}?q=lopez&stage=screening"),
+        format!(
+            "/staff/seasons/{s}?stage=assessment&track={}&sort=name",
+            tracks[0].id
+        ),
+        format!("/staff/seasons/{s}?school=washington&language=rust&year=2028"),
+        format!(
+            "/staff/seasons/{s}?q=compiler&location={}&page=3",
+            locations[1].id
+        ),
+        format!("/staff/seasons/{s}?language=python&sort=graduation&page=20"),
+        format!("/staff/seasons/{s}?q=kim+waterloo&year=2029"),
+        format!("/staff/seasons/{s}?stage=applied&school=institute&sort=school"),
+    ])
 }
 
 fn backend_is_postgres(url: &str) -> bool {

@@ -12,6 +12,7 @@
 //! only, not reading the instance.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Instant;
 
 use cohort_plan::matching::assign::{solve, Problem};
@@ -82,30 +83,17 @@ fn ours(problem: &Problem) -> anyhow::Result<(f64, usize, i64, u64)> {
 
 pub fn bench() -> anyhow::Result<Vec<Measurement>> {
     let folder = tempfile::tempdir()?;
-    let mut results = Vec::new();
+    Ok(vec![sparse(folder.path())?, dense(folder.path())?])
+}
 
+/// 5,000 interns x 3,000 mentors, 50 scored mentors each, against OR-tools' min-cost flow; the
+/// instance is written to `folder` for the reference script.
+fn sparse(folder: &Path) -> anyhow::Result<Measurement> {
     eprintln!("   sparse: 5,000 interns x 3,000 mentors, 50 scored mentors each");
     let instance = sparse_instance(5_000, 3_000, 50, 0x5EED_3A7C);
     let problem = Problem::new(instance.capacity.clone(), instance.edges.iter().cloned());
-    let file = folder.path().join("sparse.txt");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
-        let edges: usize = instance.edges.iter().map(Vec::len).sum();
-        writeln!(
-            out,
-            "{} {} {}",
-            instance.interns,
-            instance.capacity.len(),
-            edges
-        )?;
-        let capacities: Vec<String> = instance.capacity.iter().map(u32::to_string).collect();
-        writeln!(out, "{}", capacities.join(" "))?;
-        for (intern, list) in instance.edges.iter().enumerate() {
-            for (mentor, score) in list {
-                writeln!(out, "{intern} {mentor} {score}")?;
-            }
-        }
-    }
+    let file = folder.join("sparse.txt");
+    write_sparse(&instance, &file)?;
     let mut our_times = Vec::new();
     let mut reference_times = Vec::new();
     let mut searches = 0;
@@ -135,7 +123,7 @@ pub fn bench() -> anyhow::Result<Vec<Measurement>> {
         percentile(&our_times, 50.0),
         percentile(&reference_times, 50.0),
     );
-    results.push(measurement(
+    Ok(measurement(
         "matching",
         &format!("5,000 x 3,000 sparse (50 per intern), to the proven optimum ({searches} searches after the greedy pass)"),
         ours_ms,
@@ -143,8 +131,34 @@ pub fn bench() -> anyhow::Result<Vec<Measurement>> {
         "faster than OR-tools",
         ours_ms < reference_ms,
         Some((reference_ms, "OR-tools min-cost flow (max flow, min cost)")),
-    ));
+    ))
+}
 
+/// The sparse instance as `matching.py mincostflow` reads it: a line of counts (interns,
+/// mentors, edges), a line of capacities, then one line per edge (intern, mentor, score).
+fn write_sparse(instance: &Sparse, file: &Path) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
+    let edges: usize = instance.edges.iter().map(Vec::len).sum();
+    writeln!(
+        out,
+        "{} {} {}",
+        instance.interns,
+        instance.capacity.len(),
+        edges
+    )?;
+    let capacities: Vec<String> = instance.capacity.iter().map(u32::to_string).collect();
+    writeln!(out, "{}", capacities.join(" "))?;
+    for (intern, list) in instance.edges.iter().enumerate() {
+        for (mentor, score) in list {
+            writeln!(out, "{intern} {mentor} {score}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A dense 5,000 x 5,000 score matrix against scipy's `linear_sum_assignment`; the matrix is
+/// written to `folder` as little-endian 64-bit integers for the reference script.
+fn dense(folder: &Path) -> anyhow::Result<Measurement> {
     eprintln!("   dense: 5,000 x 5,000, every pair scored");
     let size = 5_000;
     let mut numbers = Numbers(0x0DE5_5E11);
@@ -152,16 +166,19 @@ pub fn bench() -> anyhow::Result<Vec<Measurement>> {
         .map(|_| numbers.below(1_001) as i64)
         .collect();
     let problem = Problem::dense(size, vec![1; size], &weights);
-    let file = folder.path().join("dense.bin");
+    let file = folder.join("dense.bin");
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
         for w in &weights {
             out.write_all(&w.to_le_bytes())?;
         }
     }
+    // The problem holds its own copy of the scores, so the matrix (200 MB) is freed before the
+    // timed runs.
     drop(weights);
     let mut our_times = Vec::new();
     let mut reference_times = Vec::new();
+    let mut searches = 0;
     for run in 0..RUNS {
         let (seconds, matched, score, ran) = ours(&problem)?;
         searches = ran;
@@ -193,7 +210,7 @@ pub fn bench() -> anyhow::Result<Vec<Measurement>> {
         percentile(&our_times, 50.0),
         percentile(&reference_times, 50.0),
     );
-    results.push(measurement(
+    Ok(measurement(
         "matching",
         &format!("5,000 x 5,000 dense, to the proven optimum ({searches} searches after the greedy pass)"),
         ours_ms,
@@ -201,6 +218,5 @@ pub fn bench() -> anyhow::Result<Vec<Measurement>> {
         "no slower than scipy",
         ours_ms <= reference_ms,
         Some((reference_ms, "scipy linear_sum_assignment")),
-    ));
-    Ok(results)
+    ))
 }

@@ -162,25 +162,7 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
             if *toml {
                 print!("{table_text}");
             } else {
-                println!(
-                    "{:<11} {:<21} {:<14} {:>5} {:>9} {:>6}  available",
-                    "id", "name", "extensions", "time", "+memory", "procs"
-                );
-                for language in table.all() {
-                    println!(
-                        "{:<11} {:<21} {:<14} {:>4}x {:>6}MiB {:>6}  {}",
-                        language.id,
-                        language.name,
-                        language.extensions.join(","),
-                        language.time_multiplier,
-                        language.extra_memory_mib,
-                        language.processes,
-                        match language.unavailable() {
-                            None => "yes".to_string(),
-                            Some(why) => format!("NO: {why}"),
-                        }
-                    );
-                }
+                print_languages(&table);
             }
             Ok(0)
         }
@@ -230,70 +212,7 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                println!(
-                    "{:<44} {:<14} {:<4} {:>9}  note",
-                    "submission", "expected", "got", "score"
-                );
-                for checked in &report.submissions {
-                    println!(
-                        "{:<44} {:<14} {:<4} {:>9}  {}",
-                        checked.submission,
-                        checked.expected,
-                        checked.verdict.code(),
-                        format!("{}/{}", checked.score, checked.max_score),
-                        match (checked.ok, checked.note.is_empty()) {
-                            (true, true) => "ok".to_string(),
-                            (true, false) => format!("ok: {}", checked.note),
-                            (false, _) => checked.note.clone(),
-                        }
-                    );
-                }
-                for skipped in &report.skipped {
-                    println!("{:<44} {}", skipped.submission, skipped.reason);
-                }
-                if report.submissions.is_empty() {
-                    println!(
-                        "no submissions judged under {}/submissions",
-                        package.display()
-                    );
-                }
-                for validation in &report.input_validation {
-                    match (&validation.skipped, validation.problems.as_slice()) {
-                        (Some(why), _) => {
-                            println!("input validator {}: {why}", validation.validator)
-                        }
-                        (None, []) => println!(
-                            "input validator {}: accepted all {} inputs",
-                            validation.validator, validation.accepted
-                        ),
-                        (None, problems) => {
-                            println!("input validator {}: FAILED", validation.validator);
-                            for problem in problems.iter().take(10) {
-                                println!("  {problem}");
-                            }
-                        }
-                    }
-                }
-                println!(
-                    "time limit: {} s ({}); {} judged, {} skipped",
-                    report.time_limit,
-                    if report.time_limit_computed {
-                        "computed from the slowest accepted submission".to_string()
-                    } else {
-                        format!("from {:?}", report.time_limit_source)
-                    },
-                    report.submissions.len(),
-                    report.skipped.len()
-                );
-                println!(
-                    "{}: {}",
-                    report.problem,
-                    if report.ok {
-                        "verified"
-                    } else {
-                        "NOT verified: it cannot be used in an assessment"
-                    }
-                );
+                print_verification(&report, package);
             }
             if !report.ok {
                 bail!("{} failed verification", report.problem);
@@ -301,6 +220,98 @@ pub fn run(arguments: JudgeArguments, setup: JudgeSetup) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// The language table as a table: each language's limits and whether it can run here.
+fn print_languages(table: &LanguageTable) {
+    println!(
+        "{:<11} {:<21} {:<14} {:>5} {:>9} {:>6}  available",
+        "id", "name", "extensions", "time", "+memory", "procs"
+    );
+    for language in table.all() {
+        println!(
+            "{:<11} {:<21} {:<14} {:>4}x {:>6}MiB {:>6}  {}",
+            language.id,
+            language.name,
+            language.extensions.join(","),
+            language.time_multiplier,
+            language.extra_memory_mib,
+            language.processes,
+            match language.unavailable() {
+                None => "yes".to_string(),
+                Some(why) => format!("NO: {why}"),
+            }
+        );
+    }
+}
+
+/// A verification report as text: one line per judged submission, the skipped ones, the input
+/// validators' findings, the time limit, and whether the package (`package`) is verified.
+fn print_verification(report: &cohort_judge::verify::VerifyReport, package: &Path) {
+    println!(
+        "{:<44} {:<14} {:<4} {:>9}  note",
+        "submission", "expected", "got", "score"
+    );
+    for checked in &report.submissions {
+        println!(
+            "{:<44} {:<14} {:<4} {:>9}  {}",
+            checked.submission,
+            checked.expected,
+            checked.verdict.code(),
+            format!("{}/{}", checked.score, checked.max_score),
+            match (checked.ok, checked.note.is_empty()) {
+                (true, true) => "ok".to_string(),
+                (true, false) => format!("ok: {}", checked.note),
+                (false, _) => checked.note.clone(),
+            }
+        );
+    }
+    for skipped in &report.skipped {
+        println!("{:<44} {}", skipped.submission, skipped.reason);
+    }
+    if report.submissions.is_empty() {
+        println!(
+            "no submissions judged under {}/submissions",
+            package.display()
+        );
+    }
+    for validation in &report.input_validation {
+        match (&validation.skipped, validation.problems.as_slice()) {
+            (Some(why), _) => {
+                println!("input validator {}: {why}", validation.validator)
+            }
+            (None, []) => println!(
+                "input validator {}: accepted all {} inputs",
+                validation.validator, validation.accepted
+            ),
+            (None, problems) => {
+                println!("input validator {}: FAILED", validation.validator);
+                for problem in problems.iter().take(10) {
+                    println!("  {problem}");
+                }
+            }
+        }
+    }
+    println!(
+        "time limit: {} s ({}); {} judged, {} skipped",
+        report.time_limit,
+        if report.time_limit_computed {
+            "computed from the slowest accepted submission".to_string()
+        } else {
+            format!("from {:?}", report.time_limit_source)
+        },
+        report.submissions.len(),
+        report.skipped.len()
+    );
+    println!(
+        "{}: {}",
+        report.problem,
+        if report.ok {
+            "verified"
+        } else {
+            "NOT verified: it cannot be used in an assessment"
+        }
+    );
 }
 
 /// Reads the package and the solution, starts a judge and judges the solution.

@@ -202,6 +202,25 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
     let mut server = start_server(data_dir.path(), &database_url, port).await;
 
     let store = Store::connect(&database_url, 2).await.unwrap();
+    let (season_id, opening_id) = open_opening(&store).await;
+    let acknowledged = apply_until_killed(&base, &store, &mut server, season_id, opening_id).await;
+    eprintln!(
+        "{} applications acknowledged before SIGKILL",
+        acknowledged.len()
+    );
+    assert!(!acknowledged.is_empty());
+
+    let mut restarted = start_server(data_dir.path(), &database_url, port).await;
+    let store = Store::connect(&database_url, 2).await.unwrap();
+    assert_acknowledged_applications_exist(&store, &acknowledged).await;
+    let total = assert_applications_complete(&store, data_dir.path(), season_id).await;
+    assert_search_index_accounts_for_every_application(&store, &database_url).await;
+    eprintln!("{total} applications in the database after restart, all complete");
+    restarted.kill();
+}
+
+/// The demo season's first opening that takes applications now: (season, opening).
+async fn open_opening(store: &Store) -> (i64, i64) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -211,16 +230,27 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
         .iter()
         .find(|o| o.opens_at <= now && o.closes_at > now)
         .expect("an open opening");
-    let (season_id, opening_id) = (opening.season_id, opening.id);
+    (opening.season_id, opening.id)
+}
 
+/// Signs 48 candidates up, lets them all apply at once and kills the server once some
+/// applications are in and others are still arriving; returns the emails of the candidates
+/// whose application was acknowledged.
+async fn apply_until_killed(
+    base: &str,
+    store: &Store,
+    server: &mut ServerProcess,
+    season_id: i64,
+    opening_id: i64,
+) -> Vec<String> {
     let mut candidates = Vec::new();
     for index in 0..48 {
-        candidates.push(candidate(&base, &store, index).await);
+        candidates.push(candidate(base, store, index).await);
     }
     let acknowledged = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut tasks = Vec::new();
     for (index, (client, email)) in candidates.into_iter().enumerate() {
-        let base = base.clone();
+        let base = base.to_owned();
         let acknowledged = acknowledged.clone();
         tasks.push(tokio::spawn(async move {
             if apply(&base, &client, season_id, opening_id, index).await {
@@ -237,16 +267,13 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
     for task in tasks {
         task.await.unwrap();
     }
-    let acknowledged = acknowledged.lock().unwrap().clone();
-    eprintln!(
-        "{} applications acknowledged before SIGKILL",
-        acknowledged.len()
-    );
-    assert!(!acknowledged.is_empty());
+    let emails = acknowledged.lock().unwrap().clone();
+    emails
+}
 
-    let mut restarted = start_server(data_dir.path(), &database_url, port).await;
-    let store = Store::connect(&database_url, 2).await.unwrap();
-    for email in &acknowledged {
+/// Every candidate in `acknowledged` has their one application.
+async fn assert_acknowledged_applications_exist(store: &Store, acknowledged: &[String]) {
+    for email in acknowledged {
         let user = store
             .user_by_email(email)
             .await
@@ -258,6 +285,15 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
             "{email}'s acknowledged application survived"
         );
     }
+}
+
+/// Every application of the season has its choices, its audit row and its whole résumé, and each
+/// burst candidate's confirmation was queued with it; returns how many applications there are.
+async fn assert_applications_complete(
+    store: &Store,
+    data_dir: &std::path::Path,
+    season_id: i64,
+) -> i64 {
     let page = store
         .board(&cohort_store::applications::BoardQuery {
             season_id: Some(season_id),
@@ -280,7 +316,6 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
         );
         let blob = std::fs::read(
             data_dir
-                .path()
                 .join("blobs")
                 .join(&application.resume_blob[..2])
                 .join(&application.resume_blob[2..]),
@@ -305,8 +340,13 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
             );
         }
     }
-    // Indexing runs in a job committed with the application; a job the killed server had claimed
-    // waits for its lease to run out, so each application is either indexed or still queued.
+    page.total
+}
+
+/// Indexing runs in a job committed with the application; a job the killed server had claimed
+/// waits for its lease to run out, so each application is either indexed or still queued, and
+/// the index holds nothing else.
+async fn assert_search_index_accounts_for_every_application(store: &Store, database_url: &str) {
     let (rowid_or_id, matching) = if database_url.starts_with("sqlite") {
         ("rowid", "application_search.rowid")
     } else {
@@ -331,11 +371,6 @@ async fn burst_then_kill(database_url: String, data_dir: tempfile::TempDir) {
     .await
     .unwrap();
     assert_eq!(strays, 0, "the index holds nothing else");
-    eprintln!(
-        "{} applications in the database after restart, all complete",
-        page.total
-    );
-    restarted.kill();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

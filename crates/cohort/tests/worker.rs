@@ -217,11 +217,57 @@ async fn verified_build_queue(data_dir: &Path, database_url: &str) -> i64 {
     problem.id
 }
 
+/// The submissions `judge_submissions` queues, by what each should get.
+struct Queued {
+    /// Build Queue's accepted C++ solution, on every test.
+    accepted: i64,
+    /// Its wrong-answer C++ solution, on every test.
+    wrong: i64,
+    /// Its accepted Python solution, on the samples only.
+    samples: i64,
+    /// Java that does not compile.
+    broken: i64,
+    /// A problem whose package has gone missing from the blob store.
+    lost: i64,
+    /// A submission to the lost problem.
+    unjudgeable: i64,
+}
+
 async fn judge_submissions(database_url: String, data_dir: &Path) {
     let problem = verified_build_queue(data_dir, &database_url).await;
     let store = Store::connect(&database_url, 2).await.unwrap();
+    let queued = queue_submissions(&store, problem).await;
+    assert_eq!(store.queued_jobs(JudgeSubmission::KIND).await.unwrap(), 5);
+    add_recruiter(&store).await;
+
+    let worked = cohort(data_dir, &database_url, &["worker", "--once"]);
+    assert_eq!(
+        String::from_utf8_lossy(&worked.stdout).trim(),
+        "6 jobs ran",
+        "five submissions, and the lost package's verification"
+    );
+    let ac = assert_verdicts(&store, &queued).await;
+    assert_judge_error_reported(&store, queued.lost).await;
+
+    // Judging the same submission again (a job queued twice) keeps the first result.
+    let mut tx = store.begin().await.unwrap();
+    judging::queue(&mut tx, queued.accepted, chrono_ms() / 1000)
+        .await
+        .unwrap();
+    Store::commit(tx).await.unwrap();
+    cohort(data_dir, &database_url, &["worker", "--once"]);
+    assert_eq!(
+        submission_result(&store, queued.accepted).await,
+        ac,
+        "one result, unchanged"
+    );
+    store.close().await;
+}
+
+/// Queues four submissions to Build Queue (`problem`) and one to a problem whose package is lost.
+async fn queue_submissions(store: &Store, problem: i64) -> Queued {
     let accepted = submit(
-        &store,
+        store,
         problem,
         "cpp",
         &solution("accepted/heap.cpp"),
@@ -229,7 +275,7 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     )
     .await;
     let wrong = submit(
-        &store,
+        store,
         problem,
         "cpp",
         &solution("wrong_answer/int32.cpp"),
@@ -237,7 +283,7 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     )
     .await;
     let samples = submit(
-        &store,
+        store,
         problem,
         "python3",
         &solution("accepted/heap.py"),
@@ -245,15 +291,28 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     )
     .await;
     let broken = submit(
-        &store,
+        store,
         problem,
         "java",
         "public class Main { oops }",
         Scope::Full,
     )
     .await;
-    // A problem whose package has gone missing from the blob store: judging fails on the
-    // judge's side, which is never the candidate's fault.
+    let lost = lost_problem(store).await;
+    let unjudgeable = submit(store, lost, "cpp", "int main() {}", Scope::Full).await;
+    Queued {
+        accepted,
+        wrong,
+        samples,
+        broken,
+        lost,
+        unjudgeable,
+    }
+}
+
+/// A problem whose package has gone missing from the blob store, queued for verification:
+/// judging fails on the judge's side, which is never the candidate's fault.
+async fn lost_problem(store: &Store) -> i64 {
     let mut tx = store.begin().await.unwrap();
     let lost = Store::create_problem(
         &mut tx,
@@ -284,8 +343,11 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     .await
     .unwrap();
     Store::commit(tx).await.unwrap();
-    let unjudgeable = submit(&store, lost, "cpp", "int main() {}", Scope::Full).await;
-    assert_eq!(store.queued_jobs(JudgeSubmission::KIND).await.unwrap(), 5);
+    lost
+}
+
+/// A recruiter, who is told about judge errors.
+async fn add_recruiter(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     Store::create_user(
         &mut tx,
@@ -298,18 +360,18 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     .await
     .unwrap();
     Store::commit(tx).await.unwrap();
+}
 
-    let worked = cohort(data_dir, &database_url, &["worker", "--once"]);
-    assert_eq!(
-        String::from_utf8_lossy(&worked.stdout).trim(),
-        "6 jobs ran",
-        "five submissions, and the lost package's verification"
-    );
-    let result = |id| {
-        let store = store.clone();
-        async move { store.submission_result(id).await.unwrap().expect("judged") }
-    };
-    let ac = result(accepted).await;
+async fn submission_result(store: &Store, id: i64) -> cohort_store::submissions::ResultRecord {
+    store.submission_result(id).await.unwrap().expect("judged")
+}
+
+/// Checks each queued submission's verdict and report; returns the accepted one's result.
+async fn assert_verdicts(
+    store: &Store,
+    queued: &Queued,
+) -> cohort_store::submissions::ResultRecord {
+    let ac = submission_result(store, queued.accepted).await;
     assert_eq!(
         (ac.verdict.as_str(), ac.tests_passed, ac.tests_total),
         ("AC", 13, 13)
@@ -317,10 +379,10 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     assert!(ac.turnaround_ms > 0);
     let report: serde_json::Value = serde_json::from_str(&ac.report).unwrap();
     assert_eq!(report["tests"].as_array().unwrap().len(), 13);
-    let wa = result(wrong).await;
+    let wa = submission_result(store, queued.wrong).await;
     assert_eq!(wa.verdict, "WA");
     assert!(wa.tests_passed < wa.tests_total);
-    let sampled = result(samples).await;
+    let sampled = submission_result(store, queued.samples).await;
     assert_eq!(
         (
             sampled.verdict.as_str(),
@@ -345,9 +407,17 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
         full["tests"][0].get("output").is_none(),
         "a full run does not"
     );
-    let ce = result(broken).await;
+    let ce = submission_result(store, queued.broken).await;
     assert_eq!(ce.verdict, "CE");
-    assert_eq!(result(unjudgeable).await.verdict, "JE");
+    assert_eq!(
+        submission_result(store, queued.unjudgeable).await.verdict,
+        "JE"
+    );
+    ac
+}
+
+/// The judge error is mailed to the recruiters, and the lost problem is refused with the reason.
+async fn assert_judge_error_reported(store: &Store, lost: i64) {
     let alerts = store.messages_to("recruiter@example.com").await.unwrap();
     assert_eq!(
         alerts.len(),
@@ -364,16 +434,6 @@ async fn judge_submissions(database_url: String, data_dir: &Path) {
     assert!(lost_problem
         .status_detail
         .contains("missing from the blob store"));
-
-    // Judging the same submission again (a job queued twice) keeps the first result.
-    let mut tx = store.begin().await.unwrap();
-    judging::queue(&mut tx, accepted, chrono_ms() / 1000)
-        .await
-        .unwrap();
-    Store::commit(tx).await.unwrap();
-    cohort(data_dir, &database_url, &["worker", "--once"]);
-    assert_eq!(result(accepted).await, ac, "one result, unchanged");
-    store.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
