@@ -153,7 +153,13 @@ fn the_web_crate_never_opens_a_store_transaction() {
 
 #[test]
 fn jobs_and_messages_live_with_their_capability_in_the_use_case_crate() {
-    let capabilities = ["accounts", "setup", "applications", "assessment", "problems"];
+    let capabilities = [
+        "accounts",
+        "setup",
+        "applications",
+        "assessment",
+        "problems",
+    ];
     let mut jobs = 0;
     let mut messages = 0;
     for crate_name in ["cohort-app", "cohort-web", "cohort-worker", "cohort-store"] {
