@@ -1481,9 +1481,21 @@ impl RunContext<'_> {
         // the validator had closed ended after it. Otherwise the two end times decide, as in
         // problemtools: a submission that fails reading the input the rejecting validator
         // closed (an EOFError a moment later) ended second, and its answer was wrong.
-        let validator_first = submission.stopped
-            || submission.exit == Exit::Signal(libc::SIGPIPE)
-            || checked.validator_ended_at <= submission.ended_at_nanos;
+        //
+        // A submission the sandbox killed at its CPU, wall-clock or memory limit, without the
+        // judge having stopped it, ended first whatever the two clocks say: the validator only
+        // read the end of its input then. On a loaded machine the supervisor may record the
+        // kill a moment after the validator records its own end, which made a submission that
+        // never flushed a wrong answer instead of a time limit now and then.
+        let killed_at_limit = !submission.stopped
+            && matches!(
+                submission.limit,
+                Some(LimitHit::Cpu | LimitHit::Wall | LimitHit::Memory)
+            );
+        let validator_first = !killed_at_limit
+            && (submission.stopped
+                || submission.exit == Exit::Signal(libc::SIGPIPE)
+                || checked.validator_ended_at <= submission.ended_at_nanos);
         let mut attempt = Attempt {
             score: None,
             feedback: Vec::new(),
