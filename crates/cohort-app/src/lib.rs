@@ -8,7 +8,8 @@
 //! - [`jobs`]: the [`jobs::Job`] trait, the registry of each worker pool ([`pools`]), and the one
 //!   runner that claims, runs, completes and retries jobs, with one shutdown-aware wait loop.
 //! - [`mail`]: the [`mail::Message`] trait, the settings and the delivery of the outbox.
-//! - [`accounts`], [`setup`], [`applications`], [`assessment`], [`problems`]: the capabilities.
+//! - [`accounts`], [`setup`], [`applications`], [`assessment`], [`problems`], [`interviews`]:
+//!   the capabilities.
 //!
 //! Page reads may go from a handler straight to the store; every write that more than one caller
 //! needs, and every job, is here, with its capability's own error enum.
@@ -18,6 +19,7 @@ pub mod applications;
 pub mod assessment;
 mod clock;
 mod config;
+pub mod interviews;
 pub mod jobs;
 pub mod judge;
 pub mod mail;

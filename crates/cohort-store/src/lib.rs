@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod applications;
 pub mod assessment_sessions;
 pub mod blob;
+pub mod interviews;
 pub mod jobs;
 pub mod outbox;
 pub mod plagiarism;
