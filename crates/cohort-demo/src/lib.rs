@@ -11,14 +11,17 @@
 //!   application's walk along the stages.
 //! - `assessments`: the demo season's online assessments and the seeded results of candidates
 //!   who took them.
+//! - `interviews`: the competencies and the tracks' loop templates.
 //! - [`pdf`]: a one-page PDF résumé writer (the demo and tests upload real PDFs).
 
 mod assessments;
 mod candidates;
+mod interviews;
 pub mod pdf;
 mod season;
 
 pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
+pub use interviews::ensure_demo_interviews;
 
 use cohort_domain::Role;
 use cohort_store::{Store, StoreError};

@@ -243,7 +243,7 @@ fn whole_minutes(text: &str, what: &str, low: u32, high: u32, step: u32) -> Resu
             "{what} is between {low} and {high} minutes, not {minutes}."
         ));
     }
-    if minutes % step != 0 {
+    if !minutes.is_multiple_of(step) {
         return Err(format!("{what} is a multiple of {step} minutes."));
     }
     Ok(minutes)

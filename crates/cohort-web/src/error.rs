@@ -151,6 +151,19 @@ impl From<cohort_app::applications::submit::SubmitError> for AppError {
     }
 }
 
+impl From<cohort_app::interviews::InterviewsError> for AppError {
+    fn from(error: cohort_app::interviews::InterviewsError) -> AppError {
+        use cohort_app::interviews::InterviewsError;
+        match error {
+            InterviewsError::NameTaken | InterviewsError::InUse { .. } => {
+                AppError::Conflict(error.to_string())
+            }
+            InterviewsError::WrongSeason => AppError::NotFound,
+            InterviewsError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> AppError {
         AppError::Invalid(errors)

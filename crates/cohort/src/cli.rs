@@ -616,6 +616,10 @@ async fn demo(
                 .await
                 .context("seeding the demo's assessment results")?;
     }
+    // Kept up on every start, so that a demo made before interviews existed gets them too.
+    let loop_templates = cohort_demo::ensure_demo_interviews(state.app(), season.season_id)
+        .await
+        .context("seeding the demo's interviews")?;
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -630,6 +634,9 @@ async fn demo(
     }
     if sessions_seeded > 0 {
         println!("  assessments: {sessions_seeded} finished sessions seeded for candidates past the invitation");
+    }
+    if loop_templates > 0 {
+        println!("  interviews: the sixteen Leadership Principles and {loop_templates} loop templates, one per track");
     }
     println!("  open {base_url}/");
     println!("  every account's password: {}", cohort_demo::DEMO_PASSWORD);

@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod assets;
 pub mod candidate;
 pub mod health;
+pub mod interviews;
 pub mod metrics;
 pub mod openings;
 pub mod staff;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(candidate::router(state.clone()))
         .merge(staff::router())
         .merge(assessment::router())
+        .merge(interviews::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -499,6 +499,40 @@ both!(
                 ],
             ),
             row("GET", "/admin".into(), vec![], admin_only),
+            row("GET", "/admin/competencies".into(), vec![], admin_only),
+            row(
+                "POST",
+                "/admin/competencies".into(),
+                vec![("name", ""), ("kind", "principle")],
+                admin_only,
+            ),
+            row(
+                "POST",
+                "/admin/competencies/999999".into(),
+                vec![("name", "")],
+                admin_only,
+            ),
+            row(
+                "POST",
+                "/admin/competencies/999999/delete".into(),
+                vec![],
+                [
+                    SignIn, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
+            row(
+                "GET",
+                format!("/staff/seasons/{s}/interviews"),
+                vec![],
+                recruiting,
+            ),
+            row(
+                "POST",
+                format!("/staff/seasons/{s}/interviews"),
+                vec![("minutes", "")],
+                recruiting,
+            ),
             row(
                 "POST",
                 "/admin/invitations".into(),

@@ -9,6 +9,7 @@ mod authorization;
 mod calendar;
 mod confirmation;
 mod hardening;
+mod interviews;
 mod jobs;
 mod mail;
 mod pipeline;

@@ -1,0 +1,269 @@
+//! Interviews as staff set them up: the company's competencies and the tracks' loop templates.
+
+use crate::both;
+use crate::helpers::*;
+use cohort_app::interviews;
+use cohort_domain::Role;
+use reqwest::StatusCode;
+
+/// The id of the competency called `name`.
+async fn competency(app: &TestApp, name: &str) -> i64 {
+    app.store()
+        .competencies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no competency {name}"))
+        .id
+}
+
+both!(
+    an_administrator_edits_the_competencies_and_bad_input_or_a_used_one_changes_nothing,
+    |app: TestApp| async move {
+        assert!(interviews::seed_competencies(app.state.app())
+            .await
+            .unwrap());
+        assert!(!interviews::seed_competencies(app.state.app())
+            .await
+            .unwrap());
+        let admin = app.signed_in(Role::Administrator).await;
+        let (status, html) = admin.get_text("/admin/competencies").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Principles <span class=\"meta\">(16)</span>"),
+            "{html}"
+        );
+        assert!(html.contains("Have Backbone; Disagree and Commit"));
+        let before = app.count("competencies").await;
+
+        // A name the list has already, in another case, and an empty name: nothing is added.
+        for (name, message) in [
+            (
+                "frugality",
+                "The list has a competency with this name already.",
+            ),
+            ("  ", "Give the competency a name."),
+        ] {
+            let response = admin
+                .post_form(
+                    "/admin/competencies",
+                    "/admin/competencies",
+                    &[("name", name), ("kind", "principle")],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(response.text().await.unwrap().contains(message));
+        }
+        assert_eq!(app.count("competencies").await, before);
+
+        let response = admin
+            .post_form(
+                "/admin/competencies",
+                "/admin/competencies",
+                &[
+                    ("name", "Customer Empathy"),
+                    ("kind", "principle"),
+                    ("key", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let added = competency(&app, "Customer Empathy").await;
+        let record = |id| {
+            let app = &app;
+            async move {
+                app.store()
+                    .competencies()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|c| c.id == id)
+            }
+        };
+        assert_eq!(record(added).await.unwrap().key_principle, 1);
+
+        // Renamed, no longer key; a blank name is refused and changes nothing.
+        let path = format!("/admin/competencies/{added}");
+        let response = admin
+            .post_form("/admin/competencies", &path, &[("name", " Empathy ")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let renamed = record(added).await.unwrap();
+        assert_eq!(
+            (renamed.name.as_str(), renamed.key_principle),
+            ("Empathy", 0)
+        );
+        let response = admin
+            .post_form("/admin/competencies", &path, &[("name", "")])
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(record(added).await.unwrap().name, "Empathy");
+
+        // A principle a loop template assesses cannot be removed; an unused one can.
+        let season = app.seed_season().await;
+        let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
+        let form = cohort_domain::interviews::LoopTemplateForm {
+            rows: vec![cohort_domain::interviews::InterviewRow {
+                minutes: "60".into(),
+                title: "Behavioural".into(),
+                area: String::new(),
+                principles: vec![added.to_string()],
+                bar_raiser: true,
+            }],
+            max_gap_minutes: "10".into(),
+            phone_screen_minutes: "45".into(),
+            phone_screens: "1".into(),
+        };
+        let competencies: Vec<_> = app
+            .store()
+            .competencies()
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.competency())
+            .collect();
+        let template = form.parse(&competencies).unwrap();
+        interviews::save_loop_template(app.state.app(), season.season_id, track, &template)
+            .await
+            .unwrap();
+        let response = admin
+            .post_form(
+                "/admin/competencies",
+                &format!("/admin/competencies/{added}/delete"),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("Empathy is assessed in 1 interview(s) of loop templates"));
+        assert!(record(added).await.is_some());
+        let unused = competency(&app, "Frugality").await;
+        let response = admin
+            .post_form(
+                "/admin/competencies",
+                &format!("/admin/competencies/{unused}/delete"),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(record(unused).await.is_none());
+    }
+);
+
+both!(
+    a_recruiter_saves_a_loop_template_sees_its_coverage_and_bad_input_saves_nothing,
+    |app: TestApp| async move {
+        interviews::seed_competencies(app.state.app())
+            .await
+            .unwrap();
+        let season = app.seed_season().await;
+        let tracks = app.store().tracks(season.season_id).await.unwrap();
+        let software = tracks
+            .iter()
+            .find(|t| t.name == "Software Development")
+            .unwrap()
+            .id;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let page = format!("/staff/seasons/{}/interviews", season.season_id);
+        let (status, html) = recruiter.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Suggested, not saved"), "{html}");
+        assert!(html.contains("Coding: data structures"));
+
+        let coding = competency(&app, "Coding").await.to_string();
+        let obsession = competency(&app, "Customer Obsession").await.to_string();
+        let ownership = competency(&app, "Ownership").await.to_string();
+        let dive = competency(&app, "Dive Deep").await.to_string();
+        let track = software.to_string();
+        let post = |fields: Vec<(&'static str, String)>| {
+            let recruiter = &recruiter;
+            let page = page.clone();
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                recruiter.post_form(&page, &page, &fields).await
+            }
+        };
+        let row = |minutes: &str, title: &str, area: &str, a: &str, b: &str| {
+            vec![
+                ("minutes", minutes.to_owned()),
+                ("title", title.to_owned()),
+                ("area", area.to_owned()),
+                ("principle_a", a.to_owned()),
+                ("principle_b", b.to_owned()),
+            ]
+        };
+        let settings = |bar: &str| {
+            vec![
+                ("track", track.clone()),
+                ("bar_raiser", bar.to_owned()),
+                ("max_gap_minutes", "15".to_owned()),
+                ("phone_screen_minutes", "45".to_owned()),
+                ("phone_screens", "2".to_owned()),
+            ]
+        };
+
+        // The same principle twice: refused with the reason, nothing saved.
+        let mut fields = settings("2");
+        fields.extend(row("60", "Coding", &coding, &dive, ""));
+        fields.extend(row("45", "Bar raiser", "", &ownership, &dive));
+        let response = post(fields).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("Dive Deep is already assessed in interview 1; give each interview different principles."),
+            "{html}"
+        );
+        assert!(app
+            .store()
+            .loop_templates(season.season_id)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // A valid loop whose key principles are left to the bar raiser or to nobody.
+        let mut fields = settings("2");
+        fields.extend(row("60", "Coding", &coding, &dive, ""));
+        fields.extend(row("45", "Bar raiser", "", &ownership, ""));
+        fields.extend(row("", "", "", "", ""));
+        let response = post(fields).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let saved = app.store().loop_templates(season.season_id).await.unwrap();
+        assert_eq!(saved.len(), 1);
+        let template = &saved[0].template;
+        assert_eq!(template.interviews.len(), 2);
+        assert!(template.interviews[1].bar_raiser);
+        assert_eq!((template.phone_screens, template.max_gap_minutes), (2, 15));
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Saved"));
+        assert!(
+            html.contains("Customer Obsession is a key principle, and no interview assesses it.")
+        );
+        assert!(html.contains("Ownership is a key principle, and only the bar raiser assesses it."));
+
+        // Saving again replaces it; a bar raiser past the rows and a track of no season are
+        // refused.
+        let mut fields = settings("1");
+        fields.extend(row("60", "Coding", &coding, &obsession, &ownership));
+        assert_eq!(post(fields).await.status(), StatusCode::SEE_OTHER);
+        let saved = app.store().loop_templates(season.season_id).await.unwrap();
+        assert_eq!(saved[0].template.interviews.len(), 1);
+        let mut fields = settings("9");
+        fields.extend(row("60", "Coding", &coding, &dive, ""));
+        assert_eq!(
+            post(fields).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let mut fields = settings("0");
+        fields[0].1 = "999999".into();
+        fields.extend(row("60", "Coding", &coding, &dive, ""));
+        assert_eq!(post(fields).await.status(), StatusCode::NOT_FOUND);
+        let saved = app.store().loop_templates(season.season_id).await.unwrap();
+        assert_eq!(saved[0].template.interviews[0].title, "Coding");
+        assert_eq!(saved[0].template.interviews[0].principles.len(), 2);
+    }
+);
