@@ -12,11 +12,13 @@
 //! - [`season`]: seasons, application windows, time zones, pay bands.
 //! - [`application`]: the validated application form.
 //! - [`assessment`]: what an online assessment template may say.
+//! - [`calendar`]: busy times from an interviewer's iCalendar file (recurrence, zones, free/busy).
 //! - [`interviews`]: competencies, loop templates and the principles a template covers.
 //! - [`validation`]: per-field error collection shared by every form.
 
 pub mod application;
 pub mod assessment;
+pub mod calendar;
 pub mod input;
 pub mod interviews;
 pub mod role;
