@@ -24,6 +24,9 @@ pub struct Config {
     /// Reverse proxies (and load balancers) whose `X-Forwarded-For` and `Forwarded` headers say
     /// who the client is. From anyone else those headers are ignored: a client could write them.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How many shadow and reverse-shadow interviews an interviewer in training sits before a
+    /// bar raiser may sign them off.
+    pub graduation: cohort_domain::interviews::profile::GraduationRule,
 }
 
 impl Config {

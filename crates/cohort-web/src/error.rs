@@ -158,8 +158,25 @@ impl From<cohort_app::interviews::InterviewsError> for AppError {
             InterviewsError::NameTaken | InterviewsError::InUse { .. } => {
                 AppError::Conflict(error.to_string())
             }
-            InterviewsError::WrongSeason => AppError::NotFound,
+            InterviewsError::WrongSeason | InterviewsError::NotAnInterviewer => AppError::NotFound,
+            InterviewsError::NoProfile => AppError::Conflict(error.to_string()),
             InterviewsError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<cohort_app::interviews::profiles::TrainingError> for AppError {
+    fn from(error: cohort_app::interviews::profiles::TrainingError) -> AppError {
+        use cohort_app::interviews::profiles::TrainingError;
+        use cohort_domain::interviews::profile::SignOffError;
+        match error {
+            TrainingError::SignOff(SignOffError::NotABarRaiser | SignOffError::OwnTraining) => {
+                AppError::ForbiddenBecause(error.to_string())
+            }
+            TrainingError::SignOff(SignOffError::NotReady(_)) | TrainingError::NotTraining => {
+                AppError::Conflict(error.to_string())
+            }
+            TrainingError::Interviews(error) => error.into(),
         }
     }
 }

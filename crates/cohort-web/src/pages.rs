@@ -72,6 +72,16 @@ impl Layout {
                         href: "/staff/problems",
                         label: "Problems",
                     });
+                    nav.push(NavLink {
+                        href: "/staff/interviewers",
+                        label: "Interviewers",
+                    });
+                }
+                if account.has(Role::Interviewer) {
+                    nav.push(NavLink {
+                        href: "/interviewer/profile",
+                        label: "My interviewer profile",
+                    });
                 }
                 if account.has(Role::Administrator) {
                     nav.push(NavLink {

@@ -54,6 +54,12 @@ pub struct GlobalOptions {
     /// .eml files under <data-dir>/mail.
     #[arg(long, env = "COHORT_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
+    /// Shadow interviews an interviewer in training sits in on before leading under watch.
+    #[arg(long, env = "COHORT_SHADOWS_TO_GRADUATE", global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub shadows_to_graduate: u32,
+    /// Interviews led under watch before a bar raiser may sign the interviewer off.
+    #[arg(long, env = "COHORT_REVERSE_SHADOWS_TO_GRADUATE", global = true, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub reverse_shadows_to_graduate: u32,
     /// Sender address of notifications.
     #[arg(
         long,
@@ -232,6 +238,10 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
         max_connections: options.max_connections,
         judge_languages: crate::judge_cli::language_table(options.judge.languages.as_deref())?,
         trusted_proxies: options.trusted_proxies.clone(),
+        graduation: cohort_domain::interviews::profile::GraduationRule {
+            shadows: options.shadows_to_graduate,
+            reverse_shadows: options.reverse_shadows_to_graduate,
+        },
     })
 }
 

@@ -1,9 +1,10 @@
 //! Interviews: the company's competencies, and each track's loop template (its phone screens
 //! and the final loop's interviews, each with its technical area and principles).
 //!
-//! [`suggested`] holds a template for each of the five tracks the program has, which a
+//! [`profiles`] holds the interviewers' profiles and training. [`suggested`] holds a template for each of the five tracks the program has, which a
 //! coordinator starts from and the demo saves.
 
+pub mod profiles;
 pub mod suggested;
 
 use crate::App;
@@ -33,6 +34,10 @@ pub enum InterviewsError {
     /// The track is not the season's.
     #[error("That track is not part of this season.")]
     WrongSeason,
+    #[error("That account is not an active interviewer.")]
+    NotAnInterviewer,
+    #[error("The interviewer has no profile yet: fill in their hours and time zone first.")]
+    NoProfile,
     #[error(transparent)]
     Store(StoreError),
 }

@@ -9,8 +9,8 @@ pub mod tokens;
 
 pub use csrf::{form_is_utf8, utf8_field, visitor_cookie, CsrfForm, NOT_UTF8};
 pub use policy::{
-    home_of, AdminOnly, CandidateOnly, CurrentAccount, Pipeline, Policy, Recruiting, SignedIn,
-    StaffOnly,
+    home_of, AdminOnly, CandidateOnly, CurrentAccount, InterviewerOnly, Pipeline, Policy,
+    Recruiting, SignedIn, StaffOnly,
 };
 use tokens::{bearer_token, cookie_value};
 pub use tokens::{

@@ -27,6 +27,8 @@ pub enum Recruiting {}
 pub enum AdminOnly {}
 /// Any staff role.
 pub enum StaffOnly {}
+/// Interviewers (their own profile and interviews only; handlers check ownership).
+pub enum InterviewerOnly {}
 
 impl Policy for SignedIn {
     fn allows(_: &Account) -> bool {
@@ -51,6 +53,11 @@ impl Policy for Recruiting {
 impl Policy for AdminOnly {
     fn allows(account: &Account) -> bool {
         account.has(Role::Administrator)
+    }
+}
+impl Policy for InterviewerOnly {
+    fn allows(account: &Account) -> bool {
+        account.has(Role::Interviewer)
     }
 }
 impl Policy for StaffOnly {

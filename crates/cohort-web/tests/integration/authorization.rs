@@ -213,6 +213,14 @@ both!(
             SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden, Forbidden,
             Forbidden,
         ];
+        let interviewer_only = [
+            SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allowed, Forbidden,
+            Forbidden,
+        ];
+        let recruiting_not_found = [
+            SignIn, Forbidden, Forbidden, NotFound, NotFound, Forbidden, Forbidden, Forbidden,
+            Forbidden,
+        ];
         let public = [Allowed; 9];
         let rows = vec![
             row("GET", "/".into(), vec![], public),
@@ -499,6 +507,50 @@ both!(
                 ],
             ),
             row("GET", "/admin".into(), vec![], admin_only),
+            row(
+                "GET",
+                "/interviewer/profile".into(),
+                vec![],
+                interviewer_only,
+            ),
+            row(
+                "POST",
+                "/interviewer/profile".into(),
+                vec![("time_zone", "Mars/Olympus")],
+                interviewer_only,
+            ),
+            // No such training: the interviewer is told so (409); nobody else gets that far.
+            row(
+                "POST",
+                "/interviewer/trainees/999999/competencies/999999/sign-off".into(),
+                vec![],
+                interviewer_only,
+            ),
+            row("GET", "/staff/interviewers".into(), vec![], recruiting),
+            row(
+                "GET",
+                "/staff/interviewers/999999".into(),
+                vec![],
+                recruiting_not_found,
+            ),
+            row(
+                "POST",
+                "/staff/interviewers/999999".into(),
+                vec![("time_zone", "UTC")],
+                recruiting_not_found,
+            ),
+            row(
+                "POST",
+                "/staff/interviewers/999999/staffing".into(),
+                vec![("tracks", "Data Science")],
+                recruiting_not_found,
+            ),
+            row(
+                "POST",
+                "/staff/interviewers/999999/training".into(),
+                vec![("competency", "1"), ("state", "bogus")],
+                recruiting,
+            ),
             row("GET", "/admin/competencies".into(), vec![], admin_only),
             row(
                 "POST",

@@ -111,6 +111,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         max_connections: 5,
         judge_languages: cohort_judge::language::LanguageTable::builtin(),
         trusted_proxies: options.trusted_proxies,
+        graduation: Default::default(),
     };
     let state = AppState::start(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

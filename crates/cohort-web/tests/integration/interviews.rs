@@ -267,3 +267,204 @@ both!(
         assert_eq!(saved[0].template.interviews[0].principles.len(), 2);
     }
 );
+
+/// The profile form's fields: a working week in `zone`, Monday to Friday 09:00-17:00.
+fn profile_fields(zone: &str) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("time_zone", zone.to_owned()),
+        ("meeting_link", "https://meet.example.com/room".to_owned()),
+        ("daily_cap", "2".to_owned()),
+        ("weekly_cap", "6".to_owned()),
+        (
+            "time_off",
+            "2027-07-05\n2027-08-02 to 2027-08-06".to_owned(),
+        ),
+    ];
+    for day in 0..7 {
+        let (start, end) = if day < 5 {
+            ("09:00", "17:00")
+        } else {
+            ("", "")
+        };
+        fields.push(("start", start.to_owned()));
+        fields.push(("end", end.to_owned()));
+    }
+    fields
+}
+
+async fn post_fields(
+    browser: &Browser,
+    page: &str,
+    action: &str,
+    fields: &[(&'static str, String)],
+) -> reqwest::Response {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post_form(page, action, &fields).await
+}
+
+both!(
+    an_interviewer_keeps_their_own_profile_and_bad_input_saves_nothing,
+    |app: TestApp| async move {
+        let interviewer = app.signed_in(Role::Interviewer).await;
+        let (status, html) = interviewer.get_text("/interviewer/profile").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Fill this in before anyone can book you."),
+            "{html}"
+        );
+
+        let mut bad = profile_fields("Mars/Olympus");
+        bad[2].1 = "0".into();
+        bad.push(("start", "x".into()));
+        let page = "/interviewer/profile";
+        let response = post_fields(&interviewer, page, page, &bad).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("is not a time zone name"), "{html}");
+        assert!(html.contains("Give between 1 and 8 interviews a day."));
+        let everyone = app.store().interviewers().await.unwrap();
+        assert!(everyone.iter().all(|i| i.profile.is_none()));
+
+        let response = post_fields(&interviewer, page, page, &profile_fields("Asia/Kolkata")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let everyone = app.store().interviewers().await.unwrap();
+        let profile = everyone[0].profile.clone().expect("saved");
+        assert_eq!(profile.time_zone.name(), "Asia/Kolkata");
+        assert_eq!(profile.hours.iter().flatten().count(), 5);
+        assert_eq!(profile.time_off.len(), 2);
+        assert_eq!(
+            profile.meeting_link.as_deref(),
+            Some("https://meet.example.com/room")
+        );
+        // Saving again replaces the hours and time off rather than adding to them.
+        let mut fewer = profile_fields("Asia/Kolkata");
+        fewer[4].1 = String::new();
+        let response = post_fields(&interviewer, page, page, &fewer).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let everyone = app.store().interviewers().await.unwrap();
+        assert!(everyone[0].profile.as_ref().unwrap().time_off.is_empty());
+    }
+);
+
+both!(
+    a_recruiter_sets_tracks_and_training_and_only_a_bar_raiser_signs_a_ready_trainee_off,
+    |app: TestApp| async move {
+        interviews::seed_competencies(app.state.app())
+            .await
+            .unwrap();
+        let coding = competency(&app, "Coding").await;
+        let trainee = app
+            .create_account("trainee@example.com", "Tess Trainee", &[Role::Interviewer])
+            .await;
+        let raiser = app
+            .create_account("raiser@example.com", "Bea Raiser", &[Role::Interviewer])
+            .await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (status, html) = recruiter.get_text("/staff/interviewers").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Tess Trainee") && html.contains("No profile"),
+            "{html}"
+        );
+
+        // Tracks need a profile first.
+        let staffing = format!("/staff/interviewers/{trainee}/staffing");
+        let page = format!("/staff/interviewers/{trainee}");
+        let response = recruiter
+            .post_form(&page, &staffing, &[("tracks", "Data Science")])
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        for person in [trainee, raiser] {
+            let page = format!("/staff/interviewers/{person}");
+            let response =
+                post_fields(&recruiter, &page, &page, &profile_fields("Europe/Dublin")).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        }
+        let response = recruiter
+            .post_form(
+                &page,
+                &staffing,
+                &[
+                    ("tracks", "Data Science"),
+                    ("tracks", "Software Development"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let raiser_page = format!("/staff/interviewers/{raiser}");
+        let response = recruiter
+            .post_form(
+                &raiser_page,
+                &format!("/staff/interviewers/{raiser}/staffing"),
+                &[("bar_raiser", "1"), ("tracks", "Software Development")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let stored = app.store().interviewer(trainee).await.unwrap().unwrap();
+        assert_eq!(stored.tracks, vec!["Data Science", "Software Development"]);
+        assert!(!stored.bar_raiser);
+        assert!(
+            app.store()
+                .interviewer(raiser)
+                .await
+                .unwrap()
+                .unwrap()
+                .bar_raiser
+        );
+
+        // Training starts as shadowing; a bar raiser cannot sign off before the interviews.
+        let training = format!("/staff/interviewers/{trainee}/training");
+        let coding_text = coding.to_string();
+        let response = recruiter
+            .post_form(
+                &page,
+                &training,
+                &[("competency", &coding_text), ("state", "reverse_shadowing")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let bar_raiser = app.browser();
+        bar_raiser.login("raiser@example.com", PASSWORD).await;
+        let sign_off = format!("/interviewer/trainees/{trainee}/competencies/{coding}/sign-off");
+        let response = bar_raiser
+            .post_form("/interviewer/profile", &sign_off, &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("Sign-off comes after 3 shadow and 2 reverse-shadow interviews"));
+
+        // The trainee's interviews are done (as the loops will count them).
+        let mut tx = app.store().begin().await.unwrap();
+        let done = cohort_domain::interviews::profile::Training {
+            state: cohort_domain::interviews::profile::TrainingState::ReverseShadowing,
+            shadows: 3,
+            reverse_shadows: 2,
+        };
+        cohort_store::Store::set_training(&mut tx, trainee, coding, Some(done), None)
+            .await
+            .unwrap();
+        cohort_store::Store::commit(tx).await.unwrap();
+        let (_, html) = bar_raiser.get_text("/interviewer/profile").await;
+        assert!(
+            html.contains("Ready for your sign-off") && html.contains("Tess Trainee"),
+            "{html}"
+        );
+        // Another interviewer who is no bar raiser, and the trainee themselves, are refused.
+        let other = app.signed_in(Role::Interviewer).await;
+        let response = other
+            .post_form("/interviewer/profile", &sign_off, &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let response = bar_raiser
+            .post_form("/interviewer/profile", &sign_off, &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let stored = app.store().interviewer(trainee).await.unwrap().unwrap();
+        assert!(stored.qualified_in(coding));
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Qualified"));
+    }
+);

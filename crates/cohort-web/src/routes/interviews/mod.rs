@@ -2,8 +2,12 @@
 //!
 //! - [`competencies`]: the company's technical areas and principles (administrators).
 //! - [`templates`]: each track's loop template with its coverage of the principles (recruiters).
+//! - [`profile`]: an interviewer's own profile, and a bar raiser's sign-offs.
+//! - [`interviewers`]: the interviewers as recruiters manage them.
 
 pub mod competencies;
+pub mod interviewers;
+pub mod profile;
 pub mod templates;
 
 use crate::state::AppState;
@@ -13,4 +17,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(competencies::router())
         .merge(templates::router())
+        .merge(profile::router())
+        .merge(interviewers::router())
 }

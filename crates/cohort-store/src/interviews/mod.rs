@@ -1,4 +1,7 @@
-//! Interviews: the company's competencies and each track's loop template.
+//! Interviews: the company's competencies, each track's loop template, and ([`profiles`]) the
+//! interviewers.
+
+pub mod profiles;
 
 use crate::{affected, Result, Store, StoreError, Tx};
 use cohort_domain::interviews::{Competency, CompetencyKind, LoopTemplate, TemplateInterview};
@@ -116,11 +119,13 @@ impl Store {
         Ok(())
     }
 
-    /// How many interviews of loop templates assess a competency.
+    /// How many interviews of loop templates assess a competency, and how many interviewers
+    /// train or are qualified in it.
     pub async fn competency_uses(tx: &mut Tx, id: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM loop_template_interviews WHERE area_id = $1) \
-             + (SELECT COUNT(*) FROM loop_template_principles WHERE competency_id = $1)",
+             + (SELECT COUNT(*) FROM loop_template_principles WHERE competency_id = $1) \
+             + (SELECT COUNT(*) FROM interviewer_competencies WHERE competency_id = $1)",
         )
         .bind(id)
         .fetch_one(&mut **tx)

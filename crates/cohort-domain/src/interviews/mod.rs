@@ -1,9 +1,12 @@
-//! Interviews: the competencies an interview assesses, a track's loop template, and which of
-//! the company's principles a template covers.
+//! Interviews: the competencies an interview assesses, a track's loop template, which of the
+//! company's principles a template covers, and ([`profile`]) an interviewer's profile and
+//! training.
 //!
 //! Competencies are data, per company: the technical areas of the tracks and the company's
 //! principles. A loop template lists the final loop's interviews in order, each with its length,
 //! a technical area and one or two principles, and says which seat (if any) is the bar raiser.
+
+pub mod profile;
 
 use crate::FieldErrors;
 

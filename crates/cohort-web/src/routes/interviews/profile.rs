@@ -1,0 +1,312 @@
+//! An interviewer's own profile page: their time zone, working hours, caps, time off and
+//! meeting link, which they edit; their tracks and training, which they see; and, for a bar
+//! raiser, the trainees ready for their sign-off. The profile form is shared with the
+//! recruiter's page of an interviewer ([`super::interviewers`]).
+
+use crate::auth::{Csrf, CsrfForm, InterviewerOnly, Require};
+use crate::error::AppError;
+use crate::html::{render, render_status};
+use crate::pages::Layout;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use cohort_app::interviews::profiles;
+use cohort_domain::interviews::profile::{Hours, Profile, ProfileForm, TrainingState, WEEKDAYS};
+use cohort_domain::interviews::Competency;
+use cohort_domain::FieldErrors;
+use cohort_store::interviews::profiles::Interviewer;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/interviewer/profile",
+            get(own_profile_page).post(save_own_profile),
+        )
+        .route(
+            "/interviewer/trainees/{user_id}/competencies/{competency_id}/sign-off",
+            post(sign_off),
+        )
+}
+
+/// Time zones offered first in the form (any IANA name is accepted).
+pub const COMMON_ZONES: [&str; 8] = [
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/Dublin",
+    "Europe/London",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Asia/Tokyo",
+    "UTC",
+];
+
+/// The profile form as posted.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ProfileInput {
+    #[serde(default)]
+    pub time_zone: String,
+    #[serde(default)]
+    pub meeting_link: String,
+    #[serde(default)]
+    pub daily_cap: String,
+    #[serde(default)]
+    pub weekly_cap: String,
+    /// Seven entries each, Monday first.
+    #[serde(default)]
+    pub start: Vec<String>,
+    #[serde(default)]
+    pub end: Vec<String>,
+    #[serde(default)]
+    pub time_off: String,
+}
+
+impl ProfileInput {
+    pub fn domain_form(&self) -> ProfileForm {
+        let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
+        ProfileForm {
+            time_zone: self.time_zone.clone(),
+            meeting_link: self.meeting_link.clone(),
+            daily_cap: self.daily_cap.clone(),
+            weekly_cap: self.weekly_cap.clone(),
+            hours: (0..7)
+                .map(|i| (at(&self.start, i), at(&self.end, i)))
+                .collect(),
+            time_off: self.time_off.clone(),
+        }
+    }
+
+    /// The form filled from a saved profile, or with a working week's defaults.
+    pub fn of(profile: Option<&Profile>) -> ProfileInput {
+        let Some(profile) = profile else {
+            let weekday = |i: usize, time: &str| {
+                if i < 5 {
+                    time.to_owned()
+                } else {
+                    String::new()
+                }
+            };
+            return ProfileInput {
+                time_zone: "America/Los_Angeles".into(),
+                meeting_link: String::new(),
+                daily_cap: "2".into(),
+                weekly_cap: "6".into(),
+                start: (0..7).map(|i| weekday(i, "09:00")).collect(),
+                end: (0..7).map(|i| weekday(i, "17:00")).collect(),
+                time_off: String::new(),
+            };
+        };
+        let time = |hours: &Option<Hours>, end: bool| {
+            hours
+                .map(|h| Hours::format(if end { h.end } else { h.start }))
+                .unwrap_or_default()
+        };
+        ProfileInput {
+            time_zone: profile.time_zone.name().to_owned(),
+            meeting_link: profile.meeting_link.clone().unwrap_or_default(),
+            daily_cap: profile.daily_cap.to_string(),
+            weekly_cap: profile.weekly_cap.to_string(),
+            start: profile.hours.iter().map(|h| time(h, false)).collect(),
+            end: profile.hours.iter().map(|h| time(h, true)).collect(),
+            time_off: profile
+                .time_off
+                .iter()
+                .map(|p| {
+                    if p.first == p.last {
+                        p.first.to_string()
+                    } else {
+                        format!("{} to {}", p.first, p.last)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    /// (weekday name, start, end) for the form's rows.
+    pub fn days(&self) -> Vec<(String, String, String)> {
+        let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
+        WEEKDAYS
+            .iter()
+            .enumerate()
+            .map(|(i, day)| (day.to_string(), at(&self.start, i), at(&self.end, i)))
+            .collect()
+    }
+}
+
+/// A competency of an interviewer's training, as pages show it.
+pub struct TrainingRow {
+    pub competency_id: i64,
+    pub competency: String,
+    pub state: &'static str,
+    pub state_code: &'static str,
+    pub shadows: u32,
+    pub reverse_shadows: u32,
+    pub ready: bool,
+}
+
+/// The interviewer's training rows, in the competencies' order.
+pub fn training_rows(
+    interviewer: &Interviewer,
+    competencies: &[Competency],
+    rule: cohort_domain::interviews::profile::GraduationRule,
+) -> Vec<TrainingRow> {
+    competencies
+        .iter()
+        .filter_map(|c| {
+            let training = interviewer.training.get(&c.id)?;
+            Some(TrainingRow {
+                competency_id: c.id,
+                competency: c.name.clone(),
+                state: training.state.label(),
+                state_code: training.state.as_str(),
+                shadows: training.shadows,
+                reverse_shadows: training.reverse_shadows,
+                ready: training.ready_for_sign_off(rule),
+            })
+        })
+        .collect()
+}
+
+/// A trainee a bar raiser may sign off now.
+struct ReadyTrainee {
+    user_id: i64,
+    name: String,
+    competency_id: i64,
+    competency: String,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/own_profile.html")]
+struct OwnProfilePage {
+    layout: Layout,
+    form: ProfileInput,
+    errors: FieldErrors,
+    has_profile: bool,
+    bar_raiser: bool,
+    tracks: Vec<String>,
+    training: Vec<TrainingRow>,
+    ready: Vec<ReadyTrainee>,
+    zones: &'static [&'static str],
+}
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    notice: Option<String>,
+}
+
+async fn own_page(
+    state: &AppState,
+    me: &Require<InterviewerOnly>,
+    csrf: &Csrf,
+    submitted: Option<(ProfileInput, FieldErrors)>,
+    flash: Option<String>,
+) -> Result<OwnProfilePage, AppError> {
+    let user_id = me.account.user.id;
+    let interviewers = state.store().interviewers().await?;
+    let myself = interviewers
+        .iter()
+        .find(|i| i.user_id == user_id)
+        .ok_or(AppError::NotFound)?;
+    let competencies: Vec<Competency> = state
+        .store()
+        .competencies()
+        .await?
+        .iter()
+        .map(|c| c.competency())
+        .collect();
+    let rule = state.config().graduation;
+    // A bar raiser sees who is waiting for a sign-off; nobody signs their own.
+    let ready = if myself.bar_raiser {
+        interviewers
+            .iter()
+            .filter(|i| i.user_id != user_id)
+            .flat_map(|i| {
+                training_rows(i, &competencies, rule)
+                    .into_iter()
+                    .filter(|row| row.ready)
+                    .map(|row| ReadyTrainee {
+                        user_id: i.user_id,
+                        name: i.name.clone(),
+                        competency_id: row.competency_id,
+                        competency: row.competency,
+                    })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (form, errors) = match submitted {
+        Some((form, errors)) => (form, errors),
+        None => (
+            ProfileInput::of(myself.profile.as_ref()),
+            FieldErrors::new(),
+        ),
+    };
+    Ok(OwnProfilePage {
+        layout: Layout::for_account("My interviewer profile", Some(&me.account), csrf)
+            .with_flash(flash),
+        form,
+        errors,
+        has_profile: myself.profile.is_some(),
+        bar_raiser: myself.bar_raiser,
+        tracks: myself.tracks.clone(),
+        training: training_rows(myself, &competencies, rule),
+        ready,
+        zones: &COMMON_ZONES,
+    })
+}
+
+async fn own_profile_page(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    csrf: Csrf,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let flash = match query.notice.as_deref() {
+        Some("saved") => Some("Profile saved.".to_owned()),
+        Some("signed-off") => Some("Signed off: they now interview alone.".to_owned()),
+        _ => None,
+    };
+    let page = own_page(&state, &me, &csrf, None, flash).await?;
+    Ok(render(&page)?.into_response())
+}
+
+async fn save_own_profile(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    csrf: Csrf,
+    CsrfForm(input): CsrfForm<ProfileInput>,
+) -> Result<Response, AppError> {
+    match input.domain_form().parse() {
+        Ok(profile) => {
+            profiles::save_profile(state.app(), me.account.user.id, &profile).await?;
+            Ok(Redirect::to("/interviewer/profile?notice=saved").into_response())
+        }
+        Err(errors) => {
+            let page = own_page(&state, &me, &csrf, Some((input, errors)), None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn sign_off(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    Path((user_id, competency_id)): Path<(i64, i64)>,
+    CsrfForm(_): CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    profiles::sign_off(state.app(), me.account.user.id, user_id, competency_id).await?;
+    Ok(Redirect::to("/interviewer/profile?notice=signed-off").into_response())
+}
+
+/// The states a recruiter may set, for the training form.
+pub fn training_states() -> Vec<(&'static str, &'static str)> {
+    TrainingState::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect()
+}
