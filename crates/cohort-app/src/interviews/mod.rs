@@ -4,6 +4,7 @@
 //! [`profiles`] holds the interviewers' profiles and training. [`suggested`] holds a template for each of the five tracks the program has, which a
 //! coordinator starts from and the demo saves.
 
+pub mod calendars;
 pub mod profiles;
 pub mod suggested;
 

@@ -355,3 +355,58 @@ fn assemble(
         })
         .collect()
 }
+
+/// An interviewer's uploaded calendar.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CalendarRecord {
+    pub user_id: i64,
+    pub file_name: String,
+    pub ics: String,
+    pub uploaded_at: i64,
+}
+
+impl Store {
+    /// Keeps an interviewer's calendar, replacing the one before. The profile must exist
+    /// ([`StoreError::NotFound`] otherwise).
+    pub async fn save_interviewer_calendar(
+        tx: &mut Tx,
+        user_id: i64,
+        file_name: &str,
+        ics: &str,
+        now: i64,
+    ) -> Result<()> {
+        let result = sqlx::query(
+            "INSERT INTO interviewer_calendars (user_id, file_name, ics, uploaded_at) \
+             SELECT user_id, $2, $3, $4 FROM interviewer_profiles WHERE user_id = $1 \
+             ON CONFLICT (user_id) DO UPDATE SET file_name = excluded.file_name, ics = excluded.ics, \
+             uploaded_at = excluded.uploaded_at",
+        )
+        .bind(user_id)
+        .bind(file_name)
+        .bind(ics)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn remove_interviewer_calendar(tx: &mut Tx, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM interviewer_calendars WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn interviewer_calendar(&self, user_id: i64) -> Result<Option<CalendarRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT user_id, file_name, ics, uploaded_at FROM interviewer_calendars WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+}

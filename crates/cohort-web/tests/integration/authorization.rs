@@ -526,6 +526,19 @@ both!(
                 vec![],
                 interviewer_only,
             ),
+            // Not multipart: refused as unreadable once past authorisation.
+            row(
+                "POST",
+                "/interviewer/calendar".into(),
+                vec![("calendar", "")],
+                interviewer_only,
+            ),
+            row(
+                "POST",
+                "/interviewer/calendar/delete".into(),
+                vec![],
+                interviewer_only,
+            ),
             row("GET", "/staff/interviewers".into(), vec![], recruiting),
             row(
                 "GET",

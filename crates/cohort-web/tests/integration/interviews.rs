@@ -468,3 +468,68 @@ both!(
         assert!(html.contains("Qualified"));
     }
 );
+
+/// Uploads `ics` as the signed-in interviewer's calendar.
+async fn upload_calendar(browser: &Browser, ics: &str) -> reqwest::Response {
+    let csrf = browser.csrf("/interviewer/profile").await;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "calendar",
+        reqwest::multipart::Part::bytes(ics.as_bytes().to_vec()).file_name("work.ics"),
+    );
+    browser
+        .client
+        .post(browser.url("/interviewer/calendar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+both!(
+    an_interviewer_uploads_a_calendar_whose_busy_times_are_shown_and_a_broken_one_is_refused_with_its_line,
+    |app: TestApp| async move {
+        let interviewer = app.signed_in(Role::Interviewer).await;
+        let tomorrow = (app.state.clock().now_utc() + chrono::Duration::days(1))
+            .format("%Y%m%d")
+            .to_string();
+        let valid = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:standup@test\r\n\
+             DTSTAMP:20270101T000000Z\r\nDTSTART:{tomorrow}T160000Z\r\nDTEND:{tomorrow}T163000Z\r\n\
+             RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:Team standup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        // A calendar needs a profile (its all-day events are read in the profile's zone).
+        assert_eq!(upload_calendar(&interviewer, &valid).await.status(), StatusCode::CONFLICT);
+        let page = "/interviewer/profile";
+        let response = post_fields(&interviewer, page, page, &profile_fields("America/New_York")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+        let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:tomorrow\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let response = upload_calendar(&interviewer, broken).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("line 5"), "{html}");
+        assert!(html.contains("Nothing was changed."));
+        let user_id = app.store().interviewers().await.unwrap()[0].user_id;
+        assert!(app.store().interviewer_calendar(user_id).await.unwrap().is_none());
+        let too_large = "X".repeat(1024 * 1024 + 1);
+        let response = upload_calendar(&interviewer, &too_large).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("larger than 1 MB"));
+
+        let response = upload_calendar(&interviewer, &valid).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = interviewer.get_text(page).await;
+        assert_eq!(html.matches("Team standup").count(), 3, "{html}");
+        // 16:00 UTC is 11:00 or 12:00 in New York, whichever the date's offset is.
+        assert!(html.contains("11:00–11:30") || html.contains("12:00–12:30"), "{html}");
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, html) = recruiter.get_text(&format!("/staff/interviewers/{user_id}")).await;
+        assert_eq!(html.matches("Team standup").count(), 3);
+
+        let response = interviewer
+            .post_form(page, "/interviewer/calendar/delete", &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(app.store().interviewer_calendar(user_id).await.unwrap().is_none());
+    }
+);

@@ -1,7 +1,10 @@
 //! Interviewers as recruiters manage them: the list, and one interviewer's profile, tracks,
 //! bar-raiser flag and training.
 
-use super::profile::{training_rows, training_states, ProfileInput, TrainingRow, COMMON_ZONES};
+use super::profile::{
+    calendar_view, training_rows, training_states, CalendarView, ProfileInput, TrainingRow,
+    COMMON_ZONES,
+};
 use crate::auth::{Csrf, CsrfForm, Recruiting, Require};
 use crate::error::AppError;
 use crate::html::{render, render_status};
@@ -104,6 +107,7 @@ struct InterviewerPage {
     untrained: Vec<Competency>,
     states: Vec<(&'static str, &'static str)>,
     zones: &'static [&'static str],
+    calendar: CalendarView,
 }
 
 #[derive(serde::Deserialize)]
@@ -144,6 +148,7 @@ async fn page_for(
             track_names.push(name.clone());
         }
     }
+    let calendar = calendar_view(state, &interviewer).await?;
     let (form, errors) = submitted.unwrap_or_else(|| {
         (
             ProfileInput::of(interviewer.profile.as_ref()),
@@ -171,6 +176,7 @@ async fn page_for(
         errors,
         states: training_states(),
         zones: &COMMON_ZONES,
+        calendar,
     })
 }
 

@@ -9,11 +9,12 @@ use crate::html::{render, render_status};
 use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::interviews::calendars::{self, CalendarUploadError, MAX_CALENDAR_BYTES};
 use cohort_app::interviews::profiles;
 use cohort_domain::interviews::profile::{Hours, Profile, ProfileForm, TrainingState, WEEKDAYS};
 use cohort_domain::interviews::Competency;
@@ -30,6 +31,11 @@ pub fn router() -> Router<AppState> {
             "/interviewer/trainees/{user_id}/competencies/{competency_id}/sign-off",
             post(sign_off),
         )
+        .route(
+            "/interviewer/calendar",
+            post(upload_calendar).layer(DefaultBodyLimit::max(MAX_CALENDAR_BYTES + 64 * 1024)),
+        )
+        .route("/interviewer/calendar/delete", post(remove_calendar))
 }
 
 /// Time zones offered first in the form (any IANA name is accepted).
@@ -137,6 +143,68 @@ impl ProfileInput {
     }
 }
 
+/// How far ahead the profile pages list calendar busy blocks.
+const SHOWN_DAYS: i64 = 14;
+
+/// An interviewer's calendar as the profile pages show it.
+pub struct CalendarView {
+    /// `None` when no calendar was uploaded.
+    pub file_name: Option<String>,
+    pub uploaded: String,
+    /// The busy blocks of the next two weeks, in the interviewer's zone.
+    pub blocks: Vec<String>,
+}
+
+/// The calendar of `interviewer` for the pages.
+pub async fn calendar_view(
+    state: &AppState,
+    interviewer: &Interviewer,
+) -> Result<CalendarView, AppError> {
+    let Some(record) = state
+        .store()
+        .interviewer_calendar(interviewer.user_id)
+        .await?
+    else {
+        return Ok(CalendarView {
+            file_name: None,
+            uploaded: String::new(),
+            blocks: Vec::new(),
+        });
+    };
+    let zone = interviewer
+        .profile
+        .as_ref()
+        .map_or(chrono_tz::Tz::UTC, |p| p.time_zone);
+    let from = state.clock().now_utc();
+    let to = from + chrono::Duration::days(SHOWN_DAYS);
+    let blocks = calendars::busy_between(state.app(), interviewer.user_id, from, to).await?;
+    let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&zone);
+    Ok(CalendarView {
+        file_name: Some(record.file_name),
+        uploaded: crate::pages::time_in(record.uploaded_at, zone),
+        blocks: blocks
+            .iter()
+            .map(|b| {
+                let (start, end) = (local(b.start), local(b.end));
+                let end_format = if start.date_naive() == end.date_naive() {
+                    "%H:%M"
+                } else {
+                    "%a %-d %b %H:%M"
+                };
+                format!(
+                    "{}–{}{}",
+                    start.format("%a %-d %b %H:%M"),
+                    end.format(end_format),
+                    b.summary
+                        .as_deref()
+                        .map(|s| format!(" · {s}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect(),
+    })
+}
+
 /// A competency of an interviewer's training, as pages show it.
 pub struct TrainingRow {
     pub competency_id: i64,
@@ -191,6 +259,8 @@ struct OwnProfilePage {
     training: Vec<TrainingRow>,
     ready: Vec<ReadyTrainee>,
     zones: &'static [&'static str],
+    calendar: CalendarView,
+    calendar_error: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -204,6 +274,17 @@ async fn own_page(
     csrf: &Csrf,
     submitted: Option<(ProfileInput, FieldErrors)>,
     flash: Option<String>,
+) -> Result<OwnProfilePage, AppError> {
+    own_page_with(state, me, csrf, submitted, flash, None).await
+}
+
+async fn own_page_with(
+    state: &AppState,
+    me: &Require<InterviewerOnly>,
+    csrf: &Csrf,
+    submitted: Option<(ProfileInput, FieldErrors)>,
+    flash: Option<String>,
+    calendar_error: Option<String>,
 ) -> Result<OwnProfilePage, AppError> {
     let user_id = me.account.user.id;
     let interviewers = state.store().interviewers().await?;
@@ -257,6 +338,8 @@ async fn own_page(
         training: training_rows(myself, &competencies, rule),
         ready,
         zones: &COMMON_ZONES,
+        calendar: calendar_view(state, myself).await?,
+        calendar_error,
     })
 }
 
@@ -269,6 +352,8 @@ async fn own_profile_page(
     let flash = match query.notice.as_deref() {
         Some("saved") => Some("Profile saved.".to_owned()),
         Some("signed-off") => Some("Signed off: they now interview alone.".to_owned()),
+        Some("calendar") => Some("Calendar uploaded.".to_owned()),
+        Some("calendar-removed") => Some("Calendar removed.".to_owned()),
         _ => None,
     };
     let page = own_page(&state, &me, &csrf, None, flash).await?;
@@ -309,4 +394,52 @@ pub fn training_states() -> Vec<(&'static str, &'static str)> {
         .iter()
         .map(|s| (s.as_str(), s.label()))
         .collect()
+}
+
+async fn upload_calendar(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    csrf: Csrf,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(
+                "The calendar is larger than 1 MB. Export only the coming months.".into(),
+            )
+        } else {
+            AppError::BadRequest("The form could not be read. Try again.".into())
+        }
+    };
+    let (mut token, mut bytes, mut file_name) = (String::new(), Vec::new(), String::new());
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name().unwrap_or_default() {
+            "csrf" => token = crate::auth::utf8_field(field).await?,
+            "calendar" => {
+                file_name = field.file_name().unwrap_or("calendar.ics").to_owned();
+                bytes = field.bytes().await.map_err(unreadable)?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    csrf.verify(&token)?;
+    match calendars::upload_calendar(state.app(), me.account.user.id, &file_name, &bytes).await {
+        Ok(_) => Ok(Redirect::to("/interviewer/profile?notice=calendar#calendar").into_response()),
+        Err(CalendarUploadError::Interviews(error)) => Err(error.into()),
+        Err(CalendarUploadError::ReaderFailed(error)) => Err(AppError::internal(error)),
+        Err(refused) => {
+            let message = Some(refused.to_string());
+            let page = own_page_with(&state, &me, &csrf, None, None, message).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn remove_calendar(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    CsrfForm(_): CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    calendars::remove_calendar(state.app(), me.account.user.id).await?;
+    Ok(Redirect::to("/interviewer/profile?notice=calendar-removed#calendar").into_response())
 }
