@@ -1,9 +1,13 @@
 //! The demo's interviews: the company's competencies (the technical areas and the sixteen
-//! Leadership Principles) and the suggested loop template of each of the season's tracks.
+//! Leadership Principles), the suggested loop template of each of the season's tracks, and
+//! twenty interviewers across five offices.
 
 use cohort_app::interviews::suggested::suggested_template;
-use cohort_app::interviews::{self, InterviewsError};
+use cohort_app::interviews::{self, calendars, profiles, InterviewsError};
 use cohort_app::App;
+use cohort_domain::interviews::profile::{Training, TrainingState};
+use cohort_domain::interviews::LEADERSHIP_PRINCIPLES;
+use cohort_domain::season::DEFAULT_TRACKS;
 
 /// Seeds the competencies if there are none, and saves the suggested loop template of every
 /// track of the season that has none yet; returns how many templates it saved.
@@ -28,4 +32,158 @@ pub async fn ensure_demo_interviews(app: &App, season_id: i64) -> Result<usize, 
         }
     }
     Ok(added)
+}
+
+/// The demo's interviewer offices: a city, its zone, and its working hours.
+const OFFICES: [(&str, &str, &str, &str); 5] = [
+    ("Seattle", "America/Los_Angeles", "09:00", "17:00"),
+    ("New York", "America/New_York", "09:00", "17:00"),
+    ("Dublin", "Europe/Dublin", "09:00", "17:30"),
+    ("Hyderabad", "Asia/Kolkata", "10:00", "18:00"),
+    ("Sydney", "Australia/Sydney", "08:30", "16:30"),
+];
+
+const FIRST_NAMES: [&str; 20] = [
+    "Maya", "Omar", "Lena", "Kenji", "Priya", "Diego", "Aoife", "Sam", "Noor", "Felix", "Hana",
+    "Ravi", "Chloe", "Tomás", "Ines", "Arjun", "Grace", "Luca", "Zara", "Ethan",
+];
+const LAST_NAMES: [&str; 5] = ["Okafor", "Lindqvist", "Nakamura", "Byrne", "Iyer"];
+
+/// A calendar with a daily stand-up and a weekly planning meeting, as an interviewer's real
+/// calendar would have, written in the office's zone so that daylight saving moves with it.
+fn demo_calendar(zone: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cohort demo//EN\r\n\
+         BEGIN:VEVENT\r\nUID:standup@demo.cohort.test\r\nDTSTAMP:20260101T000000Z\r\n\
+         DTSTART;TZID={zone}:20260105T093000\r\nDTEND;TZID={zone}:20260105T094500\r\n\
+         RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\r\nSUMMARY:Team stand-up\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:planning@demo.cohort.test\r\nDTSTAMP:20260101T000000Z\r\n\
+         DTSTART;TZID={zone}:20260107T140000\r\nDTEND;TZID={zone}:20260107T150000\r\n\
+         RRULE:FREQ=WEEKLY;BYDAY=WE\r\nSUMMARY:Sprint planning\r\nEND:VEVENT\r\n\
+         END:VCALENDAR\r\n"
+    )
+}
+
+/// Interviewers across the five offices, unless the demo has them: profiles with working
+/// hours, tracks, competencies (most qualified, some in training, one trainee ready for a bar
+/// raiser's sign-off), three bar raisers including the demo interviewer account, and calendars
+/// for half of them. Returns how many it created.
+pub async fn ensure_demo_interviewers(
+    app: &App,
+    password_hash: &str,
+) -> Result<usize, InterviewsError> {
+    let store = app.store();
+    if store
+        .user_by_email("interviewer-1@demo.cohort.test")
+        .await?
+        .is_some()
+    {
+        return Ok(0);
+    }
+    let competencies = store.competencies().await?;
+    let id_of = |name: &str| competencies.iter().find(|c| c.name == name).map(|c| c.id);
+    let now = app.now();
+    let mut people = Vec::new();
+    let mut tx = store.begin().await?;
+    for (index, first) in FIRST_NAMES.iter().enumerate() {
+        let email = format!("interviewer-{}@demo.cohort.test", index + 1);
+        let name = format!("{first} {}", LAST_NAMES[index % LAST_NAMES.len()]);
+        let roles = [cohort_domain::Role::Interviewer];
+        let id = cohort_store::Store::create_user(
+            &mut tx,
+            &email,
+            &name,
+            Some(password_hash),
+            &roles,
+            now,
+        )
+        .await?;
+        people.push(id);
+    }
+    cohort_store::Store::commit(tx).await?;
+    if let Some(demo) = store.user_by_email("interviewer@demo.cohort.test").await? {
+        people.push(demo.id);
+    }
+    for (index, user_id) in people.iter().enumerate() {
+        let (_, zone, start, end) = OFFICES[index % OFFICES.len()];
+        let mut form = cohort_domain::interviews::profile::ProfileForm {
+            time_zone: zone.into(),
+            meeting_link: format!("https://meet.demo.cohort.test/room-{}", index + 1),
+            daily_cap: "3".into(),
+            weekly_cap: "8".into(),
+            hours: vec![(start.to_owned(), end.to_owned()); 5],
+            time_off: String::new(),
+        };
+        form.hours.extend([
+            (String::new(), String::new()),
+            (String::new(), String::new()),
+        ]);
+        let profile = form.parse().expect("the demo's profiles are valid");
+        profiles::save_profile(app, *user_id, &profile).await?;
+        let demo_account = index == people.len() - 1;
+        let bar_raiser = demo_account || index % 8 == 3;
+        let tracks: Vec<String> = DEFAULT_TRACKS
+            .iter()
+            .enumerate()
+            .filter(|(t, _)| (index + t) % 3 != 0)
+            .map(|(_, t)| t.to_string())
+            .collect();
+        profiles::set_staffing(app, *user_id, bar_raiser, &tracks).await?;
+        seed_training(app, *user_id, index, &id_of).await?;
+        if index % 2 == 0 {
+            let calendar = demo_calendar(zone);
+            calendars::upload_calendar(app, *user_id, "work.ics", calendar.as_bytes())
+                .await
+                .map_err(|e| match e {
+                    calendars::CalendarUploadError::Interviews(e) => e,
+                    other => panic!("the demo calendar is valid: {other}"),
+                })?;
+        }
+    }
+    Ok(people.len())
+}
+
+/// Qualified in the technical areas and principles their place in the list gives them; the
+/// fifth and sixth are in training, the sixth ready for sign-off.
+async fn seed_training(
+    app: &App,
+    user_id: i64,
+    index: usize,
+    id_of: &dyn Fn(&str) -> Option<i64>,
+) -> Result<(), InterviewsError> {
+    let areas = [
+        "Coding",
+        "System design",
+        "Analytics",
+        "Product sense",
+        "Program execution",
+        "Customer scenario",
+    ];
+    let qualified = [
+        areas[index % areas.len()],
+        areas[(index + 2) % areas.len()],
+        LEADERSHIP_PRINCIPLES[index % LEADERSHIP_PRINCIPLES.len()],
+        LEADERSHIP_PRINCIPLES[(index + 5) % LEADERSHIP_PRINCIPLES.len()],
+        LEADERSHIP_PRINCIPLES[(index + 11) % LEADERSHIP_PRINCIPLES.len()],
+    ];
+    for name in qualified {
+        if let Some(id) = id_of(name) {
+            profiles::set_training_state(app, user_id, id, Some(TrainingState::Qualified)).await?;
+        }
+    }
+    if index == 4 || index == 5 {
+        let Some(coding) = id_of("Data structures and algorithms") else {
+            return Ok(());
+        };
+        // The counts stand for interviews sat in on before the demo began.
+        let training = Training {
+            state: TrainingState::ReverseShadowing,
+            shadows: 3,
+            reverse_shadows: if index == 5 { 2 } else { 1 },
+        };
+        let mut tx = app.store().begin().await?;
+        cohort_store::Store::set_training(&mut tx, user_id, coding, Some(training), None).await?;
+        cohort_store::Store::commit(tx).await?;
+    }
+    Ok(())
 }

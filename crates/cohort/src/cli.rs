@@ -630,6 +630,9 @@ async fn demo(
     let loop_templates = cohort_demo::ensure_demo_interviews(state.app(), season.season_id)
         .await
         .context("seeding the demo's interviews")?;
+    let interviewers = cohort_demo::ensure_demo_interviewers(state.app(), &hash)
+        .await
+        .context("seeding the demo's interviewers")?;
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -644,6 +647,9 @@ async fn demo(
     }
     if sessions_seeded > 0 {
         println!("  assessments: {sessions_seeded} finished sessions seeded for candidates past the invitation");
+    }
+    if interviewers > 0 {
+        println!("  interviewers: {interviewers} across Seattle, New York, Dublin, Hyderabad and Sydney (password as below)");
     }
     if loop_templates > 0 {
         println!("  interviews: the sixteen Leadership Principles and {loop_templates} loop templates, one per track");
