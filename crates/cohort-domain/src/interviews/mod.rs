@@ -6,6 +6,7 @@
 //! principles. A loop template lists the final loop's interviews in order, each with its length,
 //! a technical area and one or two principles, and says which seat (if any) is the bar raiser.
 
+pub mod availability;
 pub mod profile;
 
 use crate::FieldErrors;

@@ -1,0 +1,372 @@
+//! When a phone screen can start: the times at which at least one qualified interviewer is free
+//! for the whole interview inside their working hours, off their time off and calendar, with a
+//! buffer around their other interviews and within their daily and weekly caps; and which of the
+//! free interviewers takes a booking.
+//!
+//! Pure: the caller gathers each interviewer's week (from the profile, the calendar and the
+//! interviews already booked) and passes `now`.
+
+use super::profile::{Hours, TimeOff};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// What the availability of one interviewer depends on.
+#[derive(Debug, Clone)]
+pub struct InterviewerWeek {
+    pub id: i64,
+    pub zone: Tz,
+    /// Monday first, in minutes after local midnight.
+    pub hours: [Option<Hours>; 7],
+    pub time_off: Vec<TimeOff>,
+    /// Calendar busy blocks, sorted by start.
+    pub busy: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Interviews already booked (phone screens and loops), sorted by start.
+    pub interviews: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    pub daily_cap: u32,
+    pub weekly_cap: u32,
+}
+
+/// How the booking page asks.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotRules {
+    pub length: Duration,
+    /// Start times are multiples of this after the hour.
+    pub step: Duration,
+    /// Kept free before and after each of an interviewer's interviews.
+    pub buffer: Duration,
+    /// The earliest start is this long after now, so an interviewer is not surprised.
+    pub notice: Duration,
+}
+
+/// A start time and the interviewers free for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenTime {
+    pub start: DateTime<Utc>,
+    /// Interviewer ids, ascending.
+    pub free: Vec<i64>,
+}
+
+impl InterviewerWeek {
+    /// The local date and weekday of an instant for this interviewer.
+    fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.zone).date_naive()
+    }
+
+    fn on_time_off(&self, date: NaiveDate) -> bool {
+        self.time_off
+            .iter()
+            .any(|p| p.first <= date && date <= p.last)
+    }
+
+    /// Whether `[start, end)` lies inside the working hours of the local day it starts on.
+    fn within_hours(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        let local = start.with_timezone(&self.zone);
+        let date = local.date_naive();
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        let Some(hours) = self.hours[weekday] else {
+            return false;
+        };
+        let at = |minute: u32| {
+            let time = date.and_hms_opt(0, 0, 0).expect("midnight exists")
+                + Duration::minutes(i64::from(minute));
+            // The earliest instant for a local time repeated when clocks go back; a time
+            // skipped when they go forward has none, and that day's hours start later.
+            self.zone
+                .from_local_datetime(&time)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+        };
+        match (at(hours.start), at(hours.end)) {
+            (Some(open), Some(close)) => open <= start && end <= close,
+            _ => false,
+        }
+    }
+
+    fn overlaps(
+        list: &[(DateTime<Utc>, DateTime<Utc>)],
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> bool {
+        // Lists are short (a week's meetings); a scan is simpler than a search and as fast.
+        list.iter().any(|(s, e)| *s < end && start < *e)
+    }
+
+    /// Whether the interviewer may take an interview `[start, start + rules.length)`.
+    pub fn is_free(&self, start: DateTime<Utc>, rules: &SlotRules) -> bool {
+        let end = start + rules.length;
+        let date = self.local_date(start);
+        if self.on_time_off(date) || !self.within_hours(start, end) {
+            return false;
+        }
+        if Self::overlaps(&self.busy, start, end) {
+            return false;
+        }
+        if Self::overlaps(&self.interviews, start - rules.buffer, end + rules.buffer) {
+            return false;
+        }
+        let week = date.iso_week();
+        let (mut that_day, mut that_week) = (0, 0);
+        for (booked, _) in &self.interviews {
+            let booked_date = self.local_date(*booked);
+            if booked_date == date {
+                that_day += 1;
+            }
+            if booked_date.iso_week() == week {
+                that_week += 1;
+            }
+        }
+        that_day < self.daily_cap && that_week < self.weekly_cap
+    }
+}
+
+/// The first start on the step grid at or after `at`.
+fn ceil_to_step(at: DateTime<Utc>, step: Duration) -> DateTime<Utc> {
+    let step = step.num_seconds().max(60);
+    let seconds = at.timestamp();
+    let rounded = seconds + (step - seconds.rem_euclid(step)) % step;
+    DateTime::from_timestamp(rounded, 0).unwrap_or(at)
+}
+
+/// Every start in `[from, to)` on the step grid at which at least one interviewer is free.
+pub fn open_times(
+    interviewers: &[InterviewerWeek],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    rules: &SlotRules,
+) -> Vec<OpenTime> {
+    let mut times = Vec::new();
+    let mut start = ceil_to_step(from.max(now + rules.notice), rules.step);
+    while start + rules.length <= to {
+        let mut free: Vec<i64> = interviewers
+            .iter()
+            .filter(|i| i.is_free(start, rules))
+            .map(|i| i.id)
+            .collect();
+        if !free.is_empty() {
+            free.sort_unstable();
+            times.push(OpenTime { start, free });
+        }
+        start += rules.step;
+    }
+    times
+}
+
+/// Which of the free interviewers takes a booking: the one with the fewest interviews in the
+/// week of the start (in their zone), and on a tie the one whose last assignment is oldest
+/// (round robin), then the lowest id.
+pub fn choose_interviewer(
+    free: &[&InterviewerWeek],
+    start: DateTime<Utc>,
+    last_assigned: &BTreeMap<i64, DateTime<Utc>>,
+) -> Option<i64> {
+    free.iter()
+        .min_by_key(|i| {
+            let week = i.local_date(start).iso_week();
+            let load = i
+                .interviews
+                .iter()
+                .filter(|(s, _)| i.local_date(*s).iso_week() == week)
+                .count();
+            let last = last_assigned
+                .get(&i.id)
+                .map_or(i64::MIN, DateTime::timestamp);
+            (load, last, i.id)
+        })
+        .map(|i| i.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn nine_to_five(id: i64, zone: Tz) -> InterviewerWeek {
+        let day = Some(Hours {
+            start: 9 * 60,
+            end: 17 * 60,
+        });
+        InterviewerWeek {
+            id,
+            zone,
+            hours: [day, day, day, day, day, None, None],
+            time_off: Vec::new(),
+            busy: Vec::new(),
+            interviews: Vec::new(),
+            daily_cap: 3,
+            weekly_cap: 8,
+        }
+    }
+
+    fn rules() -> SlotRules {
+        SlotRules {
+            length: Duration::minutes(45),
+            step: Duration::minutes(15),
+            buffer: Duration::minutes(15),
+            notice: Duration::hours(12),
+        }
+    }
+
+    #[test]
+    fn times_fall_inside_working_hours_in_the_interviewers_zone() {
+        // Monday 5 July 2027; Seattle is UTC-7 in summer.
+        let seattle = nine_to_five(1, chrono_tz::America::Los_Angeles);
+        let times = open_times(
+            &[seattle],
+            utc("2027-07-05T00:00:00Z"),
+            utc("2027-07-06T00:00:00Z"),
+            utc("2027-07-01T00:00:00Z"),
+            &rules(),
+        );
+        assert_eq!(times.first().unwrap().start, utc("2027-07-05T16:00:00Z"));
+        // The last start leaves 45 minutes before 17:00 local (00:00 UTC).
+        assert_eq!(times.last().unwrap().start, utc("2027-07-05T23:15:00Z"));
+        assert_eq!(times.len(), 30);
+    }
+
+    #[test]
+    fn india_and_sydney_have_their_own_days_and_half_hour_offsets() {
+        let kolkata = nine_to_five(1, chrono_tz::Asia::Kolkata);
+        let sydney = nine_to_five(2, chrono_tz::Australia::Sydney);
+        let times = open_times(
+            &[kolkata, sydney],
+            utc("2027-07-04T12:00:00Z"),
+            utc("2027-07-05T12:00:00Z"),
+            utc("2027-07-01T00:00:00Z"),
+            &rules(),
+        );
+        // Sydney's Monday starts at 23:00 UTC on Sunday; Kolkata's at 03:30 UTC on Monday.
+        assert_eq!(times.first().unwrap().start, utc("2027-07-04T23:00:00Z"));
+        assert_eq!(times.first().unwrap().free, vec![2]);
+        let kolkata_first = times.iter().find(|t| t.free.contains(&1)).unwrap();
+        assert_eq!(kolkata_first.start, utc("2027-07-05T03:30:00Z"));
+        // Both are free while their days overlap (03:30 to 07:00 UTC).
+        assert!(times
+            .iter()
+            .any(|t| t.free == vec![1, 2] && t.start == utc("2027-07-05T04:00:00Z")));
+    }
+
+    #[test]
+    fn working_hours_follow_daylight_saving_in_dublin_and_los_angeles() {
+        // Los Angeles moves to summer time on Sunday 14 March 2027, Dublin on 28 March.
+        let la = nine_to_five(1, chrono_tz::America::Los_Angeles);
+        let before = open_times(
+            &[la.clone()],
+            utc("2027-03-12T12:00:00Z"),
+            utc("2027-03-13T00:00:00Z"),
+            utc("2027-03-01T00:00:00Z"),
+            &rules(),
+        );
+        let after = open_times(
+            &[la],
+            utc("2027-03-15T12:00:00Z"),
+            utc("2027-03-16T00:00:00Z"),
+            utc("2027-03-01T00:00:00Z"),
+            &rules(),
+        );
+        assert_eq!(before[0].start, utc("2027-03-12T17:00:00Z"));
+        assert_eq!(after[0].start, utc("2027-03-15T16:00:00Z"));
+        let dublin = nine_to_five(2, chrono_tz::Europe::Dublin);
+        let friday = open_times(
+            &[dublin.clone()],
+            utc("2027-03-26T00:00:00Z"),
+            utc("2027-03-27T00:00:00Z"),
+            utc("2027-03-01T00:00:00Z"),
+            &rules(),
+        );
+        let monday = open_times(
+            &[dublin],
+            utc("2027-03-29T00:00:00Z"),
+            utc("2027-03-30T00:00:00Z"),
+            utc("2027-03-01T00:00:00Z"),
+            &rules(),
+        );
+        assert_eq!(friday[0].start, utc("2027-03-26T09:00:00Z"));
+        assert_eq!(monday[0].start, utc("2027-03-29T08:00:00Z"));
+    }
+
+    #[test]
+    fn busy_blocks_time_off_buffers_notice_and_caps_close_times() {
+        let mut person = nine_to_five(1, chrono_tz::UTC);
+        let rules = rules();
+        let monday = |time: &str| utc(&format!("2027-07-05T{time}:00Z"));
+        assert!(person.is_free(monday("09:00"), &rules));
+        person.busy.push((monday("10:00"), monday("11:00")));
+        assert!(
+            !person.is_free(monday("09:30"), &rules),
+            "ends inside a meeting"
+        );
+        assert!(person.is_free(monday("09:15"), &rules), "ends as it starts");
+        person.interviews.push((monday("13:00"), monday("13:45")));
+        assert!(!person.is_free(monday("12:15"), &rules), "no buffer before");
+        assert!(person.is_free(monday("12:00"), &rules), "a buffer's gap before");
+        assert!(!person.is_free(monday("13:45"), &rules), "no buffer after");
+        assert!(person.is_free(monday("14:00"), &rules));
+        person.interviews.push((monday("15:00"), monday("15:45")));
+        // An early call outside the hours still counts towards the day's cap.
+        person.interviews.push((monday("07:00"), monday("07:45")));
+        assert!(
+            !person.is_free(monday("16:00"), &rules),
+            "three that day already"
+        );
+        person.time_off.push(TimeOff {
+            first: NaiveDate::from_ymd_opt(2027, 7, 6).unwrap(),
+            last: NaiveDate::from_ymd_opt(2027, 7, 6).unwrap(),
+        });
+        assert!(!person.is_free(utc("2027-07-06T10:00:00Z"), &rules));
+        let times = open_times(
+            &[nine_to_five(2, chrono_tz::UTC)],
+            monday("00:00"),
+            monday("23:59"),
+            monday("08:00"),
+            &rules,
+        );
+        // Asked at 08:00 with twelve hours' notice: nothing is left on Monday.
+        assert!(times.is_empty(), "{times:?}");
+    }
+
+    #[test]
+    fn the_weekly_cap_counts_the_interviewers_own_week() {
+        let mut person = nine_to_five(1, chrono_tz::UTC);
+        person.weekly_cap = 2;
+        person
+            .interviews
+            .push((utc("2027-07-05T09:00:00Z"), utc("2027-07-05T09:45:00Z")));
+        person
+            .interviews
+            .push((utc("2027-07-06T09:00:00Z"), utc("2027-07-06T09:45:00Z")));
+        assert!(!person.is_free(utc("2027-07-07T09:00:00Z"), &rules()));
+        assert!(
+            person.is_free(utc("2027-07-12T09:00:00Z"), &rules()),
+            "a new week"
+        );
+    }
+
+    #[test]
+    fn the_least_loaded_interviewer_takes_a_booking_and_ties_go_round() {
+        let start = utc("2027-07-07T10:00:00Z");
+        let mut busy = nine_to_five(1, chrono_tz::UTC);
+        busy.interviews
+            .push((utc("2027-07-05T09:00:00Z"), utc("2027-07-05T09:45:00Z")));
+        let idle_a = nine_to_five(2, chrono_tz::UTC);
+        let idle_b = nine_to_five(3, chrono_tz::UTC);
+        let mut last = BTreeMap::new();
+        assert_eq!(
+            choose_interviewer(&[&busy, &idle_a, &idle_b], start, &last),
+            Some(2)
+        );
+        last.insert(2, utc("2027-07-01T00:00:00Z"));
+        assert_eq!(
+            choose_interviewer(&[&busy, &idle_a, &idle_b], start, &last),
+            Some(3),
+            "the one never chosen goes first"
+        );
+        assert_eq!(choose_interviewer(&[], start, &last), None);
+    }
+}
