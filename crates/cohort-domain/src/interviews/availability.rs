@@ -257,7 +257,7 @@ mod tests {
         // Los Angeles moves to summer time on Sunday 14 March 2027, Dublin on 28 March.
         let la = nine_to_five(1, chrono_tz::America::Los_Angeles);
         let before = open_times(
-            &[la.clone()],
+            std::slice::from_ref(&la),
             utc("2027-03-12T12:00:00Z"),
             utc("2027-03-13T00:00:00Z"),
             utc("2027-03-01T00:00:00Z"),
@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(after[0].start, utc("2027-03-15T16:00:00Z"));
         let dublin = nine_to_five(2, chrono_tz::Europe::Dublin);
         let friday = open_times(
-            &[dublin.clone()],
+            std::slice::from_ref(&dublin),
             utc("2027-03-26T00:00:00Z"),
             utc("2027-03-27T00:00:00Z"),
             utc("2027-03-01T00:00:00Z"),
