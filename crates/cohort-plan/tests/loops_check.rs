@@ -434,3 +434,272 @@ fn bad_instances_are_refused_with_the_path_of_the_field() {
         assert!(message.contains(words), "{path}: {message}");
     }
 }
+
+/// `schedule()` with c2's loop moved to 15:30-17:15 in Seattle on 2027-02-01, which is
+/// 23:30 UTC on 2027-02-01 to 01:15 UTC on 2027-02-02.
+fn schedule_with_a_seattle_evening() -> Value {
+    let mut value = schedule();
+    value["loops"][1] = json!({ "candidate": "c2", "day": "2027-02-01", "interviews": [
+        { "interviewer": "i1", "requires": ["coding", "Customer Obsession"],
+          "start": "2027-02-01T23:30:00Z", "end": "2027-02-02T00:30:00Z", "shadow": "i3" },
+        { "interviewer": "i2", "requires": ["bar raiser"],
+          "start": "2027-02-02T00:30:00Z", "end": "2027-02-02T01:15:00Z" } ] });
+    value
+}
+
+#[test]
+fn a_loop_across_midnight_utc_is_on_the_seattle_candidates_local_date() {
+    let mut instance = instance();
+    instance["candidates"][1]["time_zone"] = json!("America/Los_Angeles");
+    assert_eq!(
+        violations(instance, schedule_with_a_seattle_evening()),
+        vec![]
+    );
+    // The same loop for a candidate without a time zone is on two UTC dates, as before.
+    let message = broken_in(
+        self::instance(),
+        |s| *s = schedule_with_a_seattle_evening(),
+        Rule::Day,
+        "loops[1].interviews[1].start",
+    );
+    assert_eq!(message, "2027-02-02T00:30:00Z is not on 2027-02-01");
+}
+
+#[test]
+fn a_loop_on_a_day_outside_the_week_in_the_candidates_time_zone_is_refused() {
+    // 06:00-08:00 UTC on 2027-02-01 is 22:00-00:00 on 2027-01-31 in Seattle.
+    let mut instance = instance();
+    instance["candidates"][0]["time_zone"] = json!("America/Los_Angeles");
+    instance["candidates"][0]["available"][0]["start"] = json!("2027-02-01T05:00:00Z");
+    for interviewer in instance["interviewers"].as_array_mut().unwrap() {
+        interviewer["available"][0]["start"] = json!("2027-02-01T05:00:00Z");
+    }
+    let early = |s: &mut Value| {
+        interview(s, 0, 0)["start"] = json!("2027-02-01T06:00:00Z");
+        interview(s, 0, 0)["end"] = json!("2027-02-01T07:00:00Z");
+        interview(s, 0, 1)["start"] = json!("2027-02-01T07:15:00Z");
+        interview(s, 0, 1)["end"] = json!("2027-02-01T08:00:00Z");
+    };
+    // Labelled with its UTC date, the loop is on another date in the candidate's zone.
+    let message = broken_in(
+        instance.clone(),
+        early,
+        Rule::Day,
+        "loops[0].interviews[0].start",
+    );
+    assert_eq!(
+        message,
+        "2027-02-01T06:00:00Z is on 2027-01-31 in America/Los_Angeles, the candidate's time zone, not on 2027-02-01"
+    );
+    // Labelled with its local date, that date is not one of the week's days.
+    let message = broken_in(
+        instance,
+        |s| {
+            early(s);
+            s["loops"][0]["day"] = json!("2027-01-31");
+        },
+        Rule::Day,
+        "loops[0].day",
+    );
+    assert_eq!(
+        message,
+        "2027-01-31 is not one of the instance's days (dates in the candidate's time zone, America/Los_Angeles)"
+    );
+}
+
+#[test]
+fn an_interviewer_in_kolkata_may_give_two_on_one_utc_date_that_are_two_dates_in_kolkata() {
+    // i2 (daily cap 1) gives c1's bar raiser at 16:15 UTC, 21:45 in Kolkata on 2027-02-01, and
+    // c2's at 19:00 UTC, 00:30 in Kolkata on 2027-02-02.
+    let evening = |s: &mut Value| {
+        s["loops"][1]["day"] = json!("2027-02-01");
+        interview(s, 1, 0)["start"] = json!("2027-02-01T19:00:00Z");
+        interview(s, 1, 0)["end"] = json!("2027-02-01T19:45:00Z");
+        interview(s, 1, 1)["start"] = json!("2027-02-01T19:45:00Z");
+        interview(s, 1, 1)["end"] = json!("2027-02-01T20:45:00Z");
+    };
+    let mut kolkata = instance();
+    kolkata["interviewers"][1]["time_zone"] = json!("Asia/Kolkata");
+    let mut value = schedule();
+    evening(&mut value);
+    assert_eq!(violations(kolkata, value), vec![]);
+    // In UTC both are on 2027-02-01.
+    let message = broken(
+        evening,
+        Rule::DailyCap,
+        "loops[1].interviews[0].interviewer",
+    );
+    assert_eq!(message, "i2 would have more than 1 on 2027-02-01");
+}
+
+#[test]
+fn an_interviewer_in_sydney_is_held_to_the_daily_cap_on_one_sydney_date_over_two_utc_dates() {
+    // i2 (daily cap 1) gives c1's bar raiser at 16:15 UTC on 2027-02-01 and c2's at 02:00 UTC on
+    // 2027-02-02: 03:15 and 13:00 on 2027-02-02 in Sydney (UTC+11 in summer).
+    let morning = |s: &mut Value| {
+        interview(s, 1, 0)["start"] = json!("2027-02-02T02:00:00Z");
+        interview(s, 1, 0)["end"] = json!("2027-02-02T02:45:00Z");
+        interview(s, 1, 1)["start"] = json!("2027-02-02T02:45:00Z");
+        interview(s, 1, 1)["end"] = json!("2027-02-02T03:45:00Z");
+    };
+    let mut value = schedule();
+    morning(&mut value);
+    assert_eq!(violations(instance(), value), vec![]);
+    let mut sydney = instance();
+    sydney["interviewers"][1]["time_zone"] = json!("Australia/Sydney");
+    let message = broken_in(
+        sydney,
+        morning,
+        Rule::DailyCap,
+        "loops[1].interviews[0].interviewer",
+    );
+    assert_eq!(
+        message,
+        "i2 would have more than 1 on 2027-02-02 in Australia/Sydney"
+    );
+}
+
+/// Two candidates (c1 and c2) in `zone`, each needing one 60-minute interview, and one
+/// interviewer (daily cap 1) in `interviewer_zone`; all free from `from` to `to`.
+fn one_interview_week(
+    zone: &str,
+    interviewer_zone: &str,
+    days: &[&str],
+    from: &str,
+    to: &str,
+) -> Value {
+    let window = json!([{ "start": from, "end": to }]);
+    json!({
+        "grid_minutes": 30, "days": days,
+        "templates": { "sde": { "interviews": [ { "minutes": 60, "requires": ["coding"] } ] } },
+        "candidates": [
+            { "id": "c1", "track": "sde", "time_zone": zone, "available": window },
+            { "id": "c2", "track": "sde", "time_zone": zone, "available": window } ],
+        "interviewers": [ { "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "daily_cap": 1,
+                            "time_zone": interviewer_zone, "available": window } ]
+    })
+}
+
+/// A schedule for `one_interview_week`: c1's loop and then c2's, each `(day, start, end)`.
+fn one_interview_loops(loops: &[(&str, &str, &str)]) -> Value {
+    let loops: Vec<Value> = loops
+        .iter()
+        .zip(["c1", "c2"])
+        .map(|((day, start, end), candidate)| {
+            json!({ "candidate": candidate, "day": day, "interviews": [
+                { "interviewer": "i1", "requires": ["coding"], "start": start, "end": end } ] })
+        })
+        .collect();
+    json!({ "loops": loops })
+}
+
+#[test]
+fn a_week_across_the_los_angeles_clock_change_takes_each_instants_own_offset() {
+    // Clocks go forward at 10:00 UTC on 2027-03-14: 07:30 UTC is 23:30 on 2027-03-13 (UTC-8)
+    // before it and 00:30 on 2027-03-15 (UTC-7) a day later.
+    let days = ["2027-03-12", "2027-03-13", "2027-03-14", "2027-03-15"];
+    let week = one_interview_week(
+        "America/Los_Angeles",
+        "America/Los_Angeles",
+        &days,
+        "2027-03-14T06:00:00Z",
+        "2027-03-15T09:00:00Z",
+    );
+    let right = one_interview_loops(&[
+        ("2027-03-13", "2027-03-14T07:30:00Z", "2027-03-14T08:30:00Z"),
+        ("2027-03-15", "2027-03-15T07:30:00Z", "2027-03-15T08:30:00Z"),
+    ]);
+    assert_eq!(violations(week.clone(), right), vec![]);
+    let one_offset = one_interview_loops(&[
+        ("2027-03-14", "2027-03-14T07:30:00Z", "2027-03-14T08:30:00Z"),
+        ("2027-03-14", "2027-03-15T07:30:00Z", "2027-03-15T08:30:00Z"),
+    ]);
+    let found = violations(week, one_offset);
+    let paths: Vec<&str> = found.iter().map(|v| v.1.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            "loops[0].interviews[0].start",
+            "loops[1].interviews[0].start"
+        ],
+        "{found:?}"
+    );
+    assert!(found.iter().all(|v| v.0 == Rule::Day), "{found:?}");
+}
+
+#[test]
+fn a_week_across_the_dublin_clock_change_counts_the_daily_cap_by_dublin_dates() {
+    // Clocks go forward at 01:00 UTC on 2027-03-28, to UTC+1: 22:00 UTC that evening is 23:00
+    // on 2027-03-28 in Dublin and 23:00 UTC is midnight, 2027-03-29. A week earlier both
+    // are on one Dublin date.
+    let days = ["2027-03-21", "2027-03-22", "2027-03-28", "2027-03-29"];
+    let week = one_interview_week(
+        "Europe/Dublin",
+        "Europe/Dublin",
+        &days,
+        "2027-03-21T21:00:00Z",
+        "2027-03-29T01:00:00Z",
+    );
+    let after = one_interview_loops(&[
+        ("2027-03-28", "2027-03-28T22:00:00Z", "2027-03-28T23:00:00Z"),
+        ("2027-03-29", "2027-03-28T23:00:00Z", "2027-03-29T00:00:00Z"),
+    ]);
+    assert_eq!(violations(week.clone(), after), vec![]);
+    let before = one_interview_loops(&[
+        ("2027-03-21", "2027-03-21T22:00:00Z", "2027-03-21T23:00:00Z"),
+        ("2027-03-21", "2027-03-21T23:00:00Z", "2027-03-22T00:00:00Z"),
+    ]);
+    let found = violations(week, before);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0, found[0].2.as_str()),
+        (
+            Rule::DailyCap,
+            "i1 would have more than 1 on 2027-03-21 in Europe/Dublin"
+        )
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_is_refused_with_the_path_of_the_field() {
+    let cases: Vec<(Change, &str)> = vec![
+        (
+            Box::new(|v| v["candidates"][1]["time_zone"] = json!("America/Seattle")),
+            "candidates[1].time_zone",
+        ),
+        (
+            Box::new(|v| v["interviewers"][2]["time_zone"] = json!("UTC+5")),
+            "interviewers[2].time_zone",
+        ),
+    ];
+    for (change, path) in cases {
+        let (found_path, message) = refusal(change);
+        assert_eq!(found_path, path, "{message}");
+        assert!(message.contains("is not an IANA time zone"), "{message}");
+    }
+    // Named zones, and none at all, are fine.
+    let mut value = instance();
+    value["candidates"][0]["time_zone"] = json!("Asia/Kolkata");
+    value["interviewers"][0]["time_zone"] = json!("Australia/Sydney");
+    value["interviewers"][1]["time_zone"] = json!("");
+    assert!(Instance::from_json(&value.to_string()).is_ok());
+}
+
+#[test]
+fn a_zone_that_set_its_clocks_back_across_midnight_that_week_is_refused() {
+    // Until 2010 Newfoundland went back from 00:01 to 23:01 the day before, so one date came
+    // twice; loops cannot be counted by such dates.
+    let (path, message) = refusal(|v| {
+        v["days"] = json!(["2009-10-31", "2009-11-01"]);
+        v["interviewers"][3]["time_zone"] = json!("America/St_Johns");
+    });
+    assert_eq!(path, "interviewers[3].time_zone", "{message}");
+    assert!(
+        message.contains("turns its clocks back across midnight at 2009-11-01T02:31:00Z"),
+        "{message}"
+    );
+    // Its weeks since are fine.
+    let mut value = instance();
+    value["interviewers"][3]["time_zone"] = json!("America/St_Johns");
+    assert!(Instance::from_json(&value.to_string()).is_ok());
+}

@@ -3,7 +3,7 @@
 
 use cohort_plan::loops::check::check;
 use cohort_plan::loops::solve::{solve, Options};
-use cohort_plan::loops::{instant_text, Instance, Interview, Loop, Schedule};
+use cohort_plan::loops::{instant_text, local_date, Instance, Interview, Loop, Schedule};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde_json::{json, Value};
 
@@ -60,7 +60,7 @@ fn loops_for(instance: &Instance, candidate: usize) -> Vec<Loop> {
                         }
                         found.push(Loop {
                             candidate: person.id.clone(),
-                            day: "2027-02-01".to_owned(),
+                            day: local_date(start, person.time_zone).to_string(),
                             interviews: vec![
                                 Interview {
                                     interviewer: instance.interviewers[a].id.clone(),
@@ -438,4 +438,369 @@ fn a_loop_that_fits_only_in_an_unusual_order_is_found_and_never_bounded_away() {
         assert_eq!(outcome.value, 1, "seed {seed}");
         assert!(check(&instance, &outcome.schedule).is_empty());
     }
+}
+
+/// Zones on UTC, behind it, and ahead of it by hours and a half and by many hours; Los Angeles
+/// and Dublin change their clocks in March 2027.
+const ZONES: [&str; 5] = [
+    "UTC",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Europe/Dublin",
+];
+
+/// Like [`random_instance`], with everyone in a random zone, over some of the three days around
+/// a clock change (Los Angeles on 2027-03-14, or Dublin on 2027-03-28).
+fn random_zoned_instance(rng: &mut StdRng) -> Value {
+    let middle = if rng.gen_bool(0.5) { 14 } else { 28 };
+    // Everyone is free around one instant of the days, so that most weeks can place somebody.
+    let midnight = cohort_plan::loops::minutes_of(&format!("2027-03-{middle}T00:00:00Z")).unwrap();
+    let centre = midnight + rng.gen_range(-24..=48) * 30;
+    let window = |rng: &mut StdRng, longest: i64| {
+        let start = centre + rng.gen_range(-6..=2) * 30;
+        let end = start + rng.gen_range(3..=longest) * 30;
+        json!([{ "start": instant_text(start), "end": instant_text(end) }])
+    };
+    let zone = |rng: &mut StdRng| ZONES[rng.gen_range(0..ZONES.len())];
+    let candidates: Vec<Value> = (0..rng.gen_range(2..=4))
+        .map(|c| {
+            json!({ "id": format!("c{c}"), "track": "sde", "priority": rng.gen_range(1..=3),
+                    "time_zone": zone(rng), "available": window(rng, 8) })
+        })
+        .collect();
+    let interviewers: Vec<Value> = (0..rng.gen_range(2..=4))
+        .map(|i| {
+            let qualified: Vec<&str> = ["coding", "bar raiser"]
+                .into_iter()
+                .filter(|_| rng.gen_bool(0.7))
+                .collect();
+            json!({ "id": format!("i{i}"), "tracks": ["sde"], "qualified": qualified,
+                    "daily_cap": rng.gen_range(1..=2), "time_zone": zone(rng),
+                    "available": window(rng, 14) })
+        })
+        .collect();
+    let days: Vec<String> = (middle - 1..=middle + 1)
+        .filter(|_| rng.gen_bool(0.7))
+        .map(|day| format!("2027-03-{day}"))
+        .collect();
+    json!({ "grid_minutes": 30, "days": days,
+            "templates": { "sde": { "max_gap_minutes": rng.gen_range(0..=1) * 30,
+                                    "interviews": [ { "minutes": 60, "requires": ["coding"] },
+                                                    { "minutes": 30, "requires": ["bar raiser"] } ] } },
+            "candidates": candidates, "interviewers": interviewers })
+}
+
+#[test]
+fn with_time_zones_the_scheduler_still_reaches_the_exhaustive_optimum_and_its_bound_holds() {
+    let mut rng = StdRng::seed_from_u64(17);
+    let mut scheduled = 0;
+    for round in 0..100 {
+        let text = random_zoned_instance(&mut rng).to_string();
+        let instance = Instance::from_json(&text).unwrap();
+        let outcome = solve(&instance, Options::default(), None, &mut |_| false).unwrap();
+        let violations = check(&instance, &outcome.schedule);
+        assert!(
+            violations.is_empty(),
+            "round {round}: {violations:?}\n{text}"
+        );
+        let best = exhaustive(&instance);
+        assert_eq!(outcome.value, best, "round {round}: {text}");
+        assert!(
+            outcome.bound.value >= best,
+            "round {round}: bound {:?} below the optimum {best}\n{text}",
+            outcome.bound
+        );
+        scheduled += outcome.schedule.loops.len();
+    }
+    // Most weeks place somebody, so the comparisons above are not all about empty schedules.
+    assert!(scheduled >= 90, "only {scheduled} loops in 100 weeks");
+}
+
+/// A week of one-interview loops (60 minutes of coding, on a 30-minute grid): each candidate
+/// `(time zone, free from, free until)`, and one interviewer likewise with a daily cap.
+fn one_interview_week(
+    days: &[&str],
+    candidates: &[(&str, &str, &str)],
+    interviewer: (&str, Option<u32>, &str, &str),
+) -> Instance {
+    let candidates: Vec<Value> = candidates
+        .iter()
+        .enumerate()
+        .map(|(c, (zone, from, to))| {
+            json!({ "id": format!("c{}", c + 1), "track": "sde", "time_zone": zone,
+                    "available": [ { "start": from, "end": to } ] })
+        })
+        .collect();
+    let (zone, cap, from, to) = interviewer;
+    Instance::from_json(
+        &json!({
+            "grid_minutes": 30, "days": days,
+            "templates": { "sde": { "interviews": [ { "minutes": 60, "requires": ["coding"] } ] } },
+            "candidates": candidates,
+            "interviewers": [ { "id": "i1", "tracks": ["sde"], "qualified": ["coding"],
+                                "daily_cap": cap, "time_zone": zone,
+                                "available": [ { "start": from, "end": to } ] } ]
+        })
+        .to_string(),
+    )
+    .unwrap()
+}
+
+/// Each loop's candidate, day and first start, in schedule order.
+fn days_and_starts(schedule: &Schedule) -> Vec<(String, String, String)> {
+    schedule
+        .loops
+        .iter()
+        .map(|l| {
+            (
+                l.candidate.clone(),
+                l.day.clone(),
+                l.interviews[0].start.clone(),
+            )
+        })
+        .collect()
+}
+
+fn owned(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    rows.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_seattle_candidates_afternoon_loop_crosses_midnight_utc_and_is_on_the_local_date() {
+    // 16:00-18:00 on 2027-06-01 in Seattle (UTC-7 in summer) is 23:00 UTC to 01:00 UTC on
+    // 2027-06-02.
+    let week = |zone: &str| {
+        Instance::from_json(
+            &json!({
+                "grid_minutes": 15, "days": ["2027-06-01"],
+                "templates": { "sde": { "interviews": [ { "minutes": 60, "requires": ["coding"] },
+                                                        { "minutes": 60, "requires": ["bar raiser"] } ] } },
+                "candidates": [ { "id": "c1", "track": "sde", "time_zone": zone,
+                                  "available": [ { "start": "2027-06-01T23:00:00Z",
+                                                   "end": "2027-06-02T01:00:00Z" } ] } ],
+                "interviewers": [
+                    { "id": "i1", "tracks": ["sde"], "qualified": ["coding"],
+                      "available": [ { "start": "2027-06-01T20:00:00Z", "end": "2027-06-02T04:00:00Z" } ] },
+                    { "id": "i2", "tracks": ["sde"], "qualified": ["bar raiser"],
+                      "available": [ { "start": "2027-06-01T20:00:00Z", "end": "2027-06-02T04:00:00Z" } ] } ]
+            })
+            .to_string(),
+        )
+        .unwrap()
+    };
+    let seattle = week("America/Los_Angeles");
+    let outcome = solve(&seattle, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 1);
+    assert_eq!(outcome.bound.value, 1, "{:?}", outcome.bound);
+    let loop_ = &outcome.schedule.loops[0];
+    assert_eq!(loop_.day, "2027-06-01");
+    let starts: Vec<&str> = loop_.interviews.iter().map(|i| i.start.as_str()).collect();
+    assert_eq!(starts, ["2027-06-01T23:00:00Z", "2027-06-02T00:00:00Z"]);
+    assert!(check(&seattle, &outcome.schedule).is_empty());
+    // In UTC the loop would end on 2027-06-02, which is not one of the week's days.
+    let utc = week("UTC");
+    let outcome = solve(&utc, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 0);
+    assert_eq!(outcome.bound.value, 0, "{:?}", outcome.bound);
+}
+
+#[test]
+fn an_interviewer_in_kolkata_gives_two_interviews_on_one_utc_date_that_are_two_kolkata_dates() {
+    // 17:30-19:30 UTC is 23:00-01:00 in Kolkata (UTC+05:30): across its midnight, not UTC's.
+    let week = |zone| {
+        one_interview_week(
+            &["2027-02-01"],
+            &[
+                ("UTC", "2027-02-01T17:30:00Z", "2027-02-01T19:30:00Z"),
+                ("UTC", "2027-02-01T17:30:00Z", "2027-02-01T19:30:00Z"),
+            ],
+            (
+                zone,
+                Some(1),
+                "2027-02-01T17:30:00Z",
+                "2027-02-01T19:30:00Z",
+            ),
+        )
+    };
+    let kolkata = week("Asia/Kolkata");
+    let outcome = solve(&kolkata, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert_eq!(outcome.bound.value, 2, "{:?}", outcome.bound);
+    assert_eq!(
+        days_and_starts(&outcome.schedule),
+        owned(&[
+            ("c1", "2027-02-01", "2027-02-01T17:30:00Z"),
+            ("c2", "2027-02-01", "2027-02-01T18:30:00Z"),
+        ])
+    );
+    assert!(check(&kolkata, &outcome.schedule).is_empty());
+    let utc = week("UTC");
+    let outcome = solve(&utc, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!((outcome.value, outcome.bound.value), (1, 1));
+}
+
+#[test]
+fn an_interviewer_in_sydney_gives_one_interview_over_two_utc_dates_that_are_one_sydney_date() {
+    // Sydney is UTC+11 in February: 20:00 UTC on 2027-02-01 and 01:00 UTC on 2027-02-02 are
+    // 07:00 and 12:00 on 2027-02-02 there.
+    let week = |zone| {
+        one_interview_week(
+            &["2027-02-01", "2027-02-02"],
+            &[
+                ("UTC", "2027-02-01T20:00:00Z", "2027-02-01T21:00:00Z"),
+                ("UTC", "2027-02-02T01:00:00Z", "2027-02-02T02:00:00Z"),
+            ],
+            (
+                zone,
+                Some(1),
+                "2027-02-01T20:00:00Z",
+                "2027-02-02T02:00:00Z",
+            ),
+        )
+    };
+    let sydney = week("Australia/Sydney");
+    let outcome = solve(&sydney, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 1);
+    assert_eq!(outcome.bound.value, 1, "{:?}", outcome.bound);
+    assert!(check(&sydney, &outcome.schedule).is_empty());
+    let utc = week("UTC");
+    let outcome = solve(&utc, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert!(check(&utc, &outcome.schedule).is_empty());
+}
+
+#[test]
+fn a_week_across_the_los_angeles_clock_change_puts_each_loop_on_its_local_date() {
+    // Clocks go forward at 10:00 UTC on Sunday 2027-03-14, from UTC-8 to UTC-7.
+    let la = "America/Los_Angeles";
+    let days = [
+        "2027-03-12",
+        "2027-03-13",
+        "2027-03-14",
+        "2027-03-15",
+        "2027-03-16",
+    ];
+    let instance = one_interview_week(
+        &days,
+        &[
+            // Friday 16:00 and Saturday 23:30, before the change.
+            (la, "2027-03-13T00:00:00Z", "2027-03-13T01:00:00Z"),
+            (la, "2027-03-14T07:30:00Z", "2027-03-14T08:30:00Z"),
+            // The same UTC time a day later is 00:30 on Monday; then Monday 16:00.
+            (la, "2027-03-15T07:30:00Z", "2027-03-15T08:30:00Z"),
+            (la, "2027-03-15T23:00:00Z", "2027-03-16T00:00:00Z"),
+        ],
+        (la, None, "2027-03-12T00:00:00Z", "2027-03-17T00:00:00Z"),
+    );
+    let outcome = solve(&instance, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 4);
+    assert_eq!(
+        days_and_starts(&outcome.schedule),
+        owned(&[
+            ("c1", "2027-03-12", "2027-03-13T00:00:00Z"),
+            ("c2", "2027-03-13", "2027-03-14T07:30:00Z"),
+            ("c3", "2027-03-15", "2027-03-15T07:30:00Z"),
+            ("c4", "2027-03-15", "2027-03-15T23:00:00Z"),
+        ])
+    );
+    assert!(check(&instance, &outcome.schedule).is_empty());
+}
+
+#[test]
+fn the_sunday_the_los_angeles_clocks_go_forward_has_23_hours() {
+    // Sunday 2027-03-14 runs from 08:00 UTC (midnight at UTC-8) to 07:00 UTC on Monday
+    // (midnight at UTC-7). Four candidates free from 21:00 to 02:00 Seattle time share one
+    // interviewer: only the starts at 21:00, 22:00 and 23:00 are on Sunday.
+    let la = "America/Los_Angeles";
+    let late = (la, "2027-03-15T04:00:00Z", "2027-03-15T09:00:00Z");
+    let instance = one_interview_week(
+        &["2027-03-14"],
+        &[late, late, late, late],
+        ("UTC", None, "2027-03-15T04:00:00Z", "2027-03-15T09:00:00Z"),
+    );
+    let outcome = solve(&instance, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 3);
+    assert_eq!(outcome.bound.value, 3, "{:?}", outcome.bound);
+    let starts: Vec<&str> = outcome
+        .schedule
+        .loops
+        .iter()
+        .map(|l| l.interviews[0].start.as_str())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2027-03-15T04:00:00Z",
+            "2027-03-15T05:00:00Z",
+            "2027-03-15T06:00:00Z"
+        ]
+    );
+    assert!(check(&instance, &outcome.schedule).is_empty());
+}
+
+#[test]
+fn a_week_across_the_dublin_clock_change_counts_the_daily_cap_by_dublin_dates() {
+    // Clocks go forward at 01:00 UTC on 2027-03-28, to UTC+1: that evening 22:00 UTC is 23:00
+    // on 2027-03-28 and 23:00 UTC is midnight, 2027-03-29. A week earlier, at UTC+0, the same
+    // two hours are both on 2027-03-21.
+    let days = ["2027-03-21", "2027-03-22", "2027-03-28", "2027-03-29"];
+    let dublin = "Europe/Dublin";
+    let evening = |from, to| {
+        one_interview_week(
+            &days,
+            &[(dublin, from, to), (dublin, from, to)],
+            (dublin, Some(1), from, to),
+        )
+    };
+    let after = evening("2027-03-28T22:00:00Z", "2027-03-29T00:00:00Z");
+    let outcome = solve(&after, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert_eq!(outcome.bound.value, 2, "{:?}", outcome.bound);
+    assert_eq!(
+        days_and_starts(&outcome.schedule),
+        owned(&[
+            ("c1", "2027-03-28", "2027-03-28T22:00:00Z"),
+            ("c2", "2027-03-29", "2027-03-28T23:00:00Z"),
+        ])
+    );
+    assert!(check(&after, &outcome.schedule).is_empty());
+    let before = evening("2027-03-21T22:00:00Z", "2027-03-22T00:00:00Z");
+    let outcome = solve(&before, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!((outcome.value, outcome.bound.value), (1, 1));
+    assert!(check(&before, &outcome.schedule).is_empty());
+}
+
+#[test]
+fn the_max_flow_relaxation_keeps_its_blocks_for_an_interviewer_in_another_time_zone() {
+    // The week of the test above with the bar raiser in Kolkata: 13:30-18:00 UTC is 19:00-23:30
+    // there, all on one date, so the interviews still fall in two 45-minute blocks and the
+    // relaxation still proves that only two candidates can have a loop.
+    let window = json!([{ "start": at(13, 30), "end": at(15, 30) }]);
+    let instance = Instance::from_json(&json!({
+        "grid_minutes": 15, "days": ["2027-02-01"],
+        "templates": { "sde": { "interviews": [ { "minutes": 60, "requires": ["coding"] },
+                                                { "minutes": 45, "requires": ["bar raiser"] } ] } },
+        "candidates": [
+            { "id": "c1", "track": "sde", "available": window },
+            { "id": "c2", "track": "sde", "available": window },
+            { "id": "c3", "track": "sde", "available": window } ],
+        "interviewers": [
+            { "id": "i1", "tracks": ["sde"], "qualified": ["coding"], "available": window },
+            { "id": "i2", "tracks": ["sde"], "qualified": ["coding"], "available": window },
+            { "id": "i3", "tracks": ["sde"], "qualified": ["coding"], "available": window },
+            { "id": "b1", "tracks": ["sde"], "qualified": ["bar raiser"], "time_zone": "Asia/Kolkata",
+              "available": [ { "start": at(13, 30), "end": at(18, 0) } ] } ]
+    }).to_string()).unwrap();
+    let outcome = solve(&instance, Options::default(), None, &mut |_| false).unwrap();
+    assert_eq!(outcome.value, 2);
+    assert_eq!(outcome.bound.value, 2);
+    assert!(
+        outcome.bound.argument.starts_with("max-flow relaxation"),
+        "{}",
+        outcome.bound.argument
+    );
+    assert!(check(&instance, &outcome.schedule).is_empty());
 }

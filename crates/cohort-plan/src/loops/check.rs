@@ -3,8 +3,13 @@
 //! Each broken rule is reported once per place it is broken, with the path of the offending
 //! entry in the schedule (`loops[2].interviews[1].interviewer`) and a sentence a coordinator can
 //! act on. An empty list means the schedule keeps every rule.
+//!
+//! Dates are re-derived here from each instant and the person's time zone: a loop's day from the
+//! candidate's, an interviewer's daily count from the interviewer's.
 
-use super::{date_of, instant_text, minutes_of, Candidate, Instance, Interval, Loop, Schedule};
+use super::{instant_text, local_date, minutes_of, Candidate, Instance, Interval, Loop, Schedule};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -18,7 +23,8 @@ pub enum Rule {
     ScheduledTwice,
     /// The loop's interviews do not match the track's template, one for one.
     Template,
-    /// The loop is not on one of the instance's days, or not all on its own day.
+    /// The loop is not on one of the instance's days, or not all on its own day (dates in the
+    /// candidate's time zone).
     Day,
     /// Interviews of a loop overlap, or the wait between two exceeds the template's gap.
     Chain,
@@ -36,7 +42,7 @@ pub enum Rule {
     DoubleBooked,
     /// An interviewer works outside their available intervals.
     InterviewerAvailability,
-    /// An interviewer has more interviews on one UTC day than their daily cap.
+    /// An interviewer has more interviews on one date, in their time zone, than their daily cap.
     DailyCap,
     /// An interviewer has more interviews in the whole schedule than their weekly cap.
     WeeklyCap,
@@ -112,7 +118,7 @@ impl Checker<'_> {
         };
         let candidate = &self.instance.candidates[candidate_at];
         self.check_template(&path, entry, &spans, candidate);
-        self.check_day(&path, entry, &spans);
+        self.check_day(&path, entry, &spans, candidate.time_zone);
         self.check_chain(&path, &spans, candidate);
         self.check_seats(&path, entry, &spans, candidate);
     }
@@ -184,31 +190,41 @@ impl Checker<'_> {
         }
     }
 
-    /// The loop is on one of the instance's days, all of it.
-    fn check_day(&mut self, path: &str, entry: &Loop, spans: &[Interval]) {
-        match chrono::NaiveDate::parse_from_str(&entry.day, "%Y-%m-%d") {
-            Err(_) => self.report(
+    /// The loop is on one of the instance's days, all of it: every interview starts on the
+    /// loop's day in the candidate's time zone. Messages name the zone unless it is UTC.
+    fn check_day(&mut self, path: &str, entry: &Loop, spans: &[Interval], zone: Tz) {
+        let Ok(day) = NaiveDate::parse_from_str(&entry.day, "%Y-%m-%d") else {
+            self.report(
                 Rule::Day,
                 format!("{path}.day"),
                 format!("\"{}\" is not a date like 2027-02-01", entry.day),
-            ),
-            Ok(day) => {
-                if !self.instance.days.contains(&day) {
-                    self.report(
-                        Rule::Day,
-                        format!("{path}.day"),
-                        format!("{day} is not one of the instance's days"),
-                    );
-                }
-                for (index, span) in spans.iter().enumerate() {
-                    if date_of(span.start) != day {
-                        self.report(
-                            Rule::Day,
-                            format!("{path}.interviews[{index}].start"),
-                            format!("{} is not on {day}", instant_text(span.start)),
-                        );
-                    }
-                }
+            );
+            return;
+        };
+        if !self.instance.days.contains(&day) {
+            let message = if zone == Tz::UTC {
+                format!("{day} is not one of the instance's days")
+            } else {
+                format!("{day} is not one of the instance's days (dates in the candidate's time zone, {zone})")
+            };
+            self.report(Rule::Day, format!("{path}.day"), message);
+        }
+        for (index, span) in spans.iter().enumerate() {
+            let date = local_date(span.start, zone);
+            if date != day {
+                let message = if zone == Tz::UTC {
+                    format!("{} is not on {day}", instant_text(span.start))
+                } else {
+                    format!(
+                        "{} is on {date} in {zone}, the candidate's time zone, not on {day}",
+                        instant_text(span.start)
+                    )
+                };
+                self.report(
+                    Rule::Day,
+                    format!("{path}.interviews[{index}].start"),
+                    message,
+                );
             }
         }
     }
@@ -416,17 +432,23 @@ impl Checker<'_> {
                 }
             }
             if let Some(cap) = person.daily_cap {
-                let mut per_day: HashMap<chrono::NaiveDate, u32> = HashMap::new();
+                // Counted by the date on which each seat starts in the interviewer's zone.
+                let zone = person.time_zone;
+                let mut per_day: HashMap<NaiveDate, u32> = HashMap::new();
                 for seat in list.iter() {
-                    let day = date_of(seat.span.start);
+                    let day = local_date(seat.span.start, zone);
                     let count = per_day.entry(day).or_default();
                     *count += 1;
                     if *count == cap + 1 {
-                        self.report(
-                            Rule::DailyCap,
-                            seat.path.clone(),
-                            format!("{} would have more than {cap} on {day}", person.id),
-                        );
+                        let message = if zone == Tz::UTC {
+                            format!("{} would have more than {cap} on {day}", person.id)
+                        } else {
+                            format!(
+                                "{} would have more than {cap} on {day} in {zone}",
+                                person.id
+                            )
+                        };
+                        self.report(Rule::DailyCap, seat.path.clone(), message);
                     }
                 }
             }

@@ -2,8 +2,16 @@
 //!
 //! The input model lives here; [`check`] checks a schedule against every rule and [`solve`]
 //! makes one. Times are whole minutes since the Unix epoch, in UTC; the web layer turns working
-//! hours, time zones and calendar busy blocks into `available` intervals before calling in.
+//! hours and calendar busy blocks into `available` intervals before calling in.
 //! Requirement names ("coding", "Dive Deep", "bar raiser") compare without regard to case.
+//!
+//! Dates are local. Each candidate and interviewer may name an IANA `time_zone` (UTC when they
+//! do not). A loop's day is the date of its first interview in the candidate's time zone, and
+//! every interview of the loop starts on that date there, so an afternoon loop in Seattle may run
+//! past midnight UTC. The instance's `days` are such candidate-local dates. An interviewer's daily
+//! cap counts interviews by the date on which they start in the interviewer's own time zone. The
+//! local date of an instant always follows the zone's rules at that instant, so a week across a
+//! daylight-saving change has one 23-hour (or 25-hour) day and every other day as usual.
 
 pub mod check;
 mod relax;
@@ -11,6 +19,7 @@ pub mod solve;
 
 use crate::{parse_json, InputError};
 use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -59,6 +68,8 @@ struct RawCandidate {
     available: Vec<RawInterval>,
     #[serde(default)]
     exclude_interviewers: Vec<String>,
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +87,8 @@ struct RawInterviewer {
     available: Vec<RawInterval>,
     #[serde(default)]
     shadowing: Vec<String>,
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 /// A half-open span of time `[start, end)` in minutes since the Unix epoch.
@@ -120,6 +133,8 @@ pub struct Candidate {
     /// Sorted, non-overlapping as given.
     pub available: Vec<Interval>,
     pub excluded: Vec<usize>,
+    /// The zone whose dates the loop's day and the instance's `days` are; UTC when none is given.
+    pub time_zone: Tz,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,6 +149,8 @@ pub struct Interviewer {
     pub daily_cap: Option<u32>,
     pub weekly_cap: Option<u32>,
     pub available: Vec<Interval>,
+    /// The zone whose dates the daily cap counts by; UTC when none is given.
+    pub time_zone: Tz,
 }
 
 impl Interviewer {
@@ -153,23 +170,56 @@ impl Interviewer {
         self.available.iter().any(|a| a.contains(span))
     }
 
-    /// The most interviews of at least `shortest` minutes, starting on the `grid` on the day
-    /// that begins at minute `midnight`, this interviewer could give one after another in their
-    /// availability (caps aside).
-    pub(crate) fn most_interviews_on_day(&self, grid: i64, midnight: i64, shortest: i64) -> i64 {
+    /// The most interviews of at least `shortest` minutes, starting on the `grid` within
+    /// `starts` (such as one of this interviewer's days), this interviewer could give one after
+    /// another in their availability (caps aside).
+    pub(crate) fn most_interviews_starting_in(
+        &self,
+        grid: i64,
+        starts: Interval,
+        shortest: i64,
+    ) -> i64 {
         let step = ceil_to_grid(shortest, grid);
         self.available
             .iter()
             .map(|a| {
-                let start = ceil_to_grid(a.start.max(midnight), grid);
-                // The last start is still on this day.
-                let end = a.end.min(midnight + DAY - 1 + shortest);
+                let start = ceil_to_grid(a.start.max(starts.start), grid);
+                // The last start is still inside `starts`.
+                let end = a.end.min(starts.end - 1 + shortest);
                 if end - start >= shortest {
                     (end - start - shortest) / step + 1
                 } else {
                     0
                 }
             })
+            .sum()
+    }
+
+    /// The most interviews of at least `shortest` minutes, starting on the `grid` within
+    /// `starts` (sorted and disjoint), this interviewer could give in the week under their daily
+    /// cap (the weekly cap aside). The cap applies to each date in the interviewer's own time
+    /// zone, so each piece of `starts` is cut at the interviewer's midnights and what fits in the
+    /// pieces of one date is capped together.
+    pub(crate) fn most_interviews_at(&self, grid: i64, starts: &[Interval], shortest: i64) -> i64 {
+        let mut per_date: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        for piece in starts {
+            let mut from = piece.start;
+            while from < piece.end {
+                let (date, day) = local_day(from, self.time_zone);
+                // At least a minute at a time, so that the walk ends whatever the zone's rules.
+                let to = day.end.min(piece.end).max(from + 1);
+                let starts = Interval {
+                    start: from,
+                    end: to,
+                };
+                *per_date.entry(date).or_default() +=
+                    self.most_interviews_starting_in(grid, starts, shortest);
+                from = to;
+            }
+        }
+        per_date
+            .values()
+            .map(|&fits| self.daily_cap.map_or(fits, |cap| fits.min(i64::from(cap))))
             .sum()
     }
 }
@@ -183,6 +233,30 @@ impl Instance {
             .filter(|s| kind(s))
             .map(|s| s.minutes)
             .min()
+    }
+
+    /// The instants at which an interview may start, over every candidate: each of the
+    /// instance's days in each candidate's time zone, as sorted, disjoint intervals.
+    pub(crate) fn interview_starts(&self) -> Vec<Interval> {
+        let mut zones: Vec<Tz> = Vec::new();
+        for candidate in &self.candidates {
+            if !zones.contains(&candidate.time_zone) {
+                zones.push(candidate.time_zone);
+            }
+        }
+        let mut spans: Vec<Interval> = zones
+            .iter()
+            .flat_map(|&zone| self.days.iter().map(move |&day| day_span(zone, day)))
+            .collect();
+        spans.sort();
+        let mut merged: Vec<Interval> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        merged
     }
 }
 
@@ -221,6 +295,7 @@ impl Instance {
             interviewers_of(&raw.interviewers, &template_index)?;
         let (candidates, candidate_index) =
             candidates_of(&raw.candidates, &template_index, &interviewer_index)?;
+        check_zones(&days, &candidates, &interviewers)?;
         Ok(Instance {
             grid,
             days,
@@ -348,6 +423,7 @@ fn interviewers_of(
             daily_cap: cap(person.daily_cap, &format!("{path}.daily_cap"))?,
             weekly_cap: cap(person.weekly_cap, &format!("{path}.weekly_cap"))?,
             available: intervals(&person.available, &format!("{path}.available"))?,
+            time_zone: time_zone_of(person.time_zone.as_deref(), &format!("{path}.time_zone"))?,
         });
     }
     Ok((interviewers, interviewer_index))
@@ -400,6 +476,7 @@ fn candidates_of(
             priority,
             available: intervals(&person.available, &format!("{path}.available"))?,
             excluded,
+            time_zone: time_zone_of(person.time_zone.as_deref(), &format!("{path}.time_zone"))?,
         });
     }
     Ok((candidates, candidate_index))
@@ -435,6 +512,82 @@ fn cap(value: Option<i64>, path: &str) -> Result<Option<u32>, InputError> {
     }
 }
 
+/// Refuses a time zone whose date runs backwards near the instance's days, naming the first
+/// person in it. A date, to the scheduler and its bound, is one stretch of time; a clock set
+/// back across midnight (00:01 back to 23:01, as in Newfoundland until 2010; no zone in the
+/// time-zone database has done so since) would make one date two.
+fn check_zones(
+    days: &[NaiveDate],
+    candidates: &[Candidate],
+    interviewers: &[Interviewer],
+) -> Result<(), InputError> {
+    let people = (candidates.iter().map(|c| c.time_zone).enumerate())
+        .map(|(index, zone)| (zone, "candidates", index))
+        .chain(
+            (interviewers.iter().map(|i| i.time_zone).enumerate())
+                .map(|(index, zone)| (zone, "interviewers", index)),
+        );
+    let mut checked: Vec<Tz> = vec![Tz::UTC];
+    for (zone, list, index) in people {
+        if checked.contains(&zone) {
+            continue;
+        }
+        checked.push(zone);
+        if let Some(minute) = date_runs_backwards(zone, days) {
+            return Err(InputError::new(
+                format!("{list}[{index}].time_zone"),
+                format!(
+                    "{zone} turns its clocks back across midnight at {}, so one of its dates that week comes twice",
+                    instant_text(minute)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first minute near `days` (sorted) whose date in `zone` is earlier than the minute's
+/// before, if any.
+fn date_runs_backwards(zone: Tz, days: &[NaiveDate]) -> Option<i64> {
+    // A day's interviews start within a day of its UTC midnight in any zone, and the days of
+    // the interviewers they fall on are worked out from within two days more either side.
+    let mut ranges: Vec<Interval> = Vec::with_capacity(days.len());
+    for &day in days {
+        let midnight = utc_midnight(day);
+        match ranges.last_mut() {
+            Some(last) if midnight - 3 * DAY <= last.end => last.end = midnight + 4 * DAY,
+            _ => ranges.push(Interval {
+                start: midnight - 3 * DAY,
+                end: midnight + 4 * DAY,
+            }),
+        }
+    }
+    for range in ranges {
+        let mut before = local_date(range.start, zone);
+        for minute in range.start + 1..range.end {
+            let date = local_date(minute, zone);
+            if date < before {
+                return Some(minute);
+            }
+            before = date;
+        }
+    }
+    None
+}
+
+/// An IANA time zone such as America/Los_Angeles; UTC when none (or an empty name) is given.
+fn time_zone_of(name: Option<&str>, path: &str) -> Result<Tz, InputError> {
+    match name.map(str::trim) {
+        None | Some("") => Ok(Tz::UTC),
+        Some(name) => name.parse::<Tz>().map_err(|_| {
+            InputError::new(
+                path,
+                format!("\"{name}\" is not an IANA time zone such as America/Los_Angeles"),
+            )
+        }),
+    }
+}
+
 /// Parses an RFC 3339 instant into whole minutes since the epoch.
 pub fn minutes_of(text: &str) -> Result<i64, String> {
     let instant = DateTime::parse_from_rfc3339(text)
@@ -458,6 +611,64 @@ pub fn date_of(minutes: i64) -> NaiveDate {
     DateTime::from_timestamp(minutes.div_euclid(DAY) * DAY * 60, 0)
         .map(|t| t.date_naive())
         .unwrap_or_default()
+}
+
+/// The date on which a minute falls in `zone`, by the zone's rules at that instant (so with
+/// the right offset on either side of a daylight-saving change).
+pub fn local_date(minutes: i64, zone: Tz) -> NaiveDate {
+    if zone == Tz::UTC {
+        return date_of(minutes);
+    }
+    DateTime::from_timestamp(minutes * 60, 0)
+        .map(|t| t.with_timezone(&zone).date_naive())
+        .unwrap_or_default()
+}
+
+/// The minutes that fall on `date` in `zone`: from its first minute to the next date's first.
+/// A day is 24 hours in UTC, and 23 or 25 on the day a zone changes its clocks.
+pub(crate) fn day_span(zone: Tz, date: NaiveDate) -> Interval {
+    let start = first_minute_on(zone, date);
+    let end = date
+        .succ_opt()
+        .map_or(start + DAY, |next| first_minute_on(zone, next));
+    Interval { start, end }
+}
+
+/// The date on which a minute falls in `zone`, and all the minutes of that date there.
+pub(crate) fn local_day(minutes: i64, zone: Tz) -> (NaiveDate, Interval) {
+    let date = local_date(minutes, zone);
+    (date, day_span(zone, date))
+}
+
+/// The minute at which `date` begins in UTC.
+fn utc_midnight(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp()
+        / 60
+}
+
+/// The first minute whose date in `zone` is `date` or later.
+fn first_minute_on(zone: Tz, date: NaiveDate) -> i64 {
+    let midnight = utc_midnight(date);
+    if zone == Tz::UTC {
+        return midnight;
+    }
+    // Every UTC offset is less than a day, so the date is still ahead a day before its UTC
+    // midnight and has begun a day after it. Near the instance's days every zone's date runs
+    // forward (`check_zones`), so bisection finds where it begins, whatever the offset that
+    // day, and also when a clock change skips midnight itself.
+    let (mut before, mut after) = (midnight - DAY, midnight + DAY);
+    while after - before > 1 {
+        let middle = before + (after - before) / 2;
+        if local_date(middle, zone) >= date {
+            after = middle;
+        } else {
+            before = middle;
+        }
+    }
+    after
 }
 
 fn intervals(raw: &[RawInterval], path: &str) -> Result<Vec<Interval>, InputError> {

@@ -9,19 +9,24 @@
 //!        -daily cap-> interviewer -weekly cap-> sink
 //! ```
 //!
+//! An interviewer's days are the dates in their own time zone, by which their daily cap counts.
 //! An interview connects to a block when some grid start inside the block keeps the interview
 //! inside both the candidate's and the interviewer's availability. A block is `shortest` minutes
-//! of one UTC day (the shortest interview of the kind): two interviews starting in one block would
-//! overlap, so each block holds at most one. Any schedule's interviews of the kind are a flow in
-//! this network, so the maximum flow bounds how many such interviews any schedule gives. What the
-//! network leaves out (a loop is all or nothing, on one day, back to back, with different
-//! interviewers) only makes the bound looser, never wrong.
+//! (the shortest interview of the kind) of one UTC day, counted from midnight UTC, and the block
+//! in which the interviewer's own midnight falls is cut in two there, so that each block lies in
+//! one of the interviewer's days. Two interviews starting in one block would overlap, so each
+//! block holds at most one. Any schedule's interviews of the kind are a flow in this network, so
+//! the maximum flow bounds how many such interviews any schedule gives. What the network leaves
+//! out (a loop is all or nothing, on one day, back to back, with different interviewers) only
+//! makes the bound looser, never wrong.
 //!
 //! On large weeks the block layer can need millions of arcs; past [`ARCS_FOR_TIME_BLOCKS`] the
 //! network is built a day at a time instead, each interviewer's day holding at most as many
 //! interviews as fit in their availability that day.
 
-use super::{ceil_to_grid, Instance, Slot, DAY};
+use super::{ceil_to_grid, day_span, local_date, local_day, Instance, Interval, Slot, DAY};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use std::collections::HashMap;
 
 /// Arcs at most in the network with time blocks; larger weeks get the day-level network.
@@ -72,6 +77,7 @@ fn build(
     let mut people: HashMap<usize, usize> = HashMap::new();
     let mut days: HashMap<(usize, i64), usize> = HashMap::new();
     let mut blocks: HashMap<(usize, i64), usize> = HashMap::new();
+    let mut spans: HashMap<(Tz, NaiveDate), Interval> = HashMap::new();
     let mut reached: Vec<usize> = Vec::new();
     for &candidate in candidates {
         let person = &instance.candidates[candidate];
@@ -85,34 +91,45 @@ fn build(
             for &who in &eligible[candidate][index] {
                 let interviewer = &instance.interviewers[who];
                 reached.clear();
+                // The interviewer's day holding the last start looked at: starts come mostly in
+                // order, so the zone's rules are looked up about once a day.
+                let mut day = Interval { start: 0, end: 0 };
                 for window in &person.available {
                     for free in &interviewer.available {
                         let first = ceil_to_grid(window.start.max(free.start), instance.grid);
                         let last = window.end.min(free.end) - slot.minutes;
                         let mut start = first;
                         while start <= last {
-                            let midnight = start.div_euclid(DAY) * DAY;
+                            if !(day.start..day.end).contains(&start) {
+                                day = day_of(&mut spans, start, interviewer.time_zone);
+                            }
                             let next = if time_blocks {
-                                let block = (start - midnight) / shortest;
-                                let key = start - (start - midnight) % shortest;
+                                // Blocks are counted from midnight UTC, as without time zones,
+                                // and the one the interviewer's midnight falls in is cut there.
+                                let utc_midnight = start.div_euclid(DAY) * DAY;
+                                let block = (start - utc_midnight) / shortest;
+                                let key = (utc_midnight + block * shortest).max(day.start);
                                 let node = *blocks.entry((who, key)).or_insert_with(|| {
                                     let node = network.node();
-                                    let day = day_node(network, &mut days, who, midnight);
-                                    network.arc(node, day, 1);
+                                    let on = day_node(network, &mut days, who, day.start);
+                                    network.arc(node, on, 1);
                                     node
                                 });
                                 if !reached.contains(&node) {
                                     reached.push(node);
                                 }
-                                (midnight + (block + 1) * shortest).min(midnight + DAY)
+                                (utc_midnight + (block + 1) * shortest)
+                                    .min(utc_midnight + DAY)
+                                    .min(day.end)
                             } else {
-                                let node = day_node(network, &mut days, who, midnight);
+                                let node = day_node(network, &mut days, who, day.start);
                                 if !reached.contains(&node) {
                                     reached.push(node);
                                 }
-                                midnight + DAY
+                                day.end
                             };
-                            start = ceil_to_grid(next, instance.grid);
+                            // At least one grid step, so that the walk ends whatever the zone.
+                            start = ceil_to_grid(next, instance.grid).max(start + instance.grid);
                         }
                     }
                 }
@@ -126,7 +143,7 @@ fn build(
         }
     }
     // Days to interviewers (daily caps, and without time blocks what fits in the day), and
-    // interviewers to the sink (weekly caps).
+    // interviewers to the sink (weekly caps). A day is keyed by its first minute.
     let mut day_list: Vec<(&(usize, i64), &usize)> = days.iter().collect();
     day_list.sort();
     for (&(who, midnight), &node) in day_list {
@@ -134,7 +151,8 @@ fn build(
         let person_node = *people.entry(who).or_insert_with(|| network.node());
         let mut cap = interviewer.daily_cap.map_or(UNLIMITED, i64::from);
         if !time_blocks {
-            cap = cap.min(interviewer.most_interviews_on_day(instance.grid, midnight, shortest));
+            let day = local_day(midnight, interviewer.time_zone).1;
+            cap = cap.min(interviewer.most_interviews_starting_in(instance.grid, day, shortest));
         }
         network.arc(node, person_node, cap);
     }
@@ -149,6 +167,18 @@ fn build(
     network.source = source;
     network.sink = sink;
     true
+}
+
+/// The minutes of the day on which `start` falls in `zone`. Days outside UTC are kept in
+/// `spans`: the interviews of many candidates look at the same few days of each zone.
+fn day_of(spans: &mut HashMap<(Tz, NaiveDate), Interval>, start: i64, zone: Tz) -> Interval {
+    if zone == Tz::UTC {
+        return local_day(start, zone).1;
+    }
+    let date = local_date(start, zone);
+    *spans
+        .entry((zone, date))
+        .or_insert_with(|| day_span(zone, date))
 }
 
 fn day_node(

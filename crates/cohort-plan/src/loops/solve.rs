@@ -10,6 +10,10 @@
 //! elsewhere; a repair is kept only when the weighted count rises. Nothing reads the clock: the
 //! caller's `stop` says when to give up improving.
 //!
+//! Days are the candidate's dates, in the candidate's time zone, and daily caps count by each
+//! interviewer's own dates (see the parent module); each candidate's days are worked out once, as
+//! spans of minutes, and a loop's interviews all start inside one of them.
+//!
 //! The bound ([`bound`]) is the smallest of several arguments, each an upper bound on its own:
 //! the candidates who can be placed at all in an empty week; and, per requirement (such as "bar
 //! raiser") and for all interviews together, a fractional knapsack over the most interviews the
@@ -18,8 +22,11 @@
 //! candidates' times (`relax.rs`).
 
 use super::{
-    ceil_to_grid, date_of, instant_text, Instance, Interval, Interview, Loop, Schedule, Unscheduled,
+    ceil_to_grid, day_span, instant_text, local_date, Instance, Interval, Interview, Loop,
+    Schedule, Unscheduled,
 };
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -91,14 +98,42 @@ struct Placed {
 #[derive(Clone)]
 struct Calendar {
     seats: Vec<Vec<Interval>>,
-    per_day: Vec<HashMap<chrono::NaiveDate, u32>>,
+    /// Seats per date in the interviewer's own time zone, which their daily cap counts by.
+    per_day: Vec<HashMap<NaiveDate, u32>>,
+    zones: Vec<Tz>,
 }
 
 impl Calendar {
-    fn new(interviewers: usize) -> Calendar {
+    fn new(instance: &Instance) -> Calendar {
+        let interviewers = instance.interviewers.len();
         Calendar {
             seats: vec![Vec::new(); interviewers],
             per_day: vec![HashMap::new(); interviewers],
+            zones: instance.interviewers.iter().map(|i| i.time_zone).collect(),
+        }
+    }
+
+    /// The interviewer's date of a seat starting at `start`.
+    fn date_of(&self, who: usize, start: i64) -> NaiveDate {
+        local_date(start, self.zones[who])
+    }
+
+    /// Whether the interviewer has room under `cap` on some date of theirs on which a seat
+    /// starting within `starts` could fall.
+    fn room_within(&self, who: usize, cap: u32, starts: Interval) -> bool {
+        if starts.end <= starts.start {
+            return false;
+        }
+        let last = self.date_of(who, starts.end - 1);
+        let mut date = self.date_of(who, starts.start);
+        loop {
+            if self.per_day[who].get(&date).copied().unwrap_or(0) < cap {
+                return true;
+            }
+            match date.succ_opt() {
+                Some(next) if next <= last => date = next,
+                _ => return false,
+            }
         }
     }
 
@@ -112,7 +147,7 @@ impl Calendar {
         }
         if person.daily_cap.is_some_and(|cap| {
             self.per_day[who]
-                .get(&date_of(span.start))
+                .get(&self.date_of(who, span.start))
                 .copied()
                 .unwrap_or(0)
                 >= cap
@@ -125,9 +160,8 @@ impl Calendar {
     fn take(&mut self, loop_: &[Placed]) {
         for placed in loop_ {
             self.seats[placed.interviewer].push(placed.span);
-            *self.per_day[placed.interviewer]
-                .entry(date_of(placed.span.start))
-                .or_default() += 1;
+            let date = self.date_of(placed.interviewer, placed.span.start);
+            *self.per_day[placed.interviewer].entry(date).or_default() += 1;
         }
     }
 
@@ -136,9 +170,8 @@ impl Calendar {
             let seats = &mut self.seats[placed.interviewer];
             if let Some(at) = seats.iter().position(|s| *s == placed.span) {
                 seats.swap_remove(at);
-                *self.per_day[placed.interviewer]
-                    .entry(date_of(placed.span.start))
-                    .or_default() -= 1;
+                let date = self.date_of(placed.interviewer, placed.span.start);
+                *self.per_day[placed.interviewer].entry(date).or_default() -= 1;
             }
         }
     }
@@ -228,17 +261,12 @@ fn orders(count: usize, limit: usize, seed: u64) -> Vec<Vec<usize>> {
     out
 }
 
-fn midnight_of(day: chrono::NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp()
-        / 60
-}
-
 struct Planner<'a> {
     instance: &'a Instance,
     eligible: Vec<Vec<Vec<usize>>>,
+    /// For each candidate, the minutes of each of the instance's days in their time zone: a
+    /// loop on that day starts all its interviews inside.
+    day_spans: Vec<Vec<Interval>>,
     orders: Vec<Vec<Vec<usize>>>,
     /// For each interviewer, how many kinds of interview (template slots) they could take.
     versatility: Vec<usize>,
@@ -279,6 +307,17 @@ impl<'a> Planner<'a> {
                     })
                     .collect()
             },
+            day_spans: instance
+                .candidates
+                .iter()
+                .map(|person| {
+                    instance
+                        .days
+                        .iter()
+                        .map(|&day| day_span(person.time_zone, day))
+                        .collect()
+                })
+                .collect(),
             orders: instance
                 .templates
                 .iter()
@@ -330,20 +369,21 @@ impl<'a> Planner<'a> {
         }
         let mut timings_left = TIMINGS_PER_SEARCH.min(self.shared_timings);
         let budget = timings_left;
-        for &day in &instance.days {
-            let midnight = midnight_of(day);
+        for d in 0..instance.days.len() {
+            // Copied out of the planner, which the search below borrows mutably.
+            let day = self.day_spans[candidate][d];
             for window in &person.available {
                 if !self.window_viable(calendar, candidate, day, *window) {
                     continue;
                 }
-                let mut start = ceil_to_grid(window.start.max(midnight), instance.grid);
-                while start < midnight + 24 * 60 && start + shortest <= window.end {
+                let mut start = ceil_to_grid(window.start.max(day.start), instance.grid);
+                while start < day.end && start + shortest <= window.end {
                     for index in 0..self.orders[person.template].len() {
                         let mut spans = Vec::with_capacity(template.interviews.len());
                         self.timings(
                             calendar,
                             candidate,
-                            (*window, midnight + 24 * 60),
+                            (*window, day.end),
                             index,
                             (start, start),
                             &mut spans,
@@ -367,17 +407,23 @@ impl<'a> Planner<'a> {
         found
     }
 
-    /// A quick necessary condition for a loop in `window` on `day`: every interview has an
-    /// eligible interviewer with room under both caps that day whose availability overlaps the
-    /// window by the interview's length. Saves enumerating the window's starts when not.
+    /// A quick necessary condition for a loop in `window` on `day` (the candidate's day, as
+    /// minutes): every interview has an eligible interviewer with room under the weekly cap, and
+    /// under the daily cap on a date of theirs that the loop's starts can fall on, whose
+    /// availability overlaps the window by the interview's length. Saves enumerating the
+    /// window's starts when not.
     fn window_viable(
         &self,
         calendar: &Calendar,
         candidate: usize,
-        day: chrono::NaiveDate,
+        day: Interval,
         window: Interval,
     ) -> bool {
         let instance = self.instance;
+        let starts = Interval {
+            start: window.start.max(day.start),
+            end: window.end.min(day.end),
+        };
         let template = &instance.templates[instance.candidates[candidate].template];
         template
             .interviews
@@ -389,9 +435,9 @@ impl<'a> Planner<'a> {
                     person
                         .weekly_cap
                         .is_none_or(|cap| (calendar.seats[who].len() as u32) < cap)
-                        && person.daily_cap.is_none_or(|cap| {
-                            calendar.per_day[who].get(&day).copied().unwrap_or(0) < cap
-                        })
+                        && person
+                            .daily_cap
+                            .is_none_or(|cap| calendar.room_within(who, cap, starts))
                         && person.available.iter().any(|a| {
                             a.end.min(window.end) - a.start.max(window.start) >= interview.minutes
                         })
@@ -400,7 +446,8 @@ impl<'a> Planner<'a> {
     }
 
     /// Whether every interview of the candidate's template still has an eligible interviewer
-    /// with room under their weekly cap and, on one of the candidate's days, their daily cap.
+    /// with room under their weekly cap and under their daily cap on a date of theirs that an
+    /// interview in one of the candidate's windows, on one of the candidate's days, can start on.
     fn has_capacity(&self, calendar: &Calendar, candidate: usize) -> bool {
         let instance = self.instance;
         let person = &instance.candidates[candidate];
@@ -413,11 +460,12 @@ impl<'a> Planner<'a> {
                 week_room
                     && interviewer.daily_cap.is_none_or(|cap| {
                         person.available.iter().any(|window| {
-                            let (first, last) = (date_of(window.start), date_of(window.end - 1));
-                            instance.days.iter().any(|day| {
-                                *day >= first
-                                    && *day <= last
-                                    && calendar.per_day[who].get(day).copied().unwrap_or(0) < cap
+                            self.day_spans[candidate].iter().any(|day| {
+                                let starts = Interval {
+                                    start: window.start.max(day.start),
+                                    end: window.end.min(day.end),
+                                };
+                                calendar.room_within(who, cap, starts)
                             })
                         })
                     })
@@ -704,7 +752,7 @@ pub fn solve(
     stop: &mut dyn FnMut(i64) -> bool,
 ) -> Result<Outcome, KeepError> {
     let mut planner = Planner::new(instance, options);
-    let mut calendar = Calendar::new(instance.interviewers.len());
+    let mut calendar = Calendar::new(instance);
     let mut loops: Vec<Option<Vec<Placed>>> = vec![None; instance.candidates.len()];
     let mut fixed = vec![false; instance.candidates.len()];
     // Re-slotting: candidates the kept schedule already gave up on keep their reasons and are
@@ -1126,7 +1174,7 @@ fn schedule_of(
                 interviews.sort_by_key(|(p, _)| p.span.start);
                 schedule.loops.push(Loop {
                     candidate: person.id.clone(),
-                    day: date_of(interviews[0].0.span.start).to_string(),
+                    day: local_date(interviews[0].0.span.start, person.time_zone).to_string(),
                     interviews: interviews
                         .into_iter()
                         .map(|(p, shadow)| Interview {
@@ -1161,12 +1209,11 @@ fn reason(
     let person = &instance.candidates[candidate];
     let template = &instance.templates[person.template];
     let needed: i64 = template.interviews.iter().map(|s| s.minutes).sum();
-    let long_enough = instance.days.iter().any(|&day| {
-        let midnight = midnight_of(day);
+    let long_enough = planner.day_spans[candidate].iter().any(|day| {
         person
             .available
             .iter()
-            .any(|w| w.end.min(midnight + 48 * 60) - w.start.max(midnight) >= needed)
+            .any(|w| w.end.min(day.end + 24 * 60) - w.start.max(day.start) >= needed)
     });
     if !long_enough {
         return format!("not available for {needed} minutes in a row on any of the week's days");
@@ -1242,7 +1289,7 @@ fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
         },
     );
     let planner = &mut planner;
-    let empty = Calendar::new(instance.interviewers.len());
+    let empty = Calendar::new(instance);
     let placeable: Vec<usize> = (0..instance.candidates.len())
         .filter(|&c| {
             if !could_fit(instance, planner, c) {
@@ -1274,6 +1321,7 @@ fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
     // The capacity arguments for every kind first: they are cheap, and once one reaches what
     // the schedule in hand places, the relaxation is not needed.
     let mut relaxed: Option<Bound> = None;
+    let starts = instance.interview_starts();
     for relaxation in [false, true] {
         for key in &keys {
             let needs = |slot: &super::Slot| key.as_ref().is_none_or(|k| slot.keys.contains(k));
@@ -1297,14 +1345,7 @@ fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
                     if !qualified || person.tracks.is_empty() {
                         continue;
                     }
-                    let mut week = 0_i64;
-                    for &day in &instance.days {
-                        let midnight = midnight_of(day);
-                        let fits = person.most_interviews_on_day(instance.grid, midnight, shortest);
-                        week += person
-                            .daily_cap
-                            .map_or(fits, |cap| fits.min(i64::from(cap)));
-                    }
+                    let week = person.most_interviews_at(instance.grid, &starts, shortest);
                     capacity += person
                         .weekly_cap
                         .map_or(week, |cap| week.min(i64::from(cap)));
@@ -1361,12 +1402,11 @@ fn could_fit(instance: &Instance, planner: &Planner, candidate: usize) -> bool {
     let person = &instance.candidates[candidate];
     let template = &instance.templates[person.template];
     let total: i64 = template.interviews.iter().map(|s| s.minutes).sum();
-    instance.days.iter().any(|&day| {
-        let midnight = midnight_of(day);
+    planner.day_spans[candidate].iter().any(|day| {
         person.available.iter().any(|window| {
             let span = Interval {
-                start: window.start.max(midnight),
-                end: window.end.min(midnight + 24 * 60 + total),
+                start: window.start.max(day.start),
+                end: window.end.min(day.end + total),
             };
             span.end - span.start >= total
                 && template
