@@ -13,13 +13,7 @@ use cohort_domain::season::DEFAULT_TRACKS;
 /// track of the season that has none yet; returns how many templates it saved.
 pub async fn ensure_demo_interviews(app: &App, season_id: i64) -> Result<usize, InterviewsError> {
     interviews::seed_competencies(app).await?;
-    let competencies: Vec<_> = app
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies: Vec<_> = app.store().competency_rules().await?;
     let saved = app.store().loop_templates(season_id).await?;
     let mut added = 0;
     for track in app.store().tracks(season_id).await? {

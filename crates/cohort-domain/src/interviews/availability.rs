@@ -305,7 +305,10 @@ mod tests {
         assert!(person.is_free(monday("09:15"), &rules), "ends as it starts");
         person.interviews.push((monday("13:00"), monday("13:45")));
         assert!(!person.is_free(monday("12:15"), &rules), "no buffer before");
-        assert!(person.is_free(monday("12:00"), &rules), "a buffer's gap before");
+        assert!(
+            person.is_free(monday("12:00"), &rules),
+            "a buffer's gap before"
+        );
         assert!(!person.is_free(monday("13:45"), &rules), "no buffer after");
         assert!(person.is_free(monday("14:00"), &rules));
         person.interviews.push((monday("15:00"), monday("15:45")));

@@ -80,6 +80,17 @@ impl Store {
         .await?)
     }
 
+    /// Every competency as the domain's rules take them (loop templates, coverage,
+    /// suggestions), in the same order as [`Store::competencies`].
+    pub async fn competency_rules(&self) -> Result<Vec<Competency>> {
+        Ok(self
+            .competencies()
+            .await?
+            .iter()
+            .map(CompetencyRecord::competency)
+            .collect())
+    }
+
     /// Adds a competency after the others of its kind; a name the list has already (in any
     /// case) is a conflict.
     pub async fn create_competency(

@@ -128,13 +128,7 @@ async fn page_for(
         .interviewer(user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let competencies: Vec<Competency> = state
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies: Vec<Competency> = state.store().competency_rules().await?;
     let mut track_names: Vec<String> = DEFAULT_TRACKS.iter().map(|t| t.to_string()).collect();
     for season in state.store().seasons().await? {
         for track in state.store().tracks(season.id).await? {

@@ -292,13 +292,7 @@ async fn own_page_with(
         .iter()
         .find(|i| i.user_id == user_id)
         .ok_or(AppError::NotFound)?;
-    let competencies: Vec<Competency> = state
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies: Vec<Competency> = state.store().competency_rules().await?;
     let rule = state.config().graduation;
     // A bar raiser sees who is waiting for a sign-off; nobody signs their own.
     let ready = if myself.bar_raiser {

@@ -120,13 +120,7 @@ async fn page_for(
     flash: Option<String>,
 ) -> Result<TemplatesPage, AppError> {
     let season = state.store().season(season_id).await?;
-    let competencies: Vec<Competency> = state
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies: Vec<Competency> = state.store().competency_rules().await?;
     let saved = state.store().loop_templates(season_id).await?;
     let mut submitted = submitted;
     let mut tracks = Vec::new();
@@ -306,13 +300,7 @@ async fn save(
     if track.season_id != season_id {
         return Err(AppError::NotFound);
     }
-    let competencies: Vec<Competency> = state
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies: Vec<Competency> = state.store().competency_rules().await?;
     // A bar raiser's row the form does not have (a forged or stale form) is refused, not
     // dropped, so that nobody saves a loop without the bar raiser they meant to have.
     let parsed = submitted
