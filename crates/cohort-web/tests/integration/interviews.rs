@@ -533,3 +533,63 @@ both!(
         assert!(app.store().interviewer_calendar(user_id).await.unwrap().is_none());
     }
 );
+
+both!(
+    fifty_saves_of_one_loop_template_at_once_leave_exactly_one_whole_template,
+    |app: TestApp| async move {
+        interviews::seed_competencies(app.state.app())
+            .await
+            .unwrap();
+        let season = app.seed_season().await;
+        let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
+        let mut principles = Vec::new();
+        for name in ["Customer Obsession", "Ownership", "Dive Deep"] {
+            principles.push(competency(&app, name).await.to_string());
+        }
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let page = format!("/staff/seasons/{}/interviews", season.season_id);
+        let csrf = recruiter.csrf(&page).await;
+        let url = recruiter.url(&page);
+        let mut saves = Vec::new();
+        for save in 0..50 {
+            let mut form = vec![
+                ("csrf".to_owned(), csrf.clone()),
+                ("track".to_owned(), track.to_string()),
+                ("bar_raiser".to_owned(), "1".to_owned()),
+                ("max_gap_minutes".to_owned(), "10".to_owned()),
+                ("phone_screen_minutes".to_owned(), "45".to_owned()),
+                ("phone_screens".to_owned(), "1".to_owned()),
+            ];
+            // Each save has one to three interviews, titled after the save.
+            for (row, principle) in principles.iter().take(save % 3 + 1).enumerate() {
+                form.push(("minutes".into(), "45".into()));
+                form.push(("title".into(), format!("Save {save} interview {row}")));
+                form.push(("area".into(), String::new()));
+                form.push(("principle_a".into(), principle.clone()));
+                form.push(("principle_b".into(), String::new()));
+            }
+            let client = recruiter.client.clone();
+            let url = url.clone();
+            saves.push(tokio::spawn(async move {
+                client.post(url).form(&form).send().await.unwrap().status()
+            }));
+        }
+        for save in saves {
+            assert_eq!(save.await.unwrap(), StatusCode::SEE_OTHER);
+        }
+        let saved = app.store().loop_templates(season.season_id).await.unwrap();
+        assert_eq!(saved.len(), 1, "one template for the track");
+        let interviews = &saved[0].template.interviews;
+        assert!((1..=3).contains(&interviews.len()));
+        // Every row comes from the same save: no save's rows mixed with another's.
+        let save_of = |title: &str| title.split(' ').nth(1).unwrap().to_owned();
+        let first = save_of(&interviews[0].title);
+        for (row, interview) in interviews.iter().enumerate() {
+            assert_eq!(save_of(&interview.title), first);
+            assert_eq!(interview.title, format!("Save {first} interview {row}"));
+            assert_eq!(interview.principles.len(), 1);
+        }
+        let number: usize = first.parse().unwrap();
+        assert_eq!(interviews.len(), number % 3 + 1);
+    }
+);
