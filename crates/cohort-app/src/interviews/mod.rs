@@ -29,7 +29,7 @@ pub enum InterviewsError {
     #[error("The list has a competency with this name already.")]
     NameTaken,
     #[error(
-        "{name} is assessed in {uses} interview(s) of loop templates; take it out of them first."
+        "{name} is in use ({uses} in loop templates and interviewer training); take it out of them first."
     )]
     InUse { name: String, uses: i64 },
     /// The track is not the season's.

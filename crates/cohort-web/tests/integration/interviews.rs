@@ -139,8 +139,44 @@ both!(
             .text()
             .await
             .unwrap()
-            .contains("Empathy is assessed in 1 interview(s) of loop templates"));
+            .contains("Empathy is in use (1 in loop templates and interviewer training)"));
         assert!(record(added).await.is_some());
+        // So can none an interviewer trains or is qualified in.
+        let coach = app
+            .create_account("coach@example.com", "Coach", &[Role::Interviewer])
+            .await;
+        let mut hours = vec![("09:00".to_owned(), "17:00".to_owned())];
+        hours.resize(7, (String::new(), String::new()));
+        let profile = cohort_domain::interviews::profile::ProfileForm {
+            time_zone: "Europe/Dublin".into(),
+            daily_cap: "2".into(),
+            weekly_cap: "4".into(),
+            hours,
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        let dive = competency(&app, "Dive Deep").await;
+        interviews::profiles::save_profile(app.state.app(), coach, &profile)
+            .await
+            .unwrap();
+        interviews::profiles::set_training_state(
+            app.state.app(),
+            coach,
+            dive,
+            Some(cohort_domain::interviews::profile::TrainingState::Qualified),
+        )
+        .await
+        .unwrap();
+        let response = admin
+            .post_form(
+                "/admin/competencies",
+                &format!("/admin/competencies/{dive}/delete"),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(record(dive).await.is_some());
         let unused = competency(&app, "Frugality").await;
         let response = admin
             .post_form(
