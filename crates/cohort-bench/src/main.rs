@@ -19,6 +19,7 @@
 //! scheduler against a one-candidate-at-a-time scheduler on generated weeks.
 
 mod grading;
+mod interviews;
 mod judge;
 mod loops;
 mod matching;
@@ -82,8 +83,9 @@ struct Arguments {
     submission_connections: usize,
     /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge),
     /// "grading" (judging through the queue), "plagiarism" (the plagiarism detector) or
-    /// "matching" (the mentor-matching engine against OR-tools and scipy) or "loops" (the
-    /// interview-loop scheduler against a one-at-a-time scheduler).
+    /// "matching" (the mentor-matching engine against OR-tools and scipy), "loops" (the
+    /// interview-loop scheduler against a one-at-a-time scheduler) or "interviews" (the
+    /// booking page's open times).
     #[arg(long, default_value = "web")]
     suite: String,
     /// With `--suite loops`: a folder to keep each generated week in (`WEEK.json`), beside
@@ -128,6 +130,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(arguments: Arguments) -> anyhow::Result<()> {
+    if arguments.suite == "interviews" {
+        eprintln!("== interviews");
+        let measurements = tokio::task::spawn_blocking(interviews::bench).await??;
+        return finish(&arguments, measurements);
+    }
     if arguments.suite == "matching" {
         eprintln!("== matching");
         let measurements = tokio::task::spawn_blocking(matching::bench).await??;
