@@ -7,7 +7,7 @@ use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
@@ -240,18 +240,18 @@ async fn apply(
     csrf: Csrf,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    // Checked before the body is read, so an unconfirmed account holds no upload permit for
-    // long; the unread body means the connection cannot carry another request.
     if !candidate.account.email_confirmed() {
-        let mut refused = AppError::ForbiddenBecause(
+        // The upload is read and dropped before the answer: a server that closes a connection
+        // with unread data makes the client's network stack discard the answer (a reset), and
+        // the candidate would see a broken connection instead of the reason. The body limit
+        // bounds what is read.
+        let mut multipart = multipart;
+        while let Ok(Some(mut field)) = multipart.next_field().await {
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
+        return Err(AppError::ForbiddenBecause(
             "Confirm your email address before you apply: open the link we emailed you.".into(),
-        )
-        .into_response();
-        refused.headers_mut().insert(
-            header::CONNECTION,
-            axum::http::HeaderValue::from_static("close"),
-        );
-        return Ok(refused);
+        ));
     }
     let submission = read_submission(multipart).await?;
     csrf.verify(&submission.csrf)?;
