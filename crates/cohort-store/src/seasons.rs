@@ -168,6 +168,15 @@ impl Store {
         Ok(())
     }
 
+    /// The names of every season's tracks, each once, alphabetically.
+    pub async fn track_names(&self) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT DISTINCT name FROM tracks ORDER BY name")
+                .fetch_all(&self.reader)
+                .await?,
+        )
+    }
+
     pub async fn track(&self, track_id: i64) -> Result<TrackRecord> {
         sqlx::query_as("SELECT id, season_id, name, position FROM tracks WHERE id = $1")
             .bind(track_id)

@@ -130,16 +130,11 @@ async fn page_for(
         .ok_or(AppError::NotFound)?;
     let competencies: Vec<Competency> = state.store().competency_rules().await?;
     let mut track_names: Vec<String> = DEFAULT_TRACKS.iter().map(|t| t.to_string()).collect();
-    for season in state.store().seasons().await? {
-        for track in state.store().tracks(season.id).await? {
-            if !track_names.contains(&track.name) {
-                track_names.push(track.name);
-            }
-        }
-    }
-    for name in &interviewer.tracks {
-        if !track_names.contains(name) {
-            track_names.push(name.clone());
+    // The default tracks first, then any other track of any season or of the profile, once.
+    let others = state.store().track_names().await?;
+    for name in others.into_iter().chain(interviewer.tracks.iter().cloned()) {
+        if !track_names.contains(&name) {
+            track_names.push(name);
         }
     }
     let calendar = calendar_view(state, &interviewer).await?;
