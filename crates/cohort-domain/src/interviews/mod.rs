@@ -7,6 +7,7 @@
 //! a technical area and one or two principles, and says which seat (if any) is the bar raiser.
 
 pub mod availability;
+pub mod booking;
 pub mod profile;
 
 use crate::FieldErrors;
