@@ -8,6 +8,7 @@
 
 pub mod availability;
 pub mod booking;
+pub mod itip;
 pub mod profile;
 
 use crate::FieldErrors;
