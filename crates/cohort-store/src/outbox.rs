@@ -12,6 +12,8 @@ pub struct NewMessage {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// A calendar invitation (iTIP text) that delivery attaches as a `text/calendar` part.
+    pub calendar: Option<String>,
 }
 
 /// A notification's text. Each message is a struct with named fields, kept with the capability
@@ -24,6 +26,12 @@ pub trait Message {
 
     fn body(&self) -> String;
 
+    /// The calendar invitation the message carries, if any: an interview booked, moved or
+    /// cancelled, for the attendees' calendar programs.
+    fn calendar(&self) -> Option<String> {
+        None
+    }
+
     /// The outbox row that sends this message to `recipient`.
     fn to(&self, recipient: &str) -> NewMessage {
         NewMessage {
@@ -31,6 +39,7 @@ pub trait Message {
             recipient: recipient.to_owned(),
             subject: self.subject(),
             body: self.body(),
+            calendar: self.calendar(),
         }
     }
 }
@@ -42,6 +51,7 @@ pub struct OutboxRecord {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    pub calendar: Option<String>,
     pub attempts: i64,
 }
 
@@ -50,23 +60,24 @@ pub const MAX_ATTEMPTS: i64 = 12;
 
 const CLAIM_SQLITE: &str = "UPDATE outbox SET locked_until = $1 WHERE id IN (\
      SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 AND locked_until <= $2 \
-     ORDER BY id LIMIT $3) RETURNING id, template, recipient, subject, body, attempts";
+     ORDER BY id LIMIT $3) RETURNING id, template, recipient, subject, body, calendar, attempts";
 
 // PostgreSQL lets several workers claim at once: SKIP LOCKED makes each take different rows.
 const CLAIM_POSTGRES: &str = "UPDATE outbox SET locked_until = $1 WHERE id IN (\
      SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 AND locked_until <= $2 \
-     ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, template, recipient, subject, body, attempts";
+     ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, template, recipient, subject, body, calendar, attempts";
 
 impl Store {
     pub async fn enqueue_message(tx: &mut Tx, message: &NewMessage, now: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO outbox (template, recipient, subject, body, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO outbox (template, recipient, subject, body, calendar, created_at, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         )
         .bind(&message.template)
         .bind(&message.recipient)
         .bind(&message.subject)
         .bind(&message.body)
+        .bind(&message.calendar)
         .bind(now)
         .fetch_one(&mut **tx)
         .await?)
@@ -148,7 +159,7 @@ impl Store {
     /// Delivered and pending messages to one recipient, newest first (for tests and support).
     pub async fn messages_to(&self, recipient: &str) -> Result<Vec<OutboxRecord>> {
         Ok(sqlx::query_as(
-            "SELECT id, template, recipient, subject, body, attempts FROM outbox WHERE recipient = $1 ORDER BY id DESC",
+            "SELECT id, template, recipient, subject, body, calendar, attempts FROM outbox WHERE recipient = $1 ORDER BY id DESC",
         )
         .bind(recipient)
         .fetch_all(&self.reader)
