@@ -76,12 +76,26 @@ pub struct BookedRound {
 /// the track has is booked. A second screen comes after the first has ended.
 pub fn next_round(booked: &[BookedRound], screens: u32) -> Option<(u32, Option<DateTime<Utc>>)> {
     let round = (1..=screens).find(|r| !booked.iter().any(|b| b.round == *r))?;
+    Some((round, round_bounds(booked, round).0))
+}
+
+/// When a round may lie: after every earlier round has ended (the earliest start) and before
+/// any later round starts (the latest end).
+pub fn round_bounds(
+    booked: &[BookedRound],
+    round: u32,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     let after = booked
         .iter()
         .filter(|b| b.round < round)
         .map(|b| b.end)
         .max();
-    Some((round, after))
+    let before = booked
+        .iter()
+        .filter(|b| b.round > round)
+        .map(|b| b.start)
+        .min();
+    (after, before)
 }
 
 /// Who takes a booking at `start`: of the interviewers free then (and not `excluded`, for example
@@ -139,6 +153,16 @@ mod tests {
         assert_eq!(next_round(&[], 2), Some((1, None)));
         assert_eq!(next_round(&[first], 2), Some((2, Some(first.end))));
         assert_eq!(next_round(&[first], 1), None);
+        let second = BookedRound {
+            round: 2,
+            start: utc("2027-01-14T10:00:00Z"),
+            end: utc("2027-01-14T10:45:00Z"),
+        };
+        // Moving the first screen keeps it before the second.
+        assert_eq!(
+            round_bounds(&[first, second], 1),
+            (None, Some(second.start))
+        );
     }
 
     #[test]

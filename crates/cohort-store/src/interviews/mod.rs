@@ -1,6 +1,7 @@
 //! Interviews: the company's competencies, each track's loop template, and ([`profiles`]) the
 //! interviewers.
 
+pub mod bookings;
 pub mod profiles;
 
 use crate::{affected, Result, Store, StoreError, Tx};
