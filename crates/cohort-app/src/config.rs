@@ -27,6 +27,9 @@ pub struct Config {
     /// How many shadow and reverse-shadow interviews an interviewer in training sits before a
     /// bar raiser may sign them off.
     pub graduation: cohort_domain::interviews::profile::GraduationRule,
+    /// How candidates book phone screens: how far ahead, until when they may move one, the grid
+    /// of start times and the buffer between an interviewer's interviews.
+    pub booking: cohort_domain::interviews::booking::BookingPolicy,
 }
 
 impl Config {

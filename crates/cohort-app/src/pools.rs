@@ -2,14 +2,15 @@
 //! of job is its file in its capability and one line here.
 //!
 //! - Indexing runs in every web process that runs workers, woken by its own requests.
-//! - The assessment's jobs run there too, looked for every second: they are due at a time
-//!   (a session's end, a reminder), not at a request.
+//! - The timed jobs (the assessment's and the interviews' reminders) run there too, looked for
+//!   every second: they are due at a time (a session's end, a reminder), not at a request.
 //! - Judging runs in judge workers (`cohort-worker`), in the server process or on other
 //!   machines, with the sandbox.
 
 use crate::applications::IndexApplication;
 use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
+use crate::interviews::reminders::RemindInterview;
 use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
 use crate::judge::JudgeContext;
 use crate::problems::VerifyProblem;
@@ -22,12 +23,14 @@ pub fn indexing() -> Registry<App> {
     Registry::default().with::<IndexApplication>()
 }
 
-/// The assessment's timed jobs.
-pub fn assessment() -> Registry<App> {
+/// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
+/// interviews' reminders.
+pub fn timed() -> Registry<App> {
     Registry::default()
         .with::<CloseSession>()
         .with::<RemindInvitation>()
         .with::<CheckPlagiarism>()
+        .with::<RemindInterview>()
 }
 
 /// Judging: submissions first, as a candidate is waiting for each; a recruiter can wait for a
@@ -44,11 +47,11 @@ pub fn judging() -> Registry<JudgeContext> {
 pub async fn run_background_due(app: &App) -> Result<usize, cohort_store::StoreError> {
     let context = Arc::new(app.clone());
     let indexing = Runner::new(context.clone(), indexing());
-    let assessment = Runner::new(context, assessment());
+    let timed = Runner::new(context, timed());
     let mut ran = 0;
     loop {
         let pass = indexing.run_due().await?
-            + assessment.run_due().await?
+            + timed.run_due().await?
             + advance::decide_finished_sessions(app).await?;
         if pass == 0 {
             return Ok(ran);
@@ -58,12 +61,12 @@ pub async fn run_background_due(app: &App) -> Result<usize, cohort_store::StoreE
 }
 
 /// Runs the web process's pools until `shutdown`: indexing woken by this process's requests
-/// (and every second for other nodes' and retries), the assessment's jobs and the advance rule
-/// every second.
+/// (and every second for other nodes' and retries), the timed jobs and the advance rule every
+/// second.
 pub async fn run_background(app: App, shutdown: Shutdown) {
     let context = Arc::new(app.clone());
     let indexing = Runner::new(context.clone(), indexing());
-    let assessment = Runner::new(context, assessment());
+    let timed = Runner::new(context, timed());
     let every_second = Duration::from_secs(1);
     let index_loop = repeat_until_stopped(
         "indexing",
@@ -75,8 +78,8 @@ pub async fn run_background(app: App, shutdown: Shutdown) {
         },
         || async { indexing.run_due().await.map(|_| false) },
     );
-    let assessment_loop = repeat_until_stopped(
-        "assessment",
+    let timed_loop = repeat_until_stopped(
+        "timed",
         shutdown,
         None,
         Pace {
@@ -84,9 +87,9 @@ pub async fn run_background(app: App, shutdown: Shutdown) {
             gather: Duration::ZERO,
         },
         || async {
-            assessment.run_due().await?;
+            timed.run_due().await?;
             advance::decide_finished_sessions(&app).await.map(|_| false)
         },
     );
-    tokio::join!(index_loop, assessment_loop);
+    tokio::join!(index_loop, timed_loop);
 }

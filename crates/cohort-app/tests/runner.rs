@@ -126,6 +126,7 @@ fn app(database: &Database) -> App {
         judge_languages: cohort_judge::language::LanguageTable::builtin(),
         trusted_proxies: Vec::new(),
         graduation: Default::default(),
+        booking: Default::default(),
     };
     let blobs = cohort_store::blob::DirectoryBlobStore::new(folder.join("blobs")).unwrap();
     App::new(database.store.clone(), Arc::new(blobs), config)

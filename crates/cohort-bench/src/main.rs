@@ -1460,6 +1460,7 @@ fn floor_app(store: &Store, data: &Path) -> anyhow::Result<cohort_app::App> {
         judge_languages: cohort_judge::language::LanguageTable::builtin(),
         trusted_proxies: Vec::new(),
         graduation: Default::default(),
+        booking: Default::default(),
     };
     let blobs = DirectoryBlobStore::new(data.join("blobs-floor-app"))?;
     Ok(cohort_app::App::new(store.clone(), Arc::new(blobs), config))

@@ -60,6 +60,16 @@ pub struct GlobalOptions {
     /// Interviews led under watch before a bar raiser may sign the interviewer off.
     #[arg(long, env = "COHORT_REVERSE_SHADOWS_TO_GRADUATE", global = true, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub reverse_shadows_to_graduate: u32,
+    /// How many days ahead candidates may book a phone screen.
+    #[arg(long, env = "COHORT_BOOKING_DAYS", global = true, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub booking_days: u32,
+    /// Until how many hours before its start a candidate may move or cancel a phone screen; also
+    /// the least notice an interviewer gets of a new booking.
+    #[arg(long, env = "COHORT_BOOKING_CUTOFF_HOURS", global = true, default_value_t = 24, value_parser = clap::value_parser!(u32).range(0..=168))]
+    pub booking_cutoff_hours: u32,
+    /// Minutes kept free before and after each of an interviewer's interviews.
+    #[arg(long, env = "COHORT_INTERVIEW_BUFFER_MINUTES", global = true, default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=120))]
+    pub interview_buffer_minutes: u32,
     /// Sender address of notifications.
     #[arg(
         long,
@@ -242,7 +252,20 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
             shadows: options.shadows_to_graduate,
             reverse_shadows: options.reverse_shadows_to_graduate,
         },
+        booking: booking_policy(options),
     })
+}
+
+/// The phone-screen booking policy from the flags; the grid of start times stays at 15 minutes.
+fn booking_policy(options: &GlobalOptions) -> cohort_domain::interviews::booking::BookingPolicy {
+    let cutoff = chrono::Duration::hours(i64::from(options.booking_cutoff_hours));
+    cohort_domain::interviews::booking::BookingPolicy {
+        horizon_days: options.booking_days,
+        cutoff,
+        buffer: chrono::Duration::minutes(i64::from(options.interview_buffer_minutes)),
+        notice: cutoff,
+        ..Default::default()
+    }
 }
 
 /// A proxy's address or network: `10.0.0.0/8`, or one address (`127.0.0.1`, `::1`).

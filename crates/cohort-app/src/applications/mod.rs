@@ -84,6 +84,10 @@ pub async fn move_application(
     };
     // The candidate hears only about changes they can see: debrief looks like the final loop.
     let mut message = (from.candidate_label() != to.candidate_label()).then_some(message);
+    if to == Stage::PhoneScreen && from != Stage::PhoneScreen {
+        // Read before the transaction, which on SQLite holds the one write connection.
+        message = Some(crate::interviews::phone_screens::booking_invitation(app, record).await?);
+    }
     let mut tx = app.store().begin().await?;
     if to == Stage::Assessment {
         if let Some(invitation) = crate::assessment::invite(app, &mut tx, record).await? {

@@ -7,8 +7,6 @@
 //! than judge workers could agree on which of them saw the last result.
 
 use super::scoring;
-use crate::applications::mail::StageChanged;
-use crate::mail::Message;
 use crate::App;
 use cohort_domain::assessment::Advance;
 use cohort_domain::stage::{check_transition, Actor};
@@ -53,13 +51,8 @@ pub async fn decide_finished_sessions(app: &App) -> Result<usize, StoreError> {
             "Passed the online assessment: {:.1} of {} points (passing: {} %)",
             session.score.total, session.score.possible, invitation.passing_percent
         );
-        let message = StageChanged {
-            name: &application.candidate_name,
-            season: &application.season_name,
-            stage: Stage::PhoneScreen,
-            status_link: &app.config().link("/me"),
-        }
-        .to(&application.candidate_email);
+        let message =
+            crate::interviews::phone_screens::booking_invitation(app, &application).await?;
         let outcome = advance.then_some((reason.as_str(), &message));
         let mut tx = app.store().begin().await?;
         if Store::decide_session(

@@ -38,7 +38,8 @@ impl From<StoreError> for CalendarUploadError {
     }
 }
 
-/// Checks and keeps an interviewer's calendar; returns its busy blocks over the coming weeks.
+/// Checks and keeps an interviewer's calendar; returns its busy blocks over the coming weeks,
+/// which are kept too: the booking page reads them instead of the file.
 pub async fn upload_calendar(
     app: &App,
     user_id: i64,
@@ -72,11 +73,16 @@ pub async fn upload_calendar(
         .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
         .take(100)
         .collect();
+    let spans: Vec<(i64, i64)> = blocks
+        .iter()
+        .map(|b| (b.start.timestamp(), b.end.timestamp()))
+        .collect();
     let mut tx = app.store().begin().await?;
     match Store::save_interviewer_calendar(&mut tx, user_id, name.trim(), text, app.now()).await {
         Err(StoreError::NotFound) => return Err(InterviewsError::NoProfile.into()),
         other => other?,
     }
+    Store::replace_busy_blocks(&mut tx, user_id, &spans).await?;
     Store::commit(tx).await?;
     tracing::info!(
         user.id = user_id,
@@ -90,6 +96,7 @@ pub async fn upload_calendar(
 pub async fn remove_calendar(app: &App, user_id: i64) -> Result<(), InterviewsError> {
     let mut tx = app.store().begin().await?;
     Store::remove_interviewer_calendar(&mut tx, user_id).await?;
+    Store::replace_busy_blocks(&mut tx, user_id, &[]).await?;
     Store::commit(tx).await?;
     Ok(())
 }

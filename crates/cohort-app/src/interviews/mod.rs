@@ -5,7 +5,11 @@
 //! coordinator starts from and the demo saves.
 
 pub mod calendars;
+pub mod invites;
+pub mod mail;
+pub mod phone_screens;
 pub mod profiles;
+pub mod reminders;
 pub mod suggested;
 
 use crate::App;

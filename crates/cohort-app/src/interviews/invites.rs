@@ -1,0 +1,83 @@
+//! The calendar invitation of an interview, as the candidate or an interviewer receives it: one
+//! UID per interview for its whole life, the interview's SEQUENCE, the organiser (the address
+//! mail comes from) and both people as attendees.
+
+use crate::App;
+use chrono::DateTime;
+use cohort_domain::interviews::itip::{Attendee, AttendeeRole, Invitation, Method};
+use cohort_store::interviews::bookings::InterviewRecord;
+
+/// Whose copy of the invitation: each reads its own summary and description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Candidate,
+    Interviewer,
+}
+
+/// The interview's UID: stable for its whole life, and unique to this Cohort (its host).
+pub fn uid(app: &App, interview_id: i64) -> String {
+    let base = &app.config().base_url;
+    let host = base
+        .split("://")
+        .nth(1)
+        .unwrap_or(base)
+        .split('/')
+        .next()
+        .unwrap_or("cohort");
+    format!("interview-{interview_id}@{host}")
+}
+
+/// The iTIP text of `interview` with `method`, for `party`.
+pub fn calendar(app: &App, interview: &InterviewRecord, method: Method, party: Party) -> String {
+    let uid = uid(app, interview.id);
+    let track = interview.track_name.as_deref().unwrap_or("Internship");
+    let (summary, description) = match party {
+        Party::Candidate => (
+            format!("Phone interview: {} internship", interview.season_name),
+            format!(
+                "Your technical phone interview ({track}). To move or cancel it: {}",
+                app.config()
+                    .link(&super::phone_screens::manage_path(interview.application_id))
+            ),
+        ),
+        Party::Interviewer => (
+            format!("Phone interview: {} ({track})", interview.candidate_name),
+            format!(
+                "The résumé and the interview's focus: {}",
+                app.config().link("/interviewer/interviews")
+            ),
+        ),
+    };
+    let from = &app.config().mail.from;
+    let organizer_name = from.name.clone().unwrap_or_else(|| "Cohort".to_owned());
+    let organizer_email = from.email.to_string();
+    let mut attendees = vec![Attendee {
+        name: &interview.candidate_name,
+        email: &interview.candidate_email,
+        role: AttendeeRole::Required,
+    }];
+    if let (Some(name), Some(email)) = (
+        interview.interviewer_name.as_deref(),
+        interview.interviewer_email.as_deref(),
+    ) {
+        attendees.push(Attendee {
+            name,
+            email,
+            role: AttendeeRole::Required,
+        });
+    }
+    Invitation {
+        method,
+        uid: &uid,
+        sequence: u32::try_from(interview.sequence).unwrap_or(0),
+        stamp: app.clock().now_utc(),
+        start: DateTime::from_timestamp(interview.starts_at, 0).unwrap_or_default(),
+        end: DateTime::from_timestamp(interview.ends_at, 0).unwrap_or_default(),
+        summary: &summary,
+        description: &description,
+        location: interview.meeting_link.as_deref(),
+        organizer: (&organizer_name, &organizer_email),
+        attendees,
+    }
+    .to_ics()
+}

@@ -1,0 +1,125 @@
+//! Reminders of an interview by mail, a day and an hour before, to the candidate and the
+//! interviewer. Each is a job due at its time and tied to the interview's sequence: a reminder
+//! of an interview that moved or was cancelled since finds a newer sequence and sends nothing.
+
+use super::mail::{span_in, InterviewReminder};
+use super::phone_screens::manage_path;
+use crate::jobs::{self, Done, Job, JobError};
+use crate::mail::Message;
+use crate::App;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use cohort_store::interviews::bookings::InterviewRecord;
+use cohort_store::outbox::NewMessage;
+use cohort_store::{Store, StoreError, Tx};
+use serde::{Deserialize, Serialize};
+
+/// How long before an interview its reminders go out.
+pub const REMIND_HOURS_BEFORE: [i64; 2] = [24, 1];
+
+/// Queues the reminders of `interview` that are still ahead, in the caller's transaction.
+pub async fn schedule(
+    tx: &mut Tx,
+    interview: &InterviewRecord,
+    now: i64,
+) -> Result<(), StoreError> {
+    for hours_before in REMIND_HOURS_BEFORE {
+        let due = interview.starts_at - hours_before * 3600;
+        if due > now {
+            let job = RemindInterview {
+                interview_id: interview.id,
+                sequence: interview.sequence,
+                hours_before,
+            };
+            jobs::enqueue_at(tx, &job, now, due).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One reminder of one version of an interview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindInterview {
+    pub interview_id: i64,
+    pub sequence: i64,
+    pub hours_before: i64,
+}
+
+impl Job for RemindInterview {
+    const KIND: &'static str = "remind_interview";
+    type Context = App;
+
+    fn key(&self) -> String {
+        format!(
+            "remind_interview:{}:{}:{}",
+            self.interview_id, self.sequence, self.hours_before
+        )
+    }
+
+    /// The messages are queued in the transaction that completes the job.
+    async fn run(&self, app: &App, done: &Done) -> Result<(), JobError> {
+        // Read before the transaction: on SQLite it holds the one write connection.
+        let interview = app.store().interview(self.interview_id).await?;
+        let current = interview
+            .filter(|i| i.is_booked() && i.sequence == self.sequence && i.starts_at > app.now());
+        let Some(interview) = current else {
+            return Ok(());
+        };
+        let messages = self.messages(app, &interview).await?;
+        let mut tx = app.store().begin().await?;
+        for message in &messages {
+            Store::enqueue_message(&mut tx, message, app.now()).await?;
+        }
+        done.complete(&mut tx).await?;
+        Store::commit(tx).await?;
+        app.wake_mail();
+        Ok(())
+    }
+}
+
+impl RemindInterview {
+    async fn messages(
+        &self,
+        app: &App,
+        interview: &InterviewRecord,
+    ) -> Result<Vec<NewMessage>, StoreError> {
+        let in_words = if self.hours_before >= 24 {
+            "tomorrow"
+        } else {
+            "in an hour"
+        };
+        let start = DateTime::from_timestamp(interview.starts_at, 0).unwrap_or_default();
+        let end = DateTime::from_timestamp(interview.ends_at, 0).unwrap_or_default();
+        let candidate_zone: Tz = interview.candidate_time_zone.parse().unwrap_or(Tz::UTC);
+        let manage = app.config().link(&manage_path(interview.application_id));
+        let mut messages = vec![InterviewReminder {
+            name: &interview.candidate_name,
+            what: "phone interview",
+            in_words,
+            when: &span_in(candidate_zone, start, end),
+            meeting_link: interview.meeting_link.as_deref(),
+            details_link: &manage,
+        }
+        .to(&interview.candidate_email)];
+        let interviewer = match interview.interviewer_id {
+            Some(id) => app.store().interviewer(id).await?,
+            None => None,
+        };
+        if let Some(interviewer) = interviewer {
+            let zone = interviewer.profile.map_or(Tz::UTC, |p| p.time_zone);
+            let what = format!("phone interview with {}", interview.candidate_name);
+            messages.push(
+                InterviewReminder {
+                    name: &interviewer.name,
+                    what: &what,
+                    in_words,
+                    when: &span_in(zone, start, end),
+                    meeting_link: interview.meeting_link.as_deref(),
+                    details_link: &app.config().link("/interviewer/interviews"),
+                }
+                .to(&interviewer.email),
+            );
+        }
+        Ok(messages)
+    }
+}
