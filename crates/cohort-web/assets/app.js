@@ -18,6 +18,14 @@
     document.querySelectorAll("[data-zone-name]").forEach(function (element) {
       element.textContent = zone + " (your time zone)";
     });
+    // A page that does not know the visitor's zone yet shows times in the detected one.
+    document.querySelectorAll("select[data-detect-zone]").forEach(function (select) {
+      var known = Array.prototype.some.call(select.options, function (option) { return option.value === zone; });
+      if (known && select.value !== zone) {
+        select.value = zone;
+        select.form.submit();
+      }
+    });
   }
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -112,6 +112,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         judge_languages: cohort_judge::language::LanguageTable::builtin(),
         trusted_proxies: options.trusted_proxies,
         graduation: Default::default(),
+        booking: Default::default(),
     };
     let state = AppState::start(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,10 +1,12 @@
-//! Interviews as staff set them up.
+//! Interviews: as staff set them up, and as candidates book them.
 //!
 //! - [`competencies`]: the company's technical areas and principles (administrators).
 //! - [`templates`]: each track's loop template with its coverage of the principles (recruiters).
 //! - [`profile`]: an interviewer's own profile, and a bar raiser's sign-offs.
 //! - [`interviewers`]: the interviewers as recruiters manage them.
+//! - [`booking`]: a candidate's phone screens: booking, moving, cancelling.
 
+pub mod booking;
 pub mod competencies;
 pub mod interviewers;
 pub mod profile;
@@ -15,6 +17,7 @@ use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(booking::router())
         .merge(competencies::router())
         .merge(templates::router())
         .merge(profile::router())
