@@ -12,6 +12,7 @@ mod hardening;
 mod interviews;
 mod jobs;
 mod mail;
+mod phone_screens;
 mod pipeline;
 mod problems;
 mod public_pages;
