@@ -94,7 +94,7 @@ impl Stage {
             Stage::Applied => "We have your application. A recruiter will review it soon.",
             Stage::Screening => "A recruiter is reviewing your résumé against the openings you chose.",
             Stage::Assessment => "You will receive an invitation to a timed online coding assessment.",
-            Stage::PhoneScreen => "A recruiter will contact you to schedule a phone interview.",
+            Stage::PhoneScreen => "Next is a technical phone interview with one of our engineers, at a time you choose.",
             Stage::FinalLoop | Stage::Debrief => {
                 "You are in the final round of interviews. We will let you know our decision."
             }

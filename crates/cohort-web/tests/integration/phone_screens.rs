@@ -121,6 +121,11 @@ both!(
         let page = format!("/me/applications/{id}/phone-screen");
         assert!(invitation.body.contains(&page), "{}", invitation.body);
 
+        let (_, home) = candidate.get_text("/me").await;
+        assert!(
+            home.contains("Book your phone interview") && home.contains(&page),
+            "{home}"
+        );
         let (status, html) = candidate
             .get_text(&format!("{page}?tz=Australia/Sydney"))
             .await;
@@ -203,6 +208,15 @@ both!(
             "{html}"
         );
         assert!(offered(&html).is_empty(), "one screen is all the track has");
+        let (_, home) = candidate.get_text("/me").await;
+        assert!(
+            home.contains("Phone interview with Ines Kumar: ")
+                && home.contains(&format!(", {}–", first.format("%H:%M")))
+                && home.contains("(Australia/Sydney)")
+                && home.contains("Move or cancel")
+                && !home.contains("Book your phone interview"),
+            "{home}"
+        );
         let booked = interviews_of(&app, id).await;
         assert_eq!(booked.len(), 1);
         assert_eq!(booked[0].starts_at, times[0]);

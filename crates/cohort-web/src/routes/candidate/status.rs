@@ -13,6 +13,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::interviews::mail::span_in;
+use cohort_app::interviews::phone_screens;
 use cohort_domain::stage::{check_transition, Actor};
 use cohort_domain::Stage;
 use cohort_store::applications::{ApplicationRecord, ChoiceRecord, TransitionRecord};
@@ -35,6 +37,13 @@ struct CandidateApplication {
     can_withdraw: bool,
     /// (invitation id, what it says now, the link's words).
     assessments: Vec<(i64, String, &'static str)>,
+    /// Booked phone interviews still ahead, in the zone the candidate booked them in.
+    phone_screens: Vec<String>,
+    /// Where the candidate books, moves or cancels phone interviews, when there is something to
+    /// do there.
+    phone_screen_link: Option<String>,
+    /// Whether a phone interview is still to be booked.
+    phone_screen_to_book: bool,
 }
 
 #[derive(Template)]
@@ -64,6 +73,46 @@ fn candidate_history(history: &[TransitionRecord]) -> Vec<(String, String)> {
             }
             rows
         })
+}
+
+/// The application's booked phone interviews still ahead (as sentences in the candidate's zone),
+/// and whether one is still to be booked.
+async fn phone_screens_of(
+    state: &AppState,
+    record: &ApplicationRecord,
+) -> Result<(Vec<String>, bool), AppError> {
+    let now = state.now();
+    let booked: Vec<_> = state
+        .store()
+        .interviews_of_application(record.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.kind == phone_screens::PHONE_SCREEN && i.is_booked())
+        .collect();
+    let to_book = record.stage() == Stage::PhoneScreen
+        && (booked.len() as i64)
+            < phone_screens::format_of(state.app(), record.id)
+                .await
+                .map(|f| f.screens)
+                .unwrap_or(1);
+    let ahead = booked
+        .iter()
+        .filter(|i| i.ends_at > now)
+        .map(|i| {
+            let zone = i.candidate_time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+            let at = |s| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
+            let with = i
+                .interviewer_name
+                .as_deref()
+                .map(|n| format!(" with {n}"))
+                .unwrap_or_default();
+            format!(
+                "Phone interview{with}: {}",
+                span_in(zone, at(i.starts_at), at(i.ends_at))
+            )
+        })
+        .collect();
+    Ok((ahead, to_book))
 }
 
 async fn status_page(
@@ -120,7 +169,13 @@ async fn status_page(
                 (invitation.id, said, action)
             })
             .collect();
+        let (phone_screens, phone_screen_to_book) = phone_screens_of(&state, &record).await?;
+        let phone_screen_link = (phone_screen_to_book || !phone_screens.is_empty())
+            .then(|| phone_screens::manage_path(record.id));
         applications.push(CandidateApplication {
+            phone_screens,
+            phone_screen_link,
+            phone_screen_to_book,
             assessments,
             choices: state.store().choices(record.id).await?,
             can_withdraw: check_transition(stage, Stage::Withdrawn, Actor::Owner, None).is_ok(),
