@@ -32,6 +32,8 @@ pub enum Method {
     Request,
     /// Remove the interview.
     Cancel,
+    /// Show the interview: an entry of a subscribed calendar feed, which asks nothing of anyone.
+    Publish,
 }
 
 impl Method {
@@ -40,13 +42,14 @@ impl Method {
         match self {
             Method::Request => "REQUEST",
             Method::Cancel => "CANCEL",
+            Method::Publish => "PUBLISH",
         }
     }
 
     /// The event's STATUS under this method: RFC 5546 section 3.2.5 has a cancelled event say so.
     fn status(self) -> &'static str {
         match self {
-            Method::Request => "CONFIRMED",
+            Method::Request | Method::Publish => "CONFIRMED",
             Method::Cancel => "CANCELLED",
         }
     }
@@ -103,17 +106,7 @@ pub struct Invitation<'a> {
 impl Invitation<'_> {
     /// The invitation as an iCalendar text: CRLF line breaks, lines folded at 75 octets.
     pub fn to_ics(&self) -> String {
-        let mut lines = ContentLines::default();
-        lines.property("BEGIN", &[], "VCALENDAR");
-        lines.property("VERSION", &[], "2.0");
-        lines.text("PRODID", PRODUCT_ID);
-        lines.property("METHOD", &[], self.method.as_str());
-        lines.property("CALSCALE", &[], "GREGORIAN");
-        lines.property("BEGIN", &[], "VEVENT");
-        self.write_event(&mut lines);
-        lines.property("END", &[], "VEVENT");
-        lines.property("END", &[], "VCALENDAR");
-        lines.text
+        feed_or_invitation(self.method, None, std::slice::from_ref(self))
     }
 
     fn write_event(&self, lines: &mut ContentLines) {
@@ -155,6 +148,36 @@ impl Invitation<'_> {
         }
         parameters
     }
+}
+
+/// A calendar feed that calendar programs subscribe to: every event of `events` (each written
+/// with [`Method::Publish`] whatever its own method) under the feed's `name`.
+pub fn feed(name: &str, events: &[Invitation<'_>]) -> String {
+    feed_or_invitation(Method::Publish, Some(name), events)
+}
+
+fn feed_or_invitation(method: Method, name: Option<&str>, events: &[Invitation<'_>]) -> String {
+    let mut lines = ContentLines::default();
+    lines.property("BEGIN", &[], "VCALENDAR");
+    lines.property("VERSION", &[], "2.0");
+    lines.text("PRODID", PRODUCT_ID);
+    lines.property("METHOD", &[], method.as_str());
+    lines.property("CALSCALE", &[], "GREGORIAN");
+    if let Some(name) = name {
+        // The name most calendar programs show for a subscription (a common extension).
+        lines.text("X-WR-CALNAME", name);
+    }
+    for event in events {
+        let event = Invitation {
+            method,
+            ..event.clone()
+        };
+        lines.property("BEGIN", &[], "VEVENT");
+        event.write_event(&mut lines);
+        lines.property("END", &[], "VEVENT");
+    }
+    lines.property("END", &[], "VCALENDAR");
+    lines.text
 }
 
 /// An iCalendar text being written, one content line at a time.
@@ -443,6 +466,31 @@ mod tests {
         assert!(ics.contains(
             "\r\nATTENDEE;CN=Ada Lovelace;ROLE=REQ-PARTICIPANT:mailto:ada@example.com\r\n"
         ));
+    }
+
+    #[test]
+    fn a_feed_publishes_every_interview_under_its_name_and_asks_for_no_reply() {
+        let mut second = invitation(Method::Request);
+        second.uid = "interview-43@cohort.example";
+        second.start = at(18, 0);
+        second.end = at(18, 45);
+        let ics = feed("Grace's interviews, Cohort", &[invitation(Method::Cancel), second]);
+        let unfolded = unfold(&ics);
+        let roots = read_calendar_simple(&unfolded).expect("the feed parses");
+        let root = &roots[0];
+        assert_eq!(value(root, "METHOD"), "PUBLISH");
+        assert_eq!(value(root, "X-WR-CALNAME"), "Grace's interviews\\, Cohort");
+        let uids: Vec<&str> = root.components.iter().map(|e| value(e, "UID")).collect();
+        assert_eq!(
+            uids,
+            ["interview-42@cohort.example", "interview-43@cohort.example"]
+        );
+        for event in &root.components {
+            assert_eq!(value(event, "STATUS"), "CONFIRMED");
+            assert!(attendees(event)
+                .iter()
+                .all(|a| parameter(a, "RSVP").is_none()));
+        }
     }
 
     #[test]
