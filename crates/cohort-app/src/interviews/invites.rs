@@ -4,7 +4,7 @@
 
 use crate::App;
 use chrono::DateTime;
-use cohort_domain::interviews::itip::{Attendee, AttendeeRole, Invitation, Method};
+use cohort_domain::interviews::itip::{self, Attendee, AttendeeRole, Invitation, Method};
 use cohort_store::interviews::bookings::InterviewRecord;
 
 /// Whose copy of the invitation: each reads its own summary and description.
@@ -27,9 +27,16 @@ pub fn uid(app: &App, interview_id: i64) -> String {
     format!("interview-{interview_id}@{host}")
 }
 
-/// The iTIP text of `interview` with `method`, for `party`.
-pub fn calendar(app: &App, interview: &InterviewRecord, method: Method, party: Party) -> String {
-    let uid = uid(app, interview.id);
+/// The words and names of one party's copy of an interview, which an [`Invitation`] borrows.
+struct Texts {
+    uid: String,
+    summary: String,
+    description: String,
+    organizer_name: String,
+    organizer_email: String,
+}
+
+fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
     let track = interview.track_name.as_deref().unwrap_or("Internship");
     let (summary, description) = match party {
         Party::Candidate => (
@@ -49,8 +56,21 @@ pub fn calendar(app: &App, interview: &InterviewRecord, method: Method, party: P
         ),
     };
     let from = &app.config().mail.from;
-    let organizer_name = from.name.clone().unwrap_or_else(|| "Cohort".to_owned());
-    let organizer_email = from.email.to_string();
+    Texts {
+        uid: uid(app, interview.id),
+        summary,
+        description,
+        organizer_name: from.name.clone().unwrap_or_else(|| "Cohort".to_owned()),
+        organizer_email: from.email.to_string(),
+    }
+}
+
+fn invitation<'a>(
+    app: &App,
+    interview: &'a InterviewRecord,
+    texts: &'a Texts,
+    method: Method,
+) -> Invitation<'a> {
     let mut attendees = vec![Attendee {
         name: &interview.candidate_name,
         email: &interview.candidate_email,
@@ -68,16 +88,36 @@ pub fn calendar(app: &App, interview: &InterviewRecord, method: Method, party: P
     }
     Invitation {
         method,
-        uid: &uid,
+        uid: &texts.uid,
         sequence: u32::try_from(interview.sequence).unwrap_or(0),
         stamp: app.clock().now_utc(),
         start: DateTime::from_timestamp(interview.starts_at, 0).unwrap_or_default(),
         end: DateTime::from_timestamp(interview.ends_at, 0).unwrap_or_default(),
-        summary: &summary,
-        description: &description,
+        summary: &texts.summary,
+        description: &texts.description,
         location: interview.meeting_link.as_deref(),
-        organizer: (&organizer_name, &organizer_email),
+        organizer: (&texts.organizer_name, &texts.organizer_email),
         attendees,
     }
-    .to_ics()
+}
+
+/// The iTIP text of `interview` with `method`, for `party`.
+pub fn calendar(app: &App, interview: &InterviewRecord, method: Method, party: Party) -> String {
+    let texts = texts(app, interview, party);
+    invitation(app, interview, &texts, method).to_ics()
+}
+
+/// An interviewer's calendar feed of `interviews`, called `name`: the same events, with the same
+/// UIDs, as the invitations they were mailed, so a calendar holding both shows each once.
+pub fn feed(app: &App, name: &str, interviews: &[InterviewRecord]) -> String {
+    let texts: Vec<Texts> = interviews
+        .iter()
+        .map(|i| texts(app, i, Party::Interviewer))
+        .collect();
+    let events: Vec<Invitation<'_>> = interviews
+        .iter()
+        .zip(&texts)
+        .map(|(interview, texts)| invitation(app, interview, texts, Method::Publish))
+        .collect();
+    itip::feed(name, &events)
 }

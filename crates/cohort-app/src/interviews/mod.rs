@@ -5,6 +5,7 @@
 //! coordinator starts from and the demo saves.
 
 pub mod calendars;
+pub mod feeds;
 pub mod invites;
 pub mod mail;
 pub mod phone_screens;

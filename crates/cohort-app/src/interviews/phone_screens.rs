@@ -700,6 +700,8 @@ pub async fn release(
         .store()
         .past_interviewers_of(interview.application_id)
         .await?;
+    // Never back to anyone who gave it up before, who said they cannot make this time.
+    excluded.extend(app.store().released_by(interview_id).await?);
     excluded.push(interviewer_id);
     let (start, sequence) = (at(interview.starts_at), interview.sequence);
     let before = (
@@ -715,6 +717,7 @@ pub async fn release(
             }
             Err(error) => return Err(error),
         };
+    Store::record_release(&mut tx, interview_id, interviewer_id, app.now()).await?;
     Store::move_interview(
         &mut tx,
         interview_id,
@@ -759,6 +762,9 @@ async fn send_back(
     let mut tx = app.store().begin().await?;
     Store::lock_application(&mut tx, interview.application_id).await?;
     Store::cancel_interview(&mut tx, interview.id, interview.sequence, app.now()).await?;
+    if let Some(interviewer_id) = interview.interviewer_id {
+        Store::record_release(&mut tx, interview.id, interviewer_id, app.now()).await?;
+    }
     for message in &messages {
         Store::enqueue_message(&mut tx, message, app.now()).await?;
     }

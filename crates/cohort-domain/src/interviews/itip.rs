@@ -474,7 +474,10 @@ mod tests {
         second.uid = "interview-43@cohort.example";
         second.start = at(18, 0);
         second.end = at(18, 45);
-        let ics = feed("Grace's interviews, Cohort", &[invitation(Method::Cancel), second]);
+        let ics = feed(
+            "Grace's interviews, Cohort",
+            &[invitation(Method::Cancel), second],
+        );
         let unfolded = unfold(&ics);
         let roots = read_calendar_simple(&unfolded).expect("the feed parses");
         let root = &roots[0];

@@ -26,6 +26,15 @@ CREATE UNIQUE INDEX interviews_one_booked_round ON interviews(application_id, ki
 CREATE INDEX interviews_interviewer ON interviews(interviewer_id, starts_at);
 CREATE INDEX interviews_application ON interviews(application_id);
 
+-- Who gave an interview up: they said they cannot make its time, so it is never handed back to
+-- them when the interviewer who took it over releases it in turn.
+CREATE TABLE interview_releases (
+    interview_id BIGINT NOT NULL REFERENCES interviews(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    released_at BIGINT NOT NULL,
+    PRIMARY KEY (interview_id, user_id)
+);
+
 -- An interviewer's calendar expanded into busy blocks when it arrives (recurring events
 -- included), so that the booking page reads a few rows per interviewer instead of parsing
 -- hundreds of calendars for every visitor.

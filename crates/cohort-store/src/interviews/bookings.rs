@@ -297,6 +297,35 @@ impl Store {
         Ok(())
     }
 
+    /// Records that `user_id` gave up `interview_id`; recording it twice changes nothing.
+    pub async fn record_release(
+        tx: &mut Tx,
+        interview_id: i64,
+        user_id: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO interview_releases (interview_id, user_id, released_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (interview_id, user_id) DO NOTHING",
+        )
+        .bind(interview_id)
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The interviewers who gave up `interview_id`.
+    pub async fn released_by(&self, interview_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM interview_releases WHERE interview_id = $1 ORDER BY user_id",
+        )
+        .bind(interview_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// Replaces an interviewer's busy blocks with `blocks` (Unix seconds).
     pub async fn replace_busy_blocks(
         tx: &mut Tx,
