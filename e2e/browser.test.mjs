@@ -321,7 +321,7 @@ test('public job board lists openings, filters by track and shows an opening', {
 
 test('every role lands on a home page that says what it can do, on a desktop and a phone', { timeout: TEST_TIMEOUT_MS }, async () => {
   const roles = [
-    ['interviewer@demo.cohort.test', 'Home', 'No interviews are assigned to you yet.'],
+    ['interviewer@demo.cohort.test', 'Home', 'Candidates book phone interviews with you'],
     ['mentor@demo.cohort.test', 'Home', 'No intern is matched to you yet.'],
     ['intern@demo.cohort.test', 'Home', 'Your program has not started yet.'],
     ['manager@demo.cohort.test', 'Seasons', SEASON_NAME],

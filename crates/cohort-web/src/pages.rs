@@ -79,6 +79,10 @@ impl Layout {
                 }
                 if account.has(Role::Interviewer) {
                     nav.push(NavLink {
+                        href: "/interviewer/interviews",
+                        label: "My interviews",
+                    });
+                    nav.push(NavLink {
                         href: "/interviewer/profile",
                         label: "My interviewer profile",
                     });

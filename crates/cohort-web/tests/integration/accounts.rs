@@ -496,7 +496,7 @@ both!(
             (
                 Role::Interviewer,
                 "Interviewing",
-                "No interviews are assigned to you yet.",
+                "Candidates book phone interviews with you",
             ),
             (
                 Role::Mentor,

@@ -445,3 +445,258 @@ both!(
         );
     }
 );
+
+/// A browser signed in as the account `email` (made by [`interviewer`]).
+async fn signed_in_as(app: &TestApp, email: &str) -> Browser {
+    let browser = app.browser();
+    let response = browser.login(email, PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "signing in as {email}"
+    );
+    browser
+}
+
+/// Books the first time offered to the candidate and returns the interview.
+async fn book_first_time(
+    app: &TestApp,
+    candidate: &Browser,
+    application_id: i64,
+) -> cohort_store::interviews::bookings::InterviewRecord {
+    let page = format!("/me/applications/{application_id}/phone-screen");
+    let (_, html) = candidate.get_text(&page).await;
+    let start = offered(&html)[0].to_string();
+    let response = candidate
+        .post_form(
+            &page,
+            &page,
+            &[("start", &start), ("tz", "America/Chicago")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    interviews_of(app, application_id).await.remove(0)
+}
+
+/// Python's `icalendar` reads a feed and says what it holds, a line per fact.
+const READ_FEED: &str = r#"
+import sys
+from icalendar import Calendar
+calendar = Calendar.from_ical(sys.stdin.read())
+print("METHOD", calendar["METHOD"])
+print("NAME", calendar["X-WR-CALNAME"])
+for event in calendar.walk("VEVENT"):
+    print("EVENT", event["UID"], event.decoded("DTSTART").isoformat(), event["SUMMARY"])
+"#;
+
+fn read_feed(ics: &str) -> Vec<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut python = Command::new("python3")
+        .args(["-c", READ_FEED])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    python
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let output = python.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "Python could not read the feed (pip install icalendar): {}\n{ics}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+both!(
+    an_interviewer_sees_their_interviews_opens_only_their_candidates_resumes_and_subscribes_to_a_private_feed,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (holder_id, holder_email) = interviewer(&app, "Hana Holder", "Asia/Tokyo").await;
+        let (candidate, _, id) =
+            screened_candidate(&app, &season, &recruiter, "Katherine Johnson").await;
+        let interview = book_first_time(&app, &candidate, id).await;
+        assert_eq!(interview.interviewer_id, Some(holder_id));
+        let (_, other_email) = interviewer(&app, "Otto Other", "Asia/Tokyo").await;
+        let holder = signed_in_as(&app, &holder_email).await;
+        let other = signed_in_as(&app, &other_email).await;
+
+        let (status, html) = holder.get_text("/interviewer/interviews").await;
+        assert_eq!(status, StatusCode::OK);
+        let local = chrono::DateTime::from_timestamp(interview.starts_at, 0)
+            .unwrap()
+            .with_timezone(&chrono_tz::Asia::Tokyo);
+        assert!(html.contains("Katherine Johnson"), "{html}");
+        assert!(html.contains(&local.format("%A %-d %B %Y, %H:%M").to_string()), "{html}");
+        assert!(html.contains("My interviews"));
+        let (_, html) = other.get_text("/interviewer/interviews").await;
+        assert!(!html.contains("Katherine Johnson"), "{html}");
+
+        // The résumé: its interviewer only.
+        let resume = format!("/interviewer/interviews/{}/resume", interview.id);
+        let response = holder.get(&resume).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        assert_eq!(other.get(&resume).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(candidate.get(&resume).await.status(), StatusCode::FORBIDDEN);
+        let anonymous = app.browser().get(&resume).await;
+        assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+
+        // The feed: made by a form with its CSRF token, read without signing in.
+        let page = "/interviewer/interviews";
+        let without_csrf = holder
+            .client
+            .post(holder.url("/interviewer/calendar-feed"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(without_csrf.status(), StatusCode::FORBIDDEN);
+        assert!(app.store().feed_secret(holder_id).await.unwrap().is_none());
+        let response = holder.post_form(page, "/interviewer/calendar-feed", &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let secret = app.store().feed_secret(holder_id).await.unwrap().unwrap();
+        let link = format!("/calendar/interviewers/{secret}.ics");
+        let (_, html) = holder.get_text(page).await;
+        assert!(html.contains(&link), "{html}");
+        let response = app.browser().get(&link).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/calendar; charset=utf-8");
+        let start = chrono::DateTime::from_timestamp(interview.starts_at, 0).unwrap();
+        assert_eq!(
+            read_feed(&response.text().await.unwrap()),
+            [
+                "METHOD PUBLISH".to_owned(),
+                "NAME Cohort interviews".to_owned(),
+                format!(
+                    "EVENT interview-{}@{} {} Phone interview: Katherine Johnson (Software Development)",
+                    interview.id,
+                    app.address,
+                    start.format("%Y-%m-%dT%H:%M:%S+00:00")
+                ),
+            ]
+        );
+        // The other interviewer's feed holds none of it.
+        other.post_form(page, "/interviewer/calendar-feed", &[]).await;
+        let (_, html) = other.get_text(page).await;
+        let other_link = html
+            .split("readonly value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let ics = app.browser().get(&other_link.replace(&format!("http://{}", app.address), "")).await;
+        assert_eq!(read_feed(&ics.text().await.unwrap()).len(), 2, "no events");
+
+        // A reset ends the old link.
+        holder.post_form(page, "/interviewer/calendar-feed", &[]).await;
+        assert_eq!(app.browser().get(&link).await.status(), StatusCode::NOT_FOUND);
+        let renewed = app.store().feed_secret(holder_id).await.unwrap().unwrap();
+        assert_ne!(renewed, secret);
+        let response = app
+            .browser()
+            .get(&format!("/calendar/interviewers/{renewed}.ics"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            app.browser().get("/calendar/interviewers/guess.ics").await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+);
+
+both!(
+    a_released_interview_goes_to_a_free_colleague_never_back_to_who_gave_it_up_and_else_back_to_the_candidate,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (first_id, first_email) = interviewer(&app, "Fay First", "Europe/Dublin").await;
+        let (candidate, email, id) =
+            screened_candidate(&app, &season, &recruiter, "Dorothy Vaughan").await;
+        let interview = book_first_time(&app, &candidate, id).await;
+        assert_eq!(interview.interviewer_id, Some(first_id));
+        let (second_id, second_email) = interviewer(&app, "Sam Second", "Europe/Dublin").await;
+        let first = signed_in_as(&app, &first_email).await;
+        let second = signed_in_as(&app, &second_email).await;
+        let page = "/interviewer/interviews";
+        let release = format!("/interviewer/interviews/{}/release", interview.id);
+
+        // Not theirs, not an interviewer, or no CSRF token: nothing changes.
+        assert_eq!(
+            second.post_form(page, &release, &[]).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            candidate.post_form("/me", &release, &[]).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let without_csrf = first.client.post(first.url(&release)).send().await.unwrap();
+        assert_eq!(without_csrf.status(), StatusCode::FORBIDDEN);
+        assert_eq!(interviews_of(&app, id).await[0].interviewer_id, Some(first_id));
+
+        // The second interviewer is free then and takes it; all three hear of it.
+        let response = first.post_form(page, &release, &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = first
+            .get_text(response.headers()["location"].to_str().unwrap())
+            .await;
+        assert!(html.contains("Another interviewer takes it"), "{html}");
+        assert!(!html.contains("Dorothy Vaughan"), "{html}");
+        let moved = interviews_of(&app, id).await.remove(0);
+        assert_eq!(
+            (moved.interviewer_id, moved.starts_at, moved.sequence),
+            (Some(second_id), interview.starts_at, 1)
+        );
+        assert!(last_message(&app, &first_email, "interview_cancelled")
+            .await
+            .calendar
+            .unwrap()
+            .contains("METHOD:CANCEL"));
+        assert!(last_message(&app, &second_email, "interview_assigned")
+            .await
+            .calendar
+            .unwrap()
+            .contains("SEQUENCE:1"));
+        let update = last_message(&app, &email, "phone_screen_confirmed").await;
+        assert!(
+            update.body.contains("with another interviewer")
+                && update.body.contains(&format!("https://meet.example.com/{second_id}")),
+            "{}",
+            update.body
+        );
+        // Released again by the first (no longer theirs): not found.
+        assert_eq!(
+            first.post_form(page, &release, &[]).await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        // The second releases it too: the first said they cannot make it, and nobody else is
+        // free, so the candidate is asked to pick a new time.
+        let response = second.post_form(page, &release, &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(response.headers()["location"].to_str().unwrap().contains("returned"));
+        let cancelled = interviews_of(&app, id).await.remove(0);
+        assert_eq!(cancelled.status, "cancelled");
+        let message = last_message(&app, &email, "interview_cancelled").await;
+        assert!(message.body.contains("/phone-screen"), "{}", message.body);
+        let (_, html) = candidate.get_text("/me").await;
+        assert!(html.contains("Book your phone interview"), "{html}");
+        // Releasing a cancelled interview is refused with the reason and changes nothing.
+        let response = second.post_form(page, &release, &[]).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(response.text().await.unwrap().contains("already taken place or been cancelled"));
+        assert_eq!(interviews_of(&app, id).await[0].sequence, cancelled.sequence);
+    }
+);

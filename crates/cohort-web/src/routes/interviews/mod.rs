@@ -5,11 +5,13 @@
 //! - [`profile`]: an interviewer's own profile, and a bar raiser's sign-offs.
 //! - [`interviewers`]: the interviewers as recruiters manage them.
 //! - [`booking`]: a candidate's phone screens: booking, moving, cancelling.
+//! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
 pub mod booking;
 pub mod competencies;
 pub mod interviewers;
 pub mod profile;
+pub mod schedule;
 pub mod templates;
 
 use crate::state::AppState;
@@ -22,4 +24,5 @@ pub fn router() -> Router<AppState> {
         .merge(templates::router())
         .merge(profile::router())
         .merge(interviewers::router())
+        .merge(schedule::router())
 }

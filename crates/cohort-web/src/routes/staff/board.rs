@@ -64,9 +64,13 @@ impl RoleHome {
         match role {
             Role::Interviewer => Some(RoleHome {
                 title: "Interviewing",
-                now: "No interviews are assigned to you yet.",
-                next: "When a recruiter puts you on a phone screen or a final loop, it appears here with the candidate's résumé, the Leadership Principles you assess and your feedback form. Other interviewers' feedback stays hidden until you submit yours.",
-                links: vec![account, ("/", "Open roles this season")],
+                now: "Candidates book phone interviews with you inside the working hours of your profile; each booking is mailed to you with a calendar invitation.",
+                next: "My interviews lists them with the candidate's résumé and your private calendar link. Final loops, the Leadership Principles you assess and your feedback form come next; other interviewers' feedback stays hidden until you submit yours.",
+                links: vec![
+                    ("/interviewer/interviews", "My interviews"),
+                    ("/interviewer/profile", "My interviewer profile"),
+                    account,
+                ],
             }),
             Role::Mentor => Some(RoleHome {
                 title: "Mentoring",
