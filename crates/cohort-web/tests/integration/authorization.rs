@@ -217,6 +217,14 @@ both!(
             SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allowed, Forbidden,
             Forbidden,
         ];
+        let interviewer_not_found = [
+            SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound, Forbidden,
+            Forbidden,
+        ];
+        let candidate_not_found = [
+            SignIn, NotFound, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            Forbidden,
+        ];
         let recruiting_not_found = [
             SignIn, Forbidden, Forbidden, NotFound, NotFound, Forbidden, Forbidden, Forbidden,
             Forbidden,
@@ -538,6 +546,69 @@ both!(
                 "/interviewer/calendar/delete".into(),
                 vec![],
                 interviewer_only,
+            ),
+            row(
+                "GET",
+                "/interviewer/interviews".into(),
+                vec![],
+                interviewer_only,
+            ),
+            // Without a profile the interviewer is told to fill it in first (409).
+            row(
+                "POST",
+                "/interviewer/calendar-feed".into(),
+                vec![],
+                interviewer_only,
+            ),
+            row(
+                "POST",
+                "/interviewer/interviews/999999/release".into(),
+                vec![],
+                interviewer_not_found,
+            ),
+            row(
+                "GET",
+                "/interviewer/interviews/999999/resume".into(),
+                vec![],
+                interviewer_not_found,
+            ),
+            // The feed's secret is its only key: nobody's session opens another.
+            row(
+                "GET",
+                "/calendar/interviewers/unknown.ics".into(),
+                vec![],
+                [NotFound; 9],
+            ),
+            // Not at phone screen yet: the owner sees that they wait, and booking is refused (409).
+            row(
+                "GET",
+                format!("/me/applications/{a}/phone-screen"),
+                vec![],
+                owner_only,
+            ),
+            row(
+                "POST",
+                format!("/me/applications/{a}/phone-screen"),
+                vec![("start", "1900000800"), ("tz", "UTC")],
+                owner_only,
+            ),
+            row(
+                "GET",
+                "/me/interviews/999999/move".into(),
+                vec![],
+                candidate_not_found,
+            ),
+            row(
+                "POST",
+                "/me/interviews/999999/move".into(),
+                vec![("start", "1900000800"), ("tz", "UTC"), ("sequence", "0")],
+                candidate_not_found,
+            ),
+            row(
+                "POST",
+                "/me/interviews/999999/cancel".into(),
+                vec![("sequence", "0")],
+                candidate_not_found,
             ),
             row("GET", "/staff/interviewers".into(), vec![], recruiting),
             row(
