@@ -49,12 +49,46 @@ pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate, InvalidInput> {
 
 /// An IANA time zone name such as `America/Los_Angeles`.
 pub fn parse_time_zone(text: &str) -> Result<Tz, InvalidInput> {
-    text.trim().parse::<Tz>().map_err(|_| {
+    current_zone_name(text.trim()).parse::<Tz>().map_err(|_| {
         InvalidInput(format!(
             "\"{}\" is not a time zone name; use one like America/Los_Angeles.",
             text.trim()
         ))
     })
+}
+
+/// Old names of zones that browsers still report (Chromium's and Firefox's `Intl` give CLDR's
+/// identifiers, which kept the names of before a rename), with the name the zone has now.
+const RENAMED_ZONES: [(&str, &str); 20] = [
+    ("Asia/Calcutta", "Asia/Kolkata"),
+    ("Asia/Katmandu", "Asia/Kathmandu"),
+    ("Asia/Saigon", "Asia/Ho_Chi_Minh"),
+    ("Asia/Rangoon", "Asia/Yangon"),
+    ("Europe/Kiev", "Europe/Kyiv"),
+    ("Europe/Uzhgorod", "Europe/Kyiv"),
+    ("Europe/Zaporozhye", "Europe/Kyiv"),
+    ("Atlantic/Faeroe", "Atlantic/Faroe"),
+    ("Africa/Asmera", "Africa/Asmara"),
+    ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+    ("America/Catamarca", "America/Argentina/Catamarca"),
+    ("America/Cordoba", "America/Argentina/Cordoba"),
+    ("America/Jujuy", "America/Argentina/Jujuy"),
+    ("America/Mendoza", "America/Argentina/Mendoza"),
+    ("America/Indianapolis", "America/Indiana/Indianapolis"),
+    ("America/Louisville", "America/Kentucky/Louisville"),
+    ("America/Godthab", "America/Nuuk"),
+    ("Pacific/Ponape", "Pacific/Pohnpei"),
+    ("Pacific/Truk", "Pacific/Chuuk"),
+    ("Pacific/Enderbury", "Pacific/Kanton"),
+];
+
+/// The current name of a zone given by an old one (see [`RENAMED_ZONES`]), else `name` itself;
+/// so that "Asia/Calcutta" from a browser is shown, stored and compared as "Asia/Kolkata".
+pub fn current_zone_name(name: &str) -> &str {
+    RENAMED_ZONES
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, current)| current)
 }
 
 /// Reads a local date and time (`YYYY-MM-DDTHH:MM`, as an HTML `datetime-local` input sends it)
@@ -251,6 +285,32 @@ pub const DEFAULT_TRACKS: [&str; 5] = [
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_zone_browsers_report_by_its_old_name_reads_as_its_current_name() {
+        assert_eq!(
+            parse_time_zone("Asia/Calcutta").unwrap().name(),
+            "Asia/Kolkata"
+        );
+        assert_eq!(
+            parse_time_zone(" Europe/Kiev ").unwrap().name(),
+            "Europe/Kyiv"
+        );
+        assert_eq!(
+            parse_time_zone("Europe/Dublin").unwrap().name(),
+            "Europe/Dublin"
+        );
+        for (old, current) in RENAMED_ZONES {
+            assert!(
+                old.parse::<Tz>().is_ok(),
+                "{old} is a name the zone database knows"
+            );
+            assert!(
+                current.parse::<Tz>().is_ok(),
+                "{current} is a current zone name"
+            );
+        }
+    }
+
     use super::*;
 
     fn utc(text: &str) -> DateTime<Utc> {
