@@ -46,11 +46,18 @@ const COMMON_ZONES: [&str; 10] = [
     "Australia/Sydney",
 ];
 
-/// A day of open times in the candidate's zone: its heading and (start, "09:30") pairs.
+/// A day of open times in the candidate's zone: its heading, how many, and its times by part of
+/// the day ("Morning", [(start, "09:30")]).
 pub struct Day {
     pub heading: String,
-    pub times: Vec<(i64, String)>,
+    pub count: usize,
+    pub parts: Vec<(&'static str, Vec<(i64, String)>)>,
 }
+
+/// The candidate's local hours whose times are shown (from the first to before the second): an
+/// interviewer somewhere is working at 03:00 the candidate's time, but nobody should have to
+/// interview then.
+pub const SHOWN_LOCAL_HOURS: (u32, u32) = (7, 22);
 
 /// A booked interview as its candidate sees it.
 pub struct BookedView {
@@ -86,6 +93,7 @@ struct BookingPage {
     zone: ZoneChoice,
     error: Option<String>,
     horizon_days: u32,
+    shown_hours: (u32, u32),
     cutoff_hours: i64,
     waiting: bool,
     pick_action: String,
@@ -102,6 +110,7 @@ struct MovePage {
     zone: ZoneChoice,
     error: Option<String>,
     horizon_days: u32,
+    shown_hours: (u32, u32),
     pick_action: String,
     sequence: Option<i64>,
 }
@@ -123,7 +132,8 @@ struct PickForm {
 }
 
 fn parse_zone(text: Option<&str>) -> Option<Tz> {
-    text.filter(|t| !t.is_empty()).and_then(|t| t.parse().ok())
+    text.filter(|t| !t.is_empty())
+        .and_then(|t| cohort_domain::season::parse_time_zone(t).ok())
 }
 
 /// The zone to show times in: the page's `tz`, else the zone the browser reported in the `tz`
@@ -149,17 +159,32 @@ fn zone_choice(zone: Tz, detect: bool) -> ZoneChoice {
 
 /// Open times grouped by the candidate's local day.
 fn days_in(times: &[DateTime<Utc>], zone: Tz) -> Vec<Day> {
+    use chrono::Timelike;
     let mut days: Vec<Day> = Vec::new();
     for time in times {
         let local = time.with_timezone(&zone);
+        if !(SHOWN_LOCAL_HOURS.0..SHOWN_LOCAL_HOURS.1).contains(&local.hour()) {
+            continue;
+        }
         let heading = local.format("%A %-d %B").to_string();
+        let part = match local.hour() {
+            0..12 => "Morning",
+            12..17 => "Afternoon",
+            _ => "Evening",
+        };
         let entry = (time.timestamp(), local.format("%H:%M").to_string());
-        match days.last_mut() {
-            Some(day) if day.heading == heading => day.times.push(entry),
-            _ => days.push(Day {
+        if days.last().is_none_or(|day| day.heading != heading) {
+            days.push(Day {
                 heading,
-                times: vec![entry],
-            }),
+                count: 0,
+                parts: Vec::new(),
+            });
+        }
+        let day = days.last_mut().expect("pushed above");
+        day.count += 1;
+        match day.parts.last_mut() {
+            Some((name, entries)) if *name == part => entries.push(entry),
+            _ => day.parts.push((part, vec![entry])),
         }
     }
     days
@@ -240,6 +265,7 @@ async fn booking_view(
         zone: zone_choice(shown.zone, shown.detect),
         error: shown.error,
         horizon_days: policy.horizon_days,
+        shown_hours: SHOWN_LOCAL_HOURS,
         cutoff_hours: policy.cutoff.num_hours(),
         waiting: record.stage() != cohort_domain::Stage::PhoneScreen && booked.is_empty(),
         pick_action: manage_path(application_id),
@@ -360,6 +386,7 @@ async fn move_view(
         zone,
         error,
         horizon_days: state.config().booking.horizon_days,
+        shown_hours: SHOWN_LOCAL_HOURS,
         pick_action: format!("/me/interviews/{interview_id}/move"),
         sequence: Some(interview.sequence),
     })
