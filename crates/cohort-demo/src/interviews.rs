@@ -2,12 +2,14 @@
 //! Leadership Principles), the suggested loop template of each of the season's tracks, and
 //! twenty interviewers across five offices.
 
+use cohort_app::interviews::phone_screens::{self, BookingError};
 use cohort_app::interviews::suggested::suggested_template;
 use cohort_app::interviews::{self, calendars, profiles, InterviewsError};
 use cohort_app::App;
 use cohort_domain::interviews::profile::{Training, TrainingState};
 use cohort_domain::interviews::LEADERSHIP_PRINCIPLES;
 use cohort_domain::season::DEFAULT_TRACKS;
+use cohort_domain::Stage;
 
 /// Seeds the competencies if there are none, and saves the suggested loop template of every
 /// track of the season that has none yet; returns how many templates it saved.
@@ -180,4 +182,55 @@ async fn seed_training(
         cohort_store::Store::commit(tx).await?;
     }
     Ok(())
+}
+
+/// The zones the demo's candidates book from, so that their pages and mail show times around the
+/// world.
+const CANDIDATE_ZONES: [chrono_tz::Tz; 5] = [
+    chrono_tz::America::Los_Angeles,
+    chrono_tz::America::New_York,
+    chrono_tz::Europe::London,
+    chrono_tz::Asia::Kolkata,
+    chrono_tz::Australia::Sydney,
+];
+
+/// Books the phone screens of two in three of the season's candidates waiting for one, at times
+/// spread over the booking window, through the same use case a candidate's page calls (so each
+/// booking has its invitations and reminders). A candidate with any interview is left alone, so
+/// running it again books nothing twice. Returns how many it booked.
+pub async fn ensure_demo_phone_screens(app: &App, season_id: i64) -> Result<usize, BookingError> {
+    let waiting: Vec<_> = app
+        .store()
+        .reached_stage(season_id, Stage::PhoneScreen)
+        .await?
+        .into_iter()
+        .filter(|r| r.stage == Stage::PhoneScreen.as_str())
+        .collect();
+    let mut booked = 0;
+    for (index, candidate) in waiting.iter().enumerate() {
+        // The third of each three is left to book, as some candidates would be.
+        if index % 3 == 2
+            || !app
+                .store()
+                .interviews_of_application(candidate.application_id)
+                .await?
+                .is_empty()
+        {
+            continue;
+        }
+        let record = app.store().application(candidate.application_id).await?;
+        let state = phone_screens::booking_state(app, &record).await?;
+        if state.times.is_empty() {
+            continue;
+        }
+        let start = state.times[(index * 7) % state.times.len()];
+        let zone = CANDIDATE_ZONES[index % CANDIDATE_ZONES.len()];
+        match phone_screens::book(app, record.candidate_id, record.id, start, zone).await {
+            Ok(_) => booked += 1,
+            // Another demo booking took the last interviewer free then.
+            Err(BookingError::Taken) => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(booked)
 }

@@ -21,7 +21,7 @@ pub mod pdf;
 mod season;
 
 pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
-pub use interviews::{ensure_demo_interviewers, ensure_demo_interviews};
+pub use interviews::{ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_phone_screens};
 
 use cohort_domain::Role;
 use cohort_store::{Store, StoreError};

@@ -656,6 +656,9 @@ async fn demo(
     let interviewers = cohort_demo::ensure_demo_interviewers(state.app(), &hash)
         .await
         .context("seeding the demo's interviewers")?;
+    let phone_screens = cohort_demo::ensure_demo_phone_screens(state.app(), season.season_id)
+        .await
+        .context("booking the demo's phone screens")?;
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -676,6 +679,9 @@ async fn demo(
     }
     if loop_templates > 0 {
         println!("  interviews: the sixteen Leadership Principles and {loop_templates} loop templates, one per track");
+    }
+    if phone_screens > 0 {
+        println!("  phone screens: {phone_screens} booked by candidates; the rest can book theirs");
     }
     println!("  open {base_url}/");
     println!("  every account's password: {}", cohort_demo::DEMO_PASSWORD);
