@@ -636,3 +636,136 @@ test('candidate applies with a PDF, recruiter moves them to Assessment, candidat
     await recruiterContext.close();
   }
 });
+
+// A mail's text with every part decoded (base64 or quoted-printable, as lettre chose per part).
+function decodedMail(raw) {
+  const text = raw.replace(/\r\n/g, '\n');
+  const decoded = [text];
+  for (const match of text.matchAll(/content-transfer-encoding: *([\w-]+)\n(?:[^\n]+\n)*\n([\s\S]*?)(?=\n--|$)/gi)) {
+    const [, encoding, body] = match;
+    if (/base64/i.test(encoding)) {
+      decoded.push(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8'));
+    } else if (/quoted-printable/i.test(encoding)) {
+      const bytes = Buffer.from(body.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+      decoded.push(bytes.toString('utf8'));
+    }
+  }
+  return decoded.join('\n');
+}
+
+// The address of the newest mail that links to `linkPath` and mentions `text` (the demo server
+// writes mail as .eml files).
+async function recipientOfMail(linkPath, text) {
+  const folder = path.join(dataDir, 'mail');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const found = [];
+    for (const name of (await readdir(folder).catch(() => [])).filter((n) => n.endsWith('.eml'))) {
+      const full = path.join(folder, name);
+      const raw = await readFile(full, 'utf8');
+      const to = /^to: (.*)$/im.exec(raw)?.[1];
+      const mail = decodedMail(raw);
+      if (to && mail.includes(linkPath) && mail.includes(text)) {
+        found.push({ mtime: (await stat(full)).mtimeMs, to: to.replace(/.*</, '').replace(/>.*/, '').trim() });
+      }
+    }
+    if (found.length > 0) return found.sort((a, b) => b.mtime - a.mtime)[0].to;
+    await sleep(250);
+  }
+  throw new Error(`no mail linking to ${linkPath} that mentions ${text} in ${folder}`);
+}
+
+async function signIn(page, email) {
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Sign in' }), (url) => url.pathname !== '/login');
+}
+
+async function fitsAPhone(page, what) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a phone`);
+}
+
+test('a candidate books a phone screen in their own time zone, on a desktop and a phone, and the interviewer sees it with a calendar link', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const candidateName = 'Casey Candidate';
+  const recruiterContext = await newContext();
+  // The candidate's browser is in India: the booking page detects it and shows times there.
+  const candidateContext = await browser.newContext({
+    baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: 'en-IN', timezoneId: 'Asia/Kolkata',
+  });
+  const interviewerContext = await newContext();
+  const recruiter = await trackedPage(recruiterContext, 'recruiter');
+  const candidate = await trackedPage(candidateContext, 'candidate');
+  const interviewer = await trackedPage(interviewerContext, 'interviewer');
+  try {
+    // The recruiter moves the demo candidate from Screening to Phone screen.
+    await signIn(recruiter, RECRUITER_EMAIL);
+    await clickAndLoad(recruiter, recruiter.getByRole('link', { name: SEASON_NAME, exact: true }).first(), /\/staff\/seasons\/\d+$/);
+    await recruiter.getByLabel('Search').fill('Casey');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Apply filters' }), /[?&]q=Casey/);
+    await clickAndLoad(recruiter, recruiter.getByRole('link', { name: candidateName }).first(), /\/staff\/applications\/\d+$/);
+    await recruiter.getByLabel('New stage').selectOption('phone_screen');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Move', exact: true }), /\?notice=moved$/);
+    await recruiter.locator('p.meta .stage', { hasText: 'Phone screen' }).waitFor();
+
+    // The candidate is asked to book, and books the first time offered.
+    await signIn(candidate, 'candidate@demo.cohort.test');
+    await seeText(candidate, 'Pick a time for your phone interview.');
+    await snap(candidate, '50-candidate-asked-to-book');
+    await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Book your phone interview' }), /\/phone-screen/);
+    // The page knows the browser's zone (reported by the script on an earlier page, or detected
+    // here) and shows the times in it.
+    await candidate.getByRole('heading', { level: 1, name: 'Your phone interview' }).waitFor();
+    await candidate.waitForFunction(() => document.querySelector('select[name="tz"]')?.value === 'Asia/Kolkata');
+    await candidate.waitForLoadState('load');
+    const first = candidate.locator('.times button').first();
+    const firstTime = (await first.innerText()).trim();
+    assert.match(firstTime, /^\d\d:\d\d$/);
+    await axeCheck(candidate, 'the booking page');
+    await snap(candidate, '51-candidate-booking-page');
+    await fitsAPhone(candidate, 'the booking page');
+    await snap(candidate, '51b-candidate-booking-page-phone');
+    await candidate.setViewportSize({ width: 1280, height: 800 });
+    await clickAndLoad(candidate, first, /notice=booked/);
+    await seeText(candidate, 'Booked. We have emailed you a calendar invitation.');
+    await seeText(candidate, `, ${firstTime}–`);
+    await seeText(candidate, '(Asia/Kolkata)');
+    await snap(candidate, '52-candidate-booked');
+    await fitsAPhone(candidate, 'the booked page');
+    await snap(candidate, '52b-candidate-booked-phone');
+    await candidate.setViewportSize({ width: 1280, height: 800 });
+    await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Move to another time' }), /\/move\?tz=/);
+    await candidate.getByRole('heading', { level: 1, name: 'Move your phone interview' }).waitFor();
+    await snap(candidate, '53-candidate-move-page');
+    await candidate.goto('/me');
+    await seeText(candidate, 'Phone interview with ');
+    await snap(candidate, '54-candidate-status-booked');
+
+    // The interviewer it went to sees it under My interviews and makes a calendar link.
+    const interviewerEmail = await recipientOfMail('/interviewer/interviews', candidateName);
+    await signIn(interviewer, interviewerEmail);
+    await clickAndLoad(interviewer, interviewer.getByRole('link', { name: 'My interviews' }).first(), /^\/interviewer\/interviews$/);
+    await interviewer.getByRole('heading', { level: 1, name: 'My interviews' }).waitFor();
+    await seeText(interviewer, candidateName);
+    await axeCheck(interviewer, 'My interviews');
+    await snap(interviewer, '55-interviewer-my-interviews');
+    await clickAndLoad(interviewer, interviewer.getByRole('button', { name: 'Make my calendar link' }), /notice=feed/);
+    const feedLink = await interviewer.getByLabel('Your calendar link').inputValue();
+    assert.match(feedLink, /\/calendar\/interviewers\/[A-Za-z0-9_-]+\.ics$/);
+    const feed = await interviewer.request.get(feedLink);
+    assert.equal(feed.status(), 200);
+    const ics = await feed.text();
+    assert.ok(ics.startsWith('BEGIN:VCALENDAR') && ics.includes(`Phone interview: ${candidateName}`), ics);
+    await snap(interviewer, '56-interviewer-calendar-link');
+    await fitsAPhone(interviewer, 'My interviews');
+    await snap(interviewer, '56b-interviewer-my-interviews-phone');
+    assertNoBrowserErrors(recruiter, candidate, interviewer);
+  } finally {
+    reportBrowserErrors(recruiter, candidate, interviewer);
+    await recruiterContext.close();
+    await candidateContext.close();
+    await interviewerContext.close();
+  }
+});
