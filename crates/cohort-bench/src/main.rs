@@ -18,6 +18,7 @@
 //! engine against OR-tools and scipy on the same instances; `--suite loops` (`loops.rs`) the loop
 //! scheduler against a one-candidate-at-a-time scheduler on generated weeks.
 
+mod booking;
 mod grading;
 mod interviews;
 mod judge;
@@ -84,8 +85,9 @@ struct Arguments {
     /// What to measure: "web" (the spine, per database), "judge" (the sandbox and judge),
     /// "grading" (judging through the queue), "plagiarism" (the plagiarism detector) or
     /// "matching" (the mentor-matching engine against OR-tools and scipy), "loops" (the
-    /// interview-loop scheduler against a one-at-a-time scheduler) or "interviews" (the
-    /// booking page's open times).
+    /// interview-loop scheduler against a one-at-a-time scheduler), "interviews" (the
+    /// booking page's open times) or "booking" (candidates booking phone screens at once, per
+    /// database).
     #[arg(long, default_value = "web")]
     suite: String,
     /// With `--suite loops`: a folder to keep each generated week in (`WEEK.json`), beside
@@ -135,6 +137,17 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         let measurements = tokio::task::spawn_blocking(interviews::bench).await??;
         return finish(&arguments, measurements);
     }
+    if arguments.suite == "booking" {
+        eprintln!("== booking");
+        let backends: Vec<&str> = match arguments.backend.as_str() {
+            "both" => vec!["sqlite", "postgres"],
+            "sqlite" => vec!["sqlite"],
+            "postgres" => vec!["postgres"],
+            other => bail!("--backend must be sqlite, postgres or both, not {other}"),
+        };
+        let measurements = booking::bench(&backends).await?;
+        return finish(&arguments, measurements);
+    }
     if arguments.suite == "matching" {
         eprintln!("== matching");
         let measurements = tokio::task::spawn_blocking(matching::bench).await??;
@@ -177,7 +190,7 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
         bail!(
-            "--suite must be web, judge, grading, plagiarism, matching or loops, not {}",
+            "--suite must be web, judge, grading, plagiarism, matching, loops, interviews or booking, not {}",
             arguments.suite
         );
     }
