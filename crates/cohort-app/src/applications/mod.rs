@@ -88,7 +88,17 @@ pub async fn move_application(
         // Read before the transaction, which on SQLite holds the one write connection.
         message = Some(crate::interviews::phone_screens::booking_invitation(app, record).await?);
     }
+    // A rejected application's interviews still ahead are called off, in the same transaction.
+    let closing = if to == Stage::Rejected {
+        let reason = "Your application has closed, so this interview will not take place.";
+        Some(crate::interviews::phone_screens::closing(app, record.id, reason).await?)
+    } else {
+        None
+    };
     let mut tx = app.store().begin().await?;
+    if let Some(closing) = &closing {
+        crate::interviews::phone_screens::cancel_closed(&mut tx, closing, app.now()).await?;
+    }
     if to == Stage::Assessment {
         if let Some(invitation) = crate::assessment::invite(app, &mut tx, record).await? {
             message = Some(invitation);
@@ -119,7 +129,10 @@ pub async fn withdraw(app: &App, record: &ApplicationRecord) -> Result<(), MoveE
     let from = record.stage();
     check_transition(from, Stage::Withdrawn, Actor::Owner, None)
         .map_err(|e| MoveError::NotAllowed(e.to_string()))?;
+    let reason = "You withdrew your application, so this interview is off.";
+    let closing = crate::interviews::phone_screens::closing(app, record.id, reason).await?;
     let mut tx = app.store().begin().await?;
+    crate::interviews::phone_screens::cancel_closed(&mut tx, &closing, app.now()).await?;
     Store::move_application(
         &mut tx,
         record.id,
@@ -134,6 +147,7 @@ pub async fn withdraw(app: &App, record: &ApplicationRecord) -> Result<(), MoveE
     .await?;
     Store::commit(tx).await?;
     app.forget_stage_counts();
+    app.wake_mail();
     tracing::info!(application.id = record.id, "application withdrawn");
     Ok(())
 }

@@ -777,6 +777,56 @@ async fn send_back(
     Ok(())
 }
 
+/// The phone screens still ahead of an application that is closing (rejected or withdrawn), with
+/// the cancellations to mail: read before the move's transaction (on SQLite it holds the one
+/// write connection), and cancelled inside it by [`cancel_closed`].
+pub struct Closing {
+    interviews: Vec<InterviewRecord>,
+    messages: Vec<NewMessage>,
+}
+
+/// What closing `application_id` cancels; `reason` is what the candidate's cancellation says.
+/// The candidate is not asked to book again.
+pub async fn closing(app: &App, application_id: i64, reason: &str) -> Result<Closing, StoreError> {
+    let now = app.now();
+    let interviews: Vec<InterviewRecord> = app
+        .store()
+        .interviews_of_application(application_id)
+        .await?
+        .into_iter()
+        .filter(|i| i.is_booked() && i.starts_at > now)
+        .collect();
+    let mut messages = Vec::new();
+    for interview in &interviews {
+        let mut cancelled = interview.clone();
+        cancelled.sequence += 1;
+        messages.push(candidate_cancellation(app, &cancelled, reason, false));
+        let zone = zone_of(app, interview.interviewer_id).await?;
+        messages.extend(interviewer_cancellation(
+            app,
+            &cancelled,
+            "The candidate's application has closed.",
+            zone,
+        ));
+    }
+    Ok(Closing {
+        interviews,
+        messages,
+    })
+}
+
+/// Cancels what [`closing`] found, with its mail, in the move's transaction. An interview that
+/// changed since is [`StoreError::Stale`], which fails the move: nothing is left half done.
+pub async fn cancel_closed(tx: &mut Tx, closing: &Closing, now: i64) -> Result<(), StoreError> {
+    for interview in &closing.interviews {
+        Store::cancel_interview(tx, interview.id, interview.sequence, now).await?;
+    }
+    for message in &closing.messages {
+        Store::enqueue_message(tx, message, now).await?;
+    }
+    Ok(())
+}
+
 /// The mail that asks a candidate who moved to Phone screen to book, in the move's transaction.
 pub async fn booking_invitation(
     app: &App,

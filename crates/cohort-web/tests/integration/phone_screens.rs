@@ -700,3 +700,71 @@ both!(
         assert_eq!(interviews_of(&app, id).await[0].sequence, cancelled.sequence);
     }
 );
+
+both!(
+    rejecting_or_withdrawing_an_application_calls_off_its_phone_screen_for_both_sides,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, interviewer_email) = interviewer(&app, "Wen Withdrawn", "Europe/Dublin").await;
+        let (rejected, rejected_email, rejected_id) =
+            screened_candidate(&app, &season, &recruiter, "Rita Rejected").await;
+        let (leaving, leaving_email, leaving_id) =
+            screened_candidate(&app, &season, &recruiter, "Walt Withdraws").await;
+        let first = book_first_time(&app, &rejected, rejected_id).await;
+        let second = book_first_time(&app, &leaving, leaving_id).await;
+        assert_ne!(first.starts_at, second.starts_at);
+
+        let detail = format!("/staff/applications/{rejected_id}");
+        let response = recruiter
+            .post_form(
+                &detail,
+                &format!("{detail}/transition"),
+                &[("to", "rejected"), ("reason_code", "position_filled")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = leaving
+            .post_form(
+                "/me",
+                &format!("/me/applications/{leaving_id}/withdraw"),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+        for (id, email, says) in [
+            (rejected_id, &rejected_email, "Your application has closed"),
+            (leaving_id, &leaving_email, "You withdrew your application"),
+        ] {
+            let interview = interviews_of(&app, id).await.remove(0);
+            assert_eq!(
+                (interview.status.as_str(), interview.sequence),
+                ("cancelled", 1)
+            );
+            let message = last_message(&app, email, "interview_cancelled").await;
+            assert!(message.body.contains(says), "{}", message.body);
+            assert!(
+                !message.body.contains("/phone-screen"),
+                "no invitation to book again"
+            );
+            assert!(message.calendar.unwrap().contains("METHOD:CANCEL"));
+        }
+        let to_interviewer = app
+            .store()
+            .messages_to(&interviewer_email)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.template == "interview_cancelled")
+            .count();
+        assert_eq!(to_interviewer, 2);
+        // The interviewer's page no longer lists them, and the times are free again.
+        let interviewer = signed_in_as(&app, &interviewer_email).await;
+        let (_, html) = interviewer.get_text("/interviewer/interviews").await;
+        assert!(
+            !html.contains("Rita Rejected") && !html.contains("Walt Withdraws"),
+            "{html}"
+        );
+    }
+);
