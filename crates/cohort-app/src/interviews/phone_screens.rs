@@ -114,13 +114,7 @@ pub async fn booking_state(
     application: &ApplicationRecord,
 ) -> Result<BookingState, BookingError> {
     let format = format_of(app, application.id).await?;
-    let booked: Vec<InterviewRecord> = app
-        .store()
-        .interviews_of_application(application.id)
-        .await?
-        .into_iter()
-        .filter(|i| i.kind == PHONE_SCREEN && i.is_booked())
-        .collect();
+    let booked = booked_screens(app, application.id).await?;
     let next = if application.stage() == Stage::PhoneScreen {
         next_round(&booked_rounds(&booked), format.screens as u32)
     } else {
@@ -140,6 +134,20 @@ pub async fn booking_state(
     })
 }
 
+/// The application's booked phone screens, in order.
+async fn booked_screens(
+    app: &App,
+    application_id: i64,
+) -> Result<Vec<InterviewRecord>, StoreError> {
+    Ok(app
+        .store()
+        .interviews_of_application(application_id)
+        .await?
+        .into_iter()
+        .filter(|i| i.kind == PHONE_SCREEN && i.is_booked())
+        .collect())
+}
+
 /// The times offered for `round`, or for moving `moving` (whose own slot counts as free).
 pub async fn offered_times(
     app: &App,
@@ -149,20 +157,55 @@ pub async fn offered_times(
     round: u32,
     moving: Option<&InterviewRecord>,
 ) -> Result<Vec<DateTime<Utc>>, BookingError> {
-    let policy = app.config().booking;
-    let rules = policy.slot_rules(format.minutes as u32);
-    let now = app.clock().now_utc();
-    let (from, to) = policy.window(now);
+    let window = app.config().booking.window(app.clock().now_utc());
+    offered_times_in(app, application_id, format, booked, round, moving, window).await
+}
+
+/// [`offered_times`] inside `from..to` only: a booking checks its one time this way rather than
+/// work out two weeks of times again.
+async fn offered_times_in(
+    app: &App,
+    application_id: i64,
+    format: &ScreenFormat,
+    booked: &[InterviewRecord],
+    round: u32,
+    moving: Option<&InterviewRecord>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<DateTime<Utc>>, BookingError> {
     let weeks = interviewer_weeks(app, &format.track, from, to, moving).await?;
     let excluded = excluded_interviewers(app, application_id, moving).await?;
+    Ok(offered_in(
+        app,
+        format,
+        &weeks,
+        &excluded,
+        booked,
+        round,
+        (from, to),
+    ))
+}
+
+/// The starts in `from..to` at which someone of `weeks` not `excluded` is free, between the
+/// application's other rounds.
+fn offered_in(
+    app: &App,
+    format: &ScreenFormat,
+    weeks: &[InterviewerWeek],
+    excluded: &[i64],
+    booked: &[InterviewRecord],
+    round: u32,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Vec<DateTime<Utc>> {
+    let rules = app.config().booking.slot_rules(format.minutes as u32);
+    let now = app.clock().now_utc();
     let (after, before) = round_bounds(&booked_rounds(booked), round);
-    Ok(open_times(&weeks, from, to, now, &rules)
+    open_times(weeks, from, to, now, &rules)
         .into_iter()
         .filter(|t| t.free.iter().any(|id| !excluded.contains(id)))
         .map(|t| t.start)
         .filter(|start| after.is_none_or(|after| *start >= after))
         .filter(|start| before.is_none_or(|before| *start + rules.length <= before))
-        .collect())
+        .collect()
 }
 
 /// Interviewers who already interviewed this candidate (never twice); the interviewer of the
@@ -261,14 +304,20 @@ pub async fn book(
     start: DateTime<Utc>,
     zone: Tz,
 ) -> Result<InterviewRecord, BookingError> {
-    let record = own_application(app, candidate_id, application_id).await?;
-    let state = booking_state(app, &record).await?;
-    let round = state.next_round.ok_or(BookingError::AllBooked)?;
-    check_offerable(app, start, &state.times)?;
-    let length = Duration::minutes(state.format.minutes);
+    own_application(app, candidate_id, application_id).await?;
+    let format = format_of(app, application_id).await?;
+    let booked = booked_screens(app, application_id).await?;
+    let (round, _) = next_round(&booked_rounds(&booked), format.screens as u32)
+        .ok_or(BookingError::AllBooked)?;
+    let length = Duration::minutes(format.minutes);
+    // The interviewers around this one time serve both the check and the claim.
+    let weeks = interviewer_weeks(app, &format.track, start, start + length, None).await?;
     let excluded = excluded_interviewers(app, application_id, None).await?;
+    let at_start = (start, start + length);
+    let times = offered_in(app, &format, &weeks, &excluded, &booked, round, at_start);
+    check_offerable(app, start, &times)?;
     let (mut tx, interviewer, zone_of_interviewer) =
-        claim(app, &state.format, start, &excluded, None).await?;
+        claim(app, &format, weeks, start, &excluded, None).await?;
     let new = NewInterview {
         application_id,
         kind: PHONE_SCREEN,
@@ -332,13 +381,12 @@ struct Claimed {
 async fn claim(
     app: &App,
     format: &ScreenFormat,
+    mut weeks: Vec<InterviewerWeek>,
     start: DateTime<Utc>,
     excluded: &[i64],
     moving: Option<&InterviewRecord>,
 ) -> Result<(Tx, i64, Tz), BookingError> {
     let rules = app.config().booking.slot_rules(format.minutes as u32);
-    let mut weeks =
-        interviewer_weeks(app, &format.track, start, start + rules.length, moving).await?;
     let last = last_assigned(app).await?;
     let mut excluded = excluded.to_vec();
     // The interviewer of a moved interview keeps it when they are free at the new time.
@@ -567,8 +615,7 @@ pub async fn move_times(
 ) -> Result<(InterviewRecord, Vec<DateTime<Utc>>), BookingError> {
     let (record, interview) = changeable(app, candidate_id, interview_id).await?;
     let format = format_of(app, record.id).await?;
-    let booked = app.store().interviews_of_application(record.id).await?;
-    let booked: Vec<InterviewRecord> = booked.into_iter().filter(|i| i.is_booked()).collect();
+    let booked = booked_screens(app, record.id).await?;
     let times = offered_times(
         app,
         record.id,
@@ -591,20 +638,26 @@ pub async fn reschedule(
     start: DateTime<Utc>,
     zone: Tz,
 ) -> Result<InterviewRecord, BookingError> {
-    let (interview, times) = move_times(app, candidate_id, interview_id).await?;
+    let (record, interview) = changeable(app, candidate_id, interview_id).await?;
     if interview.sequence != sequence {
         return Err(BookingError::Changed);
     }
-    check_offerable(app, start, &times)?;
-    let format = format_of(app, interview.application_id).await?;
+    let format = format_of(app, record.id).await?;
     let length = Duration::minutes(format.minutes);
-    let excluded = excluded_interviewers(app, interview.application_id, Some(&interview)).await?;
+    let booked = booked_screens(app, record.id).await?;
+    let moving = Some(&interview);
+    let weeks = interviewer_weeks(app, &format.track, start, start + length, moving).await?;
+    let excluded = excluded_interviewers(app, record.id, moving).await?;
+    let round = interview.round as u32;
+    let at_start = (start, start + length);
+    let times = offered_in(app, &format, &weeks, &excluded, &booked, round, at_start);
+    check_offerable(app, start, &times)?;
     let before = (
         interview.clone(),
         zone_of(app, interview.interviewer_id).await?,
     );
     let (mut tx, interviewer, zone_of_interviewer) =
-        claim(app, &format, start, &excluded, Some(&interview)).await?;
+        claim(app, &format, weeks, start, &excluded, Some(&interview)).await?;
     Store::move_interview(
         &mut tx,
         interview_id,
@@ -708,8 +761,11 @@ pub async fn release(
         interview.clone(),
         zone_of(app, interview.interviewer_id).await?,
     );
+    let length = Duration::minutes(format.minutes);
+    let weeks =
+        interviewer_weeks(app, &format.track, start, start + length, Some(&interview)).await?;
     let (mut tx, other, zone_of_other) =
-        match claim(app, &format, start, &excluded, Some(&interview)).await {
+        match claim(app, &format, weeks, start, &excluded, Some(&interview)).await {
             Ok(claimed) => claimed,
             Err(BookingError::Taken) => {
                 send_back(app, &before).await?;
