@@ -592,3 +592,34 @@ pub async fn own_application_id(browser: &Browser) -> i64 {
         + marker.len();
     html[start..].split('/').next().unwrap().parse().unwrap()
 }
+
+/// What a Python `script` prints, a line each, when given `input` on its standard input: tests
+/// have real parsers (Python's `email` and `icalendar`) read what Cohort wrote.
+pub fn python_lines(script: &str, input: &str) -> Vec<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut python = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    python
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = python.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "Python could not read it (pip install icalendar): {}\n{input}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}

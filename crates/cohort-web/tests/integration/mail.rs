@@ -207,31 +207,7 @@ for attendee in attendees if isinstance(attendees, list) else [attendees]:
 
 /// What [`READ_INVITATION`] says about `mail`.
 fn read_invitation(mail: &str) -> Vec<String> {
-    use std::io::Write;
-    let mut python = Command::new("python3")
-        .args(["-c", READ_INVITATION])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    python
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(mail.as_bytes())
-        .unwrap();
-    let output = python.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "Python could not read the invitation (pip install icalendar): {}\n{mail}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    python_lines(READ_INVITATION, mail)
 }
 
 /// Queues a message with an interview invitation in a transaction of its own, as a use case

@@ -490,32 +490,7 @@ for event in calendar.walk("VEVENT"):
 "#;
 
 fn read_feed(ics: &str) -> Vec<String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut python = Command::new("python3")
-        .args(["-c", READ_FEED])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    python
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ics.as_bytes())
-        .unwrap();
-    let output = python.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "Python could not read the feed (pip install icalendar): {}\n{ics}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    python_lines(READ_FEED, ics)
 }
 
 both!(
@@ -766,5 +741,65 @@ both!(
             !html.contains("Rita Rejected") && !html.contains("Walt Withdraws"),
             "{html}"
         );
+    }
+);
+
+/// The first time a booking page offers under the day `heading`: its start and its label.
+fn first_time_on(html: &str, heading: &str) -> (i64, String) {
+    let day = html
+        .split(&format!("<strong>{heading}</strong>"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no day {heading} in {html}"));
+    let button = day.split("name=\"start\" value=\"").nth(1).unwrap();
+    let (start, rest) = button.split_once('"').unwrap();
+    let label = rest.split('>').nth(1).unwrap().split('<').next().unwrap();
+    (start.parse().unwrap(), label.to_owned())
+}
+
+both!(
+    times_follow_daylight_saving_on_both_sides_of_the_change_in_the_interviewers_and_candidates_zones,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        interviewer(&app, "Lou Angeles", "America/Los_Angeles").await;
+        let (candidate, email, id) =
+            screened_candidate(&app, &season, &recruiter, "Nia York").await;
+        // To Wednesday 10 March 2027: clocks in the United States go forward on Sunday 14 March.
+        let target = chrono::DateTime::parse_from_rfc3339("2027-03-10T00:00:00Z")
+            .unwrap()
+            .timestamp();
+        app.state.app().clock().advance(target - app.state.now());
+        // Three months on, the session has expired: the candidate signs in again.
+        assert_eq!(
+            candidate.login(&email, PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let page = format!("/me/applications/{id}/phone-screen");
+        let (_, html) = candidate
+            .get_text(&format!("{page}?tz=America/New_York"))
+            .await;
+        // 09:00 in Los Angeles is 12:00 in New York on both sides of the change, and 17:00 UTC
+        // before it, 16:00 UTC after.
+        let (friday, friday_label) = first_time_on(&html, "Friday 12 March");
+        let (monday, monday_label) = first_time_on(&html, "Monday 15 March");
+        let utc = |text: &str| {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .timestamp()
+        };
+        assert_eq!((friday, friday_label.as_str()), (utc("2027-03-12T17:00:00Z"), "12:00"));
+        assert_eq!((monday, monday_label.as_str()), (utc("2027-03-15T16:00:00Z"), "12:00"));
+
+        let response = candidate
+            .post_form(&page, &page, &[("start", &monday.to_string()), ("tz", "America/New_York")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let message = last_message(&app, &email, "phone_screen_confirmed").await;
+        assert!(
+            message.body.contains("Monday 15 March 2027, 12:00–12:45 (America/New_York)"),
+            "{}",
+            message.body
+        );
+        assert!(message.calendar.unwrap().contains("DTSTART:20270315T160000Z"));
     }
 );
