@@ -688,7 +688,7 @@ async function fitsAPhone(page, what) {
   assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a phone`);
 }
 
-test('a candidate books a phone screen in their own time zone, on a desktop and a phone, and the interviewer sees it with a calendar link', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('a candidate books, moves and cancels a phone screen in their own time zone, on a desktop and a phone, and the interviewer sees it with a calendar link', { timeout: TEST_TIMEOUT_MS }, async () => {
   const candidateName = 'Casey Candidate';
   const recruiterContext = await newContext();
   // The candidate's browser is in India: the booking page detects it and shows times there.
@@ -736,15 +736,30 @@ test('a candidate books a phone screen in their own time zone, on a desktop and 
     await fitsAPhone(candidate, 'the booked page');
     await snap(candidate, '52b-candidate-booked-phone');
     await candidate.setViewportSize({ width: 1280, height: 800 });
+    // ... moves it to the next day's first time ...
     await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Move to another time' }), /\/move\?tz=/);
     await candidate.getByRole('heading', { level: 1, name: 'Move your phone interview' }).waitFor();
     await snap(candidate, '53-candidate-move-page');
+    await candidate.locator('details.day').nth(1).locator('summary').click();
+    const later = candidate.locator('details.day').nth(1).locator('.times button').first();
+    const laterTime = (await later.innerText()).trim();
+    await clickAndLoad(candidate, later, /notice=moved/);
+    await seeText(candidate, 'Moved. We have emailed you the updated invitation.');
+    await seeText(candidate, `, ${laterTime}–`);
+    await snap(candidate, '53b-candidate-moved');
+    // ... cancels it (after saying yes to the question) and books the first time again.
+    candidate.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Cancel', exact: true }), /notice=cancelled/);
+    await seeText(candidate, 'Cancelled. Pick a new time whenever you are ready.');
+    await snap(candidate, '53c-candidate-cancelled');
+    await clickAndLoad(candidate, candidate.locator('.times button').first(), /notice=booked/);
     await candidate.goto('/me');
     await seeText(candidate, 'Phone interview with ');
     await snap(candidate, '54-candidate-status-booked');
+    const interviewerName = /Phone interview with (.+?):/.exec(await candidate.locator('.callout').first().innerText())[1];
 
     // The interviewer it went to sees it under My interviews and makes a calendar link.
-    const interviewerEmail = await recipientOfMail('/interviewer/interviews', candidateName);
+    const interviewerEmail = await recipientOfMail('/interviewer/interviews', `Hello ${interviewerName},`);
     await signIn(interviewer, interviewerEmail);
     await clickAndLoad(interviewer, interviewer.getByRole('link', { name: 'My interviews' }).first(), /^\/interviewer\/interviews$/);
     await interviewer.getByRole('heading', { level: 1, name: 'My interviews' }).waitFor();
