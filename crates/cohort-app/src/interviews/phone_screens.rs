@@ -376,7 +376,8 @@ struct Claimed {
 
 /// Finds a free interviewer for `start` and returns a transaction that holds them, after
 /// checking their interviews again inside it: tries the best free interviewer, and when another
-/// request took them meanwhile, the next. The caller writes the booking in the transaction.
+/// request took them meanwhile, or holds them at this moment, the next; one held elsewhere is
+/// waited for only when nobody else is free. The caller writes the booking in the transaction.
 /// [`BookingError::Taken`] when nobody is left.
 async fn claim(
     app: &App,
@@ -389,21 +390,32 @@ async fn claim(
     let rules = app.config().booking.slot_rules(format.minutes as u32);
     let last = last_assigned(app).await?;
     let mut excluded = excluded.to_vec();
+    // Interviewers another booking holds at this moment: tried again, waiting, only when nobody
+    // else is free.
+    let mut held_elsewhere: Vec<i64> = Vec::new();
     // The interviewer of a moved interview keeps it when they are free at the new time.
     let preferred = moving.and_then(|m| m.interviewer_id);
     loop {
+        let passed_over = [excluded.as_slice(), held_elsewhere.as_slice()].concat();
         let pick = preferred
-            .filter(|p| !excluded.contains(p))
+            .filter(|p| !passed_over.contains(p))
             .filter(|p| weeks.iter().any(|w| w.id == *p && w.is_free(start, &rules)))
-            .or_else(|| assign(&weeks, start, &rules, &excluded, &last));
-        let Some(interviewer) = pick else {
-            return Err(BookingError::Taken);
+            .or_else(|| assign(&weeks, start, &rules, &passed_over, &last));
+        let (interviewer, wait) = match pick {
+            Some(interviewer) => (interviewer, false),
+            None if !held_elsewhere.is_empty() => (held_elsewhere.remove(0), true),
+            None => return Err(BookingError::Taken),
         };
         let mut tx = app.store().begin().await?;
         if let Some(application_id) = moving.map(|m| m.application_id) {
             Store::lock_application(&mut tx, application_id).await?;
         }
-        Store::lock_interviewer(&mut tx, interviewer).await?;
+        if wait {
+            Store::lock_interviewer(&mut tx, interviewer).await?;
+        } else if !Store::try_lock_interviewer(&mut tx, interviewer).await? {
+            held_elsewhere.push(interviewer);
+            continue;
+        }
         let week = weeks
             .iter_mut()
             .find(|w| w.id == interviewer)

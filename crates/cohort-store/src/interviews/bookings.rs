@@ -193,6 +193,22 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::lock_interviewer`] unless another transaction holds them now, which is `false`
+    /// and waits for nothing: a booking may then take another free interviewer rather than
+    /// queue behind the one every concurrent booking picked first.
+    pub async fn try_lock_interviewer(tx: &mut Tx, user_id: i64) -> Result<bool> {
+        if tx.backend_name() == "PostgreSQL" {
+            let held: Option<i64> = sqlx::query_scalar(
+                "SELECT user_id FROM interviewer_profiles WHERE user_id = $1 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            return Ok(held.is_some());
+        }
+        Ok(true)
+    }
+
     /// Holds an application's bookings until `tx` ends (two tabs of one candidate).
     pub async fn lock_application(tx: &mut Tx, application_id: i64) -> Result<()> {
         if tx.backend_name() == "PostgreSQL" {
