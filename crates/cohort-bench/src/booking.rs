@@ -9,7 +9,8 @@
 //!   interviewers free then).
 //!
 //! The floor is one booking with nothing else running (the median of ten in a row): the work a
-//! booking costs when nobody waits for a lock.
+//! booking costs when nobody waits for a lock. The target is the issue's: under 100 ms at p95 with
+//! 32 candidates booking at once.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -179,8 +180,8 @@ async fn bench_backend(backend: &str) -> anyhow::Result<Vec<Measurement>> {
             ),
             p95,
             "ms",
-            "< 300 ms",
-            p95 < 300.0,
+            "< 100 ms",
+            p95 < 100.0,
             Some((floor, "one booking alone, median")),
         ),
         measurement(
@@ -199,8 +200,8 @@ async fn bench_backend(backend: &str) -> anyhow::Result<Vec<Measurement>> {
             ),
             contended_p95,
             "ms",
-            "< 300 ms",
-            contended_p95 < 300.0,
+            "< 100 ms",
+            contended_p95 < 100.0,
             Some((floor, "one booking alone, median")),
         ),
     ])
