@@ -803,3 +803,104 @@ both!(
         assert!(message.calendar.unwrap().contains("DTSTART:20270315T160000Z"));
     }
 );
+
+both!(
+    fifty_simultaneous_moves_cancels_or_releases_of_one_interview_take_effect_once,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (first_id, first_email) = interviewer(&app, "Para Llel", "Europe/Dublin").await;
+        let (candidate, email, id) =
+            screened_candidate(&app, &season, &recruiter, "Con Current").await;
+        let interview = book_first_time(&app, &candidate, id).await;
+        assert_eq!(interview.interviewer_id, Some(first_id));
+        interviewer(&app, "Other Side", "Europe/Dublin").await;
+
+        // Fifty moves from one page (one sequence), each to a different time: one wins.
+        let move_page = format!("/me/interviews/{}/move", interview.id);
+        let (_, html) = candidate.get_text(&move_page).await;
+        let times = offered(&html);
+        let csrf = candidate.csrf(&move_page).await;
+        let mut requests = tokio::task::JoinSet::new();
+        for n in 0..50 {
+            let start = times[(n * 3 + 5) % times.len()].to_string();
+            let request = candidate.client.post(candidate.url(&move_page)).form(&[
+                ("csrf", csrf.as_str()),
+                ("start", start.as_str()),
+                ("tz", "UTC"),
+                ("sequence", "0"),
+            ]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let statuses = requests.join_all().await;
+        let moved = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(moved, 1, "{statuses:?}");
+        assert!(statuses
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
+        assert_eq!(interviews_of(&app, id).await[0].sequence, 1);
+        assert_eq!(
+            app.store()
+                .messages_to(&email)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|m| m.template == "phone_screen_confirmed")
+                .count(),
+            2,
+            "the booking and one move"
+        );
+
+        // Fifty releases at once: one hands it to the other interviewer.
+        let holder = signed_in_as(&app, &first_email).await;
+        let release = format!("/interviewer/interviews/{}/release", interview.id);
+        let csrf = holder.csrf("/interviewer/interviews").await;
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let request = holder
+                .client
+                .post(holder.url(&release))
+                .form(&[("csrf", csrf.as_str())]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let statuses = requests.join_all().await;
+        let released = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(released, 1, "{statuses:?}");
+        let now = interviews_of(&app, id).await.remove(0);
+        assert_eq!((now.sequence, now.status.as_str()), (2, "booked"));
+        assert_ne!(now.interviewer_id, Some(first_id));
+
+        // Fifty cancellations at once: one cancels, one cancellation is mailed to each side.
+        let cancel = format!("/me/interviews/{}/cancel", interview.id);
+        let csrf = candidate.csrf("/me").await;
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let request = candidate.client.post(candidate.url(&cancel)).form(&[
+                ("csrf", csrf.as_str()),
+                ("sequence", "2"),
+                ("tz", "UTC"),
+            ]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let statuses = requests.join_all().await;
+        let cancelled = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(cancelled, 1, "{statuses:?}");
+        assert_eq!(interviews_of(&app, id).await[0].status, "cancelled");
+        assert_eq!(
+            app.count("outbox WHERE template = 'interview_cancelled'")
+                .await,
+            // The first interviewer's on the release, then the candidate's and the second
+            // interviewer's.
+            3
+        );
+    }
+);
