@@ -159,6 +159,7 @@ fn jobs_and_messages_live_with_their_capability_in_the_use_case_crate() {
         "applications",
         "assessment",
         "problems",
+        "interviews",
     ];
     let mut jobs = 0;
     let mut messages = 0;
