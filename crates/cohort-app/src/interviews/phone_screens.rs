@@ -895,6 +895,45 @@ pub async fn cancel_closed(tx: &mut Tx, closing: &Closing, now: i64) -> Result<(
     Ok(())
 }
 
+/// What a phone screen of `application_id` assesses, for its interviewer: the technical areas
+/// of the final loop of the application's track (its loop template), in the loop's order. Empty
+/// when the track has no template or its loop names no area.
+pub async fn focus_of(app: &App, application_id: i64) -> Result<Vec<String>, StoreError> {
+    let setup = match app.store().phone_screen_setup(application_id).await {
+        Ok(setup) => setup,
+        Err(StoreError::NotFound) => return Ok(Vec::new()),
+        Err(other) => return Err(other),
+    };
+    let Some(track) = app
+        .store()
+        .tracks(setup.season_id)
+        .await?
+        .into_iter()
+        .find(|t| t.name == setup.track_name)
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(template) = app
+        .store()
+        .loop_templates(setup.season_id)
+        .await?
+        .into_iter()
+        .find(|t| t.track_id == track.id)
+    else {
+        return Ok(Vec::new());
+    };
+    let competencies = app.store().competencies().await?;
+    let mut areas: Vec<String> = Vec::new();
+    for area in template.template.interviews.iter().filter_map(|i| i.area) {
+        if let Some(competency) = competencies.iter().find(|c| c.id == area) {
+            if !areas.contains(&competency.name) {
+                areas.push(competency.name.clone());
+            }
+        }
+    }
+    Ok(areas)
+}
+
 /// The mail that asks a candidate who moved to Phone screen to book, in the move's transaction.
 pub async fn booking_invitation(
     app: &App,

@@ -499,6 +499,14 @@ both!(
         let season = app.seed_season().await;
         let recruiter = app.signed_in(Role::Recruiter).await;
         let (holder_id, holder_email) = interviewer(&app, "Hana Holder", "Asia/Tokyo").await;
+        // The track's loop template says what its interviews assess.
+        let rules = app.store().competency_rules().await.unwrap();
+        let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
+        let template =
+            interviews::suggested::suggested_template(TRACK, &rules).expect("a suggested loop");
+        interviews::save_loop_template(app.state.app(), season.season_id, track, &template)
+            .await
+            .unwrap();
         let (candidate, _, id) =
             screened_candidate(&app, &season, &recruiter, "Katherine Johnson").await;
         let interview = book_first_time(&app, &candidate, id).await;
@@ -515,6 +523,10 @@ both!(
         assert!(html.contains("Katherine Johnson"), "{html}");
         assert!(html.contains(&local.format("%A %-d %B %Y, %H:%M").to_string()), "{html}");
         assert!(html.contains("My interviews"));
+        assert!(
+            html.contains("Focus: Coding, Data structures and algorithms, System design"),
+            "{html}"
+        );
         let (_, html) = other.get_text("/interviewer/interviews").await;
         assert!(!html.contains("Katherine Johnson"), "{html}");
 

@@ -41,6 +41,8 @@ struct InterviewRow {
     when: String,
     candidate: String,
     what: String,
+    /// The technical areas the interview assesses, when the track's loop names them.
+    focus: Option<String>,
     meeting_link: Option<String>,
     /// Ahead, so it may still be released.
     upcoming: bool,
@@ -78,7 +80,7 @@ fn notice_text(notice: Option<&str>) -> Option<String> {
     }
 }
 
-fn row(interview: &InterviewRecord, zone: Tz, now: i64) -> InterviewRow {
+fn row(interview: &InterviewRecord, zone: Tz, now: i64, focus: &[String]) -> InterviewRow {
     let at = |s| DateTime::from_timestamp(s, 0).unwrap_or_default();
     let track = interview.track_name.as_deref().unwrap_or("Internship");
     InterviewRow {
@@ -86,6 +88,7 @@ fn row(interview: &InterviewRecord, zone: Tz, now: i64) -> InterviewRow {
         when: span_in(zone, at(interview.starts_at), at(interview.ends_at)),
         candidate: interview.candidate_name.clone(),
         what: format!("Phone interview {} · {track}", interview.round),
+        focus: (!focus.is_empty()).then(|| focus.join(", ")),
         meeting_link: interview.meeting_link.clone(),
         upcoming: interview.starts_at > now,
     }
@@ -106,10 +109,17 @@ async fn my_interviews(
     let zone = profile.as_ref().map_or(Tz::UTC, |p| p.time_zone);
     let now = state.now();
     let interviews = state.store().interviews_of_interviewer(user_id).await?;
-    let (upcoming, mut past): (Vec<_>, Vec<_>) = interviews
-        .iter()
-        .map(|i| row(i, zone, now))
-        .partition(|r| r.upcoming);
+    // One application's focus is read once, however many of its interviews are listed.
+    let mut focus: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut rows = Vec::with_capacity(interviews.len());
+    for interview in &interviews {
+        if !focus.contains_key(&interview.application_id) {
+            let areas = phone_screens::focus_of(state.app(), interview.application_id).await?;
+            focus.insert(interview.application_id, areas);
+        }
+        rows.push(row(interview, zone, now, &focus[&interview.application_id]));
+    }
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.upcoming);
     past.reverse();
     let feed_link = state
         .store()
