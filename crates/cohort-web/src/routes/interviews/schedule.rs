@@ -20,6 +20,7 @@ use cohort_app::interviews::mail::span_in;
 use cohort_app::interviews::phone_screens::{self, BookingError, Released};
 use cohort_app::interviews::InterviewsError;
 use cohort_store::interviews::bookings::InterviewRecord;
+use std::collections::hash_map::{Entry, HashMap};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -110,12 +111,11 @@ async fn my_interviews(
     let now = state.now();
     let interviews = state.store().interviews_of_interviewer(user_id).await?;
     // One application's focus is read once, however many of its interviews are listed.
-    let mut focus: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut focus: HashMap<i64, Vec<String>> = HashMap::new();
     let mut rows = Vec::with_capacity(interviews.len());
     for interview in &interviews {
-        if !focus.contains_key(&interview.application_id) {
-            let areas = phone_screens::focus_of(state.app(), interview.application_id).await?;
-            focus.insert(interview.application_id, areas);
+        if let Entry::Vacant(slot) = focus.entry(interview.application_id) {
+            slot.insert(phone_screens::focus_of(state.app(), interview.application_id).await?);
         }
         rows.push(row(interview, zone, now, &focus[&interview.application_id]));
     }
