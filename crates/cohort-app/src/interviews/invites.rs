@@ -44,14 +44,14 @@ fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
             format!(
                 "Your technical phone interview ({track}). To move or cancel it: {}",
                 app.config()
-                    .link(&super::phone_screens::manage_path(interview.application_id))
+                    .link(&super::links::manage_path(interview.application_id))
             ),
         ),
         Party::Interviewer => (
             format!("Phone interview: {} ({track})", interview.candidate_name),
             format!(
                 "The résumé and the interview's focus: {}",
-                app.config().link("/interviewer/interviews")
+                app.config().link(super::links::SCHEDULE_PATH)
             ),
         ),
     };

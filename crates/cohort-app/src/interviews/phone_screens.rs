@@ -7,6 +7,7 @@
 //! the second sees the first's booking and is told the time was just taken.
 
 use super::invites::{self, Party};
+pub use super::links::manage_path;
 use super::mail::{self as texts, span_in, BookingChange};
 use super::reminders;
 use crate::mail::Message;
@@ -491,11 +492,6 @@ fn candidate_zone(interview: &InterviewRecord) -> Tz {
     interview.candidate_time_zone.parse().unwrap_or(Tz::UTC)
 }
 
-/// The link where a candidate manages an application's phone screens.
-pub fn manage_path(application_id: i64) -> String {
-    format!("/me/applications/{application_id}/phone-screen")
-}
-
 fn candidate_confirmation(
     app: &App,
     interview: &InterviewRecord,
@@ -548,7 +544,7 @@ fn interviewer_notice(
             track: interview.track_name.as_deref().unwrap_or("Internship"),
             moved,
             when: &span_in(zone, at(interview.starts_at), at(interview.ends_at)),
-            schedule_link: &app.config().link("/interviewer/interviews"),
+            schedule_link: &app.config().link(super::links::SCHEDULE_PATH),
             calendar: invites::calendar(app, interview, Method::Request, Party::Interviewer),
         }
         .to(email),

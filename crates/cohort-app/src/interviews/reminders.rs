@@ -2,8 +2,8 @@
 //! interviewer. Each is a job due at its time and tied to the interview's sequence: a reminder
 //! of an interview that moved or was cancelled since finds a newer sequence and sends nothing.
 
+use super::links::{manage_path, SCHEDULE_PATH};
 use super::mail::{span_in, InterviewReminder};
-use super::phone_screens::manage_path;
 use crate::jobs::{self, Done, Job, JobError};
 use crate::mail::Message;
 use crate::App;
@@ -115,7 +115,7 @@ impl RemindInterview {
                     in_words,
                     when: &span_in(zone, start, end),
                     meeting_link: interview.meeting_link.as_deref(),
-                    details_link: &app.config().link("/interviewer/interviews"),
+                    details_link: &app.config().link(SCHEDULE_PATH),
                 }
                 .to(&interviewer.email),
             );
