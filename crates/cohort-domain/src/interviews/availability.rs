@@ -83,6 +83,52 @@ impl InterviewerWeek {
         Some((at(hours.start)?, at(hours.end)?))
     }
 
+    /// The free time on the local `dates`: each working window of a day that is not off, less
+    /// the calendar's busy blocks and the interviews widened by `buffer`; sorted.
+    pub fn free_spans(
+        &self,
+        dates: &[NaiveDate],
+        buffer: Duration,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let mut taken: Vec<(DateTime<Utc>, DateTime<Utc>)> = self
+            .busy
+            .iter()
+            .copied()
+            .chain(
+                self.interviews
+                    .iter()
+                    .map(|(s, e)| (*s - buffer, *e + buffer)),
+            )
+            .collect();
+        taken.sort();
+        let mut free = Vec::new();
+        for date in dates {
+            if self.on_time_off(*date) {
+                continue;
+            }
+            let Some((open, close)) = self.working_window(*date) else {
+                continue;
+            };
+            let mut from = open;
+            for (start, end) in &taken {
+                if *end <= from || *start >= close {
+                    continue;
+                }
+                if *start > from {
+                    free.push((from, *start));
+                }
+                from = from.max(*end);
+                if from >= close {
+                    break;
+                }
+            }
+            if from < close {
+                free.push((from, close));
+            }
+        }
+        free
+    }
+
     fn overlaps(
         list: &[(DateTime<Utc>, DateTime<Utc>)],
         start: DateTime<Utc>,

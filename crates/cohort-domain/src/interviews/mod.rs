@@ -9,6 +9,7 @@
 pub mod availability;
 pub mod booking;
 pub mod itip;
+pub mod planning;
 pub mod profile;
 
 use crate::FieldErrors;
