@@ -157,10 +157,33 @@ pub enum Command {
         #[command(subcommand)]
         command: ProblemsCommand,
     },
+    /// Interviews from the database, for the planning engines.
+    Interviews {
+        #[command(subcommand)]
+        command: InterviewsCommand,
+    },
     /// Run a planning engine on a JSON instance (no database needed).
     Plan {
         #[command(subcommand)]
         command: crate::plan_cli::PlanCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InterviewsCommand {
+    /// Write a week of final loops as the instance `cohort plan loops` schedules: the season's
+    /// candidates in Final loop, its loop templates, and every interviewer with a profile, free
+    /// inside their hours and outside their time off, calendar and interviews.
+    Week {
+        /// The season's id (shown in its address, /staff/seasons/ID).
+        #[arg(long)]
+        season: i64,
+        /// The dates loops may be held on, comma-separated: 2027-03-15,2027-03-16.
+        #[arg(long, value_delimiter = ',', required = true)]
+        days: Vec<chrono::NaiveDate>,
+        /// Write the instance here instead of to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -324,6 +347,7 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
             .await
         }
         Command::Problems { command } => problems(&options, command).await,
+        Command::Interviews { command } => interviews(&options, command).await,
         Command::Plan { command } => {
             tokio::task::spawn_blocking(move || crate::plan_cli::run(command))
                 .await
@@ -344,6 +368,38 @@ pub async fn run(arguments: Arguments) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn interviews(options: &GlobalOptions, command: InterviewsCommand) -> anyhow::Result<()> {
+    let InterviewsCommand::Week { season, days, out } = command;
+    let config = config(options)?;
+    let store = Store::connect(&config.database_url, 2)
+        .await
+        .context("connecting to the database")?;
+    store.migrate().await.context("applying migrations")?;
+    if !store.seasons().await?.iter().any(|s| s.id == season) {
+        anyhow::bail!("there is no season {season}");
+    }
+    let blobs = cohort_store::blob::DirectoryBlobStore::new(config.data_dir.join("blobs"))
+        .context("opening the blob store")?;
+    let app = cohort_app::App::new(store, std::sync::Arc::new(blobs), config);
+    let week = cohort_app::interviews::planning::season_week(&app, season, &days)
+        .await
+        .context("gathering the week")?;
+    let text = serde_json::to_string_pretty(&week)? + "\n";
+    eprintln!(
+        "{} candidates in Final loop, {} loop templates, {} interviewers",
+        week.candidates.len(),
+        week.templates.len(),
+        week.interviewers.len()
+    );
+    match out {
+        Some(path) => {
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
 }
 
 async fn problems(options: &GlobalOptions, command: ProblemsCommand) -> anyhow::Result<()> {

@@ -10,6 +10,7 @@ pub mod invites;
 pub mod links;
 pub mod mail;
 pub mod phone_screens;
+pub mod planning;
 pub mod profiles;
 pub mod reminders;
 pub mod suggested;

@@ -916,3 +916,96 @@ both!(
         );
     }
 );
+
+both!(
+    a_seasons_week_of_final_loops_comes_out_of_the_database_as_an_instance_the_engine_schedules,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (screener_id, _) = interviewer(&app, "Sara Screener", "America/New_York").await;
+        let rules = app.store().competency_rules().await.unwrap();
+        let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
+        let template =
+            interviews::suggested::suggested_template(TRACK, &rules).expect("a suggested loop");
+        interviews::save_loop_template(app.state.app(), season.season_id, track, &template)
+            .await
+            .unwrap();
+        let (candidate, _, id) = screened_candidate(&app, &season, &recruiter, "Lena Loop").await;
+        let screen = book_first_time(&app, &candidate, id).await;
+        assert_eq!(screen.interviewer_id, Some(screener_id));
+        let detail = format!("/staff/applications/{id}");
+        let response = recruiter
+            .post_form(
+                &detail,
+                &format!("{detail}/transition"),
+                &[("to", "final_loop")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        // Interviewers for every seat of the loop, bar raiser included.
+        let competencies = app.store().competencies().await.unwrap();
+        let id_of = |name: &str| competencies.iter().find(|c| c.name == name).unwrap().id;
+        let mut panel = Vec::new();
+        for (n, area) in ["Coding", "Data structures and algorithms", "System design"]
+            .iter()
+            .enumerate()
+        {
+            for copy in 0..2 {
+                let (user, _) =
+                    interviewer(&app, &format!("Panel {n}-{copy}"), "America/Chicago").await;
+                interviews::profiles::set_training_state(
+                    app.state.app(),
+                    user,
+                    id_of(area),
+                    Some(TrainingState::Qualified),
+                )
+                .await
+                .unwrap();
+                panel.push(user);
+            }
+        }
+        interviews::profiles::set_staffing(app.state.app(), panel[0], true, &[TRACK.to_owned()])
+            .await
+            .unwrap();
+
+        let monday = (app.state.clock().now_utc() + chrono::Duration::days(7))
+            .date_naive()
+            .week(chrono::Weekday::Mon)
+            .first_day();
+        let days = [monday, monday.succ_opt().unwrap()];
+        let week = interviews::planning::season_week(app.state.app(), season.season_id, &days)
+            .await
+            .unwrap();
+        assert_eq!(week.candidates.len(), 1);
+        let candidate = &week.candidates[0];
+        assert_eq!(candidate.id, format!("a{id}"));
+        assert_eq!(candidate.track, TRACK);
+        assert_eq!(
+            candidate.time_zone, "America/Chicago",
+            "the zone of the phone screen"
+        );
+        assert_eq!(candidate.exclude_interviewers, [format!("i{screener_id}")]);
+        assert_eq!(week.interviewers.len(), 7);
+        assert!(week.interviewers.iter().all(|i| !i.available.is_empty()));
+        let seats = &week.templates[TRACK].interviews;
+        assert_eq!(seats.len(), template.interviews.len());
+        assert!(seats.iter().any(|s| s.requires == ["bar raiser"]));
+
+        let text = serde_json::to_string(&week).unwrap();
+        let instance = cohort_plan::loops::Instance::from_json(&text).expect("the engine reads it");
+        let outcome = cohort_plan::loops::solve::solve(
+            &instance,
+            cohort_plan::loops::solve::Options::default(),
+            None,
+            &mut |_| false,
+        )
+        .unwrap();
+        assert_eq!(outcome.schedule.loops.len(), 1, "{text}");
+        assert!(cohort_plan::loops::check::check(&instance, &outcome.schedule).is_empty());
+        let loop_ = &outcome.schedule.loops[0];
+        assert!(loop_
+            .interviews
+            .iter()
+            .all(|i| i.interviewer != format!("i{screener_id}")));
+    }
+);

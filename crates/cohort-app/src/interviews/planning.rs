@@ -1,0 +1,171 @@
+//! A season's week of final loops gathered from the database into the loop engine's instance
+//! (`cohort_domain::interviews::planning`): the candidates in Final loop, each track's loop
+//! template, and every interviewer with a profile, their calendar and their interviews.
+//! `cohort interviews week` writes it for `cohort plan loops`.
+//!
+//! A seat asks for a bar raiser, or for someone qualified in its technical area; the principles
+//! it assesses are not asked of its interviewer (see [`season_week`]).
+
+use super::InterviewsError;
+use crate::App;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use cohort_domain::interviews::availability::InterviewerWeek;
+use cohort_domain::interviews::planning::{
+    week_instance, CandidateHours, LoopSeat, TrackLoop, WeekCandidate, WeekInstance,
+    WeekInterviewer, WeekRules, BAR_RAISER,
+};
+use cohort_domain::interviews::profile::TrainingState;
+use cohort_domain::Stage;
+use std::collections::HashMap;
+
+/// The id a candidate has in the instance: their application's.
+pub fn candidate_key(application_id: i64) -> String {
+    format!("a{application_id}")
+}
+
+/// The id an interviewer has in the instance: their account's.
+pub fn interviewer_key(user_id: i64) -> String {
+    format!("i{user_id}")
+}
+
+/// The week of `days` for `season_id`: every application in Final loop, on the track of its
+/// first choice and in the zone it booked its phone screen in (UTC when it booked none), never
+/// with an interviewer it has met; every interviewer with a profile.
+pub async fn season_week(
+    app: &App,
+    season_id: i64,
+    days: &[NaiveDate],
+) -> Result<WeekInstance, InterviewsError> {
+    let store = app.store();
+    let competencies = store.competencies().await?;
+    let name_of: HashMap<i64, String> = competencies
+        .iter()
+        .map(|c| (c.id, c.name.clone()))
+        .collect();
+    let tracks = store.tracks(season_id).await?;
+    let mut loops = Vec::new();
+    for saved in store.loop_templates(season_id).await? {
+        let Some(track) = tracks.iter().find(|t| t.id == saved.track_id) else {
+            continue;
+        };
+        let seats = saved
+            .template
+            .interviews
+            .iter()
+            .map(|seat| LoopSeat {
+                minutes: seat.minutes,
+                // Who may take a seat: a bar raiser for the bar raiser's, else someone qualified
+                // in its technical area. Principles are what the seat assesses, which every
+                // interviewer of the track is trained to do; requiring them as well would leave
+                // most loops without anyone qualified in every pairing.
+                requires: if seat.bar_raiser {
+                    vec![BAR_RAISER.to_owned()]
+                } else {
+                    seat.area
+                        .iter()
+                        .filter_map(|id| name_of.get(id).cloned())
+                        .collect()
+                },
+            })
+            .collect();
+        loops.push(TrackLoop {
+            track: track.name.clone(),
+            max_gap_minutes: saved.template.max_gap_minutes,
+            seats,
+        });
+    }
+
+    let mut candidates = Vec::new();
+    for reached in store.reached_stage(season_id, Stage::FinalLoop).await? {
+        if reached.stage != Stage::FinalLoop.as_str() {
+            continue;
+        }
+        let setup = store.phone_screen_setup(reached.application_id).await?;
+        let interviews = store
+            .interviews_of_application(reached.application_id)
+            .await?;
+        let zone: Tz = interviews
+            .iter()
+            .max_by_key(|i| i.starts_at)
+            .and_then(|i| i.candidate_time_zone.parse().ok())
+            .unwrap_or(Tz::UTC);
+        let exclude = store
+            .past_interviewers_of(reached.application_id)
+            .await?
+            .into_iter()
+            .map(interviewer_key)
+            .collect();
+        candidates.push(WeekCandidate {
+            id: candidate_key(reached.application_id),
+            track: setup.track_name,
+            zone,
+            exclude,
+        });
+    }
+
+    let at = |seconds: i64| DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+    let (from, to) = span_of(days);
+    let (booked, busy) = store
+        .occupied_between(from.timestamp(), to.timestamp())
+        .await?;
+    let mut interviewers = Vec::new();
+    for person in store.interviewers().await? {
+        let Some(profile) = person.profile.clone() else {
+            continue;
+        };
+        let of_person = |rows: &[cohort_store::interviews::bookings::Occupied]| {
+            let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = rows
+                .iter()
+                .filter(|o| o.user_id == person.user_id)
+                .map(|o| (at(o.starts_at), at(o.ends_at)))
+                .collect();
+            spans.sort();
+            spans
+        };
+        let in_state = |wanted: &[TrainingState]| -> Vec<String> {
+            person
+                .training
+                .iter()
+                .filter(|(_, t)| wanted.contains(&t.state))
+                .filter_map(|(id, _)| name_of.get(id).cloned())
+                .collect()
+        };
+        interviewers.push(WeekInterviewer {
+            id: interviewer_key(person.user_id),
+            week: InterviewerWeek {
+                id: person.user_id,
+                zone: profile.time_zone,
+                hours: profile.hours,
+                time_off: profile.time_off.clone(),
+                busy: of_person(&busy),
+                interviews: of_person(&booked),
+                daily_cap: profile.daily_cap,
+                weekly_cap: profile.weekly_cap,
+            },
+            tracks: person.tracks.clone(),
+            qualified: in_state(&[TrainingState::Qualified]),
+            shadowing: in_state(&[TrainingState::Shadowing, TrainingState::ReverseShadowing]),
+            bar_raiser: person.bar_raiser,
+        });
+    }
+    let rules = WeekRules {
+        days: days.to_vec(),
+        grid_minutes: 15,
+        candidate_hours: CandidateHours::default(),
+        buffer: app.config().booking.buffer,
+    };
+    Ok(week_instance(&rules, &loops, &candidates, &interviewers))
+}
+
+/// From two days before the first day to two after the last, in UTC: every zone's dates of the
+/// week fall inside.
+fn span_of(days: &[NaiveDate]) -> (DateTime<Utc>, DateTime<Utc>) {
+    let first = days.iter().min().copied().unwrap_or_default();
+    let last = days.iter().max().copied().unwrap_or_default();
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    (
+        midnight(first) - Duration::days(2),
+        midnight(last) + Duration::days(3),
+    )
+}
