@@ -274,3 +274,83 @@ fn plan_loops_with_a_neighbourhood_budget_gives_the_same_schedule_on_every_run()
     assert_eq!(first["unscheduled"], second["unscheduled"]);
     assert_eq!(first["stats"]["iterations"], second["stats"]["iterations"]);
 }
+
+#[test]
+fn the_demos_week_of_final_loops_comes_out_of_its_database_and_plan_loops_schedules_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let data = data.to_str().unwrap();
+    succeeds(cohort().args([
+        "--data-dir",
+        data,
+        "demo",
+        "--no-serve",
+        "--no-problems",
+        "--candidates",
+        "300",
+    ]));
+    let week = folder.path().join("week.json");
+    // The Monday and Tuesday of the week after next.
+    let monday = (chrono::Utc::now() + chrono::Duration::days(14))
+        .date_naive()
+        .week(chrono::Weekday::Mon)
+        .first_day();
+    let days = format!("{monday},{}", monday.succ_opt().unwrap());
+    let gathered = succeeds(cohort().args([
+        "--data-dir",
+        data,
+        "interviews",
+        "week",
+        "--season",
+        "1",
+        "--days",
+        &days,
+        "--out",
+        week.to_str().unwrap(),
+    ]));
+    let said = String::from_utf8_lossy(&gathered.stderr);
+    assert!(said.contains("5 loop templates, 21 interviewers"), "{said}");
+    let schedule = folder.path().join("schedule.json");
+    succeeds(cohort().args([
+        "plan",
+        "loops",
+        week.to_str().unwrap(),
+        "--time-limit",
+        "2",
+        "--out",
+        schedule.to_str().unwrap(),
+    ]));
+    succeeds(cohort().args([
+        "plan",
+        "check",
+        week.to_str().unwrap(),
+        schedule.to_str().unwrap(),
+    ]));
+    let instance: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&week).unwrap()).unwrap();
+    assert_eq!(
+        instance["days"],
+        serde_json::json!([monday.to_string(), monday.succ_opt().unwrap().to_string()])
+    );
+    assert!(
+        !instance["candidates"].as_array().unwrap().is_empty(),
+        "the demo has candidates in Final loop"
+    );
+
+    // A season that does not exist is refused by name.
+    let missing = cohort()
+        .args([
+            "--data-dir",
+            data,
+            "interviews",
+            "week",
+            "--season",
+            "99",
+            "--days",
+            &days,
+        ])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no season 99"));
+}
