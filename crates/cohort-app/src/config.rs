@@ -30,6 +30,10 @@ pub struct Config {
     /// How candidates book phone screens: how far ahead, until when they may move one, the grid
     /// of start times and the buffer between an interviewer's interviews.
     pub booking: cohort_domain::interviews::booking::BookingPolicy,
+    /// Whether calendars are read from local and private network addresses too (an intranet
+    /// calendar server). Off by default: an address a user gives could otherwise reach the
+    /// server's own network.
+    pub calendar_private_addresses: bool,
 }
 
 impl Config {

@@ -56,6 +56,8 @@ struct Inner {
     job_waker: tokio::sync::Notify,
     /// The in-process judge worker's waker, when this process runs one.
     judge_waker: OnceLock<Arc<tokio::sync::Notify>>,
+    /// Reads calendars from their address, when the process that runs the app gives one.
+    calendar_fetcher: OnceLock<Arc<dyn interviews::subscriptions::CalendarFetcher>>,
     plagiarism: assessment::plagiarism::Indexes,
     stage_counts: Mutex<HashMap<StageCountsKey, CachedStageCounts>>,
 }
@@ -101,6 +103,7 @@ impl App {
             mail_waker: tokio::sync::Notify::new(),
             job_waker: tokio::sync::Notify::new(),
             judge_waker: OnceLock::new(),
+            calendar_fetcher: OnceLock::new(),
             plagiarism: Default::default(),
             stage_counts: Mutex::new(HashMap::new()),
         }))
@@ -162,6 +165,19 @@ impl App {
     }
 
     /// Tells the context how to wake the judge worker running in this process.
+    /// Gives the app its way to read calendars from their address (the web crate's HTTP
+    /// client); only the first one given is kept.
+    pub fn set_calendar_fetcher(
+        &self,
+        fetcher: Arc<dyn interviews::subscriptions::CalendarFetcher>,
+    ) {
+        let _ = self.0.calendar_fetcher.set(fetcher);
+    }
+
+    pub fn calendar_fetcher(&self) -> Option<&dyn interviews::subscriptions::CalendarFetcher> {
+        self.0.calendar_fetcher.get().map(|f| f.as_ref())
+    }
+
     pub fn set_judge_waker(&self, waker: Arc<tokio::sync::Notify>) {
         let _ = self.0.judge_waker.set(waker);
     }

@@ -11,6 +11,7 @@ use crate::applications::IndexApplication;
 use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
 use crate::interviews::reminders::RemindInterview;
+use crate::interviews::subscriptions::RefreshCalendar;
 use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
 use crate::judge::JudgeContext;
 use crate::problems::VerifyProblem;
@@ -31,6 +32,7 @@ pub fn timed() -> Registry<App> {
         .with::<RemindInvitation>()
         .with::<CheckPlagiarism>()
         .with::<RemindInterview>()
+        .with::<RefreshCalendar>()
 }
 
 /// Judging: submissions first, as a candidate is waiting for each; a recruiter can wait for a

@@ -127,6 +127,7 @@ fn app(database: &Database) -> App {
         trusted_proxies: Vec::new(),
         graduation: Default::default(),
         booking: Default::default(),
+        calendar_private_addresses: false,
     };
     let blobs = cohort_store::blob::DirectoryBlobStore::new(folder.join("blobs")).unwrap();
     App::new(database.store.clone(), Arc::new(blobs), config)

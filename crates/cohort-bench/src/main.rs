@@ -1474,6 +1474,7 @@ fn floor_app(store: &Store, data: &Path) -> anyhow::Result<cohort_app::App> {
         trusted_proxies: Vec::new(),
         graduation: Default::default(),
         booking: Default::default(),
+        calendar_private_addresses: false,
     };
     let blobs = DirectoryBlobStore::new(data.join("blobs-floor-app"))?;
     Ok(cohort_app::App::new(store.clone(), Arc::new(blobs), config))

@@ -14,6 +14,7 @@
 //! - [`pages`]: the page layout shared by every template, and formatting helpers.
 
 pub mod auth;
+pub mod calendar_fetch;
 pub mod error;
 pub mod html;
 pub mod pages;

@@ -34,7 +34,11 @@ pub struct AppState(Arc<Inner>);
 impl AppState {
     /// Connects to the database, applies migrations and prepares the data directory.
     pub async fn start(config: Config) -> Result<AppState, StartError> {
+        let allow_private = config.calendar_private_addresses;
         let app = App::start(config).await?;
+        app.set_calendar_fetcher(Arc::new(crate::calendar_fetch::HttpCalendarFetcher {
+            allow_private,
+        }));
         let secret = app
             .store()
             .setting_or_insert("server_secret", crate::auth::tokens::new_token())

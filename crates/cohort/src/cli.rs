@@ -67,6 +67,11 @@ pub struct GlobalOptions {
     /// the least notice an interviewer gets of a new booking.
     #[arg(long, env = "COHORT_BOOKING_CUTOFF_HOURS", global = true, default_value_t = 24, value_parser = clap::value_parser!(u32).range(0..=168))]
     pub booking_cutoff_hours: u32,
+    /// Read interviewers' subscribed calendars from local and private network addresses too
+    /// (an intranet calendar server). Off by default: an address an interviewer gives could
+    /// otherwise reach this machine's own services.
+    #[arg(long, env = "COHORT_CALENDAR_PRIVATE_ADDRESSES", global = true)]
+    pub calendar_private_addresses: bool,
     /// Minutes kept free before and after each of an interviewer's interviews.
     #[arg(long, env = "COHORT_INTERVIEW_BUFFER_MINUTES", global = true, default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=120))]
     pub interview_buffer_minutes: u32,
@@ -276,6 +281,7 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
             reverse_shadows: options.reverse_shadows_to_graduate,
         },
         booking: booking_policy(options),
+        calendar_private_addresses: options.calendar_private_addresses,
     })
 }
 

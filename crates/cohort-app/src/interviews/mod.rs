@@ -13,6 +13,7 @@ pub mod phone_screens;
 pub mod planning;
 pub mod profiles;
 pub mod reminders;
+pub mod subscriptions;
 pub mod suggested;
 
 use crate::App;

@@ -1,7 +1,7 @@
 //! Interviewers: every active account with the Interviewer role, with its profile, tracks and
 //! training, read in a fixed number of queries whatever their number.
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{affected, Result, Store, StoreError, Tx};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use cohort_domain::interviews::profile::{Hours, Profile, TimeOff, Training, TrainingState};
@@ -408,5 +408,84 @@ impl Store {
         .bind(user_id)
         .fetch_optional(&self.reader)
         .await?)
+    }
+}
+
+/// An interviewer's calendar address and how its reading went.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SubscriptionRecord {
+    pub user_id: i64,
+    pub url: String,
+    pub added_at: i64,
+    pub tried_at: Option<i64>,
+    pub read_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+impl Store {
+    /// Subscribes an interviewer to the calendar at `url`, replacing any address before (and
+    /// forgetting how that one went). [`StoreError::NotFound`] without a profile.
+    pub async fn set_calendar_subscription(
+        tx: &mut Tx,
+        user_id: i64,
+        url: &str,
+        now: i64,
+    ) -> Result<()> {
+        let result = sqlx::query(
+            "INSERT INTO calendar_subscriptions (user_id, url, added_at) \
+             SELECT user_id, $2, $3 FROM interviewer_profiles WHERE user_id = $1 \
+             ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, added_at = excluded.added_at, \
+             tried_at = NULL, read_at = NULL, error = NULL",
+        )
+        .bind(user_id)
+        .bind(url)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn remove_calendar_subscription(tx: &mut Tx, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM calendar_subscriptions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn calendar_subscription(&self, user_id: i64) -> Result<Option<SubscriptionRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT user_id, url, added_at, tried_at, read_at, error FROM calendar_subscriptions \
+             WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    /// Records a try at reading `url` (`error` when it failed). A subscription that changed its
+    /// address meanwhile is left alone: this try was of the old one. False when nothing matched.
+    pub async fn record_subscription_try(
+        tx: &mut Tx,
+        user_id: i64,
+        url: &str,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<bool> {
+        let result = sqlx::query(
+            "UPDATE calendar_subscriptions SET tried_at = $3, error = $4, \
+             read_at = CASE WHEN $4 IS NULL THEN $3 ELSE read_at END \
+             WHERE user_id = $1 AND url = $2",
+        )
+        .bind(user_id)
+        .bind(url)
+        .bind(now)
+        .bind(error)
+        .execute(&mut **tx)
+        .await?;
+        Ok(affected(result) == 1)
     }
 }

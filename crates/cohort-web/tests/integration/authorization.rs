@@ -547,6 +547,19 @@ both!(
                 vec![],
                 interviewer_only,
             ),
+            // Not an address: refused with the reason (422) once past authorisation.
+            row(
+                "POST",
+                "/interviewer/calendar/subscription".into(),
+                vec![("address", "nowhere")],
+                interviewer_only,
+            ),
+            row(
+                "POST",
+                "/interviewer/calendar/subscription/delete".into(),
+                vec![],
+                interviewer_only,
+            ),
             row(
                 "GET",
                 "/interviewer/interviews".into(),

@@ -40,6 +40,24 @@ macro_rules! both {
             }
         }
     };
+    ($name:ident, $body:expr, $options:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let backend = $crate::helpers::Backend::Sqlite;
+                let app = $crate::helpers::spawn_app_with(backend, $options).await;
+                ($body)(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let backend = $crate::helpers::Backend::Postgres;
+                let app = $crate::helpers::spawn_app_with(backend, $options).await;
+                ($body)(app).await;
+            }
+        }
+    };
 }
 
 pub struct TestApp {
@@ -59,6 +77,8 @@ pub struct AppOptions {
     pub base_url: Option<String>,
     /// Proxies whose forwarding headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Read subscribed calendars from this machine's own addresses (the tests' servers).
+    pub calendar_private_addresses: bool,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -113,6 +133,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         trusted_proxies: options.trusted_proxies,
         graduation: Default::default(),
         booking: Default::default(),
+        calendar_private_addresses: options.calendar_private_addresses,
     };
     let state = AppState::start(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

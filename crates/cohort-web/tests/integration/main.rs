@@ -7,6 +7,7 @@ mod api;
 mod applications;
 mod authorization;
 mod calendar;
+mod calendar_subscriptions;
 mod confirmation;
 mod hardening;
 mod interviews;

@@ -13,7 +13,7 @@ const TRACK: &str = "Software Development";
 
 /// An interviewer for the Software Development track, qualified in coding, who works Monday to
 /// Friday 09:00-17:00 in `zone`. Returns their id and address.
-async fn interviewer(app: &TestApp, name: &str, zone: &str) -> (i64, String) {
+pub(crate) async fn interviewer(app: &TestApp, name: &str, zone: &str) -> (i64, String) {
     interviews::seed_competencies(app.state.app())
         .await
         .unwrap();
@@ -447,7 +447,7 @@ both!(
 );
 
 /// A browser signed in as the account `email` (made by [`interviewer`]).
-async fn signed_in_as(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn signed_in_as(app: &TestApp, email: &str) -> Browser {
     let browser = app.browser();
     let response = browser.login(email, PASSWORD).await;
     assert_eq!(

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use cohort_app::interviews::calendars::{self, CalendarUploadError, MAX_CALENDAR_BYTES};
 use cohort_app::interviews::profiles;
+use cohort_app::interviews::subscriptions::{self, SubscribeError};
 use cohort_domain::interviews::profile::{Hours, Profile, ProfileForm, TrainingState, WEEKDAYS};
 use cohort_domain::interviews::Competency;
 use cohort_domain::FieldErrors;
@@ -36,6 +37,11 @@ pub fn router() -> Router<AppState> {
             post(upload_calendar).layer(DefaultBodyLimit::max(MAX_CALENDAR_BYTES + 64 * 1024)),
         )
         .route("/interviewer/calendar/delete", post(remove_calendar))
+        .route("/interviewer/calendar/subscription", post(subscribe))
+        .route(
+            "/interviewer/calendar/subscription/delete",
+            post(unsubscribe),
+        )
 }
 
 /// Time zones offered first in the form (any IANA name is accepted).
@@ -153,6 +159,55 @@ pub struct CalendarView {
     pub uploaded: String,
     /// The busy blocks of the next two weeks, in the interviewer's zone.
     pub blocks: Vec<String>,
+    /// The calendar's address, when it is read from one.
+    pub subscription: Option<SubscriptionView>,
+}
+
+/// A calendar address and how its reading goes.
+pub struct SubscriptionView {
+    pub url: String,
+    pub status: String,
+    pub failed: bool,
+}
+
+async fn subscription_view(
+    state: &AppState,
+    user_id: i64,
+    zone: chrono_tz::Tz,
+    has_calendar: bool,
+) -> Result<Option<SubscriptionView>, AppError> {
+    let Some(record) = state.store().calendar_subscription(user_id).await? else {
+        return Ok(None);
+    };
+    let when = |t: i64| crate::pages::time_in(t, zone);
+    let every = subscriptions::REFRESH_HOURS;
+    let (status, failed) = match (&record.error, record.tried_at, record.read_at) {
+        (Some(error), Some(tried), read) => (
+            format!(
+                "Reading it at {} failed: {error} {}",
+                when(tried),
+                match read {
+                    Some(read) => format!("The calendar read at {} is kept.", when(read)),
+                    None if has_calendar => "Your calendar from before is kept.".to_owned(),
+                    None => "Nothing has been read from it yet.".to_owned(),
+                }
+            ),
+            true,
+        ),
+        (None, _, Some(read)) => (
+            format!("Read at {}; read again every {every} hours.", when(read)),
+            false,
+        ),
+        _ => (
+            "Waiting for its first read, which takes a minute or so.".to_owned(),
+            false,
+        ),
+    };
+    Ok(Some(SubscriptionView {
+        url: record.url,
+        status,
+        failed,
+    }))
 }
 
 /// The calendar of `interviewer` for the pages.
@@ -160,6 +215,10 @@ pub async fn calendar_view(
     state: &AppState,
     interviewer: &Interviewer,
 ) -> Result<CalendarView, AppError> {
+    let zone = interviewer
+        .profile
+        .as_ref()
+        .map_or(chrono_tz::Tz::UTC, |p| p.time_zone);
     let Some(record) = state
         .store()
         .interviewer_calendar(interviewer.user_id)
@@ -169,12 +228,9 @@ pub async fn calendar_view(
             file_name: None,
             uploaded: String::new(),
             blocks: Vec::new(),
+            subscription: subscription_view(state, interviewer.user_id, zone, false).await?,
         });
     };
-    let zone = interviewer
-        .profile
-        .as_ref()
-        .map_or(chrono_tz::Tz::UTC, |p| p.time_zone);
     let from = state.clock().now_utc();
     let to = from + chrono::Duration::days(SHOWN_DAYS);
     let blocks = calendars::busy_between(state.app(), interviewer.user_id, from, to).await?;
@@ -202,6 +258,7 @@ pub async fn calendar_view(
                 )
             })
             .collect(),
+        subscription: subscription_view(state, interviewer.user_id, zone, true).await?,
     })
 }
 
@@ -348,6 +405,13 @@ async fn own_profile_page(
         Some("signed-off") => Some("Signed off: they now interview alone.".to_owned()),
         Some("calendar") => Some("Calendar uploaded.".to_owned()),
         Some("calendar-removed") => Some("Calendar removed.".to_owned()),
+        Some("subscribed") => Some(
+            "Calendar address saved. It is read in a minute or so, then every few hours.".to_owned(),
+        ),
+        Some("unsubscribed") => Some(
+            "The calendar's address is no longer read; the calendar read last is kept until you remove it."
+                .to_owned(),
+        ),
         _ => None,
     };
     let page = own_page(&state, &me, &csrf, None, flash).await?;
@@ -436,4 +500,38 @@ async fn remove_calendar(
 ) -> Result<Response, AppError> {
     calendars::remove_calendar(state.app(), me.account.user.id).await?;
     Ok(Redirect::to("/interviewer/profile?notice=calendar-removed#calendar").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct SubscribeForm {
+    #[serde(default)]
+    address: String,
+}
+
+async fn subscribe(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    csrf: Csrf,
+    CsrfForm(form): CsrfForm<SubscribeForm>,
+) -> Result<Response, AppError> {
+    match subscriptions::subscribe(state.app(), me.account.user.id, &form.address).await {
+        Ok(()) => {
+            Ok(Redirect::to("/interviewer/profile?notice=subscribed#calendar").into_response())
+        }
+        Err(SubscribeError::Interviews(error)) => Err(error.into()),
+        Err(refused) => {
+            let message = Some(refused.to_string());
+            let page = own_page_with(&state, &me, &csrf, None, None, message).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn unsubscribe(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    CsrfForm(_): CsrfForm<serde_json::Value>,
+) -> Result<Response, AppError> {
+    subscriptions::unsubscribe(state.app(), me.account.user.id).await?;
+    Ok(Redirect::to("/interviewer/profile?notice=unsubscribed#calendar").into_response())
 }
