@@ -25,7 +25,7 @@ pub fn indexing() -> Registry<App> {
 }
 
 /// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
-/// interviews' reminders.
+/// interviews' (reminders, and reading subscribed calendars).
 pub fn timed() -> Registry<App> {
     Registry::default()
         .with::<CloseSession>()
