@@ -632,7 +632,11 @@ pub async fn move_times(
         interview.round as u32,
         Some(&interview),
     )
-    .await?;
+    .await?
+    .into_iter()
+    // Its own time is free for it, but moving there changes nothing.
+    .filter(|t| t.timestamp() != interview.starts_at)
+    .collect();
     Ok((interview, times))
 }
 
@@ -658,6 +662,10 @@ pub async fn reschedule(
     let excluded = excluded_interviewers(app, record.id, moving).await?;
     let round = interview.round as u32;
     let at_start = (start, start + length);
+    // The interview's own time is not a move (the page does not offer it).
+    if start.timestamp() == interview.starts_at {
+        return Err(BookingError::NotOffered);
+    }
     let times = offered_in(app, &format, &weeks, &excluded, &booked, round, at_start);
     check_offerable(app, start, &times)?;
     let before = (

@@ -336,6 +336,7 @@ both!(
         let move_page = format!("/me/interviews/{}/move", interview.id);
         let (status, html) = candidate.get_text(&format!("{move_page}?tz=Europe/London")).await;
         assert_eq!(status, StatusCode::OK);
+        assert!(!offered(&html).contains(&times[0]), "its own time is no move");
         let later = offered(&html)
             .into_iter()
             .find(|t| *t >= times[0] + 2 * 3600)
