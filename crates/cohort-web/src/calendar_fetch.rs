@@ -41,7 +41,10 @@ impl HttpCalendarFetcher {
         for _ in 0..=MAX_REDIRECTS {
             let address = self.checked_address(&url, deadline).await?;
             let host = url.host_str().unwrap_or_default().to_owned();
+            // No proxy from the environment: a proxy would look the name up again and reach
+            // whatever it resolves to then, past the check above.
             let client = reqwest::Client::builder()
+                .no_proxy()
                 .redirect(reqwest::redirect::Policy::none())
                 .resolve(&host, address)
                 .user_agent("Cohort calendar reader")
@@ -110,13 +113,10 @@ impl HttpCalendarFetcher {
             .first()
             .ok_or_else(|| FetchError::UnknownHost(host.to_owned()))?;
         if !self.allow_private {
-            if let Some(local) = addresses.iter().find(|a| !is_public(a.ip())) {
-                let shown = if host == local.ip().to_string() {
-                    host.to_owned()
-                } else {
-                    format!("{host} ({})", local.ip())
-                };
-                return Err(FetchError::PrivateAddress(shown));
+            // The message names the host only: echoing what it resolved to would let anyone map
+            // the server's internal names.
+            if addresses.iter().any(|a| !is_public(a.ip())) {
+                return Err(FetchError::PrivateAddress(host.to_owned()));
             }
         }
         Ok(first)
@@ -151,14 +151,24 @@ pub fn is_public(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            let first = segments[0];
+            // 6to4 (2002::/16) carries an IPv4 address in its next 32 bits.
+            if first == 0x2002 {
+                let [a, b] = segments[1].to_be_bytes();
+                let [c, d] = segments[2].to_be_bytes();
+                return is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                // IPv4-compatible (::/96, deprecated) addresses.
+                || segments[..6].iter().all(|s| *s == 0)
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8
-                || first == 0x0064 && v6.segments()[1] == 0xff9b)
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && segments[1] == 0x0db8
+                || first == 0x0064 && segments[1] == 0xff9b)
         }
     }
 }
@@ -186,6 +196,12 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "2001:db8::1",
+            "fec0::1",
+            "2002:7f00:1::",
+            "2002:a00:1::",
+            "::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::1",
         ] {
             assert!(!is_public(local.parse().unwrap()), "{local}");
         }

@@ -389,9 +389,13 @@ async fn interviews(options: &GlobalOptions, command: InterviewsCommand) -> anyh
     let blobs = cohort_store::blob::DirectoryBlobStore::new(config.data_dir.join("blobs"))
         .context("opening the blob store")?;
     let app = cohort_app::App::new(store, std::sync::Arc::new(blobs), config);
-    let week = cohort_app::interviews::planning::season_week(&app, season, &days)
+    let gathered = cohort_app::interviews::planning::season_week(&app, season, &days)
         .await
         .context("gathering the week")?;
+    for (candidate, reason) in &gathered.left_out {
+        eprintln!("left out {candidate}: {reason}");
+    }
+    let week = gathered.instance;
     let text = serde_json::to_string_pretty(&week)? + "\n";
     eprintln!(
         "{} candidates in Final loop, {} loop templates, {} interviewers",

@@ -97,7 +97,8 @@ pub async fn move_application(
     };
     let mut tx = app.store().begin().await?;
     if let Some(closing) = &closing {
-        crate::interviews::phone_screens::cancel_closed(&mut tx, closing, app.now()).await?;
+        crate::interviews::phone_screens::cancel_closed(&mut tx, record.id, closing, app.now())
+            .await?;
     }
     if to == Stage::Assessment {
         if let Some(invitation) = crate::assessment::invite(app, &mut tx, record).await? {
@@ -132,7 +133,8 @@ pub async fn withdraw(app: &App, record: &ApplicationRecord) -> Result<(), MoveE
     let reason = "You withdrew your application, so this interview is off.";
     let closing = crate::interviews::phone_screens::closing(app, record.id, reason).await?;
     let mut tx = app.store().begin().await?;
-    crate::interviews::phone_screens::cancel_closed(&mut tx, &closing, app.now()).await?;
+    crate::interviews::phone_screens::cancel_closed(&mut tx, record.id, &closing, app.now())
+        .await?;
     Store::move_application(
         &mut tx,
         record.id,

@@ -311,6 +311,11 @@ pub async fn book(
     let (round, _) = next_round(&booked_rounds(&booked), format.screens as u32)
         .ok_or(BookingError::AllBooked)?;
     let length = Duration::minutes(format.minutes);
+    let seat = Seat {
+        application_id,
+        minutes: format.minutes,
+        new_booking: true,
+    };
     // The interviewers around this one time serve both the check and the claim.
     let weeks = interviewer_weeks(app, &format.track, start, start + length, None).await?;
     let excluded = excluded_interviewers(app, application_id, None).await?;
@@ -318,7 +323,7 @@ pub async fn book(
     let times = offered_in(app, &format, &weeks, &excluded, &booked, round, at_start);
     check_offerable(app, start, &times)?;
     let (mut tx, interviewer, zone_of_interviewer) =
-        claim(app, &format, weeks, start, &excluded, None).await?;
+        claim(app, seat, weeks, start, &excluded, None).await?;
     let new = NewInterview {
         application_id,
         kind: PHONE_SCREEN,
@@ -367,6 +372,15 @@ fn check_offerable(
     Ok(())
 }
 
+/// What [`claim`] books: the application's, for how long, and whether it is a new booking
+/// (which must find the application still waiting for a phone screen).
+#[derive(Debug, Clone, Copy)]
+struct Seat {
+    application_id: i64,
+    minutes: i64,
+    new_booking: bool,
+}
+
 /// A booking decided in its transaction, waiting for its mail.
 struct Claimed {
     tx: Tx,
@@ -382,13 +396,13 @@ struct Claimed {
 /// [`BookingError::Taken`] when nobody is left.
 async fn claim(
     app: &App,
-    format: &ScreenFormat,
+    seat: Seat,
     mut weeks: Vec<InterviewerWeek>,
     start: DateTime<Utc>,
     excluded: &[i64],
     moving: Option<&InterviewRecord>,
 ) -> Result<(Tx, i64, Tz), BookingError> {
-    let rules = app.config().booking.slot_rules(format.minutes as u32);
+    let rules = app.config().booking.slot_rules(seat.minutes as u32);
     let last = last_assigned(app).await?;
     let mut excluded = excluded.to_vec();
     // Interviewers another booking holds at this moment: tried again, waiting, only when nobody
@@ -408,8 +422,15 @@ async fn claim(
             None => return Err(BookingError::Taken),
         };
         let mut tx = app.store().begin().await?;
-        if let Some(application_id) = moving.map(|m| m.application_id) {
-            Store::lock_application(&mut tx, application_id).await?;
+        // The application is held too, and a new booking checks again inside the transaction
+        // that it still waits for a phone screen: a rejection or withdrawal that committed
+        // first wins, and one that comes after finds this booking to call off.
+        Store::lock_application(&mut tx, seat.application_id).await?;
+        if seat.new_booking
+            && Store::application_stage_in(&mut tx, seat.application_id).await?
+                != Stage::PhoneScreen.as_str()
+        {
+            return Err(BookingError::NotBooking);
         }
         if wait {
             Store::lock_interviewer(&mut tx, interviewer).await?;
@@ -662,6 +683,11 @@ pub async fn reschedule(
     let excluded = excluded_interviewers(app, record.id, moving).await?;
     let round = interview.round as u32;
     let at_start = (start, start + length);
+    let seat = Seat {
+        application_id: record.id,
+        minutes: format.minutes,
+        new_booking: false,
+    };
     // The interview's own time is not a move (the page does not offer it).
     if start.timestamp() == interview.starts_at {
         return Err(BookingError::NotOffered);
@@ -673,7 +699,7 @@ pub async fn reschedule(
         zone_of(app, interview.interviewer_id).await?,
     );
     let (mut tx, interviewer, zone_of_interviewer) =
-        claim(app, &format, weeks, start, &excluded, Some(&interview)).await?;
+        claim(app, seat, weeks, start, &excluded, Some(&interview)).await?;
     Store::move_interview(
         &mut tx,
         interview_id,
@@ -759,7 +785,7 @@ pub async fn release(
         .store()
         .interview(interview_id)
         .await?
-        .filter(|i| i.interviewer_id == Some(interviewer_id))
+        .filter(|i| i.interviewer_id == Some(interviewer_id) && i.kind == PHONE_SCREEN)
         .ok_or(BookingError::NotFound)?;
     if !interview.is_booked() || interview.starts_at <= app.now() {
         return Err(BookingError::NotBooked);
@@ -777,11 +803,17 @@ pub async fn release(
         interview.clone(),
         zone_of(app, interview.interviewer_id).await?,
     );
-    let length = Duration::minutes(format.minutes);
+    // The interview keeps its own length, whatever the track's format says now.
+    let seat = Seat {
+        application_id: interview.application_id,
+        minutes: (interview.ends_at - interview.starts_at) / 60,
+        new_booking: false,
+    };
+    let length = Duration::minutes(seat.minutes);
     let weeks =
         interviewer_weeks(app, &format.track, start, start + length, Some(&interview)).await?;
     let (mut tx, other, zone_of_other) =
-        match claim(app, &format, weeks, start, &excluded, Some(&interview)).await {
+        match claim(app, seat, weeks, start, &excluded, Some(&interview)).await {
             Ok(claimed) => claimed,
             Err(BookingError::Taken) => {
                 send_back(app, &before).await?;
@@ -789,7 +821,8 @@ pub async fn release(
             }
             Err(error) => return Err(error),
         };
-    Store::record_release(&mut tx, interview_id, interviewer_id, app.now()).await?;
+    let given_up = (interview.starts_at, interview.ends_at);
+    Store::record_release(&mut tx, interview_id, interviewer_id, given_up, app.now()).await?;
     Store::move_interview(
         &mut tx,
         interview_id,
@@ -835,7 +868,8 @@ async fn send_back(
     Store::lock_application(&mut tx, interview.application_id).await?;
     Store::cancel_interview(&mut tx, interview.id, interview.sequence, app.now()).await?;
     if let Some(interviewer_id) = interview.interviewer_id {
-        Store::record_release(&mut tx, interview.id, interviewer_id, app.now()).await?;
+        let given_up = (interview.starts_at, interview.ends_at);
+        Store::record_release(&mut tx, interview.id, interviewer_id, given_up, app.now()).await?;
     }
     for message in &messages {
         Store::enqueue_message(&mut tx, message, app.now()).await?;
@@ -887,9 +921,23 @@ pub async fn closing(app: &App, application_id: i64, reason: &str) -> Result<Clo
     })
 }
 
-/// Cancels what [`closing`] found, with its mail, in the move's transaction. An interview that
-/// changed since is [`StoreError::Stale`], which fails the move: nothing is left half done.
-pub async fn cancel_closed(tx: &mut Tx, closing: &Closing, now: i64) -> Result<(), StoreError> {
+/// Cancels what [`closing`] found, with its mail, in the move's transaction, which holds the
+/// application so that no booking slips in meanwhile. An interview booked or changed since
+/// [`closing`] read them is [`StoreError::Stale`], which fails the move: nothing is left half
+/// done, and trying again calls it off too.
+pub async fn cancel_closed(
+    tx: &mut Tx,
+    application_id: i64,
+    closing: &Closing,
+    now: i64,
+) -> Result<(), StoreError> {
+    Store::lock_application(tx, application_id).await?;
+    let ahead = Store::booked_interviews_ahead_in(tx, application_id, now).await?;
+    let mut read: Vec<i64> = closing.interviews.iter().map(|i| i.id).collect();
+    read.sort_unstable();
+    if ahead != read {
+        return Err(StoreError::Stale);
+    }
     for interview in &closing.interviews {
         Store::cancel_interview(tx, interview.id, interview.sequence, now).await?;
     }

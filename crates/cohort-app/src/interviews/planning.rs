@@ -29,6 +29,14 @@ pub fn interviewer_key(user_id: i64) -> String {
     format!("i{user_id}")
 }
 
+/// A season's week: the engine's instance, and the candidates it leaves out with why.
+#[derive(Debug, Clone)]
+pub struct SeasonWeek {
+    pub instance: WeekInstance,
+    /// (candidate id, reason): a candidate whose track has no loop template cannot be planned.
+    pub left_out: Vec<(String, String)>,
+}
+
 /// The week of `days` for `season_id`: every application in Final loop, on the track of its
 /// first choice and in the zone it booked its phone screen in (UTC when it booked none), never
 /// with an interviewer it has met; every interviewer with a profile.
@@ -36,7 +44,7 @@ pub async fn season_week(
     app: &App,
     season_id: i64,
     days: &[NaiveDate],
-) -> Result<WeekInstance, InterviewsError> {
+) -> Result<SeasonWeek, InterviewsError> {
     let store = app.store();
     let competencies = store.competencies().await?;
     let name_of: HashMap<i64, String> = competencies
@@ -149,13 +157,34 @@ pub async fn season_week(
             bar_raiser: person.bar_raiser,
         });
     }
+    // The engine refuses an exclusion of someone it was not given (an interviewer since
+    // deactivated or without a profile), and a candidate of a track without a loop.
+    let present: Vec<String> = interviewers.iter().map(|i| i.id.clone()).collect();
+    let mut left_out = Vec::new();
+    candidates.retain_mut(|candidate| {
+        candidate.exclude.retain(|id| present.contains(id));
+        let planned = loops.iter().any(|l| l.track == candidate.track);
+        if !planned {
+            left_out.push((
+                candidate.id.clone(),
+                format!(
+                    "the {} track has no loop template this season",
+                    candidate.track
+                ),
+            ));
+        }
+        planned
+    });
     let rules = WeekRules {
         days: days.to_vec(),
         grid_minutes: 15,
         candidate_hours: CandidateHours::default(),
         buffer: app.config().booking.buffer,
     };
-    Ok(week_instance(&rules, &loops, &candidates, &interviewers))
+    Ok(SeasonWeek {
+        instance: week_instance(&rules, &loops, &candidates, &interviewers),
+        left_out,
+    })
 }
 
 /// From two days before the first day to two after the last, in UTC: every zone's dates of the

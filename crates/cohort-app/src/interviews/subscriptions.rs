@@ -145,7 +145,7 @@ impl Job for RefreshCalendar {
         }
         let now = app.now();
         let mut tx = app.store().begin().await?;
-        Store::record_subscription_try(
+        let still_current = Store::record_subscription_try(
             &mut tx,
             self.user_id,
             &subscription.url,
@@ -154,7 +154,14 @@ impl Job for RefreshCalendar {
         )
         .await?;
         done.complete(&mut tx).await?;
-        jobs::enqueue_at(&mut tx, self, now, now + REFRESH_HOURS * 3600).await?;
+        // An address changed while this one was read is read at once, not in six hours: the
+        // calendar just kept was the old address's.
+        let next = if still_current {
+            now + REFRESH_HOURS * 3600
+        } else {
+            now
+        };
+        jobs::enqueue_at(&mut tx, self, now, next).await?;
         Store::commit(tx).await?;
         Ok(())
     }

@@ -180,17 +180,19 @@ pub fn week_instance(
                 if i.bar_raiser {
                     qualified.push(BAR_RAISER.to_owned());
                 }
+                let (open_dates, weekly_left) =
+                    room_left(&i.week, &around(&rules.days), &rules.days);
                 InterviewerInput {
                     id: i.id.clone(),
                     tracks: i.tracks.clone(),
                     qualified,
                     shadowing: i.shadowing.clone(),
                     daily_cap: i.week.daily_cap,
-                    weekly_cap: i.week.weekly_cap,
+                    weekly_cap: weekly_left,
                     time_zone: i.week.zone.name().to_owned(),
                     available: i
                         .week
-                        .free_spans(&around(&rules.days), rules.buffer)
+                        .free_spans(&open_dates, rules.buffer)
                         .into_iter()
                         .map(span)
                         .collect(),
@@ -214,6 +216,38 @@ fn around(days: &[NaiveDate]) -> Vec<NaiveDate> {
         .collect();
     dates.dedup();
     dates
+}
+
+/// What the interviews an interviewer already has leave of their caps: the dates of `dates`
+/// not yet at their daily cap, and their weekly cap less the interviews in the ISO weeks of the
+/// week's `days` (the engine knows only the week it plans). A date already partly booked keeps the
+/// whole daily cap, which the engine may then exceed by those interviews; the weekly cap holds.
+fn room_left(
+    week: &InterviewerWeek,
+    dates: &[NaiveDate],
+    days: &[NaiveDate],
+) -> (Vec<NaiveDate>, u32) {
+    use chrono::Datelike;
+    let local = |t: &DateTime<Utc>| t.with_timezone(&week.zone).date_naive();
+    let weeks: Vec<_> = days.iter().map(|d| d.iso_week()).collect();
+    let booked_in_weeks = week
+        .interviews
+        .iter()
+        .filter(|(start, _)| weeks.contains(&local(start).iso_week()))
+        .count() as u32;
+    let open = dates
+        .iter()
+        .copied()
+        .filter(|date| {
+            let that_day = week
+                .interviews
+                .iter()
+                .filter(|(start, _)| local(start) == *date)
+                .count() as u32;
+            that_day < week.daily_cap
+        })
+        .collect();
+    (open, week.weekly_cap.saturating_sub(booked_in_weeks))
 }
 
 /// A candidate's hours on each of `days` in `zone`, as instants.
@@ -448,5 +482,44 @@ mod tests {
         // after the change) and before 17:00 in New York (21:00 UTC).
         let first = &outcome.schedule.loops[0].interviews[0];
         assert!(first.start.as_str() >= "2027-03-16T15:00:00Z", "{text}");
+    }
+
+    #[test]
+    fn interviews_already_booked_count_against_the_caps() {
+        let mut week = week(chrono_tz::Europe::Dublin);
+        week.daily_cap = 2;
+        week.weekly_cap = 5;
+        // Two on Tuesday 16 March (the daily cap) and one on Thursday.
+        week.interviews = vec![
+            (utc("2027-03-16T09:00:00Z"), utc("2027-03-16T09:45:00Z")),
+            (utc("2027-03-16T15:00:00Z"), utc("2027-03-16T15:45:00Z")),
+            (utc("2027-03-18T09:00:00Z"), utc("2027-03-18T09:45:00Z")),
+        ];
+        let person = WeekInterviewer {
+            id: "i1".into(),
+            week,
+            tracks: Vec::new(),
+            qualified: Vec::new(),
+            shadowing: Vec::new(),
+            bar_raiser: false,
+        };
+        let instance = week_instance(&rules(&["2027-03-16", "2027-03-17"]), &[], &[], &[person]);
+        let interviewer = &instance.interviewers[0];
+        assert_eq!(
+            interviewer.weekly_cap, 2,
+            "five less the three booked that week"
+        );
+        assert!(
+            interviewer
+                .available
+                .iter()
+                .all(|s| !s.start.starts_with("2027-03-16")),
+            "Tuesday is full: {:?}",
+            interviewer.available
+        );
+        assert!(interviewer
+            .available
+            .iter()
+            .any(|s| s.start.starts_with("2027-03-17")));
     }
 }

@@ -31,6 +31,9 @@ CREATE INDEX interviews_application ON interviews(application_id);
 CREATE TABLE interview_releases (
     interview_id BIGINT NOT NULL REFERENCES interviews(id),
     user_id BIGINT NOT NULL REFERENCES users(id),
+    -- The time they gave up, which stays busy for them whatever becomes of the interview.
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
     released_at BIGINT NOT NULL,
     PRIMARY KEY (interview_id, user_id)
 );

@@ -31,6 +31,9 @@ CREATE INDEX interviews_application ON interviews(application_id);
 CREATE TABLE interview_releases (
     interview_id INTEGER NOT NULL REFERENCES interviews(id),
     user_id INTEGER NOT NULL REFERENCES users(id),
+    -- The time they gave up, which stays busy for them whatever becomes of the interview.
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
     released_at INTEGER NOT NULL,
     PRIMARY KEY (interview_id, user_id)
 );

@@ -145,7 +145,8 @@ impl Store {
         .await?)
     }
 
-    /// Booked interviews and calendar busy blocks of every interviewer overlapping `[from, to)`.
+    /// Booked interviews, and calendar busy blocks and times given up, of every interviewer
+    /// overlapping `[from, to)`.
     pub async fn occupied_between(
         &self,
         from: i64,
@@ -160,8 +161,11 @@ impl Store {
         .bind(to)
         .fetch_all(&self.reader)
         .await?;
+        // A time an interviewer gave up counts as busy for them, like their calendar.
         let busy = sqlx::query_as(
             "SELECT user_id, starts_at, ends_at FROM interviewer_busy \
+             WHERE starts_at < $2 AND ends_at > $1 \
+             UNION ALL SELECT user_id, starts_at, ends_at FROM interview_releases \
              WHERE starts_at < $2 AND ends_at > $1 ORDER BY starts_at",
         )
         .bind(from)
@@ -175,7 +179,7 @@ impl Store {
     pub async fn last_assigned(&self) -> Result<Vec<(i64, i64)>> {
         Ok(sqlx::query_as(
             "SELECT interviewer_id, MAX(updated_at) FROM interviews \
-             WHERE interviewer_id IS NOT NULL GROUP BY interviewer_id",
+             WHERE interviewer_id IS NOT NULL AND status = 'booked' GROUP BY interviewer_id",
         )
         .fetch_all(&self.reader)
         .await?)
@@ -207,6 +211,31 @@ impl Store {
             return Ok(held.is_some());
         }
         Ok(true)
+    }
+
+    /// An application's stage as `tx` sees it, after [`Store::lock_application`].
+    pub async fn application_stage_in(tx: &mut Tx, application_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT stage FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The ids of an application's booked interviews still ahead, as `tx` sees them.
+    pub async fn booked_interviews_ahead_in(
+        tx: &mut Tx,
+        application_id: i64,
+        now: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM interviews WHERE application_id = $1 AND status = 'booked' \
+             AND starts_at > $2 ORDER BY id",
+        )
+        .bind(application_id)
+        .bind(now)
+        .fetch_all(&mut **tx)
+        .await?)
     }
 
     /// Holds an application's bookings until `tx` ends (two tabs of one candidate).
@@ -313,19 +342,23 @@ impl Store {
         Ok(())
     }
 
-    /// Records that `user_id` gave up `interview_id`; recording it twice changes nothing.
+    /// Records that `user_id` gave up `interview_id` at `[starts_at, ends_at)`; recording it
+    /// twice changes nothing.
     pub async fn record_release(
         tx: &mut Tx,
         interview_id: i64,
         user_id: i64,
+        (starts_at, ends_at): (i64, i64),
         now: i64,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO interview_releases (interview_id, user_id, released_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (interview_id, user_id) DO NOTHING",
+            "INSERT INTO interview_releases (interview_id, user_id, starts_at, ends_at, released_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (interview_id, user_id) DO NOTHING",
         )
         .bind(interview_id)
         .bind(user_id)
+        .bind(starts_at)
+        .bind(ends_at)
         .bind(now)
         .execute(&mut **tx)
         .await?;

@@ -977,6 +977,34 @@ both!(
         let week = interviews::planning::season_week(app.state.app(), season.season_id, &days)
             .await
             .unwrap();
+        assert!(week.left_out.is_empty());
+        let week = week.instance;
+
+        // A candidate of a track with no loop template is left out, with the reason, rather
+        // than make the engine refuse the week.
+        let (other, _) = app.candidate("Dana Science").await;
+        let mut fields = ApplicationFields::new(season.season_id, vec![season.open[1]]);
+        fields.resume = pdf_resume("Dana Science statistics");
+        assert_eq!(other.apply(&fields).await.status(), StatusCode::SEE_OTHER);
+        let other_id = own_application_id(&other).await;
+        let detail = format!("/staff/applications/{other_id}");
+        for to in ["screening", "phone_screen", "final_loop"] {
+            let response = recruiter
+                .post_form(&detail, &format!("{detail}/transition"), &[("to", to)])
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "moving to {to}");
+        }
+        let again = interviews::planning::season_week(app.state.app(), season.season_id, &days)
+            .await
+            .unwrap();
+        assert_eq!(
+            again.left_out,
+            [(
+                format!("a{other_id}"),
+                "the Data Science track has no loop template this season".to_owned()
+            )]
+        );
+        assert_eq!(again.instance.candidates.len(), 1);
         assert_eq!(week.candidates.len(), 1);
         let candidate = &week.candidates[0];
         assert_eq!(candidate.id, format!("a{id}"));
@@ -1008,5 +1036,58 @@ both!(
             .interviews
             .iter()
             .all(|i| i.interviewer != format!("i{screener_id}")));
+    }
+);
+
+both!(
+    a_rejection_at_the_moment_of_booking_leaves_no_interview_behind,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        interviewer(&app, "Rae Race", "Europe/Dublin").await;
+        let (candidate, _, id) = screened_candidate(&app, &season, &recruiter, "Rex Racer").await;
+        let page = format!("/me/applications/{id}/phone-screen");
+        let (_, html) = candidate.get_text(&page).await;
+        let times = offered(&html);
+        let csrf = candidate.csrf(&page).await;
+        let detail = format!("/staff/applications/{id}");
+        let recruiter_csrf = recruiter.csrf(&detail).await;
+        let mut requests = tokio::task::JoinSet::new();
+        for n in 0..20 {
+            let request = candidate.client.post(candidate.url(&page)).form(&[
+                ("csrf", csrf.as_str()),
+                ("start", times[n % times.len()].to_string().as_str()),
+                ("tz", "UTC"),
+            ]);
+            requests.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let rejection = recruiter
+            .client
+            .post(recruiter.url(&format!("{detail}/transition")))
+            .form(&[
+                ("csrf", recruiter_csrf.as_str()),
+                ("to", "rejected"),
+                ("reason_code", "position_filled"),
+            ]);
+        let rejected = tokio::spawn(async move { rejection.send().await.unwrap().status() });
+        requests.join_all().await;
+        if rejected.await.unwrap() != StatusCode::SEE_OTHER {
+            // A booking slipped in first: the rejection was refused as out of date, and the
+            // recruiter's second try calls the booking off.
+            let response = recruiter
+                .post_form(
+                    &detail,
+                    &format!("{detail}/transition"),
+                    &[("to", "rejected"), ("reason_code", "position_filled")],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        }
+        assert_eq!(app.store().application(id).await.unwrap().stage, "rejected");
+        assert!(
+            interviews_of(&app, id).await.iter().all(|i| !i.is_booked()),
+            "{:?}",
+            interviews_of(&app, id).await
+        );
     }
 );

@@ -69,6 +69,8 @@ pub struct BookedView {
     pub meeting_link: Option<String>,
     /// Whether the cut-off has not passed.
     pub changeable: bool,
+    /// Whether it has taken place.
+    pub past: bool,
 }
 
 /// The zone picker's state.
@@ -210,6 +212,7 @@ fn booked_view(state: &AppState, interview: &InterviewRecord, zone: Tz) -> Booke
             .to_owned(),
         meeting_link: interview.meeting_link.clone(),
         changeable: policy.may_change(at(interview.starts_at), state.clock().now_utc()),
+        past: interview.ends_at <= state.now(),
     }
 }
 
