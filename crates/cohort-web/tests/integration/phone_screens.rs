@@ -53,27 +53,56 @@ pub(crate) async fn interviewer(app: &TestApp, name: &str, zone: &str) -> (i64, 
     (id, email)
 }
 
-/// A candidate who applied to the Seattle SDE opening and whom `recruiter` moved to phone
-/// screen. Returns their browser, address and application id.
-async fn screened_candidate(
+/// A candidate who applied to `opening` and whom `recruiter` moved through `stages`. Returns
+/// their browser, address and application id.
+async fn moved_applicant(
     app: &TestApp,
     season: &SeasonFixture,
     recruiter: &Browser,
-    name: &str,
+    (name, opening): (&str, i64),
+    stages: &[&str],
 ) -> (Browser, String, i64) {
     let (browser, email) = app.candidate(name).await;
-    let mut fields = ApplicationFields::new(season.season_id, vec![season.open[0]]);
+    let mut fields = ApplicationFields::new(season.season_id, vec![opening]);
     fields.resume = pdf_resume(&format!("{name} distributed systems"));
     assert_eq!(browser.apply(&fields).await.status(), StatusCode::SEE_OTHER);
     let id = own_application_id(&browser).await;
     let detail = format!("/staff/applications/{id}");
-    for to in ["screening", "phone_screen"] {
+    for to in stages {
         let response = recruiter
             .post_form(&detail, &format!("{detail}/transition"), &[("to", to)])
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "moving to {to}");
     }
     (browser, email, id)
+}
+
+/// A candidate who applied to the Seattle SDE opening and whom `recruiter` moved to phone
+/// screen.
+async fn screened_candidate(
+    app: &TestApp,
+    season: &SeasonFixture,
+    recruiter: &Browser,
+    name: &str,
+) -> (Browser, String, i64) {
+    let stages = ["screening", "phone_screen"];
+    moved_applicant(app, season, recruiter, (name, season.open[0]), &stages).await
+}
+
+/// Saves the suggested loop template of the Software Development track, which says what its
+/// interviews assess; returns it.
+async fn save_suggested_loop(
+    app: &TestApp,
+    season: &SeasonFixture,
+) -> cohort_domain::interviews::LoopTemplate {
+    let rules = app.store().competency_rules().await.unwrap();
+    let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
+    let template =
+        interviews::suggested::suggested_template(TRACK, &rules).expect("a suggested loop");
+    interviews::save_loop_template(app.state.app(), season.season_id, track, &template)
+        .await
+        .unwrap();
+    template
 }
 
 /// The start times (Unix seconds) a booking or move page offers, in order.
@@ -501,13 +530,7 @@ both!(
         let recruiter = app.signed_in(Role::Recruiter).await;
         let (holder_id, holder_email) = interviewer(&app, "Hana Holder", "Asia/Tokyo").await;
         // The track's loop template says what its interviews assess.
-        let rules = app.store().competency_rules().await.unwrap();
-        let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
-        let template =
-            interviews::suggested::suggested_template(TRACK, &rules).expect("a suggested loop");
-        interviews::save_loop_template(app.state.app(), season.season_id, track, &template)
-            .await
-            .unwrap();
+        save_suggested_loop(&app, &season).await;
         let (candidate, _, id) =
             screened_candidate(&app, &season, &recruiter, "Katherine Johnson").await;
         let interview = book_first_time(&app, &candidate, id).await;
@@ -924,13 +947,7 @@ both!(
         let season = app.seed_season().await;
         let recruiter = app.signed_in(Role::Recruiter).await;
         let (screener_id, _) = interviewer(&app, "Sara Screener", "America/New_York").await;
-        let rules = app.store().competency_rules().await.unwrap();
-        let track = app.store().tracks(season.season_id).await.unwrap()[0].id;
-        let template =
-            interviews::suggested::suggested_template(TRACK, &rules).expect("a suggested loop");
-        interviews::save_loop_template(app.state.app(), season.season_id, track, &template)
-            .await
-            .unwrap();
+        let template = save_suggested_loop(&app, &season).await;
         let (candidate, _, id) = screened_candidate(&app, &season, &recruiter, "Lena Loop").await;
         let screen = book_first_time(&app, &candidate, id).await;
         assert_eq!(screen.interviewer_id, Some(screener_id));
@@ -982,18 +999,10 @@ both!(
 
         // A candidate of a track with no loop template is left out, with the reason, rather
         // than make the engine refuse the week.
-        let (other, _) = app.candidate("Dana Science").await;
-        let mut fields = ApplicationFields::new(season.season_id, vec![season.open[1]]);
-        fields.resume = pdf_resume("Dana Science statistics");
-        assert_eq!(other.apply(&fields).await.status(), StatusCode::SEE_OTHER);
-        let other_id = own_application_id(&other).await;
-        let detail = format!("/staff/applications/{other_id}");
-        for to in ["screening", "phone_screen", "final_loop"] {
-            let response = recruiter
-                .post_form(&detail, &format!("{detail}/transition"), &[("to", to)])
-                .await;
-            assert_eq!(response.status(), StatusCode::SEE_OTHER, "moving to {to}");
-        }
+        let stages = ["screening", "phone_screen", "final_loop"];
+        let data_science = ("Dana Science", season.open[1]);
+        let (_, _, other_id) =
+            moved_applicant(&app, &season, &recruiter, data_science, &stages).await;
         let again = interviews::planning::season_week(app.state.app(), season.season_id, &days)
             .await
             .unwrap();
