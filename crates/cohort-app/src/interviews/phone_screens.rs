@@ -736,32 +736,66 @@ pub async fn cancel(
         return Err(BookingError::Changed);
     }
     let zone = zone_of(app, interview.interviewer_id).await?;
+    let reasons = (
+        "As you asked, your interview is off.",
+        "The candidate cancelled.",
+    );
+    let messages = cancellations(app, &interview, reasons, true, zone);
+    call_off(app, &interview, &messages, None).await?;
+    tracing::info!(
+        interview.id = interview_id,
+        "phone screen cancelled by the candidate"
+    );
+    Ok(())
+}
+
+/// The cancellations of `interview` to its candidate and its interviewer, with the sequence the
+/// cancellation gives it: `(to the candidate, to the interviewer)` say why; `rebook` invites the
+/// candidate to pick a new time.
+fn cancellations(
+    app: &App,
+    interview: &InterviewRecord,
+    (to_candidate, to_interviewer): (&str, &str),
+    rebook: bool,
+    zone: Tz,
+) -> Vec<NewMessage> {
     let mut cancelled = interview.clone();
     cancelled.sequence += 1;
     let mut messages = vec![candidate_cancellation(
         app,
         &cancelled,
-        "As you asked, your interview is off.",
-        true,
+        to_candidate,
+        rebook,
     )];
     messages.extend(interviewer_cancellation(
         app,
         &cancelled,
-        "The candidate cancelled.",
+        to_interviewer,
         zone,
     ));
+    messages
+}
+
+/// Cancels `interview` as it was read, with its mail, in one transaction that holds the
+/// application; `released_by` keeps the time busy for the interviewer who gave it up.
+async fn call_off(
+    app: &App,
+    interview: &InterviewRecord,
+    messages: &[NewMessage],
+    released_by: Option<i64>,
+) -> Result<(), BookingError> {
     let mut tx = app.store().begin().await?;
     Store::lock_application(&mut tx, interview.application_id).await?;
-    Store::cancel_interview(&mut tx, interview_id, sequence, app.now()).await?;
-    for message in &messages {
+    Store::cancel_interview(&mut tx, interview.id, interview.sequence, app.now()).await?;
+    if let Some(interviewer_id) = released_by {
+        let given_up = (interview.starts_at, interview.ends_at);
+        Store::record_release(&mut tx, interview.id, interviewer_id, given_up, app.now()).await?;
+    }
+    for message in messages {
         Store::enqueue_message(&mut tx, message, app.now()).await?;
     }
     Store::commit(tx).await?;
     app.wake_mail();
-    tracing::info!(
-        interview.id = interview_id,
-        "phone screen cancelled by the candidate"
-    );
     Ok(())
 }
 
@@ -854,28 +888,12 @@ async fn send_back(
     app: &App,
     (interview, zone): &(InterviewRecord, Tz),
 ) -> Result<(), BookingError> {
-    let mut cancelled = interview.clone();
-    cancelled.sequence += 1;
-    let reason = "Your interviewer can no longer make it, and nobody else is free at that time.";
-    let mut messages = vec![candidate_cancellation(app, &cancelled, reason, true)];
-    messages.extend(interviewer_cancellation(
-        app,
-        &cancelled,
+    let reasons = (
+        "Your interviewer can no longer make it, and nobody else is free at that time.",
         "You released it.",
-        *zone,
-    ));
-    let mut tx = app.store().begin().await?;
-    Store::lock_application(&mut tx, interview.application_id).await?;
-    Store::cancel_interview(&mut tx, interview.id, interview.sequence, app.now()).await?;
-    if let Some(interviewer_id) = interview.interviewer_id {
-        let given_up = (interview.starts_at, interview.ends_at);
-        Store::record_release(&mut tx, interview.id, interviewer_id, given_up, app.now()).await?;
-    }
-    for message in &messages {
-        Store::enqueue_message(&mut tx, message, app.now()).await?;
-    }
-    Store::commit(tx).await?;
-    app.wake_mail();
+    );
+    let messages = cancellations(app, interview, reasons, true, *zone);
+    call_off(app, interview, &messages, interview.interviewer_id).await?;
     tracing::info!(
         interview.id = interview.id,
         "interview released; the candidate picks again"
@@ -904,16 +922,9 @@ pub async fn closing(app: &App, application_id: i64, reason: &str) -> Result<Clo
         .collect();
     let mut messages = Vec::new();
     for interview in &interviews {
-        let mut cancelled = interview.clone();
-        cancelled.sequence += 1;
-        messages.push(candidate_cancellation(app, &cancelled, reason, false));
         let zone = zone_of(app, interview.interviewer_id).await?;
-        messages.extend(interviewer_cancellation(
-            app,
-            &cancelled,
-            "The candidate's application has closed.",
-            zone,
-        ));
+        let reasons = (reason, "The candidate's application has closed.");
+        messages.extend(cancellations(app, interview, reasons, false, zone));
     }
     Ok(Closing {
         interviews,

@@ -105,6 +105,23 @@ async fn save_suggested_loop(
     template
 }
 
+/// Sends every request at the same moment; their statuses.
+async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<StatusCode> {
+    let mut running = tokio::task::JoinSet::new();
+    for request in requests {
+        running.spawn(async move { request.send().await.unwrap().status() });
+    }
+    running.join_all().await
+}
+
+/// How many of `statuses` took effect (a redirect to the result).
+fn took_effect(statuses: &[StatusCode]) -> usize {
+    statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count()
+}
+
 /// The start times (Unix seconds) a booking or move page offers, in order.
 fn offered(html: &str) -> Vec<i64> {
     html.split("name=\"start\" value=\"")
@@ -300,7 +317,7 @@ both!(
         let first_page = format!("/me/applications/{}/phone-screen", candidates[0].2);
         let (_, html) = candidates[0].0.get_text(&first_page).await;
         let start = offered(&html)[0].to_string();
-        let mut requests = tokio::task::JoinSet::new();
+        let mut requests = Vec::new();
         for (browser, _, id) in &candidates {
             let page = format!("/me/applications/{id}/phone-screen");
             let csrf = browser.csrf(&page).await;
@@ -310,16 +327,12 @@ both!(
                     ("start", start.as_str()),
                     ("tz", "Europe/Dublin"),
                 ]);
-                requests.spawn(async move { request.send().await.unwrap().status() });
+                requests.push(request);
             }
         }
-        let statuses = requests.join_all().await;
+        let statuses = all_at_once(requests).await;
         assert_eq!(statuses.len(), 50);
-        let booked = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        assert_eq!(booked, 1, "{statuses:?}");
+        assert_eq!(took_effect(&statuses), 1, "{statuses:?}");
         assert!(
             statuses
                 .iter()
@@ -857,7 +870,7 @@ both!(
         let (_, html) = candidate.get_text(&move_page).await;
         let times = offered(&html);
         let csrf = candidate.csrf(&move_page).await;
-        let mut requests = tokio::task::JoinSet::new();
+        let mut requests = Vec::new();
         for n in 0..50 {
             let start = times[(n * 3 + 5) % times.len()].to_string();
             let request = candidate.client.post(candidate.url(&move_page)).form(&[
@@ -866,14 +879,10 @@ both!(
                 ("tz", "UTC"),
                 ("sequence", "0"),
             ]);
-            requests.spawn(async move { request.send().await.unwrap().status() });
+            requests.push(request);
         }
-        let statuses = requests.join_all().await;
-        let moved = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        assert_eq!(moved, 1, "{statuses:?}");
+        let statuses = all_at_once(requests).await;
+        assert_eq!(took_effect(&statuses), 1, "{statuses:?}");
         assert!(statuses
             .iter()
             .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
@@ -894,20 +903,16 @@ both!(
         let holder = signed_in_as(&app, &first_email).await;
         let release = format!("/interviewer/interviews/{}/release", interview.id);
         let csrf = holder.csrf("/interviewer/interviews").await;
-        let mut requests = tokio::task::JoinSet::new();
-        for _ in 0..50 {
-            let request = holder
-                .client
-                .post(holder.url(&release))
-                .form(&[("csrf", csrf.as_str())]);
-            requests.spawn(async move { request.send().await.unwrap().status() });
-        }
-        let statuses = requests.join_all().await;
-        let released = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        assert_eq!(released, 1, "{statuses:?}");
+        let requests = (0..50)
+            .map(|_| {
+                holder
+                    .client
+                    .post(holder.url(&release))
+                    .form(&[("csrf", csrf.as_str())])
+            })
+            .collect();
+        let statuses = all_at_once(requests).await;
+        assert_eq!(took_effect(&statuses), 1, "{statuses:?}");
         let now = interviews_of(&app, id).await.remove(0);
         assert_eq!((now.sequence, now.status.as_str()), (2, "booked"));
         assert_ne!(now.interviewer_id, Some(first_id));
@@ -915,21 +920,17 @@ both!(
         // Fifty cancellations at once: one cancels, one cancellation is mailed to each side.
         let cancel = format!("/me/interviews/{}/cancel", interview.id);
         let csrf = candidate.csrf("/me").await;
-        let mut requests = tokio::task::JoinSet::new();
-        for _ in 0..50 {
-            let request = candidate.client.post(candidate.url(&cancel)).form(&[
-                ("csrf", csrf.as_str()),
-                ("sequence", "2"),
-                ("tz", "UTC"),
-            ]);
-            requests.spawn(async move { request.send().await.unwrap().status() });
-        }
-        let statuses = requests.join_all().await;
-        let cancelled = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        assert_eq!(cancelled, 1, "{statuses:?}");
+        let requests = (0..50)
+            .map(|_| {
+                candidate.client.post(candidate.url(&cancel)).form(&[
+                    ("csrf", csrf.as_str()),
+                    ("sequence", "2"),
+                    ("tz", "UTC"),
+                ])
+            })
+            .collect();
+        let statuses = all_at_once(requests).await;
+        assert_eq!(took_effect(&statuses), 1, "{statuses:?}");
         assert_eq!(interviews_of(&app, id).await[0].status, "cancelled");
         assert_eq!(
             app.count("outbox WHERE template = 'interview_cancelled'")
