@@ -10,6 +10,7 @@
 use crate::applications::IndexApplication;
 use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
+use crate::interviews::plans::PlanWeek;
 use crate::interviews::reminders::RemindInterview;
 use crate::interviews::subscriptions::RefreshCalendar;
 use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
@@ -25,7 +26,8 @@ pub fn indexing() -> Registry<App> {
 }
 
 /// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
-/// interviews' (reminders, and reading subscribed calendars).
+/// interviews' (reminders, reading subscribed calendars, and planning a week of loops, which
+/// runs the engine on a blocking thread for the plan's time limit).
 pub fn timed() -> Registry<App> {
     Registry::default()
         .with::<CloseSession>()
@@ -33,6 +35,7 @@ pub fn timed() -> Registry<App> {
         .with::<CheckPlagiarism>()
         .with::<RemindInterview>()
         .with::<RefreshCalendar>()
+        .with::<PlanWeek>()
 }
 
 /// Judging: submissions first, as a candidate is waiting for each; a recruiter can wait for a

@@ -38,7 +38,19 @@ struct Texts {
 
 fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
     let track = interview.track_name.as_deref().unwrap_or("Internship");
+    let final_loop = interview.kind == super::plans::FINAL_LOOP;
     let (summary, description) = match party {
+        Party::Interviewer if final_loop => (
+            format!(
+                "Final loop interview: {} ({track})",
+                interview.candidate_name
+            ),
+            format!(
+                "Interview {} of the candidate's final loop. The résumé and your focus: {}",
+                interview.round,
+                app.config().link(super::links::SCHEDULE_PATH)
+            ),
+        ),
         Party::Candidate => (
             format!("Phone interview: {} internship", interview.season_name),
             format!(
@@ -86,6 +98,16 @@ fn invitation<'a>(
             role: AttendeeRole::Required,
         });
     }
+    if let (Some(name), Some(email)) = (
+        interview.shadow_name.as_deref(),
+        interview.shadow_email.as_deref(),
+    ) {
+        attendees.push(Attendee {
+            name,
+            email,
+            role: AttendeeRole::Optional,
+        });
+    }
     Invitation {
         method,
         uid: &texts.uid,
@@ -120,4 +142,51 @@ pub fn feed(app: &App, name: &str, interviews: &[InterviewRecord]) -> String {
         .map(|(interview, texts)| invitation(app, interview, texts, Method::Publish))
         .collect();
     itip::feed(name, &events)
+}
+
+/// The candidate's invitation to their whole final loop, `interviews` in order: one event from
+/// the first start to the last end, with a UID of its own that stays the same when the plan
+/// re-slots the loop, and `sequence` raised by every change to it.
+pub fn loop_calendar(
+    app: &App,
+    interviews: &[InterviewRecord],
+    sequence: i64,
+    method: Method,
+) -> String {
+    let Some(first) = interviews.first() else {
+        return String::new();
+    };
+    let end = interviews
+        .iter()
+        .map(|i| i.ends_at)
+        .max()
+        .unwrap_or(first.ends_at);
+    let from = &app.config().mail.from;
+    let organizer_name = from.name.clone().unwrap_or_else(|| "Cohort".to_owned());
+    let organizer_email = from.email.to_string();
+    let uid = uid(app, first.application_id).replace("interview-", "final-loop-");
+    let summary = format!("Final interviews: {} internship", first.season_name);
+    let description = format!(
+        "Your final loop of {} interviews, back to back. The times and links of each are on your status page: {}",
+        interviews.len(),
+        app.config().link("/me/applications")
+    );
+    Invitation {
+        method,
+        uid: &uid,
+        sequence: u32::try_from(sequence).unwrap_or(0),
+        stamp: app.clock().now_utc(),
+        start: DateTime::from_timestamp(first.starts_at, 0).unwrap_or_default(),
+        end: DateTime::from_timestamp(end, 0).unwrap_or_default(),
+        summary: &summary,
+        description: &description,
+        location: first.meeting_link.as_deref(),
+        organizer: (&organizer_name, &organizer_email),
+        attendees: vec![Attendee {
+            name: &first.candidate_name,
+            email: &first.candidate_email,
+            role: AttendeeRole::Required,
+        }],
+    }
+    .to_ics()
 }

@@ -11,6 +11,7 @@ pub mod links;
 pub mod mail;
 pub mod phone_screens;
 pub mod planning;
+pub mod plans;
 pub mod profiles;
 pub mod reminders;
 pub mod subscriptions;

@@ -37,7 +37,8 @@ pub struct SeasonWeek {
     pub left_out: Vec<(String, String)>,
 }
 
-/// The week of `days` for `season_id`: every application in Final loop, on the track of its
+/// The week of `days` for `season_id`: every application in Final loop without a published
+/// loop, on the track of its
 /// first choice and in the zone it booked its phone screen in (UTC when it booked none), never
 /// with an interviewer it has met; every interviewer with a profile.
 pub async fn season_week(
@@ -85,8 +86,12 @@ pub async fn season_week(
     }
 
     let mut candidates = Vec::new();
+    // A candidate whose loop is published already is not planned again.
+    let with_loops = store.applications_with_loops(season_id).await?;
     for reached in store.reached_stage(season_id, Stage::FinalLoop).await? {
-        if reached.stage != Stage::FinalLoop.as_str() {
+        if reached.stage != Stage::FinalLoop.as_str()
+            || with_loops.contains(&reached.application_id)
+        {
             continue;
         }
         let setup = store.phone_screen_setup(reached.application_id).await?;

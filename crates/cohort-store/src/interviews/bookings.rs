@@ -39,6 +39,12 @@ pub struct InterviewRecord {
     pub candidate_email: String,
     pub season_name: String,
     pub track_name: Option<String>,
+    /// The plan that published it, for a final loop's interview.
+    pub plan_id: Option<i64>,
+    /// Who sits in as a shadow, for a final loop's interview.
+    pub shadow_id: Option<i64>,
+    pub shadow_name: Option<String>,
+    pub shadow_email: Option<String>,
 }
 
 impl InterviewRecord {
@@ -67,16 +73,18 @@ pub struct NewInterview<'a> {
     pub candidate_time_zone: &'a str,
 }
 
-const INTERVIEW: &str = "SELECT i.id, i.application_id, i.kind, i.round, i.interviewer_id, \
+pub(crate) const INTERVIEW: &str = "SELECT i.id, i.application_id, i.kind, i.round, i.interviewer_id, \
      u.display_name AS interviewer_name, u.email AS interviewer_email, p.meeting_link, \
      i.starts_at, i.ends_at, i.status, i.sequence, i.candidate_time_zone, \
      a.candidate_id, a.candidate_name, c.email AS candidate_email, s.name AS season_name, \
      (SELECT t.name FROM application_choices ch JOIN openings o ON o.id = ch.opening_id \
-      JOIN tracks t ON t.id = o.track_id WHERE ch.application_id = a.id ORDER BY ch.rank LIMIT 1) AS track_name \
+      JOIN tracks t ON t.id = o.track_id WHERE ch.application_id = a.id ORDER BY ch.rank LIMIT 1) AS track_name, \
+     i.plan_id, i.shadow_id, sh.display_name AS shadow_name, sh.email AS shadow_email \
      FROM interviews i JOIN applications a ON a.id = i.application_id \
      JOIN users c ON c.id = a.candidate_id JOIN seasons s ON s.id = a.season_id \
      LEFT JOIN users u ON u.id = i.interviewer_id \
-     LEFT JOIN interviewer_profiles p ON p.user_id = i.interviewer_id";
+     LEFT JOIN interviewer_profiles p ON p.user_id = i.interviewer_id \
+     LEFT JOIN users sh ON sh.id = i.shadow_id";
 
 impl Store {
     /// The track and phone-screen format of an application's first choice.
@@ -161,12 +169,16 @@ impl Store {
         .bind(to)
         .fetch_all(&self.reader)
         .await?;
-        // A time an interviewer gave up counts as busy for them, like their calendar.
+        // A time an interviewer gave up, or sits in on as a shadow, counts as busy for them, like
+        // their calendar (a shadow seat does not count against their caps).
         let busy = sqlx::query_as(
             "SELECT user_id, starts_at, ends_at FROM interviewer_busy \
              WHERE starts_at < $2 AND ends_at > $1 \
              UNION ALL SELECT user_id, starts_at, ends_at FROM interview_releases \
-             WHERE starts_at < $2 AND ends_at > $1 ORDER BY starts_at",
+             WHERE starts_at < $2 AND ends_at > $1 \
+             UNION ALL SELECT shadow_id, starts_at, ends_at FROM interviews \
+             WHERE status = 'booked' AND shadow_id IS NOT NULL AND starts_at < $2 AND ends_at > $1 \
+             ORDER BY starts_at",
         )
         .bind(from)
         .bind(to)

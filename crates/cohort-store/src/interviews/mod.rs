@@ -2,6 +2,7 @@
 //! interviewers.
 
 pub mod bookings;
+pub mod plans;
 pub mod profiles;
 
 use crate::{affected, Result, Store, StoreError, Tx};

@@ -1,0 +1,319 @@
+//! Weeks of final loops as coordinators plan them: a plan holds the engine's instance, the
+//! schedule found and edited, its bound and its progress. Publishing a plan writes its loops into
+//! `interviews` (see [`Store::insert_loop_interview`]); until then nobody but recruiters sees it.
+
+use crate::{affected, Result, Store, StoreError, Tx};
+
+/// A plan as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub season_id: i64,
+    pub days: String,
+    pub status: String,
+    pub seconds: i64,
+    pub scheduled: i64,
+    pub candidates: i64,
+    pub bound: Option<i64>,
+    pub bound_argument: Option<String>,
+    pub instance: String,
+    pub schedule: Option<String>,
+    pub left_out: String,
+    pub error: Option<String>,
+    pub revision: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// A plan in a season's list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PlanSummary {
+    pub id: i64,
+    pub days: String,
+    pub status: String,
+    pub scheduled: i64,
+    pub candidates: i64,
+    pub bound: Option<i64>,
+    pub created_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// A plan about to be solved.
+#[derive(Debug, Clone)]
+pub struct NewPlan<'a> {
+    pub season_id: i64,
+    pub days: &'a str,
+    pub seconds: i64,
+    pub candidates: i64,
+    pub instance: &'a str,
+    pub left_out: &'a str,
+    pub created_by: i64,
+}
+
+/// One interview of a published loop.
+#[derive(Debug, Clone)]
+pub struct NewLoopInterview<'a> {
+    pub plan_id: i64,
+    pub application_id: i64,
+    /// The seat in the loop, from 1.
+    pub round: i64,
+    pub interviewer_id: i64,
+    pub shadow_id: Option<i64>,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub candidate_time_zone: &'a str,
+}
+
+const PLAN: &str = "SELECT id, season_id, days, status, seconds, scheduled, candidates, bound, \
+     bound_argument, instance, schedule, left_out, error, revision, created_by, created_at, \
+     updated_at, published_at FROM loop_plans";
+
+impl Store {
+    /// Records a plan in the 'solving' state; the caller queues its run in the same transaction.
+    pub async fn insert_plan(tx: &mut Tx, new: &NewPlan<'_>, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO loop_plans (season_id, days, status, seconds, candidates, instance, \
+             left_out, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'solving', $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(new.season_id)
+        .bind(new.days)
+        .bind(new.seconds)
+        .bind(new.candidates)
+        .bind(new.instance)
+        .bind(new.left_out)
+        .bind(new.created_by)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+
+    pub async fn plan(&self, id: i64) -> Result<PlanRecord> {
+        sqlx::query_as(&format!("{PLAN} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Reads a plan inside `tx`; on PostgreSQL its row stays locked until `tx` ends, so that two
+    /// edits or publications of one plan are decided one after the other.
+    pub async fn lock_plan(tx: &mut Tx, id: i64) -> Result<PlanRecord> {
+        let lock = if tx.backend_name() == "PostgreSQL" {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        sqlx::query_as(&format!("{PLAN} WHERE id = $1{lock}"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A season's plans, newest first.
+    pub async fn plans_of_season(&self, season_id: i64) -> Result<Vec<PlanSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT id, days, status, scheduled, candidates, bound, created_at, published_at \
+             FROM loop_plans WHERE season_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// How many candidates the running engine has scheduled so far.
+    pub async fn set_plan_progress(&self, id: i64, scheduled: i64, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE loop_plans SET scheduled = $1, updated_at = $2 \
+             WHERE id = $3 AND status = 'solving'",
+        )
+        .bind(scheduled)
+        .bind(now)
+        .bind(id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// The engine's result: the plan becomes a draft. False when it was not solving any more
+    /// (a second run of the job finished first).
+    pub async fn finish_plan(
+        tx: &mut Tx,
+        id: i64,
+        (scheduled, bound, argument): (i64, i64, &str),
+        schedule: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let result = sqlx::query(
+            "UPDATE loop_plans SET status = 'draft', scheduled = $1, bound = $2, \
+             bound_argument = $3, schedule = $4, updated_at = $5 \
+             WHERE id = $6 AND status = 'solving'",
+        )
+        .bind(scheduled)
+        .bind(bound)
+        .bind(argument)
+        .bind(schedule)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(affected(result) == 1)
+    }
+
+    /// The engine could not run on the plan's instance.
+    pub async fn fail_plan(tx: &mut Tx, id: i64, error: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE loop_plans SET status = 'failed', error = $1, updated_at = $2 \
+             WHERE id = $3 AND status = 'solving'",
+        )
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Saves an edited schedule of a draft or published plan and raises its revision.
+    /// [`StoreError::Stale`] when the plan changed since `revision` was read.
+    pub async fn save_plan_schedule(
+        tx: &mut Tx,
+        id: i64,
+        revision: i64,
+        (schedule, scheduled): (&str, i64),
+        now: i64,
+    ) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE loop_plans SET schedule = $1, scheduled = $2, revision = revision + 1, \
+             updated_at = $3 WHERE id = $4 AND revision = $5 AND status IN ('draft', 'published')",
+        )
+        .bind(schedule)
+        .bind(scheduled)
+        .bind(now)
+        .bind(id)
+        .bind(revision)
+        .execute(&mut **tx)
+        .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::Stale);
+        }
+        Ok(())
+    }
+
+    /// Marks a draft published. [`StoreError::Stale`] when it is not the draft of `revision`
+    /// any more (edited, or published by another request).
+    pub async fn mark_plan_published(tx: &mut Tx, id: i64, revision: i64, now: i64) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE loop_plans SET status = 'published', published_at = $1, updated_at = $1, \
+             revision = revision + 1 WHERE id = $2 AND revision = $3 AND status = 'draft'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(revision)
+        .execute(&mut **tx)
+        .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::Stale);
+        }
+        Ok(())
+    }
+
+    /// Books one interview of a published loop. [`StoreError::Conflict`] when the candidate
+    /// already has a booked interview in this seat.
+    pub async fn insert_loop_interview(
+        tx: &mut Tx,
+        new: &NewLoopInterview<'_>,
+        now: i64,
+    ) -> Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO interviews (application_id, kind, round, interviewer_id, starts_at, ends_at, \
+             status, sequence, candidate_time_zone, created_at, updated_at, plan_id, shadow_id) \
+             VALUES ($1, 'final_loop', $2, $3, $4, $5, 'booked', 0, $6, $7, $7, $8, $9) RETURNING id",
+        )
+        .bind(new.application_id)
+        .bind(new.round)
+        .bind(new.interviewer_id)
+        .bind(new.starts_at)
+        .bind(new.ends_at)
+        .bind(new.candidate_time_zone)
+        .bind(now)
+        .bind(new.plan_id)
+        .bind(new.shadow_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "a final loop for this candidate"))
+    }
+
+    /// The applications that have a booked final loop, so that a new plan leaves them out.
+    pub async fn applications_with_loops(&self, season_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT i.application_id FROM interviews i \
+             JOIN applications a ON a.id = i.application_id \
+             WHERE a.season_id = $1 AND i.kind = 'final_loop' AND i.status = 'booked'",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Each application of a season with its candidate's name, for a plan's pages.
+    pub async fn candidate_names(&self, season_id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, candidate_name FROM applications WHERE season_id = $1")
+                .bind(season_id)
+                .fetch_all(&self.reader)
+                .await?,
+        )
+    }
+
+    /// Each interviewer with a profile, with their name, for a plan's pages.
+    pub async fn interviewer_names(&self) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.display_name FROM users u \
+             JOIN interviewer_profiles p ON p.user_id = u.id ORDER BY u.display_name",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// An application's booked final-loop interviews, in order of seat, as `tx` sees them.
+    pub async fn loop_interviews_in(
+        tx: &mut Tx,
+        application_id: i64,
+    ) -> Result<Vec<super::bookings::InterviewRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE i.application_id = $1 AND i.kind = 'final_loop' AND i.status = 'booked' \
+             ORDER BY i.round",
+            super::bookings::INTERVIEW
+        ))
+        .bind(application_id)
+        .fetch_all(&mut **tx)
+        .await?)
+    }
+
+    /// The version of an application's final loop as its candidate's calendar knows it: every
+    /// interview added (the count) and every change to one (its sequence) raises it, so the
+    /// loop's invitation always goes out with a higher SEQUENCE than the last.
+    pub async fn loop_version_in(tx: &mut Tx, application_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) + COALESCE(SUM(sequence), 0) AS BIGINT) FROM interviews \
+             WHERE application_id = $1 AND kind = 'final_loop'",
+        )
+        .bind(application_id)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+
+    /// Replaces a plan's instance: a re-slot records an interviewer excluded for a candidate.
+    pub async fn save_plan_instance(tx: &mut Tx, id: i64, instance: &str) -> Result<()> {
+        sqlx::query("UPDATE loop_plans SET instance = $1 WHERE id = $2")
+            .bind(instance)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
