@@ -27,6 +27,11 @@
       }
     });
   }
+  // A page showing work in progress (a plan being solved) reloads itself until it is done.
+  document.querySelectorAll("[data-reload-after]").forEach(function (element) {
+    var seconds = parseFloat(element.getAttribute("data-reload-after")) || 2;
+    window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+  });
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }

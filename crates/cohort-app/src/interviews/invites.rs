@@ -169,7 +169,7 @@ pub fn loop_calendar(
     let description = format!(
         "Your final loop of {} interviews, back to back. The times and links of each are on your status page: {}",
         interviews.len(),
-        app.config().link("/me/applications")
+        app.config().link("/me")
     );
     Invitation {
         method,

@@ -765,7 +765,7 @@ async fn loop_messages(
         written.kept.iter().chain(&written.added).cloned().collect();
     now_booked.sort_by_key(|i| i.round);
     let version = Store::loop_version_in(tx, written.application_id).await?;
-    let status_link = app.config().link("/me/applications");
+    let status_link = app.config().link("/me");
     match now_booked.first() {
         Some(first) => {
             let zone: Tz = first.candidate_time_zone.parse().unwrap_or(Tz::UTC);

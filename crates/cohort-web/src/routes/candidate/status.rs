@@ -44,6 +44,42 @@ struct CandidateApplication {
     phone_screen_link: Option<String>,
     /// Whether a phone interview is still to be booked.
     phone_screen_to_book: bool,
+    /// The published final loop, one line per interview in the candidate's zone; empty until a
+    /// coordinator publishes it (a draft plan is never shown).
+    final_loop: Vec<LoopLine>,
+}
+
+/// One interview of a candidate's final loop.
+struct LoopLine {
+    when: String,
+    with: String,
+    link: Option<String>,
+}
+
+/// The candidate's published final loop, if any, with each interview's time and meeting link.
+async fn final_loop_of(
+    state: &AppState,
+    record: &ApplicationRecord,
+) -> Result<Vec<LoopLine>, AppError> {
+    let at = |s| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
+    Ok(
+        cohort_app::interviews::plans::loop_of(state.app(), record.id)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let zone = i.candidate_time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+                LoopLine {
+                    when: format!(
+                        "Interview {}: {}",
+                        i.round,
+                        span_in(zone, at(i.starts_at), at(i.ends_at))
+                    ),
+                    with: i.interviewer_name.clone().unwrap_or_default(),
+                    link: i.meeting_link.clone(),
+                }
+            })
+            .collect(),
+    )
 }
 
 #[derive(Template)]
@@ -172,7 +208,9 @@ async fn status_page(
         let (phone_screens, phone_screen_to_book) = phone_screens_of(&state, &record).await?;
         let phone_screen_link = (phone_screen_to_book || !phone_screens.is_empty())
             .then(|| phone_screens::manage_path(record.id));
+        let final_loop = final_loop_of(&state, &record).await?;
         applications.push(CandidateApplication {
+            final_loop,
             phone_screens,
             phone_screen_link,
             phone_screen_to_book,

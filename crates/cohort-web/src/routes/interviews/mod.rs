@@ -5,11 +5,13 @@
 //! - [`profile`]: an interviewer's own profile, and a bar raiser's sign-offs.
 //! - [`interviewers`]: the interviewers as recruiters manage them.
 //! - [`booking`]: a candidate's phone screens: booking, moving, cancelling.
+//! - [`plans`]: "Plan a week" of final loops on the engine, its edits and publishing (recruiters).
 //! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
 pub mod booking;
 pub mod competencies;
 pub mod interviewers;
+pub mod plans;
 pub mod profile;
 pub mod schedule;
 pub mod templates;
@@ -25,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(profile::router())
         .merge(interviewers::router())
         .merge(schedule::router())
+        .merge(plans::router())
 }

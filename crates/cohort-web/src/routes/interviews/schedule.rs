@@ -47,6 +47,9 @@ struct InterviewRow {
     meeting_link: Option<String>,
     /// Ahead, so it may still be released.
     upcoming: bool,
+    /// A phone screen, which its interviewer releases here; a final loop's interview is
+    /// re-slotted by the coordinator instead.
+    releasable: bool,
 }
 
 #[derive(Template)]
@@ -88,7 +91,12 @@ fn row(interview: &InterviewRecord, zone: Tz, now: i64, focus: &[String]) -> Int
         id: interview.id,
         when: span_in(zone, at(interview.starts_at), at(interview.ends_at)),
         candidate: interview.candidate_name.clone(),
-        what: format!("Phone interview {} · {track}", interview.round),
+        what: if interview.kind == phone_screens::PHONE_SCREEN {
+            format!("Phone interview {} · {track}", interview.round)
+        } else {
+            format!("Final loop, interview {} · {track}", interview.round)
+        },
+        releasable: interview.kind == phone_screens::PHONE_SCREEN,
         focus: (!focus.is_empty()).then(|| focus.join(", ")),
         meeting_link: interview.meeting_link.clone(),
         upcoming: interview.starts_at > now,
