@@ -227,6 +227,105 @@ impl Message for InterviewReminder<'_> {
     }
 }
 
+/// A candidate's final loop, published or changed, with the calendar invitation of the whole loop.
+pub struct LoopScheduled<'a> {
+    pub name: &'a str,
+    pub season: &'a str,
+    /// True when the loop was scheduled before and has changed.
+    pub changed: bool,
+    /// One line per interview, in the candidate's zone.
+    pub interviews: &'a [String],
+    pub status_link: &'a str,
+    pub calendar: String,
+}
+
+impl Message for LoopScheduled<'_> {
+    const TEMPLATE: &'static str = "loop_scheduled";
+
+    fn subject(&self) -> String {
+        if self.changed {
+            format!("Your {} final interviews have changed", self.season)
+        } else {
+            format!("Your {} final interviews are scheduled", self.season)
+        }
+    }
+
+    fn body(&self) -> String {
+        let LoopScheduled {
+            name,
+            changed,
+            interviews,
+            status_link,
+            ..
+        } = self;
+        let opening = if *changed {
+            "Your final interviews have changed. Here is the new schedule"
+        } else {
+            "Congratulations: you are through to the final interviews. Here is your schedule"
+        };
+        let lines = interviews
+            .iter()
+            .map(|line| format!("  {line}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("Hello {name},\n\n{opening}:\n\n{lines}\n\nThe interviews follow one another with short breaks. Each interviewer will ask about different experiences, so prepare several stories.\n\nThe attached invitation adds the whole loop to your calendar; your status page has the meeting link of each interview: {status_link}\n\n{RECRUITING_TEAM}\n")
+    }
+
+    fn calendar(&self) -> Option<String> {
+        Some(self.calendar.clone())
+    }
+}
+
+/// An interviewer's (or a shadow's) seat in a published final loop, with the invitation.
+pub struct LoopInterviewAssigned<'a> {
+    pub name: &'a str,
+    pub candidate: &'a str,
+    pub track: &'a str,
+    pub round: i64,
+    /// Sitting in to learn, not interviewing.
+    pub shadow: bool,
+    /// Written in the reader's zone.
+    pub when: &'a str,
+    pub schedule_link: &'a str,
+    pub calendar: String,
+}
+
+impl Message for LoopInterviewAssigned<'_> {
+    const TEMPLATE: &'static str = "loop_interview_assigned";
+
+    fn subject(&self) -> String {
+        let what = if self.shadow {
+            "Shadowing a final loop interview"
+        } else {
+            "New final loop interview"
+        };
+        format!("{what}: {} ({})", self.candidate, self.track)
+    }
+
+    fn body(&self) -> String {
+        let LoopInterviewAssigned {
+            name,
+            candidate,
+            track,
+            round,
+            shadow,
+            when,
+            schedule_link,
+            ..
+        } = self;
+        let what = if *shadow {
+            format!("You sit in as a shadow on interview {round} of {candidate}'s final loop ({track}). Observe; the interviewer leads")
+        } else {
+            format!("You have interview {round} of {candidate}'s final loop ({track})")
+        };
+        format!("Hello {name},\n\n{what}:\n\n  {when}\n\nThe résumé and the principles to assess are on your schedule: {schedule_link}\n\nCohort\n")
+    }
+
+    fn calendar(&self) -> Option<String> {
+        Some(self.calendar.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,104 +449,5 @@ mod tests {
         assert!(message
             .body()
             .contains("Join here: https://meet.example/abc"));
-    }
-}
-
-/// A candidate's final loop, published or changed, with the calendar invitation of the whole loop.
-pub struct LoopScheduled<'a> {
-    pub name: &'a str,
-    pub season: &'a str,
-    /// True when the loop was scheduled before and has changed.
-    pub changed: bool,
-    /// One line per interview, in the candidate's zone.
-    pub interviews: &'a [String],
-    pub status_link: &'a str,
-    pub calendar: String,
-}
-
-impl Message for LoopScheduled<'_> {
-    const TEMPLATE: &'static str = "loop_scheduled";
-
-    fn subject(&self) -> String {
-        if self.changed {
-            format!("Your {} final interviews have changed", self.season)
-        } else {
-            format!("Your {} final interviews are scheduled", self.season)
-        }
-    }
-
-    fn body(&self) -> String {
-        let LoopScheduled {
-            name,
-            changed,
-            interviews,
-            status_link,
-            ..
-        } = self;
-        let opening = if *changed {
-            "Your final interviews have changed. Here is the new schedule"
-        } else {
-            "Congratulations: you are through to the final interviews. Here is your schedule"
-        };
-        let lines = interviews
-            .iter()
-            .map(|line| format!("  {line}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        format!("Hello {name},\n\n{opening}:\n\n{lines}\n\nThe interviews follow one another with short breaks. Each interviewer will ask about different experiences, so prepare several stories.\n\nThe attached invitation adds the whole loop to your calendar; your status page has the meeting link of each interview: {status_link}\n\n{RECRUITING_TEAM}\n")
-    }
-
-    fn calendar(&self) -> Option<String> {
-        Some(self.calendar.clone())
-    }
-}
-
-/// An interviewer's (or a shadow's) seat in a published final loop, with the invitation.
-pub struct LoopInterviewAssigned<'a> {
-    pub name: &'a str,
-    pub candidate: &'a str,
-    pub track: &'a str,
-    pub round: i64,
-    /// Sitting in to learn, not interviewing.
-    pub shadow: bool,
-    /// Written in the reader's zone.
-    pub when: &'a str,
-    pub schedule_link: &'a str,
-    pub calendar: String,
-}
-
-impl Message for LoopInterviewAssigned<'_> {
-    const TEMPLATE: &'static str = "loop_interview_assigned";
-
-    fn subject(&self) -> String {
-        let what = if self.shadow {
-            "Shadowing a final loop interview"
-        } else {
-            "New final loop interview"
-        };
-        format!("{what}: {} ({})", self.candidate, self.track)
-    }
-
-    fn body(&self) -> String {
-        let LoopInterviewAssigned {
-            name,
-            candidate,
-            track,
-            round,
-            shadow,
-            when,
-            schedule_link,
-            ..
-        } = self;
-        let what = if *shadow {
-            format!("You sit in as a shadow on interview {round} of {candidate}'s final loop ({track}). Observe; the interviewer leads")
-        } else {
-            format!("You have interview {round} of {candidate}'s final loop ({track})")
-        };
-        format!("Hello {name},\n\n{what}:\n\n  {when}\n\nThe résumé and the principles to assess are on your schedule: {schedule_link}\n\nCohort\n")
-    }
-
-    fn calendar(&self) -> Option<String> {
-        Some(self.calendar.clone())
     }
 }

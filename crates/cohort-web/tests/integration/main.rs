@@ -9,6 +9,7 @@ mod authorization;
 mod calendar;
 mod calendar_subscriptions;
 mod confirmation;
+mod final_loops;
 mod hardening;
 mod interviews;
 mod jobs;

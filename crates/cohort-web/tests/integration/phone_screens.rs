@@ -106,7 +106,7 @@ async fn save_suggested_loop(
 }
 
 /// Sends every request at the same moment; their statuses.
-async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<StatusCode> {
+pub(crate) async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<StatusCode> {
     let mut running = tokio::task::JoinSet::new();
     for request in requests {
         running.spawn(async move { request.send().await.unwrap().status() });
