@@ -784,3 +784,84 @@ test('a candidate books, moves and cancels a phone screen in their own time zone
     await interviewerContext.close();
   }
 });
+
+test('a coordinator plans a week of final loops, sees an edit refused by the checker, publishes the draft, and an interviewer sees their loop interview', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const recruiterContext = await newContext();
+  const interviewerContext = await newContext();
+  const recruiter = await trackedPage(recruiterContext, 'recruiter');
+  const interviewer = await trackedPage(interviewerContext, 'interviewer');
+  try {
+    await signIn(recruiter, RECRUITER_EMAIL);
+    await clickAndLoad(recruiter, recruiter.getByRole('link', { name: SEASON_NAME, exact: true }).first(), /\/staff\/seasons\/\d+$/);
+    const seasonId = /\/staff\/seasons\/(\d+)/.exec(recruiter.url())[1];
+    await recruiter.goto(`/staff/seasons/${seasonId}/plans`);
+    await recruiter.getByRole('heading', { level: 1, name: `Plan final loops for ${SEASON_NAME}` }).waitFor();
+    // The demo published next week and left a draft of the week after.
+    await recruiter.getByRole('cell', { name: 'Published' }).waitFor();
+    await recruiter.getByRole('cell', { name: 'Draft' }).waitFor();
+    await axeCheck(recruiter, 'the plans page');
+    await snap(recruiter, '60-coordinator-plans');
+    await fitsAPhone(recruiter, 'the plans page');
+    await snap(recruiter, '60b-coordinator-plans-phone');
+    await recruiter.setViewportSize({ width: 1280, height: 800 });
+
+    // A new plan of one day runs on the engine, the page showing progress until it is done.
+    await recruiter.locator('.day-picker input[type=checkbox]').nth(2).check();
+    await recruiter.getByLabel(/Time limit for the engine/).fill('1');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Plan these days' }), /^\/staff\/plans\/\d+$/);
+    await recruiter.getByText(/candidates have a loop\./).first().waitFor({ timeout: 30_000 });
+    await snap(recruiter, '61-coordinator-new-plan');
+
+    // The demo's draft: its bound, the candidates with their loops, and the grid.
+    await recruiter.goto(`/staff/seasons/${seasonId}/plans`);
+    const draftRow = recruiter.getByRole('row').filter({ has: recruiter.getByRole('cell', { name: 'Draft' }) }).last();
+    await clickAndLoad(recruiter, draftRow.getByRole('link'), /^\/staff\/plans\/\d+$/);
+    await seeText(recruiter, 'This is a draft');
+    await seeText(recruiter, 'At most');
+    await recruiter.getByRole('heading', { name: 'Interviewers by day' }).waitFor();
+    assert.ok(await recruiter.locator('.plan-grid td.seat').count() >= 5);
+    await axeCheck(recruiter, 'a draft plan');
+    await snap(recruiter, '62-coordinator-draft');
+    await fitsAPhone(recruiter, 'a draft plan');
+    await snap(recruiter, '62b-coordinator-draft-phone');
+    await recruiter.setViewportSize({ width: 1280, height: 800 });
+    const planPath = new URL(recruiter.url()).pathname;
+
+    // An interview moved to 03:00 is refused with the rule it breaks, and nothing changes.
+    const byCandidate = recruiter.locator('section[aria-labelledby="by-candidate"] tbody tr').first();
+    const candidateName = (await byCandidate.locator('td').first().innerText()).trim();
+    await clickAndLoad(recruiter, byCandidate.getByRole('link'), /\/loops\/a\d+$/);
+    await recruiter.getByRole('heading', { level: 1, name: `${candidateName}'s final loop` }).waitFor();
+    await axeCheck(recruiter, 'a loop to edit');
+    await snap(recruiter, '63-coordinator-loop');
+    const start = recruiter.getByLabel('Starts').first();
+    const was = await start.inputValue();
+    await start.fill(`${was.slice(0, 10)}T03:00`);
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Save interview 1' }), /\/move$/);
+    await seeText(recruiter, 'Not saved:');
+    await snap(recruiter, '63b-coordinator-edit-refused');
+    assert.equal(await recruiter.getByLabel('Starts').first().inputValue(), was);
+
+    // Publishing books the loops and turns the plan into a published one.
+    await recruiter.goto(planPath);
+    recruiter.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Publish and send invitations' }), (url) => url.pathname === planPath);
+    await seeText(recruiter, 'Published: candidates see their loop');
+    await snap(recruiter, '64-coordinator-published');
+
+    // An interviewer of a published loop sees it on their schedule, in their own time.
+    const interviewerEmail = await recipientOfMail('/interviewer/interviews', `of ${candidateName}'s final loop`);
+    await signIn(interviewer, interviewerEmail);
+    await interviewer.goto('/interviewer/interviews');
+    await seeText(interviewer, candidateName);
+    await seeText(interviewer, 'Final loop, interview');
+    await seeText(interviewer, 'tell the recruiting coordinator');
+    await axeCheck(interviewer, 'My interviews with a loop');
+    await snap(interviewer, '65-interviewer-loop-interview');
+    assertNoBrowserErrors(recruiter, interviewer);
+  } finally {
+    reportBrowserErrors(recruiter, interviewer);
+    await recruiterContext.close();
+    await interviewerContext.close();
+  }
+});

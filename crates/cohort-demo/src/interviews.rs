@@ -1,13 +1,15 @@
 //! The demo's interviews: the company's competencies (the technical areas and the sixteen
 //! Leadership Principles), the suggested loop template of each of the season's tracks, and
-//! twenty interviewers across five offices.
+//! twenty interviewers across five offices, booked phone screens, and a published week of final
+//! loops with a draft of the week after.
 
 use cohort_app::interviews::phone_screens::{self, BookingError};
+use cohort_app::interviews::plans::{self, PlanEdit, PlanError};
 use cohort_app::interviews::suggested::suggested_template;
 use cohort_app::interviews::{self, calendars, profiles, InterviewsError};
 use cohort_app::App;
 use cohort_domain::interviews::profile::{Training, TrainingState};
-use cohort_domain::interviews::LEADERSHIP_PRINCIPLES;
+use cohort_domain::interviews::{LEADERSHIP_PRINCIPLES, TECHNICAL_AREAS};
 use cohort_domain::season::DEFAULT_TRACKS;
 use cohort_domain::Stage;
 
@@ -117,7 +119,7 @@ pub async fn ensure_demo_interviewers(
         let profile = form.parse().expect("the demo's profiles are valid");
         profiles::save_profile(app, *user_id, &profile).await?;
         let demo_account = index == people.len() - 1;
-        let bar_raiser = demo_account || index % 8 == 3;
+        let bar_raiser = demo_account || index % 4 == 3;
         let tracks: Vec<String> = DEFAULT_TRACKS
             .iter()
             .enumerate()
@@ -147,17 +149,14 @@ async fn seed_training(
     index: usize,
     id_of: &dyn Fn(&str) -> Option<i64>,
 ) -> Result<(), InterviewsError> {
-    let areas = [
-        "Coding",
-        "System design",
-        "Analytics",
-        "Product sense",
-        "Program execution",
-        "Customer scenario",
-    ];
+    // Four technical areas each, spread over the list, so that every track's loop finds
+    // several qualified interviewers for each of its seats.
+    let areas = TECHNICAL_AREAS;
     let qualified = [
         areas[index % areas.len()],
         areas[(index + 2) % areas.len()],
+        areas[(index + 4) % areas.len()],
+        areas[(index + 7) % areas.len()],
         LEADERSHIP_PRINCIPLES[index % LEADERSHIP_PRINCIPLES.len()],
         LEADERSHIP_PRINCIPLES[(index + 5) % LEADERSHIP_PRINCIPLES.len()],
         LEADERSHIP_PRINCIPLES[(index + 11) % LEADERSHIP_PRINCIPLES.len()],
@@ -233,4 +232,93 @@ pub async fn ensure_demo_phone_screens(app: &App, season_id: i64) -> Result<usiz
         }
     }
     Ok(booked)
+}
+
+/// What [`ensure_demo_loop_plans`] made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoPlans {
+    /// Loops published in the first week.
+    pub published: usize,
+    /// Loops in the draft of the week after.
+    pub drafted: usize,
+}
+
+/// How long the engine may run on each demo week: the demo's weeks are small.
+const DEMO_PLAN_SECONDS: i64 = 2;
+
+/// The weekdays of the week that starts `weeks` Mondays from `today`.
+fn weekdays(today: chrono::NaiveDate, weeks: i64) -> Vec<chrono::NaiveDate> {
+    use chrono::Datelike;
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        + chrono::Duration::weeks(weeks);
+    (0..5).map(|d| monday + chrono::Duration::days(d)).collect()
+}
+
+/// Plans the season's final loops as a coordinator would, through the same use cases as the
+/// "Plan a week" page: next week, planned and published, though the coordinator keeps half of
+/// the loops back for the week after; and that week, planned and left as a draft. A season with
+/// any plan is left alone. `coordinator` is the recruiter recorded as planning them.
+pub async fn ensure_demo_loop_plans(
+    app: &App,
+    season_id: i64,
+    coordinator: i64,
+) -> Result<DemoPlans, PlanError> {
+    if !app.store().plans_of_season(season_id).await?.is_empty() {
+        return Ok(DemoPlans::default());
+    }
+    let today = app.clock().now_utc().date_naive();
+    let mut made = DemoPlans::default();
+    let first = match plans::start_plan(
+        app,
+        season_id,
+        coordinator,
+        &weekdays(today, 1),
+        DEMO_PLAN_SECONDS,
+    )
+    .await
+    {
+        Ok(id) => id,
+        // Nobody is in Final loop yet (a demo with few candidates).
+        Err(PlanError::NobodyToPlan) => return Ok(made),
+        Err(other) => return Err(other),
+    };
+    cohort_app::pools::run_background_due(app).await?;
+    let details = plans::plan_details(app, first).await?;
+    let mut revision = details.plan.revision;
+    let planned: Vec<&str> = details
+        .candidates
+        .iter()
+        .filter(|c| !c.interviews.is_empty())
+        .map(|c| c.key.as_str())
+        .collect();
+    for key in planned.iter().skip(1).step_by(2) {
+        plans::edit_plan(
+            app,
+            first,
+            revision,
+            PlanEdit::Remove {
+                candidate: (*key).to_owned(),
+            },
+        )
+        .await?;
+        revision += 1;
+    }
+    made.published = plans::publish(app, first, revision).await?;
+    let second = plans::start_plan(
+        app,
+        season_id,
+        coordinator,
+        &weekdays(today, 2),
+        DEMO_PLAN_SECONDS,
+    )
+    .await;
+    match second {
+        Ok(id) => {
+            cohort_app::pools::run_background_due(app).await?;
+            made.drafted = app.store().plan(id).await?.scheduled as usize;
+        }
+        Err(PlanError::NobodyToPlan) => {}
+        Err(other) => return Err(other),
+    }
+    Ok(made)
 }

@@ -21,7 +21,10 @@ pub mod pdf;
 mod season;
 
 pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
-pub use interviews::{ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_phone_screens};
+pub use interviews::{
+    ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_loop_plans,
+    ensure_demo_phone_screens, DemoPlans,
+};
 
 use cohort_domain::Role;
 use cohort_store::{Store, StoreError};

@@ -725,6 +725,15 @@ async fn demo(
     let phone_screens = cohort_demo::ensure_demo_phone_screens(state.app(), season.season_id)
         .await
         .context("booking the demo's phone screens")?;
+    let coordinator = state
+        .store()
+        .user_by_email(cohort_demo::DEMO_ACCOUNTS[1].0)
+        .await?
+        .map(|user| user.id)
+        .context("the demo's recruiter")?;
+    let loops = cohort_demo::ensure_demo_loop_plans(state.app(), season.season_id, coordinator)
+        .await
+        .context("planning the demo's final loops")?;
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -748,6 +757,12 @@ async fn demo(
     }
     if phone_screens > 0 {
         println!("  phone screens: {phone_screens} booked by candidates; the rest can book theirs");
+    }
+    if loops.published > 0 || loops.drafted > 0 {
+        println!(
+            "  final loops: {} published for next week; a draft of {} for the week after, under Plan final loops",
+            loops.published, loops.drafted
+        );
     }
     println!("  open {base_url}/");
     println!("  every account's password: {}", cohort_demo::DEMO_PASSWORD);

@@ -509,6 +509,16 @@ async fn announce(
     Ok(interview)
 }
 
+/// What an interview is called in mail: a phone screen's cancellation (when its application
+/// closes) reads as a phone interview, a loop's as a final loop interview.
+fn kind_words(interview: &InterviewRecord) -> &'static str {
+    if interview.kind == PHONE_SCREEN {
+        "phone interview"
+    } else {
+        "final loop interview"
+    }
+}
+
 fn candidate_zone(interview: &InterviewRecord) -> Tz {
     interview.candidate_time_zone.parse().unwrap_or(Tz::UTC)
 }
@@ -580,7 +590,11 @@ fn interviewer_cancellation(
 ) -> Option<NewMessage> {
     let name = interview.interviewer_name.as_deref()?;
     let email = interview.interviewer_email.as_deref()?;
-    let what = format!("phone interview with {}", interview.candidate_name);
+    let what = format!(
+        "{} with {}",
+        kind_words(interview),
+        interview.candidate_name
+    );
     Some(
         texts::InterviewCancelled {
             name,
@@ -604,7 +618,7 @@ fn candidate_cancellation(
     let link = app.config().link(&manage_path(interview.application_id));
     texts::InterviewCancelled {
         name: &interview.candidate_name,
-        what: "phone interview",
+        what: kind_words(interview),
         when: &span_in(zone, at(interview.starts_at), at(interview.ends_at)),
         reason,
         rebook_link: rebook.then_some(link.as_str()),
