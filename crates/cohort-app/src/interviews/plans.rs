@@ -61,7 +61,7 @@ pub enum PlanError {
     #[error("The plan changed since this page was loaded; nothing was saved. Look at it again.")]
     Stale,
     /// An edit the engine's checker refused.
-    #[error("Not saved: {rule}. {message}")]
+    #[error("Not saved: {rule}. {message}.")]
     Breaks { rule: &'static str, message: String },
     #[error("{0}")]
     Refused(String),
@@ -440,8 +440,55 @@ pub enum PlanEdit {
         interviewer: String,
         start: NaiveDateTime,
     },
+    /// Moves the candidate's whole loop, keeping its interviewers and the gaps between its
+    /// interviews, so that its first interview starts at `start` in the candidate's time zone.
+    MoveLoop {
+        candidate: String,
+        start: NaiveDateTime,
+    },
     /// Takes the candidate's loop out of the plan.
     Remove { candidate: String },
+}
+
+/// `local` in `zone` as an instant; refused when the clocks skip it.
+fn instant_in(zone: Tz, local: NaiveDateTime) -> Result<DateTime<Utc>, PlanError> {
+    zone.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            PlanError::Refused(format!(
+                "{local} does not exist in {} (the clocks change then).",
+                zone.name()
+            ))
+        })
+}
+
+/// A checker's sentence as a coordinator reads it: capitalised, with the schedule's paths
+/// (`interviews[0]`) written as the page numbers interviews (interview 1).
+fn readable(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest.find("interviews[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "interviews[".len()..];
+        match after.split_once(']') {
+            Some((number, tail)) if number.parse::<usize>().is_ok() => {
+                let n = number.parse::<usize>().unwrap_or(0) + 1;
+                out.push_str(&format!("interview {n}"));
+                rest = tail;
+            }
+            _ => {
+                out.push_str("interviews[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let mut chars = out.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => out,
+    }
 }
 
 /// Applies `edit` to the draft `plan_id` as the page at `revision` showed it, if the engine's
@@ -474,16 +521,7 @@ pub async fn edit_plan(
                 .get(&candidate)
                 .map(|&c| instance.candidates[c].time_zone)
                 .ok_or(PlanError::NotInPlan)?;
-            let start = zone
-                .from_local_datetime(&start)
-                .earliest()
-                .ok_or_else(|| {
-                    PlanError::Refused(format!(
-                        "{start} does not exist in {} (the clocks change then).",
-                        zone.name()
-                    ))
-                })?
-                .with_timezone(&Utc);
+            let start = instant_in(zone, start)?;
             let entry = schedule
                 .loops
                 .iter_mut()
@@ -498,6 +536,27 @@ pub async fn edit_plan(
             if let Some(first) = entry.interviews.iter().map(|i| seconds_of(&i.start)).min() {
                 entry.day = at(first).with_timezone(&zone).date_naive().to_string();
             }
+        }
+        PlanEdit::MoveLoop { candidate, start } => {
+            let zone = zone_of_candidate(&instance, &candidate);
+            let start = instant_in(zone, start)?.timestamp();
+            let entry = schedule
+                .loops
+                .iter_mut()
+                .find(|l| l.candidate == candidate)
+                .ok_or(PlanError::NotInPlan)?;
+            let first = entry
+                .interviews
+                .iter()
+                .map(|i| seconds_of(&i.start))
+                .min()
+                .ok_or(PlanError::NotInPlan)?;
+            let shift = start - first;
+            for interview in &mut entry.interviews {
+                interview.start = instant_text((seconds_of(&interview.start) + shift) / 60);
+                interview.end = instant_text((seconds_of(&interview.end) + shift) / 60);
+            }
+            entry.day = at(start).with_timezone(&zone).date_naive().to_string();
         }
         PlanEdit::Remove { candidate } => {
             let before = schedule.loops.len();
@@ -514,7 +573,7 @@ pub async fn edit_plan(
     if let Some(broken) = check(&instance, &schedule).into_iter().next() {
         return Err(PlanError::Breaks {
             rule: rule_label(broken.rule),
-            message: broken.message,
+            message: readable(&broken.message),
         });
     }
     let text = serde_json::to_string(&schedule).map_err(|e| PlanError::Engine(e.to_string()))?;

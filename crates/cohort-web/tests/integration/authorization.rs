@@ -725,6 +725,12 @@ both!(
             ),
             row(
                 "POST",
+                "/staff/plans/999999/loops/a1/move-loop".into(),
+                vec![("revision", "0"), ("start", "2030-01-07T10:00")],
+                recruiting_not_found,
+            ),
+            row(
+                "POST",
                 "/staff/plans/999999/loops/a1/remove".into(),
                 vec![("revision", "0")],
                 recruiting_not_found,

@@ -221,6 +221,42 @@ both!(
         assert!(html.contains("<strong>1 of 2</strong>"), "{html}");
         assert!(html.contains("the coordinator removed their loop"), "{html}");
 
+        // Moving Grace's whole loop an hour later keeps its interviewers and gaps.
+        let details = interviews::plans::plan_details(app.state.app(), plan_id)
+            .await
+            .unwrap();
+        let loop_of_grace = |details: &interviews::plans::PlanDetails| {
+            details
+                .candidates
+                .iter()
+                .find(|c| c.application_id == *grace_id)
+                .unwrap()
+                .interviews
+                .clone()
+        };
+        let was = loop_of_grace(&details);
+        let later = (was[0].start + Duration::hours(1))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let revision = details.plan.revision.to_string();
+        let response = recruiter
+            .post_form(
+                &loop_page,
+                &format!("{loop_page}/move-loop"),
+                &[("revision", revision.as_str()), ("start", later.as_str())],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let now = loop_of_grace(
+            &interviews::plans::plan_details(app.state.app(), plan_id)
+                .await
+                .unwrap(),
+        );
+        for (before, after) in was.iter().zip(&now) {
+            assert_eq!(after.start - before.start, Duration::hours(1));
+            assert_eq!(after.interviewer, before.interviewer);
+        }
+
         // Fifty presses of Publish at once publish the plan once.
         let revision = app.store().plan(plan_id).await.unwrap().revision.to_string();
         let csrf = recruiter.csrf(&page).await;

@@ -40,6 +40,10 @@ pub fn router() -> Router<AppState> {
             post(move_interview),
         )
         .route(
+            "/staff/plans/{id}/loops/{candidate}/move-loop",
+            post(move_loop),
+        )
+        .route(
             "/staff/plans/{id}/loops/{candidate}/remove",
             post(remove_loop),
         )
@@ -300,6 +304,20 @@ struct PlanPage {
     error: Option<String>,
 }
 
+/// A plan's days for a title: "Mon 14 Dec" for one, "Mon 14 – Fri 18 Dec" for consecutive days,
+/// else each day.
+fn days_label(days: &[NaiveDate]) -> String {
+    let short = |d: &NaiveDate| d.format("%a %-d %b").to_string();
+    match days {
+        [] => String::new(),
+        [one] => short(one),
+        [first, .., last] if (*last - *first).num_days() as usize == days.len() - 1 => {
+            format!("{} – {}", short(first), short(last))
+        }
+        _ => days.iter().map(short).collect::<Vec<_>>().join(", "),
+    }
+}
+
 fn first_name(name: &str) -> String {
     name.split_whitespace().next().unwrap_or(name).to_owned()
 }
@@ -490,7 +508,7 @@ async fn plan_page_for(
     let plan = &details.plan;
     Ok(PlanPage {
         layout: Layout::for_account(
-            format!("Final loops {}", plan.days.replace(',', ", ")),
+            format!("Final loops {}", days_label(&details.days)),
             Some(account),
             csrf,
         ),
@@ -500,12 +518,7 @@ async fn plan_page_for(
         solving: plan.status == "solving",
         draft: plan.status == "draft",
         failed: (plan.status == "failed").then(|| plan.error.clone().unwrap_or_default()),
-        days: details
-            .days
-            .iter()
-            .map(|d| d.format("%a %-d %b").to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        days: days_label(&details.days),
         scheduled: plan.scheduled,
         candidates: plan.candidates,
         bound: plan.bound,
@@ -619,7 +632,11 @@ async fn loop_page_for(
             let start = i.start.with_timezone(&zone);
             SeatView {
                 seat,
-                requires: i.requires.join(", "),
+                requires: if i.requires.is_empty() {
+                    "any interviewer of the track".to_owned()
+                } else {
+                    i.requires.join(", ")
+                },
                 interviewer: i.interviewer.clone(),
                 shadow: i.shadow_name.clone(),
                 start_local: start.format("%Y-%m-%dT%H:%M").to_string(),
@@ -718,6 +735,38 @@ async fn move_interview(
                 candidate: key.clone(),
                 seat: form.seat,
                 interviewer: form.interviewer.trim().to_owned(),
+                start,
+            },
+        )
+        .await
+        .map(|()| "saved"),
+        Err(_) => Err(PlanError::Refused(
+            "The start is not a date and time (YYYY-MM-DDTHH:MM).".to_owned(),
+        )),
+    };
+    after_change(&state, &staff.account, &csrf, (plan_id, &key), result).await
+}
+
+#[derive(serde::Deserialize)]
+struct MoveLoopForm {
+    revision: i64,
+    start: String,
+}
+
+async fn move_loop(
+    State(state): State<AppState>,
+    staff: Require<Recruiting>,
+    csrf: Csrf,
+    Path((plan_id, key)): Path<(i64, String)>,
+    CsrfForm(form): CsrfForm<MoveLoopForm>,
+) -> Result<Response, AppError> {
+    let result = match NaiveDateTime::parse_from_str(form.start.trim(), "%Y-%m-%dT%H:%M") {
+        Ok(start) => plans::edit_plan(
+            state.app(),
+            plan_id,
+            form.revision,
+            PlanEdit::MoveLoop {
+                candidate: key.clone(),
                 start,
             },
         )
