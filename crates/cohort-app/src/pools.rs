@@ -12,6 +12,7 @@ use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
 use crate::interviews::plans::PlanWeek;
 use crate::interviews::reminders::RemindInterview;
+use crate::interviews::shadows::CountShadowSeat;
 use crate::interviews::subscriptions::RefreshCalendar;
 use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
 use crate::judge::JudgeContext;
@@ -27,7 +28,8 @@ pub fn indexing() -> Registry<App> {
 
 /// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
 /// interviews' (reminders, reading subscribed calendars, and planning a week of loops, which
-/// runs the engine on a blocking thread for the plan's time limit).
+/// runs the engine on a blocking thread for the plan's time limit, and counting a shadow's seat
+/// once its interview is over).
 pub fn timed() -> Registry<App> {
     Registry::default()
         .with::<CloseSession>()
@@ -36,6 +38,7 @@ pub fn timed() -> Registry<App> {
         .with::<RemindInterview>()
         .with::<RefreshCalendar>()
         .with::<PlanWeek>()
+        .with::<CountShadowSeat>()
 }
 
 /// Judging: submissions first, as a candidate is waiting for each; a recruiter can wait for a

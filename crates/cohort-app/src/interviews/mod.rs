@@ -14,6 +14,7 @@ pub mod planning;
 pub mod plans;
 pub mod profiles;
 pub mod reminders;
+pub mod shadows;
 pub mod subscriptions;
 pub mod suggested;
 

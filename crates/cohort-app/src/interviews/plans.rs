@@ -684,6 +684,11 @@ async fn write_loop(
             && record.ends_at == w.3
             && record.shadow_id == w.4
     };
+    let focus: Vec<String> = entry
+        .interviews
+        .iter()
+        .map(|i| i.requires.join(", "))
+        .collect();
     let mut written = WrittenLoop {
         application_id,
         added: Vec::new(),
@@ -731,6 +736,9 @@ async fn write_loop(
                 starts_at,
                 ends_at,
                 candidate_time_zone: zone.name(),
+                focus: focus
+                    .get(usize::try_from(round - 1).unwrap_or(0))
+                    .map_or("", String::as_str),
             },
             app.now(),
         )
@@ -738,6 +746,7 @@ async fn write_loop(
         let record = Store::interview_in(tx, id)
             .await?
             .ok_or(PlanError::NotInPlan)?;
+        super::shadows::count_when_over(tx, &record, app.now()).await?;
         written.added.push(record);
     }
     Ok(written)

@@ -37,3 +37,5 @@ CREATE INDEX loop_plans_season ON loop_plans(season_id, created_at);
 -- tied to the plan that published them, with the shadow who sits in, if any.
 ALTER TABLE interviews ADD COLUMN plan_id INTEGER REFERENCES loop_plans(id);
 ALTER TABLE interviews ADD COLUMN shadow_id INTEGER REFERENCES users(id);
+-- What a loop interview assesses (its technical area, or the bar raiser's seat), for its interviewer.
+ALTER TABLE interviews ADD COLUMN focus TEXT;

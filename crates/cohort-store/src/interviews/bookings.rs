@@ -45,6 +45,8 @@ pub struct InterviewRecord {
     pub shadow_id: Option<i64>,
     pub shadow_name: Option<String>,
     pub shadow_email: Option<String>,
+    /// What a loop interview assesses, for its interviewer.
+    pub focus: Option<String>,
 }
 
 impl InterviewRecord {
@@ -79,7 +81,7 @@ pub(crate) const INTERVIEW: &str = "SELECT i.id, i.application_id, i.kind, i.rou
      a.candidate_id, a.candidate_name, c.email AS candidate_email, s.name AS season_name, \
      (SELECT t.name FROM application_choices ch JOIN openings o ON o.id = ch.opening_id \
       JOIN tracks t ON t.id = o.track_id WHERE ch.application_id = a.id ORDER BY ch.rank LIMIT 1) AS track_name, \
-     i.plan_id, i.shadow_id, sh.display_name AS shadow_name, sh.email AS shadow_email \
+     i.plan_id, i.shadow_id, sh.display_name AS shadow_name, sh.email AS shadow_email, i.focus \
      FROM interviews i JOIN applications a ON a.id = i.application_id \
      JOIN users c ON c.id = a.candidate_id JOIN seasons s ON s.id = a.season_id \
      LEFT JOIN users u ON u.id = i.interviewer_id \

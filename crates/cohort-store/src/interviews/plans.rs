@@ -64,6 +64,7 @@ pub struct NewLoopInterview<'a> {
     pub starts_at: i64,
     pub ends_at: i64,
     pub candidate_time_zone: &'a str,
+    pub focus: &'a str,
 }
 
 const PLAN: &str = "SELECT id, season_id, days, status, seconds, scheduled, candidates, bound, \
@@ -230,8 +231,8 @@ impl Store {
     ) -> Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO interviews (application_id, kind, round, interviewer_id, starts_at, ends_at, \
-             status, sequence, candidate_time_zone, created_at, updated_at, plan_id, shadow_id) \
-             VALUES ($1, 'final_loop', $2, $3, $4, $5, 'booked', 0, $6, $7, $7, $8, $9) RETURNING id",
+             status, sequence, candidate_time_zone, created_at, updated_at, plan_id, shadow_id, focus) \
+             VALUES ($1, 'final_loop', $2, $3, $4, $5, 'booked', 0, $6, $7, $7, $8, $9, $10) RETURNING id",
         )
         .bind(new.application_id)
         .bind(new.round)
@@ -242,6 +243,7 @@ impl Store {
         .bind(now)
         .bind(new.plan_id)
         .bind(new.shadow_id)
+        .bind(new.focus)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::conflict_as(e, "a final loop for this candidate"))

@@ -487,3 +487,105 @@ both!(
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }
 );
+
+both!(
+    a_trainee_is_seated_as_a_shadow_invited_as_one_and_their_seat_counts_towards_graduation_once_it_has_taken_place,
+    |app: TestApp| async move {
+        let (season, recruiter, candidates, _) = week_to_plan(&app).await;
+        // A trainee who shadows every technical area and is qualified in none.
+        let (shadow_id, shadow_email) = loop_interviewer(&app, "Grainne Shadow", false).await;
+        let app_ = app.state.app();
+        let areas: Vec<_> = app
+            .store()
+            .competencies()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.kind == cohort_domain::interviews::CompetencyKind::Technical)
+            .collect();
+        for area in &areas {
+            interviews::profiles::set_training_state(
+                app_,
+                shadow_id,
+                area.id,
+                Some(TrainingState::Shadowing),
+            )
+            .await
+            .unwrap();
+        }
+        let page = planned(&app, &season, &recruiter, &plan_day()).await;
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("(shadow)"), "the grid shows the shadow: {html}");
+        let revision = app
+            .store()
+            .plan(plan_id_of(&page))
+            .await
+            .unwrap()
+            .revision
+            .to_string();
+        let response = recruiter
+            .post_form(&page, &format!("{page}/publish"), &[("revision", revision.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+        let mut seated = Vec::new();
+        for (_, _, id) in &candidates {
+            seated.extend(
+                loop_interviews(&app, *id)
+                    .await
+                    .into_iter()
+                    .filter(|i| i.shadow_id == Some(shadow_id)),
+            );
+        }
+        assert!(!seated.is_empty(), "the trainee sits in on some interview");
+        let invitation = app
+            .store()
+            .messages_to(&shadow_email)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.template == "loop_interview_assigned")
+            .expect("the shadow's invitation");
+        assert!(invitation.subject.starts_with("Shadowing a final loop interview"));
+        let calendar = invitation.calendar.unwrap();
+        let lines = python_lines(READ_ATTENDEES, &calendar);
+        assert!(
+            lines.contains(&format!("ATTENDEE mailto:{shadow_email} OPT-PARTICIPANT")),
+            "{lines:?}"
+        );
+
+        // Before the interviews, nothing is counted; after them, each seat once.
+        cohort_app::pools::run_background_due(app_).await.unwrap();
+        let counted = |app: &TestApp| {
+            let app = app.store().clone();
+            async move {
+                app.interviewer(shadow_id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .training
+                    .values()
+                    .map(|t| t.shadows)
+                    .sum::<u32>()
+            }
+        };
+        assert_eq!(counted(&app).await, 0);
+        app_.clock().advance(10 * 24 * 3600);
+        cohort_app::pools::run_background_due(app_).await.unwrap();
+        cohort_app::pools::run_background_due(app_).await.unwrap();
+        assert_eq!(counted(&app).await as usize, seated.len());
+    }
+);
+
+/// Python's `icalendar` lists an invitation's attendees with their roles.
+const READ_ATTENDEES: &str = r#"
+import sys
+from icalendar import Calendar
+calendar = Calendar.from_ical(sys.stdin.read())
+for event in calendar.walk("VEVENT"):
+    attendees = event.get("ATTENDEE")
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    for attendee in attendees:
+        print("ATTENDEE", str(attendee), attendee.params.get("ROLE"))
+"#;

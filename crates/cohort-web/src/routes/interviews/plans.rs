@@ -99,9 +99,14 @@ fn plan_row(plan: &PlanSummary) -> PlanRow {
                 .unwrap_or_default()
         ),
     };
+    let days: Vec<NaiveDate> = plan
+        .days
+        .split(',')
+        .filter_map(|d| d.parse().ok())
+        .collect();
     PlanRow {
         id: plan.id,
-        days: plan.days.replace(',', ", "),
+        days: days_label(&days),
         status: status_label(&plan.status),
         summary,
     }

@@ -122,6 +122,11 @@ async fn my_interviews(
     let mut focus: HashMap<i64, Vec<String>> = HashMap::new();
     let mut rows = Vec::with_capacity(interviews.len());
     for interview in &interviews {
+        // A loop interview assesses its own seat; a phone screen the areas of the whole loop.
+        if let Some(seat) = interview.focus.as_deref().filter(|f| !f.is_empty()) {
+            rows.push(row(interview, zone, now, &[seat.to_owned()]));
+            continue;
+        }
         if let Entry::Vacant(slot) = focus.entry(interview.application_id) {
             slot.insert(phone_screens::focus_of(state.app(), interview.application_id).await?);
         }
