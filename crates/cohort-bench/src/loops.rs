@@ -381,6 +381,59 @@ pub fn bench(cohort: &Path, weeks: Option<&Path>) -> anyhow::Result<Vec<Measurem
     Ok(results)
 }
 
+/// Ten seeds per regime on small weeks (40 to 94 candidates, five interviewers for every six
+/// candidates, 3 days), where a new user tries the engine: Cohort in 10 s against CP-SAT in 60 s
+/// on each, reported per seed.
+pub fn bench_seeds(weeks: Option<&Path>) -> anyhow::Result<Vec<Measurement>> {
+    let temporary = tempfile::tempdir()?;
+    let folder = weeks.unwrap_or(temporary.path());
+    std::fs::create_dir_all(folder)?;
+    let mut results = Vec::new();
+    for regime in [Regime::Loose, Regime::Tight, Regime::BarRaisers] {
+        for seed in 0..SMALL_SEEDS {
+            let candidates = 40 + 6 * seed as usize;
+            let size = (candidates, candidates * 5 / 6, 3);
+            let mut week = Week::generate(folder, regime, size, 0x5eed_0000 + seed)?;
+            week.label = format!("{}, seed {seed}", week.label);
+            week.name = format!("{}-seed{seed}", week.name);
+            let value = ten_seconds(&week)?;
+            results.push(against_cp_sat(&week, value)?);
+        }
+    }
+    Ok(results)
+}
+
+/// Seeds per regime in [`bench_seeds`].
+const SMALL_SEEDS: u64 = 10;
+
+/// Cohort's weighted count on `week` in 10 s, checked, with its schedule kept beside the week.
+fn ten_seconds(week: &Week) -> anyhow::Result<i64> {
+    let started = Instant::now();
+    let limit = Duration::from_secs(10);
+    let outcome = solve(&week.instance, Options::default(), None, &mut |_| {
+        started.elapsed() >= limit
+    })?;
+    std::fs::write(
+        week.folder.join(format!("{}.cohort.json", week.name)),
+        serde_json::to_string(&outcome.schedule)?,
+    )?;
+    let checked = checked_value(&week.instance, &outcome.schedule, "Cohort")?;
+    if checked != outcome.value {
+        anyhow::bail!(
+            "{}: Cohort reports {} but its schedule places {checked}",
+            week.label,
+            outcome.value
+        );
+    }
+    eprintln!(
+        "     Cohort {} in {:.2} s, bound {}",
+        outcome.value,
+        started.elapsed().as_secs_f64(),
+        outcome.bound.value
+    );
+    Ok(outcome.value)
+}
+
 /// One generated week: its instance, where its files go, and how the table names it.
 struct Week<'a> {
     folder: &'a Path,

@@ -16,7 +16,10 @@
 //! (`grading.rs`) grades submissions through the job queue with `cohort worker` processes on
 //! PostgreSQL, against the judge alone. `--suite matching` (`matching.rs`) runs the matching
 //! engine against OR-tools and scipy on the same instances; `--suite loops` (`loops.rs`) the loop
-//! scheduler against a one-candidate-at-a-time scheduler on generated weeks.
+//! scheduler against a one-candidate-at-a-time scheduler on generated weeks, and `--suite
+//! loop-seeds` against CP-SAT on ten seeds per regime of small weeks. `--suite interviews` times
+//! the booking page's open times (`interviews.rs`) and planning a week from the page end to end
+//! (`plan_page.rs`); `--suite booking` (`booking.rs`) candidates booking at once.
 
 mod booking;
 mod grading;
@@ -25,6 +28,7 @@ mod judge;
 mod loops;
 mod matching;
 mod plagiarism;
+mod plan_page;
 
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -132,19 +136,20 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(arguments: Arguments) -> anyhow::Result<()> {
+    let backends: Vec<&str> = match arguments.backend.as_str() {
+        "both" => vec!["sqlite", "postgres"],
+        "sqlite" => vec!["sqlite"],
+        "postgres" => vec!["postgres"],
+        other => bail!("--backend must be sqlite, postgres or both, not {other}"),
+    };
     if arguments.suite == "interviews" {
         eprintln!("== interviews");
-        let measurements = tokio::task::spawn_blocking(interviews::bench).await??;
+        let mut measurements = tokio::task::spawn_blocking(interviews::bench).await??;
+        measurements.extend(plan_page::bench(&backends).await?);
         return finish(&arguments, measurements);
     }
     if arguments.suite == "booking" {
         eprintln!("== booking");
-        let backends: Vec<&str> = match arguments.backend.as_str() {
-            "both" => vec!["sqlite", "postgres"],
-            "sqlite" => vec!["sqlite"],
-            "postgres" => vec!["postgres"],
-            other => bail!("--backend must be sqlite, postgres or both, not {other}"),
-        };
         let measurements = booking::bench(&backends).await?;
         return finish(&arguments, measurements);
     }
@@ -177,6 +182,13 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
                 .await??;
         return finish(&arguments, measurements);
     }
+    if arguments.suite == "loop-seeds" {
+        eprintln!("== loop-seeds");
+        let weeks = arguments.loop_weeks.clone();
+        let measurements =
+            tokio::task::spawn_blocking(move || loops::bench_seeds(weeks.as_deref())).await??;
+        return finish(&arguments, measurements);
+    }
     if arguments.suite == "judge" {
         eprintln!("== judge");
         let cohort_for_judge = cohort.clone();
@@ -190,16 +202,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
         bail!(
-            "--suite must be web, judge, grading, plagiarism, matching, loops, interviews or booking, not {}",
+            "--suite must be web, judge, grading, plagiarism, matching, loops, loop-seeds, interviews or booking, not {}",
             arguments.suite
         );
     }
-    let backends: Vec<&str> = match arguments.backend.as_str() {
-        "both" => vec!["sqlite", "postgres"],
-        "sqlite" => vec!["sqlite"],
-        "postgres" => vec!["postgres"],
-        other => bail!("--backend must be sqlite, postgres or both, not {other}"),
-    };
     let mut measurements = Vec::new();
     for backend in backends {
         eprintln!("== {backend}");

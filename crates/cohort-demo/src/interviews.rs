@@ -70,6 +70,16 @@ pub async fn ensure_demo_interviewers(
     app: &App,
     password_hash: &str,
 ) -> Result<usize, InterviewsError> {
+    ensure_interviewers(app, password_hash, FIRST_NAMES.len()).await
+}
+
+/// [`ensure_demo_interviewers`] with `count` interviewers (besides the demo interviewer account),
+/// for benchmarks that need more of them; names repeat with a number after the twentieth.
+pub async fn ensure_interviewers(
+    app: &App,
+    password_hash: &str,
+    count: usize,
+) -> Result<usize, InterviewsError> {
     let store = app.store();
     if store
         .user_by_email("interviewer-1@demo.cohort.test")
@@ -83,9 +93,19 @@ pub async fn ensure_demo_interviewers(
     let now = app.now();
     let mut people = Vec::new();
     let mut tx = store.begin().await?;
-    for (index, first) in FIRST_NAMES.iter().enumerate() {
+    for index in 0..count {
         let email = format!("interviewer-{}@demo.cohort.test", index + 1);
-        let name = format!("{first} {}", LAST_NAMES[index % LAST_NAMES.len()]);
+        let first = FIRST_NAMES[index % FIRST_NAMES.len()];
+        let round = index / FIRST_NAMES.len();
+        let name = if round == 0 {
+            format!("{first} {}", LAST_NAMES[index % LAST_NAMES.len()])
+        } else {
+            format!(
+                "{first} {} {}",
+                LAST_NAMES[(index + round) % LAST_NAMES.len()],
+                round + 1
+            )
+        };
         let roles = [cohort_domain::Role::Interviewer];
         let id = cohort_store::Store::create_user(
             &mut tx,

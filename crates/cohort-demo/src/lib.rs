@@ -23,7 +23,7 @@ mod season;
 pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
 pub use interviews::{
     ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_loop_plans,
-    ensure_demo_phone_screens, DemoPlans,
+    ensure_demo_phone_screens, ensure_interviewers, DemoPlans,
 };
 
 use cohort_domain::Role;

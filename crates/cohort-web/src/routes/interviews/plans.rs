@@ -504,19 +504,26 @@ async fn plan_page_for(
         }
     };
     let season = state.store().season(details.plan.season_id).await?;
-    let zone = coordinator_zone(headers);
+    let layout = Layout::for_account(
+        format!("Final loops {}", days_label(&details.days)),
+        Some(account),
+        csrf,
+    );
+    let mut page = page_of_plan(&details, season, layout, coordinator_zone(headers));
+    page.error = error;
+    Ok(page)
+}
+
+/// A plan's page from what it shows; the times of its grid in `zone`.
+fn page_of_plan(details: &PlanDetails, season: SeasonRecord, layout: Layout, zone: Tz) -> PlanPage {
     let (scheduled_rows, unscheduled_rows) = details
         .candidates
         .iter()
         .map(candidate_row)
         .partition(|row| row.reason.is_none());
     let plan = &details.plan;
-    Ok(PlanPage {
-        layout: Layout::for_account(
-            format!("Final loops {}", days_label(&details.days)),
-            Some(account),
-            csrf,
-        ),
+    PlanPage {
+        layout,
         plan_id: plan.id,
         revision: plan.revision,
         status: status_label(&plan.status),
@@ -529,12 +536,30 @@ async fn plan_page_for(
         bound: plan.bound,
         bound_argument: plan.bound_argument.clone().unwrap_or_default(),
         zone: zone.name().to_owned(),
-        grid: grids(&details, zone),
+        grid: grids(details, zone),
         scheduled_rows,
         unscheduled_rows,
-        error,
+        error: None,
         season,
-    })
+    }
+}
+
+/// The HTML of a plan's page as a recruiter in `zone` gets it, without the signed-in parts (the
+/// benchmarks time the page's rendering with it).
+pub fn render_plan_page(
+    details: &PlanDetails,
+    season: SeasonRecord,
+    zone: Tz,
+) -> Result<String, AppError> {
+    let layout = Layout {
+        title: format!("Final loops {}", days_label(&details.days)),
+        user_name: None,
+        csrf: String::new(),
+        nav: Vec::new(),
+        flash: None,
+        unconfirmed_email: None,
+    };
+    Ok(render(&page_of_plan(details, season, layout, zone))?.0)
 }
 
 async fn plan_page(
