@@ -145,7 +145,7 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
     if arguments.suite == "interviews" {
         eprintln!("== interviews");
         let mut measurements = tokio::task::spawn_blocking(interviews::bench).await??;
-        measurements.extend(plan_page::bench(&backends).await?);
+        measurements.extend(plan_page::bench(&backends, arguments.loop_weeks.as_deref()).await?);
         return finish(&arguments, measurements);
     }
     if arguments.suite == "booking" {

@@ -125,7 +125,10 @@ async fn plan_once(app: &App, season_id: i64, coordinator: i64) -> anyhow::Resul
     Ok((seconds, outcome.value, plan.candidates))
 }
 
-async fn bench_backend(backend: &str) -> anyhow::Result<Vec<Measurement>> {
+async fn bench_backend(
+    backend: &str,
+    keep: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<Measurement>> {
     let data = tempfile::tempdir()?;
     let url = fresh_database_named(backend, data.path(), "cohort_bench_plan_page").await?;
     let store = Store::connect(&url, 16).await?;
@@ -151,7 +154,12 @@ async fn bench_backend(backend: &str) -> anyhow::Result<Vec<Measurement>> {
         .first()
         .context("a plan")?
         .id;
-    let instance = Instance::from_json(&app.store().plan(last).await?.instance)?;
+    let text = app.store().plan(last).await?.instance;
+    if let Some(folder) = keep {
+        std::fs::create_dir_all(folder)?;
+        std::fs::write(folder.join(format!("page-week-{backend}.json")), &text)?;
+    }
+    let instance = Instance::from_json(&text)?;
     let started = Instant::now();
     solve(&instance, Options::default(), None, &mut |_| true)?;
     let floor = started.elapsed().as_secs_f64();
@@ -174,11 +182,15 @@ async fn bench_backend(backend: &str) -> anyhow::Result<Vec<Measurement>> {
     )])
 }
 
-/// Runs the page's plan on each of `backends`.
-pub async fn bench(backends: &[&str]) -> anyhow::Result<Vec<Measurement>> {
+/// Runs the page's plan on each of `backends`; `keep`: a folder to write each week's instance
+/// in (`page-week-BACKEND.json`), for `cohort plan loops`.
+pub async fn bench(
+    backends: &[&str],
+    keep: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<Measurement>> {
     let mut results = Vec::new();
     for backend in backends {
-        results.extend(bench_backend(backend).await?);
+        results.extend(bench_backend(backend, keep).await?);
     }
     Ok(results)
 }

@@ -133,7 +133,8 @@ fn plan_loops(
     let limit = std::time::Duration::from_secs_f64(time_limit);
     // Progress: a line on standard error each time the count scheduled rises.
     let mut best = i64::MIN;
-    let mut stop = |scheduled: i64| {
+    let mut stop = |progress: solve::Progress| {
+        let scheduled = progress.scheduled;
         if scheduled > best {
             eprintln!(
                 "{:.2} s: weighted {scheduled} scheduled, improving",

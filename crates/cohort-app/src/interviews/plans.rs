@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use cohort_domain::interviews::itip::Method;
 use cohort_domain::Stage;
 use cohort_plan::loops::check::{check, Rule};
-use cohort_plan::loops::solve::{solve, Options};
+use cohort_plan::loops::solve::{solve, Options, Progress};
 use cohort_plan::loops::{instant_text, minutes_of, Instance, Schedule, Unscheduled};
 use cohort_store::interviews::bookings::InterviewRecord;
 use cohort_store::interviews::plans::{NewLoopInterview, NewPlan, PlanRecord};
@@ -229,26 +229,31 @@ impl Job for PlanWeek {
             }
         };
         let progress = Arc::new(AtomicI64::new(0));
+        // Unknown (-1) until construction has computed it.
+        let bound_so_far = Arc::new(AtomicI64::new(-1));
+        let bound_seen = bound_so_far.clone();
         let limit = std::time::Duration::from_secs(plan.seconds.max(1) as u64);
         let seen = progress.clone();
         // The engine is CPU-bound: it runs on a blocking thread while this task records its
         // progress for the page.
         let mut run = tokio::task::spawn_blocking(move || {
             let began = std::time::Instant::now();
-            let mut stop = |value: i64| {
-                seen.store(value, Ordering::Relaxed);
+            let mut stop = |progress: Progress| {
+                seen.store(progress.scheduled, Ordering::Relaxed);
+                bound_seen.store(progress.bound, Ordering::Relaxed);
                 began.elapsed() >= limit
             };
             solve(&instance, Options::default(), None, &mut stop)
         });
-        let mut recorded = -1;
+        let mut recorded = (-1, -1);
         let outcome = loop {
             tokio::select! {
                 finished = &mut run => break finished,
                 () = tokio::time::sleep(std::time::Duration::from_millis(400)) => {
-                    let now = progress.load(Ordering::Relaxed);
+                    let now = (progress.load(Ordering::Relaxed), bound_so_far.load(Ordering::Relaxed));
                     if now != recorded {
-                        app.store().set_plan_progress(plan.id, now, app.now()).await?;
+                        let bound = Some(now.1).filter(|b| *b >= 0);
+                        app.store().set_plan_progress(plan.id, now.0, bound, app.now()).await?;
                         recorded = now;
                     }
                 }

@@ -82,6 +82,15 @@ impl Outcome {
     }
 }
 
+/// How far a run has got, as [`solve`] tells its caller between steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Weighted number of candidates scheduled so far.
+    pub scheduled: i64,
+    /// The upper bound, known from the end of construction on.
+    pub bound: i64,
+}
+
 /// A schedule given with `--keep` does not fit the instance.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("the kept schedule breaks the rules: {0}")]
@@ -346,6 +355,25 @@ impl<'a> Planner<'a> {
                 .collect(),
             shared_timings: u64::MAX,
         }
+    }
+
+    /// What decides `candidate`'s searches besides the calendar: their template, their day
+    /// spans and available times, and who is eligible for each interview. Two candidates with
+    /// one signature get the same answer from the same calendar.
+    fn signature(&self, candidate: usize) -> Vec<i64> {
+        let person = &self.instance.candidates[candidate];
+        let mut key = vec![person.template as i64, person.available.len() as i64];
+        key.extend(person.available.iter().flat_map(|w| [w.start, w.end]));
+        key.extend(
+            self.day_spans[candidate]
+                .iter()
+                .flat_map(|d| [d.start, d.end]),
+        );
+        for eligible in &self.eligible[candidate] {
+            key.push(-(eligible.len() as i64) - 1);
+            key.extend(eligible.iter().map(|&who| who as i64));
+        }
+        key
     }
 
     /// The earliest loop for `candidate` that fits `calendar`, if any.
@@ -744,12 +772,12 @@ const NODES_PER_NEIGHBOURHOOD: u64 = 20_000;
 /// Schedules `instance`. `keep`: a schedule whose loops stay exactly as they are and whose
 /// unscheduled candidates stay unscheduled, so that only the candidates it does not mention are
 /// placed (re-slotting after a cancellation); `stop` is asked between steps whether to stop
-/// improving, and told the weighted number scheduled so far (for progress reports).
+/// improving, and told the weighted number scheduled so far and the bound (for progress reports).
 pub fn solve(
     instance: &Instance,
     options: Options,
     keep: Option<&Schedule>,
-    stop: &mut dyn FnMut(i64) -> bool,
+    stop: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Outcome, KeepError> {
     let mut planner = Planner::new(instance, options);
     let mut calendar = Calendar::new(instance);
@@ -836,10 +864,26 @@ pub fn solve(
             c,
         )
     });
+    // Construction only ever adds seats to the calendar, so once the search finds no loop for a
+    // candidate, a candidate alike (same template, times and eligible interviewers) would search
+    // the same ground with less room: they are not searched again here. A complete search proves
+    // they have none; one cut off by its budget only says the same search would fail again, and
+    // the improvement below still tries each of them. On a week where hundreds of candidates
+    // share their times and most cannot be placed, this is most of the construction's work.
+    let mut hopeless: std::collections::HashSet<Vec<i64>> = std::collections::HashSet::new();
     for &candidate in &queue {
-        if let Some(placed) = planner.earliest(&calendar, candidate) {
-            calendar.take(&placed);
-            loops[candidate] = Some(placed);
+        let alike = planner.signature(candidate);
+        if hopeless.contains(&alike) {
+            continue;
+        }
+        match planner.earliest(&calendar, candidate) {
+            Some(placed) => {
+                calendar.take(&placed);
+                loops[candidate] = Some(placed);
+            }
+            None => {
+                hopeless.insert(alike);
+            }
         }
     }
 
@@ -881,13 +925,22 @@ pub fn solve(
             fixed: &fixed,
         };
         let mut improved = true;
-        while improved && value_of(week.loops) < bound.value && !stop(value_of(week.loops)) {
+        while improved
+            && value_of(week.loops) < bound.value
+            && !stop(Progress {
+                scheduled: value_of(week.loops),
+                bound: bound.value,
+            })
+        {
             improved = false;
             for &out in &queue {
                 if week.loops[out].is_some() {
                     continue;
                 }
-                if stop(value_of(week.loops)) {
+                if stop(Progress {
+                    scheduled: value_of(week.loops),
+                    bound: bound.value,
+                }) {
                     break;
                 }
                 let mut group = vec![out];
@@ -904,7 +957,10 @@ pub fn solve(
         while value_of(week.loops) < bound.value
             && stale < STALE_LIMIT
             && options.neighbourhoods.is_none_or(|most| tried < most)
-            && !stop(value_of(week.loops))
+            && !stop(Progress {
+                scheduled: value_of(week.loops),
+                bound: bound.value,
+            })
         {
             tried += 1;
             let left_out: Vec<usize> = queue
@@ -1148,6 +1204,7 @@ fn schedule_of(
     calendar: &Calendar,
 ) -> Schedule {
     let mut schedule = Schedule::default();
+    let mut reasons: HashMap<Vec<i64>, String> = HashMap::new();
     let mut order: Vec<usize> = (0..loops.len()).collect();
     order.sort_by_key(|&c| {
         (
@@ -1191,7 +1248,11 @@ fn schedule_of(
                 candidate: person.id.clone(),
                 reason: match &given_up[candidate] {
                     Some(reason) => reason.clone(),
-                    None => reason(instance, candidate, planner, calendar),
+                    // Candidates alike have the same reason in the one final calendar.
+                    None => reasons
+                        .entry(planner.signature(candidate))
+                        .or_insert_with(|| reason(instance, candidate, planner, calendar))
+                        .clone(),
                 },
             }),
         }
@@ -1290,12 +1351,20 @@ fn bound(instance: &Instance, options: Options, reached: i64) -> Bound {
     );
     let planner = &mut planner;
     let empty = Calendar::new(instance);
+    // Candidates alike get the same answer from the empty week: each kind is searched once.
+    let mut answered: HashMap<Vec<i64>, bool> = HashMap::new();
     let placeable: Vec<usize> = (0..instance.candidates.len())
         .filter(|&c| {
             if !could_fit(instance, planner, c) {
                 return false;
             }
-            planner.earliest(&empty, c).is_some() || !planner.last_search_complete
+            let alike = planner.signature(c);
+            if let Some(&answer) = answered.get(&alike) {
+                return answer;
+            }
+            let answer = planner.earliest(&empty, c).is_some() || !planner.last_search_complete;
+            answered.insert(alike, answer);
+            answer
         })
         .collect();
     let alone: i64 = placeable

@@ -125,13 +125,20 @@ impl Store {
         .await?)
     }
 
-    /// How many candidates the running engine has scheduled so far.
-    pub async fn set_plan_progress(&self, id: i64, scheduled: i64, now: i64) -> Result<()> {
+    /// How many candidates the running engine has scheduled so far, and its bound once known.
+    pub async fn set_plan_progress(
+        &self,
+        id: i64,
+        scheduled: i64,
+        bound: Option<i64>,
+        now: i64,
+    ) -> Result<()> {
         sqlx::query(
-            "UPDATE loop_plans SET scheduled = $1, updated_at = $2 \
-             WHERE id = $3 AND status = 'solving'",
+            "UPDATE loop_plans SET scheduled = $1, bound = $2, updated_at = $3 \
+             WHERE id = $4 AND status = 'solving'",
         )
         .bind(scheduled)
+        .bind(bound)
         .bind(now)
         .bind(id)
         .execute(&self.writer)
