@@ -86,34 +86,43 @@ pub async fn season_week(
     }
 
     let mut candidates = Vec::new();
-    // A candidate whose loop is published already is not planned again.
+    // A candidate whose loop is published already is not planned again. The rest is read for
+    // the whole season at once: a week has hundreds of candidates.
     let with_loops = store.applications_with_loops(season_id).await?;
+    let tracks_of: HashMap<i64, String> = store
+        .first_choice_tracks(season_id)
+        .await?
+        .into_iter()
+        .collect();
+    let zones_of: HashMap<i64, String> = store
+        .latest_interview_zones(season_id)
+        .await?
+        .into_iter()
+        .collect();
+    let mut met: HashMap<i64, Vec<String>> = HashMap::new();
+    for (application_id, interviewer_id) in store.past_interviewers_in_season(season_id).await? {
+        met.entry(application_id)
+            .or_default()
+            .push(interviewer_key(interviewer_id));
+    }
     for reached in store.reached_stage(season_id, Stage::FinalLoop).await? {
         if reached.stage != Stage::FinalLoop.as_str()
             || with_loops.contains(&reached.application_id)
         {
             continue;
         }
-        let setup = store.phone_screen_setup(reached.application_id).await?;
-        let interviews = store
-            .interviews_of_application(reached.application_id)
-            .await?;
-        let zone: Tz = interviews
-            .iter()
-            .max_by_key(|i| i.starts_at)
-            .and_then(|i| i.candidate_time_zone.parse().ok())
+        let Some(track) = tracks_of.get(&reached.application_id) else {
+            continue;
+        };
+        let zone: Tz = zones_of
+            .get(&reached.application_id)
+            .and_then(|z| z.parse().ok())
             .unwrap_or(Tz::UTC);
-        let exclude = store
-            .past_interviewers_of(reached.application_id)
-            .await?
-            .into_iter()
-            .map(interviewer_key)
-            .collect();
         candidates.push(WeekCandidate {
             id: candidate_key(reached.application_id),
-            track: setup.track_name,
+            track: track.clone(),
             zone,
-            exclude,
+            exclude: met.remove(&reached.application_id).unwrap_or_default(),
         });
     }
 

@@ -325,4 +325,46 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Per application of the season, the track of its first choice.
+    pub async fn first_choice_tracks(&self, season_id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT c.application_id, t.name FROM application_choices c \
+             JOIN applications a ON a.id = c.application_id \
+             JOIN openings o ON o.id = c.opening_id JOIN tracks t ON t.id = o.track_id \
+             WHERE a.season_id = $1 AND c.rank = \
+             (SELECT MIN(f.rank) FROM application_choices f WHERE f.application_id = c.application_id)",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Per application of the season, the zone of its latest interview (the zone its candidate
+    /// booked in), for applications with any.
+    pub async fn latest_interview_zones(&self, season_id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT i.application_id, i.candidate_time_zone FROM interviews i \
+             JOIN applications a ON a.id = i.application_id WHERE a.season_id = $1 \
+             AND i.starts_at = (SELECT MAX(l.starts_at) FROM interviews l \
+             WHERE l.application_id = i.application_id)",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Per application of the season, each interviewer who has ever interviewed its candidate
+    /// (in any season): [`Store::past_interviewers_of`] for the whole season at once.
+    pub async fn past_interviewers_in_season(&self, season_id: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT DISTINCT a.id, i.interviewer_id FROM applications a \
+             JOIN applications other ON other.candidate_id = a.candidate_id \
+             JOIN interviews i ON i.application_id = other.id \
+             WHERE a.season_id = $1 AND i.interviewer_id IS NOT NULL AND i.status = 'booked'",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
 }
