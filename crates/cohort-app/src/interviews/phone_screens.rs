@@ -935,11 +935,17 @@ pub async fn closing(app: &App, application_id: i64, reason: &str) -> Result<Clo
         .filter(|i| i.is_booked() && i.starts_at > now)
         .collect();
     let mut messages = Vec::new();
-    for interview in &interviews {
+    let (loop_interviews, screens): (Vec<_>, Vec<_>) = interviews
+        .iter()
+        .partition(|i| i.kind == super::plans::FINAL_LOOP);
+    for interview in screens {
         let zone = zone_of(app, interview.interviewer_id).await?;
         let reasons = (reason, "The candidate's application has closed.");
         messages.extend(cancellations(app, interview, reasons, false, zone));
     }
+    // A final loop reached the candidate as one invitation; it is called off as one.
+    let loop_interviews: Vec<InterviewRecord> = loop_interviews.into_iter().cloned().collect();
+    messages.extend(super::plans::closing_messages(app, &loop_interviews, reason).await?);
     Ok(Closing {
         interviews,
         messages,

@@ -220,13 +220,7 @@ impl Job for PlanWeek {
         }
         let instance = match Instance::from_json(&plan.instance) {
             Ok(instance) => instance,
-            Err(error) => {
-                let mut tx = app.store().begin().await?;
-                Store::fail_plan(&mut tx, plan.id, &error.to_string(), app.now()).await?;
-                done.complete(&mut tx).await?;
-                Store::commit(tx).await?;
-                return Ok(());
-            }
+            Err(error) => return fail(app, done, plan.id, &error.to_string()).await,
         };
         let progress = Arc::new(AtomicI64::new(0));
         // Unknown (-1) until construction has computed it.
@@ -259,9 +253,16 @@ impl Job for PlanWeek {
                 }
             }
         };
-        let outcome = outcome
-            .map_err(|error| JobError::Failed(format!("the engine stopped: {error}")))?
-            .map_err(|error| JobError::Failed(error.to_string()))?;
+        // An engine that panicked or refused the instance would do so again: the plan fails
+        // now, with the reason on its page, instead of showing progress until the retries end.
+        let outcome = match outcome {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(error)) => return fail(app, done, plan.id, &error.to_string()).await,
+            Err(error) => {
+                let why = format!("the engine stopped: {error}");
+                return fail(app, done, plan.id, &why).await;
+            }
+        };
         let schedule = serde_json::to_string(&outcome.schedule)
             .map_err(|error| JobError::Failed(error.to_string()))?;
         let mut tx = app.store().begin().await?;
@@ -287,6 +288,15 @@ impl Job for PlanWeek {
         );
         Ok(())
     }
+}
+
+/// Records why the engine could not plan `plan_id`, completing the job with it.
+async fn fail(app: &App, done: &Done, plan_id: i64, why: &str) -> Result<(), JobError> {
+    let mut tx = app.store().begin().await?;
+    Store::fail_plan(&mut tx, plan_id, why, app.now()).await?;
+    done.complete(&mut tx).await?;
+    Store::commit(tx).await?;
+    Ok(())
 }
 
 /// A plan as its pages show it: every candidate with their loop or the reason they have none,
@@ -532,7 +542,9 @@ pub async fn edit_plan(
                 .iter_mut()
                 .find(|l| l.candidate == candidate)
                 .ok_or(PlanError::NotInPlan)?;
-            let interview = entry.interviews.get_mut(seat).ok_or(PlanError::NotInPlan)?;
+            let interview = entry.interviews.get_mut(seat).ok_or_else(|| {
+                PlanError::Refused(format!("The loop has no interview {}.", seat + 1))
+            })?;
             let length = seconds_of(&interview.end) - seconds_of(&interview.start);
             interview.interviewer = interviewer;
             interview.start = instant_text(start.timestamp() / 60);
@@ -605,6 +617,7 @@ pub async fn publish(app: &App, plan_id: i64, revision: i64) -> Result<usize, Pl
     Store::mark_plan_published(&mut tx, plan_id, revision, app.now()).await?;
     let instance = instance_of(&plan)?;
     let schedule = schedule_of(&plan)?.unwrap_or_default();
+    lock_people(&mut tx, &schedule.loops.iter().collect::<Vec<_>>()).await?;
     let mut messages = Vec::new();
     for entry in &schedule.loops {
         let zone = zone_of_candidate(&instance, &entry.candidate);
@@ -647,9 +660,16 @@ struct WrittenLoop {
     cancelled: Vec<InterviewRecord>,
 }
 
+/// One interview of a loop as written: (interviewer, start, end, shadow), in seconds.
+type Seat = (i64, i64, i64, Option<i64>);
+
 /// Writes `entry` for its candidate, keeping those of `current` (their booked loop interviews)
-/// that stay exactly as they are and cancelling the rest. Refuses a loop whose candidate left
-/// Final loop, or whose interviewer has been booked at its time since the plan was made.
+/// that stay exactly as they are (same interviewer, times and shadow) and cancelling the rest;
+/// kept interviews take their new place in the loop's order without a new invitation. Locks the
+/// application before it reads its stage, so that a rejection at the same moment cannot leave a
+/// loop behind. Refuses a loop whose candidate left Final loop, an interview that starts sooner
+/// than the booking cut-off from now, and an interviewer or shadow booked at its time since the
+/// plan was made.
 async fn write_loop(
     app: &App,
     tx: &mut Tx,
@@ -659,22 +679,26 @@ async fn write_loop(
     current: &[InterviewRecord],
 ) -> Result<WrittenLoop, PlanError> {
     let application_id = id_of(&entry.candidate).ok_or(PlanError::NotInPlan)?;
+    Store::lock_application(tx, application_id).await?;
     let stage = Store::application_stage_in(tx, application_id).await?;
-    let candidate = current
-        .first()
-        .map_or_else(|| entry.candidate.clone(), |i| i.candidate_name.clone());
+    let candidate = match current.first() {
+        Some(record) => record.candidate_name.clone(),
+        None => app
+            .store()
+            .application(application_id)
+            .await
+            .map_or_else(|_| entry.candidate.clone(), |a| a.candidate_name),
+    };
     if stage != Stage::FinalLoop.as_str() {
         return Err(PlanError::Refused(format!(
-            "Application {application_id} ({candidate}) is no longer in Final loop: remove its loop from the plan, then publish."
+            "{candidate} is no longer in Final loop: remove their loop from the plan, then publish."
         )));
     }
-    let wanted: Vec<(i64, i64, i64, i64, Option<i64>)> = entry
+    let wanted: Vec<Seat> = entry
         .interviews
         .iter()
-        .enumerate()
-        .map(|(seat, i)| {
+        .map(|i| {
             (
-                seat as i64 + 1,
                 id_of(&i.interviewer).unwrap_or(0),
                 seconds_of(&i.start),
                 seconds_of(&i.end),
@@ -682,18 +706,12 @@ async fn write_loop(
             )
         })
         .collect();
-    let same = |record: &InterviewRecord, w: &(i64, i64, i64, i64, Option<i64>)| {
-        record.round == w.0
-            && record.interviewer_id == Some(w.1)
-            && record.starts_at == w.2
-            && record.ends_at == w.3
-            && record.shadow_id == w.4
+    let same = |record: &InterviewRecord, w: &Seat| {
+        record.interviewer_id == Some(w.0)
+            && record.starts_at == w.1
+            && record.ends_at == w.2
+            && record.shadow_id == w.3
     };
-    let focus: Vec<String> = entry
-        .interviews
-        .iter()
-        .map(|i| i.requires.join(", "))
-        .collect();
     let mut written = WrittenLoop {
         application_id,
         added: Vec::new(),
@@ -710,25 +728,41 @@ async fn write_loop(
             written.cancelled.push(gone);
         }
     }
-    for w in &wanted {
-        if current.iter().any(|record| same(record, w)) {
+    // Kept interviews move to their place in the new order (rounds are the order of the loop);
+    // out of the way first, since two booked interviews of one loop never share a round.
+    for record in &written.kept {
+        Store::renumber_interview(tx, record.id, -record.id).await?;
+    }
+    let earliest = app.now() + app.config().booking.cutoff.num_seconds();
+    for (index, w) in wanted.iter().enumerate() {
+        let round = index as i64 + 1;
+        if let Some(kept) = written.kept.iter_mut().find(|record| same(record, w)) {
+            Store::renumber_interview(tx, kept.id, round).await?;
+            kept.round = round;
             continue;
         }
-        let (round, interviewer, starts_at, ends_at, shadow) = *w;
-        Store::lock_interviewer(tx, interviewer).await?;
-        let clash = Store::booked_for_interviewer(tx, interviewer, starts_at, ends_at, 0).await?;
-        if !clash.is_empty() {
-            let name = app
-                .store()
-                .interviewer(interviewer)
-                .await
-                .ok()
-                .flatten()
-                .map_or_else(|| format!("interviewer {interviewer}"), |i| i.name);
+        let (interviewer, starts_at, ends_at, shadow) = *w;
+        if starts_at < earliest {
             return Err(PlanError::Refused(format!(
-                "{name} has been booked for another interview at {} UTC since the plan was made: move that interview, then publish.",
+                "{candidate}'s loop has an interview at {} UTC, sooner than the booking cut-off allows: move or remove that loop, then publish.",
                 at(starts_at).format("%a %-d %b %H:%M")
             )));
+        }
+        for person in std::iter::once(interviewer).chain(shadow) {
+            let clash = Store::booked_for_interviewer(tx, person, starts_at, ends_at, 0).await?;
+            if !clash.is_empty() {
+                let name = app
+                    .store()
+                    .interviewer(person)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| format!("interviewer {person}"), |i| i.name);
+                return Err(PlanError::Refused(format!(
+                    "{name} has been booked for another interview at {} UTC since the plan was made: move {candidate}'s interview, then publish.",
+                    at(starts_at).format("%a %-d %b %H:%M")
+                )));
+            }
         }
         let id = Store::insert_loop_interview(
             tx,
@@ -741,13 +775,17 @@ async fn write_loop(
                 starts_at,
                 ends_at,
                 candidate_time_zone: zone.name(),
-                focus: focus
-                    .get(usize::try_from(round - 1).unwrap_or(0))
-                    .map_or("", String::as_str),
+                focus: &entry.interviews[index].requires.join(", "),
             },
             app.now(),
         )
-        .await?;
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => PlanError::Refused(format!(
+                "{candidate} already has a final loop booked (by another plan): remove their loop from this one, then publish."
+            )),
+            other => other.into(),
+        })?;
         let record = Store::interview_in(tx, id)
             .await?
             .ok_or(PlanError::NotInPlan)?;
@@ -755,6 +793,30 @@ async fn write_loop(
         written.added.push(record);
     }
     Ok(written)
+}
+
+/// Locks every application and every interviewer and shadow that `loops` name, each kind in
+/// order of id, so that two publications or re-slots that share people wait for one another
+/// instead of deadlocking.
+async fn lock_people(tx: &mut Tx, loops: &[&cohort_plan::loops::Loop]) -> Result<(), PlanError> {
+    let mut applications: Vec<i64> = loops.iter().filter_map(|l| id_of(&l.candidate)).collect();
+    applications.sort_unstable();
+    applications.dedup();
+    for application_id in applications {
+        Store::lock_application(tx, application_id).await?;
+    }
+    let mut people: Vec<i64> = loops
+        .iter()
+        .flat_map(|l| l.interviews.iter())
+        .flat_map(|i| std::iter::once(&i.interviewer).chain(&i.shadow))
+        .filter_map(|key| id_of(key))
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    for person in people {
+        Store::lock_interviewer(tx, person).await?;
+    }
+    Ok(())
 }
 
 /// The mail a written loop sends: an invitation to each interviewer and shadow of an interview
@@ -891,6 +953,80 @@ async fn loop_messages(
     Ok(messages)
 }
 
+/// The mail that calls off a candidate's booked final loop when their application closes:
+/// each interviewer's and shadow's cancellation, and the candidate's cancellation of the whole
+/// loop (the one invitation they had), with the version the loop has once every interview of
+/// it is cancelled. Read before the closing transaction, like the phone screens' mail.
+pub async fn closing_messages(
+    app: &App,
+    interviews: &[InterviewRecord],
+    reason: &str,
+) -> Result<Vec<NewMessage>, StoreError> {
+    let Some(first) = interviews.first() else {
+        return Ok(Vec::new());
+    };
+    let version = app.store().loop_version(first.application_id).await? + interviews.len() as i64;
+    let mut messages = Vec::new();
+    let schedule_free = "The candidate's application has closed.";
+    for interview in interviews {
+        let mut gone = interview.clone();
+        gone.sequence += 1;
+        let what = format!("final loop interview with {}", interview.candidate_name);
+        let calendar = invites::calendar(app, &gone, Method::Cancel, Party::Interviewer);
+        let readers = [
+            (
+                interview.interviewer_id,
+                &interview.interviewer_name,
+                &interview.interviewer_email,
+            ),
+            (
+                interview.shadow_id,
+                &interview.shadow_name,
+                &interview.shadow_email,
+            ),
+        ];
+        for (id, name, email) in readers {
+            if let (Some(id), Some(name), Some(email)) = (id, name, email) {
+                let zone = app
+                    .store()
+                    .interviewer(id)
+                    .await?
+                    .and_then(|i| i.profile)
+                    .map_or(Tz::UTC, |p| p.time_zone);
+                messages.push(
+                    texts::InterviewCancelled {
+                        name,
+                        what: &what,
+                        when: &span_in(zone, at(interview.starts_at), at(interview.ends_at)),
+                        reason: schedule_free,
+                        rebook_link: None,
+                        calendar: calendar.clone(),
+                    }
+                    .to(email),
+                );
+            }
+        }
+    }
+    let zone: Tz = first.candidate_time_zone.parse().unwrap_or(Tz::UTC);
+    let end = interviews
+        .iter()
+        .map(|i| i.ends_at)
+        .max()
+        .unwrap_or(first.ends_at);
+    messages.push(
+        texts::InterviewCancelled {
+            name: &first.candidate_name,
+            what: "final loop",
+            when: &span_in(zone, at(first.starts_at), at(end)),
+            reason,
+            rebook_link: None,
+            calendar: invites::loop_calendar(app, interviews, version, Method::Cancel),
+        }
+        .to(&first.candidate_email),
+    );
+    Ok(messages)
+}
+
 /// What a re-slot did for the candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reslotted {
@@ -932,6 +1068,22 @@ pub async fn reslot(
             }
         }
     }
+    // The new loop starts no sooner than the booking cut-off from now: the week's earlier days
+    // may have passed since the plan was made.
+    let earliest = app.now() + app.config().booking.cutoff.num_seconds();
+    let earliest = instant_text((earliest + 899) / 900 * 15);
+    if let Some(spans) = entry["available"].as_array_mut() {
+        let later = |text: &serde_json::Value| {
+            text.as_str()
+                .is_some_and(|t| minutes_of(t).unwrap_or(0) > minutes_of(&earliest).unwrap_or(0))
+        };
+        spans.retain(|span| later(&span["end"]));
+        for span in spans.iter_mut() {
+            if !later(&span["start"]) {
+                span["start"] = serde_json::Value::from(earliest.clone());
+            }
+        }
+    }
     let instance_text = raw.to_string();
     let instance =
         Instance::from_json(&instance_text).map_err(|e| PlanError::Engine(e.to_string()))?;
@@ -957,10 +1109,12 @@ pub async fn reslot(
         return Err(PlanError::Stale);
     }
     let application_id = id_of(candidate).ok_or(PlanError::NotInPlan)?;
+    Store::lock_application(&mut tx, application_id).await?;
     let current = Store::loop_interviews_in(&mut tx, application_id).await?;
     let zone = zone_of_candidate(&instance, candidate);
     let result = match schedule.loops.iter().find(|l| l.candidate == candidate) {
         Some(entry) => {
+            lock_people(&mut tx, &[entry]).await?;
             let written = write_loop(app, &mut tx, plan_id, entry, zone, &current).await?;
             let changed = written.added.len();
             let messages = loop_messages(app, &mut tx, &instance, &written, true).await?;

@@ -867,9 +867,10 @@ pub fn solve(
     // Construction only ever adds seats to the calendar, so once the search finds no loop for a
     // candidate, a candidate alike (same template, times and eligible interviewers) would search
     // the same ground with less room: they are not searched again here. A complete search proves
-    // they have none; one cut off by its budget only says the same search would fail again, and
+    // they have none. One cut off by its budget proves nothing (with less room, the same budget
+    // reaches further, so a look-alike could still be placed): skipping them is a heuristic, and
     // the improvement below still tries each of them. On a week where hundreds of candidates
-    // share their times and most cannot be placed, this is most of the construction's work.
+    // share their times and most cannot be placed, it saves most of the construction's work.
     let mut hopeless: std::collections::HashSet<Vec<i64>> = std::collections::HashSet::new();
     for &candidate in &queue {
         let alike = planner.signature(candidate);

@@ -263,7 +263,7 @@ impl Store {
         Ok(())
     }
 
-    /// One interviewer's booked interviews overlapping `[from, to)`, read inside `tx` after
+    /// One interviewer's booked interviews (and shadow seats) overlapping `[from, to)`, read inside `tx` after
     /// [`Store::lock_interviewer`]; `except` leaves out the interview being moved.
     pub async fn booked_for_interviewer(
         tx: &mut Tx,
@@ -273,8 +273,8 @@ impl Store {
         except: i64,
     ) -> Result<Vec<(i64, i64)>> {
         Ok(sqlx::query_as(
-            "SELECT starts_at, ends_at FROM interviews WHERE interviewer_id = $1 AND status = 'booked' \
-             AND starts_at < $3 AND ends_at > $2 AND id <> $4 ORDER BY starts_at",
+            "SELECT starts_at, ends_at FROM interviews WHERE (interviewer_id = $1 OR shadow_id = $1) \
+             AND status = 'booked' AND starts_at < $3 AND ends_at > $2 AND id <> $4 ORDER BY starts_at",
         )
         .bind(user_id)
         .bind(from)

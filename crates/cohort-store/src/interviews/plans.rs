@@ -367,4 +367,26 @@ impl Store {
         .fetch_all(&self.reader)
         .await?)
     }
+
+    /// Gives a booked interview another place in its loop, without a new version: the
+    /// interview itself (who, when) has not changed.
+    pub async fn renumber_interview(tx: &mut Tx, id: i64, round: i64) -> Result<()> {
+        sqlx::query("UPDATE interviews SET round = $1 WHERE id = $2")
+            .bind(round)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// [`Store::loop_version_in`], read outside a transaction.
+    pub async fn loop_version(&self, application_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) + COALESCE(SUM(sequence), 0) AS BIGINT) FROM interviews \
+             WHERE application_id = $1 AND kind = 'final_loop'",
+        )
+        .bind(application_id)
+        .fetch_one(&self.reader)
+        .await?)
+    }
 }

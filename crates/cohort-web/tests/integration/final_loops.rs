@@ -132,7 +132,7 @@ for event in calendar.walk("VEVENT"):
 "#;
 
 both!(
-    a_coordinator_plans_a_week_edits_it_under_the_checker_and_publishes_it_once_and_only_then_do_people_see_it,
+    a_coordinator_plans_a_week_edits_it_under_the_checker_and_publishes_it_once_and_only_then_do_people_see_it_and_a_rejection_calls_the_loop_off,
     |app: TestApp| async move {
         let (season, recruiter, candidates, staff) = week_to_plan(&app).await;
         let day = plan_day();
@@ -187,7 +187,7 @@ both!(
         // Bad input: a start that is not a time, a seat the loop does not have.
         for (seat, start, expected) in [
             ("0", "tomorrow", StatusCode::UNPROCESSABLE_ENTITY),
-            ("9", night.as_str(), StatusCode::NOT_FOUND),
+            ("9", night.as_str(), StatusCode::UNPROCESSABLE_ENTITY),
         ] {
             let response = recruiter
                 .post_form(
@@ -335,6 +335,48 @@ both!(
             .post_form(&page, &format!("{page}/publish"), &[("revision", revision.as_str())])
             .await;
         assert_eq!(response.status(), StatusCode::CONFLICT);
+
+        // Rejecting Grace calls her loop off: one cancellation of the whole loop to her (the
+        // invitation she had), and one per interview to its interviewer.
+        let detail = format!("/staff/applications/{grace_id}");
+        let response = recruiter
+            .post_form(
+                &detail,
+                &format!("{detail}/transition"),
+                &[("to", "rejected"), ("reason_code", "position_filled")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(loop_interviews(&app, *grace_id).await.is_empty());
+        let cancelled: Vec<_> = app
+            .store()
+            .messages_to(grace_email)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.template == "interview_cancelled")
+            .collect();
+        assert_eq!(cancelled.len(), 1, "one cancellation of the loop");
+        let lines = python_lines(READ_INVITATION, cancelled[0].calendar.as_deref().unwrap());
+        assert_eq!(lines[0], "METHOD CANCEL");
+        assert!(lines[1].starts_with("EVENT final-loop-"), "{lines:?}");
+        let published_sequence: i64 = {
+            let lines = python_lines(READ_INVITATION, mail.calendar.as_deref().unwrap());
+            lines[1].split(' ').nth(2).unwrap().parse().unwrap()
+        };
+        let cancelled_sequence: i64 = lines[1].split(' ').nth(2).unwrap().parse().unwrap();
+        assert!(cancelled_sequence > published_sequence);
+        for interview in &booked {
+            let email = interview.interviewer_email.as_deref().unwrap();
+            assert!(app
+                .store()
+                .messages_to(email)
+                .await
+                .unwrap()
+                .iter()
+                .any(|m| m.template == "interview_cancelled"
+                    && m.body.contains("final loop interview with Grace Hopper")));
+        }
     }
 );
 
