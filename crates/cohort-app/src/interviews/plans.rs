@@ -835,30 +835,9 @@ async fn loop_messages(
     }
     let schedule_link = app.config().link(SCHEDULE_PATH);
     for interview in &written.cancelled {
-        let key = interviewer_key(interview.interviewer_id.unwrap_or(0));
-        let zone = zone_of_interviewer(instance, &key);
-        let what = format!("final loop interview with {}", interview.candidate_name);
-        let when = span_in(zone, at(interview.starts_at), at(interview.ends_at));
-        let calendar = invites::calendar(app, interview, Method::Cancel, Party::Interviewer);
-        let readers = [
-            (&interview.interviewer_name, &interview.interviewer_email),
-            (&interview.shadow_name, &interview.shadow_email),
-        ];
-        for (name, email) in readers {
-            if let (Some(name), Some(email)) = (name, email) {
-                messages.push(
-                    texts::InterviewCancelled {
-                        name,
-                        what: &what,
-                        when: &when,
-                        reason: "The candidate's final loop was re-planned.",
-                        rebook_link: None,
-                        calendar: calendar.clone(),
-                    }
-                    .to(email),
-                );
-            }
-        }
+        let zone_of = |id: i64| zone_of_interviewer(instance, &interviewer_key(id));
+        let reason = "The candidate's final loop was re-planned.";
+        messages.extend(seat_cancellations(app, interview, zone_of, reason));
     }
     for interview in &written.added {
         let calendar = invites::calendar(app, interview, Method::Request, Party::Interviewer);
@@ -927,27 +906,8 @@ async fn loop_messages(
             );
         }
         None => {
-            let mut gone = written.cancelled.clone();
-            gone.sort_by_key(|i| i.round);
-            if let Some(first) = gone.first() {
-                let zone: Tz = first.candidate_time_zone.parse().unwrap_or(Tz::UTC);
-                let end = gone
-                    .iter()
-                    .map(|i| i.ends_at)
-                    .max()
-                    .unwrap_or(first.ends_at);
-                messages.push(
-                    texts::InterviewCancelled {
-                        name: &first.candidate_name,
-                        what: "final loop",
-                        when: &span_in(zone, at(first.starts_at), at(end)),
-                        reason: "We could not keep your final interviews at this time, and will be in touch with a new time.",
-                        rebook_link: None,
-                        calendar: invites::loop_calendar(app, &gone, version, Method::Cancel),
-                    }
-                    .to(&first.candidate_email),
-                );
-            }
+            let reason = "We could not keep your final interviews at this time, and will be in touch with a new time.";
+            messages.extend(loop_cancellation(app, &written.cancelled, version, reason));
         }
     }
     Ok(messages)
@@ -966,65 +926,105 @@ pub async fn closing_messages(
         return Ok(Vec::new());
     };
     let version = app.store().loop_version(first.application_id).await? + interviews.len() as i64;
+    // Zones are read first: the messages are made by plain functions.
+    let mut zones: HashMap<i64, Tz> = HashMap::new();
+    for interview in interviews {
+        for id in interview
+            .interviewer_id
+            .into_iter()
+            .chain(interview.shadow_id)
+        {
+            let zone = app
+                .store()
+                .interviewer(id)
+                .await?
+                .and_then(|i| i.profile)
+                .map_or(Tz::UTC, |p| p.time_zone);
+            zones.insert(id, zone);
+        }
+    }
+    let zone_of = |id: i64| zones.get(&id).copied().unwrap_or(Tz::UTC);
     let mut messages = Vec::new();
-    let schedule_free = "The candidate's application has closed.";
     for interview in interviews {
         let mut gone = interview.clone();
         gone.sequence += 1;
-        let what = format!("final loop interview with {}", interview.candidate_name);
-        let calendar = invites::calendar(app, &gone, Method::Cancel, Party::Interviewer);
-        let readers = [
-            (
-                interview.interviewer_id,
-                &interview.interviewer_name,
-                &interview.interviewer_email,
-            ),
-            (
-                interview.shadow_id,
-                &interview.shadow_name,
-                &interview.shadow_email,
-            ),
-        ];
-        for (id, name, email) in readers {
-            if let (Some(id), Some(name), Some(email)) = (id, name, email) {
-                let zone = app
-                    .store()
-                    .interviewer(id)
-                    .await?
-                    .and_then(|i| i.profile)
-                    .map_or(Tz::UTC, |p| p.time_zone);
-                messages.push(
-                    texts::InterviewCancelled {
-                        name,
-                        what: &what,
-                        when: &span_in(zone, at(interview.starts_at), at(interview.ends_at)),
-                        reason: schedule_free,
-                        rebook_link: None,
-                        calendar: calendar.clone(),
-                    }
-                    .to(email),
-                );
-            }
+        let reason = "The candidate's application has closed.";
+        messages.extend(seat_cancellations(app, &gone, zone_of, reason));
+    }
+    messages.extend(loop_cancellation(app, interviews, version, reason));
+    Ok(messages)
+}
+
+/// The cancellation of one loop interview (`interview` as it is once cancelled) to its
+/// interviewer and its shadow, each in their own zone.
+fn seat_cancellations(
+    app: &App,
+    interview: &InterviewRecord,
+    zone_of: impl Fn(i64) -> Tz,
+    reason: &str,
+) -> Vec<NewMessage> {
+    let what = format!("final loop interview with {}", interview.candidate_name);
+    let calendar = invites::calendar(app, interview, Method::Cancel, Party::Interviewer);
+    let readers = [
+        (
+            interview.interviewer_id,
+            &interview.interviewer_name,
+            &interview.interviewer_email,
+        ),
+        (
+            interview.shadow_id,
+            &interview.shadow_name,
+            &interview.shadow_email,
+        ),
+    ];
+    let mut messages = Vec::new();
+    for (id, name, email) in readers {
+        if let (Some(id), Some(name), Some(email)) = (id, name, email) {
+            let zone = zone_of(id);
+            messages.push(
+                texts::InterviewCancelled {
+                    name,
+                    what: &what,
+                    when: &span_in(zone, at(interview.starts_at), at(interview.ends_at)),
+                    reason,
+                    rebook_link: None,
+                    calendar: calendar.clone(),
+                }
+                .to(email),
+            );
         }
     }
+    messages
+}
+
+/// The candidate's cancellation of their whole loop (`interviews`, any order), with the
+/// loop's `version` once cancelled. None for no interviews.
+fn loop_cancellation(
+    app: &App,
+    interviews: &[InterviewRecord],
+    version: i64,
+    reason: &str,
+) -> Option<NewMessage> {
+    let mut gone = interviews.to_vec();
+    gone.sort_by_key(|i| i.starts_at);
+    let first = gone.first()?;
     let zone: Tz = first.candidate_time_zone.parse().unwrap_or(Tz::UTC);
-    let end = interviews
+    let end = gone
         .iter()
         .map(|i| i.ends_at)
         .max()
         .unwrap_or(first.ends_at);
-    messages.push(
+    Some(
         texts::InterviewCancelled {
             name: &first.candidate_name,
             what: "final loop",
             when: &span_in(zone, at(first.starts_at), at(end)),
             reason,
             rebook_link: None,
-            calendar: invites::loop_calendar(app, interviews, version, Method::Cancel),
+            calendar: invites::loop_calendar(app, &gone, version, Method::Cancel),
         }
         .to(&first.candidate_email),
-    );
-    Ok(messages)
+    )
 }
 
 /// What a re-slot did for the candidate.
