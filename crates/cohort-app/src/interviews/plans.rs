@@ -24,7 +24,7 @@ use cohort_plan::loops::check::{check, Rule};
 use cohort_plan::loops::solve::{solve, Options, Progress};
 use cohort_plan::loops::{instant_text, minutes_of, Instance, Schedule, Unscheduled};
 use cohort_store::interviews::bookings::InterviewRecord;
-use cohort_store::interviews::plans::{NewLoopInterview, NewPlan, PlanRecord};
+use cohort_store::interviews::plans::{NewLoopInterview, NewPlan, PlanRecord, PlanState};
 use cohort_store::outbox::NewMessage;
 use cohort_store::{Store, StoreError, Tx};
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,7 @@ pub enum PlanError {
     #[error("Nobody in this season is in Final loop without a loop.")]
     NobodyToPlan,
     #[error("This plan is {0}, so it cannot be changed that way.")]
-    WrongState(String),
+    WrongState(&'static str),
     #[error("The plan changed since this page was loaded; nothing was saved. Look at it again.")]
     Stale,
     /// An edit the engine's checker refused.
@@ -215,7 +215,7 @@ impl Job for PlanWeek {
 
     async fn run(&self, app: &App, done: &Done) -> Result<(), JobError> {
         let plan = app.store().plan(self.plan_id).await?;
-        if plan.status != "solving" {
+        if plan.state() != PlanState::Solving {
             return Ok(());
         }
         let instance = match Instance::from_json(&plan.instance) {
@@ -407,7 +407,7 @@ pub async fn plan_details(app: &App, plan_id: i64) -> Result<PlanDetails, PlanEr
             .find(|u| u.candidate == key)
             .map(|u| u.reason.clone())
             .or_else(|| {
-                (interviews.is_empty() && plan.status != "solving")
+                (interviews.is_empty() && plan.state() != PlanState::Solving)
                     .then(|| "the engine found no loop for them".to_owned())
             });
         candidates.push(PlannedCandidate {
@@ -516,8 +516,8 @@ pub async fn edit_plan(
 ) -> Result<(), PlanError> {
     let mut tx = app.store().begin().await?;
     let plan = Store::lock_plan(&mut tx, plan_id).await?;
-    if plan.status != "draft" {
-        return Err(PlanError::WrongState(plan.status));
+    if plan.state() != PlanState::Draft {
+        return Err(PlanError::WrongState(plan.state().word()));
     }
     if plan.revision != revision {
         return Err(PlanError::Stale);
@@ -611,8 +611,8 @@ pub async fn edit_plan(
 pub async fn publish(app: &App, plan_id: i64, revision: i64) -> Result<usize, PlanError> {
     let mut tx = app.store().begin().await?;
     let plan = Store::lock_plan(&mut tx, plan_id).await?;
-    if plan.status != "draft" {
-        return Err(PlanError::WrongState(plan.status));
+    if plan.state() != PlanState::Draft {
+        return Err(PlanError::WrongState(plan.state().word()));
     }
     Store::mark_plan_published(&mut tx, plan_id, revision, app.now()).await?;
     let instance = instance_of(&plan)?;
@@ -1047,8 +1047,8 @@ pub async fn reslot(
     without: Option<&str>,
 ) -> Result<Reslotted, PlanError> {
     let plan = app.store().plan(plan_id).await?;
-    if plan.status != "published" {
-        return Err(PlanError::WrongState(plan.status));
+    if plan.state() != PlanState::Published {
+        return Err(PlanError::WrongState(plan.state().word()));
     }
     if plan.revision != revision {
         return Err(PlanError::Stale);

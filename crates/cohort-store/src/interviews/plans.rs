@@ -4,6 +4,40 @@
 
 use crate::{affected, Result, Store, StoreError, Tx};
 
+/// Where a plan is in its life, read from its stored `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanState {
+    /// The engine is running on it.
+    Solving,
+    /// Solved: the coordinator's to edit and publish; nobody else sees it.
+    Draft,
+    /// Its loops are booked.
+    Published,
+    /// The engine could not run on it.
+    Failed,
+}
+
+impl PlanState {
+    fn of(status: &str) -> PlanState {
+        match status {
+            "solving" => PlanState::Solving,
+            "draft" => PlanState::Draft,
+            "published" => PlanState::Published,
+            _ => PlanState::Failed,
+        }
+    }
+
+    /// In a sentence: "This plan is {word}".
+    pub fn word(self) -> &'static str {
+        match self {
+            PlanState::Solving => "being planned",
+            PlanState::Draft => "a draft",
+            PlanState::Published => "published",
+            PlanState::Failed => "failed",
+        }
+    }
+}
+
 /// A plan as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PlanRecord {
@@ -65,6 +99,18 @@ pub struct NewLoopInterview<'a> {
     pub ends_at: i64,
     pub candidate_time_zone: &'a str,
     pub focus: &'a str,
+}
+
+impl PlanRecord {
+    pub fn state(&self) -> PlanState {
+        PlanState::of(&self.status)
+    }
+}
+
+impl PlanSummary {
+    pub fn state(&self) -> PlanState {
+        PlanState::of(&self.status)
+    }
 }
 
 const PLAN: &str = "SELECT id, season_id, days, status, seconds, scheduled, candidates, bound, \

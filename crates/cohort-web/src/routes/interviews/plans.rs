@@ -22,7 +22,7 @@ use cohort_app::interviews::plans::{
     MAX_SECONDS,
 };
 use cohort_store::accounts::Account;
-use cohort_store::interviews::plans::PlanSummary;
+use cohort_store::interviews::plans::{PlanState, PlanSummary};
 use cohort_store::seasons::SeasonRecord;
 use cohort_store::StoreError;
 
@@ -63,12 +63,12 @@ fn shown(error: PlanError) -> Result<(StatusCode, String), AppError> {
     }
 }
 
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "solving" => "Planning",
-        "draft" => "Draft",
-        "published" => "Published",
-        _ => "Failed",
+fn status_label(state: PlanState) -> &'static str {
+    match state {
+        PlanState::Solving => "Planning",
+        PlanState::Draft => "Draft",
+        PlanState::Published => "Published",
+        PlanState::Failed => "Failed",
     }
 }
 
@@ -87,9 +87,9 @@ struct PlanRow {
 }
 
 fn plan_row(plan: &PlanSummary) -> PlanRow {
-    let summary = match plan.status.as_str() {
-        "solving" => format!("{} so far of {}", plan.scheduled, plan.candidates),
-        "failed" => "the engine could not run".to_owned(),
+    let summary = match plan.state() {
+        PlanState::Solving => format!("{} so far of {}", plan.scheduled, plan.candidates),
+        PlanState::Failed => "the engine could not run".to_owned(),
         _ => format!(
             "{} of {} scheduled{}",
             plan.scheduled,
@@ -107,7 +107,7 @@ fn plan_row(plan: &PlanSummary) -> PlanRow {
     PlanRow {
         id: plan.id,
         days: days_label(&days),
-        status: status_label(&plan.status),
+        status: status_label(plan.state()),
         summary,
     }
 }
@@ -526,10 +526,10 @@ fn page_of_plan(details: &PlanDetails, season: SeasonRecord, layout: Layout, zon
         layout,
         plan_id: plan.id,
         revision: plan.revision,
-        status: status_label(&plan.status),
-        solving: plan.status == "solving",
-        draft: plan.status == "draft",
-        failed: (plan.status == "failed").then(|| plan.error.clone().unwrap_or_default()),
+        status: status_label(plan.state()),
+        solving: plan.state() == PlanState::Solving,
+        draft: plan.state() == PlanState::Draft,
+        failed: (plan.state() == PlanState::Failed).then(|| plan.error.clone().unwrap_or_default()),
         days: days_label(&details.days),
         scheduled: plan.scheduled,
         candidates: plan.candidates,
@@ -682,8 +682,8 @@ async fn loop_page_for(
         layout: Layout::for_account(format!("Loop of {}", candidate.name), Some(account), csrf),
         plan_id,
         revision: details.plan.revision,
-        draft: details.plan.status == "draft",
-        published: details.plan.status == "published",
+        draft: details.plan.state() == PlanState::Draft,
+        published: details.plan.state() == PlanState::Published,
         key: candidate.key.clone(),
         name: candidate.name.clone(),
         track: candidate.track.clone(),
