@@ -266,17 +266,22 @@ pub struct DemoPlans {
 /// How long the engine may run on each demo week: the demo's weeks are small.
 const DEMO_PLAN_SECONDS: i64 = 2;
 
-/// The weekdays of the week that starts `weeks` Mondays from `today`.
-fn weekdays(today: chrono::NaiveDate, weeks: i64) -> Vec<chrono::NaiveDate> {
+/// Five weekdays in a row, the first at least two days after `today` (clear of the booking
+/// cut-off whatever the day and hour), skipping `skip` such runs of five.
+fn weekdays(today: chrono::NaiveDate, skip: usize) -> Vec<chrono::NaiveDate> {
     use chrono::Datelike;
-    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
-        + chrono::Duration::weeks(weeks);
-    (0..5).map(|d| monday + chrono::Duration::days(d)).collect()
+    (2..)
+        .map(|d| today + chrono::Duration::days(d))
+        .filter(|d| d.weekday().number_from_monday() <= 5)
+        .skip(5 * skip)
+        .take(5)
+        .collect()
 }
 
 /// Plans the season's final loops as a coordinator would, through the same use cases as the
-/// "Plan a week" page: next week, planned and published, though the coordinator keeps half of
-/// the loops back for the week after; and that week, planned and left as a draft. A season with
+/// "Plan a week" page: the next five weekdays from the day after tomorrow, planned and
+/// published, though the coordinator keeps half of the loops back for the five after; and those,
+/// planned and left as a draft. A season with
 /// any plan is left alone. `coordinator` is the recruiter recorded as planning them.
 pub async fn ensure_demo_loop_plans(
     app: &App,
@@ -292,7 +297,7 @@ pub async fn ensure_demo_loop_plans(
         app,
         season_id,
         coordinator,
-        &weekdays(today, 1),
+        &weekdays(today, 0),
         DEMO_PLAN_SECONDS,
     )
     .await
@@ -328,7 +333,7 @@ pub async fn ensure_demo_loop_plans(
         app,
         season_id,
         coordinator,
-        &weekdays(today, 2),
+        &weekdays(today, 1),
         DEMO_PLAN_SECONDS,
     )
     .await;

@@ -126,6 +126,26 @@ fn seconds_of(text: &str) -> i64 {
     minutes_of(text).unwrap_or(0) * 60
 }
 
+/// The earliest start a plan may give an interview: the booking cut-off from now, on the grid.
+fn earliest_start(app: &App) -> i64 {
+    let earliest = app.now() + app.config().booking.cutoff.num_seconds();
+    (earliest + 899) / 900 * 15
+}
+
+/// Cuts a candidate's available spans in the instance's JSON to `earliest` (minutes) on.
+fn not_before(candidate: &mut serde_json::Value, earliest: i64) {
+    let Some(spans) = candidate["available"].as_array_mut() else {
+        return;
+    };
+    let minutes = |value: &serde_json::Value| value.as_str().and_then(|t| minutes_of(t).ok());
+    spans.retain(|span| minutes(&span["end"]).is_some_and(|end| end > earliest));
+    for span in spans.iter_mut() {
+        if minutes(&span["start"]).is_none_or(|start| start < earliest) {
+            span["start"] = serde_json::Value::from(instant_text(earliest));
+        }
+    }
+}
+
 /// Starts planning `days` of `season_id` for `user_id`: builds the instance, records the plan
 /// and queues its run, which is allowed `seconds`. Returns the plan's id.
 pub async fn start_plan(
@@ -155,8 +175,17 @@ pub async fn start_plan(
     if week.instance.candidates.is_empty() && week.left_out.is_empty() {
         return Err(PlanError::NobodyToPlan);
     }
-    let instance = serde_json::to_string(&week.instance)
+    // Nobody's loop may start sooner than the booking cut-off, so that every loop found can be
+    // published: on today's date, or tomorrow's, the hours already too near are left out.
+    let mut raw = serde_json::to_value(&week.instance)
         .map_err(|error| PlanError::Engine(error.to_string()))?;
+    let earliest = earliest_start(app);
+    if let Some(candidates) = raw["candidates"].as_array_mut() {
+        for candidate in candidates {
+            not_before(candidate, earliest);
+        }
+    }
+    let instance = raw.to_string();
     // The engine reads the instance again in the job; one it would refuse is refused here, where
     // the coordinator sees why.
     Instance::from_json(&instance).map_err(|error| PlanError::Engine(error.to_string()))?;
@@ -681,14 +710,9 @@ async fn write_loop(
     let application_id = id_of(&entry.candidate).ok_or(PlanError::NotInPlan)?;
     Store::lock_application(tx, application_id).await?;
     let stage = Store::application_stage_in(tx, application_id).await?;
-    let candidate = match current.first() {
-        Some(record) => record.candidate_name.clone(),
-        None => app
-            .store()
-            .application(application_id)
-            .await
-            .map_or_else(|_| entry.candidate.clone(), |a| a.candidate_name),
-    };
+    // Only the transaction's own connection is used in here: waiting for a second one while
+    // holding these locks could starve the pool when many publish at once.
+    let candidate = Store::candidate_name_in(tx, application_id).await?;
     if stage != Stage::FinalLoop.as_str() {
         return Err(PlanError::Refused(format!(
             "{candidate} is no longer in Final loop: remove their loop from the plan, then publish."
@@ -751,13 +775,7 @@ async fn write_loop(
         for person in std::iter::once(interviewer).chain(shadow) {
             let clash = Store::booked_for_interviewer(tx, person, starts_at, ends_at, 0).await?;
             if !clash.is_empty() {
-                let name = app
-                    .store()
-                    .interviewer(person)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map_or_else(|| format!("interviewer {person}"), |i| i.name);
+                let name = Store::user_name_in(tx, person).await?;
                 return Err(PlanError::Refused(format!(
                     "{name} has been booked for another interview at {} UTC since the plan was made: move {candidate}'s interview, then publish.",
                     at(starts_at).format("%a %-d %b %H:%M")
@@ -1070,20 +1088,7 @@ pub async fn reslot(
     }
     // The new loop starts no sooner than the booking cut-off from now: the week's earlier days
     // may have passed since the plan was made.
-    let earliest = app.now() + app.config().booking.cutoff.num_seconds();
-    let earliest = instant_text((earliest + 899) / 900 * 15);
-    if let Some(spans) = entry["available"].as_array_mut() {
-        let later = |text: &serde_json::Value| {
-            text.as_str()
-                .is_some_and(|t| minutes_of(t).unwrap_or(0) > minutes_of(&earliest).unwrap_or(0))
-        };
-        spans.retain(|span| later(&span["end"]));
-        for span in spans.iter_mut() {
-            if !later(&span["start"]) {
-                span["start"] = serde_json::Value::from(earliest.clone());
-            }
-        }
-    }
+    not_before(entry, earliest_start(app));
     let instance_text = raw.to_string();
     let instance =
         Instance::from_json(&instance_text).map_err(|e| PlanError::Engine(e.to_string()))?;

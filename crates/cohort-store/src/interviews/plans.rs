@@ -435,4 +435,23 @@ impl Store {
         .fetch_one(&self.reader)
         .await?)
     }
+
+    /// The name of a user, as `tx` sees it: for messages made inside a transaction, which must
+    /// not wait for a second connection while it holds locks.
+    pub async fn user_name_in(tx: &mut Tx, user_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The candidate's name on an application, as `tx` sees it.
+    pub async fn candidate_name_in(tx: &mut Tx, application_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT candidate_name FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
 }
