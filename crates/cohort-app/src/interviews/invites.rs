@@ -38,7 +38,7 @@ struct Texts {
 
 fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
     let track = interview.track_name.as_deref().unwrap_or("Internship");
-    let final_loop = interview.kind == super::plans::FINAL_LOOP;
+    let final_loop = interview.kind == super::kinds::FINAL_LOOP;
     let (summary, description) = match party {
         Party::Interviewer if final_loop => (
             format!(

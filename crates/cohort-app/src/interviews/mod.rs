@@ -7,6 +7,7 @@
 pub mod calendars;
 pub mod feeds;
 pub mod invites;
+pub mod kinds;
 pub mod links;
 pub mod mail;
 pub mod phone_screens;

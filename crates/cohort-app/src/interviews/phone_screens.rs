@@ -937,7 +937,7 @@ pub async fn closing(app: &App, application_id: i64, reason: &str) -> Result<Clo
     let mut messages = Vec::new();
     let (loop_interviews, screens): (Vec<_>, Vec<_>) = interviews
         .iter()
-        .partition(|i| i.kind == super::plans::FINAL_LOOP);
+        .partition(|i| i.kind == super::kinds::FINAL_LOOP);
     for interview in screens {
         let zone = zone_of(app, interview.interviewer_id).await?;
         let reasons = (reason, "The candidate's application has closed.");

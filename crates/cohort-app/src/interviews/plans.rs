@@ -32,8 +32,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-/// The kind of a final loop's interviews in `interviews`.
-pub const FINAL_LOOP: &str = "final_loop";
+pub use super::kinds::FINAL_LOOP;
 /// How long the engine runs when the coordinator does not say.
 pub const DEFAULT_SECONDS: i64 = 10;
 /// The longest run a coordinator may ask for.
