@@ -38,20 +38,33 @@ async fn seed(app: &App) -> anyhow::Result<Vec<i64>> {
     let season = cohort_demo::ensure_demo(app, &options, "not-a-hash").await?;
     cohort_demo::ensure_demo_interviews(app, season.season_id).await?;
     cohort_demo::ensure_demo_interviewers(app, "not-a-hash").await?;
+    let waiting = move_all(
+        app,
+        season.season_id,
+        &[Stage::Screening, Stage::PhoneScreen],
+    )
+    .await?;
+    Ok(waiting)
+}
+
+/// Moves every application of the season that applied through `stages`, in one transaction, as
+/// the demo's recruiter; returns their ids in id order.
+pub(crate) async fn move_all(
+    app: &App,
+    season_id: i64,
+    stages: &[Stage],
+) -> anyhow::Result<Vec<i64>> {
     let actor = app
         .store()
         .user_by_email("recruiter@demo.cohort.test")
         .await?
         .context("the demo recruiter")?
         .id;
-    let waiting = app
-        .store()
-        .reached_stage(season.season_id, Stage::Applied)
-        .await?;
+    let waiting = app.store().reached_stage(season_id, Stage::Applied).await?;
     let mut tx = app.store().begin().await?;
     for application in &waiting {
         let mut from = Stage::parse(&application.stage).unwrap_or(Stage::Applied);
-        for to in [Stage::Screening, Stage::PhoneScreen] {
+        for &to in stages {
             if from == to {
                 continue;
             }

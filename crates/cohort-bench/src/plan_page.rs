@@ -35,34 +35,8 @@ async fn seed(app: &App) -> anyhow::Result<i64> {
     let season = cohort_demo::ensure_demo(app, &options, "not-a-hash").await?;
     cohort_demo::ensure_demo_interviews(app, season.season_id).await?;
     cohort_demo::ensure_interviewers(app, "not-a-hash", INTERVIEWERS - 1).await?;
-    let actor = recruiter(app).await?;
-    let waiting = app
-        .store()
-        .reached_stage(season.season_id, Stage::Applied)
-        .await?;
-    let mut tx = app.store().begin().await?;
-    for application in &waiting {
-        let mut from = Stage::parse(&application.stage).unwrap_or(Stage::Applied);
-        for to in [Stage::Screening, Stage::PhoneScreen, Stage::FinalLoop] {
-            if from == to {
-                continue;
-            }
-            Store::move_application(
-                &mut tx,
-                application.application_id,
-                from,
-                to,
-                actor,
-                None,
-                "",
-                None,
-                app.now(),
-            )
-            .await?;
-            from = to;
-        }
-    }
-    Store::commit(tx).await?;
+    let stages = [Stage::Screening, Stage::PhoneScreen, Stage::FinalLoop];
+    crate::booking::move_all(app, season.season_id, &stages).await?;
     Ok(season.season_id)
 }
 
