@@ -621,16 +621,21 @@ pub async fn edit_plan(
             message: readable(&broken.message),
         });
     }
-    let text = serde_json::to_string(&schedule).map_err(|e| PlanError::Engine(e.to_string()))?;
-    Store::save_plan_schedule(
-        &mut tx,
-        plan_id,
-        revision,
-        (&text, schedule.loops.len() as i64),
-        app.now(),
-    )
-    .await?;
+    save_schedule(app, &mut tx, (plan_id, revision), &schedule).await?;
     Store::commit(tx).await?;
+    Ok(())
+}
+
+/// Saves `schedule` as the plan's, in `tx`, if the plan is still at `revision`.
+async fn save_schedule(
+    app: &App,
+    tx: &mut Tx,
+    (plan_id, revision): (i64, i64),
+    schedule: &Schedule,
+) -> Result<(), PlanError> {
+    let text = serde_json::to_string(schedule).map_err(|e| PlanError::Engine(e.to_string()))?;
+    let scheduled = schedule.loops.len() as i64;
+    Store::save_plan_schedule(tx, plan_id, revision, (&text, scheduled), app.now()).await?;
     Ok(())
 }
 
@@ -1156,15 +1161,7 @@ pub async fn reslot(
             Reslotted::NoLoop { reason }
         }
     };
-    let text = serde_json::to_string(&schedule).map_err(|e| PlanError::Engine(e.to_string()))?;
-    Store::save_plan_schedule(
-        &mut tx,
-        plan_id,
-        revision,
-        (&text, schedule.loops.len() as i64),
-        app.now(),
-    )
-    .await?;
+    save_schedule(app, &mut tx, (plan_id, revision), &schedule).await?;
     Store::save_plan_instance(&mut tx, plan_id, &instance_text).await?;
     Store::commit(tx).await?;
     app.wake_mail();

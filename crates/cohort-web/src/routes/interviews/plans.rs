@@ -717,6 +717,13 @@ async fn loop_page(
     Ok(render(&page)?.into_response())
 }
 
+/// A start as a datetime-local field sends it, or why it is refused.
+fn parse_start(text: &str) -> Result<NaiveDateTime, PlanError> {
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
+        PlanError::Refused("The start is not a date and time (YYYY-MM-DDTHH:MM).".to_owned())
+    })
+}
+
 #[derive(serde::Deserialize)]
 struct MoveForm {
     revision: i64,
@@ -755,8 +762,7 @@ async fn move_interview(
     Path((plan_id, key)): Path<(i64, String)>,
     CsrfForm(form): CsrfForm<MoveForm>,
 ) -> Result<Response, AppError> {
-    let start = NaiveDateTime::parse_from_str(form.start.trim(), "%Y-%m-%dT%H:%M");
-    let result = match start {
+    let result = match parse_start(&form.start) {
         Ok(start) => plans::edit_plan(
             state.app(),
             plan_id,
@@ -770,9 +776,7 @@ async fn move_interview(
         )
         .await
         .map(|()| "saved"),
-        Err(_) => Err(PlanError::Refused(
-            "The start is not a date and time (YYYY-MM-DDTHH:MM).".to_owned(),
-        )),
+        Err(refused) => Err(refused),
     };
     after_change(&state, &staff.account, &csrf, (plan_id, &key), result).await
 }
@@ -790,7 +794,7 @@ async fn move_loop(
     Path((plan_id, key)): Path<(i64, String)>,
     CsrfForm(form): CsrfForm<MoveLoopForm>,
 ) -> Result<Response, AppError> {
-    let result = match NaiveDateTime::parse_from_str(form.start.trim(), "%Y-%m-%dT%H:%M") {
+    let result = match parse_start(&form.start) {
         Ok(start) => plans::edit_plan(
             state.app(),
             plan_id,
@@ -802,9 +806,7 @@ async fn move_loop(
         )
         .await
         .map(|()| "saved"),
-        Err(_) => Err(PlanError::Refused(
-            "The start is not a date and time (YYYY-MM-DDTHH:MM).".to_owned(),
-        )),
+        Err(refused) => Err(refused),
     };
     after_change(&state, &staff.account, &csrf, (plan_id, &key), result).await
 }
