@@ -99,6 +99,10 @@ struct Arguments {
     /// figure can be looked into or re-checked with `cohort plan check`.
     #[arg(long)]
     loop_weeks: Option<std::path::PathBuf>,
+    /// With `--suite loop-seeds`: generate the weeks and run Cohort only, without CP-SAT (for
+    /// working on the engine; the table then has no floor).
+    #[arg(long)]
+    without_cp_sat: bool,
     /// Runs per sample for the judge's per-run overhead.
     #[arg(long, default_value_t = 1000)]
     judge_runs: usize,
@@ -185,8 +189,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
     if arguments.suite == "loop-seeds" {
         eprintln!("== loop-seeds");
         let weeks = arguments.loop_weeks.clone();
+        let with_cp_sat = !arguments.without_cp_sat;
         let measurements =
-            tokio::task::spawn_blocking(move || loops::bench_seeds(weeks.as_deref())).await??;
+            tokio::task::spawn_blocking(move || loops::bench_seeds(weeks.as_deref(), with_cp_sat))
+                .await??;
         return finish(&arguments, measurements);
     }
     if arguments.suite == "judge" {

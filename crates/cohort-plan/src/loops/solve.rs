@@ -107,9 +107,68 @@ struct Placed {
 #[derive(Clone)]
 struct Calendar {
     seats: Vec<Vec<Interval>>,
-    /// Seats per date in the interviewer's own time zone, which their daily cap counts by.
-    per_day: Vec<HashMap<NaiveDate, u32>>,
-    zones: Vec<Tz>,
+    /// Seats per date in the interviewer's own time zone, which their daily cap counts by:
+    /// (day number, seats) pairs, a handful per interviewer, so a scan beats hashing.
+    per_day: Vec<Vec<(i64, u32)>>,
+    dates: Vec<LocalDates>,
+}
+
+/// Where each of an interviewer's local dates begins, around the instance's days, so that the
+/// date of a seat is a binary search rather than a time-zone conversion (the search asks this
+/// for every interviewer it considers at every timing).
+#[derive(Clone)]
+struct LocalDates {
+    zone: Tz,
+    /// The UTC minute at which each local date begins, in order; empty in UTC.
+    midnights: Vec<i64>,
+    /// The day number of the date `midnights[0]` begins.
+    first: i64,
+}
+
+impl LocalDates {
+    fn new(zone: Tz, days: &[NaiveDate]) -> LocalDates {
+        if zone == Tz::UTC || days.is_empty() {
+            return LocalDates {
+                zone,
+                midnights: Vec::new(),
+                first: 0,
+            };
+        }
+        // Two dates either side of the instance's days cover every seat's date whatever the
+        // offset; a seat outside them is still answered, by the slow path.
+        let low = days.iter().min().copied().unwrap_or_default() - chrono::Days::new(2);
+        let high = days.iter().max().copied().unwrap_or_default() + chrono::Days::new(3);
+        let midnights = low
+            .iter_days()
+            .take_while(|date| *date <= high)
+            .map(|date| day_span(zone, date).start)
+            .collect();
+        LocalDates {
+            zone,
+            midnights,
+            first: day_number(low),
+        }
+    }
+
+    /// The day number of the interviewer's date at minute `start`.
+    fn of(&self, start: i64) -> i64 {
+        if self.zone == Tz::UTC {
+            return start.div_euclid(24 * 60) + UNIX_EPOCH_DAY;
+        }
+        match (self.midnights.first(), self.midnights.last()) {
+            (Some(&first), Some(&last)) if start >= first && start < last => {
+                self.first + self.midnights.partition_point(|&m| m <= start) as i64 - 1
+            }
+            _ => day_number(local_date(start, self.zone)),
+        }
+    }
+}
+
+/// The day number (days since the first of January of year 1) of 1970-01-01.
+const UNIX_EPOCH_DAY: i64 = 719_162;
+
+fn day_number(date: NaiveDate) -> i64 {
+    i64::from(chrono::Datelike::num_days_from_ce(&date)) - 1
 }
 
 impl Calendar {
@@ -117,14 +176,25 @@ impl Calendar {
         let interviewers = instance.interviewers.len();
         Calendar {
             seats: vec![Vec::new(); interviewers],
-            per_day: vec![HashMap::new(); interviewers],
-            zones: instance.interviewers.iter().map(|i| i.time_zone).collect(),
+            per_day: vec![Vec::new(); interviewers],
+            dates: instance
+                .interviewers
+                .iter()
+                .map(|i| LocalDates::new(i.time_zone, &instance.days))
+                .collect(),
         }
     }
 
-    /// The interviewer's date of a seat starting at `start`.
-    fn date_of(&self, who: usize, start: i64) -> NaiveDate {
-        local_date(start, self.zones[who])
+    /// The day number of the interviewer's date of a seat starting at `start`.
+    fn date_of(&self, who: usize, start: i64) -> i64 {
+        self.dates[who].of(start)
+    }
+
+    fn seats_on(&self, who: usize, date: i64) -> u32 {
+        self.per_day[who]
+            .iter()
+            .find(|(d, _)| *d == date)
+            .map_or(0, |(_, count)| *count)
     }
 
     /// Whether the interviewer has room under `cap` on some date of theirs on which a seat
@@ -134,16 +204,8 @@ impl Calendar {
             return false;
         }
         let last = self.date_of(who, starts.end - 1);
-        let mut date = self.date_of(who, starts.start);
-        loop {
-            if self.per_day[who].get(&date).copied().unwrap_or(0) < cap {
-                return true;
-            }
-            match date.succ_opt() {
-                Some(next) if next <= last => date = next,
-                _ => return false,
-            }
-        }
+        let first = self.date_of(who, starts.start);
+        (first..=last).any(|date| self.seats_on(who, date) < cap)
     }
 
     fn can_take(&self, instance: &Instance, who: usize, span: Interval) -> bool {
@@ -154,13 +216,10 @@ impl Calendar {
         {
             return false;
         }
-        if person.daily_cap.is_some_and(|cap| {
-            self.per_day[who]
-                .get(&self.date_of(who, span.start))
-                .copied()
-                .unwrap_or(0)
-                >= cap
-        }) {
+        if person
+            .daily_cap
+            .is_some_and(|cap| self.seats_on(who, self.date_of(who, span.start)) >= cap)
+        {
             return false;
         }
         person.available_for(span) && !self.seats[who].iter().any(|seat| seat.overlaps(span))
@@ -170,7 +229,11 @@ impl Calendar {
         for placed in loop_ {
             self.seats[placed.interviewer].push(placed.span);
             let date = self.date_of(placed.interviewer, placed.span.start);
-            *self.per_day[placed.interviewer].entry(date).or_default() += 1;
+            let days = &mut self.per_day[placed.interviewer];
+            match days.iter_mut().find(|(d, _)| *d == date) {
+                Some((_, count)) => *count += 1,
+                None => days.push((date, 1)),
+            }
         }
     }
 
@@ -180,7 +243,12 @@ impl Calendar {
             if let Some(at) = seats.iter().position(|s| *s == placed.span) {
                 seats.swap_remove(at);
                 let date = self.date_of(placed.interviewer, placed.span.start);
-                *self.per_day[placed.interviewer].entry(date).or_default() -= 1;
+                if let Some((_, count)) = self.per_day[placed.interviewer]
+                    .iter_mut()
+                    .find(|(d, _)| *d == date)
+                {
+                    *count -= 1;
+                }
             }
         }
     }
@@ -290,6 +358,10 @@ struct Planner<'a> {
     /// Timings all searches together may still look at (unlimited outside a neighbourhood's
     /// re-solve, which shares [`TIMINGS_PER_NEIGHBOURHOOD`] among its searches).
     shared_timings: u64,
+    /// [`Planner::staff`]'s per-interview lists of who is free, kept to save allocating them.
+    staffing_buffer: Vec<Vec<usize>>,
+    /// The sort keys behind one of those lists.
+    sort_keys: Vec<u64>,
 }
 
 impl<'a> Planner<'a> {
@@ -354,6 +426,8 @@ impl<'a> Planner<'a> {
                 .map(|t| every_order(t.interviews.len(), options.orders.max(1)).is_some())
                 .collect(),
             shared_timings: u64::MAX,
+            staffing_buffer: Vec::new(),
+            sort_keys: Vec::new(),
         }
     }
 
@@ -571,22 +645,37 @@ impl<'a> Planner<'a> {
         limit: usize,
     ) {
         let instance = self.instance;
-        let order = self.orders[instance.candidates[candidate].template][order_index].clone();
+        let order = &self.orders[instance.candidates[candidate].template][order_index];
         // Who could take each interview at its time. The least versatile first keeps the scarce
         // interviewers (the one coding interviewer who is also a bar raiser) for where only they
         // will do; then the least loaded, which spreads the week's load (the third objective).
-        let mut options: Vec<Vec<usize>> = Vec::with_capacity(order.len());
+        // The lists live in a buffer kept between calls: this runs for every timing searched.
+        let mut options = std::mem::take(&mut self.staffing_buffer);
+        let mut keys = std::mem::take(&mut self.sort_keys);
+        options.resize_with(order.len(), Vec::new);
         for (position, &slot) in order.iter().enumerate() {
-            let mut choices: Vec<usize> = self.eligible[candidate][slot]
-                .iter()
-                .copied()
-                .filter(|&who| calendar.can_take(instance, who, spans[position]))
-                .collect();
-            if choices.is_empty() {
+            // One integer per person, so that the sort compares integers only.
+            keys.clear();
+            keys.extend(
+                self.eligible[candidate][slot]
+                    .iter()
+                    .copied()
+                    .filter(|&who| calendar.can_take(instance, who, spans[position]))
+                    .map(|who| {
+                        ((self.versatility[who] as u64) << 40)
+                            | ((calendar.seats[who].len() as u64) << 24)
+                            | who as u64
+                    }),
+            );
+            if keys.is_empty() {
+                self.staffing_buffer = options;
+                self.sort_keys = keys;
                 return;
             }
-            choices.sort_by_key(|&who| (self.versatility[who], calendar.seats[who].len(), who));
-            options.push(choices);
+            keys.sort_unstable();
+            let choices = &mut options[position];
+            choices.clear();
+            choices.extend(keys.iter().map(|key| (key & ((1 << 24) - 1)) as usize));
         }
         let mut chosen: Vec<usize> = Vec::with_capacity(order.len());
         assign(&options, &mut chosen, &mut |chosen: &[usize]| {
@@ -599,18 +688,13 @@ impl<'a> Planner<'a> {
                     interviewer: who,
                 })
                 .collect();
-            let mut key = placed.clone();
-            key.sort_by_key(|p| p.slot);
-            let duplicate = found.iter().any(|f| {
-                let mut other = f.clone();
-                other.sort_by_key(|p| p.slot);
-                other == key
-            });
-            if !duplicate {
-                found.push(placed);
-            }
+            // No two calls can find the same loop: a loop's interviews follow one another, so
+            // its times give its order, and each (start, order, waits) is searched once.
+            found.push(placed);
             found.len() >= limit
         });
+        self.staffing_buffer = options;
+        self.sort_keys = keys;
     }
 
     /// The best placement of `group` (each candidate's loop or none) given everyone else in
@@ -727,7 +811,7 @@ fn matchable(options: &[Vec<usize>], taken: &[usize]) -> bool {
         position: usize,
         options: &[Vec<usize>],
         taken: &[usize],
-        holder: &mut HashMap<usize, usize>,
+        holder: &mut Vec<(usize, usize)>,
         visited: &mut Vec<usize>,
     ) -> bool {
         for &who in &options[position] {
@@ -735,20 +819,26 @@ fn matchable(options: &[Vec<usize>], taken: &[usize]) -> bool {
                 continue;
             }
             visited.push(who);
-            let free = match holder.get(&who).copied() {
+            let held = holder.iter().position(|&(person, _)| person == who);
+            let free = match held {
                 None => true,
-                Some(other) => augment(other, options, taken, holder, visited),
+                Some(at) => augment(holder[at].1, options, taken, holder, visited),
             };
             if free {
-                holder.insert(who, position);
+                match holder.iter_mut().find(|(person, _)| *person == who) {
+                    Some(entry) => entry.1 = position,
+                    None => holder.push((who, position)),
+                }
                 return true;
             }
         }
         false
     }
-    let mut holder = HashMap::new();
+    // (person, position) pairs: five at most, so a scan beats hashing.
+    let mut holder = Vec::with_capacity(options.len());
+    let mut visited = Vec::new();
     (0..options.len()).all(|position| {
-        let mut visited = Vec::new();
+        visited.clear();
         augment(position, options, taken, &mut holder, &mut visited)
     })
 }
@@ -1512,4 +1602,38 @@ fn knapsack_bound(items: &[(i64, i64)], capacity: i64) -> i64 {
         }
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interviewers_date_from_the_fast_lookup_is_the_time_zone_conversions_date() {
+        // Weeks across the 2027 clock changes in Los Angeles and Dublin, and zones half an
+        // hour off (Kolkata) and ahead of UTC (Sydney), every quarter hour for nine days.
+        let weeks = [
+            ("America/Los_Angeles", "2027-03-12"),
+            ("Europe/Dublin", "2027-10-29"),
+        ];
+        let zones = ["Asia/Kolkata", "Australia/Sydney", "UTC"];
+        for (zone, first) in weeks
+            .iter()
+            .copied()
+            .chain(zones.iter().map(|zone| (*zone, "2027-03-12")))
+        {
+            let zone: Tz = zone.parse().unwrap();
+            let first: NaiveDate = first.parse().unwrap();
+            let days: Vec<NaiveDate> = first.iter_days().take(5).collect();
+            let dates = LocalDates::new(zone, &days);
+            let start = super::super::minutes_of(&format!("{first}T00:00:00Z")).unwrap() - 2 * 1440;
+            for minute in (start..start + 9 * 1440).step_by(15) {
+                assert_eq!(
+                    dates.of(minute),
+                    day_number(local_date(minute, zone)),
+                    "{zone} at minute {minute}"
+                );
+            }
+        }
+    }
 }
