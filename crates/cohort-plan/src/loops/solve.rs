@@ -845,6 +845,10 @@ fn matchable(options: &[Vec<usize>], taken: &[usize]) -> bool {
 
 /// Candidates re-solved together in one neighbourhood, before any growth.
 const NEIGHBOURHOOD: usize = 6;
+/// Random neighbourhoods in a row without a change for the better after which the search
+/// perturbs the week, and how many loops a perturbation frees.
+const PERTURB_AFTER: usize = 40;
+const PERTURBED: usize = 8;
 /// Random neighbourhoods without improvement before a neighbourhood takes one more candidate.
 const STALE_STEPS_PER_GROWTH: usize = 200;
 /// Candidates a neighbourhood grows by at most.
@@ -855,9 +859,9 @@ const STALE_LIMIT: usize = 1_000;
 /// Loops considered per neighbourhood, shared among its candidates.
 const LOOPS_PER_NEIGHBOURHOOD: usize = 2_000;
 /// Timings all the searches of one neighbourhood's re-solve look at, together, at most.
-const TIMINGS_PER_NEIGHBOURHOOD: u64 = 200_000;
+const TIMINGS_PER_NEIGHBOURHOOD: u64 = 50_000;
 /// Branch-and-bound nodes per neighbourhood at most.
-const NODES_PER_NEIGHBOURHOOD: u64 = 20_000;
+const NODES_PER_NEIGHBOURHOOD: u64 = 5_000;
 
 /// Schedules `instance`. `keep`: a schedule whose loops stay exactly as they are and whose
 /// unscheduled candidates stay unscheduled, so that only the candidates it does not mention are
@@ -1006,8 +1010,10 @@ pub fn solve(
     // if more (weighted) candidates fit; repeated while it helps. Then, until the bound or the
     // time limit, seeded random neighbourhoods (a random few among the nearest blockers,
     // growing while nothing improves) that also accept an equal count: such a sideways move
-    // changes who is left out, which lets the next neighbourhood fit someone new. It ends after
-    // STALE_LIMIT neighbourhoods in a row bring nothing.
+    // changes who is left out, which lets the next neighbourhood fit someone new. When even
+    // those stop changing anything (PERTURB_AFTER in a row), a perturbation frees a few loops
+    // at random and refills the week, keeping the best week aside. It ends after STALE_LIMIT
+    // neighbourhoods in a row bring no better week.
     let mut tried: u64 = 0;
     if keep.is_none() {
         let mut week = Week {
@@ -1045,15 +1051,30 @@ pub fn solve(
         }
         let mut random = StdRng::seed_from_u64(options.seed);
         let mut stale: usize = 0;
-        while value_of(week.loops) < bound.value
-            && stale < STALE_LIMIT
+        // The best week found, kept while perturbations wander below it.
+        let mut best_value = value_of(week.loops);
+        let mut best_loops: Option<Vec<Option<Vec<Placed>>>> = None;
+        let mut since_best: usize = 0;
+        while best_value < bound.value
+            && since_best < STALE_LIMIT
             && options.neighbourhoods.is_none_or(|most| tried < most)
             && !stop(Progress {
-                scheduled: value_of(week.loops),
+                scheduled: best_value,
                 bound: bound.value,
             })
         {
             tried += 1;
+            since_best += 1;
+            if stale >= PERTURB_AFTER {
+                // Stuck: sideways moves no longer reach anything new. Free a few loops at
+                // random and refill the week greedily, whatever that costs, then improve again
+                // from there (iterated local search); the best week is kept aside.
+                if value_of(week.loops) >= best_value && best_loops.is_none() {
+                    best_loops = Some(week.loops.clone());
+                }
+                week.perturb(&mut planner, &queue, &mut random);
+                stale = 0;
+            }
             let left_out: Vec<usize> = queue
                 .iter()
                 .copied()
@@ -1072,6 +1093,17 @@ pub fn solve(
                 stale = 0;
             } else {
                 stale += 1;
+            }
+            let value = value_of(week.loops);
+            if value > best_value {
+                best_value = value;
+                best_loops = None;
+                since_best = 0;
+            }
+        }
+        if let Some(best) = best_loops {
+            if value_of(week.loops) < best_value {
+                week.replace(best);
             }
         }
         // Earliness, the second objective: each loop in turn moves to the earliest place the
@@ -1264,6 +1296,44 @@ impl Week<'_> {
             self.loops[c] = placed;
         }
         better
+    }
+
+    /// Frees a few loops at random ([`PERTURBED`]) and refills the week: every candidate
+    /// without a loop, in random order, gets the earliest loop that fits, if any.
+    fn perturb(&mut self, planner: &mut Planner, queue: &[usize], random: &mut StdRng) {
+        let placed: Vec<usize> = queue
+            .iter()
+            .copied()
+            .filter(|&c| self.loops[c].is_some() && !self.fixed[c])
+            .collect();
+        for &candidate in placed.choose_multiple(random, PERTURBED) {
+            if let Some(freed) = self.loops[candidate].take() {
+                self.calendar.release(&freed);
+            }
+        }
+        let mut waiting: Vec<usize> = queue
+            .iter()
+            .copied()
+            .filter(|&c| self.loops[c].is_none())
+            .collect();
+        waiting.shuffle(random);
+        for candidate in waiting {
+            if let Some(found) = planner.earliest(self.calendar, candidate) {
+                self.calendar.take(&found);
+                self.loops[candidate] = Some(found);
+            }
+        }
+    }
+
+    /// Puts `loops` in place of the week's loops.
+    fn replace(&mut self, loops: Vec<Option<Vec<Placed>>>) {
+        for placed in self.loops.iter().flatten() {
+            self.calendar.release(placed);
+        }
+        for placed in loops.iter().flatten() {
+            self.calendar.take(placed);
+        }
+        *self.loops = loops;
     }
 
     /// Moves `candidate`'s loop to the earliest loop the rest of the week allows, if earlier.
