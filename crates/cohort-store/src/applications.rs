@@ -763,10 +763,14 @@ impl Store {
             query.offset.max(0)
         );
         // The count and the page are independent: run them at once, on two connections.
+        // Neither is kept prepared: PostgreSQL then plans each run for its own LIKE patterns and
+        // search words, where a cached generic plan would guess their row counts badly (board
+        // pages measured at 85-117 ms with generic plans).
         let (total, rows) = tokio::try_join!(
-            total_query.fetch_one(&self.reader),
+            total_query.persistent(false).fetch_one(&self.reader),
             conditions
                 .bind(sqlx::query_as::<_, BoardRow>(&rows_sql))
+                .persistent(false)
                 .fetch_all(&self.reader)
         )?;
         Ok(BoardPage {

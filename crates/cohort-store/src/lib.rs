@@ -169,14 +169,11 @@ impl Store {
                             connection
                                 .execute("SET max_parallel_workers_per_gather = 0")
                                 .await?;
-                            // Statements are prepared; after five runs PostgreSQL may switch to a
-                            // generic plan that cannot see the LIKE pattern or the search words
-                            // and so guesses row counts badly (board pages measured at 85-117 ms
-                            // with generic plans). Planning each run costs well under a
-                            // millisecond.
-                            connection
-                                .execute("SET plan_cache_mode = force_custom_plan")
-                                .await?;
+                            // Statements stay prepared per connection, and after five runs
+                            // PostgreSQL may keep a generic plan: for the joins of a booking
+                            // (an interview with its people, season and track) planning each
+                            // run took longer than running it. The board's searches, whose
+                            // patterns a generic plan cannot see, are not kept prepared.
                             Ok(())
                         })
                     })
