@@ -5,7 +5,7 @@
 
 use crate::both;
 use crate::helpers::*;
-use crate::phone_screens::{all_at_once, interviewer, signed_in_as};
+use crate::phone_screens::{all_at_once, all_at_once_responses, interviewer, signed_in_as};
 use chrono::{Datelike, Duration, Utc, Weekday};
 use cohort_app::interviews;
 use cohort_domain::interviews::profile::TrainingState;
@@ -238,15 +238,29 @@ both!(
         let later = (was[0].start + Duration::hours(1))
             .format("%Y-%m-%dT%H:%M")
             .to_string();
+        // Fifty presses at once move it once: each carries the same revision, and only the
+        // first save finds it current.
         let revision = details.plan.revision.to_string();
-        let response = recruiter
-            .post_form(
-                &loop_page,
-                &format!("{loop_page}/move-loop"),
-                &[("revision", revision.as_str()), ("start", later.as_str())],
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let csrf = recruiter.csrf(&loop_page).await;
+        let move_loop = app.url(&format!("{loop_page}/move-loop"));
+        let requests = (0..50)
+            .map(|_| {
+                recruiter.client.post(&move_loop).form(&[
+                    ("csrf", csrf.as_str()),
+                    ("revision", revision.as_str()),
+                    ("start", later.as_str()),
+                ])
+            })
+            .collect();
+        let statuses = all_at_once(requests).await;
+        let moved = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(moved, 1, "{statuses:?}");
+        assert!(statuses
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
         let now = loop_of_grace(
             &interviews::plans::plan_details(app.state.app(), plan_id)
                 .await
@@ -406,23 +420,31 @@ both!(
             counts.push(mail_count(email.clone()).await);
         }
 
+        // Fifty presses of Re-slot at once re-slot once.
         let loop_page = format!("{page}/loops/a{grace_id}");
         let revision = app.store().plan(plan_id).await.unwrap().revision.to_string();
-        let response = recruiter
-            .post_form(
-                &loop_page,
-                &format!("{loop_page}/reslot"),
-                &[
+        let csrf = recruiter.csrf(&loop_page).await;
+        let reslot = app.url(&format!("{loop_page}/reslot"));
+        let without = format!("i{dropped_id}");
+        let requests = (0..50)
+            .map(|_| {
+                recruiter.client.post(&reslot).form(&[
+                    ("csrf", csrf.as_str()),
                     ("revision", revision.as_str()),
-                    ("without", &format!("i{dropped_id}")),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert!(response.headers()["location"]
-            .to_str()
-            .unwrap()
-            .ends_with("notice=reslotted"));
+                    ("without", without.as_str()),
+                ])
+            })
+            .collect();
+        let responses = all_at_once_responses(requests).await;
+        let done: Vec<_> = responses
+            .iter()
+            .filter(|(status, _)| *status == StatusCode::SEE_OTHER)
+            .collect();
+        assert_eq!(done.len(), 1, "{responses:?}");
+        assert!(done[0].1.ends_with("notice=reslotted"), "{responses:?}");
+        assert!(responses
+            .iter()
+            .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
 
         let after = loop_interviews(&app, *grace_id).await;
         assert_eq!(after.len(), 5);

@@ -114,6 +114,26 @@ pub(crate) async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<S
     running.join_all().await
 }
 
+/// Like [`all_at_once`], with each answer's redirect target (empty when there is none).
+pub(crate) async fn all_at_once_responses(
+    requests: Vec<reqwest::RequestBuilder>,
+) -> Vec<(StatusCode, String)> {
+    let mut running = tokio::task::JoinSet::new();
+    for request in requests {
+        running.spawn(async move {
+            let response = request.send().await.unwrap();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (response.status(), location)
+        });
+    }
+    running.join_all().await
+}
+
 /// How many of `statuses` took effect (a redirect to the result).
 fn took_effect(statuses: &[StatusCode]) -> usize {
     statuses
