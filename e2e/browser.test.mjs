@@ -785,11 +785,13 @@ test('a candidate books, moves and cancels a phone screen in their own time zone
   }
 });
 
-test('a coordinator plans a week of final loops, sees an edit refused by the checker, publishes the draft, and an interviewer sees their loop interview', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('a coordinator plans a week of final loops, sees an edit refused by the checker, publishes the draft, and an interviewer and the candidate see the loop', { timeout: TEST_TIMEOUT_MS }, async () => {
   const recruiterContext = await newContext();
   const interviewerContext = await newContext();
   const recruiter = await trackedPage(recruiterContext, 'recruiter');
   const interviewer = await trackedPage(interviewerContext, 'interviewer');
+  const candidateContext = await newContext();
+  const candidate = await trackedPage(candidateContext, 'candidate');
   try {
     await signIn(recruiter, RECRUITER_EMAIL);
     await clickAndLoad(recruiter, recruiter.getByRole('link', { name: SEASON_NAME, exact: true }).first(), /\/staff\/seasons\/\d+$/);
@@ -860,10 +862,22 @@ test('a coordinator plans a week of final loops, sees an edit refused by the che
     await seeText(interviewer, 'tell the recruiting coordinator');
     await axeCheck(interviewer, 'My interviews with a loop');
     await snap(interviewer, '65-interviewer-loop-interview');
-    assertNoBrowserErrors(recruiter, interviewer);
+
+    // The candidate sees the whole loop on their status page, on a desktop and a phone.
+    const candidateEmail = await recipientOfMail(`Hello ${candidateName},`, 'The attached invitation adds the whole loop');
+    await signIn(candidate, candidateEmail);
+    await candidate.goto('/me');
+    await candidate.getByLabel('Your final interviews').waitFor();
+    await seeText(candidate, 'prepare several stories');
+    await axeCheck(candidate, 'the status page with a final loop');
+    await snap(candidate, '66-candidate-final-loop');
+    await fitsAPhone(candidate, 'the status page with a final loop');
+    await snap(candidate, '66b-candidate-final-loop-phone');
+    assertNoBrowserErrors(recruiter, interviewer, candidate);
   } finally {
-    reportBrowserErrors(recruiter, interviewer);
+    reportBrowserErrors(recruiter, interviewer, candidate);
     await recruiterContext.close();
     await interviewerContext.close();
+    await candidateContext.close();
   }
 });
