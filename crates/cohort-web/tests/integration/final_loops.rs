@@ -5,7 +5,7 @@
 
 use crate::both;
 use crate::helpers::*;
-use crate::phone_screens::{all_at_once, all_at_once_responses, interviewer, signed_in_as};
+use crate::phone_screens::{all_at_once_responses, interviewer, signed_in_as};
 use chrono::{Datelike, Duration, Utc, Weekday};
 use cohort_app::interviews;
 use cohort_domain::interviews::profile::TrainingState;
@@ -110,6 +110,40 @@ async fn planned(app: &TestApp, season: &SeasonFixture, recruiter: &Browser, day
 
 fn plan_id_of(page: &str) -> i64 {
     page.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+/// Presses a form's button fifty times at once, as from the page `page` (its CSRF token) with
+/// `fields`, and checks that exactly one press took effect and the others were refused as stale
+/// (409). Returns where the one that took effect led.
+async fn fifty_presses_take_effect_once(
+    app: &TestApp,
+    recruiter: &Browser,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    let csrf = recruiter.csrf(page).await;
+    let url = app.url(action);
+    let requests = (0..50)
+        .map(|_| {
+            let mut form = vec![("csrf", csrf.as_str())];
+            form.extend_from_slice(fields);
+            recruiter.client.post(&url).form(&form)
+        })
+        .collect();
+    let responses = all_at_once_responses(requests).await;
+    let done: Vec<_> = responses
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::SEE_OTHER)
+        .collect();
+    assert_eq!(done.len(), 1, "{responses:?}");
+    assert!(
+        responses
+            .iter()
+            .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT),
+        "{responses:?}"
+    );
+    done[0].1.clone()
 }
 
 async fn loop_interviews(
@@ -241,26 +275,14 @@ both!(
         // Fifty presses at once move it once: each carries the same revision, and only the
         // first save finds it current.
         let revision = details.plan.revision.to_string();
-        let csrf = recruiter.csrf(&loop_page).await;
-        let move_loop = app.url(&format!("{loop_page}/move-loop"));
-        let requests = (0..50)
-            .map(|_| {
-                recruiter.client.post(&move_loop).form(&[
-                    ("csrf", csrf.as_str()),
-                    ("revision", revision.as_str()),
-                    ("start", later.as_str()),
-                ])
-            })
-            .collect();
-        let statuses = all_at_once(requests).await;
-        let moved = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        assert_eq!(moved, 1, "{statuses:?}");
-        assert!(statuses
-            .iter()
-            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
+        fifty_presses_take_effect_once(
+            &app,
+            &recruiter,
+            &loop_page,
+            &format!("{loop_page}/move-loop"),
+            &[("revision", revision.as_str()), ("start", later.as_str())],
+        )
+        .await;
         let now = loop_of_grace(
             &interviews::plans::plan_details(app.state.app(), plan_id)
                 .await
@@ -273,25 +295,14 @@ both!(
 
         // Fifty presses of Publish at once publish the plan once.
         let revision = app.store().plan(plan_id).await.unwrap().revision.to_string();
-        let csrf = recruiter.csrf(&page).await;
-        let publish = app.url(&format!("{page}/publish"));
-        let requests = (0..50)
-            .map(|_| {
-                recruiter.client.post(&publish).form(&[
-                    ("csrf", csrf.as_str()),
-                    ("revision", revision.as_str()),
-                ])
-            })
-            .collect();
-        let statuses = all_at_once(requests).await;
-        let published = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        assert_eq!(published, 1, "{statuses:?}");
-        assert!(statuses
-            .iter()
-            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
+        fifty_presses_take_effect_once(
+            &app,
+            &recruiter,
+            &page,
+            &format!("{page}/publish"),
+            &[("revision", revision.as_str())],
+        )
+        .await;
 
         let booked = loop_interviews(&app, *grace_id).await;
         assert_eq!(booked.len(), 5);
@@ -423,28 +434,16 @@ both!(
         // Fifty presses of Re-slot at once re-slot once.
         let loop_page = format!("{page}/loops/a{grace_id}");
         let revision = app.store().plan(plan_id).await.unwrap().revision.to_string();
-        let csrf = recruiter.csrf(&loop_page).await;
-        let reslot = app.url(&format!("{loop_page}/reslot"));
         let without = format!("i{dropped_id}");
-        let requests = (0..50)
-            .map(|_| {
-                recruiter.client.post(&reslot).form(&[
-                    ("csrf", csrf.as_str()),
-                    ("revision", revision.as_str()),
-                    ("without", without.as_str()),
-                ])
-            })
-            .collect();
-        let responses = all_at_once_responses(requests).await;
-        let done: Vec<_> = responses
-            .iter()
-            .filter(|(status, _)| *status == StatusCode::SEE_OTHER)
-            .collect();
-        assert_eq!(done.len(), 1, "{responses:?}");
-        assert!(done[0].1.ends_with("notice=reslotted"), "{responses:?}");
-        assert!(responses
-            .iter()
-            .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT));
+        let location = fifty_presses_take_effect_once(
+            &app,
+            &recruiter,
+            &loop_page,
+            &format!("{loop_page}/reslot"),
+            &[("revision", revision.as_str()), ("without", without.as_str())],
+        )
+        .await;
+        assert!(location.ends_with("notice=reslotted"), "{location}");
 
         let after = loop_interviews(&app, *grace_id).await;
         assert_eq!(after.len(), 5);
