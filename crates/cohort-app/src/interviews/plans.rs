@@ -812,6 +812,7 @@ async fn write_loop(
             .await?
             .ok_or(PlanError::NotInPlan)?;
         super::shadows::count_when_over(tx, &record, app.now()).await?;
+        super::reminders::schedule(tx, &record, app.now()).await?;
         written.added.push(record);
     }
     Ok(written)

@@ -1,6 +1,10 @@
 //! Reminders of an interview by mail, a day and an hour before, to the candidate and the
 //! interviewer. Each is a job due at its time and tied to the interview's sequence: a reminder
 //! of an interview that moved or was cancelled since finds a newer sequence and sends nothing.
+//!
+//! A final loop's interviews each remind their interviewer (and shadow); the candidate is
+//! reminded once, of the whole loop, by its first interview's reminders, which read the loop as
+//! it stands when they are due.
 
 use super::links::{manage_path, SCHEDULE_PATH};
 use super::mail::{span_in, InterviewReminder};
@@ -88,6 +92,9 @@ impl RemindInterview {
         } else {
             "in an hour"
         };
+        if interview.kind == super::kinds::FINAL_LOOP {
+            return self.loop_messages(app, interview, in_words).await;
+        }
         let start = DateTime::from_timestamp(interview.starts_at, 0).unwrap_or_default();
         let end = DateTime::from_timestamp(interview.ends_at, 0).unwrap_or_default();
         let candidate_zone: Tz = interview.candidate_time_zone.parse().unwrap_or(Tz::UTC);
@@ -118,6 +125,70 @@ impl RemindInterview {
                     details_link: &app.config().link(SCHEDULE_PATH),
                 }
                 .to(&interviewer.email),
+            );
+        }
+        Ok(messages)
+    }
+
+    /// A final loop interview's reminders: its interviewer and shadow, and, for the loop's first
+    /// interview, the candidate, of the whole loop.
+    async fn loop_messages(
+        &self,
+        app: &App,
+        interview: &InterviewRecord,
+        in_words: &str,
+    ) -> Result<Vec<NewMessage>, StoreError> {
+        let instant = |seconds: i64| DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+        let (start, end) = (instant(interview.starts_at), instant(interview.ends_at));
+        let mut messages = Vec::new();
+        let the_loop: Vec<InterviewRecord> = app
+            .store()
+            .interviews_of_application(interview.application_id)
+            .await?
+            .into_iter()
+            .filter(|i| i.kind == super::kinds::FINAL_LOOP && i.is_booked())
+            .collect();
+        if the_loop
+            .first()
+            .is_some_and(|first| first.id == interview.id)
+        {
+            let last_end = the_loop.iter().map(|i| i.ends_at).max().unwrap_or_default();
+            let candidate_zone: Tz = interview.candidate_time_zone.parse().unwrap_or(Tz::UTC);
+            let what = format!("{} final interviews", the_loop.len());
+            messages.push(
+                InterviewReminder {
+                    name: &interview.candidate_name,
+                    what: &what,
+                    in_words,
+                    when: &span_in(candidate_zone, start, instant(last_end)),
+                    // Each interview has its own meeting link; the status page lists them.
+                    meeting_link: None,
+                    details_link: &app.config().link("/me"),
+                }
+                .to(&interview.candidate_email),
+            );
+        }
+        let seats = [
+            (interview.interviewer_id, "final-loop interview"),
+            (interview.shadow_id, "final-loop interview (as a shadow)"),
+        ];
+        for (person, role) in seats {
+            let Some(person) = person else { continue };
+            let Some(staff) = app.store().interviewer(person).await? else {
+                continue;
+            };
+            let zone = staff.profile.map_or(Tz::UTC, |p| p.time_zone);
+            let what = format!("{role} with {}", interview.candidate_name);
+            messages.push(
+                InterviewReminder {
+                    name: &staff.name,
+                    what: &what,
+                    in_words,
+                    when: &span_in(zone, start, end),
+                    meeting_link: interview.meeting_link.as_deref(),
+                    details_link: &app.config().link(SCHEDULE_PATH),
+                }
+                .to(&staff.email),
             );
         }
         Ok(messages)

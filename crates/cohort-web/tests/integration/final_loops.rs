@@ -633,6 +633,59 @@ both!(
             }
         };
         assert_eq!(counted(&app).await, 0);
+
+        // A day before the loops, each candidate is reminded once of their whole loop, and
+        // each interviewer and the shadow of each of their seats.
+        let mut seats = Vec::new();
+        for (_, _, id) in &candidates {
+            seats.push(loop_interviews(&app, *id).await);
+        }
+        let last_start = seats.iter().flatten().map(|i| i.starts_at).max().unwrap();
+        app_.clock().advance(last_start - 24 * 3600 + 60 - app.state.now());
+        cohort_app::pools::run_background_due(app_).await.unwrap();
+        cohort_app::pools::run_background_due(app_).await.unwrap();
+        let reminders_to = |email: String| {
+            let store = app.store().clone();
+            async move {
+                store
+                    .messages_to(&email)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|m| m.template == "interview_reminder")
+                    .collect::<Vec<_>>()
+            }
+        };
+        for the_loop in seats.iter().filter(|l| !l.is_empty()) {
+            let to_candidate = reminders_to(the_loop[0].candidate_email.clone()).await;
+            assert_eq!(to_candidate.len(), 1, "{to_candidate:?}");
+            assert_eq!(
+                to_candidate[0].subject,
+                format!("Reminder: {} final interviews tomorrow", the_loop.len())
+            );
+        }
+        // Seats per person, as interviewer or as shadow (the trainee may also interview).
+        let mut per_person = std::collections::BTreeMap::<String, usize>::new();
+        for interview in seats.iter().flatten() {
+            let people = [&interview.interviewer_email, &interview.shadow_email];
+            for email in people.into_iter().flatten() {
+                *per_person.entry(email.clone()).or_default() += 1;
+            }
+        }
+        for (email, count) in per_person {
+            let to_person = reminders_to(email).await;
+            assert_eq!(to_person.len(), count, "{to_person:?}");
+            assert!(to_person
+                .iter()
+                .all(|m| m.subject.starts_with("Reminder: final-loop interview ")));
+        }
+        let as_shadow = reminders_to(shadow_email.clone())
+            .await
+            .into_iter()
+            .filter(|m| m.subject.contains("(as a shadow)"))
+            .count();
+        assert_eq!(as_shadow, seated.len());
+
         app_.clock().advance(10 * 24 * 3600);
         cohort_app::pools::run_background_due(app_).await.unwrap();
         cohort_app::pools::run_background_due(app_).await.unwrap();
