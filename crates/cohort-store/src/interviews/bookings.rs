@@ -132,11 +132,14 @@ impl Store {
         .await?)
     }
 
-    /// An interviewer's booked interviews, in order of start.
+    /// An interviewer's booked interviews, and the final loop interviews they sit in on as a
+    /// shadow, in order of start.
     pub async fn interviews_of_interviewer(&self, user_id: i64) -> Result<Vec<InterviewRecord>> {
         Ok(sqlx::query_as(&format!(
-            "{INTERVIEW} WHERE i.interviewer_id = $1 AND i.status = 'booked' ORDER BY i.starts_at, i.id"
+            "{INTERVIEW} WHERE (i.interviewer_id = $1 OR i.shadow_id = $2) AND i.status = 'booked' \
+             ORDER BY i.starts_at, i.id"
         ))
+        .bind(user_id)
         .bind(user_id)
         .fetch_all(&self.reader)
         .await?)

@@ -617,6 +617,21 @@ both!(
             "{lines:?}"
         );
 
+        // The trainee's schedule lists the seats they shadow, with whom, but not the résumé,
+        // which is for the interviewer.
+        let trainee = signed_in_as(&app, &shadow_email).await;
+        let (_, schedule) = trainee.get_text("/interviewer/interviews").await;
+        let shadowed = seated
+            .iter()
+            .find(|i| i.interviewer_id != Some(shadow_id))
+            .expect("a seat the trainee shadows");
+        let whom = format!("you shadow {}", shadowed.interviewer_name.as_deref().unwrap());
+        assert!(schedule.contains(&whom), "{schedule}");
+        assert!(schedule.contains(&shadowed.candidate_name), "{schedule}");
+        let resume = format!("/interviewer/interviews/{}/resume", shadowed.id);
+        assert!(!schedule.contains(&resume), "{schedule}");
+        assert_eq!(trainee.get(&resume).await.status(), StatusCode::NOT_FOUND);
+
         // Before the interviews, nothing is counted; after them, each seat once.
         cohort_app::pools::run_background_due(app_).await.unwrap();
         let counted = |app: &TestApp| {

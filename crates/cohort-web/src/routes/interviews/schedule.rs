@@ -50,6 +50,8 @@ struct InterviewRow {
     /// A phone screen, which its interviewer releases here; a final loop's interview is
     /// re-slotted by the coordinator instead.
     releasable: bool,
+    /// A seat as a trainee shadow: no résumé (it goes to the interviewer), nothing to release.
+    shadowing: bool,
 }
 
 #[derive(Template)]
@@ -84,15 +86,25 @@ fn notice_text(notice: Option<&str>) -> Option<String> {
     }
 }
 
-fn row(interview: &InterviewRecord, zone: Tz, now: i64, focus: &[String]) -> InterviewRow {
+fn row(interview: &InterviewRecord, me: i64, zone: Tz, now: i64, focus: &[String]) -> InterviewRow {
     let at = |s| DateTime::from_timestamp(s, 0).unwrap_or_default();
     let track = interview.track_name.as_deref().unwrap_or("Internship");
+    let shadowing = interview.shadow_id == Some(me) && interview.interviewer_id != Some(me);
     InterviewRow {
         id: interview.id,
         when: span_in(zone, at(interview.starts_at), at(interview.ends_at)),
         candidate: interview.candidate_name.clone(),
         what: if interview.kind == phone_screens::PHONE_SCREEN {
             format!("Phone interview {} · {track}", interview.round)
+        } else if shadowing {
+            format!(
+                "Final loop, interview {} · {track} · you shadow {}",
+                interview.round,
+                interview
+                    .interviewer_name
+                    .as_deref()
+                    .unwrap_or("the interviewer")
+            )
         } else {
             format!("Final loop, interview {} · {track}", interview.round)
         },
@@ -100,6 +112,7 @@ fn row(interview: &InterviewRecord, zone: Tz, now: i64, focus: &[String]) -> Int
         focus: (!focus.is_empty()).then(|| focus.join(", ")),
         meeting_link: interview.meeting_link.clone(),
         upcoming: interview.starts_at > now,
+        shadowing,
     }
 }
 
@@ -124,13 +137,19 @@ async fn my_interviews(
     for interview in &interviews {
         // A loop interview assesses its own seat; a phone screen the areas of the whole loop.
         if let Some(seat) = interview.focus.as_deref().filter(|f| !f.is_empty()) {
-            rows.push(row(interview, zone, now, &[seat.to_owned()]));
+            rows.push(row(interview, user_id, zone, now, &[seat.to_owned()]));
             continue;
         }
         if let Entry::Vacant(slot) = focus.entry(interview.application_id) {
             slot.insert(phone_screens::focus_of(state.app(), interview.application_id).await?);
         }
-        rows.push(row(interview, zone, now, &focus[&interview.application_id]));
+        rows.push(row(
+            interview,
+            user_id,
+            zone,
+            now,
+            &focus[&interview.application_id],
+        ));
     }
     let (upcoming, mut past): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.upcoming);
     past.reverse();
