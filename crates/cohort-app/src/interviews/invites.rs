@@ -46,7 +46,7 @@ fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
                 interview.candidate_name
             ),
             format!(
-                "Interview {} of the candidate's final loop. The résumé and your focus: {}",
+                "Interview {} of the candidate's final loop. Its focus, on your schedule: {}",
                 interview.round,
                 app.config().link(super::links::SCHEDULE_PATH)
             ),

@@ -101,8 +101,13 @@ impl Store {
     }
 
     async fn interviewers_where(&self, only: i64) -> Result<Vec<Interviewer>> {
+        // One statement serves everyone (`only` = 0) and one person. Kept prepared, PostgreSQL
+        // may settle on a generic plan made for everyone, which would read every interviewer
+        // to find one; so the lookup of one person is planned afresh on each run.
+        let keep_prepared = only == 0;
         let people: Vec<PersonRow> = sqlx::query_as(PEOPLE)
             .bind(only)
+            .persistent(keep_prepared)
             .fetch_all(&self.reader)
             .await?;
         let filter = "($1 = 0 OR user_id = $1)";
@@ -110,24 +115,28 @@ impl Store {
             "SELECT user_id, weekday, start_minute, end_minute FROM interviewer_hours WHERE {filter}"
         ))
         .bind(only)
+        .persistent(keep_prepared)
         .fetch_all(&self.reader)
         .await?;
         let time_off: Vec<TimeOffRow> = sqlx::query_as(&format!(
             "SELECT user_id, first_day, last_day FROM interviewer_time_off WHERE {filter} ORDER BY first_day"
         ))
         .bind(only)
+        .persistent(keep_prepared)
         .fetch_all(&self.reader)
         .await?;
         let tracks: Vec<TrackRow> = sqlx::query_as(&format!(
             "SELECT user_id, track_name FROM interviewer_tracks WHERE {filter} ORDER BY track_name"
         ))
         .bind(only)
+        .persistent(keep_prepared)
         .fetch_all(&self.reader)
         .await?;
         let training: Vec<TrainingRow> = sqlx::query_as(&format!(
             "SELECT user_id, competency_id, state, shadows, reverse_shadows FROM interviewer_competencies WHERE {filter}"
         ))
         .bind(only)
+        .persistent(keep_prepared)
         .fetch_all(&self.reader)
         .await?;
         assemble(people, hours, time_off, tracks, training)
