@@ -843,16 +843,12 @@ fn matchable(options: &[Vec<usize>], taken: &[usize]) -> bool {
     })
 }
 
-/// Candidates re-solved together in one neighbourhood, before any growth.
+/// Candidates re-solved together in one neighbourhood.
 const NEIGHBOURHOOD: usize = 6;
 /// Random neighbourhoods in a row without a change for the better after which the search
 /// perturbs the week, and how many loops a perturbation frees.
 const PERTURB_AFTER: usize = 40;
 const PERTURBED: usize = 8;
-/// Random neighbourhoods without improvement before a neighbourhood takes one more candidate.
-const STALE_STEPS_PER_GROWTH: usize = 200;
-/// Candidates a neighbourhood grows by at most.
-const MAX_GROWTH: usize = 4;
 /// Random neighbourhoods in a row without improvement after which the search ends before the
 /// time limit (small weeks get there in well under a second).
 const STALE_LIMIT: usize = 1_000;
@@ -1008,8 +1004,8 @@ pub fn solve(
     // left out, free the loops that use interviewers it could use (nearest in time first, a few
     // at most), re-solve that group exactly against the rest of the week, and keep the result
     // if more (weighted) candidates fit; repeated while it helps. Then, until the bound or the
-    // time limit, seeded random neighbourhoods (a random few among the nearest blockers,
-    // growing while nothing improves) that also accept an equal count: such a sideways move
+    // time limit, seeded random neighbourhoods (a random few among the nearest blockers) that
+    // also accept an equal count: such a sideways move
     // changes who is left out, which lets the next neighbourhood fit someone new. When even
     // those stop changing anything (PERTURB_AFTER in a row), a perturbation frees a few loops
     // at random and refills the week, keeping the best week aside. It ends after STALE_LIMIT
@@ -1083,10 +1079,9 @@ pub fn solve(
             let Some(&out) = left_out.choose(&mut random) else {
                 break;
             };
-            let size = NEIGHBOURHOOD + (stale / STALE_STEPS_PER_GROWTH).min(MAX_GROWTH);
             let mut nearest = week.blockers(&planner, out);
-            nearest.truncate(3 * size);
-            let (chosen, _) = nearest.partial_shuffle(&mut random, size - 1);
+            nearest.truncate(3 * NEIGHBOURHOOD);
+            let (chosen, _) = nearest.partial_shuffle(&mut random, NEIGHBOURHOOD - 1);
             let mut group = vec![out];
             group.extend_from_slice(chosen);
             if week.resolve(&mut planner, &group, true) {
@@ -1317,10 +1312,23 @@ impl Week<'_> {
             .filter(|&c| self.loops[c].is_none())
             .collect();
         waiting.shuffle(random);
+        // As in construction, the calendar only gains seats here, so a look-alike of a
+        // candidate just found no room for is not searched again: on a week where hundreds
+        // cannot be placed, that keeps a perturbation to a few searches.
+        let mut hopeless: std::collections::HashSet<Vec<i64>> = std::collections::HashSet::new();
         for candidate in waiting {
-            if let Some(found) = planner.earliest(self.calendar, candidate) {
-                self.calendar.take(&found);
-                self.loops[candidate] = Some(found);
+            let alike = planner.signature(candidate);
+            if hopeless.contains(&alike) {
+                continue;
+            }
+            match planner.earliest(self.calendar, candidate) {
+                Some(found) => {
+                    self.calendar.take(&found);
+                    self.loops[candidate] = Some(found);
+                }
+                None => {
+                    hopeless.insert(alike);
+                }
             }
         }
     }
