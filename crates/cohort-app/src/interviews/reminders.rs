@@ -108,25 +108,10 @@ impl RemindInterview {
             details_link: &manage,
         }
         .to(&interview.candidate_email)];
-        let interviewer = match interview.interviewer_id {
-            Some(id) => app.store().interviewer(id).await?,
-            None => None,
-        };
-        if let Some(interviewer) = interviewer {
-            let zone = interviewer.profile.map_or(Tz::UTC, |p| p.time_zone);
-            let what = format!("phone interview with {}", interview.candidate_name);
-            messages.push(
-                InterviewReminder {
-                    name: &interviewer.name,
-                    what: &what,
-                    in_words,
-                    when: &span_in(zone, start, end),
-                    meeting_link: interview.meeting_link.as_deref(),
-                    details_link: &app.config().link(SCHEDULE_PATH),
-                }
-                .to(&interviewer.email),
-            );
-        }
+        let what = format!("phone interview with {}", interview.candidate_name);
+        messages.extend(
+            staff_reminder(app, interview.interviewer_id, interview, &what, in_words).await?,
+        );
         Ok(messages)
     }
 
@@ -139,7 +124,7 @@ impl RemindInterview {
         in_words: &str,
     ) -> Result<Vec<NewMessage>, StoreError> {
         let instant = |seconds: i64| DateTime::from_timestamp(seconds, 0).unwrap_or_default();
-        let (start, end) = (instant(interview.starts_at), instant(interview.ends_at));
+        let start = instant(interview.starts_at);
         let mut messages = Vec::new();
         let the_loop: Vec<InterviewRecord> = app
             .store()
@@ -173,24 +158,44 @@ impl RemindInterview {
             (interview.shadow_id, "final-loop interview (as a shadow)"),
         ];
         for (person, role) in seats {
-            let Some(person) = person else { continue };
-            let Some(staff) = app.store().interviewer(person).await? else {
-                continue;
-            };
-            let zone = staff.profile.map_or(Tz::UTC, |p| p.time_zone);
             let what = format!("{role} with {}", interview.candidate_name);
-            messages.push(
-                InterviewReminder {
-                    name: &staff.name,
-                    what: &what,
-                    in_words,
-                    when: &span_in(zone, start, end),
-                    meeting_link: interview.meeting_link.as_deref(),
-                    details_link: &app.config().link(SCHEDULE_PATH),
-                }
-                .to(&staff.email),
-            );
+            messages.extend(staff_reminder(app, person, interview, &what, in_words).await?);
         }
         Ok(messages)
     }
+}
+
+/// The reminder of `interview` to a member of staff sitting in it (`person`), in their own time
+/// zone, with the link to their schedule; none when there is nobody or they are no longer an
+/// active interviewer.
+async fn staff_reminder(
+    app: &App,
+    person: Option<i64>,
+    interview: &InterviewRecord,
+    what: &str,
+    in_words: &str,
+) -> Result<Option<NewMessage>, StoreError> {
+    let Some(person) = person else {
+        return Ok(None);
+    };
+    let Some(staff) = app.store().interviewer(person).await? else {
+        return Ok(None);
+    };
+    let zone = staff.profile.map_or(Tz::UTC, |p| p.time_zone);
+    let instant = |seconds: i64| DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+    Ok(Some(
+        InterviewReminder {
+            name: &staff.name,
+            what,
+            in_words,
+            when: &span_in(
+                zone,
+                instant(interview.starts_at),
+                instant(interview.ends_at),
+            ),
+            meeting_link: interview.meeting_link.as_deref(),
+            details_link: &app.config().link(SCHEDULE_PATH),
+        }
+        .to(&staff.email),
+    ))
 }
