@@ -64,7 +64,7 @@ both!(
         assert_eq!(problem.slug, "buildqueue");
         assert_eq!(problem.built_in, 1);
         assert!(problem.statement.starts_with("# Build Queue"));
-        assert_eq!(problem.time_limit_ms, 1000);
+        assert_eq!(problem.time_limit_ms, 2000);
         assert_eq!(problem.test_count, 13, "2 samples and 11 secret tests");
         let samples = app.store().problem_samples(problem.id).await.unwrap();
         assert_eq!(samples.len(), 2);
