@@ -1460,6 +1460,14 @@ impl RunContext<'_> {
         let limits = self.limits(company);
         let (to_program_read, to_program_write) = pipe()?;
         let (from_program_read, from_program_write) = pipe()?;
+        // The judge holds the read end of the validator's channel to the submission until the
+        // validator has ended, as problemtools does: a validator that answers after the
+        // submission has exited is then not killed by SIGPIPE (a judge error that depended on
+        // which of the two was quicker) but goes on to read the end of the submission's output
+        // and decide.
+        let validator_channel = to_program_read
+            .try_clone()
+            .map_err(|e| format!("dup: {e}"))?;
         let mut program = self.program_spec(limits.clone());
         program.stdin = Stdio::Fd(to_program_read);
         program.stdout = Stdio::Fd(from_program_write);
@@ -1473,6 +1481,7 @@ impl RunContext<'_> {
             Stdio::Fd(to_program_write),
             Some(program),
         );
+        drop(validator_channel);
         let stderr = stderr.finish();
         let checked = checked?;
         let submission = checked.submission.ok_or("the submission did not run")?;

@@ -228,6 +228,21 @@ fn interactive_problems_are_decided_as_the_format_says() {
         "{fails_on_eof:#?}"
     );
 
+    // Guesses once and exits without reading the answer, having closed its input first: the
+    // validator's answer meets a channel nobody in the sandbox reads, and it must still go on
+    // to read the end of the guesses and reject (problemtools' example "guess" has such a
+    // wrong answer), not die of SIGPIPE as a judge error.
+    let leaves_early = c(
+        &judge,
+        problem.path(),
+        "#include <stdio.h>\n#include <unistd.h>\nint main(){ close(0); printf(\"500\\n\"); fflush(stdout); return 0; }",
+    );
+    assert_eq!(
+        verdict(&leaves_early),
+        Verdict::WrongAnswer,
+        "{leaves_early:#?}"
+    );
+
     // Accepted by the validator, then crashes: the submission's own failure decides.
     let crashes_after = c(
         &judge,
