@@ -62,6 +62,10 @@ pub enum PlanError {
     /// An edit the engine's checker refused.
     #[error("Not saved: {rule}. {message}.")]
     Breaks { rule: &'static str, message: String },
+    /// A draft the checker refuses now, at publishing, because the week changed since it was
+    /// planned.
+    #[error("Not published: since the plan was made, {rule}. {message}. Move or remove that loop, then publish.")]
+    Outdated { rule: &'static str, message: String },
     #[error("{0}")]
     Refused(String),
     #[error("The engine could not read this week: {0}")]
@@ -642,6 +646,16 @@ async fn save_schedule(
 /// Publishes the draft `plan_id` as the page at `revision` showed it: writes every loop into
 /// `interviews` and mails the invitations, all in one transaction. Returns how many loops.
 pub async fn publish(app: &App, plan_id: i64, revision: i64) -> Result<usize, PlanError> {
+    if let Err(refused) = recheck(app, &app.store().plan(plan_id).await?).await {
+        // The week is read in several statements: one that straddles another press's
+        // publishing sees this plan's own loops as bookings. Having seen them, it reads the
+        // plan as published, and says so rather than report a clash with itself.
+        let plan = app.store().plan(plan_id).await?;
+        if plan.state() != PlanState::Draft {
+            return Err(PlanError::WrongState(plan.state().word()));
+        }
+        return Err(refused);
+    }
     let mut tx = app.store().begin().await?;
     let plan = Store::lock_plan(&mut tx, plan_id).await?;
     if plan.state() != PlanState::Draft {
@@ -668,6 +682,40 @@ pub async fn publish(app: &App, plan_id: i64, revision: i64) -> Result<usize, Pl
         "week of loops published"
     );
     Ok(schedule.loops.len())
+}
+
+/// Checks a draft again, before it is published, against its week as it stands now: what
+/// changed since the engine planned it (interviews booked since, a lowered cap, new time off
+/// or a busy time) is refused with the checker's rule, as an edit would be, rather than
+/// published. Loops of candidates no longer waiting for one are left to [`write_loop`], which
+/// says why; clashes booked in the moment between this check and the publishing transaction
+/// are caught there too.
+async fn recheck(app: &App, plan: &PlanRecord) -> Result<(), PlanError> {
+    if plan.state() != PlanState::Draft {
+        return Ok(());
+    }
+    let Some(mut schedule) = schedule_of(plan)? else {
+        return Ok(());
+    };
+    let days: Vec<NaiveDate> = plan
+        .days
+        .split(',')
+        .filter_map(|day| day.parse().ok())
+        .collect();
+    let week = season_week(app, plan.season_id, &days).await?;
+    let text = serde_json::to_string(&week.instance)
+        .map_err(|error| PlanError::Engine(error.to_string()))?;
+    let now = Instance::from_json(&text).map_err(|error| PlanError::Engine(error.to_string()))?;
+    schedule
+        .loops
+        .retain(|entry| now.candidate_index.contains_key(&entry.candidate));
+    if let Some(broken) = check(&now, &schedule).into_iter().next() {
+        return Err(PlanError::Outdated {
+            rule: rule_label(broken.rule),
+            message: readable(&broken.message),
+        });
+    }
+    Ok(())
 }
 
 fn zone_of_candidate(instance: &Instance, key: &str) -> Tz {

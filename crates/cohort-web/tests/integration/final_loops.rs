@@ -720,3 +720,76 @@ for event in calendar.walk("VEVENT"):
     for attendee in attendees:
         print("ATTENDEE", str(attendee), attendee.params.get("ROLE"))
 "#;
+
+both!(
+    publishing_checks_the_draft_again_and_refuses_what_changed_since_the_engine_planned_it,
+    |app: TestApp| async move {
+        let (season, recruiter, candidates, _staff) = week_to_plan(&app).await;
+        let page = planned(&app, &season, &recruiter, &plan_day()).await;
+        let plan_id = plan_id_of(&page);
+        let plan = app.store().plan(plan_id).await.unwrap();
+        let schedule =
+            cohort_plan::loops::Schedule::from_json(plan.schedule.as_deref().unwrap()).unwrap();
+        assert_eq!(schedule.loops.len(), 2, "both candidates have a loop");
+        // Two loops of five on one day among six interviewers: someone has two seats.
+        let mut seats: std::collections::BTreeMap<String, usize> = Default::default();
+        for interview in schedule.loops.iter().flat_map(|l| &l.interviews) {
+            *seats.entry(interview.interviewer.clone()).or_default() += 1;
+        }
+        let (busiest, count) = seats.into_iter().max_by_key(|(_, n)| *n).unwrap();
+        assert!(count >= 2, "{busiest} has {count} seats");
+        let user_id: i64 = busiest[1..].parse().unwrap();
+        let mut profile = app
+            .store()
+            .interviewer(user_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .profile
+            .unwrap();
+
+        // Their daily cap is lowered to one after the engine planned: publishing is refused
+        // with the checker's rule, and nothing is written or mailed.
+        profile.daily_cap = 1;
+        interviews::profiles::save_profile(app.state.app(), user_id, &profile)
+            .await
+            .unwrap();
+        let revision = plan.revision.to_string();
+        let response = recruiter
+            .post_form(
+                &page,
+                &format!("{page}/publish"),
+                &[("revision", revision.as_str())],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("Not published: since the plan was made, the interviewer would pass their daily cap"),
+            "{html}"
+        );
+        for (_, _, application_id) in &candidates {
+            assert!(loop_interviews(&app, *application_id).await.is_empty());
+        }
+        let after = app.store().plan(plan_id).await.unwrap();
+        assert_eq!(after.status, plan.status);
+        assert_eq!(after.revision, plan.revision);
+
+        // With the cap raised again, the same draft publishes.
+        profile.daily_cap = 4;
+        interviews::profiles::save_profile(app.state.app(), user_id, &profile)
+            .await
+            .unwrap();
+        let response = recruiter
+            .post_form(
+                &page,
+                &format!("{page}/publish"),
+                &[("revision", revision.as_str())],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        for (_, _, application_id) in &candidates {
+            assert_eq!(loop_interviews(&app, *application_id).await.len(), 5);
+        }
+    }
+);
