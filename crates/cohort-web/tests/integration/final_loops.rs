@@ -108,6 +108,24 @@ async fn planned(app: &TestApp, season: &SeasonFixture, recruiter: &Browser, day
     page
 }
 
+/// Saves `profile` for the interviewer `user_id`, then presses Publish on the plan's `page` at
+/// `revision`; the answer to the press.
+async fn publish_with_profile(
+    app: &TestApp,
+    recruiter: &Browser,
+    page: &str,
+    revision: &str,
+    user_id: i64,
+    profile: &cohort_domain::interviews::profile::Profile,
+) -> reqwest::Response {
+    interviews::profiles::save_profile(app.state.app(), user_id, profile)
+        .await
+        .unwrap();
+    recruiter
+        .post_form(page, &format!("{page}/publish"), &[("revision", revision)])
+        .await
+}
+
 fn plan_id_of(page: &str) -> i64 {
     page.rsplit('/').next().unwrap().parse().unwrap()
 }
@@ -750,18 +768,10 @@ both!(
 
         // Their daily cap is lowered to one after the engine planned: publishing is refused
         // with the checker's rule, and nothing is written or mailed.
-        profile.daily_cap = 1;
-        interviews::profiles::save_profile(app.state.app(), user_id, &profile)
-            .await
-            .unwrap();
         let revision = plan.revision.to_string();
-        let response = recruiter
-            .post_form(
-                &page,
-                &format!("{page}/publish"),
-                &[("revision", revision.as_str())],
-            )
-            .await;
+        profile.daily_cap = 1;
+        let response =
+            publish_with_profile(&app, &recruiter, &page, &revision, user_id, &profile).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = response.text().await.unwrap();
         assert!(
@@ -777,16 +787,8 @@ both!(
 
         // With the cap raised again, the same draft publishes.
         profile.daily_cap = 4;
-        interviews::profiles::save_profile(app.state.app(), user_id, &profile)
-            .await
-            .unwrap();
-        let response = recruiter
-            .post_form(
-                &page,
-                &format!("{page}/publish"),
-                &[("revision", revision.as_str())],
-            )
-            .await;
+        let response =
+            publish_with_profile(&app, &recruiter, &page, &revision, user_id, &profile).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         for (_, _, application_id) in &candidates {
             assert_eq!(loop_interviews(&app, *application_id).await.len(), 5);
