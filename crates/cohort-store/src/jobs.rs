@@ -44,16 +44,48 @@ const CLAIM_SQLITE: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
      SELECT id FROM jobs WHERE kind = $2 AND run_after <= $3 AND locked_until <= $3 \
      ORDER BY id LIMIT $4) RETURNING id, version, attempts, payload";
 
-// PostgreSQL lets several workers claim at once: SKIP LOCKED makes each take different rows.
-const ENQUEUE: &str = "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $5) \
-     ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
-     attempts = 0, last_error = NULL";
+/// The statement that queues `rows` jobs (five parameters each) and, when `notify_channel` is
+/// the parameter after them, announces their kinds on it. A key already queued keeps one row,
+/// marked to run again after any run in progress.
+fn enqueue_sql(rows: usize, notify: bool) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let first = row * 5;
+            format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                first + 1,
+                first + 2,
+                first + 3,
+                first + 4,
+                first + 5
+            )
+        })
+        .collect();
+    let insert = format!(
+        "INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES {} \
+         ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
+         attempts = 0, last_error = NULL",
+        values.join(", ")
+    );
+    if notify {
+        format!(
+            "WITH queued AS ({insert} RETURNING kind) SELECT pg_notify(${}, kind) FROM queued",
+            rows * 5 + 1
+        )
+    } else {
+        insert
+    }
+}
 
-const ENQUEUE_AND_NOTIFY_POSTGRES: &str = "WITH queued AS (\
-     INSERT INTO jobs (kind, job_key, payload, created_at, run_after) VALUES ($1, $2, $3, $4, $5) \
-     ON CONFLICT (job_key) DO UPDATE SET version = jobs.version + 1, run_after = excluded.run_after, \
-     attempts = 0, last_error = NULL RETURNING kind) \
-     SELECT pg_notify($6, kind) FROM queued";
+/// A job to queue: its kind, its key (one queued row per key) and its JSON payload, due at
+/// `run_after` (Unix seconds).
+#[derive(Debug, Clone, Copy)]
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    pub key: &'a str,
+    pub payload: &'a str,
+    pub run_after: i64,
+}
 
 const CLAIM_POSTGRES: &str = "UPDATE jobs SET locked_until = $1 WHERE id IN (\
      SELECT id FROM jobs WHERE kind = $2 AND run_after <= $3 AND locked_until <= $3 \
@@ -71,26 +103,52 @@ impl Store {
         now: i64,
         run_after: i64,
     ) -> Result<()> {
+        let job = NewJob {
+            kind,
+            key,
+            payload,
+            run_after,
+        };
+        Store::enqueue_jobs(tx, &[job], now).await
+    }
+
+    /// Queues every job of `jobs` in one statement, as [`Store::enqueue_job`] queues each in turn:
+    /// two with one key are one job, due when the later of them says.
+    pub async fn enqueue_jobs(tx: &mut Tx, jobs: &[NewJob<'_>], now: i64) -> Result<()> {
+        // One statement cannot insert and update one key twice.
+        let mut unique: Vec<NewJob<'_>> = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            match unique.iter_mut().find(|kept| kept.key == job.key) {
+                Some(kept) => kept.run_after = job.run_after,
+                None => unique.push(*job),
+            }
+        }
         // Workers on other machines listen on a channel; PostgreSQL delivers the notice when (and
         // only if) the transaction commits. The notice rides in the insert's own statement, so
-        // queueing a job costs one round trip. SQLite has one process, which wakes its own.
+        // queueing costs one round trip. SQLite has one process, which wakes its own.
+        //
+        // Only jobs due now are announced: a worker finds a job due later at a poll, and a
+        // transaction that notifies holds PostgreSQL's one notification lock from its commit until
+        // its commit is on disk, so every other notifying commit waits for it (a burst of bookings,
+        // each queueing its reminders, would commit one at a time).
         let postgres = tx.backend_name() == "PostgreSQL";
-        let query = sqlx::query(if postgres {
-            ENQUEUE_AND_NOTIFY_POSTGRES
-        } else {
-            ENQUEUE
-        })
-        .bind(kind)
-        .bind(key)
-        .bind(payload)
-        .bind(now)
-        .bind(run_after);
-        let query = if postgres {
-            query.bind(JOBS_CHANNEL)
-        } else {
-            query
-        };
-        query.execute(&mut **tx).await?;
+        for chunk in unique.chunks(1000) {
+            let notify = postgres && chunk.iter().any(|job| job.run_after <= now);
+            let sql = enqueue_sql(chunk.len(), notify);
+            let mut query = sqlx::query(&sql);
+            for job in chunk {
+                query = query
+                    .bind(job.kind)
+                    .bind(job.key)
+                    .bind(job.payload)
+                    .bind(now)
+                    .bind(job.run_after);
+            }
+            if notify {
+                query = query.bind(JOBS_CHANNEL);
+            }
+            query.execute(&mut **tx).await?;
+        }
         Ok(())
     }
 

@@ -106,6 +106,8 @@ pub struct Store {
     reader: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    /// Shared by the clones of one store: the interviewer directory as last read.
+    directory: std::sync::Arc<interviews::profiles::DirectoryCopy>,
 }
 
 static MIGRATIONS_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -154,6 +156,7 @@ impl Store {
                     reader,
                     writer,
                     backend,
+                    directory: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -183,6 +186,7 @@ impl Store {
                     reader: pool.clone(),
                     writer: pool,
                     backend,
+                    directory: Default::default(),
                 })
             }
         }

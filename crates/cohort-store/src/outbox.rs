@@ -83,6 +83,44 @@ impl Store {
         .await?)
     }
 
+    /// Queues every message of `messages` in one statement per thousand: a booking's or a
+    /// publication's mail costs one round trip instead of one per message.
+    pub async fn enqueue_messages(tx: &mut Tx, messages: &[NewMessage], now: i64) -> Result<()> {
+        for chunk in messages.chunks(1000) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|row| {
+                    let first = row * 6;
+                    let parameter = |offset: usize| format!("${}", first + offset);
+                    format!(
+                        "({}, {}, {}, {}, {}, {now_at}, {now_at})",
+                        parameter(1),
+                        parameter(2),
+                        parameter(3),
+                        parameter(4),
+                        parameter(5),
+                        now_at = parameter(6)
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO outbox (template, recipient, subject, body, calendar, created_at, next_attempt_at) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for message in chunk {
+                query = query
+                    .bind(&message.template)
+                    .bind(&message.recipient)
+                    .bind(&message.subject)
+                    .bind(&message.body)
+                    .bind(&message.calendar)
+                    .bind(now);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     /// Claims up to `limit` due messages for `lease_seconds`.
     pub async fn claim_messages(
         &self,

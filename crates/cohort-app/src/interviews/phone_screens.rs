@@ -233,11 +233,10 @@ async fn interviewer_weeks(
     to: DateTime<Utc>,
     moving: Option<&InterviewRecord>,
 ) -> Result<Vec<InterviewerWeek>, StoreError> {
-    let technical: HashSet<i64> = app
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
+    let directory = app.store().interviewer_directory().await?;
+    let technical: HashSet<i64> = directory
+        .competencies
+        .iter()
         .filter(|c| c.kind == CompetencyKind::Technical)
         .map(|c| c.id)
         .collect();
@@ -250,7 +249,7 @@ async fn interviewer_weeks(
         .await?;
     let skip = moving.map(|m| (m.interviewer_id, m.starts_at, m.ends_at));
     let mut weeks = Vec::new();
-    for person in app.store().interviewers().await? {
+    for person in directory.interviewers.iter() {
         let Some(profile) = &person.profile else {
             continue;
         };
@@ -425,11 +424,8 @@ async fn claim(
         // The application is held too, and a new booking checks again inside the transaction
         // that it still waits for a phone screen: a rejection or withdrawal that committed
         // first wins, and one that comes after finds this booking to call off.
-        Store::lock_application(&mut tx, seat.application_id).await?;
-        if seat.new_booking
-            && Store::application_stage_in(&mut tx, seat.application_id).await?
-                != Stage::PhoneScreen.as_str()
-        {
+        let stage = Store::lock_application(&mut tx, seat.application_id).await?;
+        if seat.new_booking && stage != Stage::PhoneScreen.as_str() {
             return Err(BookingError::NotBooking);
         }
         if wait {
@@ -500,9 +496,7 @@ async fn announce(
         let reason = "The interview was given to another interviewer.";
         messages.extend(interviewer_cancellation(app, &gone, reason, *before_zone));
     }
-    for message in &messages {
-        Store::enqueue_message(&mut tx, message, app.now()).await?;
-    }
+    Store::enqueue_messages(&mut tx, &messages, app.now()).await?;
     reminders::schedule(&mut tx, &interview, app.now()).await?;
     Store::commit(tx).await?;
     app.wake_mail();

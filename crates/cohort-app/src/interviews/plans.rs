@@ -671,9 +671,7 @@ pub async fn publish(app: &App, plan_id: i64, revision: i64) -> Result<usize, Pl
         let written = write_loop(app, &mut tx, plan_id, entry, zone, &[]).await?;
         messages.extend(loop_messages(app, &mut tx, &instance, &written, false).await?);
     }
-    for message in &messages {
-        Store::enqueue_message(&mut tx, message, app.now()).await?;
-    }
+    Store::enqueue_messages(&mut tx, &messages, app.now()).await?;
     Store::commit(tx).await?;
     app.wake_mail();
     tracing::info!(
@@ -760,8 +758,7 @@ async fn write_loop(
     current: &[InterviewRecord],
 ) -> Result<WrittenLoop, PlanError> {
     let application_id = id_of(&entry.candidate).ok_or(PlanError::NotInPlan)?;
-    Store::lock_application(tx, application_id).await?;
-    let stage = Store::application_stage_in(tx, application_id).await?;
+    let stage = Store::lock_application(tx, application_id).await?;
     // Only the transaction's own connection is used in here: waiting for a second one while
     // holding these locks could starve the pool when many publish at once.
     let candidate = Store::candidate_name_in(tx, application_id).await?;

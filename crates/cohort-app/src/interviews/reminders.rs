@@ -27,18 +27,22 @@ pub async fn schedule(
     interview: &InterviewRecord,
     now: i64,
 ) -> Result<(), StoreError> {
-    for hours_before in REMIND_HOURS_BEFORE {
-        let due = interview.starts_at - hours_before * 3600;
-        if due > now {
+    let ahead: Vec<(RemindInterview, i64)> = REMIND_HOURS_BEFORE
+        .into_iter()
+        .map(|hours_before| {
             let job = RemindInterview {
                 interview_id: interview.id,
                 sequence: interview.sequence,
                 hours_before,
             };
-            jobs::enqueue_at(tx, &job, now, due).await?;
-        }
+            (job, interview.starts_at - hours_before * 3600)
+        })
+        .filter(|(_, due)| *due > now)
+        .collect();
+    if ahead.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    jobs::enqueue_all_at(tx, &ahead, now).await
 }
 
 /// One reminder of one version of an interview.

@@ -17,7 +17,7 @@ mod wait;
 pub use wait::{listen_for_jobs, repeat_until_stopped, Pace, Shutdown, GATHER};
 
 use crate::App;
-use cohort_store::jobs::{ClaimedJob, MAX_JOB_ATTEMPTS};
+use cohort_store::jobs::{ClaimedJob, NewJob, MAX_JOB_ATTEMPTS};
 use cohort_store::{Store, StoreError, Tx};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -96,6 +96,32 @@ pub async fn enqueue_at<J: Job>(
 ) -> Result<(), StoreError> {
     let payload = serde_json::to_string(job).expect("a job serialises to JSON");
     Store::enqueue_job(tx, J::KIND, &job.key(), &payload, now, run_after).await
+}
+
+/// Queues each of `jobs` (a job and when it is due) in the caller's transaction, in one
+/// statement.
+pub async fn enqueue_all_at<J: Job>(
+    tx: &mut Tx,
+    jobs: &[(J, i64)],
+    now: i64,
+) -> Result<(), StoreError> {
+    let rows: Vec<(String, String, i64)> = jobs
+        .iter()
+        .map(|(job, run_after)| {
+            let payload = serde_json::to_string(job).expect("a job serialises to JSON");
+            (job.key(), payload, *run_after)
+        })
+        .collect();
+    let new: Vec<NewJob<'_>> = rows
+        .iter()
+        .map(|(key, payload, run_after)| NewJob {
+            kind: J::KIND,
+            key,
+            payload,
+            run_after: *run_after,
+        })
+        .collect();
+    Store::enqueue_jobs(tx, &new, now).await
 }
 
 /// A claimed job's completion, handed to [`Job::run`].

@@ -63,6 +63,16 @@ pub struct Occupied {
     pub ends_at: i64,
 }
 
+/// A row of [`Store::occupied_between`]'s one statement: `booked` is 1 for an interview the
+/// person gives, 0 for a time they are busy otherwise.
+#[derive(sqlx::FromRow)]
+struct OccupiedRow {
+    user_id: i64,
+    starts_at: i64,
+    ends_at: i64,
+    booked: i64,
+}
+
 /// A new booking.
 #[derive(Debug, Clone)]
 pub struct NewInterview<'a> {
@@ -165,23 +175,17 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<(Vec<Occupied>, Vec<Occupied>)> {
-        let booked = sqlx::query_as(
-            "SELECT interviewer_id AS user_id, starts_at, ends_at FROM interviews \
+        // One statement for both kinds (a booking reads this on every request); `booked` tells
+        // them apart. A time an interviewer gave up, or sits in on as a shadow, counts as busy
+        // for them, like their calendar (a shadow seat does not count against their caps).
+        let rows: Vec<OccupiedRow> = sqlx::query_as(
+            "SELECT interviewer_id AS user_id, starts_at, ends_at, CAST(1 AS BIGINT) AS booked FROM interviews \
              WHERE status = 'booked' AND interviewer_id IS NOT NULL AND starts_at < $2 AND ends_at > $1 \
-             ORDER BY starts_at",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.reader)
-        .await?;
-        // A time an interviewer gave up, or sits in on as a shadow, counts as busy for them, like
-        // their calendar (a shadow seat does not count against their caps).
-        let busy = sqlx::query_as(
-            "SELECT user_id, starts_at, ends_at FROM interviewer_busy \
+             UNION ALL SELECT user_id, starts_at, ends_at, CAST(0 AS BIGINT) FROM interviewer_busy \
              WHERE starts_at < $2 AND ends_at > $1 \
-             UNION ALL SELECT user_id, starts_at, ends_at FROM interview_releases \
+             UNION ALL SELECT user_id, starts_at, ends_at, CAST(0 AS BIGINT) FROM interview_releases \
              WHERE starts_at < $2 AND ends_at > $1 \
-             UNION ALL SELECT shadow_id, starts_at, ends_at FROM interviews \
+             UNION ALL SELECT shadow_id, starts_at, ends_at, CAST(0 AS BIGINT) FROM interviews \
              WHERE status = 'booked' AND shadow_id IS NOT NULL AND starts_at < $2 AND ends_at > $1 \
              ORDER BY starts_at",
         )
@@ -189,7 +193,18 @@ impl Store {
         .bind(to)
         .fetch_all(&self.reader)
         .await?;
-        Ok((booked, busy))
+        let (booked, busy): (Vec<OccupiedRow>, Vec<OccupiedRow>) =
+            rows.into_iter().partition(|row| row.booked != 0);
+        let spans = |rows: Vec<OccupiedRow>| -> Vec<Occupied> {
+            rows.into_iter()
+                .map(|row| Occupied {
+                    user_id: row.user_id,
+                    starts_at: row.starts_at,
+                    ends_at: row.ends_at,
+                })
+                .collect()
+        };
+        Ok((spans(booked), spans(busy)))
     }
 
     /// When each interviewer was last given an interview, for round robin.
@@ -230,15 +245,6 @@ impl Store {
         Ok(true)
     }
 
-    /// An application's stage as `tx` sees it, after [`Store::lock_application`].
-    pub async fn application_stage_in(tx: &mut Tx, application_id: i64) -> Result<String> {
-        sqlx::query_scalar("SELECT stage FROM applications WHERE id = $1")
-            .bind(application_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound)
-    }
-
     /// The ids of an application's booked interviews still ahead, as `tx` sees them.
     pub async fn booked_interviews_ahead_in(
         tx: &mut Tx,
@@ -255,15 +261,20 @@ impl Store {
         .await?)
     }
 
-    /// Holds an application's bookings until `tx` ends (two tabs of one candidate).
-    pub async fn lock_application(tx: &mut Tx, application_id: i64) -> Result<()> {
-        if tx.backend_name() == "PostgreSQL" {
-            sqlx::query("SELECT id FROM applications WHERE id = $1 FOR UPDATE")
-                .bind(application_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        }
-        Ok(())
+    /// Holds an application's bookings until `tx` ends (two tabs of one candidate), and returns
+    /// its stage as `tx` sees it; one round trip for both. SQLite's single writer already holds
+    /// everything.
+    pub async fn lock_application(tx: &mut Tx, application_id: i64) -> Result<String> {
+        let sql = if tx.backend_name() == "PostgreSQL" {
+            "SELECT stage FROM applications WHERE id = $1 FOR UPDATE"
+        } else {
+            "SELECT stage FROM applications WHERE id = $1"
+        };
+        sqlx::query_scalar(sql)
+            .bind(application_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// One interviewer's booked interviews (and shadow seats) overlapping `[from, to)`, read inside `tx` after

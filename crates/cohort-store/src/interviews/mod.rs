@@ -74,6 +74,11 @@ impl Store {
     /// Every competency: the technical areas first, then the principles, each in the company's
     /// order.
     pub async fn competencies(&self) -> Result<Vec<CompetencyRecord>> {
+        Ok(self.interviewer_directory().await?.competencies.to_vec())
+    }
+
+    /// [`Store::competencies`] from the table, for the interviewer directory.
+    pub(crate) async fn read_competencies(&self) -> Result<Vec<CompetencyRecord>> {
         Ok(sqlx::query_as(
             "SELECT id, name, kind, key_principle, position FROM competencies \
              ORDER BY CASE kind WHEN 'technical' THEN 0 ELSE 1 END, position, id",

@@ -1,11 +1,13 @@
 //! Interviewers: every active account with the Interviewer role, with its profile, tracks and
 //! training, read in a fixed number of queries whatever their number.
 
+use super::CompetencyRecord;
 use crate::{affected, Result, Store, StoreError, Tx};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use cohort_domain::interviews::profile::{Hours, Profile, TimeOff, Training, TrainingState};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// An interviewer as the pages and the planner need them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,59 +86,98 @@ const PEOPLE: &str =
      p.daily_cap, p.weekly_cap, p.bar_raiser \
      FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'interviewer' \
      LEFT JOIN interviewer_profiles p ON p.user_id = u.id \
-     WHERE u.deactivated_at IS NULL AND ($1 = 0 OR u.id = $1) ORDER BY u.display_name, u.id";
+     WHERE u.deactivated_at IS NULL ORDER BY u.display_name, u.id";
+
+/// The interviewer directory as this process last read it: every active interviewer and every
+/// competency, at the version of `interviewer_directory_version` read just before them. Database
+/// triggers bump that version in the same transaction as any change to what the directory
+/// holds, so a copy whose version is still current is exactly what the tables hold; a booking
+/// then costs one small read instead of six.
+#[derive(Debug, Default)]
+pub(crate) struct DirectoryCopy(std::sync::Mutex<Option<Directory>>);
+
+/// One reading of the interviewer directory.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    version: i64,
+    /// Every active interviewer, by name.
+    pub interviewers: Arc<Vec<Interviewer>>,
+    /// As [`Store::competencies`] orders them.
+    pub competencies: Arc<Vec<CompetencyRecord>>,
+}
 
 impl Store {
+    /// The interviewer directory, read again only when it changed since this process last read it.
+    pub async fn interviewer_directory(&self) -> Result<Directory> {
+        // The version is read before the tables: a change that commits in between makes the copy
+        // newer than its version says, which only costs a second reading, never a stale one.
+        let version: i64 =
+            sqlx::query_scalar("SELECT version FROM interviewer_directory_version WHERE id = 1")
+                .fetch_one(&self.reader)
+                .await?;
+        if let Some(copy) = self.directory_copy().filter(|d| d.version == version) {
+            return Ok(copy);
+        }
+        let competencies = Arc::new(self.read_competencies().await?);
+        let interviewers = Arc::new(self.read_interviewers().await?);
+        let directory = Directory {
+            version,
+            interviewers,
+            competencies,
+        };
+        let mut copy = self.directory.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Another request may have read a newer version meanwhile; keep the newest.
+        if copy.as_ref().is_none_or(|c| c.version <= version) {
+            *copy = Some(directory.clone());
+        }
+        Ok(directory)
+    }
+
+    fn directory_copy(&self) -> Option<Directory> {
+        self.directory
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Every active interviewer, by name.
     pub async fn interviewers(&self) -> Result<Vec<Interviewer>> {
-        self.interviewers_where(0).await
+        Ok(self.interviewer_directory().await?.interviewers.to_vec())
     }
 
     /// One interviewer; `None` when the account is not an active interviewer.
     pub async fn interviewer(&self, user_id: i64) -> Result<Option<Interviewer>> {
-        if user_id <= 0 {
-            return Ok(None);
-        }
-        Ok(self.interviewers_where(user_id).await?.pop())
+        Ok(self
+            .interviewer_directory()
+            .await?
+            .interviewers
+            .iter()
+            .find(|i| i.user_id == user_id)
+            .cloned())
     }
 
-    async fn interviewers_where(&self, only: i64) -> Result<Vec<Interviewer>> {
-        // One statement serves everyone (`only` = 0) and one person. Kept prepared, PostgreSQL
-        // may settle on a generic plan made for everyone, which would read every interviewer
-        // to find one; so the lookup of one person is planned afresh on each run.
-        let keep_prepared = only == 0;
-        let people: Vec<PersonRow> = sqlx::query_as(PEOPLE)
-            .bind(only)
-            .persistent(keep_prepared)
-            .fetch_all(&self.reader)
-            .await?;
-        let filter = "($1 = 0 OR user_id = $1)";
-        let hours: Vec<HoursRow> = sqlx::query_as(&format!(
-            "SELECT user_id, weekday, start_minute, end_minute FROM interviewer_hours WHERE {filter}"
-        ))
-        .bind(only)
-        .persistent(keep_prepared)
+    /// Reads the directory's interviewers from the tables, in a fixed number of queries.
+    async fn read_interviewers(&self) -> Result<Vec<Interviewer>> {
+        let people: Vec<PersonRow> = sqlx::query_as(PEOPLE).fetch_all(&self.reader).await?;
+        let hours: Vec<HoursRow> = sqlx::query_as(
+            "SELECT user_id, weekday, start_minute, end_minute FROM interviewer_hours",
+        )
         .fetch_all(&self.reader)
         .await?;
-        let time_off: Vec<TimeOffRow> = sqlx::query_as(&format!(
-            "SELECT user_id, first_day, last_day FROM interviewer_time_off WHERE {filter} ORDER BY first_day"
-        ))
-        .bind(only)
-        .persistent(keep_prepared)
+        let time_off: Vec<TimeOffRow> = sqlx::query_as(
+            "SELECT user_id, first_day, last_day FROM interviewer_time_off ORDER BY first_day",
+        )
         .fetch_all(&self.reader)
         .await?;
-        let tracks: Vec<TrackRow> = sqlx::query_as(&format!(
-            "SELECT user_id, track_name FROM interviewer_tracks WHERE {filter} ORDER BY track_name"
-        ))
-        .bind(only)
-        .persistent(keep_prepared)
+        let tracks: Vec<TrackRow> = sqlx::query_as(
+            "SELECT user_id, track_name FROM interviewer_tracks ORDER BY track_name",
+        )
         .fetch_all(&self.reader)
         .await?;
-        let training: Vec<TrainingRow> = sqlx::query_as(&format!(
-            "SELECT user_id, competency_id, state, shadows, reverse_shadows FROM interviewer_competencies WHERE {filter}"
-        ))
-        .bind(only)
-        .persistent(keep_prepared)
+        let training: Vec<TrainingRow> = sqlx::query_as(
+            "SELECT user_id, competency_id, state, shadows, reverse_shadows FROM interviewer_competencies",
+        )
         .fetch_all(&self.reader)
         .await?;
         assemble(people, hours, time_off, tracks, training)

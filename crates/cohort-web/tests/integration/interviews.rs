@@ -629,3 +629,133 @@ both!(
         assert_eq!(interviews.len(), number % 3 + 1);
     }
 );
+
+/// Runs one statement on the write pool, as any writer (another node, an administrator's SQL)
+/// would, with no part of the application in between.
+async fn write_directly(app: &TestApp, sql: &str, id: i64) {
+    sqlx::query(sql)
+        .bind(id)
+        .execute(app.store().writer())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn directory_version(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT version FROM interviewer_directory_version")
+        .fetch_one(app.store().reader())
+        .await
+        .unwrap()
+}
+
+both!(
+    the_copy_of_the_interviewer_directory_follows_every_change_to_its_tables_however_it_is_written,
+    |app: TestApp| async move {
+        let id = app
+            .create_account(
+                "ada@staff.cohort.test",
+                "Ada Lovelace",
+                &[Role::Interviewer],
+            )
+            .await;
+        let store = app.store();
+        let person = || async { store.interviewer(id).await.unwrap() };
+        assert_eq!(person().await.unwrap().profile, None, "no profile yet");
+
+        write_directly(
+            &app,
+            "INSERT INTO interviewer_profiles (user_id, time_zone, daily_cap, weekly_cap, updated_at) \
+             VALUES ($1, 'Europe/Dublin', 2, 5, 0)",
+            id,
+        )
+        .await;
+        assert_eq!(person().await.unwrap().profile.unwrap().daily_cap, 2);
+
+        write_directly(
+            &app,
+            "UPDATE interviewer_profiles SET daily_cap = 3 WHERE user_id = $1",
+            id,
+        )
+        .await;
+        assert_eq!(person().await.unwrap().profile.unwrap().daily_cap, 3);
+
+        write_directly(
+            &app,
+            "INSERT INTO interviewer_hours (user_id, weekday, start_minute, end_minute) VALUES ($1, 0, 540, 1020)",
+            id,
+        )
+        .await;
+        let monday = person().await.unwrap().profile.unwrap().hours[0];
+        assert_eq!(monday.map(|h| (h.start, h.end)), Some((540, 1020)));
+
+        write_directly(
+            &app,
+            "INSERT INTO interviewer_time_off (user_id, first_day, last_day) VALUES ($1, '2027-01-04', '2027-01-08')",
+            id,
+        )
+        .await;
+        assert_eq!(person().await.unwrap().profile.unwrap().time_off.len(), 1);
+
+        write_directly(
+            &app,
+            "INSERT INTO interviewer_tracks (user_id, track_name) VALUES ($1, 'Data Science')",
+            id,
+        )
+        .await;
+        assert_eq!(
+            person().await.unwrap().tracks,
+            vec!["Data Science".to_owned()]
+        );
+
+        write_directly(
+            &app,
+            "INSERT INTO competencies (name, kind, key_principle, position, created_at) \
+             VALUES ('Statistics', 'technical', 0, $1, 0)",
+            1,
+        )
+        .await;
+        let statistics = competency(&app, "Statistics").await;
+        write_directly(
+            &app,
+            &format!(
+                "INSERT INTO interviewer_competencies (user_id, competency_id, state) \
+                 VALUES ($1, {statistics}, 'qualified')"
+            ),
+            id,
+        )
+        .await;
+        assert!(person().await.unwrap().qualified_in(statistics));
+
+        write_directly(
+            &app,
+            "UPDATE competencies SET name = 'Applied statistics' WHERE id = $1",
+            statistics,
+        )
+        .await;
+        assert_eq!(competency(&app, "Applied statistics").await, statistics);
+
+        write_directly(
+            &app,
+            "UPDATE users SET display_name = 'Augusta Ada King' WHERE id = $1",
+            id,
+        )
+        .await;
+        assert_eq!(person().await.unwrap().name, "Augusta Ada King");
+
+        // A candidate's sign-up gives them a role too; that leaves the directory's copies be.
+        let before = directory_version(&app).await;
+        app.candidate("Grace Hopper").await;
+        assert_eq!(
+            directory_version(&app).await,
+            before,
+            "a sign-up is not a change of interviewers"
+        );
+
+        write_directly(
+            &app,
+            "DELETE FROM user_roles WHERE user_id = $1 AND role = 'interviewer'",
+            id,
+        )
+        .await;
+        assert_eq!(person().await, None, "no longer an interviewer");
+    }
+);

@@ -280,3 +280,66 @@ both!(
         assert!(text.ends_with("# EOF\n"));
     }
 );
+
+/// PostgreSQL only: there the workers of other nodes hear of new work by a notice, while SQLite
+/// has one process, which wakes its own workers without one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_only_a_job_due_now_is_announced_to_the_workers_and_one_due_later_waits_for_their_poll(
+) {
+    let app = spawn_app(Backend::Postgres).await;
+    let mut listener = sqlx::postgres::PgListener::connect(&app.state.config().database_url)
+        .await
+        .unwrap();
+    listener
+        .listen(cohort_store::jobs::JOBS_CHANNEL)
+        .await
+        .unwrap();
+    let now = app.state.now();
+    for (kind, key, due) in [
+        ("due_later", "later:1", now + 3600),
+        ("due_now", "now:1", now),
+    ] {
+        let mut tx = app.store().begin().await.unwrap();
+        Store::enqueue_job(&mut tx, kind, key, "{}", now, due)
+            .await
+            .unwrap();
+        Store::commit(tx).await.unwrap();
+    }
+    // Notices arrive in the order of their commits: had the job due later been announced, its
+    // notice would come first.
+    let first = listener.recv().await.unwrap();
+    assert_eq!(first.payload(), "due_now");
+    assert_eq!(app.count("jobs").await, 2, "both are queued");
+}
+
+both!(
+    jobs_queued_together_are_queued_as_one_after_another_and_two_with_one_key_are_one_due_when_the_later_says,
+    |app: TestApp| async move {
+        use cohort_store::jobs::NewJob;
+        let now = app.state.now();
+        let job = |key, run_after| NewJob {
+            kind: "together",
+            key,
+            payload: "{}",
+            run_after,
+        };
+        let mut tx = app.store().begin().await.unwrap();
+        Store::enqueue_jobs(
+            &mut tx,
+            &[
+                job("together:1", now + 60),
+                job("together:2", now + 60),
+                job("together:1", now),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+        Store::commit(tx).await.unwrap();
+        assert_eq!(app.count("jobs").await, 2);
+        let due = app.store().claim_jobs("together", now, 3600, 10).await.unwrap();
+        assert_eq!(due.len(), 1, "only together:1 is due now");
+        let later = app.store().claim_jobs("together", now + 60, 30, 10).await.unwrap();
+        assert_eq!(later.len(), 1, "together:2 is due a minute later");
+    }
+);
