@@ -358,6 +358,9 @@ struct Planner<'a> {
     /// Timings all searches together may still look at (unlimited outside a neighbourhood's
     /// re-solve, which shares [`TIMINGS_PER_NEIGHBOURHOOD`] among its searches).
     shared_timings: u64,
+    /// Staffings of one timing [`Planner::loops`] takes at most (unlimited but in the random
+    /// neighbourhoods, which take turns through [`STAFFINGS_PER_TIMING`]).
+    staffings_per_timing: usize,
     /// [`Planner::staff`]'s per-interview lists of who is free, kept to save allocating them.
     staffing_buffer: Vec<Vec<usize>>,
     /// The sort keys behind one of those lists.
@@ -426,6 +429,7 @@ impl<'a> Planner<'a> {
                 .map(|t| every_order(t.interviews.len(), options.orders.max(1)).is_some())
                 .collect(),
             shared_timings: u64::MAX,
+            staffings_per_timing: usize::MAX,
             staffing_buffer: Vec::new(),
             sort_keys: Vec::new(),
         }
@@ -678,6 +682,8 @@ impl<'a> Planner<'a> {
             choices.extend(keys.iter().map(|key| (key & ((1 << 24) - 1)) as usize));
         }
         let mut chosen: Vec<usize> = Vec::with_capacity(order.len());
+        let per_timing = self.staffings_per_timing;
+        let mut this_timing = 0;
         assign(&options, &mut chosen, &mut |chosen: &[usize]| {
             let placed: Vec<Placed> = chosen
                 .iter()
@@ -691,7 +697,8 @@ impl<'a> Planner<'a> {
             // No two calls can find the same loop: a loop's interviews follow one another, so
             // its times give its order, and each (start, order, waits) is searched once.
             found.push(placed);
-            found.len() >= limit
+            this_timing += 1;
+            found.len() >= limit || this_timing >= per_timing
         });
         self.staffing_buffer = options;
         self.sort_keys = keys;
@@ -775,6 +782,13 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// Staffings of one timing a search for several loops takes at most, by turns: the random
+/// neighbourhoods cycle through these. Every staffing of the first timings suits a week whose
+/// scarce interviewers decide (bar raisers); a few, or one, of each timing gives options that
+/// reach across the candidate's day, where a rearrangement finds room, instead of all sitting
+/// at their first free time.
+const STAFFINGS_PER_TIMING: [usize; 3] = [usize::MAX, 4, 1];
+
 /// Timings (start, order of interviews, waits) one search for a candidate's loops looks at most.
 const TIMINGS_PER_SEARCH: u64 = 20_000;
 
@@ -849,9 +863,14 @@ const NEIGHBOURHOOD: usize = 6;
 /// perturbs the week, and how many loops a perturbation frees.
 const PERTURB_AFTER: usize = 40;
 const PERTURBED: usize = 8;
-/// Random neighbourhoods in a row without improvement after which the search ends before the
-/// time limit (small weeks get there in well under a second).
+/// Random neighbourhoods in a row without improvement after which the search grows its
+/// neighbourhoods (or, grown [`GROWTHS`] times, ends before the time limit; small weeks get
+/// there in a few seconds).
 const STALE_LIMIT: usize = 1_000;
+/// How many times the neighbourhoods grow, by two candidates each and with twice the budgets.
+/// Some weeks are stuck for six: reaching the next loop means rearranging a whole day's
+/// interviews at once (the seeded weeks of `cohort-bench --suite loop-seeds` showed it).
+const GROWTHS: u32 = 3;
 /// Loops considered per neighbourhood, shared among its candidates.
 const LOOPS_PER_NEIGHBOURHOOD: usize = 2_000;
 /// Timings all the searches of one neighbourhood's re-solve look at, together, at most.
@@ -1008,8 +1027,9 @@ pub fn solve(
     // also accept an equal count: such a sideways move
     // changes who is left out, which lets the next neighbourhood fit someone new. When even
     // those stop changing anything (PERTURB_AFTER in a row), a perturbation frees a few loops
-    // at random and refills the week, keeping the best week aside. It ends after STALE_LIMIT
-    // neighbourhoods in a row bring no better week.
+    // at random and refills the week, keeping the best week aside. After STALE_LIMIT
+    // neighbourhoods in a row bring no better week, it goes back to the best week and grows the
+    // neighbourhoods and their budgets (GROWTHS times); stuck at the largest, it ends.
     let mut tried: u64 = 0;
     if keep.is_none() {
         let mut week = Week {
@@ -1042,7 +1062,7 @@ pub fn solve(
                         .into_iter()
                         .take(NEIGHBOURHOOD - 1),
                 );
-                improved |= week.resolve(&mut planner, &group, false);
+                improved |= week.resolve(&mut planner, &group, false, 1);
             }
         }
         let mut random = StdRng::seed_from_u64(options.seed);
@@ -1051,14 +1071,29 @@ pub fn solve(
         let mut best_value = value_of(week.loops);
         let mut best_loops: Option<Vec<Option<Vec<Placed>>>> = None;
         let mut since_best: usize = 0;
+        let mut growth: u32 = 0;
         while best_value < bound.value
-            && since_best < STALE_LIMIT
             && options.neighbourhoods.is_none_or(|most| tried < most)
             && !stop(Progress {
                 scheduled: best_value,
                 bound: bound.value,
             })
         {
+            if since_best >= STALE_LIMIT {
+                if growth == GROWTHS {
+                    break;
+                }
+                // Stuck at this size: go on from the best week with bigger neighbourhoods.
+                growth += 1;
+                since_best = 0;
+                stale = 0;
+                if let Some(best) = best_loops.take() {
+                    if value_of(week.loops) < best_value {
+                        week.replace(best);
+                    }
+                }
+            }
+            let size = NEIGHBOURHOOD + 2 * growth as usize;
             tried += 1;
             since_best += 1;
             if stale >= PERTURB_AFTER {
@@ -1080,11 +1115,15 @@ pub fn solve(
                 break;
             };
             let mut nearest = week.blockers(&planner, out);
-            nearest.truncate(3 * NEIGHBOURHOOD);
-            let (chosen, _) = nearest.partial_shuffle(&mut random, NEIGHBOURHOOD - 1);
+            nearest.truncate(3 * size);
+            let (chosen, _) = nearest.partial_shuffle(&mut random, size - 1);
             let mut group = vec![out];
             group.extend_from_slice(chosen);
-            if week.resolve(&mut planner, &group, true) {
+            planner.staffings_per_timing =
+                STAFFINGS_PER_TIMING[tried as usize % STAFFINGS_PER_TIMING.len()];
+            let improved = week.resolve(&mut planner, &group, true, 1 << growth);
+            planner.staffings_per_timing = usize::MAX;
+            if improved {
                 stale = 0;
             } else {
                 stale += 1;
@@ -1260,9 +1299,16 @@ impl Week<'_> {
     }
 
     /// Frees `group`'s loops and re-solves them together against the rest of the week (branch
-    /// and bound, budgeted). Keeps the new placement if it schedules more weighted candidates,
-    /// or as many when `sideways`; otherwise puts the old loops back. True if it scheduled more.
-    fn resolve(&mut self, planner: &mut Planner, group: &[usize], sideways: bool) -> bool {
+    /// and bound, budgeted, the budgets times `scale`). Keeps the new placement if it schedules
+    /// more weighted candidates, or as many when `sideways`; otherwise puts the old loops back.
+    /// True if it scheduled more.
+    fn resolve(
+        &mut self,
+        planner: &mut Planner,
+        group: &[usize],
+        sideways: bool,
+        scale: u64,
+    ) -> bool {
         let instance = planner.instance;
         let before: i64 = group
             .iter()
@@ -1273,9 +1319,9 @@ impl Week<'_> {
         for placed in freed.iter().flatten() {
             self.calendar.release(placed);
         }
-        planner.nodes_left = NODES_PER_NEIGHBOURHOOD;
-        planner.shared_timings = TIMINGS_PER_NEIGHBOURHOOD;
-        let per_candidate = (LOOPS_PER_NEIGHBOURHOOD / group.len()).max(4);
+        planner.nodes_left = NODES_PER_NEIGHBOURHOOD * scale;
+        planner.shared_timings = TIMINGS_PER_NEIGHBOURHOOD * scale;
+        let per_candidate = (LOOPS_PER_NEIGHBOURHOOD * scale as usize / group.len()).max(4);
         let (placement, after) = planner.best_placement(self.calendar, group, per_candidate);
         planner.shared_timings = u64::MAX;
         let better = after > before;
@@ -1685,6 +1731,49 @@ fn knapsack_bound(items: &[(i64, i64)], capacity: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_for_several_loops_held_to_one_staffing_per_timing_spreads_them_over_the_day() {
+        // Two interviews, four interviewers free all day: the first timing alone has twelve
+        // staffings, so six loops taken without a cap all start at nine.
+        let everyone = |id: &str| {
+            format!(
+                r#"{{ "id": "{id}", "tracks": ["sde"], "qualified": ["coding"], "daily_cap": 4,
+                     "weekly_cap": 8,
+                     "available": [ {{ "start": "2027-02-01T09:00:00Z", "end": "2027-02-01T17:00:00Z" }} ] }}"#
+            )
+        };
+        let interviewers: Vec<String> = ["i1", "i2", "i3", "i4"].map(everyone).to_vec();
+        let week = format!(
+            r#"{{ "days": ["2027-02-01"],
+                 "templates": {{ "sde": {{ "max_gap_minutes": 0, "interviews": [
+                     {{ "minutes": 60, "requires": ["coding"] }},
+                     {{ "minutes": 60, "requires": ["coding"] }} ] }} }},
+                 "candidates": [ {{ "id": "c1", "track": "sde", "priority": 1,
+                     "available": [ {{ "start": "2027-02-01T09:00:00Z", "end": "2027-02-01T17:00:00Z" }} ] }} ],
+                 "interviewers": [{}] }}"#,
+            interviewers.join(",")
+        );
+        let instance = Instance::from_json(&week).unwrap();
+        let calendar = Calendar::new(&instance);
+        let mut planner = Planner::new(&instance, Options::default());
+        let starts = |loops: Vec<Vec<Placed>>| -> std::collections::BTreeSet<i64> {
+            loops
+                .iter()
+                .map(|l| l.iter().map(|p| p.span.start).min().unwrap())
+                .collect()
+        };
+        let every_staffing = planner.loops(&calendar, 0, 6);
+        assert_eq!(every_staffing.len(), 6);
+        assert_eq!(starts(every_staffing).len(), 1, "all at the first timing");
+        planner.staffings_per_timing = 1;
+        let spread = planner.loops(&calendar, 0, 6);
+        assert_eq!(spread.len(), 6);
+        assert!(
+            starts(spread).len() >= 3,
+            "one staffing per (start, order): six loops reach at least three starts"
+        );
+    }
 
     #[test]
     fn an_interviewers_date_from_the_fast_lookup_is_the_time_zone_conversions_date() {
