@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
 /// Settings that make a run what it is.
@@ -1339,15 +1339,35 @@ impl Week<'_> {
         better
     }
 
-    /// Frees a few loops at random ([`PERTURBED`]) and refills the week: every candidate
-    /// without a loop, in random order, gets the earliest loop that fits, if any.
+    /// Frees some loops and refills the week: every candidate without a loop, in random order,
+    /// gets the earliest loop that fits, if any. By turns at random, the loops freed are a few
+    /// anywhere ([`PERTURBED`]) or every loop starting on one (UTC) date: when a day's daily caps
+    /// are full, the week that places one more can differ from this one in that whole day.
     fn perturb(&mut self, planner: &mut Planner, queue: &[usize], random: &mut StdRng) {
         let placed: Vec<usize> = queue
             .iter()
             .copied()
             .filter(|&c| self.loops[c].is_some() && !self.fixed[c])
             .collect();
-        for &candidate in placed.choose_multiple(random, PERTURBED) {
+        let start_day = |c: usize, loops: &[Option<Vec<Placed>>]| {
+            loops[c]
+                .as_ref()
+                .and_then(|l| l.iter().map(|p| p.span.start).min())
+                .map(|start| start.div_euclid(24 * 60))
+        };
+        let freed: Vec<usize> = if random.gen_bool(0.5) {
+            placed.choose_multiple(random, PERTURBED).copied().collect()
+        } else {
+            let day = placed
+                .choose(random)
+                .and_then(|&c| start_day(c, self.loops));
+            placed
+                .iter()
+                .copied()
+                .filter(|&c| start_day(c, self.loops) == day)
+                .collect()
+        };
+        for candidate in freed {
             if let Some(freed) = self.loops[candidate].take() {
                 self.calendar.release(&freed);
             }
