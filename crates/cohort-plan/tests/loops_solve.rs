@@ -214,6 +214,108 @@ fn the_same_seed_gives_the_same_schedule() {
     assert_eq!(first.schedule, second.schedule);
 }
 
+/// A crowded day: 14-22 candidates and 8-12 interviewers with a daily cap of one to three,
+/// a three-interview template on a 15-minute grid, so that most weeks leave someone out and
+/// the random search runs.
+fn crowded_instance(rng: &mut StdRng) -> Value {
+    let skills = ["coding", "design", "bar raiser"];
+    let candidates: Vec<Value> = (0..rng.gen_range(14..=22))
+        .map(|c| {
+            let start = rng.gen_range(8..=13);
+            json!({ "id": format!("c{c}"), "track": "sde", "priority": rng.gen_range(1..=2),
+                    "available": [ { "start": at(start, 0), "end": at(start + rng.gen_range(3..=5), 0) } ] })
+        })
+        .collect();
+    let interviewers: Vec<Value> = (0..rng.gen_range(8..=12))
+        .map(|i| {
+            let mut qualified: Vec<&str> =
+                skills.iter().copied().filter(|_| rng.gen_bool(0.5)).collect();
+            if qualified.is_empty() {
+                qualified.push(skills[i % skills.len()]);
+            }
+            let start = rng.gen_range(8..=12);
+            json!({ "id": format!("i{i}"), "tracks": ["sde"], "qualified": qualified,
+                    "daily_cap": rng.gen_range(1..=3),
+                    "available": [ { "start": at(start, 0), "end": at(start + rng.gen_range(3..=6), 0) } ] })
+        })
+        .collect();
+    json!({ "grid_minutes": 15, "days": ["2027-02-01"],
+            "templates": { "sde": { "max_gap_minutes": 15,
+                                    "interviews": [ { "minutes": 45, "requires": ["coding"] },
+                                                    { "minutes": 45, "requires": ["design"] },
+                                                    { "minutes": 30, "requires": ["bar raiser"] } ] } },
+            "candidates": candidates, "interviewers": interviewers })
+}
+
+#[test]
+fn searches_side_by_side_under_a_budget_give_the_same_schedule_and_never_less_than_one_search() {
+    let mut rng = StdRng::seed_from_u64(21);
+    let mut searched = 0;
+    for round in 0..4 {
+        let text = crowded_instance(&mut rng).to_string();
+        let instance = Instance::from_json(&text).unwrap();
+        let options = |searches| Options {
+            seed: 3,
+            neighbourhoods: Some(30),
+            searches,
+            ..Default::default()
+        };
+        let alone = solve(&instance, options(1), None, &mut |_| false).unwrap();
+        let first = solve(&instance, options(2), None, &mut |_| false).unwrap();
+        let second = solve(&instance, options(2), None, &mut |_| false).unwrap();
+        assert_eq!(first.schedule, second.schedule, "round {round}: {text}");
+        assert!(
+            first.value >= alone.value,
+            "round {round}: two searches {} below one search {}",
+            first.value,
+            alone.value
+        );
+        assert!(first.value <= first.bound.value, "round {round}");
+        let violations = check(&instance, &first.schedule);
+        assert!(violations.is_empty(), "round {round}: {violations:?}");
+        if first.neighbourhoods > alone.neighbourhoods {
+            searched += 1;
+        }
+    }
+    // Most of these weeks are not solved to their bound before the random search, so the
+    // searches side by side really ran on them.
+    assert!(
+        searched >= 2,
+        "the random search ran on {searched} of 4 weeks"
+    );
+}
+
+#[test]
+fn searches_side_by_side_end_when_the_callers_stop_says_so() {
+    let mut rng = StdRng::seed_from_u64(22);
+    let instance = Instance::from_json(&crowded_instance(&mut rng).to_string()).unwrap();
+    let mut asked = 0;
+    // No budget, and a stop that says "stop" from its third question on: without it the
+    // searches would run until they are stuck, for many thousands of neighbourhoods.
+    let outcome = solve(
+        &instance,
+        Options {
+            searches: 2,
+            ..Default::default()
+        },
+        None,
+        &mut |_| {
+            asked += 1;
+            asked > 2
+        },
+    )
+    .unwrap();
+    assert!(asked > 2);
+    // Not proven optimal, so without the stop the random search would have gone on.
+    assert!(!outcome.optimal());
+    assert!(
+        outcome.neighbourhoods < 2_000,
+        "{} neighbourhoods after the stop",
+        outcome.neighbourhoods
+    );
+    assert!(check(&instance, &outcome.schedule).is_empty());
+}
+
 fn week() -> Instance {
     Instance::from_json(&json!({
         "grid_minutes": 15, "days": ["2027-02-01"],

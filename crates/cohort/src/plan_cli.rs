@@ -32,8 +32,8 @@ pub enum PlanCommand {
         /// Seconds to spend improving at most.
         #[arg(long, default_value_t = 10.0)]
         time_limit: f64,
-        /// Seed for the orders and neighbourhoods tried; the same seed gives the same schedule
-        /// whenever the search ends before --time-limit (see --neighbourhoods).
+        /// Seed for the orders and neighbourhoods tried; with --neighbourhoods, the same seed
+        /// gives the same schedule.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Try at most this many random neighbourhoods when improving: a budget that, unlike
@@ -41,6 +41,10 @@ pub enum PlanCommand {
         /// --time-limit it will not reach for a schedule that depends on the seed alone.
         #[arg(long)]
         neighbourhoods: Option<u64>,
+        /// Random searches run side by side, one per thread, each with its own seed; the best
+        /// week wins. One per core is the useful most.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+        searches: u16,
         /// Keep this schedule's loops exactly as they are, leave its unscheduled candidates
         /// unscheduled, and place only candidates it does not mention (re-slotting after a
         /// cancellation: delete the cancelled loop from the file first).
@@ -75,12 +79,13 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
             time_limit,
             seed,
             neighbourhoods,
+            searches,
             keep,
             out,
         } => plan_loops(
             &instance,
             time_limit,
-            solve_options(seed, neighbourhoods),
+            solve_options(seed, neighbourhoods, searches.into()),
             keep.as_deref(),
             out.as_deref(),
         ),
@@ -92,10 +97,15 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
     }
 }
 
-fn solve_options(seed: u64, neighbourhoods: Option<u64>) -> cohort_plan::loops::solve::Options {
+fn solve_options(
+    seed: u64,
+    neighbourhoods: Option<u64>,
+    searches: usize,
+) -> cohort_plan::loops::solve::Options {
     cohort_plan::loops::solve::Options {
         seed,
         neighbourhoods,
+        searches,
         ..Default::default()
     }
 }
@@ -182,6 +192,7 @@ fn plan_loops(
                 .count(),
             "iterations": outcome.iterations,
             "neighbourhoods": outcome.neighbourhoods,
+            "searches": options.searches,
         },
     });
     let json = serde_json::to_string_pretty(&value)?;

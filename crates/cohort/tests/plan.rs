@@ -268,7 +268,9 @@ fn plan_loops_with_a_neighbourhood_budget_gives_the_same_schedule_on_every_run()
         .count();
     assert!(shadows >= 1, "{first}");
     assert_eq!(first["stats"]["shadow_seats"], shadows);
-    assert_eq!(first["stats"]["neighbourhoods"], 25);
+    // Two searches side by side by default, each with the budget of 25.
+    assert_eq!(first["stats"]["searches"], 2);
+    assert_eq!(first["stats"]["neighbourhoods"], 50);
     assert_eq!(first["stats"]["optimal"], false);
     assert_eq!(first["loops"], second["loops"]);
     assert_eq!(first["unscheduled"], second["unscheduled"]);

@@ -43,6 +43,9 @@ pub struct Options {
     /// ends a run wherever the machine got to; this budget ends it at the same point on any
     /// machine, so that the same seed gives the same schedule.
     pub neighbourhoods: Option<u64>,
+    /// Random searches run side by side, each on its own thread (one per core is the useful
+    /// most); with one, the search runs on the caller's thread.
+    pub searches: usize,
 }
 
 impl Default for Options {
@@ -51,6 +54,7 @@ impl Default for Options {
             seed: 1,
             orders: 24,
             neighbourhoods: None,
+            searches: 2,
         }
     }
 }
@@ -705,15 +709,17 @@ impl<'a> Planner<'a> {
     }
 
     /// The best placement of `group` (each candidate's loop or none) given everyone else in
-    /// `calendar`: a branch-and-bound over up to `per_candidate` loops each. Returns the loops
-    /// and their weighted count.
+    /// `calendar`: a branch-and-bound over up to `per_candidate` loops each, which prunes any
+    /// branch that cannot beat `floor`. Returns the loops and their weighted count (`floor`
+    /// and no loops when nothing beat it).
     fn best_placement(
         &mut self,
         calendar: &mut Calendar,
         group: &[usize],
         per_candidate: usize,
+        floor: i64,
     ) -> (Vec<Option<Vec<Placed>>>, i64) {
-        let mut best = (vec![None; group.len()], -1);
+        let mut best = (vec![None; group.len()], floor);
         let mut current = vec![None; group.len()];
         self.branch(
             calendar,
@@ -1065,80 +1071,24 @@ pub fn solve(
                 improved |= week.resolve(&mut planner, &group, false, 1);
             }
         }
-        let mut random = StdRng::seed_from_u64(options.seed);
-        let mut stale: usize = 0;
-        // The best week found, kept while perturbations wander below it.
-        let mut best_value = value_of(week.loops);
-        let mut best_loops: Option<Vec<Option<Vec<Placed>>>> = None;
-        let mut since_best: usize = 0;
-        let mut growth: u32 = 0;
-        while best_value < bound.value
-            && options.neighbourhoods.is_none_or(|most| tried < most)
-            && !stop(Progress {
-                scheduled: best_value,
-                bound: bound.value,
-            })
-        {
-            if since_best >= STALE_LIMIT {
-                if growth == GROWTHS {
-                    break;
-                }
-                // Stuck at this size: go on from the best week with bigger neighbourhoods.
-                growth += 1;
-                since_best = 0;
-                stale = 0;
-                if let Some(best) = best_loops.take() {
-                    if value_of(week.loops) < best_value {
-                        week.replace(best);
-                    }
-                }
-            }
-            let size = NEIGHBOURHOOD + 2 * growth as usize;
-            tried += 1;
-            since_best += 1;
-            if stale >= PERTURB_AFTER {
-                // Stuck: sideways moves no longer reach anything new. Free a few loops at
-                // random and refill the week greedily, whatever that costs, then improve again
-                // from there (iterated local search); the best week is kept aside.
-                if value_of(week.loops) >= best_value && best_loops.is_none() {
-                    best_loops = Some(week.loops.clone());
-                }
-                week.perturb(&mut planner, &queue, &mut random);
-                stale = 0;
-            }
-            let left_out: Vec<usize> = queue
-                .iter()
-                .copied()
-                .filter(|&c| week.loops[c].is_none())
-                .collect();
-            let Some(&out) = left_out.choose(&mut random) else {
-                break;
-            };
-            let mut nearest = week.blockers(&planner, out);
-            nearest.truncate(3 * size);
-            let (chosen, _) = nearest.partial_shuffle(&mut random, size - 1);
-            let mut group = vec![out];
-            group.extend_from_slice(chosen);
-            planner.staffings_per_timing =
-                STAFFINGS_PER_TIMING[tried as usize % STAFFINGS_PER_TIMING.len()];
-            let improved = week.resolve(&mut planner, &group, true, 1 << growth);
-            planner.staffings_per_timing = usize::MAX;
-            if improved {
-                stale = 0;
-            } else {
-                stale += 1;
-            }
-            let value = value_of(week.loops);
-            if value > best_value {
-                best_value = value;
-                best_loops = None;
-                since_best = 0;
-            }
-        }
-        if let Some(best) = best_loops {
-            if value_of(week.loops) < best_value {
-                week.replace(best);
-            }
+        // The random search, on `options.searches` threads side by side, each from this week
+        // with its own seed and variant; the best week wins (the first search on a tie).
+        let start = (week.loops.clone(), week.calendar.clone());
+        let reached = value_of(week.loops);
+        let outcome = search_side_by_side(
+            instance,
+            options,
+            &start,
+            &fixed,
+            &queue,
+            bound.value,
+            reached,
+            stop,
+        );
+        tried = outcome.neighbourhoods;
+        planner.iterations += outcome.iterations;
+        if outcome.value > reached {
+            week.replace(outcome.loops);
         }
         // Earliness, the second objective: each loop in turn moves to the earliest place the
         // rest of the week leaves it, when that is earlier than where it is. One search per
@@ -1172,6 +1122,240 @@ pub fn solve(
         iterations: planner.iterations,
         neighbourhoods: tried,
     })
+}
+
+/// The best week a random search reached, and what it cost.
+struct Searched {
+    loops: Vec<Option<Vec<Placed>>>,
+    value: i64,
+    neighbourhoods: u64,
+    iterations: u64,
+}
+
+/// Runs `options.searches` random searches from `start` (its loops and calendar), each on its
+/// own thread with its own seed and variant, and returns the best week (the lowest-numbered
+/// search's on a tie). Different seeds and variants win on different weeks, and a machine's
+/// cores are otherwise idle while a plan is made, so side by side they reach more in the same
+/// time than one search could. The caller's `stop` is not shared with the threads: this thread
+/// asks it while they search and tells them when to end.
+///
+/// A search ends when one with a lower number has reached `bound`, since it can no longer win;
+/// under a clock (no `options.neighbourhoods` budget) every search ends as soon as any reaches
+/// it. So with a budget the result depends on the instance and the seed alone.
+#[allow(clippy::too_many_arguments)]
+fn search_side_by_side(
+    instance: &Instance,
+    options: Options,
+    start: &(Vec<Option<Vec<Placed>>>, Calendar),
+    fixed: &[bool],
+    queue: &[usize],
+    bound: i64,
+    reached: i64,
+    stop: &mut dyn FnMut(Progress) -> bool,
+) -> Searched {
+    use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+    if options.searches <= 1 {
+        let mut halt = |best: i64| {
+            stop(Progress {
+                scheduled: best,
+                bound,
+            })
+        };
+        let (loops, calendar) = start.clone();
+        return search(
+            instance, options, 0, loops, calendar, fixed, queue, bound, &mut halt,
+        );
+    }
+    let halted = AtomicBool::new(false);
+    let best = AtomicI64::new(reached);
+    // The lowest-numbered search that has reached the bound, if any.
+    let first_at_bound = AtomicUsize::new(usize::MAX);
+    let running = AtomicUsize::new(options.searches);
+    let under_a_clock = options.neighbourhoods.is_none();
+    std::thread::scope(|scope| {
+        let searches: Vec<_> = (0..options.searches)
+            .map(|index| {
+                let (halted, best, first_at_bound, running) =
+                    (&halted, &best, &first_at_bound, &running);
+                scope.spawn(move || {
+                    let mut halt = |value: i64| {
+                        best.fetch_max(value, Ordering::Relaxed);
+                        if value >= bound {
+                            first_at_bound.fetch_min(index, Ordering::Relaxed);
+                        }
+                        let at_bound = first_at_bound.load(Ordering::Relaxed);
+                        halted.load(Ordering::Relaxed)
+                            || at_bound < index
+                            || (under_a_clock && at_bound != usize::MAX)
+                    };
+                    let (loops, calendar) = start.clone();
+                    let found = search(
+                        instance, options, index, loops, calendar, fixed, queue, bound, &mut halt,
+                    );
+                    running.fetch_sub(1, Ordering::Release);
+                    found
+                })
+            })
+            .collect();
+        while running.load(Ordering::Acquire) > 0 {
+            if !halted.load(Ordering::Relaxed)
+                && stop(Progress {
+                    scheduled: best.load(Ordering::Relaxed),
+                    bound,
+                })
+            {
+                halted.store(true, Ordering::Relaxed);
+            }
+            std::thread::park_timeout(std::time::Duration::from_millis(2));
+        }
+        let mut winner: Option<Searched> = None;
+        let (mut neighbourhoods, mut iterations) = (0, 0);
+        for handle in searches {
+            let found = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            neighbourhoods += found.neighbourhoods;
+            iterations += found.iterations;
+            if winner.as_ref().is_none_or(|w| found.value > w.value) {
+                winner = Some(found);
+            }
+        }
+        let winner = winner.expect("at least two searches ran");
+        Searched {
+            neighbourhoods,
+            iterations,
+            ..winner
+        }
+    })
+}
+
+/// One random search (seeded random neighbourhoods, sideways moves, perturbations and growing
+/// neighbourhoods; see [`solve`]) from `loops` and `calendar`, until the bound, its budget, the
+/// end of its growths, or `halt`, which is told the best value so far before each step.
+/// Search 0 is the engine's first variant with `options.seed`; the others have seeds of their
+/// own, and the odd-numbered ones also put a second candidate left out into each grown
+/// neighbourhood (which wins other weeks than the first variant does).
+#[allow(clippy::too_many_arguments)]
+fn search(
+    instance: &Instance,
+    options: Options,
+    index: usize,
+    mut loops: Vec<Option<Vec<Placed>>>,
+    mut calendar: Calendar,
+    fixed: &[bool],
+    queue: &[usize],
+    bound: i64,
+    halt: &mut dyn FnMut(i64) -> bool,
+) -> Searched {
+    let mut planner = Planner::new(instance, options);
+    let value_of = |loops: &[Option<Vec<Placed>>]| -> i64 {
+        loops
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_some())
+            .map(|(c, _)| instance.candidates[c].priority)
+            .sum()
+    };
+    let mut week = Week {
+        loops: &mut loops,
+        calendar: &mut calendar,
+        fixed,
+    };
+    let seed = options
+        .seed
+        .wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let second_left_out = index % 2 == 1;
+    let mut random = StdRng::seed_from_u64(seed);
+    let mut tried: u64 = 0;
+    let mut stale: usize = 0;
+    // The best week found, kept while perturbations wander below it.
+    let mut best_value = value_of(week.loops);
+    let mut best_loops: Option<Vec<Option<Vec<Placed>>>> = None;
+    let mut since_best: usize = 0;
+    let mut growth: u32 = 0;
+    while best_value < bound
+        && options.neighbourhoods.is_none_or(|most| tried < most)
+        && !halt(best_value)
+    {
+        if since_best >= STALE_LIMIT {
+            if growth == GROWTHS {
+                break;
+            }
+            // Stuck at this size: go on from the best week with bigger neighbourhoods.
+            growth += 1;
+            since_best = 0;
+            stale = 0;
+            if let Some(best) = best_loops.take() {
+                if value_of(week.loops) < best_value {
+                    week.replace(best);
+                }
+            }
+        }
+        let size = NEIGHBOURHOOD + 2 * growth as usize;
+        tried += 1;
+        since_best += 1;
+        if stale >= PERTURB_AFTER {
+            // Stuck: sideways moves no longer reach anything new. Free a few loops at
+            // random and refill the week greedily, whatever that costs, then improve again
+            // from there (iterated local search); the best week is kept aside.
+            if value_of(week.loops) >= best_value && best_loops.is_none() {
+                best_loops = Some(week.loops.clone());
+            }
+            week.perturb(&mut planner, queue, &mut random);
+            stale = 0;
+        }
+        let left_out: Vec<usize> = queue
+            .iter()
+            .copied()
+            .filter(|&c| week.loops[c].is_none())
+            .collect();
+        let Some(&out) = left_out.choose(&mut random) else {
+            break;
+        };
+        let mut nearest = week.blockers(&planner, out);
+        nearest.truncate(3 * size);
+        let mut group = vec![out];
+        if second_left_out && growth > 0 && left_out.len() > 1 {
+            // Two left out and their blockers: room for one may come from the other's.
+            let other = loop {
+                let pick = left_out[random.gen_range(0..left_out.len())];
+                if pick != out {
+                    break pick;
+                }
+            };
+            group.push(other);
+        }
+        let wanted = size - group.len();
+        let (chosen, _) = nearest.partial_shuffle(&mut random, wanted);
+        group.extend_from_slice(chosen);
+        planner.staffings_per_timing =
+            STAFFINGS_PER_TIMING[tried as usize % STAFFINGS_PER_TIMING.len()];
+        let improved = week.resolve(&mut planner, &group, true, 1 << growth);
+        planner.staffings_per_timing = usize::MAX;
+        if improved {
+            stale = 0;
+        } else {
+            stale += 1;
+        }
+        let value = value_of(week.loops);
+        if value > best_value {
+            best_value = value;
+            best_loops = None;
+            since_best = 0;
+        }
+    }
+    if let Some(best) = best_loops {
+        if value_of(week.loops) < best_value {
+            week.replace(best);
+        }
+    }
+    let value = value_of(week.loops);
+    Searched {
+        loops,
+        value,
+        neighbourhoods: tried,
+        iterations: planner.iterations,
+    }
 }
 
 /// Fills shadow seats, the fourth objective, once every loop is final, so that no shadow can
@@ -1322,7 +1506,10 @@ impl Week<'_> {
         planner.nodes_left = NODES_PER_NEIGHBOURHOOD * scale;
         planner.shared_timings = TIMINGS_PER_NEIGHBOURHOOD * scale;
         let per_candidate = (LOOPS_PER_NEIGHBOURHOOD * scale as usize / group.len()).max(4);
-        let (placement, after) = planner.best_placement(self.calendar, group, per_candidate);
+        // Only a placement worth keeping is searched for: more than before, or as many when
+        // sideways moves are accepted, so every branch that cannot reach that is pruned.
+        let floor = if sideways { before - 1 } else { before };
+        let (placement, after) = planner.best_placement(self.calendar, group, per_candidate, floor);
         planner.shared_timings = u64::MAX;
         let better = after > before;
         let chosen = if better || (sideways && after == before) {
