@@ -161,8 +161,9 @@ pub async fn ensure_interviewers(
     Ok(people.len())
 }
 
-/// Qualified in the technical areas and principles their place in the list gives them; the
-/// fifth and sixth are in training, the sixth ready for sign-off.
+/// Qualified in the technical areas and principles their place in the list gives them; four are
+/// trainees, qualified in principles only: the fifth and sixth reverse shadowing (the sixth
+/// ready for sign-off), the eighth and ninth shadowing.
 async fn seed_training(
     app: &App,
     user_id: i64,
@@ -181,23 +182,44 @@ async fn seed_training(
         LEADERSHIP_PRINCIPLES[(index + 5) % LEADERSHIP_PRINCIPLES.len()],
         LEADERSHIP_PRINCIPLES[(index + 11) % LEADERSHIP_PRINCIPLES.len()],
     ];
+    // Trainees are new to interviewing: qualified in principles only, so the loops seat them
+    // seldom and they are free to sit in as shadows.
+    let trainee = matches!(index, 4 | 5 | 7 | 8);
     for name in qualified {
+        if trainee && TECHNICAL_AREAS.contains(&name) {
+            continue;
+        }
         if let Some(id) = id_of(name) {
             profiles::set_training_state(app, user_id, id, Some(TrainingState::Qualified)).await?;
         }
     }
-    if index == 4 || index == 5 {
-        let Some(coding) = id_of("Data structures and algorithms") else {
-            return Ok(());
+    // The counts stand for interviews sat in on before the demo began.
+    let training: &[&str] = match index {
+        4 | 5 => &["Data structures and algorithms"],
+        // System design and customer scenarios are in four of the five tracks' loops.
+        7 | 8 => &["System design", "Customer scenario"],
+        _ => &[],
+    };
+    for competency in training {
+        let Some(competency) = id_of(competency) else {
+            continue;
         };
-        // The counts stand for interviews sat in on before the demo began.
-        let training = Training {
-            state: TrainingState::ReverseShadowing,
-            shadows: 3,
-            reverse_shadows: if index == 5 { 2 } else { 1 },
+        let training = if index < 7 {
+            Training {
+                state: TrainingState::ReverseShadowing,
+                shadows: 3,
+                reverse_shadows: if index == 5 { 2 } else { 1 },
+            }
+        } else {
+            Training {
+                state: TrainingState::Shadowing,
+                shadows: (index - 7) as u32,
+                reverse_shadows: 0,
+            }
         };
         let mut tx = app.store().begin().await?;
-        cohort_store::Store::set_training(&mut tx, user_id, coding, Some(training), None).await?;
+        cohort_store::Store::set_training(&mut tx, user_id, competency, Some(training), None)
+            .await?;
         cohort_store::Store::commit(tx).await?;
     }
     Ok(())

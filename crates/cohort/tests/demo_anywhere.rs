@@ -91,6 +91,15 @@ fn the_demo_started_outside_the_repository_adds_every_built_in_problem() {
         .await
         .unwrap();
         assert_eq!(unjudged, 0, "every seeded submission has its result");
+        // The published week of final loops seats the demo's trainees as shadows.
+        let (loop_interviews, shadowed): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(shadow_id) FROM interviews WHERE kind = 'final_loop'",
+        )
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert!(loop_interviews >= 8, "{loop_interviews} final-loop interviews published");
+        assert!(shadowed >= 1, "no shadow among {loop_interviews} final-loop interviews");
     });
 
     let wrong = run(&["demo", "--no-serve", "--problems", "no-such-folder"]);
