@@ -1016,14 +1016,7 @@ pub fn solve(
             argument: "every candidate (no bound is computed when re-slotting)".to_owned(),
         }
     };
-    let value_of = |loops: &[Option<Vec<Placed>>]| -> i64 {
-        loops
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.is_some())
-            .map(|(c, _)| instance.candidates[c].priority)
-            .sum()
-    };
+    let value_of = |loops: &[Option<Vec<Placed>>]| weight_of(instance, loops);
 
     // Improvement by large-neighbourhood search. First a deterministic pass: for each candidate
     // left out, free the loops that use interviewers it could use (nearest in time first, a few
@@ -1122,6 +1115,16 @@ pub fn solve(
         iterations: planner.iterations,
         neighbourhoods: tried,
     })
+}
+
+/// The weighted number of candidates `loops` schedules: the first objective.
+fn weight_of(instance: &Instance, loops: &[Option<Vec<Placed>>]) -> i64 {
+    loops
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.is_some())
+        .map(|(c, _)| instance.candidates[c].priority)
+        .sum()
 }
 
 /// The best week a random search reached, and what it cost.
@@ -1248,14 +1251,7 @@ fn search(
     halt: &mut dyn FnMut(i64) -> bool,
 ) -> Searched {
     let mut planner = Planner::new(instance, options);
-    let value_of = |loops: &[Option<Vec<Placed>>]| -> i64 {
-        loops
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.is_some())
-            .map(|(c, _)| instance.candidates[c].priority)
-            .sum()
-    };
+    let value_of = |loops: &[Option<Vec<Placed>>]| weight_of(instance, loops);
     let mut week = Week {
         loops: &mut loops,
         calendar: &mut calendar,
