@@ -1066,22 +1066,31 @@ pub fn solve(
         }
         // The random search, on `options.searches` threads side by side, each from this week
         // with its own seed and variant; the best week wins (the first search on a tie).
-        let start = (week.loops.clone(), week.calendar.clone());
+        // Not started at all when the week is already at its bound or the caller says stop
+        // (a first schedule wanted at once), so that no thread is spawned for nothing.
         let reached = value_of(week.loops);
-        let outcome = search_side_by_side(
-            instance,
-            options,
-            &start,
-            &fixed,
-            &queue,
-            bound.value,
-            reached,
-            stop,
-        );
-        tried = outcome.neighbourhoods;
-        planner.iterations += outcome.iterations;
-        if outcome.value > reached {
-            week.replace(outcome.loops);
+        if reached < bound.value
+            && !stop(Progress {
+                scheduled: reached,
+                bound: bound.value,
+            })
+        {
+            let start = (week.loops.clone(), week.calendar.clone());
+            let outcome = search_side_by_side(
+                instance,
+                options,
+                &start,
+                &fixed,
+                &queue,
+                bound.value,
+                reached,
+                stop,
+            );
+            tried = outcome.neighbourhoods;
+            planner.iterations += outcome.iterations;
+            if outcome.value > reached {
+                week.replace(outcome.loops);
+            }
         }
         // Earliness, the second objective: each loop in turn moves to the earliest place the
         // rest of the week leaves it, when that is earlier than where it is. One search per
