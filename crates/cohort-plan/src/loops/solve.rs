@@ -1182,13 +1182,11 @@ fn search_side_by_side(
     let best = AtomicI64::new(reached);
     // The lowest-numbered search that has reached the bound, if any.
     let first_at_bound = AtomicUsize::new(usize::MAX);
-    let running = AtomicUsize::new(options.searches);
     let under_a_clock = options.neighbourhoods.is_none();
     std::thread::scope(|scope| {
         let searches: Vec<_> = (0..options.searches)
             .map(|index| {
-                let (halted, best, first_at_bound, running) =
-                    (&halted, &best, &first_at_bound, &running);
+                let (halted, best, first_at_bound) = (&halted, &best, &first_at_bound);
                 scope.spawn(move || {
                     let mut halt = |value: i64| {
                         best.fetch_max(value, Ordering::Relaxed);
@@ -1201,15 +1199,13 @@ fn search_side_by_side(
                             || (under_a_clock && at_bound != usize::MAX)
                     };
                     let (loops, calendar) = start.clone();
-                    let found = search(
+                    search(
                         instance, options, index, loops, calendar, fixed, queue, bound, &mut halt,
-                    );
-                    running.fetch_sub(1, Ordering::Release);
-                    found
+                    )
                 })
             })
             .collect();
-        while running.load(Ordering::Acquire) > 0 {
+        while !searches.iter().all(|search| search.is_finished()) {
             if !halted.load(Ordering::Relaxed)
                 && stop(Progress {
                     scheduled: best.load(Ordering::Relaxed),
