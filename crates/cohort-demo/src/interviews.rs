@@ -182,9 +182,30 @@ async fn seed_training(
         LEADERSHIP_PRINCIPLES[(index + 5) % LEADERSHIP_PRINCIPLES.len()],
         LEADERSHIP_PRINCIPLES[(index + 11) % LEADERSHIP_PRINCIPLES.len()],
     ];
+    // The counts stand for interviews sat in on before the demo began.
+    let training: Option<(&[&str], Training)> = match index {
+        4 | 5 => Some((
+            &["Data structures and algorithms"],
+            Training {
+                state: TrainingState::ReverseShadowing,
+                shadows: 3,
+                reverse_shadows: if index == 5 { 2 } else { 1 },
+            },
+        )),
+        // System design and customer scenarios are in four of the five tracks' loops.
+        7 | 8 => Some((
+            &["System design", "Customer scenario"],
+            Training {
+                state: TrainingState::Shadowing,
+                shadows: (index - 7) as u32,
+                reverse_shadows: 0,
+            },
+        )),
+        _ => None,
+    };
     // Trainees are new to interviewing: qualified in principles only, so the loops seat them
     // seldom and they are free to sit in as shadows.
-    let trainee = matches!(index, 4 | 5 | 7 | 8);
+    let trainee = training.is_some();
     for name in qualified {
         if trainee && TECHNICAL_AREAS.contains(&name) {
             continue;
@@ -193,29 +214,12 @@ async fn seed_training(
             profiles::set_training_state(app, user_id, id, Some(TrainingState::Qualified)).await?;
         }
     }
-    // The counts stand for interviews sat in on before the demo began.
-    let training: &[&str] = match index {
-        4 | 5 => &["Data structures and algorithms"],
-        // System design and customer scenarios are in four of the five tracks' loops.
-        7 | 8 => &["System design", "Customer scenario"],
-        _ => &[],
+    let Some((competencies, training)) = training else {
+        return Ok(());
     };
-    for competency in training {
+    for competency in competencies {
         let Some(competency) = id_of(competency) else {
             continue;
-        };
-        let training = if index < 7 {
-            Training {
-                state: TrainingState::ReverseShadowing,
-                shadows: 3,
-                reverse_shadows: if index == 5 { 2 } else { 1 },
-            }
-        } else {
-            Training {
-                state: TrainingState::Shadowing,
-                shadows: (index - 7) as u32,
-                reverse_shadows: 0,
-            }
         };
         let mut tx = app.store().begin().await?;
         cohort_store::Store::set_training(&mut tx, user_id, competency, Some(training), None)
