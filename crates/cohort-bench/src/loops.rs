@@ -365,8 +365,13 @@ fn checked_value(instance: &Instance, schedule: &Schedule, who: &str) -> anyhow:
         .sum())
 }
 
-/// `weeks`: where to keep the generated weeks and both schedules (a temporary folder if `None`).
-pub fn bench(cohort: &Path, weeks: Option<&Path>) -> anyhow::Result<Vec<Measurement>> {
+/// `weeks`: where to keep the generated weeks and both schedules (a temporary folder if `None`);
+/// `with_cp_sat`: whether to run CP-SAT beside Cohort (without it, for working on the engine).
+pub fn bench(
+    cohort: &Path,
+    weeks: Option<&Path>,
+    with_cp_sat: bool,
+) -> anyhow::Result<Vec<Measurement>> {
     let temporary = tempfile::tempdir()?;
     let folder = weeks.unwrap_or(temporary.path());
     std::fs::create_dir_all(folder)?;
@@ -375,7 +380,7 @@ pub fn bench(cohort: &Path, weeks: Option<&Path>) -> anyhow::Result<Vec<Measurem
     for regime in [Regime::Loose, Regime::Tight, Regime::BarRaisers] {
         for (index, &size) in sizes.iter().enumerate() {
             let week = Week::generate(folder, regime, size, 0x1007 + index as u64)?;
-            results.extend(bench_week(cohort, &week)?);
+            results.extend(bench_week(cohort, &week, with_cp_sat)?);
         }
     }
     Ok(results)
@@ -491,7 +496,7 @@ impl Week<'_> {
 
 /// Cohort's schedule for `week` against the one-at-a-time scheduler, then against CP-SAT (below
 /// 3,000 candidates) or, on the largest week, its speed, memory and re-slotting.
-fn bench_week(cohort: &Path, week: &Week) -> anyhow::Result<Vec<Measurement>> {
+fn bench_week(cohort: &Path, week: &Week, with_cp_sat: bool) -> anyhow::Result<Vec<Measurement>> {
     let (label, instance) = (&week.label, &week.instance);
     let baseline = one_at_a_time(instance);
 
@@ -536,7 +541,7 @@ fn bench_week(cohort: &Path, week: &Week) -> anyhow::Result<Vec<Measurement>> {
 
     // OR-tools CP-SAT on the exact model, 60 s on both cores. At 3,000 x 300 x 5 the
     // model has millions of literals; it is left out there.
-    if week.candidates < 3_000 {
+    if with_cp_sat && week.candidates < 3_000 {
         results.push(against_cp_sat(week, outcome.value)?);
     }
     if week.candidates == 3_000 {

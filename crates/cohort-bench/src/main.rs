@@ -99,8 +99,8 @@ struct Arguments {
     /// figure can be looked into or re-checked with `cohort plan check`.
     #[arg(long)]
     loop_weeks: Option<std::path::PathBuf>,
-    /// With `--suite loop-seeds`: generate the weeks and run Cohort only, without CP-SAT (for
-    /// working on the engine; the table then has no floor).
+    /// With `--suite loop-seeds` or `--suite loops`: generate the weeks and run Cohort only,
+    /// without CP-SAT (for working on the engine; the table then has no CP-SAT rows or floors).
     #[arg(long)]
     without_cp_sat: bool,
     /// Runs per sample for the judge's per-run overhead.
@@ -181,9 +181,11 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         eprintln!("== loops");
         let cohort_for_loops = cohort.clone();
         let weeks = arguments.loop_weeks.clone();
-        let measurements =
-            tokio::task::spawn_blocking(move || loops::bench(&cohort_for_loops, weeks.as_deref()))
-                .await??;
+        let with_cp_sat = !arguments.without_cp_sat;
+        let measurements = tokio::task::spawn_blocking(move || {
+            loops::bench(&cohort_for_loops, weeks.as_deref(), with_cp_sat)
+        })
+        .await??;
         return finish(&arguments, measurements);
     }
     if arguments.suite == "loop-seeds" {
