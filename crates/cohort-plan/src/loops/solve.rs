@@ -369,6 +369,21 @@ struct Planner<'a> {
     staffing_buffer: Vec<Vec<usize>>,
     /// The sort keys behind one of those lists.
     sort_keys: Vec<u64>,
+    /// When set, [`Planner::timings`] collects each complete timing here instead of staffing
+    /// it: re-staffing ([`Week::restaff`]) staffs them itself.
+    collected: Option<Vec<Timing>>,
+    /// Per candidate, the timings of their loop whoever is free, kept once worked out (they
+    /// depend on the instance alone), up to [`TIMINGS_KEPT`] timings in all.
+    timings_by_candidate: HashMap<usize, Vec<Timing>>,
+    /// How many timings `timings_by_candidate` holds.
+    timings_kept: usize,
+}
+
+/// A loop's times before anyone staffs it: which of the template's orders, and each
+/// interview's span in that order.
+struct Timing {
+    order: usize,
+    spans: Vec<Interval>,
 }
 
 impl<'a> Planner<'a> {
@@ -436,6 +451,9 @@ impl<'a> Planner<'a> {
             staffings_per_timing: usize::MAX,
             staffing_buffer: Vec::new(),
             sort_keys: Vec::new(),
+            collected: None,
+            timings_by_candidate: HashMap::new(),
+            timings_kept: 0,
         }
     }
 
@@ -605,6 +623,13 @@ impl<'a> Planner<'a> {
         if spans.len() == order.len() {
             *timings_left = timings_left.saturating_sub(1);
             self.iterations += 1;
+            if let Some(collected) = &mut self.collected {
+                collected.push(Timing {
+                    order: order_index,
+                    spans: spans.clone(),
+                });
+                return;
+            }
             self.staff(calendar, candidate, order_index, spans, found, limit);
             return;
         }
@@ -706,6 +731,66 @@ impl<'a> Planner<'a> {
         });
         self.staffing_buffer = options;
         self.sort_keys = keys;
+    }
+
+    /// The timings of a loop for `candidate`, earliest first, whoever is free: every
+    /// interview's start on the grid, inside the candidate's window and day, with the waits the
+    /// template allows; no more than [`TIMINGS_PER_SEARCH`]. Taken from those kept when they
+    /// are; [`Planner::keep_timings`] gives them back.
+    fn timings_whoever_is_free(&mut self, candidate: usize) -> Vec<Timing> {
+        if let Some(kept) = self.timings_by_candidate.remove(&candidate) {
+            self.timings_kept -= kept.len();
+            return kept;
+        }
+        let instance = self.instance;
+        let person = &instance.candidates[candidate];
+        let template = &instance.templates[person.template];
+        let shortest: i64 = template.interviews.iter().map(|s| s.minutes).sum();
+        // Collecting never staffs, so the calendar is never read.
+        let calendar = Calendar::new(instance);
+        self.collected = Some(Vec::new());
+        let mut timings_left = TIMINGS_PER_SEARCH;
+        let mut unused = Vec::new();
+        'days: for d in 0..instance.days.len() {
+            let day = self.day_spans[candidate][d];
+            for window in &person.available {
+                let mut start = ceil_to_grid(window.start.max(day.start), instance.grid);
+                while start < day.end && start + shortest <= window.end {
+                    for index in 0..self.orders[person.template].len() {
+                        let mut spans = Vec::with_capacity(template.interviews.len());
+                        self.timings(
+                            &calendar,
+                            candidate,
+                            (*window, day.end),
+                            index,
+                            (start, start),
+                            &mut spans,
+                            &mut unused,
+                            1,
+                            &mut timings_left,
+                        );
+                        if timings_left == 0 {
+                            break 'days;
+                        }
+                    }
+                    start += instance.grid;
+                }
+            }
+        }
+        self.collected.take().unwrap_or_default()
+    }
+
+    /// Keeps `candidate`'s timings for the next re-staffing, unless that would pass
+    /// [`TIMINGS_KEPT`]: on a week of thousands left out, every candidate's timings together
+    /// would take gigabytes.
+    fn keep_timings(&mut self, candidate: usize, timings: Vec<Timing>) {
+        if self.timings_by_candidate.contains_key(&candidate) {
+            return;
+        }
+        if self.timings_kept + timings.len() <= TIMINGS_KEPT {
+            self.timings_kept += timings.len();
+            self.timings_by_candidate.insert(candidate, timings);
+        }
     }
 
     /// The best placement of `group` (each candidate's loop or none) given everyone else in
@@ -883,6 +968,20 @@ const LOOPS_PER_NEIGHBOURHOOD: usize = 2_000;
 const TIMINGS_PER_NEIGHBOURHOOD: u64 = 50_000;
 /// Branch-and-bound nodes per neighbourhood at most.
 const NODES_PER_NEIGHBOURHOOD: u64 = 5_000;
+/// The longest chain of moves re-staffing makes to free an interviewer for one interview.
+const RESTAFF_DEPTH: u32 = 3;
+/// Attempts to free an interviewer (each a step of a chain) re-staffing makes per timing at
+/// most: a timing that needs more is rarely the one that fits, and there are thousands.
+const MOVES_PER_TIMING: u64 = 30;
+/// Timings (about a hundred bytes each) a search keeps for re-staffing, at most.
+const TIMINGS_KEPT: usize = 500_000;
+/// Candidates left out who try re-staffing before each perturbation.
+const RESTAFFED_BEFORE_PERTURBING: usize = 8;
+/// Candidates left out who try re-staffing at the start of a search and at each better week, at
+/// most: every one on the seeded small weeks (88 x 73 x 3 tight leaves out more than 32, and
+/// reached one loop fewer with 32), a sample on a week of thousands left out (where each costs
+/// milliseconds, and the neighbourhoods must still get their turn).
+const RESTAFFED_PER_PASS: usize = 64;
 
 /// Schedules `instance`. `keep`: a schedule whose loops stay exactly as they are and whose
 /// unscheduled candidates stay unscheduled, so that only the candidates it does not mention are
@@ -1269,11 +1368,13 @@ fn search(
     let mut random = StdRng::seed_from_u64(seed);
     let mut tried: u64 = 0;
     let mut stale: usize = 0;
-    // The best week found, kept while perturbations wander below it.
-    let mut best_value = value_of(week.loops);
     let mut best_loops: Option<Vec<Option<Vec<Placed>>>> = None;
     let mut since_best: usize = 0;
     let mut growth: u32 = 0;
+    // The best week found, kept while perturbations wander below it. It starts as the week
+    // the deterministic pass left, after everyone left out has tried re-staffing (each search
+    // from its own point in the candidates' timings).
+    let mut best_value = week.restaff_while_it_fits(&mut planner, queue, &mut random, bound, halt);
     while best_value < bound
         && options.neighbourhoods.is_none_or(|most| tried < most)
         && !halt(best_value)
@@ -1295,52 +1396,59 @@ fn search(
         let size = NEIGHBOURHOOD + 2 * growth as usize;
         tried += 1;
         since_best += 1;
+        let mut restaffed = false;
         if stale >= PERTURB_AFTER {
-            // Stuck: sideways moves no longer reach anything new. Free a few loops at
+            // Stuck: sideways moves no longer reach anything new. First a few of those left
+            // out try re-staffing, which keeps the week; failing that, free a few loops at
             // random and refill the week greedily, whatever that costs, then improve again
             // from there (iterated local search); the best week is kept aside.
-            if value_of(week.loops) >= best_value && best_loops.is_none() {
-                best_loops = Some(week.loops.clone());
-            }
-            week.perturb(&mut planner, queue, &mut random);
-            stale = 0;
-        }
-        let left_out: Vec<usize> = queue
-            .iter()
-            .copied()
-            .filter(|&c| week.loops[c].is_none())
-            .collect();
-        let Some(&out) = left_out.choose(&mut random) else {
-            break;
-        };
-        let mut nearest = week.blockers(&planner, out);
-        nearest.truncate(3 * size);
-        let mut group = vec![out];
-        if second_left_out && growth > 0 && left_out.len() > 1 {
-            // Two left out and their blockers: room for one may come from the other's.
-            let other = loop {
-                let pick = left_out[random.gen_range(0..left_out.len())];
-                if pick != out {
-                    break pick;
+            let mut few = week.left_out(queue);
+            few.shuffle(&mut random);
+            few.truncate(RESTAFFED_BEFORE_PERTURBING);
+            restaffed = week.restaff(&mut planner, &few, random.gen(), &mut || halt(best_value));
+            if !restaffed {
+                if value_of(week.loops) >= best_value && best_loops.is_none() {
+                    best_loops = Some(week.loops.clone());
                 }
-            };
-            group.push(other);
-        }
-        let wanted = size - group.len();
-        let (chosen, _) = nearest.partial_shuffle(&mut random, wanted);
-        group.extend_from_slice(chosen);
-        planner.staffings_per_timing =
-            STAFFINGS_PER_TIMING[tried as usize % STAFFINGS_PER_TIMING.len()];
-        let improved = week.resolve(&mut planner, &group, true, 1 << growth);
-        planner.staffings_per_timing = usize::MAX;
-        if improved {
+                week.perturb(&mut planner, queue, &mut random);
+            }
             stale = 0;
-        } else {
-            stale += 1;
         }
-        let value = value_of(week.loops);
-        if value > best_value {
-            best_value = value;
+        if !restaffed {
+            let left_out = week.left_out(queue);
+            let Some(&out) = left_out.choose(&mut random) else {
+                break;
+            };
+            let mut nearest = week.blockers(&planner, out);
+            nearest.truncate(3 * size);
+            let mut group = vec![out];
+            if second_left_out && growth > 0 && left_out.len() > 1 {
+                // Two left out and their blockers: room for one may come from the other's.
+                let other = loop {
+                    let pick = left_out[random.gen_range(0..left_out.len())];
+                    if pick != out {
+                        break pick;
+                    }
+                };
+                group.push(other);
+            }
+            let wanted = size - group.len();
+            let (chosen, _) = nearest.partial_shuffle(&mut random, wanted);
+            group.extend_from_slice(chosen);
+            planner.staffings_per_timing =
+                STAFFINGS_PER_TIMING[tried as usize % STAFFINGS_PER_TIMING.len()];
+            let improved = week.resolve(&mut planner, &group, true, 1 << growth);
+            planner.staffings_per_timing = usize::MAX;
+            if improved {
+                stale = 0;
+            } else {
+                stale += 1;
+            }
+        }
+        if value_of(week.loops) > best_value {
+            // A better week than any before: everyone left out tries re-staffing, for as
+            // long as one gets a loop.
+            best_value = week.restaff_while_it_fits(&mut planner, queue, &mut random, bound, halt);
             best_loops = None;
             since_best = 0;
         }
@@ -1585,6 +1693,300 @@ impl Week<'_> {
                 }
             }
         }
+    }
+
+    /// The candidates of `queue` without a loop.
+    fn left_out(&self, queue: &[usize]) -> Vec<usize> {
+        queue
+            .iter()
+            .copied()
+            .filter(|&c| self.loops[c].is_none())
+            .collect()
+    }
+
+    /// Re-staffing for those of `queue` left out ([`RESTAFFED_PER_PASS`] of them at random
+    /// when there are more), again after each who gets a loop, until none does or the week
+    /// reaches `bound`. `halt` is told the count so far. Returns the week's weighted count.
+    fn restaff_while_it_fits(
+        &mut self,
+        planner: &mut Planner,
+        queue: &[usize],
+        random: &mut StdRng,
+        bound: i64,
+        halt: &mut dyn FnMut(i64) -> bool,
+    ) -> i64 {
+        let mut left_out = self.left_out(queue);
+        if left_out.len() > RESTAFFED_PER_PASS {
+            left_out.shuffle(random);
+            left_out.truncate(RESTAFFED_PER_PASS);
+        }
+        let rotation = random.gen();
+        let mut value = weight_of(planner.instance, self.loops);
+        while value < bound && self.restaff(planner, &left_out, rotation, &mut || halt(value)) {
+            value = weight_of(planner.instance, self.loops);
+        }
+        value
+    }
+
+    /// Re-staffing: tries to give one of `candidates` a loop by moving interviews of other loops
+    /// to other interviewers at the same times, so that every other loop keeps its times. The
+    /// random neighbourhoods re-solve whole loops, but only a few near the candidate, and
+    /// search each one's loops earliest first within a budget; a chain of moves reaches
+    /// loops no neighbourhood holds (one whose interviewer is not even eligible for the
+    /// candidate), and the candidate's every timing in the week. Chains grow one move at a
+    /// time up to [`RESTAFF_DEPTH`] (most fits need one or two), the shortest for every
+    /// candidate before a longer one for any. `halt` is asked every so often whether to give
+    /// up. True if a candidate got a loop; the week stays valid either way.
+    fn restaff(
+        &mut self,
+        planner: &mut Planner,
+        candidates: &[usize],
+        rotation: usize,
+        halt: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        for depth in 1..=RESTAFF_DEPTH {
+            for &out in candidates {
+                if halt() {
+                    return false;
+                }
+                if self.loops[out].is_some() {
+                    continue;
+                }
+                let timings = planner.timings_whoever_is_free(out);
+                let fitted = self.fit_by_restaffing(planner, out, &timings, rotation, depth, halt);
+                planner.keep_timings(out, timings);
+                if fitted {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Tries each of `timings` in turn for `out`, staffing each interview with an eligible
+    /// interviewer who is free or can be freed by a chain of up to `depth` moves
+    /// ([`Week::make_room`], at most [`MOVES_PER_TIMING`] tried per timing). True if `out` got
+    /// a loop.
+    fn fit_by_restaffing(
+        &mut self,
+        planner: &Planner,
+        out: usize,
+        timings: &[Timing],
+        rotation: usize,
+        depth: u32,
+        halt: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let instance = planner.instance;
+        let template = instance.candidates[out].template;
+        let turn = if timings.is_empty() {
+            0
+        } else {
+            rotation % timings.len()
+        };
+        let rotated = timings[turn..].iter().chain(&timings[..turn]);
+        for (index, Timing { order, spans }) in rotated.enumerate() {
+            if index % 64 == 63 && halt() {
+                return false;
+            }
+            let mut budget = MOVES_PER_TIMING;
+            let order = &planner.orders[template][*order];
+            // Seats with the fewest interviewers free for them by their hours first.
+            let mut positions: Vec<(usize, usize)> = (0..order.len())
+                .map(|p| {
+                    let count = planner.eligible[out][order[p]]
+                        .iter()
+                        .filter(|&&who| instance.interviewers[who].available_for(spans[p]))
+                        .count();
+                    (count, p)
+                })
+                .collect();
+            if positions.iter().any(|&(count, _)| count == 0) {
+                continue;
+            }
+            positions.sort();
+            let mut placed: Vec<Placed> = Vec::with_capacity(order.len());
+            for &(_, p) in &positions {
+                let span = spans[p];
+                let slot = order[p];
+                let mut options: Vec<usize> = planner.eligible[out][slot]
+                    .iter()
+                    .copied()
+                    .filter(|&who| {
+                        instance.interviewers[who].available_for(span)
+                            && !placed.iter().any(|q| q.interviewer == who)
+                    })
+                    .collect();
+                options.sort_by_key(|&who| (self.calendar.seats[who].len(), who));
+                let direct = options
+                    .iter()
+                    .copied()
+                    .find(|&who| self.calendar.can_take(instance, who, span));
+                let chosen = direct.or_else(|| {
+                    options.iter().copied().find(|&who| {
+                        let mut visiting = Vec::new();
+                        self.make_room(planner, who, span, depth, &mut visiting, &mut budget)
+                    })
+                });
+                match chosen {
+                    Some(who) => {
+                        let seat = Placed {
+                            slot,
+                            span,
+                            interviewer: who,
+                        };
+                        self.calendar.take(&[seat]);
+                        placed.push(seat);
+                    }
+                    None => break,
+                }
+            }
+            if placed.len() == order.len() {
+                placed.sort_by_key(|p| p.span.start);
+                self.loops[out] = Some(placed);
+                return true;
+            }
+            self.calendar.release(&placed);
+        }
+        false
+    }
+
+    /// Moves interviews away from `who` (to others free at their times, chains of up to `depth`
+    /// moves) until `who` can take `span`. Every move keeps the week valid, so a failed attempt
+    /// leaves a valid week behind. True if `who` can take `span` now.
+    fn make_room(
+        &mut self,
+        planner: &Planner,
+        who: usize,
+        span: Interval,
+        depth: u32,
+        visiting: &mut Vec<usize>,
+        budget: &mut u64,
+    ) -> bool {
+        let instance = planner.instance;
+        if self.calendar.can_take(instance, who, span) {
+            return true;
+        }
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if depth == 0 || !instance.interviewers[who].available_for(span) {
+            return false;
+        }
+        visiting.push(who);
+        let seats_of =
+            |loops: &[Option<Vec<Placed>>], fixed: &[bool], keep: &dyn Fn(&Placed) -> bool| {
+                let mut seats = Vec::new();
+                for (c, placed) in loops.iter().enumerate() {
+                    let Some(placed) = placed else { continue };
+                    if fixed[c] {
+                        continue;
+                    }
+                    for (i, p) in placed.iter().enumerate() {
+                        if p.interviewer == who && keep(p) {
+                            seats.push((c, i));
+                        }
+                    }
+                }
+                seats
+            };
+        // Every seat overlapping the span must go.
+        for (c, i) in seats_of(self.loops, self.fixed, &|p: &Placed| p.span.overlaps(span)) {
+            if !self.reassign(planner, c, i, depth - 1, visiting, budget) {
+                visiting.pop();
+                return false;
+            }
+        }
+        let person = &instance.interviewers[who];
+        let date = self.calendar.date_of(who, span.start);
+        if person
+            .daily_cap
+            .is_some_and(|cap| self.calendar.seats_on(who, date) >= cap)
+        {
+            let calendar = &*self.calendar;
+            let same_day = seats_of(self.loops, self.fixed, &|p: &Placed| {
+                calendar.date_of(who, p.span.start) == date
+            });
+            if !same_day
+                .into_iter()
+                .any(|(c, i)| self.reassign(planner, c, i, depth - 1, visiting, budget))
+            {
+                visiting.pop();
+                return false;
+            }
+        }
+        if person
+            .weekly_cap
+            .is_some_and(|cap| self.calendar.seats[who].len() as u32 >= cap)
+        {
+            let any = seats_of(self.loops, self.fixed, &|_: &Placed| true);
+            if !any
+                .into_iter()
+                .any(|(c, i)| self.reassign(planner, c, i, depth - 1, visiting, budget))
+            {
+                visiting.pop();
+                return false;
+            }
+        }
+        visiting.pop();
+        self.calendar.can_take(instance, who, span)
+    }
+
+    /// Gives interview `i` of `c`'s loop to another interviewer free at its time (making room
+    /// with chains of up to `depth` further moves). True if it moved.
+    fn reassign(
+        &mut self,
+        planner: &Planner,
+        c: usize,
+        i: usize,
+        depth: u32,
+        visiting: &mut Vec<usize>,
+        budget: &mut u64,
+    ) -> bool {
+        let instance = planner.instance;
+        let Some(seat) = self.loops[c].as_ref().map(|l| l[i]) else {
+            return false;
+        };
+        let in_loop: Vec<usize> = self.loops[c]
+            .iter()
+            .flatten()
+            .map(|p| p.interviewer)
+            .collect();
+        let mut options: Vec<usize> = planner.eligible[c][seat.slot]
+            .iter()
+            .copied()
+            .filter(|&who| {
+                !in_loop.contains(&who)
+                    && !visiting.contains(&who)
+                    && instance.interviewers[who].available_for(seat.span)
+            })
+            .collect();
+        options.sort_by_key(|&who| (self.calendar.seats[who].len(), who));
+        let to = options
+            .iter()
+            .copied()
+            .find(|&who| self.calendar.can_take(instance, who, seat.span))
+            .or_else(|| {
+                if depth == 0 {
+                    return None;
+                }
+                options
+                    .iter()
+                    .copied()
+                    .find(|&who| self.make_room(planner, who, seat.span, depth, visiting, budget))
+            });
+        let Some(to) = to else { return false };
+        // Making room elsewhere never moves this seat (its interviewer is being visited).
+        self.calendar.release(&[seat]);
+        let moved = Placed {
+            interviewer: to,
+            ..seat
+        };
+        self.calendar.take(&[moved]);
+        if let Some(l) = self.loops[c].as_mut() {
+            l[i] = moved;
+        }
+        true
     }
 
     /// Puts `loops` in place of the week's loops.
@@ -1981,6 +2383,167 @@ mod tests {
             starts(spread).len() >= 3,
             "one staffing per (start, order): six loops reach at least three starts"
         );
+    }
+
+    /// A one-day week of one-interview loops (60 minutes of coding) for re-staffing: each
+    /// interviewer is `(id, daily cap)`, free 09:00-17:00; each candidate is `(id, from, to,
+    /// interviewers excluded)`, free on the day between the two hours.
+    fn week_of_single_interviews(
+        interviewers: &[(&str, u32)],
+        candidates: &[(&str, u32, u32, &[&str])],
+    ) -> Instance {
+        let interviewers: Vec<String> = interviewers
+            .iter()
+            .map(|(id, cap)| {
+                format!(
+                    r#"{{ "id": "{id}", "tracks": ["sde"], "qualified": ["coding"],
+                         "daily_cap": {cap}, "weekly_cap": 8, "available": [
+                         {{ "start": "2027-02-01T09:00:00Z", "end": "2027-02-01T17:00:00Z" }} ] }}"#
+                )
+            })
+            .collect();
+        let candidates: Vec<String> = candidates
+            .iter()
+            .map(|(id, from, to, excluded)| {
+                format!(
+                    r#"{{ "id": "{id}", "track": "sde", "priority": 1,
+                         "exclude_interviewers": {excluded:?}, "available": [
+                         {{ "start": "2027-02-01T{from:02}:00:00Z", "end": "2027-02-01T{to:02}:00:00Z" }} ] }}"#
+                )
+            })
+            .collect();
+        Instance::from_json(&format!(
+            r#"{{ "days": ["2027-02-01"],
+                 "templates": {{ "sde": {{ "max_gap_minutes": 0, "interviews": [
+                     {{ "minutes": 60, "requires": ["coding"] }} ] }} }},
+                 "candidates": [{}], "interviewers": [{}] }}"#,
+            candidates.join(","),
+            interviewers.join(",")
+        ))
+        .unwrap()
+    }
+
+    /// Puts candidate `candidate`'s loop, one interview by `interviewer` at `hour`, in `week`.
+    fn seat(week: &mut Week, candidate: usize, interviewer: usize, hour: i64) {
+        let start = super::super::minutes_of("2027-02-01T00:00:00Z").unwrap() + hour * 60;
+        let placed = vec![Placed {
+            slot: 0,
+            span: Interval {
+                start,
+                end: start + 60,
+            },
+            interviewer,
+        }];
+        week.calendar.take(&placed);
+        week.loops[candidate] = Some(placed);
+    }
+
+    /// The schedule `week` stands for, with the checker's verdict on it.
+    fn checked(instance: &Instance, loops: &[Option<Vec<Placed>>], calendar: &Calendar) -> usize {
+        let mut planner = Planner::new(instance, Options::default());
+        let schedule = schedule_of(
+            instance,
+            loops,
+            &vec![Vec::new(); loops.len()],
+            &vec![None; loops.len()],
+            &mut planner,
+            calendar,
+        );
+        super::super::check::check(instance, &schedule).len()
+    }
+
+    #[test]
+    fn re_staffing_moves_a_loops_interview_to_a_free_interviewer_to_fit_someone_left_out() {
+        // b can only be seen by x, at nine; a holds x at nine but could as well have y.
+        let instance = week_of_single_interviews(
+            &[("x", 4), ("y", 4)],
+            &[("a", 9, 10, &[]), ("b", 9, 10, &["y"])],
+        );
+        let mut loops = vec![None; 2];
+        let mut calendar = Calendar::new(&instance);
+        let fixed = vec![false; 2];
+        let mut week = Week {
+            loops: &mut loops,
+            calendar: &mut calendar,
+            fixed: &fixed,
+        };
+        seat(&mut week, 0, 0, 9);
+        let mut planner = Planner::new(&instance, Options::default());
+        assert!(week.restaff(&mut planner, &[1], 0, &mut || false));
+        assert_eq!(
+            week.loops[0].as_ref().unwrap()[0].interviewer,
+            1,
+            "a moved to y"
+        );
+        assert_eq!(week.loops[1].as_ref().unwrap()[0].interviewer, 0, "b has x");
+        assert_eq!(checked(&instance, &loops, &calendar), 0);
+    }
+
+    #[test]
+    fn re_staffing_frees_a_full_daily_cap_and_follows_a_chain_of_two_moves_but_no_longer() {
+        // x may give one interview a day and gives it to a at nine; c (only x, at two) needs
+        // that seat. a could have y, but y is at nine with d, who could have z: two moves.
+        let instance = week_of_single_interviews(
+            &[("x", 1), ("y", 4), ("z", 4)],
+            &[
+                ("a", 9, 10, &["z"]),
+                ("c", 14, 15, &["y", "z"]),
+                ("d", 9, 10, &["x"]),
+            ],
+        );
+        let mut loops = vec![None; 3];
+        let mut calendar = Calendar::new(&instance);
+        let fixed = vec![false; 3];
+        let mut week = Week {
+            loops: &mut loops,
+            calendar: &mut calendar,
+            fixed: &fixed,
+        };
+        seat(&mut week, 0, 0, 9);
+        seat(&mut week, 2, 1, 9);
+        let mut planner = Planner::new(&instance, Options::default());
+        let timings = planner.timings_whoever_is_free(1);
+        assert!(
+            !week.fit_by_restaffing(&planner, 1, &timings, 0, 1, &mut || false),
+            "one move is not enough: y is busy at nine"
+        );
+        assert!(week.loops[1].is_none());
+        assert!(week.fit_by_restaffing(&planner, 1, &timings, 0, 2, &mut || false));
+        let interviewer =
+            |c: usize, loops: &[Option<Vec<Placed>>]| loops[c].as_ref().unwrap()[0].interviewer;
+        assert_eq!(
+            (
+                interviewer(0, week.loops),
+                interviewer(1, week.loops),
+                interviewer(2, week.loops)
+            ),
+            (1, 0, 2),
+            "a to y, c to x, d to z"
+        );
+        assert_eq!(checked(&instance, &loops, &calendar), 0);
+    }
+
+    #[test]
+    fn re_staffing_that_cannot_fit_anyone_says_so_and_leaves_a_valid_week() {
+        // Nobody but x may see b, and x's one seat of the day is held by a, who has nobody else.
+        let instance = week_of_single_interviews(
+            &[("x", 1), ("y", 4)],
+            &[("a", 9, 10, &["y"]), ("b", 11, 12, &["y"])],
+        );
+        let mut loops = vec![None; 2];
+        let mut calendar = Calendar::new(&instance);
+        let fixed = vec![false; 2];
+        let mut week = Week {
+            loops: &mut loops,
+            calendar: &mut calendar,
+            fixed: &fixed,
+        };
+        seat(&mut week, 0, 0, 9);
+        let mut planner = Planner::new(&instance, Options::default());
+        assert!(!week.restaff(&mut planner, &[1], 0, &mut || false));
+        assert!(week.loops[1].is_none());
+        assert_eq!(week.loops[0].as_ref().unwrap()[0].interviewer, 0);
+        assert_eq!(checked(&instance, &loops, &calendar), 0);
     }
 
     #[test]
