@@ -2423,33 +2423,64 @@ mod tests {
         .unwrap()
     }
 
-    /// Puts candidate `candidate`'s loop, one interview by `interviewer` at `hour`, in `week`.
-    fn seat(week: &mut Week, candidate: usize, interviewer: usize, hour: i64) {
-        let start = super::super::minutes_of("2027-02-01T00:00:00Z").unwrap() + hour * 60;
-        let placed = vec![Placed {
-            slot: 0,
-            span: Interval {
-                start,
-                end: start + 60,
-            },
-            interviewer,
-        }];
-        week.calendar.take(&placed);
-        week.loops[candidate] = Some(placed);
+    /// A week for re-staffing to work on: `seats` gives loops of one interview as (candidate,
+    /// interviewer, hour), everyone else left out.
+    struct Trial {
+        loops: Vec<Option<Vec<Placed>>>,
+        calendar: Calendar,
+        fixed: Vec<bool>,
     }
 
-    /// The schedule `week` stands for, with the checker's verdict on it.
-    fn checked(instance: &Instance, loops: &[Option<Vec<Placed>>], calendar: &Calendar) -> usize {
-        let mut planner = Planner::new(instance, Options::default());
-        let schedule = schedule_of(
-            instance,
-            loops,
-            &vec![Vec::new(); loops.len()],
-            &vec![None; loops.len()],
-            &mut planner,
-            calendar,
-        );
-        super::super::check::check(instance, &schedule).len()
+    impl Trial {
+        fn new(instance: &Instance, seats: &[(usize, usize, i64)]) -> Trial {
+            let mut trial = Trial {
+                loops: vec![None; instance.candidates.len()],
+                calendar: Calendar::new(instance),
+                fixed: vec![false; instance.candidates.len()],
+            };
+            let midnight = super::super::minutes_of("2027-02-01T00:00:00Z").unwrap();
+            for &(candidate, interviewer, hour) in seats {
+                let start = midnight + hour * 60;
+                let placed = vec![Placed {
+                    slot: 0,
+                    span: Interval {
+                        start,
+                        end: start + 60,
+                    },
+                    interviewer,
+                }];
+                trial.calendar.take(&placed);
+                trial.loops[candidate] = Some(placed);
+            }
+            trial
+        }
+
+        fn week(&mut self) -> Week<'_> {
+            Week {
+                loops: &mut self.loops,
+                calendar: &mut self.calendar,
+                fixed: &self.fixed,
+            }
+        }
+
+        /// Who interviews `candidate`, if anyone.
+        fn interviewer(&self, candidate: usize) -> Option<usize> {
+            self.loops[candidate].as_ref().map(|l| l[0].interviewer)
+        }
+
+        /// How many rules the week breaks, by the checker.
+        fn violations(&self, instance: &Instance) -> usize {
+            let mut planner = Planner::new(instance, Options::default());
+            let schedule = schedule_of(
+                instance,
+                &self.loops,
+                &vec![Vec::new(); self.loops.len()],
+                &vec![None; self.loops.len()],
+                &mut planner,
+                &self.calendar,
+            );
+            super::super::check::check(instance, &schedule).len()
+        }
     }
 
     #[test]
@@ -2459,24 +2490,12 @@ mod tests {
             &[("x", 4), ("y", 4)],
             &[("a", 9, 10, &[]), ("b", 9, 10, &["y"])],
         );
-        let mut loops = vec![None; 2];
-        let mut calendar = Calendar::new(&instance);
-        let fixed = vec![false; 2];
-        let mut week = Week {
-            loops: &mut loops,
-            calendar: &mut calendar,
-            fixed: &fixed,
-        };
-        seat(&mut week, 0, 0, 9);
+        let mut trial = Trial::new(&instance, &[(0, 0, 9)]);
         let mut planner = Planner::new(&instance, Options::default());
-        assert!(week.restaff(&mut planner, &[1], 0, &mut || false));
-        assert_eq!(
-            week.loops[0].as_ref().unwrap()[0].interviewer,
-            1,
-            "a moved to y"
-        );
-        assert_eq!(week.loops[1].as_ref().unwrap()[0].interviewer, 0, "b has x");
-        assert_eq!(checked(&instance, &loops, &calendar), 0);
+        assert!(trial.week().restaff(&mut planner, &[1], 0, &mut || false));
+        assert_eq!(trial.interviewer(0), Some(1), "a moved to y");
+        assert_eq!(trial.interviewer(1), Some(0), "b has x");
+        assert_eq!(trial.violations(&instance), 0);
     }
 
     #[test]
@@ -2491,36 +2510,26 @@ mod tests {
                 ("d", 9, 10, &["x"]),
             ],
         );
-        let mut loops = vec![None; 3];
-        let mut calendar = Calendar::new(&instance);
-        let fixed = vec![false; 3];
-        let mut week = Week {
-            loops: &mut loops,
-            calendar: &mut calendar,
-            fixed: &fixed,
-        };
-        seat(&mut week, 0, 0, 9);
-        seat(&mut week, 2, 1, 9);
+        let mut trial = Trial::new(&instance, &[(0, 0, 9), (2, 1, 9)]);
         let mut planner = Planner::new(&instance, Options::default());
         let timings = planner.timings_whoever_is_free(1);
+        let mut week = trial.week();
         assert!(
             !week.fit_by_restaffing(&planner, 1, &timings, 0, 1, &mut || false),
             "one move is not enough: y is busy at nine"
         );
         assert!(week.loops[1].is_none());
         assert!(week.fit_by_restaffing(&planner, 1, &timings, 0, 2, &mut || false));
-        let interviewer =
-            |c: usize, loops: &[Option<Vec<Placed>>]| loops[c].as_ref().unwrap()[0].interviewer;
         assert_eq!(
             (
-                interviewer(0, week.loops),
-                interviewer(1, week.loops),
-                interviewer(2, week.loops)
+                trial.interviewer(0),
+                trial.interviewer(1),
+                trial.interviewer(2)
             ),
-            (1, 0, 2),
+            (Some(1), Some(0), Some(2)),
             "a to y, c to x, d to z"
         );
-        assert_eq!(checked(&instance, &loops, &calendar), 0);
+        assert_eq!(trial.violations(&instance), 0);
     }
 
     #[test]
@@ -2530,20 +2539,12 @@ mod tests {
             &[("x", 1), ("y", 4)],
             &[("a", 9, 10, &["y"]), ("b", 11, 12, &["y"])],
         );
-        let mut loops = vec![None; 2];
-        let mut calendar = Calendar::new(&instance);
-        let fixed = vec![false; 2];
-        let mut week = Week {
-            loops: &mut loops,
-            calendar: &mut calendar,
-            fixed: &fixed,
-        };
-        seat(&mut week, 0, 0, 9);
+        let mut trial = Trial::new(&instance, &[(0, 0, 9)]);
         let mut planner = Planner::new(&instance, Options::default());
-        assert!(!week.restaff(&mut planner, &[1], 0, &mut || false));
-        assert!(week.loops[1].is_none());
-        assert_eq!(week.loops[0].as_ref().unwrap()[0].interviewer, 0);
-        assert_eq!(checked(&instance, &loops, &calendar), 0);
+        assert!(!trial.week().restaff(&mut planner, &[1], 0, &mut || false));
+        assert_eq!(trial.interviewer(1), None);
+        assert_eq!(trial.interviewer(0), Some(0));
+        assert_eq!(trial.violations(&instance), 0);
     }
 
     #[test]
