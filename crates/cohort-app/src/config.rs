@@ -34,6 +34,8 @@ pub struct Config {
     /// calendar server). Off by default: an address a user gives could otherwise reach the
     /// server's own network.
     pub calendar_private_addresses: bool,
+    /// Hours after an interview ends by which its interviewer's feedback is due (24 by default).
+    pub feedback_due_hours: u32,
 }
 
 impl Config {

@@ -128,6 +128,7 @@ fn app(database: &Database) -> App {
         graduation: Default::default(),
         booking: Default::default(),
         calendar_private_addresses: false,
+        feedback_due_hours: 24,
     };
     let blobs = cohort_store::blob::DirectoryBlobStore::new(folder.join("blobs")).unwrap();
     App::new(database.store.clone(), Arc::new(blobs), config)

@@ -1489,6 +1489,7 @@ fn floor_app(store: &Store, data: &Path) -> anyhow::Result<cohort_app::App> {
         graduation: Default::default(),
         booking: Default::default(),
         calendar_private_addresses: false,
+        feedback_due_hours: 24,
     };
     let blobs = DirectoryBlobStore::new(data.join("blobs-floor-app"))?;
     Ok(cohort_app::App::new(store.clone(), Arc::new(blobs), config))

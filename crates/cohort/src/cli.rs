@@ -75,6 +75,9 @@ pub struct GlobalOptions {
     /// Minutes kept free before and after each of an interviewer's interviews.
     #[arg(long, env = "COHORT_INTERVIEW_BUFFER_MINUTES", global = true, default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=120))]
     pub interview_buffer_minutes: u32,
+    /// Hours after an interview ends by which its interviewer's feedback is due.
+    #[arg(long, env = "COHORT_FEEDBACK_DUE_HOURS", global = true, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=336))]
+    pub feedback_due_hours: u32,
     /// Sender address of notifications.
     #[arg(
         long,
@@ -282,6 +285,7 @@ fn config(options: &GlobalOptions) -> anyhow::Result<Config> {
         },
         booking: booking_policy(options),
         calendar_private_addresses: options.calendar_private_addresses,
+        feedback_due_hours: options.feedback_due_hours,
     })
 }
 

@@ -5,6 +5,7 @@
 //! coordinator starts from and the demo saves.
 
 pub mod calendars;
+pub mod feedback;
 pub mod feeds;
 pub mod invites;
 pub mod kinds;

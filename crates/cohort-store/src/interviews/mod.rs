@@ -4,6 +4,7 @@
 pub mod bookings;
 pub mod plans;
 pub mod profiles;
+pub mod scorecards;
 
 use crate::{affected, Result, Store, StoreError, Tx};
 use cohort_domain::interviews::{Competency, CompetencyKind, LoopTemplate, TemplateInterview};

@@ -585,6 +585,37 @@ both!(
                 vec![],
                 interviewer_not_found,
             ),
+            // Feedback: an interview that is not the interviewer's is not found.
+            row(
+                "GET",
+                "/interviewer/interviews/999999/feedback".into(),
+                vec![],
+                interviewer_not_found,
+            ),
+            row(
+                "POST",
+                "/interviewer/interviews/999999/feedback".into(),
+                vec![("intent", "draft")],
+                interviewer_not_found,
+            ),
+            row(
+                "POST",
+                "/interviewer/interviews/999999/feedback/amendments".into(),
+                vec![("amendment", "more")],
+                interviewer_not_found,
+            ),
+            // A candidate's feedback: the pipeline's roles; staff with no part in the candidate's
+            // interviews do not find it.
+            row(
+                "GET",
+                format!("/feedback/applications/{a}"),
+                vec![],
+                [
+                    SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, NotFound, NotFound,
+                    NotFound,
+                ],
+            ),
+            row("GET", "/staff/feedback/overdue".into(), vec![], recruiting),
             // The feed's secret is its only key: nobody's session opens another.
             row(
                 "GET",

@@ -35,7 +35,7 @@ async fn loop_interviewer(app: &TestApp, name: &str, bar_raiser: bool) -> (i64, 
 }
 
 /// The first weekday at least two days ahead, as the plan form sends it.
-fn plan_day() -> String {
+pub(crate) fn plan_day() -> String {
     let mut day = Utc::now().date_naive() + Duration::days(2);
     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
         day += Duration::days(1);
@@ -46,7 +46,7 @@ fn plan_day() -> String {
 /// A season with the track's suggested loop, six interviewers (two bar raisers) and two
 /// candidates in Final loop. Returns the recruiter, the candidates' (browser, address,
 /// application id) and the interviewers' (id, address).
-async fn week_to_plan(
+pub(crate) async fn week_to_plan(
     app: &TestApp,
 ) -> (
     SeasonFixture,
@@ -93,7 +93,12 @@ async fn week_to_plan(
 }
 
 /// Plans `day` for the season and runs the engine; returns the plan's page address.
-async fn planned(app: &TestApp, season: &SeasonFixture, recruiter: &Browser, day: &str) -> String {
+pub(crate) async fn planned(
+    app: &TestApp,
+    season: &SeasonFixture,
+    recruiter: &Browser,
+    day: &str,
+) -> String {
     let form = format!("/staff/seasons/{}/plans", season.season_id);
     let response = recruiter
         .post_form(&form, &form, &[("day", day), ("seconds", "1")])
@@ -126,7 +131,7 @@ async fn publish_with_profile(
         .await
 }
 
-fn plan_id_of(page: &str) -> i64 {
+pub(crate) fn plan_id_of(page: &str) -> i64 {
     page.rsplit('/').next().unwrap().parse().unwrap()
 }
 
@@ -164,7 +169,7 @@ async fn fifty_presses_take_effect_once(
     done[0].1.clone()
 }
 
-async fn loop_interviews(
+pub(crate) async fn loop_interviews(
     app: &TestApp,
     application_id: i64,
 ) -> Vec<cohort_store::interviews::bookings::InterviewRecord> {

@@ -134,6 +134,7 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         graduation: Default::default(),
         booking: Default::default(),
         calendar_private_addresses: options.calendar_private_addresses,
+        feedback_due_hours: 24,
     };
     let state = AppState::start(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -9,6 +9,7 @@ mod authorization;
 mod calendar;
 mod calendar_subscriptions;
 mod confirmation;
+mod feedback;
 mod final_loops;
 mod hardening;
 mod interviews;

@@ -6,10 +6,12 @@
 //! - [`interviewers`]: the interviewers as recruiters manage them.
 //! - [`booking`]: a candidate's phone screens: booking, moving, cancelling.
 //! - [`plans`]: "Plan a week" of final loops on the engine, its edits and publishing (recruiters).
+//! - [`feedback`]: scorecards, a candidate's feedback under the blind rule, overdue feedback.
 //! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
 pub mod booking;
 pub mod competencies;
+pub mod feedback;
 pub mod interviewers;
 pub mod plans;
 pub mod profile;
@@ -28,4 +30,5 @@ pub fn router() -> Router<AppState> {
         .merge(interviewers::router())
         .merge(schedule::router())
         .merge(plans::router())
+        .merge(feedback::router())
 }

@@ -52,6 +52,11 @@ struct InterviewRow {
     releasable: bool,
     /// A seat as a trainee shadow: no résumé (it goes to the interviewer), nothing to release.
     shadowing: bool,
+    /// Where the interviewer's feedback stands: "Write feedback", "Continue your draft",
+    /// "Feedback submitted" (practice feedback for a shadow).
+    feedback: &'static str,
+    /// Past due and not submitted.
+    feedback_overdue: bool,
 }
 
 #[derive(Template)]
@@ -86,7 +91,22 @@ fn notice_text(notice: Option<&str>) -> Option<String> {
     }
 }
 
-fn row(interview: &InterviewRecord, me: i64, zone: Tz, now: i64, focus: &[String]) -> InterviewRow {
+/// What the interviewer has done about an interview's feedback.
+#[derive(Clone, Copy)]
+struct FeedbackState {
+    /// `None` before a draft, else whether it is submitted.
+    submitted: Option<bool>,
+    due_after: i64,
+}
+
+fn row(
+    interview: &InterviewRecord,
+    me: i64,
+    zone: Tz,
+    now: i64,
+    focus: &[String],
+    feedback: FeedbackState,
+) -> InterviewRow {
     let at = |s| DateTime::from_timestamp(s, 0).unwrap_or_default();
     let track = interview.track_name.as_deref().unwrap_or("Internship");
     let shadowing = interview.shadow_id == Some(me) && interview.interviewer_id != Some(me);
@@ -113,6 +133,19 @@ fn row(interview: &InterviewRecord, me: i64, zone: Tz, now: i64, focus: &[String
         meeting_link: interview.meeting_link.clone(),
         upcoming: interview.starts_at > now,
         shadowing,
+        feedback: match feedback.submitted {
+            Some(true) => "Feedback submitted",
+            Some(false) => "Continue your draft",
+            None if shadowing => "Write practice feedback",
+            None => "Write feedback",
+        },
+        feedback_overdue: !shadowing
+            && feedback.submitted != Some(true)
+            && now
+                > cohort_domain::interviews::feedback::due_at(
+                    interview.ends_at,
+                    feedback.due_after,
+                ),
     }
 }
 
@@ -131,13 +164,31 @@ async fn my_interviews(
     let zone = profile.as_ref().map_or(Tz::UTC, |p| p.time_zone);
     let now = state.now();
     let interviews = state.store().interviews_of_interviewer(user_id).await?;
+    let cards: HashMap<i64, bool> = state
+        .store()
+        .scorecard_states_of_author(user_id)
+        .await?
+        .into_iter()
+        .collect();
+    let due_after = cohort_app::interviews::feedback::due_after(state.app());
+    let feedback_of = |id: i64| FeedbackState {
+        submitted: cards.get(&id).copied(),
+        due_after,
+    };
     // One application's focus is read once, however many of its interviews are listed.
     let mut focus: HashMap<i64, Vec<String>> = HashMap::new();
     let mut rows = Vec::with_capacity(interviews.len());
     for interview in &interviews {
         // A loop interview assesses its own seat; a phone screen the areas of the whole loop.
         if let Some(seat) = interview.focus.as_deref().filter(|f| !f.is_empty()) {
-            rows.push(row(interview, user_id, zone, now, &[seat.to_owned()]));
+            rows.push(row(
+                interview,
+                user_id,
+                zone,
+                now,
+                &[seat.to_owned()],
+                feedback_of(interview.id),
+            ));
             continue;
         }
         if let Entry::Vacant(slot) = focus.entry(interview.application_id) {
@@ -149,6 +200,7 @@ async fn my_interviews(
             zone,
             now,
             &focus[&interview.application_id],
+            feedback_of(interview.id),
         ));
     }
     let (upcoming, mut past): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.upcoming);

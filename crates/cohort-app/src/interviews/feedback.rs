@@ -1,0 +1,394 @@
+//! Interview feedback: an interviewer's scorecard for one interview (drafts saved as they type,
+//! submission, dated amendments), a shadow's practice feedback, a candidate's feedback as a
+//! viewer may read it, and the list of feedback that is late.
+//!
+//! Every read of someone else's feedback goes through [`candidate_feedback`], which applies the
+//! domain's blind rule (`feedback::may_read`) to each scorecard; pages and the API show only what
+//! it returns.
+
+use super::kinds::FINAL_LOOP;
+use super::phone_screens::PHONE_SCREEN;
+use crate::App;
+use cohort_domain::input::Text;
+use cohort_domain::interviews::feedback::{self, Authorship, CardFacts, Shape, Viewer, MAX_NOTES};
+use cohort_domain::interviews::planning::BAR_RAISER;
+use cohort_domain::{FieldErrors, Role};
+use cohort_store::accounts::Account;
+use cohort_store::interviews::bookings::InterviewRecord;
+use cohort_store::interviews::scorecards::{DraftWrite, OverdueFeedback, ScorecardRecord};
+use cohort_store::{Store, StoreError};
+use std::collections::{BTreeMap, HashMap};
+
+/// Why feedback was not saved or shown.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedbackError {
+    /// No such interview, or it is not the person's to write about (or read).
+    #[error("not found")]
+    NotFound,
+    #[error("This interview was cancelled, so it takes no feedback.")]
+    Cancelled,
+    #[error(
+        "You can submit feedback once the interview has started; until then it saves as a draft."
+    )]
+    TooEarly,
+    #[error("Some answers need attention.")]
+    Invalid(FieldErrors),
+    #[error("You have submitted this feedback already; it is locked. Add an amendment instead.")]
+    Locked,
+    #[error("Submit your feedback first: an amendment is added to submitted feedback.")]
+    NotSubmitted,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One scorecard as its author fills it in.
+#[derive(Debug, Clone)]
+pub struct ScorecardForm {
+    pub interview: InterviewRecord,
+    pub authorship: Authorship,
+    pub shape: Shape,
+    /// Names of the competencies the scorecard and the page mention, by id.
+    pub names: HashMap<i64, String>,
+    /// The author's scorecard, once saved.
+    pub card: Option<ScorecardRecord>,
+    /// When the interviewer's feedback is due.
+    pub due_at: i64,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Draft { at: i64 },
+    Submitted,
+}
+
+/// How long after an interview ends its feedback is due, in seconds.
+pub fn due_after(app: &App) -> i64 {
+    i64::from(app.config().feedback_due_hours) * 3600
+}
+
+/// The interview `interview_id` as `user_id` writes about it: its interviewer (counted feedback)
+/// or its shadow (practice feedback). Anyone else, or a cancelled interview, is not found.
+async fn interview_for_author(
+    app: &App,
+    user_id: i64,
+    interview_id: i64,
+) -> Result<(InterviewRecord, Authorship), FeedbackError> {
+    let interview = app
+        .store()
+        .interview(interview_id)
+        .await?
+        .ok_or(FeedbackError::NotFound)?;
+    let authorship = if interview.interviewer_id == Some(user_id) {
+        Authorship::Interviewer
+    } else if interview.shadow_id == Some(user_id) {
+        Authorship::Practice
+    } else {
+        return Err(FeedbackError::NotFound);
+    };
+    if !interview.is_booked() {
+        return Err(FeedbackError::Cancelled);
+    }
+    Ok((interview, authorship))
+}
+
+/// What an interview's scorecard asks: a loop interview its seat's principles and technical
+/// area (the template's seat it fills, by [`feedback::seats_of`]); a phone screen the first
+/// technical area of the track's loop. Nothing but the recommendation when the track has no
+/// template.
+async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, StoreError> {
+    let setup = match app
+        .store()
+        .phone_screen_setup(interview.application_id)
+        .await
+    {
+        Ok(setup) => setup,
+        Err(StoreError::NotFound) => return Ok(Shape::default()),
+        Err(other) => return Err(other),
+    };
+    let Some(track) = app
+        .store()
+        .tracks(setup.season_id)
+        .await?
+        .into_iter()
+        .find(|t| t.name == setup.track_name)
+    else {
+        return Ok(Shape::default());
+    };
+    let Some(saved) = app
+        .store()
+        .loop_templates(setup.season_id)
+        .await?
+        .into_iter()
+        .find(|t| t.track_id == track.id)
+    else {
+        return Ok(Shape::default());
+    };
+    let seats = &saved.template.interviews;
+    if interview.kind == PHONE_SCREEN {
+        return Ok(Shape {
+            principles: Vec::new(),
+            area: seats.iter().find_map(|s| s.area),
+        });
+    }
+    let names: HashMap<i64, String> = app
+        .store()
+        .competencies()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    // The focus each seat's interviews were published with (see `plans::publish`).
+    let template_focus: Vec<String> = seats
+        .iter()
+        .map(|seat| {
+            if seat.bar_raiser {
+                BAR_RAISER.to_owned()
+            } else {
+                seat.area
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default()
+            }
+        })
+        .collect();
+    // The loop's interviews in the loop's order (a round is the interview's place in it).
+    let mut ordered: Vec<InterviewRecord> = app
+        .store()
+        .interviews_of_application(interview.application_id)
+        .await?
+        .into_iter()
+        .filter(|i| i.kind == FINAL_LOOP && i.is_booked())
+        .collect();
+    ordered.sort_by_key(|i| i.round);
+    let loop_focus: Vec<String> = ordered
+        .iter()
+        .map(|i| i.focus.clone().unwrap_or_default())
+        .collect();
+    let seat = ordered
+        .iter()
+        .position(|i| i.id == interview.id)
+        .and_then(|index| feedback::seats_of(&template_focus, &loop_focus)[index]);
+    Ok(match seat {
+        Some(seat) => Shape {
+            principles: seats[seat].principles.clone(),
+            area: seats[seat].area,
+        },
+        None => Shape::default(),
+    })
+}
+
+/// The scorecard of `interview_id` as `user_id` fills it in. A scorecard already saved keeps the
+/// principles and area it was started with, whatever the template says since.
+pub async fn scorecard_form(
+    app: &App,
+    user_id: i64,
+    interview_id: i64,
+) -> Result<ScorecardForm, FeedbackError> {
+    let (interview, authorship) = interview_for_author(app, user_id, interview_id).await?;
+    let card = app.store().scorecard_of(interview_id, user_id).await?;
+    let shape = match &card {
+        Some(card) => Shape {
+            principles: card
+                .answers
+                .principles
+                .iter()
+                .map(|p| p.competency_id)
+                .collect(),
+            area: card.area_id,
+        },
+        None => shape_of(app, &interview).await?,
+    };
+    let names = app
+        .store()
+        .competencies()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(ScorecardForm {
+        due_at: feedback::due_at(interview.ends_at, due_after(app)),
+        interview,
+        authorship,
+        shape,
+        names,
+        card,
+    })
+}
+
+/// Saves `user_id`'s scorecard for `interview_id` from the form's `fields`: as a draft, or, with
+/// `submit`, complete and locked. A second submission (another tab, a double click) is
+/// [`FeedbackError::Locked`] and changes nothing.
+pub async fn save(
+    app: &App,
+    user_id: i64,
+    interview_id: i64,
+    fields: &BTreeMap<String, String>,
+    submit: bool,
+) -> Result<Saved, FeedbackError> {
+    let form = scorecard_form(app, user_id, interview_id).await?;
+    if form
+        .card
+        .as_ref()
+        .is_some_and(ScorecardRecord::is_submitted)
+    {
+        return Err(FeedbackError::Locked);
+    }
+    let answers = feedback::parse_answers(&form.shape, fields).map_err(FeedbackError::Invalid)?;
+    let now = app.now();
+    if submit {
+        feedback::check_complete(&form.shape, &answers).map_err(FeedbackError::Invalid)?;
+        if now < form.interview.starts_at {
+            return Err(FeedbackError::TooEarly);
+        }
+    }
+    let mut tx = app.store().begin().await?;
+    let id = Store::save_scorecard_draft(
+        &mut tx,
+        &DraftWrite {
+            interview_id,
+            application_id: form.interview.application_id,
+            author_id: user_id,
+            authorship: form.authorship,
+            area_id: form.shape.area,
+            answers: &answers,
+        },
+        now,
+    )
+    .await?
+    .ok_or(FeedbackError::Locked)?;
+    if submit {
+        Store::submit_scorecard(&mut tx, id, now)
+            .await
+            .map_err(|error| match error {
+                StoreError::Stale => FeedbackError::Locked,
+                other => other.into(),
+            })?;
+    }
+    Store::commit(tx).await?;
+    if submit {
+        tracing::info!(
+            interview.id = interview_id,
+            scorecard.id = id,
+            "feedback submitted"
+        );
+        Ok(Saved::Submitted)
+    } else {
+        Ok(Saved::Draft { at: now })
+    }
+}
+
+/// Adds a dated amendment beside `user_id`'s submitted scorecard for `interview_id`.
+pub async fn amend(
+    app: &App,
+    user_id: i64,
+    interview_id: i64,
+    text: &str,
+) -> Result<(), FeedbackError> {
+    let (_, _) = interview_for_author(app, user_id, interview_id).await?;
+    let body = Text::required(text, "the amendment", MAX_NOTES).map_err(|error| {
+        let mut errors = FieldErrors::new();
+        errors.add("amendment", error.to_string());
+        FeedbackError::Invalid(errors)
+    })?;
+    let card = app
+        .store()
+        .scorecard_of(interview_id, user_id)
+        .await?
+        .filter(ScorecardRecord::is_submitted)
+        .ok_or(FeedbackError::NotSubmitted)?;
+    let mut tx = app.store().begin().await?;
+    Store::add_scorecard_amendment(&mut tx, card.id, body.as_str(), app.now()).await?;
+    Store::commit(tx).await?;
+    Ok(())
+}
+
+/// A candidate's feedback as one viewer may read it.
+#[derive(Debug, Clone)]
+pub struct CandidateFeedback {
+    pub viewer: Viewer,
+    /// The scorecards the viewer may read, in the order of the interviews.
+    pub readable: Vec<ScorecardRecord>,
+    /// Submitted scorecards the viewer may not read yet (they are on the panel and have not
+    /// submitted all of theirs), counted so the page can say so.
+    pub withheld: usize,
+    /// Names of the competencies, by id.
+    pub names: HashMap<i64, String>,
+}
+
+/// The viewer `account` is to the candidate of `application_id`, and whether they shadow any of
+/// the candidate's interviews.
+pub async fn viewer_of(
+    app: &App,
+    account: &Account,
+    application_id: i64,
+) -> Result<(Viewer, bool), StoreError> {
+    let user_id = account.user.id;
+    let part = app.store().panel_part(application_id, user_id).await?;
+    let bar_raiser = account.has(Role::Interviewer)
+        && app
+            .store()
+            .interviewer(user_id)
+            .await?
+            .is_some_and(|i| i.bar_raiser);
+    let viewer = Viewer {
+        user_id,
+        sees_pipeline: account.roles.iter().any(|r| r.sees_pipeline()),
+        bar_raiser,
+        interviews_held: part.held as u32,
+        interviews_submitted: part.submitted as u32,
+    };
+    Ok((viewer, part.shadowed > 0))
+}
+
+/// The feedback on the candidate of `application_id` that `account` may read. Not found for
+/// someone who may not open it at all (not staff on the pipeline, not on the panel, not a bar
+/// raiser, not a shadow of the candidate).
+pub async fn candidate_feedback(
+    app: &App,
+    account: &Account,
+    application_id: i64,
+) -> Result<CandidateFeedback, FeedbackError> {
+    let (viewer, shadows) = viewer_of(app, account, application_id).await?;
+    if !feedback::may_open(&viewer, shadows) {
+        return Err(FeedbackError::NotFound);
+    }
+    let mut readable = Vec::new();
+    let mut withheld = 0;
+    for card in app
+        .store()
+        .scorecards_of_application(application_id)
+        .await?
+    {
+        let facts = CardFacts {
+            author_id: card.author_id,
+            submitted: card.is_submitted(),
+            authorship: card.authorship,
+            interviewer_id: card.interviewer_id,
+        };
+        if feedback::may_read(&viewer, &facts) {
+            readable.push(card);
+        } else if card.is_submitted() && !viewer.cleared() {
+            withheld += 1;
+        }
+    }
+    let names = app
+        .store()
+        .competencies()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(CandidateFeedback {
+        viewer,
+        readable,
+        withheld,
+        names,
+    })
+}
+
+/// Interviews whose feedback is past due and not submitted, the longest overdue first.
+pub async fn overdue(app: &App) -> Result<Vec<OverdueFeedback>, StoreError> {
+    app.store()
+        .overdue_feedback(app.now() - due_after(app))
+        .await
+}
