@@ -219,6 +219,12 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Stage::Offer,
         roles: DECIDING,
     },
+    // A debrief that needs more information sends the candidate back for an extra interview.
+    Transition {
+        from: Stage::Debrief,
+        to: Stage::FinalLoop,
+        roles: DECIDING,
+    },
     Transition {
         from: Stage::Offer,
         to: Stage::Hired,
@@ -271,6 +277,9 @@ pub enum Actor<'a> {
     /// Cohort itself, applying an online assessment's advance rule to a passing candidate. It
     /// may only move an application from Assessment to Phone screen; it never rejects anyone.
     AssessmentRule,
+    /// Cohort itself, opening the debrief when every interview of the final loop has its
+    /// submitted feedback. It may only move an application from Final loop to Debrief.
+    FeedbackComplete,
 }
 
 /// Why a move was refused. The messages are shown to the person who asked.
@@ -302,6 +311,13 @@ pub fn check_transition(
     match actor {
         Actor::AssessmentRule => {
             if from == Stage::Assessment && to == Stage::PhoneScreen {
+                Ok(())
+            } else {
+                Err(TransitionError::Forbidden { from, to })
+            }
+        }
+        Actor::FeedbackComplete => {
+            if from == Stage::FinalLoop && to == Stage::Debrief {
                 Ok(())
             } else {
                 Err(TransitionError::Forbidden { from, to })
@@ -500,14 +516,21 @@ mod tests {
             vec![Assessment, PhoneScreen, Rejected]
         );
         assert!(next_stages(Screening, HIRING_MANAGER).is_empty());
-        assert_eq!(next_stages(Debrief, HIRING_MANAGER), vec![Offer, Rejected]);
+        assert_eq!(
+            next_stages(Debrief, HIRING_MANAGER),
+            vec![Offer, FinalLoop, Rejected]
+        );
         assert!(next_stages(Applied, INTERVIEWER).is_empty());
     }
 
     #[test]
-    fn every_row_of_the_table_moves_forward_between_distinct_stages() {
+    fn every_row_of_the_table_moves_forward_between_distinct_stages_but_a_debrief_asking_for_more()
+    {
         for row in TRANSITIONS {
             assert_ne!(row.from, row.to);
+            if row.to < row.from {
+                assert_eq!((row.from, row.to), (Debrief, FinalLoop));
+            }
             assert!(!row.from.is_terminal());
             assert!(!row.roles.is_empty());
             assert!(!row.roles.contains(&Role::Candidate));
@@ -546,6 +569,27 @@ mod tests {
                     Some(RejectionReason::ALL[0])
                 )
                 .is_err(),
+                "{from:?} -> {to:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn complete_feedback_only_opens_the_debrief() {
+        assert!(check_transition(
+            Stage::FinalLoop,
+            Stage::Debrief,
+            Actor::FeedbackComplete,
+            None
+        )
+        .is_ok());
+        for (from, to) in [
+            (Stage::Debrief, Stage::Offer),
+            (Stage::FinalLoop, Stage::Rejected),
+            (Stage::Debrief, Stage::FinalLoop),
+        ] {
+            assert!(
+                check_transition(from, to, Actor::FeedbackComplete, None).is_err(),
                 "{from:?} -> {to:?}"
             );
         }

@@ -61,6 +61,33 @@ pub async fn move_application(
     reason_code: Option<RejectionReason>,
     reason: &str,
 ) -> Result<(), MoveError> {
+    let prepared = prepare_move(app, actor, record, to, reason_code).await?;
+    let mut tx = app.store().begin().await?;
+    apply_move(app, &mut tx, actor, record, prepared, reason).await?;
+    Store::commit(tx).await?;
+    moved(app, actor, record, to);
+    Ok(())
+}
+
+/// A staff move checked, with what it sends and calls off read before its transaction (which on
+/// SQLite holds the one write connection).
+pub struct PreparedMove {
+    from: Stage,
+    to: Stage,
+    reason_code: Option<RejectionReason>,
+    message: Option<cohort_store::outbox::NewMessage>,
+    closing: Option<crate::interviews::phone_screens::Closing>,
+}
+
+/// Checks a staff move and reads what it needs; [`apply_move`] then makes it in the caller's
+/// transaction, so that a use case can record its own effect (a debrief's decision) with it.
+pub async fn prepare_move(
+    app: &App,
+    actor: &Account,
+    record: &ApplicationRecord,
+    to: Stage,
+    reason_code: Option<RejectionReason>,
+) -> Result<PreparedMove, MoveError> {
     let from = record.stage();
     check_transition(from, to, Actor::Staff(&actor.roles), reason_code).map_err(|e| match e {
         TransitionError::Forbidden { .. } => MoveError::Forbidden(e),
@@ -85,7 +112,6 @@ pub async fn move_application(
     // The candidate hears only about changes they can see: debrief looks like the final loop.
     let mut message = (from.candidate_label() != to.candidate_label()).then_some(message);
     if to == Stage::PhoneScreen && from != Stage::PhoneScreen {
-        // Read before the transaction, which on SQLite holds the one write connection.
         message = Some(crate::interviews::phone_screens::booking_invitation(app, record).await?);
     }
     // A rejected application's interviews still ahead are called off, in the same transaction.
@@ -95,18 +121,42 @@ pub async fn move_application(
     } else {
         None
     };
-    let mut tx = app.store().begin().await?;
+    Ok(PreparedMove {
+        from,
+        to,
+        reason_code,
+        message,
+        closing,
+    })
+}
+
+/// Makes a prepared move in `tx`: the stage, its audit row, the candidate's message and the
+/// interviews a rejection calls off. Call [`moved`] after the commit.
+pub async fn apply_move(
+    app: &App,
+    tx: &mut Tx,
+    actor: &Account,
+    record: &ApplicationRecord,
+    prepared: PreparedMove,
+    reason: &str,
+) -> Result<(), MoveError> {
+    let PreparedMove {
+        from,
+        to,
+        reason_code,
+        mut message,
+        closing,
+    } = prepared;
     if let Some(closing) = &closing {
-        crate::interviews::phone_screens::cancel_closed(&mut tx, record.id, closing, app.now())
-            .await?;
+        crate::interviews::phone_screens::cancel_closed(tx, record.id, closing, app.now()).await?;
     }
     if to == Stage::Assessment {
-        if let Some(invitation) = crate::assessment::invite(app, &mut tx, record).await? {
+        if let Some(invitation) = crate::assessment::invite(app, tx, record).await? {
             message = Some(invitation);
         }
     }
     Store::move_application(
-        &mut tx,
+        tx,
         record.id,
         from,
         to,
@@ -117,12 +167,15 @@ pub async fn move_application(
         app.now(),
     )
     .await?;
-    Store::commit(tx).await?;
+    Ok(())
+}
+
+/// After a staff move has committed: the board's counts are stale, mail and jobs are waiting.
+pub fn moved(app: &App, actor: &Account, record: &ApplicationRecord, to: Stage) {
     app.forget_stage_counts();
     app.wake_mail();
     app.wake_jobs();
-    tracing::info!(application.id = record.id, from = %from, to = %to, actor.id = actor.user.id, "application moved");
-    Ok(())
+    tracing::info!(application.id = record.id, from = %record.stage(), to = %to, actor.id = actor.user.id, "application moved");
 }
 
 /// The candidate withdraws their own application.

@@ -12,11 +12,12 @@ use crate::App;
 use cohort_domain::input::Text;
 use cohort_domain::interviews::feedback::{self, Authorship, CardFacts, Shape, Viewer, MAX_NOTES};
 use cohort_domain::interviews::planning::BAR_RAISER;
-use cohort_domain::{FieldErrors, Role};
+use cohort_domain::stage::{check_transition, Actor};
+use cohort_domain::{FieldErrors, Role, Stage};
 use cohort_store::accounts::Account;
 use cohort_store::interviews::bookings::InterviewRecord;
 use cohort_store::interviews::scorecards::{DraftWrite, OverdueFeedback, ScorecardRecord};
-use cohort_store::{Store, StoreError};
+use cohort_store::{Store, StoreError, Tx};
 use std::collections::{BTreeMap, HashMap};
 
 /// Why feedback was not saved or shown.
@@ -263,6 +264,9 @@ pub async fn save(
                 StoreError::Stale => FeedbackError::Locked,
                 other => other.into(),
             })?;
+        if form.authorship == Authorship::Interviewer && form.interview.kind == FINAL_LOOP {
+            open_debrief_when_complete(&mut tx, form.interview.application_id, now).await?;
+        }
     }
     Store::commit(tx).await?;
     if submit {
@@ -275,6 +279,39 @@ pub async fn save(
     } else {
         Ok(Saved::Draft { at: now })
     }
+}
+
+/// Opens the debrief (Final loop to Debrief, for Cohort itself) when the loop's last scorecard
+/// is in, in the transaction that submitted it, so that two interviewers submitting at once
+/// cannot both miss it. Returns whether it opened.
+async fn open_debrief_when_complete(
+    tx: &mut Tx,
+    application_id: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let allowed = check_transition(
+        Stage::FinalLoop,
+        Stage::Debrief,
+        Actor::FeedbackComplete,
+        None,
+    )
+    .is_ok();
+    if !allowed {
+        return Ok(false);
+    }
+    // Two interviewers submitting the last two scorecards at once: the application's row lock
+    // makes the second wait for the first's commit, and then see its scorecard.
+    Store::lock_application(tx, application_id).await?;
+    if !Store::loop_feedback_complete(tx, application_id).await? {
+        return Ok(false);
+    }
+    Store::open_debrief_by_rule(
+        tx,
+        application_id,
+        "Every interview of the final loop has its feedback: the debrief is open.",
+        now,
+    )
+    .await
 }
 
 /// Adds a dated amendment beside `user_id`'s submitted scorecard for `interview_id`.

@@ -5,6 +5,7 @@
 //! coordinator starts from and the demo saves.
 
 pub mod calendars;
+pub mod debriefs;
 pub mod feedback;
 pub mod feeds;
 pub mod invites;

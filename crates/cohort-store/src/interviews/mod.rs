@@ -2,6 +2,7 @@
 //! interviewers.
 
 pub mod bookings;
+pub mod debriefs;
 pub mod plans;
 pub mod profiles;
 pub mod scorecards;

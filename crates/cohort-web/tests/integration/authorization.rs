@@ -230,6 +230,11 @@ both!(
             Forbidden,
         ];
         let public = [Allowed; 9];
+        // The pipeline's roles; other staff, with no part in the candidate's interviews, do not
+        // find it.
+        let no_part_not_found = [
+            SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, NotFound, NotFound, NotFound,
+        ];
         let rows = vec![
             row("GET", "/".into(), vec![], public),
             row("GET", format!("/openings/{o}"), vec![], public),
@@ -610,12 +615,42 @@ both!(
                 "GET",
                 format!("/feedback/applications/{a}"),
                 vec![],
-                [
-                    SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed, NotFound, NotFound,
-                    NotFound,
-                ],
+                no_part_not_found,
             ),
             row("GET", "/staff/feedback/overdue".into(), vec![], recruiting),
+            // A debrief: the pipeline's roles (not open yet: 409 for a vote, a reveal, a note or a
+            // decision); staff with no part in the loop do not find it.
+            row("GET", format!("/debriefs/{a}"), vec![], no_part_not_found),
+            row(
+                "POST",
+                format!("/debriefs/{a}/votes"),
+                vec![("vote", "hire"), ("sentence", "Strong.")],
+                no_part_not_found,
+            ),
+            row(
+                "POST",
+                format!("/debriefs/{a}/reveal"),
+                vec![],
+                no_part_not_found,
+            ),
+            row(
+                "POST",
+                format!("/debriefs/{a}/notes"),
+                vec![("body", "A note.")],
+                no_part_not_found,
+            ),
+            row(
+                "POST",
+                format!("/debriefs/{a}/decision"),
+                vec![("decision", "hire")],
+                no_part_not_found,
+            ),
+            row(
+                "POST",
+                format!("/staff/seasons/{s}/debrief-settings"),
+                vec![("veto", "on")],
+                recruiting,
+            ),
             // The feed's secret is its only key: nobody's session opens another.
             row(
                 "GET",

@@ -1,7 +1,9 @@
 //! Interview feedback on a published loop: scorecards saved as drafts (by form and by the page's
 //! autosave), submitted and locked, amended beside the original; the blind rule across every
 //! page that shows feedback and every role; practice feedback from a shadow; and the recruiters'
-//! list of overdue feedback.
+//! list of overdue feedback; and the debrief: opened by the last scorecard (or a recruiter),
+//! written votes hidden until all are in or the bar raiser reveals them, the bar raiser's veto,
+//! and the decision that moves the candidate.
 
 use crate::both;
 use crate::final_loops::{loop_interviews, plan_day, plan_id_of, planned, week_to_plan};
@@ -525,5 +527,256 @@ both!(
             manager.get("/staff/feedback/overdue").await.status(),
             StatusCode::FORBIDDEN
         );
+    }
+);
+
+/// Every interviewer of the loop submits feedback recommending hire; returns their browsers in
+/// the loop's order.
+async fn all_feedback_in(app: &TestApp, interviews: &[(InterviewRecord, String)]) -> Vec<Browser> {
+    let mut browsers = Vec::new();
+    for (interview, email) in interviews {
+        let browser = signed_in_as(app, email).await;
+        let response = write_scorecard(
+            &browser,
+            interview.id,
+            &format!("interviewer {}", interview.round),
+            "submit",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        browsers.push(browser);
+    }
+    browsers
+}
+
+async fn stage_of(app: &TestApp, application_id: i64) -> String {
+    app.store().application(application_id).await.unwrap().stage
+}
+
+/// Votes as `browser` on the debrief page; the answer's status.
+async fn cast(browser: &Browser, application_id: i64, vote: &str, sentence: &str) -> StatusCode {
+    let page = format!("/debriefs/{application_id}");
+    browser
+        .post_form(
+            &page,
+            &format!("{page}/votes"),
+            &[("vote", vote), ("sentence", sentence)],
+        )
+        .await
+        .status()
+}
+
+/// Decides the debrief at `page` as `browser`, with a note; the answer's status.
+async fn decide(browser: &Browser, page: &str, decision: &str) -> StatusCode {
+    browser
+        .post_form(
+            page,
+            &format!("{page}/decision"),
+            &[("decision", decision), ("note", "Unanimous.")],
+        )
+        .await
+        .status()
+}
+
+fn bar_raiser_index(interviews: &[(InterviewRecord, String)]) -> usize {
+    interviews
+        .iter()
+        .position(|(i, _)| i.focus.as_deref() == Some("bar raiser"))
+        .expect("the suggested loop has a bar raiser")
+}
+
+both!(
+    the_last_scorecard_opens_the_debrief_votes_stay_hidden_until_all_are_in_and_a_hire_moves_the_candidate_to_offer,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        // Four of five scorecards in: still Final loop, and nobody may vote.
+        let browsers = all_feedback_in(&app, &interviews[..4]).await;
+        assert_eq!(stage_of(&app, application_id).await, "final_loop");
+        assert_eq!(cast(&browsers[0], application_id, "hire", "Early.").await, StatusCode::CONFLICT);
+        // The fifth opens the debrief, recorded as Cohort's move with its reason.
+        let last = all_feedback_in(&app, &interviews[4..]).await;
+        let browsers: Vec<Browser> = browsers.into_iter().chain(last).collect();
+        assert_eq!(stage_of(&app, application_id).await, "debrief");
+        let history = app.store().history(application_id).await.unwrap();
+        let opened = history.last().unwrap();
+        assert_eq!(opened.to_stage, "debrief");
+        assert_eq!(opened.actor_id, None);
+        assert!(opened.reason.contains("Every interview of the final loop has its feedback"));
+
+        // The first vote is hidden from everyone else, the recruiter included.
+        assert_eq!(
+            cast(&browsers[0], application_id, "hire", "Owned the outage end to end.").await,
+            StatusCode::SEE_OTHER
+        );
+        for reader in [&browsers[1], &recruiter] {
+            let (status, html) = reader.get_text(&page).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(!html.contains("Owned the outage"), "{html}");
+            assert!(html.contains("Waiting for:"), "{html}");
+        }
+        let (_, html) = browsers[0].get_text(&page).await;
+        assert!(html.contains("Owned the outage"), "{html}");
+        // One vote each before the reveal, however often it is sent.
+        assert_eq!(cast(&browsers[0], application_id, "no_hire", "Again.").await, StatusCode::CONFLICT);
+        let csrf = browsers[1].csrf(&page).await;
+        let requests = (0..50)
+            .map(|n| {
+                browsers[1].client.post(browsers[1].url(&format!("{page}/votes"))).form(&[
+                    ("csrf", csrf.as_str()),
+                    ("vote", "hire"),
+                    ("sentence", &format!("Press {n}")),
+                ])
+            })
+            .collect();
+        let responses = all_at_once_responses(requests).await;
+        assert_eq!(
+            responses.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count(),
+            1,
+            "{responses:?}"
+        );
+        assert_eq!(app.count("debrief_votes").await, 2);
+        // Bad votes change nothing.
+        assert_eq!(cast(&browsers[2], application_id, "maybe", "x").await, StatusCode::BAD_REQUEST);
+        assert_eq!(cast(&browsers[2], application_id, "hire", " ").await, StatusCode::BAD_REQUEST);
+        // No decision while the votes are hidden.
+        assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::CONFLICT);
+        for browser in &browsers[2..] {
+            assert_eq!(cast(browser, application_id, "hire", "Raised the bar.").await, StatusCode::SEE_OTHER);
+        }
+        // All in: every vote is revealed, to everyone in the debrief.
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Owned the outage") && html.contains("Every vote is revealed"), "{html}");
+        assert!(html.contains("Principles and ratings") && html.contains("3 · Meets the bar"));
+        // An interviewer may not decide; a recruiter does, once, and the candidate is told.
+        assert_eq!(decide(&browsers[0], &page, "hire").await, StatusCode::FORBIDDEN);
+        assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "offer");
+        assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::CONFLICT);
+        let record = app.store().debrief(application_id).await.unwrap().unwrap();
+        assert_eq!(record.decisions.len(), 1);
+        let history = app.store().history(application_id).await.unwrap();
+        assert!(history.last().unwrap().reason.starts_with("Debrief decision: Hire"));
+        // The candidate's message says what happens next, never the panel's reasons or names.
+        let candidate = app.store().application(application_id).await.unwrap();
+        let message = &app.store().messages_to(&candidate.candidate_email).await.unwrap()[0];
+        for secret in ["Owned the outage", "Raised the bar", "Unanimous", "summary of", "bar raiser"] {
+            assert!(!message.body.contains(secret), "{secret} in {}", message.body);
+        }
+        for (interview, _) in &interviews {
+            let name = interview.interviewer_name.as_deref().unwrap();
+            assert!(!message.body.contains(name), "{name} in {}", message.body);
+        }
+        // The votes and the decision are history: the database refuses to change them.
+        for statement in [
+            "UPDATE debrief_votes SET vote = 'no_hire'",
+            "DELETE FROM debrief_decisions",
+        ] {
+            assert!(sqlx::query(statement).execute(app.store().writer()).await.is_err(), "{statement}");
+        }
+    }
+);
+
+both!(
+    the_bar_raiser_reveals_the_votes_early_and_their_no_hire_vetoes_a_hire_unless_the_season_turns_the_veto_off,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        let browsers = all_feedback_in(&app, &interviews).await;
+        let raiser = bar_raiser_index(&interviews);
+        let other = (raiser + 1) % interviews.len();
+        assert_eq!(
+            cast(&browsers[raiser], application_id, "no_hire", "Did not own the outcome.").await,
+            StatusCode::SEE_OTHER
+        );
+        // Only the bar raiser reveals early.
+        let reveal = format!("{page}/reveal");
+        assert_eq!(browsers[other].post_form(&page, &reveal, &[]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(recruiter.post_form(&page, &reveal, &[]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(browsers[raiser].post_form(&page, &reveal, &[]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(browsers[raiser].post_form(&page, &reveal, &[]).await.status(), StatusCode::CONFLICT);
+        let (_, html) = browsers[other].get_text(&page).await;
+        assert!(html.contains("Did not own the outcome"), "{html}");
+        // A vote after the reveal is kept beside the first.
+        assert_eq!(cast(&browsers[other], application_id, "hire", "Strong coder.").await, StatusCode::SEE_OTHER);
+        assert_eq!(cast(&browsers[other], application_id, "no_hire", "Persuaded.").await, StatusCode::SEE_OTHER);
+        let record = app.store().debrief(application_id).await.unwrap().unwrap();
+        assert_eq!(record.votes.len(), 3);
+        assert_eq!(record.votes.iter().filter(|v| v.after_reveal == 1).count(), 2);
+
+        // The veto: a hire is refused while the bar raiser votes no hire.
+        let decision = format!("{page}/decision");
+        let response = recruiter.post_form(&page, &decision, &[("decision", "hire")]).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(response.text().await.unwrap().contains("veto"));
+        assert_eq!(stage_of(&app, application_id).await, "debrief");
+        // A no hire needs its reason.
+        let response = recruiter.post_form(&page, &decision, &[("decision", "no_hire")]).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        // The season turns the veto off (a recruiter's setting); then the hire goes through.
+        let season = app.store().application(application_id).await.unwrap().season_id;
+        let settings = format!("/staff/seasons/{season}/interviews");
+        let manager = app.signed_in(Role::HiringManager).await;
+        let response = manager
+            .post_form(&page, &format!("/staff/seasons/{season}/debrief-settings"), &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let response = recruiter
+            .post_form(&settings, &format!("/staff/seasons/{season}/debrief-settings"), &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(!app.store().bar_raiser_veto(season).await.unwrap());
+        let response = manager.post_form(&page, &decision, &[("decision", "hire")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "offer");
+    }
+);
+
+both!(
+    a_recruiter_opens_a_debrief_early_and_an_interviewer_votes_only_after_their_own_feedback_and_a_no_hire_rejects_with_its_reason,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        let detail = format!("/staff/applications/{application_id}");
+        let response = recruiter
+            .post_form(&detail, &format!("{detail}/transition"), &[("to", "debrief")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        // The first interviewer has not written feedback: no vote, and the grid hides the rest.
+        let early = all_feedback_in(&app, &interviews[1..2]).await;
+        let first = signed_in_as(&app, &interviews[0].1).await;
+        assert_eq!(cast(&first, application_id, "hire", "Good.").await, StatusCode::CONFLICT);
+        let (_, html) = first.get_text(&page).await;
+        assert!(html.contains("1 scorecard is hidden"), "{html}");
+        assert!(!html.contains("3 · Meets the bar"), "{html}");
+        // An interviewer of another candidate has no part in this debrief.
+        let (_, outsider) = crate::phone_screens::interviewer(&app, "Oisin Outsider", "Europe/Dublin").await;
+        let outsider = signed_in_as(&app, &outsider).await;
+        assert_eq!(outsider.get(&page).await.status(), StatusCode::NOT_FOUND);
+        // Those who have written feedback vote; the bar raiser reveals; a no hire rejects.
+        assert_eq!(cast(&early[0], application_id, "no_hire", "Weak design.").await, StatusCode::SEE_OTHER);
+        let raiser = bar_raiser_index(&interviews);
+        let raiser_browser = all_feedback_in(&app, &interviews[raiser..=raiser]).await.remove(0);
+        let response = raiser_browser.post_form(&page, &format!("{page}/reveal"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let note = recruiter
+            .post_form(&page, &format!("{page}/notes"), &[("body", "Agreed to reject: design depth.")])
+            .await;
+        assert_eq!(note.status(), StatusCode::SEE_OTHER);
+        let response = recruiter
+            .post_form(
+                &page,
+                &format!("{page}/decision"),
+                &[("decision", "no_hire"), ("reason", "interview_performance")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "rejected");
+        let history = app.store().history(application_id).await.unwrap();
+        assert_eq!(history.last().unwrap().reason_code.as_deref(), Some("interview_performance"));
+        let candidate = app.store().application(application_id).await.unwrap();
+        let message = &app.store().messages_to(&candidate.candidate_email).await.unwrap()[0];
+        assert!(!message.body.contains("Weak design") && !message.body.contains("design depth"));
+        assert!(!message.body.to_lowercase().contains("interview performance"), "{}", message.body);
     }
 );

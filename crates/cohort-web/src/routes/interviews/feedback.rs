@@ -406,6 +406,8 @@ struct EvidenceView {
 
 /// A scorecard as a reader sees it.
 struct SubmittedCard {
+    /// The scorecard's id, the anchor the debrief's grid links to.
+    id: i64,
     author: String,
     what: String,
     practice: bool,
@@ -437,6 +439,7 @@ fn submitted_card(
 ) -> SubmittedCard {
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     SubmittedCard {
+        id: card.id,
         author: card.author_name.clone(),
         what,
         practice: card.authorship == Authorship::Practice,

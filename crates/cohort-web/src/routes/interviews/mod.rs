@@ -7,10 +7,12 @@
 //! - [`booking`]: a candidate's phone screens: booking, moving, cancelling.
 //! - [`plans`]: "Plan a week" of final loops on the engine, its edits and publishing (recruiters).
 //! - [`feedback`]: scorecards, a candidate's feedback under the blind rule, overdue feedback.
+//! - [`debriefs`]: a loop's debrief (votes, grid, notes, decision) and the season's veto setting.
 //! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
 pub mod booking;
 pub mod competencies;
+pub mod debriefs;
 pub mod feedback;
 pub mod interviewers;
 pub mod plans;
@@ -31,4 +33,5 @@ pub fn router() -> Router<AppState> {
         .merge(schedule::router())
         .merge(plans::router())
         .merge(feedback::router())
+        .merge(debriefs::router())
 }

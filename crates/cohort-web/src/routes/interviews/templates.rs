@@ -65,6 +65,8 @@ struct TemplatesPage {
     tracks: Vec<TrackView>,
     areas: Vec<Competency>,
     principles: Vec<Competency>,
+    /// Whether the bar raiser's no-hire vote vetoes a hire in this season's debriefs.
+    veto: bool,
 }
 
 fn rows_of(template: &LoopTemplate) -> (Vec<RowView>, usize) {
@@ -178,6 +180,7 @@ async fn page_for(
             csrf,
         )
         .with_flash(flash),
+        veto: state.store().bar_raiser_veto(season.id).await?,
         season,
         tracks,
         areas,

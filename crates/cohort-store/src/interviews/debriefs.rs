@@ -1,0 +1,308 @@
+//! The debrief of a final loop: its written votes, discussion notes and decisions (all three
+//! append-only, enforced by triggers in both databases), whether the votes were revealed early,
+//! and the season's bar-raiser veto setting.
+
+use crate::{affected, Result, Store, StoreError, Tx};
+use cohort_domain::interviews::debrief::{Decision, Vote};
+
+/// A debrief with everything recorded in it, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebriefRecord {
+    pub id: i64,
+    pub application_id: i64,
+    pub revealed_at: Option<i64>,
+    pub revealed_by: Option<i64>,
+    pub created_at: i64,
+    pub votes: Vec<VoteRecord>,
+    pub notes: Vec<DebriefNote>,
+    pub decisions: Vec<DecisionRecord>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DebriefRow {
+    id: i64,
+    application_id: i64,
+    revealed_at: Option<i64>,
+    revealed_by: Option<i64>,
+    created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct VoteRecord {
+    pub voter_id: i64,
+    pub voter_name: String,
+    #[sqlx(try_from = "String")]
+    pub vote: Vote,
+    pub sentence: String,
+    /// 1 for a vote cast after the reveal.
+    pub after_reveal: i64,
+    pub cast_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DebriefNote {
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRecord {
+    pub decision: Decision,
+    pub note: String,
+    pub decided_by: i64,
+    pub decider_name: String,
+    pub decided_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    decision: String,
+    reason_code: Option<String>,
+    note: String,
+    pub decided_by: i64,
+    pub decider_name: String,
+    pub decided_at: i64,
+}
+
+impl Store {
+    /// The debrief of an application, once anyone has acted on it.
+    pub async fn debrief(&self, application_id: i64) -> Result<Option<DebriefRecord>> {
+        let row: Option<DebriefRow> = sqlx::query_as(
+            "SELECT id, application_id, revealed_at, revealed_by, created_at FROM debriefs \
+             WHERE application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let votes = sqlx::query_as(
+            "SELECT v.voter_id, u.display_name AS voter_name, v.vote, v.sentence, v.after_reveal, \
+             v.cast_at FROM debrief_votes v JOIN users u ON u.id = v.voter_id \
+             WHERE v.debrief_id = $1 ORDER BY v.id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.reader)
+        .await?;
+        let notes = sqlx::query_as(
+            "SELECT u.display_name AS author_name, n.body, n.created_at FROM debrief_notes n \
+             JOIN users u ON u.id = n.author_id WHERE n.debrief_id = $1 ORDER BY n.id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.reader)
+        .await?;
+        let rows: Vec<DecisionRow> = sqlx::query_as(
+            "SELECT d.decision, d.reason_code, d.note, d.decided_by, u.display_name AS decider_name, \
+             d.decided_at FROM debrief_decisions d JOIN users u ON u.id = d.decided_by \
+             WHERE d.debrief_id = $1 ORDER BY d.id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.reader)
+        .await?;
+        // A stored code the domain does not know fails the read, as every stored code does.
+        let decisions = rows
+            .into_iter()
+            .map(|d| {
+                let decision = Decision::parse(&d.decision, d.reason_code.as_deref().unwrap_or(""))
+                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
+                Ok(DecisionRecord {
+                    decision,
+                    note: d.note,
+                    decided_by: d.decided_by,
+                    decider_name: d.decider_name,
+                    decided_at: d.decided_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(DebriefRecord {
+            id: row.id,
+            application_id: row.application_id,
+            revealed_at: row.revealed_at,
+            revealed_by: row.revealed_by,
+            created_at: row.created_at,
+            votes,
+            notes,
+            decisions,
+        }))
+    }
+
+    /// The id of an application's debrief, made if it has none yet.
+    pub async fn ensure_debrief(tx: &mut Tx, application_id: i64, now: i64) -> Result<i64> {
+        sqlx::query(
+            "INSERT INTO debriefs (application_id, created_at) VALUES ($1, $2) \
+             ON CONFLICT (application_id) DO NOTHING",
+        )
+        .bind(application_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT id FROM debriefs WHERE application_id = $1")
+                .bind(application_id)
+                .fetch_one(&mut **tx)
+                .await?,
+        )
+    }
+
+    /// Records a vote. Before the reveal each participant votes once:
+    /// [`StoreError::Conflict`] for a second.
+    pub async fn cast_debrief_vote(
+        tx: &mut Tx,
+        debrief_id: i64,
+        voter_id: i64,
+        vote: Vote,
+        sentence: &str,
+        after_reveal: bool,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO debrief_votes (debrief_id, voter_id, vote, sentence, after_reveal, cast_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(debrief_id)
+        .bind(voter_id)
+        .bind(vote.as_str())
+        .bind(sentence)
+        .bind(i64::from(after_reveal))
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "vote"))?;
+        Ok(())
+    }
+
+    /// Reveals the votes early. [`StoreError::Stale`] when they were revealed already.
+    pub async fn reveal_debrief_votes(
+        tx: &mut Tx,
+        debrief_id: i64,
+        by: i64,
+        now: i64,
+    ) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE debriefs SET revealed_at = $1, revealed_by = $2 WHERE id = $3 AND revealed_at IS NULL",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(debrief_id)
+        .execute(&mut **tx)
+        .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::Stale);
+        }
+        Ok(())
+    }
+
+    pub async fn add_debrief_note(
+        tx: &mut Tx,
+        debrief_id: i64,
+        author_id: i64,
+        body: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO debrief_notes (debrief_id, author_id, body, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(debrief_id)
+        .bind(author_id)
+        .bind(body)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn record_debrief_decision(
+        tx: &mut Tx,
+        debrief_id: i64,
+        decision: Decision,
+        note: &str,
+        decided_by: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO debrief_decisions (debrief_id, decision, reason_code, note, decided_by, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(debrief_id)
+        .bind(decision.as_str())
+        .bind(match decision {
+            Decision::NoHire(reason) => Some(reason.as_str()),
+            _ => None,
+        })
+        .bind(note)
+        .bind(decided_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether every booked interview of the application's final loop has its interviewer's
+    /// submitted scorecard (and the loop has interviews at all), read in the caller's transaction.
+    pub async fn loop_feedback_complete(tx: &mut Tx, application_id: i64) -> Result<bool> {
+        let (interviews, missing): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(*) - COUNT(s.id) FROM interviews i \
+             LEFT JOIN scorecards s ON s.interview_id = i.id AND s.author_id = i.interviewer_id \
+             AND s.submitted_at IS NOT NULL \
+             WHERE i.application_id = $1 AND i.kind = 'final_loop' AND i.status = 'booked'",
+        )
+        .bind(application_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(interviews > 0 && missing == 0)
+    }
+
+    /// Opens the debrief for Cohort itself: Final loop to Debrief with its audit row (no actor),
+    /// when the application is still in Final loop. Returns whether it moved.
+    pub async fn open_debrief_by_rule(
+        tx: &mut Tx,
+        application_id: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let result = sqlx::query(
+            "UPDATE applications SET stage = 'debrief', updated_at = $1 WHERE id = $2 AND stage = 'final_loop'",
+        )
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?;
+        if affected(result) != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO stage_transitions (application_id, from_stage, to_stage, actor_id, reason_code, reason, at) \
+             VALUES ($1, 'final_loop', 'debrief', NULL, NULL, $2, $3)",
+        )
+        .bind(application_id)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(true)
+    }
+
+    /// Whether the season's bar raisers may veto a hire.
+    pub async fn bar_raiser_veto(&self, season_id: i64) -> Result<bool> {
+        let veto: i64 = sqlx::query_scalar("SELECT bar_raiser_veto FROM seasons WHERE id = $1")
+            .bind(season_id)
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(veto != 0)
+    }
+
+    pub async fn set_bar_raiser_veto(tx: &mut Tx, season_id: i64, veto: bool) -> Result<()> {
+        let result = sqlx::query("UPDATE seasons SET bar_raiser_veto = $1 WHERE id = $2")
+            .bind(i64::from(veto))
+            .bind(season_id)
+            .execute(&mut **tx)
+            .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

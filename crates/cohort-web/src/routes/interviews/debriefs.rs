@@ -1,0 +1,434 @@
+//! The debrief page of a final loop: written votes hidden until all are in, the grid of
+//! principles against interviewers with links to the evidence, the phone screens and assessment
+//! beside it, discussion notes and the decision; and the season's bar-raiser veto setting.
+//! Every rule is the app's (`interviews::debriefs`); the grid shows only the scorecards the
+//! viewer may read under the blind rule.
+
+use crate::auth::{Csrf, CsrfForm, Recruiting, Require, StaffOnly};
+use crate::error::AppError;
+use crate::html::render;
+use crate::pages::{time_in, Layout};
+use crate::routes::assessment::results::{results_of, AssessmentResult};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono_tz::Tz;
+use cohort_app::interviews::debriefs::{self, DebriefError};
+use cohort_app::interviews::kinds::FINAL_LOOP;
+use cohort_domain::interviews::debrief::Vote;
+use cohort_domain::interviews::feedback::{Authorship, Recommendation};
+use cohort_domain::RejectionReason;
+use cohort_store::interviews::scorecards::ScorecardRecord;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/debriefs/{id}", get(debrief_page))
+        .route("/debriefs/{id}/votes", post(vote))
+        .route("/debriefs/{id}/reveal", post(reveal))
+        .route("/debriefs/{id}/notes", post(note))
+        .route("/debriefs/{id}/decision", post(decide))
+        .route("/staff/seasons/{id}/debrief-settings", post(save_settings))
+}
+
+fn debrief_error(error: DebriefError) -> AppError {
+    match error {
+        DebriefError::NotFound => AppError::NotFound,
+        DebriefError::Store(error) => error.into(),
+        DebriefError::Move(cohort_app::applications::MoveError::Forbidden(e)) => {
+            AppError::ForbiddenBecause(e.to_string())
+        }
+        DebriefError::Move(cohort_app::applications::MoveError::Store(e)) => e.into(),
+        DebriefError::Invalid(message) => AppError::BadRequest(message),
+        DebriefError::NotAVoter | DebriefError::NotTheBarRaiser => {
+            AppError::ForbiddenBecause(error.to_string())
+        }
+        other => AppError::Conflict(other.to_string()),
+    }
+}
+
+/// One vote as the page lists it.
+struct VoteRow {
+    name: String,
+    vote: &'static str,
+    hire: bool,
+    sentence: String,
+    when: String,
+    after_reveal: bool,
+}
+
+/// A cell of the grid: the rating and where its evidence is.
+struct Cell {
+    rating: String,
+    href: String,
+}
+
+struct GridRow {
+    principle: String,
+    cells: Vec<Option<Cell>>,
+}
+
+/// An interviewer's column of the grid, with their recommendation.
+struct Column {
+    name: String,
+    what: String,
+    recommendation: String,
+    hire: bool,
+}
+
+/// A phone screen's feedback beside the grid.
+struct ScreenRow {
+    what: String,
+    author: String,
+    recommendation: String,
+    href: String,
+}
+
+struct DecisionRow {
+    label: &'static str,
+    reason: String,
+    note: String,
+    who: String,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/debrief.html")]
+struct DebriefPage {
+    layout: Layout,
+    application_id: i64,
+    candidate: String,
+    stage: String,
+    open: bool,
+    revealed: bool,
+    veto: bool,
+    may_vote: bool,
+    has_voted: bool,
+    may_reveal: bool,
+    may_decide: bool,
+    feedback_link: String,
+    votes: Vec<VoteRow>,
+    voted: Vec<String>,
+    waiting_for: Vec<String>,
+    interviewers: usize,
+    columns: Vec<Column>,
+    grid: Vec<GridRow>,
+    without_evidence: Vec<String>,
+    /// Scorecards of the loop not readable here yet (the viewer's own feedback is not in).
+    withheld: usize,
+    screens: Vec<ScreenRow>,
+    assessments: Vec<AssessmentResult>,
+    notes: Vec<(String, String, String)>,
+    decisions: Vec<DecisionRow>,
+    reasons: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn notice_text(notice: Option<&str>) -> Option<String> {
+    match notice? {
+        "voted" => Some("Your vote is recorded.".into()),
+        "revealed" => Some("The votes are revealed to everyone in the debrief.".into()),
+        "noted" => Some("Note added.".into()),
+        "decided" => Some(
+            "Decision recorded and the application moved. The candidate is told the outcome, never the reasons.".into(),
+        ),
+        _ => None,
+    }
+}
+
+fn recommendation_of(card: &ScorecardRecord) -> (String, bool) {
+    (
+        card.answers
+            .recommendation
+            .map_or("No recommendation", Recommendation::label)
+            .to_owned(),
+        card.answers
+            .recommendation
+            .is_some_and(Recommendation::is_hire),
+    )
+}
+
+async fn debrief_page(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let view = debriefs::view(state.app(), &me.account, id)
+        .await
+        .map_err(debrief_error)?;
+    let zone = match state.store().interviewer(me.account.user.id).await? {
+        Some(interviewer) => interviewer.profile.map_or(Tz::UTC, |p| p.time_zone),
+        None => Tz::UTC,
+    };
+    let feedback_link = format!("/feedback/applications/{id}");
+    let names = &view.feedback.names;
+    // The loop's counted scorecards the viewer may read, one column each, in the loop's order.
+    let loop_cards: Vec<&ScorecardRecord> = view
+        .feedback
+        .readable
+        .iter()
+        .filter(|c| {
+            c.interview_kind == FINAL_LOOP
+                && c.authorship == Authorship::Interviewer
+                && c.is_submitted()
+        })
+        .collect();
+    let columns = loop_cards
+        .iter()
+        .map(|card| {
+            let (recommendation, hire) = recommendation_of(card);
+            Column {
+                name: card.author_name.clone(),
+                what: format!("Interview {}", card.interview_round),
+                recommendation,
+                hire,
+            }
+        })
+        .collect();
+    // Principles in the order the loop's scorecards ask them, then the key principles none of
+    // them asks, so that a principle nobody covered shows up as missing evidence.
+    let mut principles: Vec<i64> = Vec::new();
+    for card in &loop_cards {
+        for evidence in &card.answers.principles {
+            if !principles.contains(&evidence.competency_id) {
+                principles.push(evidence.competency_id);
+            }
+        }
+    }
+    let key_principles: Vec<i64> = state
+        .store()
+        .competencies()
+        .await?
+        .into_iter()
+        .filter(|c| c.key_principle != 0)
+        .map(|c| c.id)
+        .collect();
+    for key in &key_principles {
+        if !principles.contains(key) {
+            principles.push(*key);
+        }
+    }
+    let mut grid = Vec::new();
+    let mut without_evidence = Vec::new();
+    for principle in &principles {
+        let cells: Vec<Option<Cell>> = loop_cards
+            .iter()
+            .map(|card| {
+                let evidence = card
+                    .answers
+                    .principles
+                    .iter()
+                    .find(|e| e.competency_id == *principle)?;
+                let rating = evidence.rating?;
+                Some(Cell {
+                    rating: format!("{} · {}", rating.value(), rating.label()),
+                    href: format!("{feedback_link}#card-{}", card.id),
+                })
+            })
+            .collect();
+        let name = names.get(principle).cloned().unwrap_or_default();
+        if cells.iter().all(Option::is_none) {
+            without_evidence.push(name.clone());
+        }
+        grid.push(GridRow {
+            principle: name,
+            cells,
+        });
+    }
+    let screens = view
+        .feedback
+        .readable
+        .iter()
+        .filter(|c| c.interview_kind != FINAL_LOOP && c.is_submitted())
+        .map(|card| ScreenRow {
+            what: format!("Phone interview {}", card.interview_round),
+            author: card.author_name.clone(),
+            recommendation: recommendation_of(card).0,
+            href: format!("{feedback_link}#card-{}", card.id),
+        })
+        .collect();
+    let record = view.record.as_ref();
+    let page = DebriefPage {
+        layout: Layout::for_account(
+            format!("Debrief: {}", view.application.candidate_name),
+            Some(&me.account),
+            &csrf,
+        )
+        .with_flash(notice_text(query.notice.as_deref())),
+        application_id: id,
+        candidate: view.application.candidate_name.clone(),
+        stage: view.application.stage().staff_label().to_owned(),
+        open: view.open,
+        revealed: view.revealed,
+        veto: view.veto,
+        may_vote: view.may_vote,
+        has_voted: view.has_voted,
+        may_reveal: view.may_reveal,
+        may_decide: view.may_decide,
+        votes: view
+            .votes
+            .iter()
+            .map(|v| VoteRow {
+                name: v.voter_name.clone(),
+                vote: v.vote.label(),
+                hire: v.vote == Vote::Hire,
+                sentence: v.sentence.clone(),
+                when: time_in(v.cast_at, zone),
+                after_reveal: v.after_reveal != 0,
+            })
+            .collect(),
+        voted: view.voted.clone(),
+        waiting_for: view.waiting_for.clone(),
+        interviewers: view.panel.interviewers.len(),
+        columns,
+        grid,
+        without_evidence,
+        withheld: view.feedback.withheld,
+        screens,
+        assessments: if view.feedback.viewer.sees_pipeline || view.feedback.viewer.cleared() {
+            results_of(&state, id).await?
+        } else {
+            Vec::new()
+        },
+        notes: record.map_or_else(Vec::new, |r| {
+            r.notes
+                .iter()
+                .map(|n| {
+                    (
+                        n.author_name.clone(),
+                        time_in(n.created_at, zone),
+                        n.body.clone(),
+                    )
+                })
+                .collect()
+        }),
+        decisions: record.map_or_else(Vec::new, |r| {
+            r.decisions
+                .iter()
+                .map(|d| DecisionRow {
+                    label: d.decision.label(),
+                    reason: match d.decision {
+                        cohort_domain::interviews::debrief::Decision::NoHire(reason) => {
+                            reason.label().to_owned()
+                        }
+                        _ => String::new(),
+                    },
+                    note: d.note.clone(),
+                    who: d.decider_name.clone(),
+                    when: time_in(d.decided_at, zone),
+                })
+                .collect()
+        }),
+        reasons: RejectionReason::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        feedback_link,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct VoteForm {
+    #[serde(default)]
+    vote: String,
+    #[serde(default)]
+    sentence: String,
+}
+
+async fn vote(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<VoteForm>,
+) -> Result<Response, AppError> {
+    debriefs::vote(state.app(), &me.account, id, &form.vote, &form.sentence)
+        .await
+        .map_err(debrief_error)?;
+    Ok(Redirect::to(&format!("/debriefs/{id}?notice=voted#votes")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct EmptyForm {}
+
+async fn reveal(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, AppError> {
+    debriefs::reveal(state.app(), &me.account, id)
+        .await
+        .map_err(debrief_error)?;
+    Ok(Redirect::to(&format!("/debriefs/{id}?notice=revealed#votes")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    body: String,
+}
+
+async fn note(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<NoteForm>,
+) -> Result<Response, AppError> {
+    debriefs::add_note(state.app(), &me.account, id, &form.body)
+        .await
+        .map_err(debrief_error)?;
+    Ok(Redirect::to(&format!("/debriefs/{id}?notice=noted#notes")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response, AppError> {
+    debriefs::decide(
+        state.app(),
+        &me.account,
+        id,
+        &form.decision,
+        &form.reason,
+        &form.note,
+    )
+    .await
+    .map_err(debrief_error)?;
+    Ok(Redirect::to(&format!("/debriefs/{id}?notice=decided")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct SettingsForm {
+    veto: Option<String>,
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    _me: Require<Recruiting>,
+    Path(season_id): Path<i64>,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Result<Response, AppError> {
+    debriefs::set_veto(state.app(), season_id, form.veto.is_some()).await?;
+    Ok(Redirect::to(&format!("/staff/seasons/{season_id}/interviews#debriefs")).into_response())
+}
