@@ -420,6 +420,8 @@ both!(
             "/api/v1/applications",
             "/api/v1/applications/{id}",
             "/api/v1/applications/{id}/transitions",
+            "/api/v1/applications/{id}/scorecards",
+            "/api/v1/applications/{id}/decisions",
         ] {
             assert!(paths.contains_key(path), "{path} is documented");
         }

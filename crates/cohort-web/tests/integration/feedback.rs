@@ -780,3 +780,99 @@ both!(
         assert!(!message.body.to_lowercase().contains("interview performance"), "{}", message.body);
     }
 );
+
+both!(
+    an_api_token_reads_submitted_counted_feedback_and_decisions_never_a_draft_or_practice_feedback,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        // A trainee shadows the first interview and writes practice feedback; the first
+        // interviewer submits; the second keeps a draft.
+        let (trainee, trainee_email) = interviewer(&app, "Tomas Trainee", "Europe/Dublin").await;
+        sqlx::query("UPDATE interviews SET shadow_id = $1 WHERE id = $2")
+            .bind(trainee)
+            .bind(interviews[0].0.id)
+            .execute(app.store().writer())
+            .await
+            .unwrap();
+        let shadow = signed_in_as(&app, &trainee_email).await;
+        write_scorecard(&shadow, interviews[0].0.id, "Practice", "submit").await;
+        let first = signed_in_as(&app, &interviews[0].1).await;
+        write_scorecard(&first, interviews[0].0.id, "Counted", "submit").await;
+        let second = signed_in_as(&app, &interviews[1].1).await;
+        write_scorecard(&second, interviews[1].0.id, "Drafted", "draft").await;
+
+        let admin = app.signed_in(Role::Administrator).await;
+        let read = crate::api::token(&app, &admin, &["read"]).await;
+        let write_only = crate::api::token(&app, &admin, &["write"]).await;
+        let client = reqwest::Client::new();
+        let get = |path: String, token: &str| client.get(app.url(&path)).bearer_auth(token).send();
+        let path = format!("/api/v1/applications/{application_id}/scorecards");
+        let response = get(path.clone(), &read).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: serde_json::Value = response.json().await.unwrap();
+        let cards = body["scorecards"].as_array().unwrap();
+        assert_eq!(cards.len(), 1, "{body}");
+        assert_eq!(cards[0]["summary"], "summary of Counted");
+        assert_eq!(cards[0]["recommendation"], "hire");
+        assert_eq!(cards[0]["principles"].as_array().unwrap().len(), 2);
+        assert_eq!(cards[0]["principles"][0]["rating"], 3);
+        let text = body.to_string();
+        assert!(
+            !text.contains("Practice") && !text.contains("Drafted"),
+            "{text}"
+        );
+        assert_eq!(
+            get(path.clone(), &write_only).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            get("/api/v1/applications/999999/scorecards".into(), &read)
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+
+        // Decisions: none yet, then the debrief's.
+        let decisions = format!("/api/v1/applications/{application_id}/decisions");
+        let body: serde_json::Value = get(decisions.clone(), &read)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["decisions"].as_array().unwrap().len(), 0);
+        let detail = format!("/staff/applications/{application_id}");
+        recruiter
+            .post_form(
+                &detail,
+                &format!("{detail}/transition"),
+                &[("to", "debrief")],
+            )
+            .await;
+        let raiser = bar_raiser_index(&interviews);
+        let raiser_browser = all_feedback_in(&app, &interviews[raiser..=raiser])
+            .await
+            .remove(0);
+        let page = format!("/debriefs/{application_id}");
+        raiser_browser
+            .post_form(&page, &format!("{page}/reveal"), &[])
+            .await;
+        let response = recruiter
+            .post_form(
+                &page,
+                &format!("{page}/decision"),
+                &[
+                    ("decision", "no_hire"),
+                    ("reason", "interview_performance"),
+                    ("note", "Depth."),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let body: serde_json::Value = get(decisions, &read).await.unwrap().json().await.unwrap();
+        assert_eq!(body["decisions"][0]["decision"], "no_hire");
+        assert_eq!(body["decisions"][0]["reason_code"], "interview_performance");
+        assert_eq!(body["decisions"][0]["note"], "Depth.");
+    }
+);

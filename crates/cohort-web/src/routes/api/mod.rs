@@ -3,9 +3,11 @@
 //!
 //! This module has the router, the extractors that give every parse error the API's error
 //! shape, the checking of request bodies against the document, the document itself and the
-//! types every endpoint shares; [`seasons`] and [`applications`] have the endpoints.
+//! types every endpoint shares; [`seasons`], [`applications`] and [`feedback`] have the
+//! endpoints.
 
 pub mod applications;
+pub mod feedback;
 pub mod seasons;
 
 pub use applications::{
@@ -27,6 +29,10 @@ use axum::http::StatusCode;
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use cohort_domain::FieldErrors;
+use feedback::{
+    __path_list_decisions, __path_list_scorecards, list_decisions, list_scorecards, AmendmentDto,
+    DecisionDto, DecisionList, EvidenceDto, RecommendationName, ScorecardDto, ScorecardList,
+};
 use seasons::{
     __path_get_opening, __path_list_openings, __path_list_seasons, get_opening, list_openings,
     list_seasons,
@@ -76,6 +82,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/applications/{id}/transitions",
             post(create_transition).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/applications/{id}/scorecards",
+            get(list_scorecards).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/applications/{id}/decisions",
+            get(list_decisions).fallback(method_not_allowed),
         )
         .route("/api/v1", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))
@@ -338,9 +352,9 @@ impl<T: RequestBody> FromRequest<AppState> for ApiJson<T> {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cohort API", version = "1", description = "Seasons, openings, applications and stage transitions. Authenticate with `Authorization: Bearer <token>`; tokens are created by an administrator with the scopes `read` and `write`. Errors have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
-    paths(list_seasons, list_openings, get_opening, list_applications, create_application, get_application, create_transition),
-    components(schemas(StageName, RejectionCode, SeasonDto, OpeningDto, ApplicationSummaryDto, ApplicationPage, ApplicationDto, ChoiceDto, TransitionDto, NewApplicationDto, NewCandidateDto, ResumeUploadDto, NewTransitionDto, ErrorBody, ErrorDetail, FieldErrorDto)),
+    info(title = "Cohort API", version = "1", description = "Seasons, openings, applications, stage transitions, interview feedback and debrief decisions. Authenticate with `Authorization: Bearer <token>`; tokens are created by an administrator with the scopes `read` and `write`. Errors have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
+    paths(list_seasons, list_openings, get_opening, list_applications, create_application, get_application, create_transition, list_scorecards, list_decisions),
+    components(schemas(StageName, RejectionCode, SeasonDto, OpeningDto, ApplicationSummaryDto, ApplicationPage, ApplicationDto, ChoiceDto, TransitionDto, NewApplicationDto, NewCandidateDto, ResumeUploadDto, NewTransitionDto, ErrorBody, ErrorDetail, FieldErrorDto, RecommendationName, EvidenceDto, AmendmentDto, ScorecardDto, ScorecardList, DecisionDto, DecisionList)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
