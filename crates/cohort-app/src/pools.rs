@@ -10,6 +10,7 @@
 use crate::applications::IndexApplication;
 use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
+use crate::interviews::feedback_reminders::RemindFeedback;
 use crate::interviews::plans::PlanWeek;
 use crate::interviews::reminders::RemindInterview;
 use crate::interviews::shadows::CountShadowSeat;
@@ -27,7 +28,7 @@ pub fn indexing() -> Registry<App> {
 }
 
 /// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
-/// interviews' (reminders, reading subscribed calendars, and planning a week of loops, which
+/// interviews' (reminders of interviews and of feedback, reading subscribed calendars, and planning a week of loops, which
 /// runs the engine on a blocking thread for the plan's time limit, and counting a shadow's seat
 /// once its interview is over).
 pub fn timed() -> Registry<App> {
@@ -36,6 +37,7 @@ pub fn timed() -> Registry<App> {
         .with::<RemindInvitation>()
         .with::<CheckPlagiarism>()
         .with::<RemindInterview>()
+        .with::<RemindFeedback>()
         .with::<RefreshCalendar>()
         .with::<PlanWeek>()
         .with::<CountShadowSeat>()

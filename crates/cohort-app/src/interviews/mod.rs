@@ -7,6 +7,7 @@
 pub mod calendars;
 pub mod debriefs;
 pub mod feedback;
+pub mod feedback_reminders;
 pub mod feeds;
 pub mod invites;
 pub mod kinds;

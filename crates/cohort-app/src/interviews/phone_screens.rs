@@ -498,6 +498,8 @@ async fn announce(
     }
     Store::enqueue_messages(&mut tx, &messages, app.now()).await?;
     reminders::schedule(&mut tx, &interview, app.now()).await?;
+    let due_after = super::feedback::due_after(app);
+    super::feedback_reminders::schedule(&mut tx, &interview, due_after, app.now()).await?;
     Store::commit(tx).await?;
     app.wake_mail();
     Ok(interview)

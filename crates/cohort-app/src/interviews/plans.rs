@@ -858,6 +858,8 @@ async fn write_loop(
             .ok_or(PlanError::NotInPlan)?;
         super::shadows::count_when_over(tx, &record, app.now()).await?;
         super::reminders::schedule(tx, &record, app.now()).await?;
+        let due_after = super::feedback::due_after(app);
+        super::feedback_reminders::schedule(tx, &record, due_after, app.now()).await?;
         written.added.push(record);
     }
     Ok(written)

@@ -876,3 +876,65 @@ both!(
         assert_eq!(body["decisions"][0]["note"], "Depth.");
     }
 );
+
+both!(
+    interviewers_are_reminded_before_their_feedback_is_due_and_when_it_is_overdue_unless_it_is_in,
+    |app: TestApp| async move {
+        let (_, _, interviews) = loop_that_took_place(&app).await;
+        let (prompt, prompt_email) = (&interviews[0].0, &interviews[0].1);
+        let (slow, slow_email) = (&interviews[1].0, &interviews[1].1);
+        let reminders = |email: String| {
+            let app = &app;
+            async move {
+                app.store()
+                    .messages_to(&email)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|m| m.template == "feedback_reminder")
+                    .collect::<Vec<_>>()
+            }
+        };
+        app.run_jobs().await;
+        assert!(reminders(slow_email.clone()).await.is_empty());
+        // The first submits; eighteen hours after the loop, the second is reminded.
+        let browser = signed_in_as(&app, prompt_email).await;
+        write_scorecard(&browser, prompt.id, "Prompt", "submit").await;
+        app.state.app().clock().advance(18 * 3600);
+        app.run_jobs().await;
+        let slow_reminders = reminders(slow_email.clone()).await;
+        let mine: Vec<_> = slow_reminders
+            .iter()
+            .filter(|m| {
+                m.body
+                    .contains(&format!("/interviewer/interviews/{}/feedback", slow.id))
+            })
+            .collect();
+        assert_eq!(mine.len(), 1, "{slow_reminders:?}");
+        assert!(mine[0].subject.contains("due soon") && mine[0].body.contains("is due"));
+        // Reminders carry nothing of anyone's feedback.
+        assert!(!mine[0].body.contains("Prompt"));
+        // At the due time: overdue for the second, nothing ever for the first.
+        app.state.app().clock().advance(6 * 3600);
+        app.run_jobs().await;
+        let overdue: Vec<_> = reminders(slow_email.clone())
+            .await
+            .into_iter()
+            .filter(|m| m.subject.starts_with("Overdue"))
+            .collect();
+        assert!(overdue.iter().any(|m| m
+            .body
+            .contains(&format!("/interviewer/interviews/{}/feedback", slow.id))));
+        let prompt_reminders = reminders(prompt_email.clone()).await;
+        assert!(
+            !prompt_reminders.iter().any(|m| m
+                .body
+                .contains(&format!("/interviewer/interviews/{}/feedback", prompt.id))),
+            "{prompt_reminders:?}"
+        );
+        // Running the jobs again sends nothing twice.
+        let before = reminders(slow_email.clone()).await.len();
+        app.run_jobs().await;
+        assert_eq!(reminders(slow_email.clone()).await.len(), before);
+    }
+);
