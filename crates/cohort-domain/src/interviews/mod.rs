@@ -8,6 +8,7 @@
 
 pub mod availability;
 pub mod booking;
+pub mod calibration;
 pub mod debrief;
 pub mod feedback;
 pub mod itip;

@@ -2,6 +2,7 @@
 //! interviewers.
 
 pub mod bookings;
+pub mod calibration;
 pub mod debriefs;
 pub mod plans;
 pub mod profiles;

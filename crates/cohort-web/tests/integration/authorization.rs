@@ -618,6 +618,8 @@ both!(
                 no_part_not_found,
             ),
             row("GET", "/staff/feedback/overdue".into(), vec![], recruiting),
+            // Calibration: recruiters, and bar raisers (none of the matrix's interviewers is one).
+            row("GET", "/staff/calibration".into(), vec![], recruiting),
             // A debrief: the pipeline's roles (not open yet: 409 for a vote, a reveal, a note or a
             // decision); staff with no part in the loop do not find it.
             row("GET", format!("/debriefs/{a}"), vec![], no_part_not_found),

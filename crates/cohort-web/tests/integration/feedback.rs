@@ -85,12 +85,17 @@ fn principle_ids(html: &str) -> Vec<String> {
 /// Every answer a scorecard page asks for, each text marked with `mark` so a test can find it
 /// on other pages, with `intent`.
 fn answers(html: &str, mark: &str, intent: &str) -> Vec<(String, String)> {
+    answers_rated(html, mark, intent, "3")
+}
+
+/// [`answers`] with every principle rated `rating`.
+fn answers_rated(html: &str, mark: &str, intent: &str, rating: &str) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     for id in principle_ids(html) {
         for part in ["situation", "task", "action", "result"] {
             fields.push((format!("p{id}_{part}"), format!("{part} heard by {mark}")));
         }
-        fields.push((format!("p{id}_rating"), "3".to_owned()));
+        fields.push((format!("p{id}_rating"), rating.to_owned()));
     }
     if html.contains("name=\"technical_notes\"") {
         fields.push(("technical_notes".into(), format!("notes of {mark}")));
@@ -936,5 +941,70 @@ both!(
         let before = reminders(slow_email.clone()).await.len();
         app.run_jobs().await;
         assert_eq!(reminders(slow_email.clone()).await.len(), before);
+    }
+);
+
+both!(
+    calibration_shows_a_harsh_interviewer_below_their_panel_to_recruiters_and_bar_raisers_only,
+    |app: TestApp| async move {
+        let (recruiter, _, interviews) = loop_that_took_place(&app).await;
+        // The first interviewer rates every principle 1; the others 3.
+        let harsh = signed_in_as(&app, &interviews[0].1).await;
+        let path = scorecard_path(interviews[0].0.id);
+        let fields = answers_rated(&html_of(&harsh, &path).await, "Harsh", "submit", "1");
+        let response = harsh.post_form(&path, &path, &pairs(&fields)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        all_feedback_in(&app, &interviews[1..]).await;
+        let harsh_name = interviews[0].0.interviewer_name.clone().unwrap();
+
+        let (status, html) = recruiter.get_text("/staff/calibration").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("<svg") && html.contains("class=\"bar harsh\""),
+            "{html}"
+        );
+        // Their row comes first (furthest from the panel) and says how far, on how many ratings.
+        let first_row = html
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(first_row.contains(&harsh_name), "{first_row}");
+        assert!(
+            first_row.contains("-2.00") && first_row.contains("harsher"),
+            "{first_row}"
+        );
+        assert!(first_row.contains("on 2 ratings"), "{first_row}");
+        // Everyone submitted within the day: no late feedback.
+        assert!(first_row.contains("0 of 1 (0 %)"), "{first_row}");
+
+        // A bar raiser reads it; a hiring manager and an interviewer do not.
+        let raiser = bar_raiser_index(&interviews);
+        let raiser = signed_in_as(&app, &interviews[raiser].1).await;
+        assert_eq!(
+            raiser.get("/staff/calibration").await.status(),
+            StatusCode::OK
+        );
+        let manager = app.signed_in(Role::HiringManager).await;
+        assert_eq!(
+            manager.get("/staff/calibration").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let (_, email) =
+            crate::phone_screens::interviewer(&app, "Pat Plain", "Europe/Dublin").await;
+        let plain = signed_in_as(&app, &email).await;
+        assert_eq!(
+            plain.get("/staff/calibration").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            recruiter
+                .get("/staff/calibration?season=999999")
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
     }
 );

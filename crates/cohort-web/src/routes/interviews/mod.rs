@@ -7,10 +7,12 @@
 //! - [`booking`]: a candidate's phone screens: booking, moving, cancelling.
 //! - [`plans`]: "Plan a week" of final loops on the engine, its edits and publishing (recruiters).
 //! - [`feedback`]: scorecards, a candidate's feedback under the blind rule, overdue feedback.
+//! - [`calibration`]: each interviewer's ratings against their panels', late feedback, matches.
 //! - [`debriefs`]: a loop's debrief (votes, grid, notes, decision) and the season's veto setting.
 //! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
 pub mod booking;
+pub mod calibration;
 pub mod competencies;
 pub mod debriefs;
 pub mod feedback;
@@ -34,4 +36,5 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(feedback::router())
         .merge(debriefs::router())
+        .merge(calibration::router())
 }
