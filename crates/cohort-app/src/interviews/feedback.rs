@@ -441,6 +441,40 @@ async fn feedback_as(
     })
 }
 
+/// A trainee's practice feedback as a bar raiser reads it to sign them off: every submitted
+/// practice scorecard of theirs that the blind rule lets this bar raiser read (one on a
+/// candidate whose panel they sit on waits until their own feedback is in). Not found for anyone
+/// but a bar raiser, and for a bar raiser asking about themselves.
+pub async fn practice_of_trainee(
+    app: &App,
+    account: &Account,
+    trainee_id: i64,
+) -> Result<Vec<ScorecardRecord>, FeedbackError> {
+    let is_bar_raiser = account.has(Role::Interviewer)
+        && app
+            .store()
+            .interviewer(account.user.id)
+            .await?
+            .is_some_and(|i| i.bar_raiser);
+    if !is_bar_raiser || trainee_id == account.user.id {
+        return Err(FeedbackError::NotFound);
+    }
+    let mut readable = Vec::new();
+    for card in app.store().practice_scorecards_of(trainee_id).await? {
+        let (viewer, _) = viewer_of(app, account, card.application_id).await?;
+        let facts = CardFacts {
+            author_id: card.author_id,
+            submitted: card.is_submitted(),
+            authorship: card.authorship,
+            interviewer_id: card.interviewer_id,
+        };
+        if feedback::may_read(&viewer, &facts) {
+            readable.push(card);
+        }
+    }
+    Ok(readable)
+}
+
 /// Interviews whose feedback is past due and not submitted, the longest overdue first.
 pub async fn overdue(app: &App) -> Result<Vec<OverdueFeedback>, StoreError> {
     app.store()

@@ -138,25 +138,42 @@ impl Store {
         &self,
         application_id: i64,
     ) -> Result<Vec<ScorecardRecord>> {
+        self.scorecards_where("s.application_id = $1", application_id)
+            .await
+    }
+
+    /// A trainee's submitted practice feedback from the interviews they shadowed, oldest first,
+    /// for the bar raiser who signs them off.
+    pub async fn practice_scorecards_of(&self, author_id: i64) -> Result<Vec<ScorecardRecord>> {
+        self.scorecards_where(
+            "s.author_id = $1 AND s.authorship = 'practice' AND s.submitted_at IS NOT NULL",
+            author_id,
+        )
+        .await
+    }
+
+    /// The scorecards that `condition` (on `scorecards s`, with one parameter) selects, with
+    /// their evidence and amendments.
+    async fn scorecards_where(&self, condition: &str, value: i64) -> Result<Vec<ScorecardRecord>> {
         let rows: Vec<ScorecardRow> = sqlx::query_as(&format!(
-            "{SCORECARD} WHERE s.application_id = $1 ORDER BY i.starts_at, i.id, s.authorship, s.id"
+            "{SCORECARD} WHERE {condition} ORDER BY i.starts_at, i.id, s.authorship, s.id"
         ))
-        .bind(application_id)
+        .bind(value)
         .fetch_all(&self.reader)
         .await?;
-        let evidence: Vec<EvidenceRow> = sqlx::query_as(
+        let evidence: Vec<EvidenceRow> = sqlx::query_as(&format!(
             "SELECT p.scorecard_id, p.competency_id, p.situation, p.task, p.action, p.result, p.rating \
              FROM scorecard_principles p JOIN scorecards s ON s.id = p.scorecard_id \
-             WHERE s.application_id = $1 ORDER BY p.scorecard_id, p.position",
-        )
-        .bind(application_id)
+             WHERE {condition} ORDER BY p.scorecard_id, p.position"
+        ))
+        .bind(value)
         .fetch_all(&self.reader)
         .await?;
-        let amendments: Vec<AmendmentRow> = sqlx::query_as(
+        let amendments: Vec<AmendmentRow> = sqlx::query_as(&format!(
             "SELECT m.scorecard_id, m.body, m.created_at FROM scorecard_amendments m \
-             JOIN scorecards s ON s.id = m.scorecard_id WHERE s.application_id = $1 ORDER BY m.id",
-        )
-        .bind(application_id)
+             JOIN scorecards s ON s.id = m.scorecard_id WHERE {condition} ORDER BY m.id"
+        ))
+        .bind(value)
         .fetch_all(&self.reader)
         .await?;
         assemble(rows, evidence, amendments)

@@ -609,6 +609,13 @@ both!(
                 vec![("amendment", "more")],
                 interviewer_not_found,
             ),
+            // A trainee's practice feedback: bar raisers only (none in the matrix).
+            row(
+                "GET",
+                "/interviewer/trainees/999999".into(),
+                vec![],
+                interviewer_not_found,
+            ),
             // A candidate's feedback: the pipeline's roles; staff with no part in the candidate's
             // interviews do not find it.
             row(

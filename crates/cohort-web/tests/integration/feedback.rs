@@ -275,6 +275,16 @@ both!(
         let (status, html) = raiser_browser.get_text(&feedback_page).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("summary of Shadow") && !html.contains("summary of Interviewer"));
+        // The bar raiser signs the trainee off from a page of their practice feedback, which
+        // nobody else opens.
+        let trainee_page = format!("/interviewer/trainees/{trainee}");
+        let (status, html) = raiser_browser.get_text(&trainee_page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("summary of Shadow") && html.contains("Practice feedback"), "{html}");
+        assert!(!html.contains("summary of Interviewer"));
+        for other in [&first_browser, &shadow] {
+            assert_eq!(other.get(&trainee_page).await.status(), StatusCode::NOT_FOUND);
+        }
     }
 );
 

@@ -44,7 +44,7 @@ pub fn router() -> Router<AppState> {
 const AUTOSAVE_HEADER: &str = "x-cohort-autosave";
 
 /// What an interview is, in words: "Final loop, interview 3" or "Phone interview 1".
-fn interview_words(kind: &str, round: i64) -> String {
+pub(crate) fn interview_words(kind: &str, round: i64) -> String {
     if kind == FINAL_LOOP {
         format!("Final loop, interview {round}")
     } else {
@@ -398,30 +398,30 @@ async fn amend(
 }
 
 /// A principle's evidence as read back.
-struct EvidenceView {
-    name: String,
-    star: Vec<(&'static str, String)>,
-    rating: String,
+pub(crate) struct EvidenceView {
+    pub(crate) name: String,
+    pub(crate) star: Vec<(&'static str, String)>,
+    pub(crate) rating: String,
 }
 
 /// A scorecard as a reader sees it.
-struct SubmittedCard {
+pub(crate) struct SubmittedCard {
     /// The scorecard's id, the anchor the debrief's grid links to.
-    id: i64,
-    author: String,
-    what: String,
-    practice: bool,
+    pub(crate) id: i64,
+    pub(crate) author: String,
+    pub(crate) what: String,
+    pub(crate) practice: bool,
     /// "Submitted 3 Mar 2027, 10:00 GMT", or "Draft, last saved ..." for the author's own draft.
-    status: String,
-    draft: bool,
-    recommendation: String,
-    hire: bool,
-    summary: String,
-    evidence: Vec<EvidenceView>,
-    area: Option<String>,
-    technical_notes: String,
-    technical_rating: String,
-    amendments: Vec<(String, String)>,
+    pub(crate) status: String,
+    pub(crate) draft: bool,
+    pub(crate) recommendation: String,
+    pub(crate) hire: bool,
+    pub(crate) summary: String,
+    pub(crate) evidence: Vec<EvidenceView>,
+    pub(crate) area: Option<String>,
+    pub(crate) technical_notes: String,
+    pub(crate) technical_rating: String,
+    pub(crate) amendments: Vec<(String, String)>,
 }
 
 fn rating_words(rating: Option<Rating>) -> String {
@@ -431,7 +431,7 @@ fn rating_words(rating: Option<Rating>) -> String {
     )
 }
 
-fn submitted_card(
+pub(crate) fn submitted_card(
     card: &ScorecardRecord,
     names: &HashMap<i64, String>,
     zone: Tz,

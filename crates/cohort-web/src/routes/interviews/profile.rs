@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
             "/interviewer/profile",
             get(own_profile_page).post(save_own_profile),
         )
+        .route("/interviewer/trainees/{user_id}", get(trainee_page))
         .route(
             "/interviewer/trainees/{user_id}/competencies/{competency_id}/sign-off",
             post(sign_off),
@@ -434,6 +435,74 @@ async fn save_own_profile(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "interviews/trainee.html")]
+struct TraineePage {
+    layout: Layout,
+    user_id: i64,
+    name: String,
+    training: Vec<TrainingRow>,
+    cards: Vec<super::feedback::SubmittedCard>,
+}
+
+/// A trainee as a bar raiser sees them before signing them off: their training in each
+/// competency and the practice feedback they wrote on the interviews they shadowed.
+async fn trainee_page(
+    State(state): State<AppState>,
+    me: Require<InterviewerOnly>,
+    csrf: Csrf,
+    Path(user_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let cards =
+        cohort_app::interviews::feedback::practice_of_trainee(state.app(), &me.account, user_id)
+            .await
+            .map_err(|error| match error {
+                cohort_app::interviews::feedback::FeedbackError::Store(e) => e.into(),
+                _ => AppError::NotFound,
+            })?;
+    let trainee = state
+        .store()
+        .interviewer(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let competencies: Vec<Competency> = state.store().competency_rules().await?;
+    let names = state
+        .store()
+        .competencies()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let zone = state
+        .store()
+        .interviewer(me.account.user.id)
+        .await?
+        .and_then(|i| i.profile)
+        .map_or(chrono_tz::Tz::UTC, |p| p.time_zone);
+    let page = TraineePage {
+        layout: Layout::for_account(
+            format!("{}'s training", trainee.name),
+            Some(&me.account),
+            &csrf,
+        ),
+        user_id,
+        training: training_rows(&trainee, &competencies, state.config().graduation),
+        cards: cards
+            .iter()
+            .map(|card| {
+                let what = format!(
+                    "{} with {}",
+                    super::feedback::interview_words(&card.interview_kind, card.interview_round),
+                    card.author_name
+                );
+                super::feedback::submitted_card(card, &names, zone, what)
+            })
+            .collect(),
+        name: trainee.name,
+    };
+    Ok(render(&page)?.into_response())
 }
 
 async fn sign_off(
