@@ -216,7 +216,8 @@ pub async fn scorecard_form(
     })
 }
 
-/// Saves `user_id`'s scorecard for `interview_id` from the form's `fields`: as a draft, or, with
+/// Saves `user_id`'s scorecard for `interview_id` from the form's `fields` and the bank's
+/// questions they say they `asked`: as a draft, or, with
 /// `submit`, complete and locked. A second submission (another tab, a double click) is
 /// [`FeedbackError::Locked`] and changes nothing.
 pub async fn save(
@@ -224,6 +225,7 @@ pub async fn save(
     user_id: i64,
     interview_id: i64,
     fields: &BTreeMap<String, String>,
+    asked: &[i64],
     submit: bool,
 ) -> Result<Saved, FeedbackError> {
     let form = scorecard_form(app, user_id, interview_id).await?;
@@ -235,6 +237,22 @@ pub async fn save(
         return Err(FeedbackError::Locked);
     }
     let answers = feedback::parse_answers(&form.shape, fields).map_err(FeedbackError::Invalid)?;
+    if !asked.is_empty() {
+        let season = app
+            .store()
+            .application(form.interview.application_id)
+            .await?
+            .season_id;
+        let bank = app.store().questions(season).await?;
+        if asked.iter().any(|id| !bank.iter().any(|q| q.id == *id)) {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "asked",
+                "Choose the questions you asked from the kit's list.",
+            );
+            return Err(FeedbackError::Invalid(errors));
+        }
+    }
     let now = app.now();
     if submit {
         feedback::check_complete(&form.shape, &answers).map_err(FeedbackError::Invalid)?;
@@ -252,6 +270,7 @@ pub async fn save(
             authorship: form.authorship,
             area_id: form.shape.area,
             answers: &answers,
+            asked,
         },
         now,
     )

@@ -46,9 +46,9 @@ fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
                 interview.candidate_name
             ),
             format!(
-                "Interview {} of the candidate's final loop. Its focus, on your schedule: {}",
+                "Interview {} of the candidate's final loop. Your interview kit (focus, questions, time plan): {}",
                 interview.round,
-                app.config().link(super::links::SCHEDULE_PATH)
+                app.config().link(&super::links::kit_path(interview.id))
             ),
         ),
         Party::Candidate => (
@@ -62,7 +62,8 @@ fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
         Party::Interviewer => (
             format!("Phone interview: {} ({track})", interview.candidate_name),
             format!(
-                "The résumé and the interview's focus: {}",
+                "Your interview kit (focus, questions, time plan): {}. The résumé: {}",
+                app.config().link(&super::links::kit_path(interview.id)),
                 app.config().link(super::links::SCHEDULE_PATH)
             ),
         ),

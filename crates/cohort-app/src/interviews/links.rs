@@ -8,3 +8,8 @@ pub fn manage_path(application_id: i64) -> String {
 
 /// An interviewer's own interviews.
 pub const SCHEDULE_PATH: &str = "/interviewer/interviews";
+
+/// An interview's kit, for its interviewer and shadow.
+pub fn kit_path(interview_id: i64) -> String {
+    format!("{SCHEDULE_PATH}/{interview_id}/kit")
+}

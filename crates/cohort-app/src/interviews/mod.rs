@@ -11,6 +11,7 @@ pub mod feedback_reminders;
 pub mod feeds;
 pub mod invites;
 pub mod kinds;
+pub mod kits;
 pub mod links;
 pub mod mail;
 pub mod phone_screens;

@@ -12,6 +12,7 @@ pub mod calibration;
 pub mod debrief;
 pub mod feedback;
 pub mod itip;
+pub mod kit;
 pub mod planning;
 pub mod profile;
 

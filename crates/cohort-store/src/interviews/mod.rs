@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod debriefs;
 pub mod plans;
 pub mod profiles;
+pub mod questions;
 pub mod scorecards;
 
 use crate::{affected, Result, Store, StoreError, Tx};
@@ -140,13 +141,16 @@ impl Store {
         Ok(())
     }
 
-    /// How many interviews of loop templates assess a competency, and how many interviewers
-    /// train or are qualified in it.
+    /// How many interviews of loop templates assess a competency, how many interviewers train or
+    /// are qualified in it, and how many questions and scorecards name it.
     pub async fn competency_uses(tx: &mut Tx, id: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM loop_template_interviews WHERE area_id = $1) \
              + (SELECT COUNT(*) FROM loop_template_principles WHERE competency_id = $1) \
-             + (SELECT COUNT(*) FROM interviewer_competencies WHERE competency_id = $1)",
+             + (SELECT COUNT(*) FROM interviewer_competencies WHERE competency_id = $1) \
+             + (SELECT COUNT(*) FROM interview_questions WHERE competency_id = $1) \
+             + (SELECT COUNT(*) FROM scorecard_principles WHERE competency_id = $1) \
+             + (SELECT COUNT(*) FROM scorecards WHERE area_id = $1)",
         )
         .bind(id)
         .fetch_one(&mut **tx)

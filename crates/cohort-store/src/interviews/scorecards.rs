@@ -33,6 +33,8 @@ pub struct ScorecardRecord {
     pub ends_at: i64,
     /// Oldest first: (when, text).
     pub amendments: Vec<(i64, String)>,
+    /// The bank's questions the author says they asked.
+    pub asked: Vec<i64>,
 }
 
 impl ScorecardRecord {
@@ -92,6 +94,8 @@ pub struct DraftWrite<'a> {
     pub authorship: Authorship,
     pub area_id: Option<i64>,
     pub answers: &'a Answers,
+    /// The bank's questions the author says they asked.
+    pub asked: &'a [i64],
 }
 
 /// What a viewer is to one candidate's interviews, for the blind rule.
@@ -176,7 +180,22 @@ impl Store {
         .bind(value)
         .fetch_all(&self.reader)
         .await?;
-        assemble(rows, evidence, amendments)
+        let asked: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT q.scorecard_id, q.question_id FROM scorecard_questions q \
+             JOIN scorecards s ON s.id = q.scorecard_id WHERE {condition} ORDER BY q.question_id"
+        ))
+        .bind(value)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut cards = assemble(rows, evidence, amendments)?;
+        for card in &mut cards {
+            card.asked = asked
+                .iter()
+                .filter(|(scorecard, _)| *scorecard == card.id)
+                .map(|(_, question)| *question)
+                .collect();
+        }
+        Ok(cards)
     }
 
     /// One author's scorecard for one interview, if they have started it.
@@ -234,6 +253,20 @@ impl Store {
         let Some(id) = id else {
             return Ok(None);
         };
+        sqlx::query("DELETE FROM scorecard_questions WHERE scorecard_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for question in draft.asked {
+            sqlx::query(
+                "INSERT INTO scorecard_questions (scorecard_id, question_id) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(question)
+            .execute(&mut **tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM scorecard_principles WHERE scorecard_id = $1")
             .bind(id)
             .execute(&mut **tx)
@@ -402,6 +435,7 @@ fn assemble(
                 starts_at: row.starts_at,
                 ends_at: row.ends_at,
                 amendments: amendments_of.remove(&row.id).unwrap_or_default(),
+                asked: Vec::new(),
             })
         })
         .collect()

@@ -609,6 +609,32 @@ both!(
                 vec![("amendment", "more")],
                 interviewer_not_found,
             ),
+            row(
+                "GET",
+                "/interviewer/interviews/999999/kit".into(),
+                vec![],
+                interviewer_not_found,
+            ),
+            // The question bank: recruiters and bar raisers (none in the matrix).
+            row("GET", "/staff/questions".into(), vec![], recruiting),
+            row(
+                "POST",
+                "/staff/questions".into(),
+                vec![("prompt", "Tell me about a time.")],
+                recruiting,
+            ),
+            row(
+                "POST",
+                "/staff/questions/999999".into(),
+                vec![("prompt", "Tell me about a time.")],
+                recruiting,
+            ),
+            row(
+                "POST",
+                "/staff/questions/999999/retire".into(),
+                vec![("retired", "yes")],
+                recruiting_not_found,
+            ),
             // A trainee's practice feedback: bar raisers only (none in the matrix).
             row(
                 "GET",

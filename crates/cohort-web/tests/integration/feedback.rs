@@ -1018,3 +1018,141 @@ both!(
         );
     }
 );
+
+/// The id of the question on the bank page whose text is `prompt`.
+fn question_id(html: &str, prompt: &str) -> i64 {
+    let row = html
+        .split("<tr")
+        .find(|row| row.contains(prompt))
+        .unwrap_or_else(|| panic!("{prompt} is not listed: {html}"));
+    let start = row.find("/staff/questions/").unwrap() + "/staff/questions/".len();
+    row[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+both!(
+    an_interview_kit_suggests_the_banks_least_used_questions_for_the_seat_and_counts_the_ones_asked,
+    |app: TestApp| async move {
+        let (recruiter, _, interviews) = loop_that_took_place(&app).await;
+        let (first, first_email) = (&interviews[0].0, &interviews[0].1);
+        let interviewer = signed_in_as(&app, first_email).await;
+        let html = html_of(&interviewer, &scorecard_path(first.id)).await;
+        let principle = principle_ids(&html)[0].clone();
+        // A recruiter adds two questions for the first seat's first principle.
+        for prompt in [
+            "Tell me about a customer you surprised.",
+            "Tell me about a complaint you fixed.",
+        ] {
+            let response = recruiter
+                .post_form(
+                    "/staff/questions",
+                    "/staff/questions",
+                    &[
+                        ("competency", principle.as_str()),
+                        ("track", ""),
+                        ("level", "intern"),
+                        ("prompt", prompt),
+                        ("guidance", "Names the customer and the outcome."),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        }
+        // Bad input is refused and adds nothing; a hiring manager may not edit the bank.
+        let before = app.count("interview_questions").await;
+        let response = recruiter
+            .post_form(
+                "/staff/questions",
+                "/staff/questions",
+                &[("competency", "x"), ("level", "senior"), ("prompt", " ")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let manager = app.signed_in(Role::HiringManager).await;
+        assert_eq!(
+            manager.get("/staff/questions").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(app.count("interview_questions").await, before);
+        let (_, bank) = recruiter.get_text("/staff/questions").await;
+        let surprised = question_id(&bank, "a customer you surprised");
+        let complaint = question_id(&bank, "a complaint you fixed");
+
+        // The kit: its purpose by technical area, the seat's principles with the questions,
+        // the rating levels and a time plan; the shadow opens it too, nobody else.
+        let kit = format!("/interviewer/interviews/{}/kit", first.id);
+        let (status, html) = interviewer.get_text(&kit).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("coding interview") || html.contains("algorithms interview"),
+            "{html}"
+        );
+        assert!(html.contains("a customer you surprised") && html.contains("Names the customer"));
+        assert!(html.contains("Time plan") && html.contains("Raises the bar"));
+        let other = signed_in_as(&app, &interviews[1].1).await;
+        assert_eq!(other.get(&kit).await.status(), StatusCode::NOT_FOUND);
+        // The calendar invitation links the kit.
+        let invitation = app
+            .store()
+            .messages_to(first_email)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|m| m.calendar)
+            .map(|c| c.replace("\r\n ", ""))
+            .find(|c| c.contains(&kit));
+        assert!(invitation.is_some(), "no invitation links {kit}");
+
+        // The scorecard offers the kit's questions; one asked counts once submitted.
+        let path = scorecard_path(first.id);
+        let html = html_of(&interviewer, &path).await;
+        assert!(html.contains("Questions from the kit you asked"), "{html}");
+        let mut fields = answers(&html, "Kit", "submit");
+        fields.push(("asked".into(), surprised.to_string()));
+        fields.push(("asked".into(), 999_999.to_string()));
+        let response = interviewer.post_form(&path, &path, &pairs(&fields)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        fields.pop();
+        let response = interviewer.post_form(&path, &path, &pairs(&fields)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let card = app
+            .store()
+            .scorecard_of(first.id, first.interviewer_id.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(card.asked, vec![surprised]);
+        let uses = app
+            .store()
+            .questions(
+                app.store()
+                    .application(first.application_id)
+                    .await
+                    .unwrap()
+                    .season_id,
+            )
+            .await
+            .unwrap();
+        assert_eq!(uses.iter().find(|q| q.id == surprised).unwrap().uses, 1);
+        assert_eq!(uses.iter().find(|q| q.id == complaint).unwrap().uses, 0);
+
+        // Retired, a question is no longer suggested.
+        let response = recruiter
+            .post_form(
+                "/staff/questions",
+                &format!("/staff/questions/{complaint}/retire"),
+                &[("retired", "yes")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = signed_in_as(&app, &interviews[0].1)
+            .await
+            .get_text(&kit)
+            .await;
+        assert!(!html.contains("a complaint you fixed"), "{html}");
+    }
+);

@@ -123,6 +123,8 @@ struct ScorecardPage {
     technical_choices: Vec<RatingChoice>,
     recommendations: Vec<RecommendationChoice>,
     summary: String,
+    /// The kit's suggested questions: (id, question, asked).
+    questions: Vec<(i64, String, bool)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -230,9 +232,29 @@ fn form_page(
             })
             .collect(),
         summary: answers.summary.clone(),
+        questions: Vec::new(),
         errors,
         layout,
     }
+}
+
+/// The kit's suggested questions for the scorecard's checkboxes, ticked where `asked` says so.
+async fn kit_questions(
+    state: &AppState,
+    user_id: i64,
+    interview_id: i64,
+    asked: &[i64],
+) -> Result<Vec<(i64, String, bool)>, AppError> {
+    let kit = cohort_app::interviews::kits::kit_for(state.app(), user_id, interview_id)
+        .await
+        .map_err(feedback_error)?;
+    Ok(kit
+        .area
+        .iter()
+        .chain(kit.principles.iter())
+        .flat_map(|part| part.questions.iter())
+        .map(|q| (q.id, q.prompt.clone(), asked.contains(&q.id)))
+        .collect())
 }
 
 /// The viewer's zone: their interviewer profile's, else UTC.
@@ -277,7 +299,9 @@ async fn scorecard_page(
         &csrf,
     )
     .with_flash(notice_text(query.notice.as_deref()));
-    let page = form_page(
+    let asked = form.card.as_ref().map_or(&[][..], |c| &c.asked[..]);
+    let questions = kit_questions(&state, user_id, id, asked).await?;
+    let mut page = form_page(
         &form,
         &answers,
         FieldErrors::new(),
@@ -285,6 +309,7 @@ async fn scorecard_page(
         state.now(),
         layout,
     );
+    page.questions = questions;
     Ok(render(&page)?.into_response())
 }
 
@@ -294,12 +319,33 @@ async fn save(
     csrf: Csrf,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    CsrfForm(fields): CsrfForm<BTreeMap<String, String>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let user_id = me.account.user.id;
     let autosave = headers.contains_key(AUTOSAVE_HEADER);
+    // The questions asked are checkboxes sharing one name; every other field is single.
+    let mut asked = Vec::new();
+    let mut fields = BTreeMap::new();
+    for (name, value) in pairs {
+        if name == "asked" {
+            asked.push(value.trim().parse::<i64>().map_err(|_| {
+                AppError::BadRequest("Choose the questions you asked from the kit's list.".into())
+            })?);
+        } else {
+            fields.insert(name, value);
+        }
+    }
     let submit = fields.get("intent").map(String::as_str) == Some("submit");
-    match feedback::save(state.app(), user_id, id, &fields, submit && !autosave).await {
+    match feedback::save(
+        state.app(),
+        user_id,
+        id,
+        &fields,
+        &asked,
+        submit && !autosave,
+    )
+    .await
+    {
         Ok(Saved::Draft { at }) if autosave => Ok(Json(serde_json::json!({
             "saved_at": iso(at),
             "message": format!("Draft saved at {}", time_in(at, zone_of(&state, user_id).await?)),
@@ -325,7 +371,9 @@ async fn save(
                 Some(&me.account),
                 &csrf,
             );
-            let page = form_page(&form, &answers, errors, zone, state.now(), layout);
+            let questions = kit_questions(&state, user_id, id, &asked).await?;
+            let mut page = form_page(&form, &answers, errors, zone, state.now(), layout);
+            page.questions = questions;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?.into_response())
         }
         Err(error) if autosave => {

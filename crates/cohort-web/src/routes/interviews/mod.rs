@@ -8,6 +8,7 @@
 //! - [`plans`]: "Plan a week" of final loops on the engine, its edits and publishing (recruiters).
 //! - [`feedback`]: scorecards, a candidate's feedback under the blind rule, overdue feedback.
 //! - [`calibration`]: each interviewer's ratings against their panels', late feedback, matches.
+//! - [`kits`]: an interview's kit, and the question bank behind the kits.
 //! - [`debriefs`]: a loop's debrief (votes, grid, notes, decision) and the season's veto setting.
 //! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
@@ -17,6 +18,7 @@ pub mod competencies;
 pub mod debriefs;
 pub mod feedback;
 pub mod interviewers;
+pub mod kits;
 pub mod plans;
 pub mod profile;
 pub mod schedule;
@@ -37,4 +39,5 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(debriefs::router())
         .merge(calibration::router())
+        .merge(kits::router())
 }
