@@ -28,4 +28,16 @@ impl Clock {
     pub fn advance(&self, seconds: i64) {
         self.offset_seconds.fetch_add(seconds, Ordering::Relaxed);
     }
+
+    /// Sets this clock to `at` (Unix seconds). The demo lives through a past week this way,
+    /// before the server starts, so that its feedback and debriefs are dated as they would be.
+    pub fn travel_to(&self, at: i64) {
+        let offset = at - chrono::Utc::now().timestamp();
+        self.offset_seconds.store(offset, Ordering::Relaxed);
+    }
+
+    /// Back to the wall clock.
+    pub fn reset(&self) {
+        self.offset_seconds.store(0, Ordering::Relaxed);
+    }
 }

@@ -308,16 +308,24 @@ fn weekdays(today: chrono::NaiveDate, skip: usize) -> Vec<chrono::NaiveDate> {
 /// "Plan a week" page: the next five weekdays from the day after tomorrow, planned and
 /// published, though the coordinator keeps half of the loops back for the five after; and those,
 /// planned and left as a draft. A season with
-/// any plan is left alone. `coordinator` is the recruiter recorded as planning them.
+/// a plan of any day from today on is left alone. `coordinator` is the recruiter recorded as planning them.
 pub async fn ensure_demo_loop_plans(
     app: &App,
     season_id: i64,
     coordinator: i64,
 ) -> Result<DemoPlans, PlanError> {
-    if !app.store().plans_of_season(season_id).await?.is_empty() {
+    let today = app.clock().now_utc().date_naive();
+    // A plan of a past week (the demo's week that took place) does not count.
+    let ahead = today.to_string();
+    if app
+        .store()
+        .plans_of_season(season_id)
+        .await?
+        .iter()
+        .any(|p| p.days.as_str() >= ahead.as_str())
+    {
         return Ok(DemoPlans::default());
     }
-    let today = app.clock().now_utc().date_naive();
     let mut made = DemoPlans::default();
     let first = match plans::start_plan(
         app,

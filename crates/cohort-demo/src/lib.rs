@@ -12,15 +12,18 @@
 //! - `assessments`: the demo season's online assessments and the seeded results of candidates
 //!   who took them.
 //! - `interviews`: the competencies and the tracks' loop templates.
+//! - `feedback`: the question bank, a past week of loops with its feedback, and debriefs.
 //! - [`pdf`]: a one-page PDF résumé writer (the demo and tests upload real PDFs).
 
 mod assessments;
 mod candidates;
+mod feedback;
 mod interviews;
 pub mod pdf;
 mod season;
 
 pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
+pub use feedback::{ensure_demo_questions, ensure_past_week, DemoFeedback, DemoFeedbackError};
 pub use interviews::{
     ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_loop_plans,
     ensure_demo_phone_screens, ensure_interviewers, DemoPlans,

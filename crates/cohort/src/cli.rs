@@ -735,6 +735,19 @@ async fn demo(
         .await?
         .map(|user| user.id)
         .context("the demo's recruiter")?;
+    let questions = cohort_demo::ensure_demo_questions(state.app(), coordinator)
+        .await
+        .context("seeding the demo's question bank")?;
+    // Last week first: its loops take some of the candidates waiting in Final loop, and the
+    // weeks ahead are planned from the rest.
+    let past = cohort_demo::ensure_past_week(
+        state.app(),
+        season.season_id,
+        coordinator,
+        demo_options.seed,
+    )
+    .await
+    .context("living through the demo's past week of final loops")?;
     let loops = cohort_demo::ensure_demo_loop_plans(state.app(), season.season_id, coordinator)
         .await
         .context("planning the demo's final loops")?;
@@ -761,6 +774,15 @@ async fn demo(
     }
     if phone_screens > 0 {
         println!("  phone screens: {phone_screens} booked by candidates; the rest can book theirs");
+    }
+    if questions > 0 {
+        println!("  question bank: {questions} questions for the interview kits");
+    }
+    if past.loops > 0 {
+        println!(
+            "  last week: {} final loops took place; {} scorecards submitted, {} overdue; {} debrief decided, {} waiting for votes",
+            past.loops, past.submitted, past.overdue, past.debriefs_decided, past.debriefs_waiting
+        );
     }
     if loops.published > 0 || loops.drafted > 0 {
         println!(

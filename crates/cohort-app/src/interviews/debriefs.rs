@@ -94,8 +94,8 @@ pub struct DebriefView {
     pub votes: Vec<VoteRecord>,
     /// Who has voted before the reveal (names only, for everyone).
     pub voted: Vec<String>,
-    /// Interviewers of the loop who have not voted yet.
-    pub waiting_for: Vec<String>,
+    /// Interviewers of the loop who have not voted yet: (name, address, is the bar raiser).
+    pub waiting_for: Vec<(String, String, bool)>,
     pub record: Option<DebriefRecord>,
     pub feedback: CandidateFeedback,
     pub veto: bool,
@@ -160,19 +160,6 @@ pub async fn view(
     let record = app.store().debrief(application_id).await?;
     let revealed = revealed(&panel, record.as_ref());
     let latest = latest_votes(record.as_ref());
-    let names_of = |ids: &[i64]| -> Vec<String> {
-        panel
-            .interviews
-            .iter()
-            .filter(|i| i.interviewer_id.is_some_and(|id| ids.contains(&id)))
-            .filter_map(|i| i.interviewer_name.clone())
-            .fold(Vec::new(), |mut names, name| {
-                if !names.contains(&name) {
-                    names.push(name);
-                }
-                names
-            })
-    };
     let voted_ids: Vec<i64> = latest.iter().map(|v| v.voter_id).collect();
     let waiting: Vec<i64> = panel
         .interviewers
@@ -196,7 +183,20 @@ pub async fn view(
                 .collect()
         },
         voted: latest.iter().map(|v| v.voter_name.clone()).collect(),
-        waiting_for: names_of(&waiting),
+        waiting_for: waiting
+            .iter()
+            .filter_map(|id| {
+                let interview = panel
+                    .interviews
+                    .iter()
+                    .find(|i| i.interviewer_id == Some(*id))?;
+                Some((
+                    interview.interviewer_name.clone()?,
+                    interview.interviewer_email.clone()?,
+                    panel.bar_raiser == Some(*id),
+                ))
+            })
+            .collect(),
         may_reveal: open && !revealed && panel.bar_raiser == Some(me),
         may_decide: open && revealed && is_decider(account),
         open,

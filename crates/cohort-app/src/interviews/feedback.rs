@@ -7,7 +7,6 @@
 //! it returns.
 
 use super::kinds::FINAL_LOOP;
-use super::phone_screens::PHONE_SCREEN;
 use crate::App;
 use cohort_domain::input::Text;
 use cohort_domain::interviews::feedback::{self, Authorship, CardFacts, Shape, Viewer, MAX_NOTES};
@@ -126,7 +125,8 @@ async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, Store
         return Ok(Shape::default());
     };
     let seats = &saved.template.interviews;
-    if interview.kind == PHONE_SCREEN {
+    // Anything but a loop's interview is a phone screen.
+    if interview.kind != FINAL_LOOP {
         return Ok(Shape {
             principles: Vec::new(),
             area: seats.iter().find_map(|s| s.area),

@@ -65,7 +65,39 @@ struct DecisionRow {
     pub decided_at: i64,
 }
 
+/// An open debrief as the recruiters' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenDebrief {
+    pub application_id: i64,
+    pub candidate_name: String,
+    /// Interviewers of the loop.
+    pub panel: i64,
+    /// Of them, how many have voted.
+    pub voted: i64,
+    pub revealed: i64,
+}
+
 impl Store {
+    /// Applications in Debrief that have a final loop, with how far their votes are, oldest
+    /// loop first.
+    pub async fn open_debriefs(&self, season_id: i64) -> Result<Vec<OpenDebrief>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id AS application_id, a.candidate_name, \
+             (SELECT COUNT(DISTINCT i.interviewer_id) FROM interviews i WHERE i.application_id = a.id \
+              AND i.kind = 'final_loop' AND i.status = 'booked') AS panel, \
+             (SELECT COUNT(DISTINCT v.voter_id) FROM debrief_votes v JOIN debriefs d ON d.id = v.debrief_id \
+              JOIN interviews i ON i.application_id = d.application_id AND i.interviewer_id = v.voter_id \
+              AND i.kind = 'final_loop' AND i.status = 'booked' WHERE d.application_id = a.id) AS voted, \
+             (SELECT COUNT(*) FROM debriefs d WHERE d.application_id = a.id AND d.revealed_at IS NOT NULL) AS revealed \
+             FROM applications a WHERE a.season_id = $1 AND a.stage = 'debrief' AND EXISTS \
+             (SELECT 1 FROM interviews i WHERE i.application_id = a.id AND i.kind = 'final_loop' AND i.status = 'booked') \
+             ORDER BY a.updated_at, a.id",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// The debrief of an application, once anyone has acted on it.
     pub async fn debrief(&self, application_id: i64) -> Result<Option<DebriefRecord>> {
         let row: Option<DebriefRow> = sqlx::query_as(

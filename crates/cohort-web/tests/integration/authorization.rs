@@ -655,6 +655,7 @@ both!(
             row("GET", "/staff/calibration".into(), vec![], recruiting),
             // A debrief: the pipeline's roles (not open yet: 409 for a vote, a reveal, a note or a
             // decision); staff with no part in the loop do not find it.
+            row("GET", "/staff/debriefs".into(), vec![], pipeline),
             row("GET", format!("/debriefs/{a}"), vec![], no_part_not_found),
             row(
                 "POST",

@@ -4,7 +4,7 @@
 //! Every rule is the app's (`interviews::debriefs`); the grid shows only the scorecards the
 //! viewer may read under the blind rule.
 
-use crate::auth::{Csrf, CsrfForm, Recruiting, Require, StaffOnly};
+use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require, StaffOnly};
 use crate::error::AppError;
 use crate::html::render;
 use crate::pages::{time_in, Layout};
@@ -25,6 +25,7 @@ use cohort_store::interviews::scorecards::ScorecardRecord;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/staff/debriefs", get(open_debriefs_page))
         .route("/debriefs/{id}", get(debrief_page))
         .route("/debriefs/{id}/votes", post(vote))
         .route("/debriefs/{id}/reveal", post(reveal))
@@ -111,7 +112,8 @@ struct DebriefPage {
     feedback_link: String,
     votes: Vec<VoteRow>,
     voted: Vec<String>,
-    waiting_for: Vec<String>,
+    /// (name, address, bar raiser); the address only for the pipeline's roles, to chase votes.
+    waiting_for: Vec<(String, String, bool)>,
     interviewers: usize,
     columns: Vec<Column>,
     grid: Vec<GridRow>,
@@ -286,7 +288,18 @@ async fn debrief_page(
             })
             .collect(),
         voted: view.voted.clone(),
-        waiting_for: view.waiting_for.clone(),
+        waiting_for: view
+            .waiting_for
+            .iter()
+            .map(|(name, email, raiser)| {
+                let email = if view.feedback.viewer.sees_pipeline {
+                    email.clone()
+                } else {
+                    String::new()
+                };
+                (name.clone(), email, *raiser)
+            })
+            .collect(),
         interviewers: view.panel.interviewers.len(),
         columns,
         grid,
@@ -431,4 +444,46 @@ async fn save_settings(
 ) -> Result<Response, AppError> {
     debriefs::set_veto(state.app(), season_id, form.veto.is_some()).await?;
     Ok(Redirect::to(&format!("/staff/seasons/{season_id}/interviews#debriefs")).into_response())
+}
+
+struct OpenRow {
+    application_id: i64,
+    candidate: String,
+    state: String,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/debriefs.html")]
+struct OpenDebriefsPage {
+    layout: Layout,
+    rows: Vec<OpenRow>,
+}
+
+/// The open debriefs of the newest season, with how far each one's votes are.
+async fn open_debriefs_page(
+    State(state): State<AppState>,
+    me: Require<Pipeline>,
+    csrf: Csrf,
+) -> Result<Response, AppError> {
+    let season = state.store().seasons().await?.into_iter().next();
+    let rows = match season {
+        Some(season) => state.store().open_debriefs(season.id).await?,
+        None => Vec::new(),
+    }
+    .into_iter()
+    .map(|d| OpenRow {
+        application_id: d.application_id,
+        candidate: d.candidate_name,
+        state: if d.revealed > 0 || (d.panel > 0 && d.voted >= d.panel) {
+            "Votes revealed: ready to decide".to_owned()
+        } else {
+            format!("{} of {} interviewers have voted", d.voted, d.panel)
+        },
+    })
+    .collect();
+    let page = OpenDebriefsPage {
+        layout: Layout::for_account("Open debriefs", Some(&me.account), &csrf),
+        rows,
+    };
+    Ok(render(&page)?.into_response())
 }
