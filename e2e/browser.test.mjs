@@ -882,3 +882,174 @@ test('a coordinator plans a week of final loops, sees an edit refused by the che
     await candidateContext.close();
   }
 });
+
+test('an interviewer writes a STAR scorecard, saved as they type, submits it and only then reads the rest of the panel\'s feedback', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const recruiterContext = await newContext();
+  const interviewerContext = await newContext();
+  const recruiter = await trackedPage(recruiterContext, 'recruiter');
+  const interviewer = await trackedPage(interviewerContext, 'interviewer');
+  try {
+    // The recruiter's list of overdue feedback names the interviewer to chase.
+    await signIn(recruiter, RECRUITER_EMAIL);
+    await recruiter.goto('/staff/feedback/overdue');
+    await recruiter.getByRole('heading', { level: 1, name: 'Overdue feedback' }).waitFor();
+    const row = recruiter.locator('tbody tr').first();
+    const candidateName = (await row.locator('td').first().innerText()).trim();
+    const applicationHref = await row.locator('td a').first().getAttribute('href');
+    const applicationId = /\/staff\/applications\/(\d+)/.exec(applicationHref)[1];
+    const interviewerEmail = (await row.locator('a[href^="mailto:"]').innerText()).trim();
+    await axeCheck(recruiter, 'overdue feedback');
+    await snap(recruiter, '70-recruiter-overdue-feedback');
+    await fitsAPhone(recruiter, 'overdue feedback');
+    await snap(recruiter, '70b-recruiter-overdue-feedback-phone');
+
+    // The interviewer sees the interview as overdue, and nothing of the panel's feedback yet.
+    await signIn(interviewer, interviewerEmail);
+    await interviewer.goto('/interviewer/interviews');
+    const done = interviewer.locator('li.interview').filter({ hasText: candidateName }).filter({ hasText: 'Overdue' }).first();
+    await done.waitFor();
+    await snap(interviewer, '71-interviewer-overdue');
+    await interviewer.goto(`/feedback/applications/${applicationId}`);
+    await seeText(interviewer, 'hidden until you submit your own feedback');
+    assert.equal(await interviewer.locator('article.scorecard-read').count(), 0);
+    await snap(interviewer, '72-interviewer-feedback-hidden');
+
+    // The kit, then the scorecard.
+    await interviewer.goto('/interviewer/interviews');
+    await clickAndLoad(interviewer, done.getByRole('link', { name: /Write feedback|Continue your draft/ }), /\/interviewer\/interviews\/\d+\/feedback$/);
+    const scorecardPath = new URL(interviewer.url()).pathname;
+    await interviewer.goto(scorecardPath.replace(/feedback$/, 'kit'));
+    await interviewer.getByRole('heading', { name: 'Time plan' }).waitFor();
+    await axeCheck(interviewer, 'an interview kit');
+    await snap(interviewer, '73-interviewer-kit');
+    await fitsAPhone(interviewer, 'an interview kit');
+    await snap(interviewer, '73b-interviewer-kit-phone');
+    await interviewer.setViewportSize({ width: 1280, height: 800 });
+    await interviewer.goto(scorecardPath);
+    await interviewer.getByRole('heading', { level: 1, name: `Feedback: ${candidateName}` }).waitFor();
+    for (const box of await interviewer.locator('.scorecard-form textarea').all()) {
+      await box.fill(`Heard from ${candidateName}: a concrete example with a measured result.`);
+    }
+    for (const group of await interviewer.locator('.scorecard-form fieldset.rating').all()) {
+      await group.locator('input[type=radio][value="3"]').check();
+    }
+    await interviewer.getByLabel('Hire', { exact: true }).check();
+    // The draft saves itself while they type.
+    await interviewer.waitForFunction(() => /Draft saved at/.test(document.querySelector('[data-autosave-status]').textContent), null, { timeout: 15_000 });
+    await axeCheck(interviewer, 'a scorecard');
+    await snap(interviewer, '74-interviewer-scorecard');
+    await fitsAPhone(interviewer, 'a scorecard');
+    await snap(interviewer, '74b-interviewer-scorecard-phone');
+    await interviewer.setViewportSize({ width: 1280, height: 800 });
+    interviewer.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(interviewer, interviewer.getByRole('button', { name: 'Submit feedback' }), /notice=submitted/);
+    await seeText(interviewer, 'Feedback submitted and locked');
+    await snap(interviewer, '75-interviewer-submitted');
+
+    // Only now the rest of the panel's feedback shows.
+    await clickAndLoad(interviewer, interviewer.getByRole('link', { name: "Read the panel's feedback" }), /\/feedback\/applications\/\d+$/);
+    assert.ok(await interviewer.locator('article.scorecard-read').count() >= 2);
+    await seeText(interviewer, 'gave clear, specific examples');
+    await axeCheck(interviewer, "the panel's feedback");
+    await snap(interviewer, '76-interviewer-panel-feedback');
+    await fitsAPhone(interviewer, "the panel's feedback");
+    await snap(interviewer, '76b-interviewer-panel-feedback-phone');
+
+    // Recruiters see calibration (with the demo's outliers) and the question bank.
+    await recruiter.setViewportSize({ width: 1280, height: 800 });
+    await recruiter.goto('/staff/calibration');
+    await recruiter.locator('svg[role=img]').waitFor();
+    await seeText(recruiter, 'Outlier');
+    await axeCheck(recruiter, 'calibration');
+    await snap(recruiter, '77-recruiter-calibration');
+    await fitsAPhone(recruiter, 'calibration');
+    await snap(recruiter, '77b-recruiter-calibration-phone');
+    await recruiter.setViewportSize({ width: 1280, height: 800 });
+    await recruiter.goto('/staff/questions');
+    await seeText(recruiter, 'Tell me about');
+    await axeCheck(recruiter, 'the question bank');
+    await snap(recruiter, '78-recruiter-question-bank');
+    assertNoBrowserErrors(recruiter, interviewer);
+  } finally {
+    reportBrowserErrors(recruiter, interviewer);
+    await recruiterContext.close();
+    await interviewerContext.close();
+  }
+});
+
+test('a debrief runs from written votes through the bar raiser\'s veto to a decision that moves the candidate to Offer', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const recruiterContext = await newContext();
+  const recruiter = await trackedPage(recruiterContext, 'recruiter');
+  const voters = [];
+  try {
+    await signIn(recruiter, RECRUITER_EMAIL);
+    await recruiter.goto('/staff/debriefs');
+    const waiting = recruiter.locator('tbody tr').filter({ hasText: 'have voted' }).first();
+    await waiting.waitFor();
+    await snap(recruiter, '80-recruiter-open-debriefs');
+    await clickAndLoad(recruiter, waiting.getByRole('link'), /^\/debriefs\/\d+$/);
+    const debriefPath = new URL(recruiter.url()).pathname;
+    await recruiter.getByRole('heading', { name: 'Principles and ratings' }).waitFor();
+    await seeText(recruiter, 'Waiting for:');
+    const awaited = await recruiter.evaluate(() => Array.from(document.querySelectorAll('a.voter')).map((a) => ({
+      email: a.getAttribute('href').slice('mailto:'.length),
+      barRaiser: (a.nextSibling?.textContent || '').includes('bar raiser'),
+    })));
+    assert.ok(awaited.some((v) => v.barRaiser), `the bar raiser has not voted yet: ${JSON.stringify(awaited)}`);
+    await axeCheck(recruiter, 'a debrief waiting for votes');
+    await snap(recruiter, '81-recruiter-debrief-waiting');
+    await fitsAPhone(recruiter, 'a debrief');
+    await snap(recruiter, '81b-recruiter-debrief-waiting-phone');
+    await recruiter.setViewportSize({ width: 1280, height: 800 });
+
+    // Each awaited interviewer writes a vote; the bar raiser votes no hire.
+    let barRaiser;
+    for (const voter of awaited) {
+      const context = await newContext();
+      const page = await trackedPage(context, voter.email);
+      voters.push({ context, page });
+      await signIn(page, voter.email);
+      await page.goto(debriefPath);
+      await page.getByLabel(voter.barRaiser ? 'No hire' : 'Hire', { exact: true }).check();
+      await page.getByLabel('In a sentence, why').fill(voter.barRaiser ? 'Not yet above the bar on ownership.' : 'Strong examples throughout.');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Record my vote' }), /notice=voted/);
+      await seeText(page, 'Your vote is recorded.');
+      if (voter.barRaiser) barRaiser = page;
+    }
+    await snap(voters[voters.length - 1].page, '82-interviewer-voted');
+
+    // All in: the votes are revealed, and the bar raiser's no hire vetoes a hire.
+    await recruiter.goto(debriefPath);
+    await seeText(recruiter, 'Every vote is revealed');
+    await seeText(recruiter, 'Not yet above the bar on ownership.');
+    await recruiter.getByLabel('Hire: move to Offer').check();
+    recruiter.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Record the decision' }), /\/decision$/);
+    await seeText(recruiter, 'this season gives the bar raiser a veto');
+    // The refusal answers 409 on purpose; Chromium logs that status as a console error.
+    recruiter.problems = recruiter.problems.filter((problem) => !/\/decision: Failed to load resource: .* 409 /.test(problem));
+    await snap(recruiter, '83-recruiter-veto');
+
+    // After the discussion the bar raiser changes their vote; both votes are kept.
+    await barRaiser.goto(debriefPath);
+    await barRaiser.getByLabel('Hire', { exact: true }).check();
+    await barRaiser.getByLabel('In a sentence, why').fill('Persuaded by the system design evidence.');
+    await clickAndLoad(barRaiser, barRaiser.getByRole('button', { name: 'Record my vote' }), /notice=voted/);
+    await seeText(barRaiser, 'changed after the reveal');
+
+    await recruiter.goto(debriefPath);
+    await recruiter.getByLabel('Hire: move to Offer').check();
+    await recruiter.getByLabel('Note for the record (optional)').fill('Decided after the bar raiser changed their vote.');
+    recruiter.once('dialog', (dialog) => dialog.accept());
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Record the decision' }), /notice=decided/);
+    await seeText(recruiter, 'Decision recorded and the application moved');
+    await recruiter.locator('.stage', { hasText: 'Offer' }).first().waitFor();
+    await axeCheck(recruiter, 'a decided debrief');
+    await snap(recruiter, '84-recruiter-debrief-decided');
+    assertNoBrowserErrors(recruiter, ...voters.map((v) => v.page));
+  } finally {
+    reportBrowserErrors(recruiter, ...voters.map((v) => v.page));
+    await recruiterContext.close();
+    for (const voter of voters) await voter.context.close();
+  }
+});

@@ -191,10 +191,15 @@ async fn live_through(
     applications.sort_unstable();
     applications.dedup();
     let mut overdue_loops = std::collections::BTreeSet::new();
-    let mut interviewers: Vec<i64> = interviews.iter().filter_map(|i| i.interviewer_id).collect();
-    interviewers.sort_unstable();
-    interviewers.dedup();
-    // The first interviewer rates harshly and the second leniently: calibration's outliers.
+    // The interviewer with the most interviews rates harshly and the next leniently, so that
+    // calibration's outliers rest on enough ratings to be called so.
+    let mut load: BTreeMap<i64, usize> = BTreeMap::new();
+    for person in interviews.iter().filter_map(|i| i.interviewer_id) {
+        *load.entry(person).or_default() += 1;
+    }
+    let mut interviewers: Vec<(i64, usize)> = load.into_iter().collect();
+    interviewers.sort_by_key(|(id, count)| (std::cmp::Reverse(*count), *id));
+    let interviewers: Vec<i64> = interviewers.into_iter().map(|(id, _)| id).collect();
     let harsh = interviewers.first().copied();
     let lenient = interviewers.get(1).copied();
     let mut random = StdRng::seed_from_u64(seed ^ 0x5ca1_ab1e);

@@ -652,8 +652,8 @@ both!(
         );
         assert_eq!(app.count("debrief_votes").await, 2);
         // Bad votes change nothing.
-        assert_eq!(cast(&browsers[2], application_id, "maybe", "x").await, StatusCode::BAD_REQUEST);
-        assert_eq!(cast(&browsers[2], application_id, "hire", " ").await, StatusCode::BAD_REQUEST);
+        assert_eq!(cast(&browsers[2], application_id, "maybe", "x").await, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(cast(&browsers[2], application_id, "hire", " ").await, StatusCode::UNPROCESSABLE_ENTITY);
         // No decision while the votes are hidden.
         assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::CONFLICT);
         for browser in &browsers[2..] {
@@ -727,7 +727,8 @@ both!(
         assert_eq!(stage_of(&app, application_id).await, "debrief");
         // A no hire needs its reason.
         let response = recruiter.post_form(&page, &decision, &[("decision", "no_hire")]).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("Choose the reason for the no hire."));
         // The season turns the veto off (a recruiter's setting); then the hire goes through.
         let season = app.store().application(application_id).await.unwrap().season_id;
         let settings = format!("/staff/seasons/{season}/interviews");

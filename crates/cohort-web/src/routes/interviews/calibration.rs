@@ -190,7 +190,8 @@ async fn calibration_page(
             } else {
                 centre
             };
-            let value_x = if offset < 0.0 { x - 4 } else { x + length + 4 };
+            // Every value in one column right of the bars, so none runs into a name or a bar.
+            let value_x = CHART_WIDTH + 8;
             Bar {
                 y,
                 text_y: y + 15,

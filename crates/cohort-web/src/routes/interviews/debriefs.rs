@@ -6,12 +6,13 @@
 
 use crate::auth::{Csrf, CsrfForm, Pipeline, Recruiting, Require, StaffOnly};
 use crate::error::AppError;
-use crate::html::render;
+use crate::html::{render, render_status};
 use crate::pages::{time_in, Layout};
 use crate::routes::assessment::results::{results_of, AssessmentResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -99,6 +100,8 @@ struct DecisionRow {
 #[template(path = "interviews/debrief.html")]
 struct DebriefPage {
     layout: Layout,
+    /// Why the last action was refused.
+    error: Option<String>,
     application_id: i64,
     candidate: String,
     stage: String,
@@ -163,6 +166,49 @@ async fn debrief_page(
     Path(id): Path<i64>,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
+    let page = page_of(
+        &state,
+        &me,
+        &csrf,
+        id,
+        notice_text(query.notice.as_deref()),
+        None,
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// The debrief page again, with why an action was refused beside it; for a refusal a person can
+/// act on (a veto, a vote already cast, a missing reason), instead of a bare error page.
+async fn refused(
+    state: &AppState,
+    me: &Require<StaffOnly>,
+    csrf: &Csrf,
+    id: i64,
+    error: DebriefError,
+) -> Result<Response, AppError> {
+    let status = match &error {
+        DebriefError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        DebriefError::Refused(_)
+        | DebriefError::AlreadyVoted
+        | DebriefError::AlreadyRevealed
+        | DebriefError::FeedbackFirst
+        | DebriefError::NotOpen => StatusCode::CONFLICT,
+        _ => return Err(debrief_error(error)),
+    };
+    let page = page_of(state, me, csrf, id, None, Some(error.to_string())).await?;
+    Ok(render_status(status, &page)?.into_response())
+}
+
+async fn page_of(
+    state: &AppState,
+    me: &Require<StaffOnly>,
+    csrf: &Csrf,
+    id: i64,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<DebriefPage, AppError> {
+    let state = state.clone();
     let view = debriefs::view(state.app(), &me.account, id)
         .await
         .map_err(debrief_error)?;
@@ -262,9 +308,10 @@ async fn debrief_page(
         layout: Layout::for_account(
             format!("Debrief: {}", view.application.candidate_name),
             Some(&me.account),
-            &csrf,
+            csrf,
         )
-        .with_flash(notice_text(query.notice.as_deref())),
+        .with_flash(flash),
+        error,
         application_id: id,
         candidate: view.application.candidate_name.clone(),
         stage: view.application.stage().staff_label().to_owned(),
@@ -346,7 +393,7 @@ async fn debrief_page(
             .collect(),
         feedback_link,
     };
-    Ok(render(&page)?.into_response())
+    Ok(page)
 }
 
 #[derive(serde::Deserialize)]
@@ -360,13 +407,14 @@ struct VoteForm {
 async fn vote(
     State(state): State<AppState>,
     me: Require<StaffOnly>,
+    csrf: Csrf,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> Result<Response, AppError> {
-    debriefs::vote(state.app(), &me.account, id, &form.vote, &form.sentence)
-        .await
-        .map_err(debrief_error)?;
-    Ok(Redirect::to(&format!("/debriefs/{id}?notice=voted#votes")).into_response())
+    match debriefs::vote(state.app(), &me.account, id, &form.vote, &form.sentence).await {
+        Ok(()) => Ok(Redirect::to(&format!("/debriefs/{id}?notice=voted#votes")).into_response()),
+        Err(error) => refused(&state, &me, &csrf, id, error).await,
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -375,13 +423,16 @@ struct EmptyForm {}
 async fn reveal(
     State(state): State<AppState>,
     me: Require<StaffOnly>,
+    csrf: Csrf,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
-    debriefs::reveal(state.app(), &me.account, id)
-        .await
-        .map_err(debrief_error)?;
-    Ok(Redirect::to(&format!("/debriefs/{id}?notice=revealed#votes")).into_response())
+    match debriefs::reveal(state.app(), &me.account, id).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/debriefs/{id}?notice=revealed#votes")).into_response())
+        }
+        Err(error) => refused(&state, &me, &csrf, id, error).await,
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -393,13 +444,14 @@ struct NoteForm {
 async fn note(
     State(state): State<AppState>,
     me: Require<StaffOnly>,
+    csrf: Csrf,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, AppError> {
-    debriefs::add_note(state.app(), &me.account, id, &form.body)
-        .await
-        .map_err(debrief_error)?;
-    Ok(Redirect::to(&format!("/debriefs/{id}?notice=noted#notes")).into_response())
+    match debriefs::add_note(state.app(), &me.account, id, &form.body).await {
+        Ok(()) => Ok(Redirect::to(&format!("/debriefs/{id}?notice=noted#notes")).into_response()),
+        Err(error) => refused(&state, &me, &csrf, id, error).await,
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -415,10 +467,11 @@ struct DecisionForm {
 async fn decide(
     State(state): State<AppState>,
     me: Require<StaffOnly>,
+    csrf: Csrf,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    debriefs::decide(
+    let decided = debriefs::decide(
         state.app(),
         &me.account,
         id,
@@ -426,9 +479,11 @@ async fn decide(
         &form.reason,
         &form.note,
     )
-    .await
-    .map_err(debrief_error)?;
-    Ok(Redirect::to(&format!("/debriefs/{id}?notice=decided")).into_response())
+    .await;
+    match decided {
+        Ok(_) => Ok(Redirect::to(&format!("/debriefs/{id}?notice=decided")).into_response()),
+        Err(error) => refused(&state, &me, &csrf, id, error).await,
+    }
 }
 
 #[derive(serde::Deserialize)]
