@@ -19,9 +19,11 @@
 //! scheduler against a one-candidate-at-a-time scheduler on generated weeks, and `--suite
 //! loop-seeds` against CP-SAT on ten seeds per regime of small weeks. `--suite interviews` times
 //! the booking page's open times (`interviews.rs`) and planning a week from the page end to end
-//! (`plan_page.rs`); `--suite booking` (`booking.rs`) candidates booking at once.
+//! (`plan_page.rs`); `--suite booking` (`booking.rs`) candidates booking at once; `--suite
+//! debrief` (`debrief.rs`) the debrief page and the board with 20,000 scorecards.
 
 mod booking;
+mod debrief;
 mod grading;
 mod interviews;
 mod judge;
@@ -177,6 +179,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
             cohort.display()
         );
     }
+    if arguments.suite == "debrief" {
+        let measurements = debrief::bench(&backends, &cohort).await?;
+        return finish(&arguments, measurements);
+    }
     if arguments.suite == "loops" {
         eprintln!("== loops");
         let cohort_for_loops = cohort.clone();
@@ -210,7 +216,7 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
         return finish(&arguments, measurements);
     } else if arguments.suite != "web" {
         bail!(
-            "--suite must be web, judge, grading, plagiarism, matching, loops, loop-seeds, interviews or booking, not {}",
+            "--suite must be web, judge, grading, plagiarism, matching, loops, loop-seeds, interviews, booking or debrief, not {}",
             arguments.suite
         );
     }
