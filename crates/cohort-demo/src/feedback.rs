@@ -203,13 +203,7 @@ async fn live_through(
     let harsh = interviewers.first().copied();
     let lenient = interviewers.get(1).copied();
     let mut random = StdRng::seed_from_u64(seed ^ 0x5ca1_ab1e);
-    let names: BTreeMap<i64, String> = app
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let names: BTreeMap<i64, String> = app.store().competency_names().await?;
     for interview in &interviews {
         let Some(author) = interview.interviewer_id else {
             continue;

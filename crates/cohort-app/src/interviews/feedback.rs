@@ -97,31 +97,7 @@ async fn interview_for_author(
 /// technical area of the track's loop. Nothing but the recommendation when the track has no
 /// template.
 async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, StoreError> {
-    let setup = match app
-        .store()
-        .phone_screen_setup(interview.application_id)
-        .await
-    {
-        Ok(setup) => setup,
-        Err(StoreError::NotFound) => return Ok(Shape::default()),
-        Err(other) => return Err(other),
-    };
-    let Some(track) = app
-        .store()
-        .tracks(setup.season_id)
-        .await?
-        .into_iter()
-        .find(|t| t.name == setup.track_name)
-    else {
-        return Ok(Shape::default());
-    };
-    let Some(saved) = app
-        .store()
-        .loop_templates(setup.season_id)
-        .await?
-        .into_iter()
-        .find(|t| t.track_id == track.id)
-    else {
+    let Some(saved) = super::template_of_application(app, interview.application_id).await? else {
         return Ok(Shape::default());
     };
     let seats = &saved.template.interviews;
@@ -132,13 +108,7 @@ async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, Store
             area: seats.iter().find_map(|s| s.area),
         });
     }
-    let names: HashMap<i64, String> = app
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let names: HashMap<i64, String> = app.store().competency_names().await?;
     // The focus each seat's interviews were published with (see `plans::publish`).
     let template_focus: Vec<String> = seats
         .iter()
@@ -199,13 +169,7 @@ pub async fn scorecard_form(
         },
         None => shape_of(app, &interview).await?,
     };
-    let names = app
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let names = app.store().competency_names().await?;
     Ok(ScorecardForm {
         due_at: feedback::due_at(interview.ends_at, due_after(app)),
         interview,
@@ -445,13 +409,7 @@ async fn feedback_as(
             withheld += 1;
         }
     }
-    let names = app
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let names = app.store().competency_names().await?;
     Ok(CandidateFeedback {
         viewer,
         readable,

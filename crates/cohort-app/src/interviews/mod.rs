@@ -131,6 +131,34 @@ pub async fn seed_competencies(app: &App) -> Result<bool, InterviewsError> {
     Ok(true)
 }
 
+/// The saved loop template of an application's first-choice track; `None` when the application
+/// has no choice or its track no template.
+pub async fn template_of_application(
+    app: &App,
+    application_id: i64,
+) -> Result<Option<cohort_store::interviews::SavedLoopTemplate>, StoreError> {
+    let setup = match app.store().phone_screen_setup(application_id).await {
+        Ok(setup) => setup,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let Some(track) = app
+        .store()
+        .tracks(setup.season_id)
+        .await?
+        .into_iter()
+        .find(|t| t.name == setup.track_name)
+    else {
+        return Ok(None);
+    };
+    Ok(app
+        .store()
+        .loop_templates(setup.season_id)
+        .await?
+        .into_iter()
+        .find(|t| t.track_id == track.id))
+}
+
 /// Creates or replaces the loop template of a season's track; returns its id.
 pub async fn save_loop_template(
     app: &App,

@@ -978,27 +978,7 @@ pub async fn cancel_closed(
 /// of the final loop of the application's track (its loop template), in the loop's order. Empty
 /// when the track has no template or its loop names no area.
 pub async fn focus_of(app: &App, application_id: i64) -> Result<Vec<String>, StoreError> {
-    let setup = match app.store().phone_screen_setup(application_id).await {
-        Ok(setup) => setup,
-        Err(StoreError::NotFound) => return Ok(Vec::new()),
-        Err(other) => return Err(other),
-    };
-    let Some(track) = app
-        .store()
-        .tracks(setup.season_id)
-        .await?
-        .into_iter()
-        .find(|t| t.name == setup.track_name)
-    else {
-        return Ok(Vec::new());
-    };
-    let Some(template) = app
-        .store()
-        .loop_templates(setup.season_id)
-        .await?
-        .into_iter()
-        .find(|t| t.track_id == track.id)
-    else {
+    let Some(template) = super::template_of_application(app, application_id).await? else {
         return Ok(Vec::new());
     };
     let competencies = app.store().competencies().await?;

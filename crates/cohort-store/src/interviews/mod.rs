@@ -91,6 +91,16 @@ impl Store {
         .await?)
     }
 
+    /// Every competency's name, by id, for pages and mail that name them.
+    pub async fn competency_names<C: FromIterator<(i64, String)>>(&self) -> Result<C> {
+        Ok(self
+            .competencies()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect())
+    }
+
     /// Every competency as the domain's rules take them (loop templates, coverage,
     /// suggestions), in the same order as [`Store::competencies`].
     pub async fn competency_rules(&self) -> Result<Vec<Competency>> {

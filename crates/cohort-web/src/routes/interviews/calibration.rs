@@ -135,13 +135,7 @@ async fn calibration_page(
         .await?
         .into_iter()
         .collect();
-    let competencies: HashMap<i64, String> = state
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let competencies: HashMap<i64, String> = state.store().competency_names().await?;
     let name_of = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     let mut ordered: Vec<&Calibration> = calibrations.iter().collect();
     // The furthest from their panels first: the people a bar raiser should talk to.

@@ -468,13 +468,7 @@ async fn trainee_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let competencies: Vec<Competency> = state.store().competency_rules().await?;
-    let names = state
-        .store()
-        .competencies()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let names = state.store().competency_names().await?;
     let zone = state
         .store()
         .interviewer(me.account.user.id)
