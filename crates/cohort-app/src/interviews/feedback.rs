@@ -335,6 +335,17 @@ pub struct CandidateFeedback {
     pub names: HashMap<i64, String>,
 }
 
+/// Whether `account` is a bar raiser: an interviewer whose profile says so. Bar raisers read
+/// practice feedback, sign trainees off, edit the question bank and see calibration.
+pub async fn is_bar_raiser(app: &App, account: &Account) -> Result<bool, StoreError> {
+    Ok(account.has(Role::Interviewer)
+        && app
+            .store()
+            .interviewer(account.user.id)
+            .await?
+            .is_some_and(|i| i.bar_raiser))
+}
+
 /// The viewer `account` is to the candidate of `application_id`, and whether they shadow any of
 /// the candidate's interviews.
 pub async fn viewer_of(
@@ -344,12 +355,7 @@ pub async fn viewer_of(
 ) -> Result<(Viewer, bool), StoreError> {
     let user_id = account.user.id;
     let part = app.store().panel_part(application_id, user_id).await?;
-    let bar_raiser = account.has(Role::Interviewer)
-        && app
-            .store()
-            .interviewer(user_id)
-            .await?
-            .is_some_and(|i| i.bar_raiser);
+    let bar_raiser = is_bar_raiser(app, account).await?;
     let viewer = Viewer {
         user_id,
         sees_pipeline: account.roles.iter().any(|r| r.sees_pipeline()),
@@ -427,13 +433,7 @@ pub async fn practice_of_trainee(
     account: &Account,
     trainee_id: i64,
 ) -> Result<Vec<ScorecardRecord>, FeedbackError> {
-    let is_bar_raiser = account.has(Role::Interviewer)
-        && app
-            .store()
-            .interviewer(account.user.id)
-            .await?
-            .is_some_and(|i| i.bar_raiser);
-    if !is_bar_raiser || trainee_id == account.user.id {
+    if !is_bar_raiser(app, account).await? || trainee_id == account.user.id {
         return Err(FeedbackError::NotFound);
     }
     let mut readable = Vec::new();

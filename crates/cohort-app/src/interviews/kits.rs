@@ -95,12 +95,7 @@ pub async fn may_edit_bank(app: &App, account: &Account) -> Result<bool, StoreEr
     if account.has(Role::Administrator) || account.has(Role::Recruiter) {
         return Ok(true);
     }
-    Ok(account.has(Role::Interviewer)
-        && app
-            .store()
-            .interviewer(account.user.id)
-            .await?
-            .is_some_and(|i| i.bar_raiser))
+    feedback::is_bar_raiser(app, account).await
 }
 
 /// Checks a question's competency against the company's list.

@@ -104,11 +104,8 @@ async fn calibration_page(
     Query(query): Query<SeasonQuery>,
 ) -> Result<Response, AppError> {
     // Recruiters, and bar raisers, who hold the bar and coach interviewers.
-    let bar_raiser = state
-        .store()
-        .interviewer(me.account.user.id)
-        .await?
-        .is_some_and(|i| i.bar_raiser);
+    let bar_raiser =
+        cohort_app::interviews::feedback::is_bar_raiser(state.app(), &me.account).await?;
     if !<Recruiting as crate::auth::Policy>::allows(&me.account) && !bar_raiser {
         return Err(AppError::Forbidden);
     }

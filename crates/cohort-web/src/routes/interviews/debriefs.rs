@@ -208,7 +208,6 @@ async fn page_of(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<DebriefPage, AppError> {
-    let state = state.clone();
     let view = debriefs::view(state.app(), &me.account, id)
         .await
         .map_err(debrief_error)?;
@@ -354,7 +353,7 @@ async fn page_of(
         withheld: view.feedback.withheld,
         screens,
         assessments: if view.feedback.viewer.sees_pipeline || view.feedback.viewer.cleared() {
-            results_of(&state, id).await?
+            results_of(state, id).await?
         } else {
             Vec::new()
         },
