@@ -989,7 +989,7 @@ test('a debrief runs from written votes through the bar raiser\'s veto to a deci
     await snap(recruiter, '80-recruiter-open-debriefs');
     await clickAndLoad(recruiter, waiting.getByRole('link'), /^\/debriefs\/\d+$/);
     const debriefPath = new URL(recruiter.url()).pathname;
-    await recruiter.getByRole('heading', { name: 'Principles and ratings' }).waitFor();
+    await recruiter.getByRole('heading', { name: 'Principles, technical areas and ratings' }).waitFor();
     await seeText(recruiter, 'Waiting for:');
     const awaited = await recruiter.evaluate(() => Array.from(document.querySelectorAll('a.voter')).map((a) => ({
       email: a.getAttribute('href').slice('mailto:'.length),

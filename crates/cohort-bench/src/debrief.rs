@@ -95,7 +95,7 @@ async fn seed(app: &App) -> anyhow::Result<(i64, i64)> {
                 let interview = Store::insert_loop_interview(
                     &mut tx,
                     &NewLoopInterview {
-                        plan_id: plan,
+                        plan_id: Some(plan),
                         application_id: application,
                         round: seat as i64 + 1,
                         interviewer_id: interviewer,

@@ -90,8 +90,12 @@ pub struct DebriefView {
     pub panel: Panel,
     pub open: bool,
     pub revealed: bool,
-    /// The votes the viewer may read: all once revealed, else their own.
+    /// The votes of this round the viewer may read: all once revealed, else their own.
     pub votes: Vec<VoteRecord>,
+    /// The votes of earlier rounds, each revealed before its round was decided.
+    pub earlier_votes: Vec<VoteRecord>,
+    /// The round the debrief is in: 1, plus one for each "more information" decision.
+    pub round: i64,
     /// Who has voted before the reveal (names only, for everyone).
     pub voted: Vec<String>,
     /// Interviewers of the loop who have not voted yet: (name, address, is the bar raiser).
@@ -105,16 +109,22 @@ pub struct DebriefView {
     pub may_decide: bool,
 }
 
-fn is_decider(account: &Account) -> bool {
+/// Whether `account` takes debrief decisions and books follow-up interviews.
+pub(crate) fn is_decider(account: &Account) -> bool {
     account.has(Role::Administrator)
         || account.has(Role::Recruiter)
         || account.has(Role::HiringManager)
 }
 
-/// The latest vote of each voter, in the order they first voted.
+/// The latest vote of each voter in the debrief's current round, in the order they first voted.
 fn latest_votes(record: Option<&DebriefRecord>) -> Vec<VoteRecord> {
     let mut latest: Vec<VoteRecord> = Vec::new();
-    for vote in record.map_or(&[][..], |r| &r.votes[..]) {
+    let round = record.map_or(1, |r| r.round);
+    for vote in record
+        .map_or(&[][..], |r| &r.votes[..])
+        .iter()
+        .filter(|v| v.round == round)
+    {
         match latest.iter_mut().find(|v| v.voter_id == vote.voter_id) {
             Some(slot) => *slot = vote.clone(),
             None => latest.push(vote.clone()),
@@ -172,7 +182,16 @@ pub async fn view(
     let may_vote =
         open && (on_panel || account.has(Role::HiringManager)) && (revealed || !has_voted);
     let veto = app.store().bar_raiser_veto(application.season_id).await?;
+    let round = record.as_ref().map_or(1, |r| r.round);
     Ok(DebriefView {
+        earlier_votes: record.as_ref().map_or_else(Vec::new, |r| {
+            r.votes
+                .iter()
+                .filter(|v| v.round < round)
+                .cloned()
+                .collect()
+        }),
+        round,
         votes: if revealed {
             latest.clone()
         } else {
@@ -237,8 +256,8 @@ pub async fn vote(
         return Err(DebriefError::AlreadyVoted);
     }
     let mut tx = app.store().begin().await?;
-    let id = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
-    Store::cast_debrief_vote(&mut tx, id, me, vote, &sentence, view.revealed, app.now())
+    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    Store::cast_debrief_vote(&mut tx, at, me, vote, &sentence, view.revealed, app.now())
         .await
         .map_err(|error| match error {
             StoreError::Conflict { .. } => DebriefError::AlreadyVoted,
@@ -267,8 +286,8 @@ pub async fn reveal(app: &App, account: &Account, application_id: i64) -> Result
         return Err(DebriefError::AlreadyRevealed);
     }
     let mut tx = app.store().begin().await?;
-    let id = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
-    Store::reveal_debrief_votes(&mut tx, id, account.user.id, app.now())
+    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    Store::reveal_debrief_votes(&mut tx, at, account.user.id, app.now())
         .await
         .map_err(|error| match error {
             StoreError::Stale => DebriefError::AlreadyRevealed,
@@ -279,6 +298,7 @@ pub async fn reveal(app: &App, account: &Account, application_id: i64) -> Result
 }
 
 /// Adds a discussion note: any participant or member of the pipeline, while the debrief is open.
+/// The same note from the same person is kept once.
 pub async fn add_note(
     app: &App,
     account: &Account,
@@ -292,8 +312,14 @@ pub async fn add_note(
     let body = Text::required(body, "the note", MAX_DEBRIEF_TEXT)
         .map_err(|e| DebriefError::Invalid(e.to_string()))?;
     let mut tx = app.store().begin().await?;
-    let id = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
-    Store::add_debrief_note(&mut tx, id, account.user.id, body.as_str(), app.now()).await?;
+    // A note sent twice (a double click, a second tab) is added once: the application is locked
+    // so that two copies cannot both see the other missing.
+    Store::lock_application(&mut tx, application_id).await?;
+    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    if Store::has_debrief_note(&mut tx, at.id, account.user.id, body.as_str()).await? {
+        return Ok(());
+    }
+    Store::add_debrief_note(&mut tx, at.id, account.user.id, body.as_str(), app.now()).await?;
     Store::commit(tx).await?;
     Ok(())
 }
@@ -334,10 +360,10 @@ pub async fn decide(
         text => format!("Debrief decision: {}. {text}", decision.label()),
     };
     let mut tx = app.store().begin().await?;
-    let id = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
     Store::record_debrief_decision(
         &mut tx,
-        id,
+        at,
         decision,
         note.as_str(),
         account.user.id,

@@ -93,7 +93,8 @@ async fn interview_for_author(
 }
 
 /// What an interview's scorecard asks: a loop interview its seat's principles and technical
-/// area (the template's seat it fills, by [`feedback::seats_of`]); a phone screen the first
+/// area (the template's seat it fills, by [`feedback::seats_of`]); a follow-up interview what
+/// its booking asked for; a phone screen the first
 /// technical area of the track's loop. Nothing but the recommendation when the track has no
 /// template.
 async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, StoreError> {
@@ -101,6 +102,13 @@ async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, Store
         return Ok(Shape::default());
     };
     let seats = &saved.template.interviews;
+    // A follow-up interview fills no seat: it asks what the debrief asked for.
+    if let Some(follow_up) = app.store().follow_up(interview.id).await? {
+        return Ok(Shape {
+            principles: follow_up.principles,
+            area: follow_up.area_id,
+        });
+    }
     // Anything but a loop's interview is a phone screen.
     if interview.kind != FINAL_LOOP {
         return Ok(Shape {

@@ -51,6 +51,13 @@ fn texts(app: &App, interview: &InterviewRecord, party: Party) -> Texts {
                 app.config().link(&super::links::kit_path(interview.id))
             ),
         ),
+        Party::Candidate if final_loop => (
+            format!("Follow-up interview: {} internship", interview.season_name),
+            format!(
+                "One more interview of your final loop ({track}). Your status page has the details: {}",
+                app.config().link("/me")
+            ),
+        ),
         Party::Candidate => (
             format!("Phone interview: {} internship", interview.season_name),
             format!(

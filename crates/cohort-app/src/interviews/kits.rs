@@ -40,6 +40,8 @@ pub struct Kit {
     pub interview: InterviewRecord,
     pub track: String,
     pub purpose: &'static str,
+    /// For a follow-up interview, what the debrief wants to learn from it.
+    pub brief: Option<String>,
     pub area: Option<KitPart>,
     pub principles: Vec<KitPart>,
     /// (what, minutes), adding up to the interview's length.
@@ -73,7 +75,13 @@ pub async fn kit_for(app: &App, user_id: i64, interview_id: i64) -> Result<Kit, 
     let principles: Vec<KitPart> = form.shape.principles.iter().map(|&id| part(id)).collect();
     let names: Vec<String> = principles.iter().map(|p| p.name.clone()).collect();
     let minutes = ((interview.ends_at - interview.starts_at) / 60).max(0) as u32;
+    let brief = app
+        .store()
+        .follow_up(interview.id)
+        .await?
+        .map(|follow_up| follow_up.brief);
     Ok(Kit {
+        brief,
         purpose: kit::purpose(
             area.as_ref().map(|a| a.name.as_str()),
             interview.focus.as_deref() == Some(BAR_RAISER),

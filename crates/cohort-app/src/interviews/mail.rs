@@ -276,6 +276,39 @@ impl Message for LoopScheduled<'_> {
     }
 }
 
+/// One more interview of a candidate's final loop, booked after their debrief, with its
+/// invitation. It never says why it was asked for.
+pub struct FollowUpScheduled<'a> {
+    pub name: &'a str,
+    pub season: &'a str,
+    /// Written in the candidate's zone.
+    pub when: &'a str,
+    pub status_link: &'a str,
+    pub calendar: String,
+}
+
+impl Message for FollowUpScheduled<'_> {
+    const TEMPLATE: &'static str = "follow_up_scheduled";
+
+    fn subject(&self) -> String {
+        format!("One more interview: {} internship", self.season)
+    }
+
+    fn body(&self) -> String {
+        let FollowUpScheduled {
+            name,
+            when,
+            status_link,
+            ..
+        } = self;
+        format!("Hello {name},\n\nThank you for your final interviews. We would like to talk with you once more, in one further interview:\n\n  {when}\n\nThe attached invitation adds it to your calendar; your status page has its meeting link: {status_link}\n\n{RECRUITING_TEAM}\n")
+    }
+
+    fn calendar(&self) -> Option<String> {
+        Some(self.calendar.clone())
+    }
+}
+
 /// An interviewer's (or a shadow's) seat in a published final loop, with the invitation.
 pub struct LoopInterviewAssigned<'a> {
     pub name: &'a str,
@@ -354,6 +387,26 @@ mod tests {
             utc("2027-01-12T04:45:00Z"),
         );
         assert_eq!(india, "Tuesday 12 January 2027, 09:30–10:15 (Asia/Kolkata)");
+    }
+
+    #[test]
+    fn the_follow_up_mail_gives_the_time_and_never_a_reason() {
+        let message = FollowUpScheduled {
+            name: "Ada",
+            season: "Summer 2027",
+            when: "Tuesday 12 January 2027, 10:00–10:45 (Europe/Dublin)",
+            status_link: "https://cohort.example/me",
+            calendar: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
+        };
+        assert_well_formed(&message, "Ada");
+        assert!(message.body().contains("10:00–10:45 (Europe/Dublin)"));
+        for internal in ["more information", "debrief", "principle", "rating"] {
+            assert!(
+                !message.body().to_lowercase().contains(internal),
+                "{internal}"
+            );
+        }
+        assert!(message.calendar().is_some());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod debriefs;
 pub mod feedback;
 pub mod feedback_reminders;
 pub mod feeds;
+pub mod follow_ups;
 pub mod invites;
 pub mod kinds;
 pub mod kits;
@@ -24,10 +25,16 @@ pub mod subscriptions;
 pub mod suggested;
 
 use crate::App;
+use chrono::{DateTime, Utc};
 use cohort_domain::interviews::{
     CompetencyKind, LoopTemplate, LEADERSHIP_PRINCIPLES, TECHNICAL_AREAS,
 };
 use cohort_store::{Store, StoreError};
+
+/// A time stored as Unix seconds, as a UTC date and time.
+pub(crate) fn at(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+}
 
 /// The principles the coverage view insists on when the demo seeds the list: those every
 /// interviewer at the model company is told to listen for.

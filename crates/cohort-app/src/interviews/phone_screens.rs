@@ -6,6 +6,7 @@
 //! interviewer's interviews again: of two candidates taking the last interviewer at a time,
 //! the second sees the first's booking and is told the time was just taken.
 
+use super::at;
 use super::invites::{self, Party};
 pub use super::links::manage_path;
 use super::mail::{self as texts, span_in, BookingChange};
@@ -103,10 +104,6 @@ fn booked_rounds(booked: &[InterviewRecord]) -> Vec<BookedRound> {
             end: at(i.ends_at),
         })
         .collect()
-}
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
 }
 
 /// The candidate's booking page for `application` (which the caller checked is theirs).

@@ -8,6 +8,7 @@
 //! After publishing, [`reslot`] gives one candidate a new loop around everybody else's (the
 //! engine's `keep`), and only the people whose interviews changed hear of it.
 
+use super::at;
 use super::invites::{self, Party};
 use super::links::SCHEDULE_PATH;
 use super::mail::{self as texts, span_in};
@@ -118,10 +119,6 @@ pub fn rule_label(rule: Rule) -> &'static str {
 /// The application of an instance's candidate id (`a12`), or of an interviewer's (`i7`) user.
 fn id_of(key: &str) -> Option<i64> {
     key.get(1..)?.parse().ok()
-}
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
 }
 
 /// An engine instant (minutes since the epoch, as text) in Unix seconds.
@@ -834,7 +831,7 @@ async fn write_loop(
         let id = Store::insert_loop_interview(
             tx,
             &NewLoopInterview {
-                plan_id,
+                plan_id: Some(plan_id),
                 application_id,
                 round,
                 interviewer_id: interviewer,

@@ -11,6 +11,7 @@ pub mod booking;
 pub mod calibration;
 pub mod debrief;
 pub mod feedback;
+pub mod follow_up;
 pub mod itip;
 pub mod kit;
 pub mod planning;

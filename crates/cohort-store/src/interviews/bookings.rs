@@ -129,6 +129,20 @@ impl Store {
             .await?)
     }
 
+    /// An application's booked interviews of every kind, read inside `tx` after the caller's
+    /// locks, in order of start.
+    pub async fn booked_interviews_of_application_in(
+        tx: &mut Tx,
+        application_id: i64,
+    ) -> Result<Vec<InterviewRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "{INTERVIEW} WHERE i.application_id = $1 AND i.status = 'booked' ORDER BY i.starts_at, i.id"
+        ))
+        .bind(application_id)
+        .fetch_all(&mut **tx)
+        .await?)
+    }
+
     /// An application's interviews, booked and cancelled, in order of start.
     pub async fn interviews_of_application(
         &self,

@@ -1,6 +1,7 @@
-//! The debrief of a final loop: its written votes, discussion notes and decisions (all three
-//! append-only, enforced by triggers in both databases), whether the votes were revealed early,
-//! and the season's bar-raiser veto setting.
+//! The debrief of a final loop: its written votes, discussion notes, early reveals and decisions
+//! (all append-only, enforced by triggers in both databases), its round (raised by each "more
+//! information" decision, so that a reopened debrief votes again), and the season's bar-raiser
+//! veto setting.
 
 use crate::{affected, Result, Store, StoreError, Tx};
 use cohort_domain::interviews::debrief::{Decision, Vote};
@@ -10,9 +11,13 @@ use cohort_domain::interviews::debrief::{Decision, Vote};
 pub struct DebriefRecord {
     pub id: i64,
     pub application_id: i64,
+    /// The round the debrief is in: 1, plus one for each "more information" decision.
+    pub round: i64,
+    /// When and by whom the current round's votes were revealed early.
     pub revealed_at: Option<i64>,
     pub revealed_by: Option<i64>,
     pub created_at: i64,
+    /// Every vote of every round.
     pub votes: Vec<VoteRecord>,
     pub notes: Vec<DebriefNote>,
     pub decisions: Vec<DecisionRecord>,
@@ -22,6 +27,7 @@ pub struct DebriefRecord {
 struct DebriefRow {
     id: i64,
     application_id: i64,
+    round: i64,
     revealed_at: Option<i64>,
     revealed_by: Option<i64>,
     created_at: i64,
@@ -36,6 +42,7 @@ pub struct VoteRecord {
     pub sentence: String,
     /// 1 for a vote cast after the reveal.
     pub after_reveal: i64,
+    pub round: i64,
     pub cast_at: i64,
 }
 
@@ -48,6 +55,7 @@ pub struct DebriefNote {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionRecord {
+    pub round: i64,
     pub decision: Decision,
     pub note: String,
     pub decided_by: i64,
@@ -57,12 +65,22 @@ pub struct DecisionRecord {
 
 #[derive(sqlx::FromRow)]
 struct DecisionRow {
+    round: i64,
     decision: String,
     reason_code: Option<String>,
     note: String,
     pub decided_by: i64,
     pub decider_name: String,
     pub decided_at: i64,
+}
+
+/// A debrief and the round it is in, as a write names them: the write happens in that round,
+/// and a "more information" decision fails with [`StoreError::Stale`] when another has moved
+/// the debrief on since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebriefRound {
+    pub id: i64,
+    pub round: i64,
 }
 
 /// An open debrief as the recruiters' list shows it.
@@ -86,9 +104,11 @@ impl Store {
              (SELECT COUNT(DISTINCT i.interviewer_id) FROM interviews i WHERE i.application_id = a.id \
               AND i.kind = 'final_loop' AND i.status = 'booked') AS panel, \
              (SELECT COUNT(DISTINCT v.voter_id) FROM debrief_votes v JOIN debriefs d ON d.id = v.debrief_id \
+              AND v.round = d.round \
               JOIN interviews i ON i.application_id = d.application_id AND i.interviewer_id = v.voter_id \
               AND i.kind = 'final_loop' AND i.status = 'booked' WHERE d.application_id = a.id) AS voted, \
-             (SELECT COUNT(*) FROM debriefs d WHERE d.application_id = a.id AND d.revealed_at IS NOT NULL) AS revealed \
+             (SELECT COUNT(*) FROM debriefs d JOIN debrief_reveals r ON r.debrief_id = d.id \
+              AND r.round = d.round WHERE d.application_id = a.id) AS revealed \
              FROM applications a WHERE a.season_id = $1 AND a.stage = 'debrief' AND EXISTS \
              (SELECT 1 FROM interviews i WHERE i.application_id = a.id AND i.kind = 'final_loop' AND i.status = 'booked') \
              ORDER BY a.updated_at, a.id",
@@ -101,8 +121,9 @@ impl Store {
     /// The debrief of an application, once anyone has acted on it.
     pub async fn debrief(&self, application_id: i64) -> Result<Option<DebriefRecord>> {
         let row: Option<DebriefRow> = sqlx::query_as(
-            "SELECT id, application_id, revealed_at, revealed_by, created_at FROM debriefs \
-             WHERE application_id = $1",
+            "SELECT d.id, d.application_id, d.round, r.revealed_at, r.revealed_by, d.created_at \
+             FROM debriefs d LEFT JOIN debrief_reveals r ON r.debrief_id = d.id AND r.round = d.round \
+             WHERE d.application_id = $1",
         )
         .bind(application_id)
         .fetch_optional(&self.reader)
@@ -112,7 +133,7 @@ impl Store {
         };
         let votes = sqlx::query_as(
             "SELECT v.voter_id, u.display_name AS voter_name, v.vote, v.sentence, v.after_reveal, \
-             v.cast_at FROM debrief_votes v JOIN users u ON u.id = v.voter_id \
+             v.round, v.cast_at FROM debrief_votes v JOIN users u ON u.id = v.voter_id \
              WHERE v.debrief_id = $1 ORDER BY v.id",
         )
         .bind(row.id)
@@ -126,7 +147,7 @@ impl Store {
         .fetch_all(&self.reader)
         .await?;
         let rows: Vec<DecisionRow> = sqlx::query_as(
-            "SELECT d.decision, d.reason_code, d.note, d.decided_by, u.display_name AS decider_name, \
+            "SELECT d.round, d.decision, d.reason_code, d.note, d.decided_by, u.display_name AS decider_name, \
              d.decided_at FROM debrief_decisions d JOIN users u ON u.id = d.decided_by \
              WHERE d.debrief_id = $1 ORDER BY d.id",
         )
@@ -140,6 +161,7 @@ impl Store {
                 let decision = Decision::parse(&d.decision, d.reason_code.as_deref().unwrap_or(""))
                     .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
                 Ok(DecisionRecord {
+                    round: d.round,
                     decision,
                     note: d.note,
                     decided_by: d.decided_by,
@@ -151,6 +173,7 @@ impl Store {
         Ok(Some(DebriefRecord {
             id: row.id,
             application_id: row.application_id,
+            round: row.round,
             revealed_at: row.revealed_at,
             revealed_by: row.revealed_by,
             created_at: row.created_at,
@@ -160,8 +183,12 @@ impl Store {
         }))
     }
 
-    /// The id of an application's debrief, made if it has none yet.
-    pub async fn ensure_debrief(tx: &mut Tx, application_id: i64, now: i64) -> Result<i64> {
+    /// An application's debrief and its round, made if it has none yet.
+    pub async fn ensure_debrief(
+        tx: &mut Tx,
+        application_id: i64,
+        now: i64,
+    ) -> Result<DebriefRound> {
         sqlx::query(
             "INSERT INTO debriefs (application_id, created_at) VALUES ($1, $2) \
              ON CONFLICT (application_id) DO NOTHING",
@@ -170,19 +197,19 @@ impl Store {
         .bind(now)
         .execute(&mut **tx)
         .await?;
-        Ok(
-            sqlx::query_scalar("SELECT id FROM debriefs WHERE application_id = $1")
+        let (id, round): (i64, i64) =
+            sqlx::query_as("SELECT id, round FROM debriefs WHERE application_id = $1")
                 .bind(application_id)
                 .fetch_one(&mut **tx)
-                .await?,
-        )
+                .await?;
+        Ok(DebriefRound { id, round })
     }
 
-    /// Records a vote. Before the reveal each participant votes once:
+    /// Records a vote in `round`. Before the reveal each participant votes once a round:
     /// [`StoreError::Conflict`] for a second.
     pub async fn cast_debrief_vote(
         tx: &mut Tx,
-        debrief_id: i64,
+        at: DebriefRound,
         voter_id: i64,
         vote: Vote,
         sentence: &str,
@@ -190,40 +217,61 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO debrief_votes (debrief_id, voter_id, vote, sentence, after_reveal, cast_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO debrief_votes (debrief_id, voter_id, vote, sentence, after_reveal, cast_at, round) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(debrief_id)
+        .bind(at.id)
         .bind(voter_id)
         .bind(vote.as_str())
         .bind(sentence)
         .bind(i64::from(after_reveal))
         .bind(now)
+        .bind(at.round)
         .execute(&mut **tx)
         .await
         .map_err(|e| StoreError::conflict_as(e, "vote"))?;
         Ok(())
     }
 
-    /// Reveals the votes early. [`StoreError::Stale`] when they were revealed already.
+    /// Reveals the votes of `round` early. [`StoreError::Stale`] when they were revealed already.
     pub async fn reveal_debrief_votes(
         tx: &mut Tx,
-        debrief_id: i64,
+        at: DebriefRound,
         by: i64,
         now: i64,
     ) -> Result<()> {
         let result = sqlx::query(
-            "UPDATE debriefs SET revealed_at = $1, revealed_by = $2 WHERE id = $3 AND revealed_at IS NULL",
+            "INSERT INTO debrief_reveals (debrief_id, round, revealed_by, revealed_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (debrief_id, round) DO NOTHING",
         )
-        .bind(now)
+        .bind(at.id)
+        .bind(at.round)
         .bind(by)
-        .bind(debrief_id)
+        .bind(now)
         .execute(&mut **tx)
         .await?;
         if affected(result) != 1 {
             return Err(StoreError::Stale);
         }
         Ok(())
+    }
+
+    /// Whether `author_id` has written exactly `body` in the debrief already.
+    pub async fn has_debrief_note(
+        tx: &mut Tx,
+        debrief_id: i64,
+        author_id: i64,
+        body: &str,
+    ) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM debrief_notes WHERE debrief_id = $1 AND author_id = $2 AND body = $3 LIMIT 1",
+        )
+        .bind(debrief_id)
+        .bind(author_id)
+        .bind(body)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(found.is_some())
     }
 
     pub async fn add_debrief_note(
@@ -245,19 +293,21 @@ impl Store {
         Ok(())
     }
 
+    /// Records the decision of `round`. "More information" starts the next round, in which the
+    /// panel (with the follow-up interviewers) votes again once their feedback is in.
     pub async fn record_debrief_decision(
         tx: &mut Tx,
-        debrief_id: i64,
+        at: DebriefRound,
         decision: Decision,
         note: &str,
         decided_by: i64,
         now: i64,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO debrief_decisions (debrief_id, decision, reason_code, note, decided_by, decided_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO debrief_decisions (debrief_id, decision, reason_code, note, decided_by, decided_at, round) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(debrief_id)
+        .bind(at.id)
         .bind(decision.as_str())
         .bind(match decision {
             Decision::NoHire(reason) => Some(reason.as_str()),
@@ -266,8 +316,20 @@ impl Store {
         .bind(note)
         .bind(decided_by)
         .bind(now)
+        .bind(at.round)
         .execute(&mut **tx)
         .await?;
+        if decision == Decision::MoreInformation {
+            let result =
+                sqlx::query("UPDATE debriefs SET round = round + 1 WHERE id = $1 AND round = $2")
+                    .bind(at.id)
+                    .bind(at.round)
+                    .execute(&mut **tx)
+                    .await?;
+            if affected(result) != 1 {
+                return Err(StoreError::Stale);
+            }
+        }
         Ok(())
     }
 

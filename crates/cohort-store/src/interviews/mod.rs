@@ -4,6 +4,7 @@
 pub mod bookings;
 pub mod calibration;
 pub mod debriefs;
+pub mod follow_ups;
 pub mod plans;
 pub mod profiles;
 pub mod questions;

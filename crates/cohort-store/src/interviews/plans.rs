@@ -89,7 +89,8 @@ pub struct NewPlan<'a> {
 /// One interview of a published loop.
 #[derive(Debug, Clone)]
 pub struct NewLoopInterview<'a> {
-    pub plan_id: i64,
+    /// The plan that published it; none for a follow-up interview booked from the debrief.
+    pub plan_id: Option<i64>,
     pub application_id: i64,
     /// The seat in the loop, from 1.
     pub round: i64,
@@ -275,7 +276,7 @@ impl Store {
         Ok(())
     }
 
-    /// Books one interview of a published loop. [`StoreError::Conflict`] when the candidate
+    /// Books one interview of a published loop (or, with no plan, a follow-up interview). [`StoreError::Conflict`] when the candidate
     /// already has a booked interview in this seat.
     pub async fn insert_loop_interview(
         tx: &mut Tx,
@@ -334,14 +335,15 @@ impl Store {
         .await?)
     }
 
-    /// An application's booked final-loop interviews, in order of seat, as `tx` sees them.
+    /// An application's booked final-loop interviews that a plan published, in order of seat, as
+    /// `tx` sees them; follow-up interviews are not the plan's, and a re-slot leaves them alone.
     pub async fn loop_interviews_in(
         tx: &mut Tx,
         application_id: i64,
     ) -> Result<Vec<super::bookings::InterviewRecord>> {
         Ok(sqlx::query_as(&format!(
             "{} WHERE i.application_id = $1 AND i.kind = 'final_loop' AND i.status = 'booked' \
-             ORDER BY i.round",
+             AND i.plan_id IS NOT NULL ORDER BY i.round",
             super::bookings::INTERVIEW
         ))
         .bind(application_id)

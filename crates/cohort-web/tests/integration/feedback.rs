@@ -662,7 +662,8 @@ both!(
         // All in: every vote is revealed, to everyone in the debrief.
         let (_, html) = recruiter.get_text(&page).await;
         assert!(html.contains("Owned the outage") && html.contains("Every vote is revealed"), "{html}");
-        assert!(html.contains("Principles and ratings") && html.contains("3 · Meets the bar"));
+        assert!(html.contains("Principles, technical areas and ratings") && html.contains("3 · Meets the bar"));
+        assert!(html.contains("(technical)"), "the grid has a row per technical area: {html}");
         // An interviewer may not decide; a recruiter does, once, and the candidate is told.
         assert_eq!(decide(&browsers[0], &page, "hire").await, StatusCode::FORBIDDEN);
         assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::SEE_OTHER);
@@ -1155,5 +1156,258 @@ both!(
             .get_text(&kit)
             .await;
         assert!(!html.contains("a complaint you fixed"), "{html}");
+    }
+);
+
+/// The competency id of `name`.
+async fn competency_id(app: &TestApp, name: &str) -> String {
+    app.store()
+        .competencies()
+        .await
+        .unwrap()
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no competency {name}"))
+        .id
+        .to_string()
+}
+
+both!(
+    more_information_books_a_follow_up_whose_feedback_reopens_the_debrief_for_a_second_round_of_votes,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        let follow_ups = format!("{page}/follow-ups");
+        let browsers = all_feedback_in(&app, &interviews).await;
+        // Before any "more information" decision, no follow-up can be booked.
+        let (extra_id, extra_email) =
+            crate::phone_screens::interviewer(&app, "Fiona Followup", "Europe/Dublin").await;
+        let start = (app.state.now() + 5 * 86_400) / 3600 * 3600;
+        let start_text = chrono::DateTime::from_timestamp(start, 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let ownership = competency_id(&app, "Ownership").await;
+        let extra = extra_id.to_string();
+        let good: Vec<(&str, &str)> = vec![
+            ("interviewer", extra.as_str()),
+            ("starts_at", start_text.as_str()),
+            ("minutes", "45"),
+            ("principles", ownership.as_str()),
+            ("brief", "Nobody heard a story of ownership under pressure."),
+        ];
+        let response = recruiter.post_form(&page, &follow_ups, &good).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(response.text().await.unwrap().contains("more information is needed"));
+
+        for browser in &browsers {
+            assert_eq!(cast(browser, application_id, "hire", "Fine, but thin on ownership.").await, StatusCode::SEE_OTHER);
+        }
+        assert_eq!(decide(&recruiter, &page, "more_information").await, StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "final_loop");
+        let record = app.store().debrief(application_id).await.unwrap().unwrap();
+        assert_eq!(record.round, 2);
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Book the follow-up interview"), "{html}");
+        assert!(html.contains("Votes of earlier rounds"), "{html}");
+
+        // Only a decider books it: not an interviewer of the loop, not a candidate.
+        let response = browsers[0].post_form(&page, &follow_ups, &good).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        // Bad input is named and changes nothing; so is a start inside the booking cut-off.
+        let before = app.count("interviews").await;
+        let mut bad = good.clone();
+        bad.retain(|(k, _)| *k != "brief");
+        bad.push(("minutes", "500"));
+        let response = recruiter.post_form(&page, &follow_ups, &bad).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("what the panel wants to learn") && html.contains("15 to 120 minutes"), "{html}");
+        let soon = chrono::DateTime::from_timestamp(app.state.now() + 600, 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let mut early = good.clone();
+        early[1] = ("starts_at", soon.as_str());
+        let response = recruiter.post_form(&page, &follow_ups, &early).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("Start no sooner than"));
+        // Without the form's token nothing is booked.
+        let response = recruiter
+            .client
+            .post(recruiter.url(&follow_ups))
+            .form(&good)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_client_error(), "{}", response.status());
+        assert_eq!(app.count("interviews").await, before);
+
+        // Fifty presses at once book one interview.
+        let csrf = recruiter.csrf(&page).await;
+        let mut with_token = good.clone();
+        with_token.push(("csrf", csrf.as_str()));
+        let requests = (0..50)
+            .map(|_| recruiter.client.post(recruiter.url(&follow_ups)).form(&with_token))
+            .collect();
+        let responses = all_at_once_responses(requests).await;
+        assert_eq!(
+            responses.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count(),
+            1,
+            "{responses:?}"
+        );
+        assert!(responses.iter().all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT), "{responses:?}");
+        assert_eq!(app.count("follow_up_interviews").await, 1);
+        assert_eq!(app.count("interviews").await, before + 1);
+
+        // The interviewer and the candidate have their invitations; the candidate's says
+        // nothing of why.
+        let follow_up = loop_interviews(&app, application_id)
+            .await
+            .into_iter()
+            .find(|i| i.interviewer_id == Some(extra_id))
+            .expect("the follow-up is part of the loop");
+        assert_eq!(follow_up.round, 6);
+        let to_interviewer = app.store().messages_to(&extra_email).await.unwrap();
+        assert!(to_interviewer.iter().any(|m| m.subject.starts_with("New final loop interview")));
+        let candidate = app.store().application(application_id).await.unwrap();
+        let to_candidate = app.store().messages_to(&candidate.candidate_email).await.unwrap();
+        let told = to_candidate
+            .iter()
+            .find(|m| m.subject.starts_with("One more interview"))
+            .expect("the candidate is invited");
+        assert!(!told.body.contains("ownership") && !told.body.contains("Fiona"), "{}", told.body);
+
+        // Its scorecard asks about what the debrief asked for, and nothing else.
+        app.state.app().clock().advance(follow_up.ends_at - app.state.now() + 600);
+        let extra_browser = signed_in_as(&app, &extra_email).await;
+        let (_, html) = extra_browser.get_text(&scorecard_path(follow_up.id)).await;
+        assert_eq!(principle_ids(&html), vec![ownership.clone()], "{html}");
+        let (_, kit) = extra_browser
+            .get_text(&format!("/interviewer/interviews/{}/kit", follow_up.id))
+            .await;
+        assert!(kit.contains("Nobody heard a story of ownership under pressure."), "{kit}");
+        // Its feedback reopens the debrief: a new round, in which all six vote again.
+        let response = write_scorecard(&extra_browser, follow_up.id, "Follow-up", "submit").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "debrief");
+        assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::CONFLICT);
+        let mut panel: Vec<Browser> = Vec::new();
+        for (_, email) in &interviews {
+            panel.push(signed_in_as(&app, email).await);
+        }
+        panel.push(extra_browser);
+        for browser in &panel {
+            assert_eq!(cast(browser, application_id, "hire", "Ownership is clear now.").await, StatusCode::SEE_OTHER);
+        }
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Every vote is revealed") && html.contains("Follow-up"), "{html}");
+        assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "offer");
+        let record = app.store().debrief(application_id).await.unwrap().unwrap();
+        assert_eq!(record.votes.iter().filter(|v| v.round == 1).count(), 5);
+        assert_eq!(record.votes.iter().filter(|v| v.round == 2).count(), 6);
+        let rounds: Vec<i64> = record.decisions.iter().map(|d| d.round).collect();
+        assert_eq!(rounds, vec![1, 2]);
+    }
+);
+
+both!(
+    fifty_presses_at_once_reveal_once_add_a_note_once_and_decide_once,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        let browsers = all_feedback_in(&app, &interviews).await;
+        let raiser = &browsers[bar_raiser_index(&interviews)];
+        let at_once =
+            |browser: &Browser, path: String, form: Vec<(&'static str, String)>, csrf: String| {
+                (0..50)
+                    .map(|_| {
+                        let mut form = form.clone();
+                        form.push(("csrf", csrf.clone()));
+                        browser.client.post(browser.url(&path)).form(&form)
+                    })
+                    .collect::<Vec<_>>()
+            };
+        let csrf = raiser.csrf(&page).await;
+        let responses =
+            all_at_once_responses(at_once(raiser, format!("{page}/reveal"), vec![], csrf)).await;
+        assert_eq!(
+            responses
+                .iter()
+                .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+                .count(),
+            1,
+            "{responses:?}"
+        );
+        assert!(
+            responses.iter().all(|(s, _)| !s.is_server_error()),
+            "{responses:?}"
+        );
+        assert_eq!(app.count("debrief_reveals").await, 1);
+
+        let csrf = recruiter.csrf(&page).await;
+        let note = vec![("body", "We agree on the design round.".to_owned())];
+        let responses =
+            all_at_once_responses(at_once(&recruiter, format!("{page}/notes"), note, csrf)).await;
+        assert!(
+            responses.iter().all(|(s, _)| *s == StatusCode::SEE_OTHER),
+            "{responses:?}"
+        );
+        assert_eq!(app.count("debrief_notes").await, 1);
+
+        let csrf = recruiter.csrf(&page).await;
+        let hire = vec![("decision", "hire".to_owned())];
+        let responses =
+            all_at_once_responses(at_once(&recruiter, format!("{page}/decision"), hire, csrf))
+                .await;
+        assert_eq!(
+            responses
+                .iter()
+                .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+                .count(),
+            1,
+            "{responses:?}"
+        );
+        assert!(
+            responses.iter().all(|(s, _)| !s.is_server_error()),
+            "{responses:?}"
+        );
+        assert_eq!(app.count("debrief_decisions").await, 1);
+        assert_eq!(stage_of(&app, application_id).await, "offer");
+        let moves = app
+            .store()
+            .history(application_id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|h| h.to_stage == "offer")
+            .count();
+        assert_eq!(moves, 1);
+        // Without the form's token, nothing is recorded on any of the debrief's forms.
+        for (path, form) in [
+            ("votes", vec![("vote", "hire"), ("sentence", "x")]),
+            ("notes", vec![("body", "Sneaky.")]),
+            ("reveal", vec![]),
+            (
+                "decision",
+                vec![("decision", "no_hire"), ("reason", "interview_performance")],
+            ),
+        ] {
+            let response = recruiter
+                .client
+                .post(recruiter.url(&format!("{page}/{path}")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_client_error(),
+                "{path}: {}",
+                response.status()
+            );
+        }
+        assert_eq!(app.count("debrief_notes").await, 1);
+        assert_eq!(app.count("debrief_decisions").await, 1);
     }
 );

@@ -18,9 +18,13 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono_tz::Tz;
 use cohort_app::interviews::debriefs::{self, DebriefError};
+use cohort_app::interviews::follow_ups::{self, FollowUpError};
 use cohort_app::interviews::kinds::FINAL_LOOP;
 use cohort_domain::interviews::debrief::Vote;
 use cohort_domain::interviews::feedback::{Authorship, Recommendation};
+use cohort_domain::interviews::follow_up::FollowUpForm;
+use cohort_domain::interviews::CompetencyKind;
+use cohort_domain::FieldErrors;
 use cohort_domain::RejectionReason;
 use cohort_store::interviews::scorecards::ScorecardRecord;
 
@@ -32,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/debriefs/{id}/reveal", post(reveal))
         .route("/debriefs/{id}/notes", post(note))
         .route("/debriefs/{id}/decision", post(decide))
+        .route("/debriefs/{id}/follow-ups", post(book_follow_up))
         .route("/staff/seasons/{id}/debrief-settings", post(save_settings))
 }
 
@@ -68,8 +73,19 @@ struct Cell {
 }
 
 struct GridRow {
+    /// A principle's name, or a technical area's.
     principle: String,
+    technical: bool,
     cells: Vec<Option<Cell>>,
+}
+
+/// A follow-up interview as the debrief lists it.
+struct FollowUpRow {
+    interviewer: String,
+    when: String,
+    assesses: String,
+    brief: String,
+    state: &'static str,
 }
 
 /// An interviewer's column of the grid, with their recommendation.
@@ -89,6 +105,7 @@ struct ScreenRow {
 }
 
 struct DecisionRow {
+    round: i64,
     label: &'static str,
     reason: String,
     note: String,
@@ -128,6 +145,39 @@ struct DebriefPage {
     notes: Vec<(String, String, String)>,
     decisions: Vec<DecisionRow>,
     reasons: Vec<(&'static str, &'static str)>,
+    round: i64,
+    /// Votes of earlier rounds, all revealed.
+    earlier_votes: Vec<(i64, VoteRow)>,
+    follow_ups: Vec<FollowUpRow>,
+    /// The booking form, for a decider while the candidate waits for follow-ups.
+    follow_up_form: Option<FollowUpFormView>,
+}
+
+/// The follow-up booking form: its choices, what was typed and what needs attention.
+struct FollowUpFormView {
+    interviewers: Vec<(i64, String)>,
+    areas: Vec<(i64, String)>,
+    principles: Vec<(i64, String)>,
+    typed: FollowUpForm,
+    errors: FieldErrors,
+    /// The principles to suggest: those without evidence.
+    suggested: Vec<i64>,
+    earliest: String,
+}
+
+impl FollowUpFormView {
+    fn picked(&self, id: &i64) -> bool {
+        let text = id.to_string();
+        if self.typed.principles.is_empty() && self.errors.is_empty() {
+            self.suggested.contains(id)
+        } else {
+            self.typed.principles.contains(&text)
+        }
+    }
+
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).unwrap_or("")
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -142,6 +192,9 @@ fn notice_text(notice: Option<&str>) -> Option<String> {
         "noted" => Some("Note added.".into()),
         "decided" => Some(
             "Decision recorded and the application moved. The candidate is told the outcome, never the reasons.".into(),
+        ),
+        "follow-up" => Some(
+            "Follow-up interview booked: the interviewer and the candidate have their invitations. The debrief opens again when its feedback is in.".into(),
         ),
         _ => None,
     }
@@ -208,6 +261,18 @@ async fn page_of(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<DebriefPage, AppError> {
+    page_with_form(state, me, csrf, id, (flash, error), None).await
+}
+
+/// The page, with the follow-up form as typed and its errors when a booking was refused.
+async fn page_with_form(
+    state: &AppState,
+    me: &Require<StaffOnly>,
+    csrf: &Csrf,
+    id: i64,
+    (flash, error): (Option<String>, Option<String>),
+    typed: Option<(FollowUpForm, FieldErrors)>,
+) -> Result<DebriefPage, AppError> {
     let view = debriefs::view(state.app(), &me.account, id)
         .await
         .map_err(debrief_error)?;
@@ -228,13 +293,23 @@ async fn page_of(
                 && c.is_submitted()
         })
         .collect();
+    let follow_ups = state.store().follow_ups_of(id).await?;
+    let is_follow_up = |card: &ScorecardRecord| {
+        follow_ups
+            .iter()
+            .any(|f| f.interview_id == card.interview_id)
+    };
     let columns = loop_cards
         .iter()
         .map(|card| {
             let (recommendation, hire) = recommendation_of(card);
             Column {
                 name: card.author_name.clone(),
-                what: format!("Interview {}", card.interview_round),
+                what: if is_follow_up(card) {
+                    "Follow-up".to_owned()
+                } else {
+                    format!("Interview {}", card.interview_round)
+                },
                 recommendation,
                 hire,
             }
@@ -287,6 +362,36 @@ async fn page_of(
         }
         grid.push(GridRow {
             principle: name,
+            technical: false,
+            cells,
+        });
+    }
+    // Then each technical area the loop assessed, with each interviewer's rating of it.
+    let mut areas: Vec<i64> = Vec::new();
+    for card in &loop_cards {
+        if let Some(area) = card.area_id {
+            if !areas.contains(&area) {
+                areas.push(area);
+            }
+        }
+    }
+    for area in areas {
+        let cells = loop_cards
+            .iter()
+            .map(|card| {
+                let rating = card
+                    .answers
+                    .technical_rating
+                    .filter(|_| card.area_id == Some(area))?;
+                Some(Cell {
+                    rating: format!("{} · {}", rating.value(), rating.label()),
+                    href: format!("{feedback_link}#card-{}", card.id),
+                })
+            })
+            .collect();
+        grid.push(GridRow {
+            principle: names.get(&area).cloned().unwrap_or_default(),
+            technical: true,
             cells,
         });
     }
@@ -303,7 +408,104 @@ async fn page_of(
         })
         .collect();
     let record = view.record.as_ref();
+    let vote_row = |v: &cohort_store::interviews::debriefs::VoteRecord| VoteRow {
+        name: v.voter_name.clone(),
+        vote: v.vote.label(),
+        hire: v.vote == Vote::Hire,
+        sentence: v.sentence.clone(),
+        when: time_in(v.cast_at, zone),
+        after_reveal: v.after_reveal != 0,
+    };
+    let interviews = state.store().interviews_of_application(id).await?;
+    let follow_up_rows = follow_ups
+        .iter()
+        .filter_map(|f| {
+            let interview = interviews.iter().find(|i| i.id == f.interview_id)?;
+            let mut assesses: Vec<String> = f
+                .area_id
+                .iter()
+                .chain(&f.principles)
+                .filter_map(|c| names.get(c).cloned())
+                .collect();
+            if assesses.is_empty() {
+                assesses.push("—".to_owned());
+            }
+            let submitted = view.feedback.readable.iter().any(|c| {
+                c.interview_id == interview.id
+                    && c.authorship == Authorship::Interviewer
+                    && c.is_submitted()
+            });
+            Some(FollowUpRow {
+                interviewer: interview.interviewer_name.clone().unwrap_or_default(),
+                when: time_in(interview.starts_at, zone),
+                assesses: assesses.join(", "),
+                brief: f.brief.clone(),
+                state: if !interview.is_booked() {
+                    "Cancelled"
+                } else if submitted {
+                    "Feedback in"
+                } else {
+                    "Booked"
+                },
+            })
+        })
+        .collect();
+    let follow_up_form = if follow_ups::may_book(state.app(), &me.account, id).await? {
+        let competencies = state.store().competencies().await?;
+        let of_kind = |kind: CompetencyKind| -> Vec<(i64, String)> {
+            competencies
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| (c.id, c.name.clone()))
+                .collect()
+        };
+        let suggested = competencies
+            .iter()
+            .filter(|c| c.kind == CompetencyKind::Principle && without_evidence.contains(&c.name))
+            .map(|c| c.id)
+            .take(2)
+            .collect();
+        let (typed, errors) = typed.unwrap_or_else(|| {
+            (
+                FollowUpForm {
+                    minutes: "45".to_owned(),
+                    ..FollowUpForm::default()
+                },
+                FieldErrors::new(),
+            )
+        });
+        let earliest = state.app().now() + state.app().config().booking.cutoff.num_seconds();
+        Some(FollowUpFormView {
+            interviewers: state
+                .store()
+                .interviewer_directory()
+                .await?
+                .interviewers
+                .iter()
+                .map(|i| (i.user_id, i.name.clone()))
+                .collect(),
+            areas: of_kind(CompetencyKind::Technical),
+            principles: of_kind(CompetencyKind::Principle),
+            typed,
+            errors,
+            suggested,
+            earliest: chrono::DateTime::from_timestamp(earliest, 0)
+                .unwrap_or_default()
+                .format("%Y-%m-%dT%H:%M")
+                .to_string(),
+        })
+    } else {
+        None
+    };
     let page = DebriefPage {
+        round: view.round,
+        earlier_votes: view
+            .earlier_votes
+            .iter()
+            .map(|v| (v.round, vote_row(v)))
+            .collect(),
+        follow_ups: follow_up_rows,
+        follow_up_form,
         layout: Layout::for_account(
             format!("Debrief: {}", view.application.candidate_name),
             Some(&me.account),
@@ -321,18 +523,7 @@ async fn page_of(
         has_voted: view.has_voted,
         may_reveal: view.may_reveal,
         may_decide: view.may_decide,
-        votes: view
-            .votes
-            .iter()
-            .map(|v| VoteRow {
-                name: v.voter_name.clone(),
-                vote: v.vote.label(),
-                hire: v.vote == Vote::Hire,
-                sentence: v.sentence.clone(),
-                when: time_in(v.cast_at, zone),
-                after_reveal: v.after_reveal != 0,
-            })
-            .collect(),
+        votes: view.votes.iter().map(vote_row).collect(),
         voted: view.voted.clone(),
         waiting_for: view
             .waiting_for
@@ -373,6 +564,7 @@ async fn page_of(
             r.decisions
                 .iter()
                 .map(|d| DecisionRow {
+                    round: d.round,
                     label: d.decision.label(),
                     reason: match d.decision {
                         cohort_domain::interviews::debrief::Decision::NoHire(reason) => {
@@ -483,6 +675,60 @@ async fn decide(
         Ok(_) => Ok(Redirect::to(&format!("/debriefs/{id}?notice=decided")).into_response()),
         Err(error) => refused(&state, &me, &csrf, id, error).await,
     }
+}
+
+/// The follow-up form as posted: `principles` repeats, so the body is read as pairs.
+async fn book_follow_up(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut form = FollowUpForm::default();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "interviewer" => form.interviewer = value,
+            "starts_at" => form.starts_at = value,
+            "minutes" => form.minutes = value,
+            "area" => form.area = value,
+            "principles" => form.principles.push(value),
+            "brief" => form.brief = value,
+            _ => {}
+        }
+    }
+    let refusal = match follow_ups::book(state.app(), &me.account, id, &form).await {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/debriefs/{id}?notice=follow-up#follow-ups"))
+                    .into_response(),
+            )
+        }
+        Err(FollowUpError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Some fields of the follow-up need attention.".to_owned(),
+            errors,
+        ),
+        Err(error @ (FollowUpError::Refused(_) | FollowUpError::NotAsked)) => {
+            (StatusCode::CONFLICT, error.to_string(), FieldErrors::new())
+        }
+        Err(FollowUpError::NotFound) => return Err(AppError::NotFound),
+        Err(error @ FollowUpError::Forbidden) => {
+            return Err(AppError::ForbiddenBecause(error.to_string()))
+        }
+        Err(FollowUpError::Store(error)) => return Err(error.into()),
+    };
+    let (status, message, errors) = refusal;
+    let page = page_with_form(
+        &state,
+        &me,
+        &csrf,
+        id,
+        (None, Some(message)),
+        Some((form, errors)),
+    )
+    .await?;
+    Ok(render_status(status, &page)?.into_response())
 }
 
 #[derive(serde::Deserialize)]
