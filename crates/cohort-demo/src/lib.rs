@@ -13,16 +13,19 @@
 //!   who took them.
 //! - `interviews`: the competencies and the tracks' loop templates.
 //! - `feedback`: the question bank, a past week of loops with its feedback, and debriefs.
+//! - `case_studies`: a case per track for its case-study interview, and one deliverable.
 //! - [`pdf`]: a one-page PDF résumé writer (the demo and tests upload real PDFs).
 
 mod assessments;
 mod candidates;
+mod case_studies;
 mod feedback;
 mod interviews;
 pub mod pdf;
 mod season;
 
 pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
+pub use case_studies::ensure_demo_case_studies;
 pub use feedback::{ensure_demo_questions, ensure_past_week, DemoFeedback, DemoFeedbackError};
 pub use interviews::{
     ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_loop_plans,

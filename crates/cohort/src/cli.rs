@@ -751,6 +751,10 @@ async fn demo(
     let loops = cohort_demo::ensure_demo_loop_plans(state.app(), season.season_id, coordinator)
         .await
         .context("planning the demo's final loops")?;
+    // After the loops: a published loop's candidate uploads the demo's one deliverable.
+    let cases = cohort_demo::ensure_demo_case_studies(state.app(), season.season_id, coordinator)
+        .await
+        .context("seeding the demo's case studies")?;
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -777,6 +781,9 @@ async fn demo(
     }
     if questions > 0 {
         println!("  question bank: {questions} questions for the interview kits");
+    }
+    if cases > 0 {
+        println!("  case studies: {cases}, one per track, for the interview that discusses a case");
     }
     if past.loops > 0 {
         println!(

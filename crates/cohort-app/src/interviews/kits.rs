@@ -42,6 +42,8 @@ pub struct Kit {
     pub purpose: &'static str,
     /// For a follow-up interview, what the debrief wants to learn from it.
     pub brief: Option<String>,
+    /// For a case-study interview, the case and the candidate's latest deliverable.
+    pub case: Option<super::case_studies::CandidateCase>,
     pub area: Option<KitPart>,
     pub principles: Vec<KitPart>,
     /// (what, minutes), adding up to the interview's length.
@@ -80,8 +82,10 @@ pub async fn kit_for(app: &App, user_id: i64, interview_id: i64) -> Result<Kit, 
         .follow_up(interview.id)
         .await?
         .map(|follow_up| follow_up.brief);
+    let case = super::case_studies::case_of_interview(app, &interview).await?;
     Ok(Kit {
         brief,
+        case,
         purpose: kit::purpose(
             area.as_ref().map(|a| a.name.as_str()),
             interview.focus.as_deref() == Some(BAR_RAISER),

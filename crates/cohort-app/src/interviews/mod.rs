@@ -5,6 +5,7 @@
 //! coordinator starts from and the demo saves.
 
 pub mod calendars;
+pub mod case_studies;
 pub mod debriefs;
 pub mod feedback;
 pub mod feedback_reminders;

@@ -9,6 +9,7 @@
 pub mod availability;
 pub mod booking;
 pub mod calibration;
+pub mod case_study;
 pub mod debrief;
 pub mod feedback;
 pub mod follow_up;

@@ -3,6 +3,7 @@
 
 pub mod bookings;
 pub mod calibration;
+pub mod case_studies;
 pub mod debriefs;
 pub mod follow_ups;
 pub mod plans;

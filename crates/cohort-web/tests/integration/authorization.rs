@@ -681,6 +681,37 @@ both!(
                 vec![("decision", "hire")],
                 no_part_not_found,
             ),
+            // A follow-up interview: the deciding roles (not asked for here: 409).
+            row(
+                "POST",
+                format!("/debriefs/{a}/follow-ups"),
+                vec![("interviewer", "1"), ("brief", "More on ownership.")],
+                pipeline,
+            ),
+            // Case studies: recruiters and bar raisers write them.
+            row("GET", "/staff/case-studies".into(), vec![], recruiting),
+            row(
+                "POST",
+                "/staff/case-studies".into(),
+                vec![("title", "A case")],
+                recruiting,
+            ),
+            row(
+                "POST",
+                "/staff/case-studies/999999".into(),
+                vec![("title", "A case")],
+                recruiting,
+            ),
+            // A deliverable that is nobody's to read is not found, for everyone signed in.
+            row(
+                "GET",
+                "/case-deliverables/999999".into(),
+                vec![],
+                [
+                    SignIn, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+                    NotFound,
+                ],
+            ),
             row(
                 "POST",
                 format!("/staff/seasons/{s}/debrief-settings"),

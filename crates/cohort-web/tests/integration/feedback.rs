@@ -13,10 +13,17 @@ use cohort_domain::Role;
 use cohort_store::interviews::bookings::InterviewRecord;
 use reqwest::StatusCode;
 
-/// A published loop for the first candidate of [`week_to_plan`], with the clock moved to an hour
-/// after it ended. Returns the recruiter, the candidate's application and the loop's interviews
-/// (with each interviewer's address).
-async fn loop_that_took_place(app: &TestApp) -> (Browser, i64, Vec<(InterviewRecord, String)>) {
+/// What [`published_loop`] made: the candidates of [`week_to_plan`] (browser, address,
+/// application), the first one's loop with each interviewer's address, and the recruiter.
+pub(crate) struct PublishedLoop {
+    pub recruiter: Browser,
+    pub candidates: Vec<(Browser, String, i64)>,
+    pub application_id: i64,
+    pub interviews: Vec<(InterviewRecord, String)>,
+}
+
+/// A published loop for the first candidate of [`week_to_plan`], still ahead.
+pub(crate) async fn published_loop(app: &TestApp) -> PublishedLoop {
     let (season, recruiter, candidates, staff) = week_to_plan(app).await;
     let page = planned(app, &season, &recruiter, &plan_day()).await;
     let revision = app
@@ -41,12 +48,7 @@ async fn loop_that_took_place(app: &TestApp) -> (Browser, i64, Vec<(InterviewRec
         5,
         "the suggested loop has five interviews"
     );
-    let ended = interviews.iter().map(|i| i.ends_at).max().unwrap();
-    app.state
-        .app()
-        .clock()
-        .advance(ended - app.state.now() + 3600);
-    let with_emails = interviews
+    let interviews = interviews
         .into_iter()
         .map(|interview| {
             let email = staff
@@ -58,6 +60,29 @@ async fn loop_that_took_place(app: &TestApp) -> (Browser, i64, Vec<(InterviewRec
             (interview, email)
         })
         .collect();
+    PublishedLoop {
+        recruiter,
+        candidates,
+        application_id,
+        interviews,
+    }
+}
+
+/// A published loop for the first candidate of [`week_to_plan`], with the clock moved to an hour
+/// after it ended. Returns the recruiter, the candidate's application and the loop's interviews
+/// (with each interviewer's address).
+async fn loop_that_took_place(app: &TestApp) -> (Browser, i64, Vec<(InterviewRecord, String)>) {
+    let PublishedLoop {
+        application_id,
+        interviews,
+        ..
+    } = published_loop(app).await;
+    let ended = interviews.iter().map(|(i, _)| i.ends_at).max().unwrap();
+    app.state
+        .app()
+        .clock()
+        .advance(ended - app.state.now() + 3600);
+    let with_emails = interviews;
     // Sessions made before the clock moved may have expired: sign the recruiter in again.
     let recruiter_email = "feedback-recruiter@example.com";
     app.create_account(recruiter_email, "Rita Recruiter", &[Role::Recruiter])

@@ -8,6 +8,7 @@ mod applications;
 mod authorization;
 mod calendar;
 mod calendar_subscriptions;
+mod case_studies;
 mod confirmation;
 mod feedback;
 mod final_loops;

@@ -2,7 +2,8 @@
 //! and the timed online assessment.
 //!
 //! - [`apply`]: the application form, and [`apply::submit_application`], which the API uses too.
-//! - [`status`]: "My applications", withdrawing one, downloading one's own résumé.
+//! - [`status`]: "My applications", withdrawing one, downloading one's own résumé, a final
+//!   loop's case-study prompts and the deliverable uploaded for one.
 //! - [`session`]: the online assessment as the candidate takes it.
 
 pub mod apply;
@@ -14,7 +15,8 @@ use axum::Router;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .merge(apply::router(state))
+        .merge(apply::router(state.clone()))
         .merge(status::router())
+        .merge(status::upload_router(state))
         .merge(session::router())
 }

@@ -8,13 +8,17 @@ use crate::pages::{day, Layout};
 use crate::state::AppState;
 use crate::upload::ResumeKind;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cohort_app::interviews::case_studies::{self, CaseError};
 use cohort_app::interviews::mail::span_in;
 use cohort_app::interviews::phone_screens;
+use cohort_domain::interviews::case_study::{
+    CasePhase, DeliverableError, DeliverableKind, MAX_DELIVERABLE_BYTES,
+};
 use cohort_domain::stage::{check_transition, Actor};
 use cohort_domain::Stage;
 use cohort_store::applications::{ApplicationRecord, ChoiceRecord, TransitionRecord};
@@ -26,6 +30,144 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(status_page))
         .route("/me/applications/{id}/withdraw", post(withdraw))
         .route("/me/applications/{id}/resume", get(own_resume))
+        .route("/case-deliverables/{id}", get(deliverable_download))
+}
+
+/// The candidate's upload of a case's deliverable: the body is read only after an upload
+/// permit, and refused past the limit while it streams in.
+pub fn upload_router(state: AppState) -> Router<AppState> {
+    Router::new().route(
+        "/me/applications/{id}/case-studies/{case}/deliverable",
+        post(upload_deliverable)
+            .layer(DefaultBodyLimit::max(MAX_DELIVERABLE_BYTES + 64 * 1024))
+            .route_layer(axum::middleware::from_fn_with_state(
+                state,
+                crate::upload::one_upload_at_a_time,
+            )),
+    )
+}
+
+/// The upload form as it arrived: its token and the file, kept only up to the limit.
+#[derive(Default)]
+struct DeliverableUpload {
+    csrf: String,
+    bytes: Vec<u8>,
+    filename: String,
+    /// The file's size when it was over the limit (its bytes were not kept).
+    oversize: Option<usize>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<DeliverableUpload, AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(
+                DeliverableError::TooLarge {
+                    size_mb: (MAX_DELIVERABLE_BYTES + 1) as f64 / (1024.0 * 1024.0),
+                }
+                .to_string(),
+            )
+        } else {
+            AppError::BadRequest("The form could not be read. Try again.".into())
+        }
+    };
+    let mut upload = DeliverableUpload::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                upload.filename = field.file_name().unwrap_or("deliverable").to_owned();
+                let mut size = 0;
+                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                    size += chunk.len();
+                    if size > MAX_DELIVERABLE_BYTES {
+                        upload.bytes = Vec::new();
+                    } else {
+                        upload.bytes.extend_from_slice(&chunk);
+                    }
+                }
+                if size > MAX_DELIVERABLE_BYTES {
+                    upload.oversize = Some(size);
+                }
+            }
+            "csrf" => upload.csrf = crate::auth::utf8_field(field).await?,
+            _ => while field.chunk().await.map_err(unreadable)?.is_some() {},
+        }
+    }
+    Ok(upload)
+}
+
+async fn upload_deliverable(
+    State(state): State<AppState>,
+    candidate: Require<CandidateOnly>,
+    csrf: Csrf,
+    Path((id, case_id)): Path<(i64, i64)>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let upload = read_upload(multipart).await?;
+    csrf.verify(&upload.csrf)?;
+    own_application(&state, &candidate, id).await?;
+    let result = match upload.oversize {
+        Some(size) => Err(CaseError::Upload(DeliverableError::TooLarge {
+            size_mb: size as f64 / (1024.0 * 1024.0),
+        })),
+        None => {
+            case_studies::upload(state.app(), id, case_id, upload.bytes, &upload.filename).await
+        }
+    };
+    let status = match result {
+        Ok(_) => return Ok(Redirect::to("/me?notice=deliverable").into_response()),
+        Err(CaseError::NotFound) => return Err(AppError::NotFound),
+        Err(CaseError::Store(error)) => return Err(error.into()),
+        Err(CaseError::Blob(error)) => return Err(AppError::internal(error)),
+        Err(error @ (CaseError::Closed | CaseError::NoDeliverable)) => {
+            (axum::http::StatusCode::CONFLICT, error.to_string())
+        }
+        Err(error) => (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            error.to_string(),
+        ),
+    };
+    let page = status_of(
+        &state,
+        &candidate.account,
+        &csrf,
+        None,
+        Some((case_id, status.1)),
+    )
+    .await?;
+    crate::html::render_status(status.0, &page)
+}
+
+/// A case's deliverable, for its candidate, the pipeline's roles and the candidate's panel.
+async fn deliverable_download(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let deliverable = case_studies::deliverable_for(state.app(), &me.account, id)
+        .await
+        .map_err(|error| match error {
+            CaseError::Store(error) => error.into(),
+            _ => AppError::NotFound,
+        })?;
+    let blob = BlobId::parse(&deliverable.blob).ok_or(AppError::NotFound)?;
+    let bytes = state.blobs().get(&blob).map_err(AppError::internal)?;
+    let kind = DeliverableKind::parse(&deliverable.kind).unwrap_or(DeliverableKind::Pdf);
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    deliverable.filename.replace('"', "")
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// One application as its candidate sees it: no internal notes, no reasons, no staff names.
@@ -47,6 +189,24 @@ struct CandidateApplication {
     /// The published final loop, one line per interview in the candidate's zone; empty until a
     /// coordinator publishes it (a draft plan is never shown).
     final_loop: Vec<LoopLine>,
+    /// The cases of the final loop whose prompts have been sent.
+    cases: Vec<CaseLine>,
+}
+
+/// A case study as its candidate sees it.
+struct CaseLine {
+    id: i64,
+    title: String,
+    prompt: String,
+    /// When its interview is, in the candidate's zone.
+    interview: String,
+    wants_deliverable: bool,
+    /// Uploads are still taken.
+    open: bool,
+    /// The latest upload: (download path, file name, when).
+    latest: Option<(String, String, String)>,
+    /// Why the last upload was refused.
+    error: Option<String>,
 }
 
 /// One interview of a candidate's final loop.
@@ -88,6 +248,47 @@ struct StatusPage {
     layout: Layout,
     applications: Vec<CandidateApplication>,
     open_seasons: Vec<(i64, String)>,
+    max_deliverable_mb: usize,
+}
+
+/// The cases of `record`'s loop whose prompts have been sent, with `refused` (a case id and
+/// why its upload was refused) beside its form.
+async fn cases_of(
+    state: &AppState,
+    record: &ApplicationRecord,
+    refused: Option<&(i64, String)>,
+) -> Result<Vec<CaseLine>, AppError> {
+    let at = |s| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
+    Ok(case_studies::cases_of_application(state.app(), record.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.phase != CasePhase::NotYet)
+        .map(|c| {
+            let zone = c
+                .interview
+                .candidate_time_zone
+                .parse()
+                .unwrap_or(chrono_tz::Tz::UTC);
+            CaseLine {
+                id: c.case.id,
+                title: c.case.title.clone(),
+                prompt: c.case.prompt.clone(),
+                interview: span_in(zone, at(c.interview.starts_at), at(c.interview.ends_at)),
+                wants_deliverable: c.case.wants_deliverable(),
+                open: c.phase == CasePhase::Open,
+                latest: c.latest.as_ref().map(|d| {
+                    (
+                        format!("/case-deliverables/{}", d.id),
+                        d.filename.clone(),
+                        crate::pages::time_in(d.uploaded_at, zone),
+                    )
+                }),
+                error: refused
+                    .filter(|(id, _)| *id == c.case.id)
+                    .map(|(_, why)| why.clone()),
+            }
+        })
+        .collect())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -161,10 +362,27 @@ async fn status_page(
     if !candidate.account.has(cohort_domain::Role::Candidate) {
         return Ok(Redirect::to(crate::auth::home_of(&candidate.account)).into_response());
     }
-    let records = state
-        .store()
-        .applications_of(candidate.account.user.id)
-        .await?;
+    let page = status_of(
+        &state,
+        &candidate.account,
+        &csrf,
+        query.notice.as_deref(),
+        None,
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// The status page of `account`, with the flash `notice` names and `refused` (a case id and why
+/// its upload was refused).
+async fn status_of(
+    state: &AppState,
+    account: &cohort_store::accounts::Account,
+    csrf: &Csrf,
+    notice: Option<&str>,
+    refused: Option<(i64, String)>,
+) -> Result<StatusPage, AppError> {
+    let records = state.store().applications_of(account.user.id).await?;
     let mut applications = Vec::new();
     for record in records {
         let stage = record.stage();
@@ -205,11 +423,13 @@ async fn status_page(
                 (invitation.id, said, action)
             })
             .collect();
-        let (phone_screens, phone_screen_to_book) = phone_screens_of(&state, &record).await?;
+        let (phone_screens, phone_screen_to_book) = phone_screens_of(state, &record).await?;
         let phone_screen_link = (phone_screen_to_book || !phone_screens.is_empty())
             .then(|| phone_screens::manage_path(record.id));
-        let final_loop = final_loop_of(&state, &record).await?;
+        let final_loop = final_loop_of(state, &record).await?;
+        let cases = cases_of(state, &record, refused.as_ref()).await?;
         applications.push(CandidateApplication {
+            cases,
             final_loop,
             phone_screens,
             phone_screen_link,
@@ -242,7 +462,7 @@ async fn status_page(
             open_seasons.push((opening.season_id, opening.season_name));
         }
     }
-    let flash = match query.notice.as_deref() {
+    let flash = match notice {
         Some("submitted") => {
             Some("Application submitted. We have emailed you a confirmation.".to_owned())
         }
@@ -253,21 +473,23 @@ async fn status_page(
         Some("confirmed") => Some("Your email address is confirmed.".to_owned()),
         Some("confirmation-sent") => Some(format!(
             "We sent a new link to {}. Links sent before it no longer work.",
-            candidate.account.user.email
+            account.user.email
         )),
+        Some("deliverable") => Some(
+            "Your file is uploaded. You can replace it until the interview starts; the interviewer reads the latest.".to_owned(),
+        ),
         Some("confirm-first") => Some(
             "Confirm your email address before you apply: open the link we emailed you.".to_owned(),
         ),
         _ => None,
     };
-    let layout =
-        Layout::for_account("My applications", Some(&candidate.account), &csrf).with_flash(flash);
-    Ok(render(&StatusPage {
+    let layout = Layout::for_account("My applications", Some(account), csrf).with_flash(flash);
+    Ok(StatusPage {
         layout,
         applications,
         open_seasons,
-    })?
-    .into_response())
+        max_deliverable_mb: MAX_DELIVERABLE_BYTES / (1024 * 1024),
+    })
 }
 
 /// Loads an application and checks it belongs to the signed-in candidate. Another candidate's

@@ -14,6 +14,7 @@
 
 pub mod booking;
 pub mod calibration;
+pub mod case_studies;
 pub mod competencies;
 pub mod debriefs;
 pub mod feedback;
@@ -40,4 +41,5 @@ pub fn router() -> Router<AppState> {
         .merge(debriefs::router())
         .merge(calibration::router())
         .merge(kits::router())
+        .merge(case_studies::router())
 }
