@@ -50,7 +50,7 @@ pub async fn save(
     id: Option<i64>,
     form: &CaseStudyForm,
 ) -> Result<i64, CaseError> {
-    if !super::kits::may_edit_bank(app, account).await? {
+    if !may_edit(app, account).await? {
         return Err(CaseError::Forbidden);
     }
     let tracks: Vec<i64> = app
@@ -284,7 +284,7 @@ pub async fn deliverable_for(
     }
 }
 
-/// Whether `account` writes cases (the same people as the question bank).
+/// Whether `account` writes cases: the people who keep the question bank.
 pub async fn may_edit(app: &App, account: &Account) -> Result<bool, StoreError> {
-    super::kits::may_edit_bank(app, account).await
+    super::feedback::keeps_kit_content(app, account).await
 }

@@ -354,6 +354,15 @@ pub async fn is_bar_raiser(app: &App, account: &Account) -> Result<bool, StoreEr
             .is_some_and(|i| i.bar_raiser))
 }
 
+/// Whether `account` keeps what interview kits are made of (the question bank and the case
+/// studies): recruiters, administrators and bar raisers.
+pub async fn keeps_kit_content(app: &App, account: &Account) -> Result<bool, StoreError> {
+    if account.has(Role::Administrator) || account.has(Role::Recruiter) {
+        return Ok(true);
+    }
+    is_bar_raiser(app, account).await
+}
+
 /// The viewer `account` is to the candidate of `application_id`, and whether they shadow any of
 /// the candidate's interviews.
 pub async fn viewer_of(

@@ -7,7 +7,7 @@ use crate::App;
 use cohort_domain::interviews::feedback::Rating;
 use cohort_domain::interviews::kit::{self, BankQuestion, QuestionInput};
 use cohort_domain::interviews::planning::BAR_RAISER;
-use cohort_domain::{FieldErrors, Role};
+use cohort_domain::FieldErrors;
 use cohort_store::accounts::Account;
 use cohort_store::interviews::bookings::InterviewRecord;
 use cohort_store::interviews::questions::QuestionRecord;
@@ -104,10 +104,7 @@ pub async fn kit_for(app: &App, user_id: i64, interview_id: i64) -> Result<Kit, 
 
 /// Whether `account` edits the bank: recruiters, administrators and bar raisers.
 pub async fn may_edit_bank(app: &App, account: &Account) -> Result<bool, StoreError> {
-    if account.has(Role::Administrator) || account.has(Role::Recruiter) {
-        return Ok(true);
-    }
-    feedback::is_bar_raiser(app, account).await
+    feedback::keeps_kit_content(app, account).await
 }
 
 /// Checks a question's competency against the company's list.

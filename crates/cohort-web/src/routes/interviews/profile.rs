@@ -272,6 +272,43 @@ pub struct TrainingRow {
     pub shadows: u32,
     pub reverse_shadows: u32,
     pub ready: bool,
+    /// What stands between the interviewer and a sign-off, in words; empty once ready or
+    /// qualified.
+    pub next_step: String,
+}
+
+/// What a trainee still needs before a bar raiser can sign them off.
+fn next_step(
+    training: &cohort_domain::interviews::profile::Training,
+    rule: cohort_domain::interviews::profile::GraduationRule,
+) -> String {
+    use cohort_domain::interviews::profile::TrainingState;
+    let plural = |n: u32, what: &str| format!("{n} more {what}{}", if n == 1 { "" } else { "s" });
+    match training.state {
+        TrainingState::Qualified => String::new(),
+        _ if training.ready_for_sign_off(rule) => String::new(),
+        TrainingState::ReverseShadowing => format!(
+            "{} before a sign-off",
+            plural(
+                rule.reverse_shadows - training.reverse_shadows.min(rule.reverse_shadows),
+                "reverse shadow"
+            )
+        ),
+        TrainingState::Trainee | TrainingState::Shadowing => {
+            let reverse = format!(
+                "{} reverse shadow{}",
+                rule.reverse_shadows,
+                if rule.reverse_shadows == 1 { "" } else { "s" }
+            );
+            match rule.shadows - training.shadows.min(rule.shadows) {
+                0 => format!("Reverse shadowing next: {reverse} before a sign-off"),
+                left => format!(
+                    "{}, then {reverse}, before a sign-off",
+                    plural(left, "shadowed interview")
+                ),
+            }
+        }
+    }
 }
 
 /// The interviewer's training rows, in the competencies' order.
@@ -292,6 +329,7 @@ pub fn training_rows(
                 shadows: training.shadows,
                 reverse_shadows: training.reverse_shadows,
                 ready: training.ready_for_sign_off(rule),
+                next_step: next_step(training, rule),
             })
         })
         .collect()
