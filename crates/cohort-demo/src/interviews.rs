@@ -381,3 +381,27 @@ pub async fn ensure_demo_loop_plans(
     }
     Ok(made)
 }
+
+/// Makes the demo's hiring manager the hiring manager of every track that has none; returns how
+/// many tracks it set. Run after the past week, whose debriefs were held without one.
+pub async fn ensure_demo_hiring_managers(
+    app: &App,
+    season_id: i64,
+) -> Result<usize, cohort_app::interviews::debriefs::DebriefError> {
+    let Some(manager) = app.store().user_by_email(crate::DEMO_ACCOUNTS[2].0).await? else {
+        return Ok(0);
+    };
+    let tracks = app.store().track_managers(season_id).await?;
+    if tracks.iter().any(|t| t.hiring_manager_id.is_some()) {
+        return Ok(0);
+    }
+    let settings = cohort_app::interviews::debriefs::DebriefSettings {
+        veto: app.store().bar_raiser_veto(season_id).await?,
+        managers: tracks
+            .iter()
+            .map(|t| (t.track_id, manager.id.to_string()))
+            .collect(),
+    };
+    cohort_app::interviews::debriefs::save_settings(app, season_id, &settings).await?;
+    Ok(tracks.len())
+}

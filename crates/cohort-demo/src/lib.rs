@@ -28,8 +28,8 @@ pub use assessments::{ensure_demo_assessments, seed_demo_assessment_results};
 pub use case_studies::ensure_demo_case_studies;
 pub use feedback::{ensure_demo_questions, ensure_past_week, DemoFeedback, DemoFeedbackError};
 pub use interviews::{
-    ensure_demo_interviewers, ensure_demo_interviews, ensure_demo_loop_plans,
-    ensure_demo_phone_screens, ensure_interviewers, DemoPlans,
+    ensure_demo_hiring_managers, ensure_demo_interviewers, ensure_demo_interviews,
+    ensure_demo_loop_plans, ensure_demo_phone_screens, ensure_interviewers, DemoPlans,
 };
 
 use cohort_domain::Role;

@@ -748,6 +748,10 @@ async fn demo(
     )
     .await
     .context("living through the demo's past week of final loops")?;
+    // After last week's debriefs, which were held without one.
+    let managers = cohort_demo::ensure_demo_hiring_managers(state.app(), season.season_id)
+        .await
+        .context("naming the demo's hiring managers")?;
     let loops = cohort_demo::ensure_demo_loop_plans(state.app(), season.season_id, coordinator)
         .await
         .context("planning the demo's final loops")?;
@@ -781,6 +785,12 @@ async fn demo(
     }
     if questions > 0 {
         println!("  question bank: {questions} questions for the interview kits");
+    }
+    if managers > 0 {
+        println!(
+            "  hiring managers: {} for every track's debriefs",
+            cohort_demo::DEMO_ACCOUNTS[2].0
+        );
     }
     if cases > 0 {
         println!("  case studies: {cases}, one per track, for the interview that discusses a case");

@@ -60,13 +60,7 @@ pub async fn save(
         .iter()
         .map(|t| t.id)
         .collect();
-    let competencies: Vec<_> = app
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies = app.store().competency_rules().await?;
     let case = form
         .parse(&tracks, &competencies)
         .map_err(CaseError::Invalid)?;

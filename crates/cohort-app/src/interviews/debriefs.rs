@@ -5,7 +5,8 @@
 //!
 //! Who may do what, all checked here: the debrief is open while the application is in Debrief;
 //! the page opens for the pipeline's roles and the loop's interviewers; the loop's interviewers
-//! (once their own feedback is in) and hiring managers vote; only the loop's bar raiser reveals
+//! (once their own feedback is in) and its track's hiring manager vote (any hiring manager, when
+//! the track has none set, without being awaited); only the loop's bar raiser reveals
 //! early; the decision is the pipeline's deciding roles' (the stage table's), after the reveal,
 //! and never hire over the bar raiser's no-hire vote when the season gives them a veto.
 
@@ -22,7 +23,7 @@ use cohort_domain::{Role, Stage};
 use cohort_store::accounts::Account;
 use cohort_store::applications::ApplicationRecord;
 use cohort_store::interviews::bookings::InterviewRecord;
-use cohort_store::interviews::debriefs::{DebriefRecord, VoteRecord};
+use cohort_store::interviews::debriefs::{DebriefRecord, Manager, VoteRecord};
 use cohort_store::{Store, StoreError};
 
 /// Why a debrief action was refused; the messages are shown to the person who asked.
@@ -33,7 +34,7 @@ pub enum DebriefError {
     NotFound,
     #[error("The debrief is not open: it opens when every interview of the loop has its feedback, or when a recruiter moves the candidate to Debrief.")]
     NotOpen,
-    #[error("Only the loop's interviewers and hiring managers vote.")]
+    #[error("Only the loop's interviewers and its track's hiring manager vote.")]
     NotAVoter,
     #[error("Submit your own feedback on this candidate before you vote.")]
     FeedbackFirst,
@@ -53,12 +54,37 @@ pub enum DebriefError {
     Store(#[from] StoreError),
 }
 
-/// The loop's interviewers and who among them is the bar raiser.
+/// The loop's interviewers, who among them is the bar raiser, and the track's hiring manager.
 #[derive(Debug, Clone)]
 pub struct Panel {
     pub interviews: Vec<InterviewRecord>,
     pub interviewers: Vec<i64>,
     pub bar_raiser: Option<i64>,
+    pub hiring_manager: Option<Manager>,
+}
+
+impl Panel {
+    /// Everyone whose vote the reveal waits for: the interviewers and the hiring manager.
+    pub fn voters(&self) -> Vec<i64> {
+        let mut voters = self.interviewers.clone();
+        if let Some(manager) = &self.hiring_manager {
+            if !voters.contains(&manager.id) {
+                voters.push(manager.id);
+            }
+        }
+        voters
+    }
+
+    /// Whether `account` votes: an interviewer of the loop, or its hiring manager (any hiring
+    /// manager when the track has none set).
+    pub fn may_vote(&self, account: &Account) -> bool {
+        let me = account.user.id;
+        self.interviewers.contains(&me)
+            || match &self.hiring_manager {
+                Some(manager) => manager.id == me,
+                None => account.has(Role::HiringManager),
+            }
+    }
 }
 
 async fn panel_of(app: &App, application_id: i64) -> Result<Panel, StoreError> {
@@ -80,6 +106,7 @@ async fn panel_of(app: &App, application_id: i64) -> Result<Panel, StoreError> {
         interviews,
         interviewers,
         bar_raiser,
+        hiring_manager: app.store().hiring_manager_of(application_id).await?,
     })
 }
 
@@ -98,8 +125,9 @@ pub struct DebriefView {
     pub round: i64,
     /// Who has voted before the reveal (names only, for everyone).
     pub voted: Vec<String>,
-    /// Interviewers of the loop who have not voted yet: (name, address, is the bar raiser).
-    pub waiting_for: Vec<(String, String, bool)>,
+    /// Voters who have not voted yet: (name, address, what they are besides an interviewer:
+    /// "bar raiser", "hiring manager" or nothing).
+    pub waiting_for: Vec<(String, String, &'static str)>,
     pub record: Option<DebriefRecord>,
     pub feedback: CandidateFeedback,
     pub veto: bool,
@@ -136,7 +164,7 @@ fn latest_votes(record: Option<&DebriefRecord>) -> Vec<VoteRecord> {
 fn revealed(panel: &Panel, record: Option<&DebriefRecord>) -> bool {
     let voted: Vec<i64> = latest_votes(record).iter().map(|v| v.voter_id).collect();
     debrief::votes_revealed(
-        &panel.interviewers,
+        &panel.voters(),
         &voted,
         record.is_some_and(|r| r.revealed_at.is_some()),
     )
@@ -172,15 +200,13 @@ pub async fn view(
     let latest = latest_votes(record.as_ref());
     let voted_ids: Vec<i64> = latest.iter().map(|v| v.voter_id).collect();
     let waiting: Vec<i64> = panel
-        .interviewers
-        .iter()
-        .copied()
+        .voters()
+        .into_iter()
         .filter(|id| !voted_ids.contains(id))
         .collect();
     let open = application.stage() == Stage::Debrief;
     let has_voted = voted_ids.contains(&me);
-    let may_vote =
-        open && (on_panel || account.has(Role::HiringManager)) && (revealed || !has_voted);
+    let may_vote = open && panel.may_vote(account) && (revealed || !has_voted);
     let veto = app.store().bar_raiser_veto(application.season_id).await?;
     let round = record.as_ref().map_or(1, |r| r.round);
     Ok(DebriefView {
@@ -205,15 +231,26 @@ pub async fn view(
         waiting_for: waiting
             .iter()
             .filter_map(|id| {
-                let interview = panel
+                let what = if panel.bar_raiser == Some(*id) {
+                    "bar raiser"
+                } else if panel.hiring_manager.as_ref().is_some_and(|m| m.id == *id) {
+                    "hiring manager"
+                } else {
+                    ""
+                };
+                if let Some(interview) = panel
                     .interviews
                     .iter()
-                    .find(|i| i.interviewer_id == Some(*id))?;
-                Some((
-                    interview.interviewer_name.clone()?,
-                    interview.interviewer_email.clone()?,
-                    panel.bar_raiser == Some(*id),
-                ))
+                    .find(|i| i.interviewer_id == Some(*id))
+                {
+                    return Some((
+                        interview.interviewer_name.clone()?,
+                        interview.interviewer_email.clone()?,
+                        what,
+                    ));
+                }
+                let manager = panel.hiring_manager.as_ref()?;
+                Some((manager.name.clone(), manager.email.clone(), what))
             })
             .collect(),
         may_reveal: open && !revealed && panel.bar_raiser == Some(me),
@@ -244,7 +281,7 @@ pub async fn vote(
     }
     let me = account.user.id;
     let on_panel = view.panel.interviewers.contains(&me);
-    if !on_panel && !account.has(Role::HiringManager) {
+    if !view.panel.may_vote(account) {
         return Err(DebriefError::NotAVoter);
     }
     if on_panel && !view.feedback.viewer.cleared() {
@@ -376,9 +413,51 @@ pub async fn decide(
     Ok(decision)
 }
 
-/// Sets whether the season's bar raisers may veto a hire.
-pub async fn set_veto(app: &App, season_id: i64, veto: bool) -> Result<(), StoreError> {
+/// A season's debrief settings as the form sent them.
+#[derive(Debug, Clone, Default)]
+pub struct DebriefSettings {
+    /// Whether the bar raiser's no-hire vote vetoes a hire.
+    pub veto: bool,
+    /// (track id, the hiring manager's account id as typed, empty for none).
+    pub managers: Vec<(i64, String)>,
+}
+
+/// Saves a season's debrief settings: the veto, and each track's hiring manager (an account
+/// with that role, or none). Nothing is saved when any of it is wrong.
+pub async fn save_settings(
+    app: &App,
+    season_id: i64,
+    settings: &DebriefSettings,
+) -> Result<(), DebriefError> {
+    let managers = app.store().managers().await?;
+    let tracks = app.store().track_managers(season_id).await?;
+    let mut chosen = Vec::new();
+    for (track_id, typed) in &settings.managers {
+        if !tracks.iter().any(|t| t.track_id == *track_id) {
+            return Err(DebriefError::Invalid(
+                "One of the tracks is not this season's: reload the page and try again.".into(),
+            ));
+        }
+        let manager = match typed.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<i64>()
+                    .ok()
+                    .filter(|id| managers.iter().any(|m| m.id == *id))
+                    .ok_or_else(|| {
+                        DebriefError::Invalid(
+                            "Choose each track's hiring manager from the list: someone with the hiring-manager role.".into(),
+                        )
+                    })?,
+            ),
+        };
+        chosen.push((*track_id, manager));
+    }
     let mut tx = app.store().begin().await?;
-    Store::set_bar_raiser_veto(&mut tx, season_id, veto).await?;
-    Store::commit(tx).await
+    Store::set_bar_raiser_veto(&mut tx, season_id, settings.veto).await?;
+    for (track_id, manager) in chosen {
+        Store::set_track_manager(&mut tx, season_id, track_id, manager).await?;
+    }
+    Store::commit(tx).await?;
+    Ok(())
 }

@@ -90,13 +90,7 @@ pub async fn book(
     let round = asked_round(app, application_id)
         .await?
         .ok_or(FollowUpError::NotAsked)?;
-    let competencies: Vec<_> = app
-        .store()
-        .competencies()
-        .await?
-        .iter()
-        .map(|c| c.competency())
-        .collect();
+    let competencies = app.store().competency_rules().await?;
     let follow_up = form.parse(&competencies).map_err(FollowUpError::Invalid)?;
     let interviewer = app
         .store()

@@ -83,12 +83,28 @@ pub struct DebriefRound {
     pub round: i64,
 }
 
+/// A track's hiring manager, as the debrief settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TrackManager {
+    pub track_id: i64,
+    pub track_name: String,
+    pub hiring_manager_id: Option<i64>,
+}
+
+/// A person who may be a track's hiring manager: an account with that role.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Manager {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
 /// An open debrief as the recruiters' list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OpenDebrief {
     pub application_id: i64,
     pub candidate_name: String,
-    /// Interviewers of the loop.
+    /// The loop's voters: its interviewers and its track's hiring manager.
     pub panel: i64,
     /// Of them, how many have voted.
     pub voted: i64,
@@ -99,20 +115,25 @@ impl Store {
     /// Applications in Debrief that have a final loop, with how far their votes are, oldest
     /// loop first.
     pub async fn open_debriefs(&self, season_id: i64) -> Result<Vec<OpenDebrief>> {
-        Ok(sqlx::query_as(
+        // The loop's voters: its interviewers and its track's hiring manager, if one is set.
+        let manager = "(SELECT t.hiring_manager_id FROM application_choices ch \
+             JOIN openings o ON o.id = ch.opening_id JOIN tracks t ON t.id = o.track_id \
+             WHERE ch.application_id = a.id ORDER BY ch.rank LIMIT 1)";
+        let interviewers =
+            "SELECT i.interviewer_id FROM interviews i WHERE i.application_id = a.id \
+             AND i.kind = 'final_loop' AND i.status = 'booked' AND i.interviewer_id IS NOT NULL";
+        Ok(sqlx::query_as(&format!(
             "SELECT a.id AS application_id, a.candidate_name, \
-             (SELECT COUNT(DISTINCT i.interviewer_id) FROM interviews i WHERE i.application_id = a.id \
-              AND i.kind = 'final_loop' AND i.status = 'booked') AS panel, \
+             (SELECT COUNT(*) FROM ({interviewers} UNION SELECT {manager} WHERE {manager} IS NOT NULL) p) AS panel, \
              (SELECT COUNT(DISTINCT v.voter_id) FROM debrief_votes v JOIN debriefs d ON d.id = v.debrief_id \
-              AND v.round = d.round \
-              JOIN interviews i ON i.application_id = d.application_id AND i.interviewer_id = v.voter_id \
-              AND i.kind = 'final_loop' AND i.status = 'booked' WHERE d.application_id = a.id) AS voted, \
+              AND v.round = d.round WHERE d.application_id = a.id \
+              AND (v.voter_id IN ({interviewers}) OR v.voter_id = {manager})) AS voted, \
              (SELECT COUNT(*) FROM debriefs d JOIN debrief_reveals r ON r.debrief_id = d.id \
               AND r.round = d.round WHERE d.application_id = a.id) AS revealed \
              FROM applications a WHERE a.season_id = $1 AND a.stage = 'debrief' AND EXISTS \
              (SELECT 1 FROM interviews i WHERE i.application_id = a.id AND i.kind = 'final_loop' AND i.status = 'booked') \
              ORDER BY a.updated_at, a.id",
-        )
+        ))
         .bind(season_id)
         .fetch_all(&self.reader)
         .await?)
@@ -376,6 +397,63 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(true)
+    }
+
+    /// Each track of the season with its hiring manager, in the tracks' order.
+    pub async fn track_managers(&self, season_id: i64) -> Result<Vec<TrackManager>> {
+        Ok(sqlx::query_as(
+            "SELECT id AS track_id, name AS track_name, hiring_manager_id FROM tracks \
+             WHERE season_id = $1 ORDER BY position",
+        )
+        .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Accounts with the hiring-manager role, by name.
+    pub async fn managers(&self) -> Result<Vec<Manager>> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.display_name AS name, u.email FROM users u \
+             JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'hiring_manager' \
+             AND u.deactivated_at IS NULL ORDER BY u.display_name, u.id",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// The hiring manager of an application's loop: its first choice's track's.
+    pub async fn hiring_manager_of(&self, application_id: i64) -> Result<Option<Manager>> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.display_name AS name, u.email FROM application_choices c \
+             JOIN openings o ON o.id = c.opening_id JOIN tracks t ON t.id = o.track_id \
+             JOIN users u ON u.id = t.hiring_manager_id \
+             WHERE c.application_id = $1 ORDER BY c.rank LIMIT 1",
+        )
+        .bind(application_id)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    /// Sets a track's hiring manager (none clears it). [`StoreError::NotFound`] for a track not
+    /// in the season.
+    pub async fn set_track_manager(
+        tx: &mut Tx,
+        season_id: i64,
+        track_id: i64,
+        manager: Option<i64>,
+    ) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE tracks SET hiring_manager_id = $1 WHERE id = $2 AND season_id = $3",
+        )
+        .bind(manager)
+        .bind(track_id)
+        .bind(season_id)
+        .execute(&mut **tx)
+        .await?;
+        if affected(result) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Whether the season's bar raisers may veto a hire.

@@ -1436,3 +1436,63 @@ both!(
         assert_eq!(app.count("debrief_decisions").await, 1);
     }
 );
+
+both!(
+    a_tracks_hiring_manager_votes_in_its_debriefs_and_the_reveal_waits_for_them_while_other_hiring_managers_do_not_vote,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        let season = app.store().application(application_id).await.unwrap().season_id;
+        let track = app.store().tracks(season).await.unwrap()[0].id;
+        let manager_id = app
+            .create_account("hana.manager@example.com", "Hana Manager", &[Role::HiringManager])
+            .await;
+        let other_manager = app.signed_in(Role::HiringManager).await;
+        let settings = format!("/staff/seasons/{season}/debrief-settings");
+        let form_page = format!("/staff/seasons/{season}/interviews");
+        let field = format!("manager_{track}");
+        // Only someone with the role may be a track's hiring manager; a bad choice saves nothing.
+        let interviewer_id = interviews[0].0.interviewer_id.unwrap().to_string();
+        let response = recruiter
+            .post_form(&form_page, &settings, &[("veto", "on"), (field.as_str(), interviewer_id.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(response.text().await.unwrap().contains("hiring-manager role"));
+        assert_eq!(app.store().track_managers(season).await.unwrap()[0].hiring_manager_id, None);
+        let manager = manager_id.to_string();
+        let response = recruiter
+            .post_form(&form_page, &settings, &[("veto", "on"), (field.as_str(), manager.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.store().track_managers(season).await.unwrap()[0].hiring_manager_id,
+            Some(manager_id)
+        );
+        assert!(app.store().bar_raiser_veto(season).await.unwrap());
+        let (_, html) = recruiter.get_text(&form_page).await;
+        assert!(html.contains(&format!("<option value=\"{manager_id}\" selected>Hana Manager")), "{html}");
+
+        // Every interviewer votes: the votes stay hidden, waiting for the hiring manager.
+        let browsers = all_feedback_in(&app, &interviews).await;
+        for browser in &browsers {
+            assert_eq!(cast(browser, application_id, "hire", "Clear ownership.").await, StatusCode::SEE_OTHER);
+        }
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Hana Manager</a> (hiring manager)"), "{html}");
+        assert!(!html.contains("Every vote is revealed"), "{html}");
+        assert_eq!(decide(&recruiter, &page, "hire").await, StatusCode::CONFLICT);
+        // Another hiring manager may read and decide, but not vote in this track's debrief.
+        let response = other_manager
+            .post_form(&page, &format!("{page}/votes"), &[("vote", "hire"), ("sentence", "Me too.")])
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let hana = signed_in_as(&app, "hana.manager@example.com").await;
+        assert_eq!(cast(&hana, application_id, "hire", "Fits the team's needs.").await, StatusCode::SEE_OTHER);
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(html.contains("Every vote is revealed") && html.contains("Fits the team"), "{html}");
+        let (_, list) = recruiter.get_text("/staff/debriefs").await;
+        assert!(list.contains("Votes revealed: ready to decide"), "{list}");
+        assert_eq!(decide(&other_manager, &page, "hire").await, StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "offer");
+    }
+);

@@ -133,7 +133,9 @@ struct DebriefPage {
     votes: Vec<VoteRow>,
     voted: Vec<String>,
     /// (name, address, bar raiser); the address only for the pipeline's roles, to chase votes.
-    waiting_for: Vec<(String, String, bool)>,
+    waiting_for: Vec<(String, String, &'static str)>,
+    /// Whether the track's hiring manager is among the voters awaited.
+    has_manager: bool,
     interviewers: usize,
     columns: Vec<Column>,
     grid: Vec<GridRow>,
@@ -528,16 +530,17 @@ async fn page_with_form(
         waiting_for: view
             .waiting_for
             .iter()
-            .map(|(name, email, raiser)| {
+            .map(|(name, email, what)| {
                 let email = if view.feedback.viewer.sees_pipeline {
                     email.clone()
                 } else {
                     String::new()
                 };
-                (name.clone(), email, *raiser)
+                (name.clone(), email, *what)
             })
             .collect(),
-        interviewers: view.panel.interviewers.len(),
+        interviewers: view.panel.voters().len(),
+        has_manager: view.panel.hiring_manager.is_some(),
         columns,
         grid,
         without_evidence,
@@ -731,19 +734,31 @@ async fn book_follow_up(
     Ok(render_status(status, &page)?.into_response())
 }
 
-#[derive(serde::Deserialize)]
-struct SettingsForm {
-    veto: Option<String>,
-}
-
+/// The settings form: `veto` when checked, and `manager_TRACK` per track.
 async fn save_settings(
     State(state): State<AppState>,
     _me: Require<Recruiting>,
     Path(season_id): Path<i64>,
-    CsrfForm(form): CsrfForm<SettingsForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    debriefs::set_veto(state.app(), season_id, form.veto.is_some()).await?;
-    Ok(Redirect::to(&format!("/staff/seasons/{season_id}/interviews#debriefs")).into_response())
+    let mut settings = debriefs::DebriefSettings::default();
+    for (key, value) in pairs {
+        if key == "veto" {
+            settings.veto = true;
+        } else if let Some(track) = key.strip_prefix("manager_") {
+            let track = track.parse().map_err(|_| {
+                AppError::BadRequest("The form names a track that does not exist.".into())
+            })?;
+            settings.managers.push((track, value));
+        }
+    }
+    debriefs::save_settings(state.app(), season_id, &settings)
+        .await
+        .map_err(debrief_error)?;
+    Ok(Redirect::to(&format!(
+        "/staff/seasons/{season_id}/interviews?notice=debriefs#debriefs"
+    ))
+    .into_response())
 }
 
 struct OpenRow {

@@ -67,6 +67,10 @@ struct TemplatesPage {
     principles: Vec<Competency>,
     /// Whether the bar raiser's no-hire vote vetoes a hire in this season's debriefs.
     veto: bool,
+    /// Each track's hiring manager, who votes in its debriefs.
+    track_managers: Vec<cohort_store::interviews::debriefs::TrackManager>,
+    /// Who may be one: accounts with the hiring-manager role.
+    managers: Vec<cohort_store::interviews::debriefs::Manager>,
 }
 
 fn rows_of(template: &LoopTemplate) -> (Vec<RowView>, usize) {
@@ -181,6 +185,8 @@ async fn page_for(
         )
         .with_flash(flash),
         veto: state.store().bar_raiser_veto(season.id).await?,
+        track_managers: state.store().track_managers(season.id).await?,
+        managers: state.store().managers().await?,
         season,
         tracks,
         areas,
@@ -200,10 +206,11 @@ async fn templates_page(
     Path(season_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let flash = query
-        .notice
-        .filter(|n| n == "saved")
-        .map(|_| "Loop template saved.".to_owned());
+    let flash = match query.notice.as_deref() {
+        Some("saved") => Some("Loop template saved.".to_owned()),
+        Some("debriefs") => Some("Debrief settings saved.".to_owned()),
+        _ => None,
+    };
     let page = page_for(&state, &staff.account, &csrf, season_id, None, flash).await?;
     Ok(render(&page)?.into_response())
 }
