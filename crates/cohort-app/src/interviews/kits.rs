@@ -137,6 +137,12 @@ pub async fn add_question(
     }
     checked(app, question).await?;
     let mut tx = app.store().begin().await?;
+    // The same question sent twice (a double click, a second tab) is in the bank once.
+    if let Some(id) =
+        Store::question_asking_in(&mut tx, question.competency_id, &question.prompt).await?
+    {
+        return Ok(id);
+    }
     let id = Store::create_question(&mut tx, question, account.user.id, app.now()).await?;
     Store::commit(tx).await?;
     Ok(id)

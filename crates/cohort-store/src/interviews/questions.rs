@@ -46,6 +46,30 @@ impl Store {
         .await?)
     }
 
+    /// The question of `competency_id` asking exactly `prompt`, if the bank has one, read inside
+    /// `tx` after locking the competency (PostgreSQL; SQLite's write transaction is exclusive), so
+    /// that two copies of one request cannot both find it missing.
+    pub async fn question_asking_in(
+        tx: &mut Tx,
+        competency_id: i64,
+        prompt: &str,
+    ) -> Result<Option<i64>> {
+        if tx.backend_name() == "PostgreSQL" {
+            sqlx::query("SELECT id FROM competencies WHERE id = $1 FOR UPDATE")
+                .bind(competency_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM interview_questions WHERE competency_id = $1 AND prompt = $2 \
+             ORDER BY id LIMIT 1",
+        )
+        .bind(competency_id)
+        .bind(prompt)
+        .fetch_optional(&mut **tx)
+        .await?)
+    }
+
     pub async fn create_question(
         tx: &mut Tx,
         question: &QuestionInput,

@@ -258,3 +258,108 @@ both!(
         assert_eq!(app.count("case_deliverables").await, 2);
     }
 );
+
+both!(
+    fifty_presses_at_once_add_a_question_once_a_case_once_and_save_the_debrief_settings_once,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        cohort_app::interviews::seed_competencies(app.state.app())
+            .await
+            .unwrap();
+        let competencies = app.store().competencies().await.unwrap();
+        let ownership = competencies
+            .iter()
+            .find(|c| c.name == "Ownership")
+            .unwrap()
+            .id
+            .to_string();
+        let design = competencies
+            .iter()
+            .find(|c| c.name == "System design")
+            .unwrap()
+            .id
+            .to_string();
+        let track = app.store().tracks(season.season_id).await.unwrap()[0]
+            .id
+            .to_string();
+        let at_once = |path: &str, form: Vec<(String, String)>, csrf: String| {
+            (0..50)
+                .map(|_| {
+                    let mut form = form.clone();
+                    form.push(("csrf".to_owned(), csrf.clone()));
+                    recruiter.client.post(recruiter.url(path)).form(&form)
+                })
+                .collect::<Vec<_>>()
+        };
+        let csrf = recruiter.csrf("/staff/questions").await;
+        let question = vec![
+            ("competency".to_owned(), ownership.clone()),
+            ("track".to_owned(), String::new()),
+            ("level".to_owned(), "intern".to_owned()),
+            (
+                "prompt".to_owned(),
+                "Tell me about a mess you cleaned up unasked.".to_owned(),
+            ),
+            ("guidance".to_owned(), "Acts beyond their scope.".to_owned()),
+        ];
+        let responses = all_at_once_responses(at_once("/staff/questions", question, csrf)).await;
+        assert!(
+            responses.iter().all(|(s, _)| *s == StatusCode::SEE_OTHER),
+            "{responses:?}"
+        );
+        assert_eq!(app.count("interview_questions").await, 1);
+
+        let csrf = recruiter.csrf("/staff/case-studies").await;
+        let case = vec![
+            ("track".to_owned(), track.clone()),
+            ("area".to_owned(), design.clone()),
+            ("title".to_owned(), "Design an order store".to_owned()),
+            (
+                "prompt".to_owned(),
+                "Our order store holds 2 billion orders. Propose how to shard it, and why."
+                    .to_owned(),
+            ),
+            ("days_ahead".to_owned(), "3".to_owned()),
+        ];
+        let responses = all_at_once_responses(at_once("/staff/case-studies", case, csrf)).await;
+        assert_eq!(
+            responses
+                .iter()
+                .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+                .count(),
+            1,
+            "{responses:?}"
+        );
+        assert!(
+            responses
+                .iter()
+                .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT),
+            "{responses:?}"
+        );
+        assert_eq!(app.count("case_studies").await, 1);
+
+        let settings_page = format!("/staff/seasons/{}/interviews", season.season_id);
+        let csrf = recruiter.csrf(&settings_page).await;
+        let manager = app
+            .create_account(
+                "mo.manager@example.com",
+                "Mo Manager",
+                &[Role::HiringManager],
+            )
+            .await;
+        let settings = vec![(format!("manager_{track}"), manager.to_string())];
+        let path = format!("/staff/seasons/{}/debrief-settings", season.season_id);
+        let responses = all_at_once_responses(at_once(&path, settings, csrf)).await;
+        assert!(
+            responses.iter().all(|(s, _)| *s == StatusCode::SEE_OTHER),
+            "{responses:?}"
+        );
+        let managers = app.store().track_managers(season.season_id).await.unwrap();
+        assert_eq!(managers[0].hiring_manager_id, Some(manager));
+        assert!(
+            !app.store().bar_raiser_veto(season.season_id).await.unwrap(),
+            "the veto box was not sent"
+        );
+    }
+);

@@ -916,6 +916,7 @@ both!(
         assert_eq!(body["decisions"][0]["decision"], "no_hire");
         assert_eq!(body["decisions"][0]["reason_code"], "interview_performance");
         assert_eq!(body["decisions"][0]["note"], "Depth.");
+        assert_eq!(body["decisions"][0]["round"], 1);
     }
 );
 

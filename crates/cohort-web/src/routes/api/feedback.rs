@@ -76,6 +76,9 @@ pub struct ScorecardList {
 /// A debrief's decision.
 #[derive(Serialize, ToSchema)]
 pub struct DecisionDto {
+    /// The debrief's round: 1, plus one after each `more_information` decision (the follow-up
+    /// interview's feedback opens the next round).
+    pub round: i64,
     /// `hire`, `no_hire` or `more_information`.
     pub decision: String,
     /// The rejection's reason code, for a no hire.
@@ -170,6 +173,7 @@ pub(super) async fn list_decisions(
         .unwrap_or_default()
         .into_iter()
         .map(|d| DecisionDto {
+            round: d.round,
             decision: d.decision.as_str().to_owned(),
             reason_code: match d.decision {
                 Decision::NoHire(reason) => Some(reason.as_str().to_owned()),
