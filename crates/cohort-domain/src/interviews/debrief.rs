@@ -3,10 +3,11 @@
 //!
 //! The debrief opens when every interview of the loop has its submitted scorecard (or a recruiter
 //! opens it early by moving the application to Debrief). Each participant first records a vote
-//! (hire or no hire, with a sentence); nobody reads another's vote until all of the loop's
-//! interviewers have voted or the bar raiser reveals them. After the reveal a participant may
-//! change their vote; both votes are kept. The decision is hire (to Offer), no hire (Rejected,
-//! with a reason code) or more information (back to Final loop for an extra interview). When the
+//! (hire or no hire, with a sentence); nobody reads another's vote until all of the loop's voters
+//! (its interviewers and its track's hiring manager) have voted or the bar raiser reveals them.
+//! After the reveal a participant may change their vote; both votes are kept. The decision is
+//! hire (to Offer), no hire (Rejected, with a reason code) or more information (back to Final
+//! loop for a follow-up interview, whose feedback opens the debrief's next round). When the
 //! season gives the bar raiser a veto, a hire is refused while the bar raiser's vote is no hire.
 //!
 //! Pure: callers pass the votes and who is who.
@@ -118,10 +119,10 @@ impl Decision {
     }
 }
 
-/// Whether the votes may be read: all of the loop's interviewers have voted, or the bar raiser
+/// Whether the votes may be read: all of the loop's voters have voted, or the bar raiser
 /// revealed them.
-pub fn votes_revealed(interviewers: &[i64], voted: &[i64], revealed_by_bar_raiser: bool) -> bool {
-    revealed_by_bar_raiser || interviewers.iter().all(|i| voted.contains(i))
+pub fn votes_revealed(voters: &[i64], voted: &[i64], revealed_by_bar_raiser: bool) -> bool {
+    revealed_by_bar_raiser || voters.iter().all(|i| voted.contains(i))
 }
 
 /// Why a decision was refused.

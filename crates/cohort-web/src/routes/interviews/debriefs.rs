@@ -792,7 +792,7 @@ async fn open_debriefs_page(
         state: if d.revealed > 0 || (d.panel > 0 && d.voted >= d.panel) {
             "Votes revealed: ready to decide".to_owned()
         } else {
-            format!("{} of {} interviewers have voted", d.voted, d.panel)
+            format!("{} of {} voters have voted", d.voted, d.panel)
         },
     })
     .collect();
