@@ -115,12 +115,20 @@ pub async fn cases_of_application(
     }
     let deliverables = app.store().deliverables_of(application_id).await?;
     let now = app.now();
-    let mut found = Vec::new();
+    let mut found: Vec<CandidateCase> = Vec::new();
     for interview in super::plans::loop_of(app, application_id).await? {
         for case in cases
             .iter()
             .filter(|c| belongs(c, &interview, application.season_id))
         {
+            // A loop with two interviews in the case's area discusses it at the first one still
+            // ahead (else the last): the candidate sees it once, with one upload window.
+            if let Some(earlier) = found.iter().position(|f| f.case.id == case.id) {
+                if found[earlier].interview.starts_at > now {
+                    continue;
+                }
+                found.remove(earlier);
+            }
             let days = u32::try_from(case.days_ahead).unwrap_or(0);
             found.push(CandidateCase {
                 phase: case_study::phase(interview.starts_at, days, now),
@@ -177,10 +185,15 @@ pub fn read_deliverable(bytes: &[u8]) -> Result<DeliverableKind, DeliverableErro
         .take(1024 * 1024)
         .read_to_string(&mut types)
         .map_err(|_| DeliverableError::Damaged)?;
+    // The main part's exact type: a macro-enabled file, a template or a slide show names a
+    // different one, and would be served under the wrong type.
     let has = |name: &str| archive.index_for_name(name).is_some();
-    if has("word/document.xml") && types.contains("wordprocessingml") {
+    let document =
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
+    let deck = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml";
+    if has("word/document.xml") && types.contains(document) {
         Ok(DeliverableKind::Docx)
-    } else if has("ppt/presentation.xml") && types.contains("presentationml") {
+    } else if has("ppt/presentation.xml") && types.contains(deck) {
         Ok(DeliverableKind::Pptx)
     } else {
         Err(DeliverableError::Unsupported)

@@ -23,8 +23,8 @@ use cohort_domain::{Role, Stage};
 use cohort_store::accounts::Account;
 use cohort_store::applications::ApplicationRecord;
 use cohort_store::interviews::bookings::InterviewRecord;
-use cohort_store::interviews::debriefs::{DebriefRecord, Manager, VoteRecord};
-use cohort_store::{Store, StoreError};
+use cohort_store::interviews::debriefs::{DebriefRecord, DebriefRound, Manager, VoteRecord};
+use cohort_store::{Store, StoreError, Tx};
 
 /// Why a debrief action was refused; the messages are shown to the person who asked.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +44,8 @@ pub enum DebriefError {
     NotTheBarRaiser,
     #[error("The votes are revealed already.")]
     AlreadyRevealed,
+    #[error("The debrief moved on while you were on the page (a decision was recorded): reload it and look again.")]
+    MovedOn,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -267,6 +269,22 @@ pub async fn view(
     })
 }
 
+/// Begins the transaction of an action taken on `view`: locks the application, then checks it is
+/// still in Debrief and the debrief still in the round the person saw, so that a vote, reveal,
+/// note or decision never lands in a round that a decision opened in the meantime.
+async fn begin_in_round(app: &App, view: &DebriefView) -> Result<(Tx, DebriefRound), DebriefError> {
+    let mut tx = app.store().begin().await?;
+    let stage = Store::lock_application(&mut tx, view.application.id).await?;
+    if stage != Stage::Debrief.as_str() {
+        return Err(DebriefError::NotOpen);
+    }
+    let at = Store::ensure_debrief(&mut tx, view.application.id, app.now()).await?;
+    if at.round != view.round {
+        return Err(DebriefError::MovedOn);
+    }
+    Ok((tx, at))
+}
+
 /// Records `account`'s vote on the debrief of `application_id`.
 pub async fn vote(
     app: &App,
@@ -292,8 +310,7 @@ pub async fn vote(
     if view.has_voted && !view.revealed {
         return Err(DebriefError::AlreadyVoted);
     }
-    let mut tx = app.store().begin().await?;
-    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    let (mut tx, at) = begin_in_round(app, &view).await?;
     Store::cast_debrief_vote(&mut tx, at, me, vote, &sentence, view.revealed, app.now())
         .await
         .map_err(|error| match error {
@@ -322,8 +339,7 @@ pub async fn reveal(app: &App, account: &Account, application_id: i64) -> Result
     if view.revealed {
         return Err(DebriefError::AlreadyRevealed);
     }
-    let mut tx = app.store().begin().await?;
-    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    let (mut tx, at) = begin_in_round(app, &view).await?;
     Store::reveal_debrief_votes(&mut tx, at, account.user.id, app.now())
         .await
         .map_err(|error| match error {
@@ -346,13 +362,14 @@ pub async fn add_note(
     if !view.open {
         return Err(DebriefError::NotOpen);
     }
+    if view.panel.interviewers.contains(&account.user.id) && !view.feedback.viewer.cleared() {
+        return Err(DebriefError::FeedbackFirst);
+    }
     let body = Text::required(body, "the note", MAX_DEBRIEF_TEXT)
         .map_err(|e| DebriefError::Invalid(e.to_string()))?;
-    let mut tx = app.store().begin().await?;
     // A note sent twice (a double click, a second tab) is added once: the application is locked
     // so that two copies cannot both see the other missing.
-    Store::lock_application(&mut tx, application_id).await?;
-    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    let (mut tx, at) = begin_in_round(app, &view).await?;
     if Store::has_debrief_note(&mut tx, at.id, account.user.id, body.as_str()).await? {
         return Ok(());
     }
@@ -396,8 +413,7 @@ pub async fn decide(
         "" => format!("Debrief decision: {}", decision.label()),
         text => format!("Debrief decision: {}. {text}", decision.label()),
     };
-    let mut tx = app.store().begin().await?;
-    let at = Store::ensure_debrief(&mut tx, application_id, app.now()).await?;
+    let (mut tx, at) = begin_in_round(app, &view).await?;
     Store::record_debrief_decision(
         &mut tx,
         at,

@@ -98,10 +98,6 @@ async fn interview_for_author(
 /// technical area of the track's loop. Nothing but the recommendation when the track has no
 /// template.
 async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, StoreError> {
-    let Some(saved) = super::template_of_application(app, interview.application_id).await? else {
-        return Ok(Shape::default());
-    };
-    let seats = &saved.template.interviews;
     // A follow-up interview fills no seat: it asks what the debrief asked for.
     if let Some(follow_up) = app.store().follow_up(interview.id).await? {
         return Ok(Shape {
@@ -109,6 +105,10 @@ async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, Store
             area: follow_up.area_id,
         });
     }
+    let Some(saved) = super::template_of_application(app, interview.application_id).await? else {
+        return Ok(Shape::default());
+    };
+    let seats = &saved.template.interviews;
     // Anything but a loop's interview is a phone screen.
     if interview.kind != FINAL_LOOP {
         return Ok(Shape {

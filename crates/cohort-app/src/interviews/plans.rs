@@ -1164,6 +1164,17 @@ pub async fn reslot(
     }
     let application_id = id_of(candidate).ok_or(PlanError::NotInPlan)?;
     Store::lock_application(&mut tx, application_id).await?;
+    // A loop with a follow-up interview has been debriefed: a new loop would ignore the
+    // follow-up's time and the debrief's rounds.
+    if !Store::follow_ups_in(&mut tx, application_id)
+        .await?
+        .is_empty()
+    {
+        let name = Store::candidate_name_in(&mut tx, application_id).await?;
+        return Err(PlanError::Refused(format!(
+            "{name}'s loop has been debriefed and has a follow-up interview, so it is not re-slotted: the debrief page books any further interview."
+        )));
+    }
     let current = Store::loop_interviews_in(&mut tx, application_id).await?;
     let zone = zone_of_candidate(&instance, candidate);
     let result = match schedule.loops.iter().find(|l| l.candidate == candidate) {

@@ -116,8 +116,10 @@ impl Store {
     /// loop first.
     pub async fn open_debriefs(&self, season_id: i64) -> Result<Vec<OpenDebrief>> {
         // The loop's voters: its interviewers and its track's hiring manager, if one is set.
-        let manager = "(SELECT t.hiring_manager_id FROM application_choices ch \
+        let manager = "(SELECT u.id FROM application_choices ch \
              JOIN openings o ON o.id = ch.opening_id JOIN tracks t ON t.id = o.track_id \
+             JOIN users u ON u.id = t.hiring_manager_id AND u.deactivated_at IS NULL \
+             JOIN user_roles r ON r.user_id = u.id AND r.role = 'hiring_manager' \
              WHERE ch.application_id = a.id ORDER BY ch.rank LIMIT 1)";
         let interviewers =
             "SELECT i.interviewer_id FROM interviews i WHERE i.application_id = a.id \
@@ -421,12 +423,14 @@ impl Store {
         .await?)
     }
 
-    /// The hiring manager of an application's loop: its first choice's track's.
+    /// The hiring manager of an application's loop: its first choice's track's, while their
+    /// account is active and has the role (else the loop has none, and no vote is awaited).
     pub async fn hiring_manager_of(&self, application_id: i64) -> Result<Option<Manager>> {
         Ok(sqlx::query_as(
             "SELECT u.id, u.display_name AS name, u.email FROM application_choices c \
              JOIN openings o ON o.id = c.opening_id JOIN tracks t ON t.id = o.track_id \
-             JOIN users u ON u.id = t.hiring_manager_id \
+             JOIN users u ON u.id = t.hiring_manager_id AND u.deactivated_at IS NULL \
+             JOIN user_roles r ON r.user_id = u.id AND r.role = 'hiring_manager' \
              WHERE c.application_id = $1 ORDER BY c.rank LIMIT 1",
         )
         .bind(application_id)

@@ -111,8 +111,9 @@ impl Store {
         Ok(rows.into_iter().map(FollowUpRecord::from).collect())
     }
 
-    /// The round the next interview of an application's final loop takes: one past every round
-    /// its loop has used, booked or cancelled, read after the caller locked the application.
+    /// The round a follow-up interview of an application's loop takes: one past every round its
+    /// loop has used, booked or cancelled (so the candidate's and interviewer's pages number it
+    /// after the loop's own), read after the caller locked the application.
     pub async fn next_loop_round_in(tx: &mut Tx, application_id: i64) -> Result<i64> {
         let last: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(round) FROM interviews WHERE application_id = $1 AND kind = 'final_loop'",

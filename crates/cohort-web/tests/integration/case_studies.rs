@@ -231,6 +231,8 @@ both!(
                 response.headers()["content-type"],
                 "application/vnd.openxmlformats-officedocument.presentationml.presentation"
             );
+            let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+            assert!(disposition.ends_with("filename*=UTF-8''order%20store%2Epptx"), "{disposition}");
             assert_eq!(response.bytes().await.unwrap().to_vec(), deck);
         }
         let (_, outsider) = crate::phone_screens::interviewer(&app, "Oona Outsider", "Europe/Dublin").await;

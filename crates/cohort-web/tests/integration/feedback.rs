@@ -1304,6 +1304,21 @@ both!(
             .expect("the candidate is invited");
         assert!(!told.body.contains("ownership") && !told.body.contains("Fiona"), "{}", told.body);
 
+        // Until their own feedback is in, the follow-up interviewer reads nobody's words in the
+        // debrief: not the first round's votes, the notes nor the decision's note.
+        let note = recruiter
+            .post_form(&page, &format!("{page}/notes"), &[("body", "We lack ownership evidence.")])
+            .await;
+        assert_eq!(note.status(), StatusCode::CONFLICT, "the debrief is not open in Final loop");
+        let early_browser = signed_in_as(&app, &extra_email).await;
+        let (status, html) = early_browser.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("The discussion shows once your own feedback"), "{html}");
+        for secret in ["thin on ownership", "Unanimous."] {
+            assert!(!html.contains(secret), "{secret}: {html}");
+        }
+        assert!(html.contains("waiting for the follow-up interview"), "{html}");
+
         // Its scorecard asks about what the debrief asked for, and nothing else.
         app.state.app().clock().advance(follow_up.ends_at - app.state.now() + 600);
         let extra_browser = signed_in_as(&app, &extra_email).await;

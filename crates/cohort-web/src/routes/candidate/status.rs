@@ -60,12 +60,10 @@ struct DeliverableUpload {
 async fn read_upload(mut multipart: Multipart) -> Result<DeliverableUpload, AppError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(
-                DeliverableError::TooLarge {
-                    size_mb: (MAX_DELIVERABLE_BYTES + 1) as f64 / (1024.0 * 1024.0),
-                }
-                .to_string(),
-            )
+            AppError::TooLarge(format!(
+                "The file is larger than {} MB, the limit. Compress its images or export it as PDF, then go back and upload it again.",
+                MAX_DELIVERABLE_BYTES / (1024 * 1024)
+            ))
         } else {
             AppError::BadRequest("The form could not be read. Try again.".into())
         }
@@ -137,6 +135,24 @@ async fn upload_deliverable(
     crate::html::render_status(status.0, &page)
 }
 
+/// A `Content-Disposition` that keeps a name in any script: an ASCII fallback, and the name
+/// itself encoded as RFC 6266 says.
+fn attachment(name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 /// A case's deliverable, for its candidate, the pipeline's roles and the candidate's panel.
 async fn deliverable_download(
     State(state): State<AppState>,
@@ -157,10 +173,7 @@ async fn deliverable_download(
             (header::CONTENT_TYPE, kind.content_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}\"",
-                    deliverable.filename.replace('"', "")
-                ),
+                attachment(&deliverable.filename),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),

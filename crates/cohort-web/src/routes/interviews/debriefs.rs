@@ -148,6 +148,11 @@ struct DebriefPage {
     decisions: Vec<DecisionRow>,
     reasons: Vec<(&'static str, &'static str)>,
     round: i64,
+    /// Back in Final loop after "more information", until a follow-up's feedback reopens it.
+    awaiting_follow_up: bool,
+    /// The viewer interviewed the candidate and has not submitted their feedback: the
+    /// discussion stays hidden from them.
+    blind: bool,
     /// Votes of earlier rounds, all revealed.
     earlier_votes: Vec<(i64, VoteRow)>,
     follow_ups: Vec<FollowUpRow>,
@@ -247,6 +252,7 @@ async fn refused(
         DebriefError::Refused(_)
         | DebriefError::AlreadyVoted
         | DebriefError::AlreadyRevealed
+        | DebriefError::MovedOn
         | DebriefError::FeedbackFirst
         | DebriefError::NotOpen => StatusCode::CONFLICT,
         _ => return Err(debrief_error(error)),
@@ -409,7 +415,11 @@ async fn page_with_form(
             href: format!("{feedback_link}#card-{}", card.id),
         })
         .collect();
-    let record = view.record.as_ref();
+    // An interviewer of the loop whose own feedback is not in reads nobody else's words: not the
+    // notes, the earlier rounds' votes nor the decisions' notes (the grid is filtered already).
+    let blind =
+        view.panel.interviewers.contains(&me.account.user.id) && !view.feedback.viewer.cleared();
+    let record = view.record.as_ref().filter(|_| !blind);
     let vote_row = |v: &cohort_store::interviews::debriefs::VoteRecord| VoteRow {
         name: v.voter_name.clone(),
         vote: v.vote.label(),
@@ -501,11 +511,22 @@ async fn page_with_form(
     };
     let page = DebriefPage {
         round: view.round,
-        earlier_votes: view
-            .earlier_votes
-            .iter()
-            .map(|v| (v.round, vote_row(v)))
-            .collect(),
+        awaiting_follow_up: !view.open
+            && view.application.stage() == cohort_domain::Stage::FinalLoop
+            && view.record.as_ref().is_some_and(|r| {
+                r.decisions.last().is_some_and(|d| {
+                    d.decision == cohort_domain::interviews::debrief::Decision::MoreInformation
+                })
+            }),
+        earlier_votes: if blind {
+            Vec::new()
+        } else {
+            view.earlier_votes
+                .iter()
+                .map(|v| (v.round, vote_row(v)))
+                .collect()
+        },
+        blind,
         follow_ups: follow_up_rows,
         follow_up_form,
         layout: Layout::for_account(
