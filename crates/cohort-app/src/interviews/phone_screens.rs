@@ -928,9 +928,11 @@ pub async fn closing(app: &App, application_id: i64, reason: &str) -> Result<Clo
         .filter(|i| i.is_booked() && i.starts_at > now)
         .collect();
     let mut messages = Vec::new();
+    // A follow-up interview reached the candidate as its own invitation, like a phone screen,
+    // so it is called off on its own; the loop a plan published is called off as one.
     let (loop_interviews, screens): (Vec<_>, Vec<_>) = interviews
         .iter()
-        .partition(|i| i.kind == super::kinds::FINAL_LOOP);
+        .partition(|i| i.kind == super::kinds::FINAL_LOOP && i.plan_id.is_some());
     for interview in screens {
         let zone = zone_of(app, interview.interviewer_id).await?;
         let reasons = (reason, "The candidate's application has closed.");

@@ -1512,3 +1512,95 @@ both!(
         assert_eq!(stage_of(&app, application_id).await, "offer");
     }
 );
+
+/// The UID of the one event in an iCalendar text.
+fn uid_of(calendar: &str) -> String {
+    calendar
+        .lines()
+        .find_map(|line| line.strip_prefix("UID:"))
+        .expect("the calendar has a UID")
+        .trim()
+        .to_owned()
+}
+
+both!(
+    rejecting_a_candidate_calls_off_their_follow_up_interview_under_the_invitations_own_uid,
+    |app: TestApp| async move {
+        let (recruiter, application_id, interviews) = loop_that_took_place(&app).await;
+        let page = format!("/debriefs/{application_id}");
+        let browsers = all_feedback_in(&app, &interviews).await;
+        for browser in &browsers {
+            assert_eq!(
+                cast(browser, application_id, "hire", "Thin.").await,
+                StatusCode::SEE_OTHER
+            );
+        }
+        assert_eq!(
+            decide(&recruiter, &page, "more_information").await,
+            StatusCode::SEE_OTHER
+        );
+        let (extra_id, extra_email) =
+            crate::phone_screens::interviewer(&app, "Fergal Followup", "Europe/Dublin").await;
+        let start =
+            chrono::DateTime::from_timestamp((app.state.now() + 4 * 86_400) / 3600 * 3600, 0)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
+        let ownership = competency_id(&app, "Ownership").await;
+        let extra = extra_id.to_string();
+        let response = recruiter
+            .post_form(
+                &page,
+                &format!("{page}/follow-ups"),
+                &[
+                    ("interviewer", extra.as_str()),
+                    ("starts_at", start.as_str()),
+                    ("minutes", "45"),
+                    ("principles", ownership.as_str()),
+                    ("brief", "Ownership."),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let candidate = app.store().application(application_id).await.unwrap();
+        let invited = app
+            .store()
+            .messages_to(&candidate.candidate_email)
+            .await
+            .unwrap();
+        let invitation = invited
+            .iter()
+            .find(|m| m.subject.starts_with("One more interview"))
+            .unwrap();
+        let uid = uid_of(invitation.calendar.as_deref().unwrap());
+
+        let detail = format!("/staff/applications/{application_id}");
+        let response = recruiter
+            .post_form(
+                &detail,
+                &format!("{detail}/transition"),
+                &[("to", "rejected"), ("reason_code", "interview_performance")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(stage_of(&app, application_id).await, "rejected");
+        let follow_up = app
+            .store()
+            .interviews_of_application(application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.interviewer_id == Some(extra_id))
+            .unwrap();
+        assert!(!follow_up.is_booked(), "the follow-up is called off");
+        // The candidate's and the interviewer's calendars each drop the event they were sent.
+        for email in [candidate.candidate_email.as_str(), extra_email.as_str()] {
+            let mail = app.store().messages_to(email).await.unwrap();
+            let cancelled = mail
+                .iter()
+                .filter_map(|m| m.calendar.as_deref())
+                .find(|c| c.contains("METHOD:CANCEL") && uid_of(c) == uid);
+            assert!(cancelled.is_some(), "{email} gets no cancellation of {uid}");
+        }
+    }
+);
