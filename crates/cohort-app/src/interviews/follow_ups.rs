@@ -260,3 +260,61 @@ fn candidate_invitation(
     }
     .to(&interview.candidate_email)
 }
+
+/// Calls off the follow-up interview `interview_id` of `application_id` before it starts: both
+/// people get a cancellation of the invitation they had, the candidate without a reason. Sent
+/// twice, it is called off once ([`FollowUpError::Refused`] for the second).
+pub async fn call_off(
+    app: &App,
+    account: &Account,
+    application_id: i64,
+    interview_id: i64,
+) -> Result<(), FollowUpError> {
+    if !is_decider(account) {
+        return Err(FollowUpError::Forbidden);
+    }
+    let interview = app
+        .store()
+        .interview(interview_id)
+        .await?
+        .filter(|i| i.application_id == application_id)
+        .ok_or(FollowUpError::NotFound)?;
+    if app.store().follow_up(interview_id).await?.is_none() {
+        return Err(FollowUpError::NotFound);
+    }
+    if !interview.is_booked() {
+        return Err(FollowUpError::Refused(
+            "This follow-up interview is called off already.".to_owned(),
+        ));
+    }
+    if interview.starts_at <= app.now() {
+        return Err(FollowUpError::Refused(
+            "This follow-up interview has started: it can no longer be called off.".to_owned(),
+        ));
+    }
+    let zone = super::phone_screens::zone_of(app, interview.interviewer_id).await?;
+    let messages = super::phone_screens::cancellations(
+        app,
+        &interview,
+        (
+            "We have called off your additional interview; we will be in touch about what comes next.",
+            "The follow-up interview was called off from the debrief.",
+        ),
+        false,
+        zone,
+    );
+    let mut tx = app.store().begin().await?;
+    Store::lock_application(&mut tx, application_id).await?;
+    Store::cancel_interview(&mut tx, interview.id, interview.sequence, app.now())
+        .await
+        .map_err(|error| match error {
+            StoreError::Stale | StoreError::NotFound => FollowUpError::Refused(
+                "This follow-up interview changed meanwhile: reload the page.".to_owned(),
+            ),
+            other => other.into(),
+        })?;
+    Store::enqueue_messages(&mut tx, &messages, app.now()).await?;
+    Store::commit(tx).await?;
+    app.wake_mail();
+    Ok(())
+}

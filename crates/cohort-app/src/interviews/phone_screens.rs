@@ -541,7 +541,7 @@ fn candidate_confirmation(
 }
 
 /// An interviewer's zone, read before a transaction begins.
-async fn zone_of(app: &App, interviewer_id: Option<i64>) -> Result<Tz, StoreError> {
+pub(crate) async fn zone_of(app: &App, interviewer_id: Option<i64>) -> Result<Tz, StoreError> {
     let Some(id) = interviewer_id else {
         return Ok(Tz::UTC);
     };
@@ -759,7 +759,7 @@ pub async fn cancel(
 /// The cancellations of `interview` to its candidate and its interviewer, with the sequence the
 /// cancellation gives it: `(to the candidate, to the interviewer)` say why; `rebook` invites the
 /// candidate to pick a new time.
-fn cancellations(
+pub(crate) fn cancellations(
     app: &App,
     interview: &InterviewRecord,
     (to_candidate, to_interviewer): (&str, &str),

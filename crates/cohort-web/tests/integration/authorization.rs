@@ -688,6 +688,16 @@ both!(
                 vec![("interviewer", "1"), ("brief", "More on ownership.")],
                 pipeline,
             ),
+            // Calling a follow-up off: the deciding roles; one that does not exist is not found.
+            row(
+                "POST",
+                format!("/debriefs/{a}/follow-ups/999999/cancel"),
+                vec![],
+                [
+                    SignIn, Forbidden, Forbidden, NotFound, NotFound, NotFound, Forbidden,
+                    Forbidden, Forbidden,
+                ],
+            ),
             // Case studies: recruiters and bar raisers write them.
             row("GET", "/staff/case-studies".into(), vec![], recruiting),
             row(

@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/debriefs/{id}/notes", post(note))
         .route("/debriefs/{id}/decision", post(decide))
         .route("/debriefs/{id}/follow-ups", post(book_follow_up))
+        .route(
+            "/debriefs/{id}/follow-ups/{interview}/cancel",
+            post(call_off_follow_up),
+        )
         .route("/staff/seasons/{id}/debrief-settings", post(save_settings))
 }
 
@@ -86,6 +90,8 @@ struct FollowUpRow {
     assesses: String,
     brief: String,
     state: &'static str,
+    /// Where a decider calls it off, while it is booked and ahead.
+    cancel_path: Option<String>,
 }
 
 /// An interviewer's column of the grid, with their recommendation.
@@ -199,6 +205,9 @@ fn notice_text(notice: Option<&str>) -> Option<String> {
         "noted" => Some("Note added.".into()),
         "decided" => Some(
             "Decision recorded and the application moved. The candidate is told the outcome, never the reasons.".into(),
+        ),
+        "called-off" => Some(
+            "Follow-up interview called off: the interviewer and the candidate have their cancellations.".into(),
         ),
         "follow-up" => Some(
             "Follow-up interview booked: the interviewer and the candidate have their invitations. The debrief opens again when its feedback is in.".into(),
@@ -429,6 +438,8 @@ async fn page_with_form(
         after_reveal: v.after_reveal != 0,
     };
     let interviews = state.store().interviews_of_application(id).await?;
+    let now = state.app().now();
+    let deciding = view.may_decide || follow_ups::may_book(state.app(), &me.account, id).await?;
     let follow_up_rows = follow_ups
         .iter()
         .filter_map(|f| {
@@ -447,7 +458,10 @@ async fn page_with_form(
                     && c.authorship == Authorship::Interviewer
                     && c.is_submitted()
             });
+            let cancellable = deciding && interview.is_booked() && interview.starts_at > now;
             Some(FollowUpRow {
+                cancel_path: cancellable
+                    .then(|| format!("/debriefs/{id}/follow-ups/{}/cancel", interview.id)),
                 interviewer: interview.interviewer_name.clone().unwrap_or_default(),
                 when: time_in(interview.starts_at, zone),
                 assesses: assesses.join(", "),
@@ -753,6 +767,27 @@ async fn book_follow_up(
     )
     .await?;
     Ok(render_status(status, &page)?.into_response())
+}
+
+async fn call_off_follow_up(
+    State(state): State<AppState>,
+    me: Require<StaffOnly>,
+    csrf: Csrf,
+    Path((id, interview)): Path<(i64, i64)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, AppError> {
+    match follow_ups::call_off(state.app(), &me.account, id, interview).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/debriefs/{id}?notice=called-off#follow-ups")).into_response(),
+        ),
+        Err(FollowUpError::NotFound) => Err(AppError::NotFound),
+        Err(error @ FollowUpError::Forbidden) => Err(AppError::ForbiddenBecause(error.to_string())),
+        Err(FollowUpError::Store(error)) => Err(error.into()),
+        Err(error) => {
+            let page = page_of(&state, &me, &csrf, id, None, Some(error.to_string())).await?;
+            Ok(render_status(StatusCode::CONFLICT, &page)?.into_response())
+        }
+    }
 }
 
 /// The settings form: `veto` when checked, and `manager_TRACK` per track.
