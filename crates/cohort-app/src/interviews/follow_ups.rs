@@ -7,7 +7,7 @@
 //! anything is read that decides, a clash with another booking is refused, and the invitations
 //! are queued in the same transaction as the interview.
 
-use super::debriefs::is_decider;
+use super::debriefs::{is_decider, DebriefView};
 use super::invites::{self, Party};
 use super::links::SCHEDULE_PATH;
 use super::mail::{self as texts, span_in};
@@ -20,7 +20,9 @@ use cohort_domain::interviews::follow_up::FollowUpForm;
 use cohort_domain::interviews::itip::Method;
 use cohort_domain::{FieldErrors, Stage};
 use cohort_store::accounts::Account;
+use cohort_store::applications::ApplicationRecord;
 use cohort_store::interviews::bookings::InterviewRecord;
+use cohort_store::interviews::debriefs::DebriefRecord;
 use cohort_store::interviews::follow_ups::NewFollowUp;
 use cohort_store::interviews::plans::NewLoopInterview;
 use cohort_store::{Store, StoreError};
@@ -45,30 +47,20 @@ pub enum FollowUpError {
     Store(#[from] StoreError),
 }
 
-/// Whether `application_id` waits for follow-up interviews: in Final loop, with its debrief's
-/// latest decision "more information". Returns the debrief's current round.
-async fn asked_round(app: &App, application_id: i64) -> Result<Option<i64>, StoreError> {
-    let application = app.store().application(application_id).await?;
-    if application.stage() != Stage::FinalLoop {
-        return Ok(None);
-    }
-    let Some(record) = app.store().debrief(application_id).await? else {
-        return Ok(None);
-    };
-    let asked = record
-        .decisions
-        .last()
-        .is_some_and(|d| d.decision == Decision::MoreInformation);
-    Ok(asked.then_some(record.round))
+/// Whether an application waits for follow-up interviews: in Final loop, with its debrief's
+/// latest decision "more information".
+pub fn awaits_follow_up(application: &ApplicationRecord, record: Option<&DebriefRecord>) -> bool {
+    application.stage() == Stage::FinalLoop
+        && record.is_some_and(|r| {
+            r.decisions
+                .last()
+                .is_some_and(|d| d.decision == Decision::MoreInformation)
+        })
 }
 
-/// Whether `account` may book a follow-up for `application_id` now (for the debrief page).
-pub async fn may_book(
-    app: &App,
-    account: &Account,
-    application_id: i64,
-) -> Result<bool, StoreError> {
-    Ok(is_decider(account) && asked_round(app, application_id).await?.is_some())
+/// Whether `account` may book (or call off) a follow-up on the debrief `view` shows.
+pub fn may_book(account: &Account, view: &DebriefView) -> bool {
+    is_decider(account) && awaits_follow_up(&view.application, view.record.as_ref())
 }
 
 /// Books a follow-up interview of `application_id` as `form` asks. Returns the interview's id.
@@ -79,17 +71,19 @@ pub async fn book(
     application_id: i64,
     form: &FollowUpForm,
 ) -> Result<i64, FollowUpError> {
-    match app.store().application(application_id).await {
-        Ok(_) => {}
+    let application = match app.store().application(application_id).await {
+        Ok(application) => application,
         Err(StoreError::NotFound) => return Err(FollowUpError::NotFound),
         Err(other) => return Err(other.into()),
-    }
+    };
     if !is_decider(account) {
         return Err(FollowUpError::Forbidden);
     }
-    let round = asked_round(app, application_id)
-        .await?
-        .ok_or(FollowUpError::NotAsked)?;
+    let record = app.store().debrief(application_id).await?;
+    let round = match &record {
+        Some(record) if awaits_follow_up(&application, Some(record)) => record.round,
+        _ => return Err(FollowUpError::NotAsked),
+    };
     let competencies = app.store().competency_rules().await?;
     let follow_up = form.parse(&competencies).map_err(FollowUpError::Invalid)?;
     let interviewer = app

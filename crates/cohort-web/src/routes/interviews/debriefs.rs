@@ -439,7 +439,8 @@ async fn page_with_form(
     };
     let interviews = state.store().interviews_of_application(id).await?;
     let now = state.app().now();
-    let deciding = view.may_decide || follow_ups::may_book(state.app(), &me.account, id).await?;
+    let may_book = follow_ups::may_book(&me.account, &view);
+    let deciding = view.may_decide || may_book;
     let follow_up_rows = follow_ups
         .iter()
         .filter_map(|f| {
@@ -476,7 +477,7 @@ async fn page_with_form(
             })
         })
         .collect();
-    let follow_up_form = if follow_ups::may_book(state.app(), &me.account, id).await? {
+    let follow_up_form = if may_book {
         let competencies = state.store().competencies().await?;
         let of_kind = |kind: CompetencyKind| -> Vec<(i64, String)> {
             competencies
@@ -525,13 +526,7 @@ async fn page_with_form(
     };
     let page = DebriefPage {
         round: view.round,
-        awaiting_follow_up: !view.open
-            && view.application.stage() == cohort_domain::Stage::FinalLoop
-            && view.record.as_ref().is_some_and(|r| {
-                r.decisions.last().is_some_and(|d| {
-                    d.decision == cohort_domain::interviews::debrief::Decision::MoreInformation
-                })
-            }),
+        awaiting_follow_up: follow_ups::awaits_follow_up(&view.application, view.record.as_ref()),
         earlier_votes: if blind {
             Vec::new()
         } else {
