@@ -60,6 +60,8 @@ struct Inner {
     calendar_fetcher: OnceLock<Arc<dyn interviews::subscriptions::CalendarFetcher>>,
     plagiarism: assessment::plagiarism::Indexes,
     stage_counts: Mutex<HashMap<StageCountsKey, CachedStageCounts>>,
+    /// The live coding pads open on this process.
+    pad_rooms: interviews::pads::Rooms,
 }
 
 /// The context of every use case and job. Cheap to clone.
@@ -106,6 +108,7 @@ impl App {
             calendar_fetcher: OnceLock::new(),
             plagiarism: Default::default(),
             stage_counts: Mutex::new(HashMap::new()),
+            pad_rooms: Default::default(),
         }))
     }
 
@@ -137,6 +140,11 @@ impl App {
 
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    /// The live coding pads open on this process.
+    pub fn pad_rooms(&self) -> &interviews::pads::Rooms {
+        &self.0.pad_rooms
     }
 
     pub fn now_ms(&self) -> i64 {

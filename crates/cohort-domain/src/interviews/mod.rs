@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod follow_up;
 pub mod itip;
 pub mod kit;
+pub mod pad;
 pub mod planning;
 pub mod profile;
 

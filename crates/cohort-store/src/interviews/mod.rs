@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod case_studies;
 pub mod debriefs;
 pub mod follow_ups;
+pub mod pads;
 pub mod plans;
 pub mod profiles;
 pub mod questions;

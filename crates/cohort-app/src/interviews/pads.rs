@@ -1,0 +1,549 @@
+//! The live coding pad: an interview's shared document, edited by its interviewer and candidate
+//! at once over the y-sync protocol (the one Yjs's own `y-websocket` speaks).
+//!
+//! Each pad that has someone connected on this process is a [`Room`]: the document (a `yrs`
+//! document, the Rust port of Yjs), the awareness states (who is there, their cursors), and a
+//! broadcast channel to the room's connections. The web layer carries bytes between a WebSocket
+//! and a [`PadConnection`]; everything the protocol means happens here.
+//!
+//! Every update that changes the document is appended to the store before it is relayed, so an
+//! update the other person has seen is never lost, and the stored updates replayed in order give
+//! the document at each moment. A room whose store write failed is dropped, and its clients,
+//! which keep their edits, send them again when they reconnect.
+
+use super::phone_screens::PHONE_SCREEN;
+use crate::App;
+use cohort_domain::interviews::pad::{
+    MessageBudget, PadAccess, PadRole, PadWindow, MAX_CONNECTIONS_PER_PAD, MAX_DOCUMENT_BYTES,
+};
+use cohort_store::interviews::bookings::InterviewRecord;
+use cohort_store::StoreError;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use tokio::sync::broadcast;
+use yrs::encoding::read::Cursor;
+use yrs::sync::{Awareness, AwarenessUpdate, Message, MessageReader, SyncMessage};
+use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::encoder::Encode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, TransactionMut, Update, UpdateEvent};
+
+/// After this many updates since the last snapshot, the room stores a new one, so that loading
+/// the pad applies at most this many updates on top of a snapshot.
+const UPDATES_PER_SNAPSHOT: usize = 500;
+
+/// How many relayed messages a connection may fall behind before it is dropped. A dropped
+/// client reconnects and catches up with one sync step, which is cheaper than an unbounded queue.
+const RELAY_CAPACITY: usize = 512;
+
+/// Why a pad cannot be opened, or why a connection is closed.
+#[derive(Debug, thiserror::Error)]
+pub enum PadError {
+    /// Not an interview with a pad, or not this person's: the two are not told apart, so that
+    /// nobody learns which interviews exist.
+    #[error("There is no pad here for you.")]
+    NotFound,
+    #[error("The pad opens a quarter of an hour before the interview starts.")]
+    NotYetOpen { opens_at: i64 },
+    #[error("The interview is over, and its pad is closed.")]
+    Closed,
+    #[error("The pad has as many connections as it allows; close another tab and try again.")]
+    Full,
+    #[error("The pad is read-only now.")]
+    ReadOnly,
+    #[error("That was not a y-sync message: {0}")]
+    Malformed(String),
+    #[error("Too many messages at once; the editor reconnects by itself.")]
+    TooFast,
+    #[error("The pad's document has reached its size limit.")]
+    TooLarge,
+    #[error("The connection fell behind the pad and reconnects to catch up.")]
+    Lagged,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A person's way into one interview's pad, as [`open`] found it.
+#[derive(Debug, Clone)]
+pub struct PadTicket {
+    pub interview: InterviewRecord,
+    pub role: PadRole,
+    pub access: PadAccess,
+    pub user_id: i64,
+    pub name: String,
+    pub window: PadWindow,
+}
+
+impl PadTicket {
+    pub fn may_edit(&self) -> bool {
+        self.access == PadAccess::Edit
+    }
+}
+
+/// Whether `user_id` may open interview `interview_id`'s pad now, and how.
+///
+/// Only the interview's own interviewer and candidate get a ticket; anyone else, and any
+/// interview without a pad, is [`PadError::NotFound`].
+pub async fn open(app: &App, interview_id: i64, user_id: i64) -> Result<PadTicket, PadError> {
+    let interview = app
+        .store()
+        .interview(interview_id)
+        .await?
+        .ok_or(PadError::NotFound)?;
+    if interview.kind != PHONE_SCREEN {
+        return Err(PadError::NotFound);
+    }
+    let (role, name) = if interview.interviewer_id == Some(user_id) {
+        (
+            PadRole::Interviewer,
+            interview.interviewer_name.clone().unwrap_or_default(),
+        )
+    } else if interview.candidate_id == user_id {
+        (PadRole::Candidate, interview.candidate_name.clone())
+    } else {
+        return Err(PadError::NotFound);
+    };
+    let window = PadWindow::of_interview(interview.starts_at, interview.ends_at);
+    let access = window.access(role, interview.is_booked(), app.now());
+    match access {
+        PadAccess::NotYetOpen { opens_at } => Err(PadError::NotYetOpen { opens_at }),
+        PadAccess::Closed => Err(PadError::Closed),
+        PadAccess::Edit | PadAccess::Read => Ok(PadTicket {
+            interview,
+            role,
+            access,
+            user_id,
+            name,
+            window,
+        }),
+    }
+}
+
+/// The pads open on this process. Shared by every request; cheap to consult.
+#[derive(Default)]
+pub struct Rooms {
+    rooms: tokio::sync::Mutex<HashMap<i64, Weak<Room>>>,
+    next_connection: AtomicU64,
+}
+
+impl Rooms {
+    /// How many pads have someone connected on this process.
+    pub async fn open_count(&self) -> usize {
+        let rooms = self.rooms.lock().await;
+        rooms.values().filter(|r| r.strong_count() > 0).count()
+    }
+}
+
+/// A message relayed to a room's connections, with the connection it came from (which skips
+/// it).
+#[derive(Debug, Clone)]
+struct Relay {
+    from: u64,
+    bytes: Arc<[u8]>,
+}
+
+/// One pad's document and its people, on this process.
+struct Room {
+    interview_id: i64,
+    state: tokio::sync::Mutex<RoomState>,
+    relay: broadcast::Sender<Relay>,
+    connections: AtomicUsize,
+    /// Set when a store write failed: the document in memory may hold an update the store does
+    /// not, so the room is not handed to new connections.
+    broken: AtomicBool,
+}
+
+struct RoomState {
+    awareness: Awareness,
+    /// The updates each transaction made, as `yrs` reports them: only what changed the
+    /// document, whatever the client sent.
+    changes: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// Bytes of stored updates; bounded by [`MAX_DOCUMENT_BYTES`].
+    stored_bytes: usize,
+    updates_since_snapshot: usize,
+    last_update_id: i64,
+    /// Which connection announced each awareness client id: one connection never speaks for
+    /// another's cursor.
+    awareness_owners: HashMap<u64, u64>,
+}
+
+impl RoomState {
+    fn new(doc: Doc) -> RoomState {
+        let changes: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+        let sink = changes.clone();
+        doc.observe_update_v1("room", move |_: &TransactionMut, event: &UpdateEvent| {
+            sink.lock()
+                .expect("the change list is never poisoned")
+                .push(event.update.clone());
+        })
+        .expect("a new document has no transaction open");
+        RoomState {
+            awareness: Awareness::new(doc),
+            changes,
+            stored_bytes: 0,
+            updates_since_snapshot: 0,
+            last_update_id: 0,
+            awareness_owners: HashMap::new(),
+        }
+    }
+
+    fn take_changes(&self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut *self.changes.lock().expect("never poisoned"))
+    }
+}
+
+/// Applies stored updates to a document, in order.
+fn apply_stored(doc: &Doc, updates: impl IntoIterator<Item = Vec<u8>>) -> Result<(), PadError> {
+    let mut txn = doc.transact_mut();
+    for data in updates {
+        let update = Update::decode_v1(&data).map_err(|e| PadError::Malformed(e.to_string()))?;
+        txn.apply_update(update)
+            .map_err(|e| PadError::Malformed(e.to_string()))?;
+    }
+    Ok(())
+}
+
+async fn load_room(app: &App, interview_id: i64) -> Result<Arc<Room>, PadError> {
+    let history = app.store().pad_history(interview_id).await?;
+    let doc = Doc::new();
+    let mut stored_bytes = 0;
+    if let Some(snapshot) = &history.snapshot {
+        stored_bytes += snapshot.data.len();
+        apply_stored(&doc, [snapshot.data.clone()])?;
+    }
+    stored_bytes += history.updates.iter().map(|u| u.data.len()).sum::<usize>();
+    apply_stored(&doc, history.updates.iter().map(|u| u.data.clone()))?;
+    let mut state = RoomState::new(doc);
+    // Loading is not a change: what the observer saw of it is already stored.
+    state.take_changes();
+    state.stored_bytes = stored_bytes;
+    state.updates_since_snapshot = history.updates.len();
+    state.last_update_id = history.last_update_id();
+    let (relay, _) = broadcast::channel(RELAY_CAPACITY);
+    Ok(Arc::new(Room {
+        interview_id,
+        state: tokio::sync::Mutex::new(state),
+        relay,
+        connections: AtomicUsize::new(0),
+        broken: AtomicBool::new(false),
+    }))
+}
+
+/// Joins the pad `ticket` opens: loads its document if nobody on this process has it open.
+pub async fn join(app: &App, ticket: &PadTicket) -> Result<PadConnection, PadError> {
+    let rooms = app.pad_rooms();
+    let interview_id = ticket.interview.id;
+    let room = {
+        let mut map = rooms.rooms.lock().await;
+        map.retain(|_, room| room.strong_count() > 0);
+        match map.get(&interview_id).and_then(Weak::upgrade) {
+            Some(room) if !room.broken.load(Ordering::Acquire) => room,
+            _ => {
+                let room = load_room(app, interview_id).await?;
+                map.insert(interview_id, Arc::downgrade(&room));
+                room
+            }
+        }
+    };
+    let previous = room.connections.fetch_add(1, Ordering::AcqRel);
+    if previous >= MAX_CONNECTIONS_PER_PAD {
+        room.connections.fetch_sub(1, Ordering::AcqRel);
+        return Err(PadError::Full);
+    }
+    let receiver = room.relay.subscribe();
+    Ok(PadConnection {
+        id: rooms.next_connection.fetch_add(1, Ordering::Relaxed),
+        app: app.clone(),
+        room,
+        receiver,
+        author_id: ticket.user_id,
+        name: ticket.name.clone(),
+        may_edit: ticket.may_edit(),
+        budget: MessageBudget::new(app.now_ms()),
+        client_id: None,
+        received_bytes: 0,
+        left: false,
+    })
+}
+
+/// One WebSocket's session in a pad.
+pub struct PadConnection {
+    id: u64,
+    app: App,
+    room: Arc<Room>,
+    receiver: broadcast::Receiver<Relay>,
+    author_id: i64,
+    name: String,
+    may_edit: bool,
+    budget: MessageBudget,
+    /// The awareness client id this connection announced, removed when it leaves.
+    client_id: Option<u64>,
+    /// Bytes of updates received, stored or not: updates waiting for ones they depend on are
+    /// held in memory, so they count against the document's bound too.
+    received_bytes: usize,
+    left: bool,
+}
+
+fn encode(message: &Message) -> Vec<u8> {
+    message.encode_v1()
+}
+
+impl PadConnection {
+    /// The messages a server sends first: its state vector (the client answers with what the
+    /// server lacks, such as edits made offline) and everyone's cursors.
+    pub async fn greeting(&self) -> Result<Vec<Vec<u8>>, PadError> {
+        let state = self.room.state.lock().await;
+        let vector = state.awareness.doc().transact().state_vector();
+        let mut messages = vec![encode(&Message::Sync(SyncMessage::SyncStep1(vector)))];
+        let awareness = state
+            .awareness
+            .update()
+            .map_err(|e| PadError::Malformed(e.to_string()))?;
+        if !awareness.clients.is_empty() {
+            messages.push(encode(&Message::Awareness(awareness)));
+        }
+        Ok(messages)
+    }
+
+    /// Handles one WebSocket message from the client; returns the replies to send it. An error
+    /// ends the connection and leaves the document and the other connections as they were.
+    pub async fn receive(&mut self, data: &[u8]) -> Result<Vec<Vec<u8>>, PadError> {
+        if !self.budget.take(self.app.now_ms()) {
+            return Err(PadError::TooFast);
+        }
+        let mut decoder = DecoderV1::new(Cursor::new(data));
+        let mut messages = Vec::new();
+        for message in MessageReader::new(&mut decoder) {
+            messages.push(message.map_err(|e| PadError::Malformed(e.to_string()))?);
+        }
+        if messages.is_empty() {
+            return Err(PadError::Malformed("the message is empty".into()));
+        }
+        let mut replies = Vec::new();
+        for message in messages {
+            match message {
+                Message::Sync(SyncMessage::SyncStep1(vector)) => {
+                    replies.push(self.missing_for(&vector).await);
+                }
+                Message::Sync(SyncMessage::SyncStep2(update))
+                | Message::Sync(SyncMessage::Update(update)) => {
+                    self.apply(&update).await?;
+                }
+                Message::Awareness(update) => self.awareness(update).await?,
+                Message::AwarenessQuery => {
+                    let state = self.room.state.lock().await;
+                    let update = state
+                        .awareness
+                        .update()
+                        .map_err(|e| PadError::Malformed(e.to_string()))?;
+                    replies.push(encode(&Message::Awareness(update)));
+                }
+                Message::Auth(_) | Message::Custom(..) => {
+                    return Err(PadError::Malformed(
+                        "only sync and awareness messages are accepted".into(),
+                    ))
+                }
+            }
+        }
+        Ok(replies)
+    }
+
+    async fn missing_for(&self, vector: &StateVector) -> Vec<u8> {
+        let state = self.room.state.lock().await;
+        let update = state
+            .awareness
+            .doc()
+            .transact()
+            .encode_state_as_update_v1(vector);
+        encode(&Message::Sync(SyncMessage::SyncStep2(update)))
+    }
+
+    /// Applies a client's update; stores and relays what it changed.
+    async fn apply(&mut self, data: &[u8]) -> Result<(), PadError> {
+        let update = Update::decode_v1(data).map_err(|e| PadError::Malformed(e.to_string()))?;
+        if update.is_empty() {
+            return Ok(());
+        }
+        if !self.may_edit {
+            return Err(PadError::ReadOnly);
+        }
+        self.received_bytes += data.len();
+        if self.received_bytes > 2 * MAX_DOCUMENT_BYTES {
+            return Err(PadError::TooLarge);
+        }
+        let mut state = self.room.state.lock().await;
+        if state.stored_bytes + data.len() > MAX_DOCUMENT_BYTES {
+            return Err(PadError::TooLarge);
+        }
+        {
+            let mut txn = state.awareness.doc().transact_mut();
+            txn.apply_update(update)
+                .map_err(|e| PadError::Malformed(e.to_string()))?;
+        }
+        let changes = state.take_changes();
+        for change in changes {
+            let stored = self
+                .app
+                .store()
+                .append_pad_update(
+                    self.room.interview_id,
+                    self.author_id,
+                    &change,
+                    self.app.now_ms(),
+                )
+                .await;
+            let id = match stored {
+                Ok(id) => id,
+                Err(error) => {
+                    self.room.broken.store(true, Ordering::Release);
+                    return Err(error.into());
+                }
+            };
+            state.last_update_id = id;
+            state.stored_bytes += change.len();
+            state.updates_since_snapshot += 1;
+            let bytes = encode(&Message::Sync(SyncMessage::Update(change)));
+            // Nobody else connected is not an error.
+            let _ = self.room.relay.send(Relay {
+                from: self.id,
+                bytes: bytes.into(),
+            });
+        }
+        if state.updates_since_snapshot >= UPDATES_PER_SNAPSHOT {
+            let whole = state
+                .awareness
+                .doc()
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default());
+            self.app
+                .store()
+                .save_pad_snapshot(
+                    self.room.interview_id,
+                    state.last_update_id,
+                    &whole,
+                    self.app.now(),
+                )
+                .await?;
+            state.updates_since_snapshot = 0;
+        }
+        Ok(())
+    }
+
+    /// Applies a client's awareness update under its own name and relays it.
+    ///
+    /// A Yjs client announces its own state first, and from then on also re-sends the states it
+    /// hears from others (y-websocket's provider forwards every change). So a connection owns
+    /// the first client id it announces that nobody else owns; the rest of what it sends about
+    /// other ids is ignored, since the server has those states from their owners.
+    async fn awareness(&mut self, update: AwarenessUpdate) -> Result<(), PadError> {
+        if !self.may_edit {
+            // A read-only viewer has no cursor to show.
+            return Ok(());
+        }
+        let mut state = self.room.state.lock().await;
+        let mut clients = HashMap::new();
+        for (client, mut entry) in update.clients {
+            let key = client.get();
+            match self.client_id {
+                Some(own) if own == key => {}
+                None if !state.awareness_owners.contains_key(&key) => {
+                    state.awareness_owners.insert(key, self.id);
+                    self.client_id = Some(key);
+                }
+                _ => continue,
+            }
+            entry.json = self.named(&entry.json)?.into();
+            clients.insert(client, entry);
+        }
+        if clients.is_empty() {
+            return Ok(());
+        }
+        let update = AwarenessUpdate { clients };
+        state
+            .awareness
+            .apply_update(update.clone())
+            .map_err(|e| PadError::Malformed(e.to_string()))?;
+        let _ = self.room.relay.send(Relay {
+            from: self.id,
+            bytes: encode(&Message::Awareness(update)).into(),
+        });
+        Ok(())
+    }
+
+    /// An awareness state with the person's own name in it, whatever the client claimed: the
+    /// name beside a cursor is the account's.
+    fn named(&self, json: &str) -> Result<String, PadError> {
+        let mut value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| PadError::Malformed(format!("an awareness state is not JSON: {e}")))?;
+        if let Some(object) = value.as_object_mut() {
+            let user = object
+                .entry("user")
+                .or_insert_with(|| serde_json::json!({}));
+            if !user.is_object() {
+                *user = serde_json::json!({});
+            }
+            user["name"] = serde_json::Value::String(self.name.clone());
+        }
+        Ok(value.to_string())
+    }
+
+    /// The next message relayed from another connection. [`PadError::Lagged`] when this
+    /// connection fell too far behind.
+    pub async fn relayed(&mut self) -> Result<Arc<[u8]>, PadError> {
+        loop {
+            match self.receiver.recv().await {
+                Ok(relay) if relay.from == self.id => continue,
+                Ok(relay) => return Ok(relay.bytes),
+                Err(broadcast::error::RecvError::Lagged(_)) => return Err(PadError::Lagged),
+                // The room holds the sender as long as this connection holds the room.
+                Err(broadcast::error::RecvError::Closed) => return Err(PadError::Lagged),
+            }
+        }
+    }
+
+    /// Leaves the pad: the others see this person's cursors go.
+    pub async fn leave(mut self) {
+        self.left = true;
+        self.room.connections.fetch_sub(1, Ordering::AcqRel);
+        let Some(own) = self.client_id else {
+            return;
+        };
+        let client = yrs::block::ClientID::new(own);
+        let mut state = self.room.state.lock().await;
+        state.awareness.remove_state(client);
+        state.awareness_owners.remove(&own);
+        if let Ok(gone) = state.awareness.update_with_clients([client]) {
+            let _ = self.room.relay.send(Relay {
+                from: self.id,
+                bytes: encode(&Message::Awareness(gone)).into(),
+            });
+        }
+    }
+}
+
+impl Drop for PadConnection {
+    fn drop(&mut self) {
+        // A connection dropped without `leave` (its task panicked or was aborted) still frees
+        // its place; its cursor stays until the client's own awareness times out.
+        if !self.left {
+            self.room.connections.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// The pad's current text, as the store holds it: for pages that show it without the editor.
+pub async fn text(app: &App, interview_id: i64) -> Result<String, PadError> {
+    use yrs::GetString;
+    let history = app.store().pad_history(interview_id).await?;
+    let doc = Doc::new();
+    if let Some(snapshot) = history.snapshot {
+        apply_stored(&doc, [snapshot.data])?;
+    }
+    apply_stored(&doc, history.updates.into_iter().map(|u| u.data))?;
+    let code = doc.get_or_insert_text(CODE);
+    let txn = doc.transact();
+    Ok(code.get_string(&txn))
+}
+
+/// The name of the shared text in a pad's document, as the browser's editor binds it.
+pub const CODE: &str = "code";

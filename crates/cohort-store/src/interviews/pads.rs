@@ -1,0 +1,167 @@
+//! The live coding pad of an interview: its document as appended Yjs updates and snapshots, and
+//! the interviewer's private notes.
+
+use crate::{Result, Store};
+
+/// One stored update of a pad's document.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PadUpdateRecord {
+    pub id: i64,
+    pub author_id: i64,
+    pub data: Vec<u8>,
+    pub created_at_ms: i64,
+}
+
+/// The whole document as it stood after one update.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PadSnapshotRecord {
+    pub through_update_id: i64,
+    pub data: Vec<u8>,
+}
+
+/// What a pad's document is loaded from: the newest snapshot and every update after it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PadHistory {
+    pub snapshot: Option<PadSnapshotRecord>,
+    pub updates: Vec<PadUpdateRecord>,
+}
+
+impl PadHistory {
+    /// The id of the newest update the history covers, 0 for an empty pad.
+    pub fn last_update_id(&self) -> i64 {
+        self.updates
+            .last()
+            .map(|u| u.id)
+            .or(self.snapshot.as_ref().map(|s| s.through_update_id))
+            .unwrap_or(0)
+    }
+}
+
+/// The interviewer's notes beside the pad.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PadNoteRecord {
+    pub author_id: i64,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+const UPDATE: &str = "SELECT id, author_id, data, created_at_ms FROM pad_updates";
+
+impl Store {
+    /// Appends an update to a pad's document; returns its id, which orders it after every
+    /// update appended before.
+    pub async fn append_pad_update(
+        &self,
+        interview_id: i64,
+        author_id: i64,
+        data: &[u8],
+        created_at_ms: i64,
+    ) -> Result<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO pad_updates (interview_id, author_id, data, created_at_ms) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(interview_id)
+        .bind(author_id)
+        .bind(data.to_vec())
+        .bind(created_at_ms)
+        .fetch_one(&self.writer)
+        .await?;
+        Ok(id)
+    }
+
+    /// The newest snapshot of a pad and the updates after it, in order.
+    pub async fn pad_history(&self, interview_id: i64) -> Result<PadHistory> {
+        let snapshot: Option<PadSnapshotRecord> = sqlx::query_as(
+            "SELECT through_update_id, data FROM pad_snapshots WHERE interview_id = $1",
+        )
+        .bind(interview_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        let after = snapshot.as_ref().map_or(0, |s| s.through_update_id);
+        let updates = self.pad_updates_after(interview_id, after).await?;
+        Ok(PadHistory { snapshot, updates })
+    }
+
+    /// A pad's updates with an id above `after`, in order.
+    pub async fn pad_updates_after(
+        &self,
+        interview_id: i64,
+        after: i64,
+    ) -> Result<Vec<PadUpdateRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "{UPDATE} WHERE interview_id = $1 AND id > $2 ORDER BY id"
+        ))
+        .bind(interview_id)
+        .bind(after)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// How many updates a pad has, and the bytes they take.
+    pub async fn pad_size(&self, interview_id: i64) -> Result<(i64, i64)> {
+        let (count, bytes): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(SUM(LENGTH(data)) AS BIGINT) FROM pad_updates \
+             WHERE interview_id = $1",
+        )
+        .bind(interview_id)
+        .fetch_one(&self.reader)
+        .await?;
+        Ok((count, bytes.unwrap_or(0)))
+    }
+
+    /// Replaces a pad's snapshot with the document as it stood after `through_update_id`. An
+    /// older snapshot never replaces a newer one.
+    pub async fn save_pad_snapshot(
+        &self,
+        interview_id: i64,
+        through_update_id: i64,
+        data: &[u8],
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO pad_snapshots (interview_id, through_update_id, data, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (interview_id) DO UPDATE SET \
+             through_update_id = excluded.through_update_id, data = excluded.data, \
+             created_at = excluded.created_at \
+             WHERE pad_snapshots.through_update_id < excluded.through_update_id",
+        )
+        .bind(interview_id)
+        .bind(through_update_id)
+        .bind(data.to_vec())
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn pad_note(&self, interview_id: i64) -> Result<Option<PadNoteRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT author_id, body, updated_at FROM pad_notes WHERE interview_id = $1",
+        )
+        .bind(interview_id)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    pub async fn save_pad_note(
+        &self,
+        interview_id: i64,
+        author_id: i64,
+        body: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO pad_notes (interview_id, author_id, body, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (interview_id) DO UPDATE SET \
+             author_id = excluded.author_id, body = excluded.body, updated_at = excluded.updated_at",
+        )
+        .bind(interview_id)
+        .bind(author_id)
+        .bind(body)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+}
