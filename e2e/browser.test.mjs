@@ -1053,3 +1053,98 @@ test('a debrief runs from written votes through the bar raiser\'s veto to a deci
     for (const voter of voters) await voter.context.close();
   }
 });
+
+// The demo keeps one phone screen about to start with Indira Interviewer; its line in the demo's
+// output names the pad and the candidate.
+function livePad() {
+  const line = /coding pad: .*\/pads\/(\d+) as (\S+) and, in another browser, as (\S+)/.exec(serverOutput);
+  assert.ok(line, `the demo printed no coding pad:\n${serverOutput.slice(0, 4000)}`);
+  return { id: line[1], interviewer: line[2], candidate: line[3] };
+}
+
+test('an interviewer and a candidate type into the same pad at once, one edits offline and both converge, and the candidate never receives the interviewer\'s notes', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const pad = livePad();
+  const interviewerContext = await newContext();
+  const candidateContext = await newContext();
+  const interviewer = await trackedPage(interviewerContext, 'interviewer');
+  const candidate = await trackedPage(candidateContext, 'candidate');
+  // Everything the candidate's browser receives over the pad's WebSocket.
+  const candidateFrames = [];
+  candidate.on('websocket', (socket) => {
+    socket.on('framereceived', (frame) => candidateFrames.push(Buffer.from(frame.payload)));
+  });
+  const text = (page) => page.evaluate(() => document.querySelector('[data-pad]').cohortPad.text());
+  const live = (page) => page.locator('[data-pad-status][data-state="live"]').waitFor();
+  try {
+    await signIn(interviewer, pad.interviewer);
+    await signIn(candidate, pad.candidate);
+    // Each finds the pad from their own page.
+    await clickAndLoad(interviewer, interviewer.getByRole('link', { name: 'My interviews' }).first(), /^\/interviewer\/interviews$/);
+    await clickAndLoad(interviewer, interviewer.locator(`a[href="/pads/${pad.id}"]`).first(), new RegExp(`^/pads/${pad.id}$`));
+    await clickAndLoad(candidate, candidate.locator(`a[href="/pads/${pad.id}"]`).first(), new RegExp(`^/pads/${pad.id}$`));
+    await live(interviewer);
+    await live(candidate);
+
+    // Both type at once, at the same place in the document.
+    await interviewer.locator('.cm-content').click();
+    await candidate.locator('.cm-content').click();
+    await Promise.all([
+      interviewer.keyboard.type('# interviewer: read n numbers', { delay: 15 }),
+      candidate.keyboard.type('print(sum(map(int, input().split())))', { delay: 15 }),
+    ]);
+    await interviewer.waitForFunction(() => {
+      const t = document.querySelector('[data-pad]').cohortPad.text();
+      return t.includes('# interviewer: read n numbers') && t.includes('print(sum(map(int, input().split())))');
+    });
+    await candidate.waitForFunction((expected) => document.querySelector('[data-pad]').cohortPad.text() === expected, await text(interviewer));
+    assert.equal(await text(candidate), await text(interviewer));
+    await seeText(interviewer, 'Here now:');
+    await interviewer.locator('[data-pad-people] li', { hasText: pad.candidate.split('.')[0].replace(/^./, (c) => c.toUpperCase()) }).waitFor();
+
+    // The candidate's network drops (Chromium's offline mode refuses new connections; the open
+    // socket is cut by hand, as a dead network would), she keeps typing, and comes back: both
+    // end with the same text.
+    await candidateContext.setOffline(true);
+    await candidate.evaluate(() => document.querySelector('[data-pad]').cohortPad.provider.ws.close());
+    await candidate.locator('[data-pad-status][data-state="disconnected"], [data-pad-status][data-state="connecting"]').waitFor();
+    await snap(candidate, '90-pad-candidate-offline');
+    await candidate.keyboard.press('End');
+    await candidate.keyboard.type(' # typed offline', { delay: 10 });
+    await interviewer.keyboard.press('End');
+    await interviewer.keyboard.type(' (meanwhile)', { delay: 10 });
+    assert.ok(!(await text(interviewer)).includes('typed offline'));
+    await candidateContext.setOffline(false);
+    await live(candidate);
+    // Chromium logs each reconnection refused while offline; those were expected.
+    candidate.problems = candidate.problems.filter((p) => !/WebSocket connection to .* failed/.test(p));
+    await interviewer.waitForFunction(() => document.querySelector('[data-pad]').cohortPad.text().includes('# typed offline'));
+    await candidate.waitForFunction(() => document.querySelector('[data-pad]').cohortPad.text().includes('(meanwhile)'));
+    assert.equal(await text(candidate), await text(interviewer));
+
+    // The interviewer's private notes are saved as they type and stay on their page only.
+    const secret = 'Private: strong on input parsing, probe complexity';
+    await interviewer.getByLabel('Notes', { exact: true }).fill(secret);
+    await seeText(interviewer, 'Saved.');
+    await interviewer.keyboard.press('Tab');
+    await candidate.reload();
+    await live(candidate);
+    assert.ok(!(await candidate.content()).includes('probe complexity'));
+    const traffic = Buffer.concat(candidateFrames).toString('latin1');
+    assert.ok(traffic.includes('input().split()'), 'the candidate received the code over the socket');
+    assert.ok(!traffic.includes('probe complexity'), 'the notes travelled to the candidate');
+
+    await axeCheck(interviewer, 'the interviewer\'s pad');
+    await axeCheck(candidate, 'the candidate\'s pad');
+    await snap(interviewer, '91-pad-interviewer');
+    await snap(candidate, '92-pad-candidate');
+    await fitsAPhone(candidate, 'the candidate\'s pad');
+    await snap(candidate, '92b-pad-candidate-phone');
+    await fitsAPhone(interviewer, 'the interviewer\'s pad');
+    await snap(interviewer, '91b-pad-interviewer-phone');
+    assertNoBrowserErrors(interviewer, candidate);
+  } finally {
+    reportBrowserErrors(interviewer, candidate);
+    await interviewerContext.close();
+    await candidateContext.close();
+  }
+});

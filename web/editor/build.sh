@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds crates/cohort-web/assets/editor.js (CodeMirror 6, one minified IIFE bundle that sets
-# window.CohortEditor) and editor.LICENSES.txt beside it, from the versions pinned in
+# window.CohortEditor), pad.js (the live coding pad: CodeMirror 6 with Yjs and y-websocket, which
+# sets window.CohortPad) and editor.LICENSES.txt beside them (covering both), from the versions pinned in
 # package-lock.json. Both outputs are committed: building the Rust crate needs no Node.
 #
 #   web/editor/build.sh          (needs node >= 20 and npm; reaches only the npm registry)
@@ -17,7 +18,7 @@ npm ci --ignore-scripts --no-audit --no-fund
 meta=$(mktemp)
 trap 'rm -f "$meta"' EXIT
 
-./node_modules/.bin/esbuild src/editor.js \
+./node_modules/.bin/esbuild src/editor.js src/pad.js \
   --bundle \
   --format=iife \
   --platform=browser \
@@ -27,10 +28,12 @@ trap 'rm -f "$meta"' EXIT
   --charset=ascii \
   --metafile="$meta" \
   --log-level=warning \
-  --outfile="$assets/editor.js"
+  --outdir="$assets"
 
 node scripts/licenses.mjs "$meta" "$assets/editor.LICENSES.txt"
 
-printf 'built %s: %s bytes, %s gzipped\n' "$assets/editor.js" \
-  "$(wc -c < "$assets/editor.js" | tr -d ' ')" \
-  "$(gzip -9 -n -c "$assets/editor.js" | wc -c | tr -d ' ')"
+for bundle in editor pad; do
+  printf 'built %s: %s bytes, %s gzipped\n' "$assets/$bundle.js" \
+    "$(wc -c < "$assets/$bundle.js" | tr -d ' ')" \
+    "$(gzip -9 -n -c "$assets/$bundle.js" | wc -c | tr -d ' ')"
+done

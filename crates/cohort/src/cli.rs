@@ -759,6 +759,10 @@ async fn demo(
     let cases = cohort_demo::ensure_demo_case_studies(state.app(), season.season_id, coordinator)
         .await
         .context("seeding the demo's case studies")?;
+    // Last: it may move one of the phone screens booked above.
+    let live_pad = cohort_demo::ensure_demo_live_pad(state.app(), season.season_id)
+        .await
+        .context("keeping the demo's live coding pad open")?;
     let base_url = state.config().base_url.clone();
     println!();
     println!(
@@ -794,6 +798,17 @@ async fn demo(
     }
     if cases > 0 {
         println!("  case studies: {cases}, one per track, for the interview that discusses a case");
+    }
+    if let Some(pad) = &live_pad {
+        let at = chrono::DateTime::from_timestamp(pad.starts_at, 0).unwrap_or_default();
+        println!(
+            "  coding pad: a phone screen at {} UTC; open {}/pads/{} as {} and, in another browser, as {}",
+            at.format("%H:%M"),
+            base_url.trim_end_matches('/'),
+            pad.interview_id,
+            pad.interviewer_email,
+            pad.candidate_email
+        );
     }
     if past.loops > 0 {
         println!(

@@ -1,5 +1,5 @@
-// Writes the license notice for the editor bundle: every npm package that esbuild actually put
-// into it (read from esbuild's metafile), with its version, declared license and LICENSE text.
+// Writes the license notice for the editor bundles (editor.js and pad.js): every npm package that
+// esbuild actually put into either (read from esbuild's metafile), with its version, declared license and LICENSE text.
 //
 //   node scripts/licenses.mjs <esbuild metafile> <output file>
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -16,14 +16,16 @@ if (!metafile || !outFile) {
 
 const meta = JSON.parse(readFileSync(metafile, 'utf8'));
 const outputs = Object.values(meta.outputs);
-if (outputs.length !== 1) throw new Error(`expected one output in the metafile, got ${outputs.length}`);
+if (outputs.length === 0) throw new Error('expected an output in the metafile, got none');
 
 // Inputs that contributed bytes, e.g. "node_modules/@codemirror/view/dist/index.js".
 const packages = new Set();
-for (const [input, { bytesInOutput }] of Object.entries(outputs[0].inputs)) {
-  if (bytesInOutput === 0) continue;
-  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
-  if (m) packages.add(m[1]);
+for (const output of outputs) {
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue;
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packages.add(m[1]);
+  }
 }
 
 const allowed = new Set(['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD']);
@@ -40,8 +42,8 @@ for (const name of [...packages].sort()) {
 }
 
 const header =
-  `Third-party software in editor.js (the Cohort code editor bundle)\n\n` +
-  `editor.js is built by web/editor/build.sh from the npm packages pinned in\n` +
+  `Third-party software in editor.js and pad.js (the Cohort code editor bundles)\n\n` +
+  `editor.js and pad.js are built by web/editor/build.sh from the npm packages pinned in\n` +
   `web/editor/package-lock.json. It contains code from these ${sections.length} packages,\n` +
   `each under the license reproduced below.\n\n` +
   sections.map((s) => '  ' + s.split('\n')[1]).join('\n') +

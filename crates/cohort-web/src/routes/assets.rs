@@ -20,7 +20,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 6] = [
+const ASSETS: [Asset; 7] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -35,6 +35,11 @@ const ASSETS: [Asset; 6] = [
         name: "editor.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/editor.js"),
+    },
+    Asset {
+        name: "pad.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/pad.js"),
     },
     Asset {
         name: "editor.LICENSES.txt",

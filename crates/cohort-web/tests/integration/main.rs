@@ -16,6 +16,7 @@ mod hardening;
 mod interviews;
 mod jobs;
 mod mail;
+mod pads;
 mod phone_screens;
 mod pipeline;
 mod problems;

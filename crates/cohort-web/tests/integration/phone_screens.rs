@@ -79,7 +79,7 @@ async fn moved_applicant(
 
 /// A candidate who applied to the Seattle SDE opening and whom `recruiter` moved to phone
 /// screen.
-async fn screened_candidate(
+pub(crate) async fn screened_candidate(
     app: &TestApp,
     season: &SeasonFixture,
     recruiter: &Browser,
@@ -91,7 +91,7 @@ async fn screened_candidate(
 
 /// Saves the suggested loop template of the Software Development track, which says what its
 /// interviews assess; returns it.
-async fn save_suggested_loop(
+pub(crate) async fn save_suggested_loop(
     app: &TestApp,
     season: &SeasonFixture,
 ) -> cohort_domain::interviews::LoopTemplate {
@@ -522,7 +522,7 @@ pub(crate) async fn signed_in_as(app: &TestApp, email: &str) -> Browser {
 }
 
 /// Books the first time offered to the candidate and returns the interview.
-async fn book_first_time(
+pub(crate) async fn book_first_time(
     app: &TestApp,
     candidate: &Browser,
     application_id: i64,

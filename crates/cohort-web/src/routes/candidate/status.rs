@@ -19,6 +19,7 @@ use cohort_app::interviews::phone_screens;
 use cohort_domain::interviews::case_study::{
     CasePhase, DeliverableError, DeliverableKind, MAX_DELIVERABLE_BYTES,
 };
+use cohort_domain::interviews::pad::GRACE_AFTER_END_SECONDS;
 use cohort_domain::stage::{check_transition, Actor};
 use cohort_domain::Stage;
 use cohort_store::applications::{ApplicationRecord, ChoiceRecord, TransitionRecord};
@@ -192,8 +193,9 @@ struct CandidateApplication {
     can_withdraw: bool,
     /// (invitation id, what it says now, the link's words).
     assessments: Vec<(i64, String, &'static str)>,
-    /// Booked phone interviews still ahead, in the zone the candidate booked them in.
-    phone_screens: Vec<String>,
+    /// Booked phone interviews not yet over (with the grace period in which their coding pad
+    /// still takes edits), in the zone the candidate booked them in, with each interview's id.
+    phone_screens: Vec<(String, i64)>,
     /// Where the candidate books, moves or cancels phone interviews, when there is something to
     /// do there.
     phone_screen_link: Option<String>,
@@ -330,7 +332,7 @@ fn candidate_history(history: &[TransitionRecord]) -> Vec<(String, String)> {
 async fn phone_screens_of(
     state: &AppState,
     record: &ApplicationRecord,
-) -> Result<(Vec<String>, bool), AppError> {
+) -> Result<(Vec<(String, i64)>, bool), AppError> {
     let now = state.now();
     let booked: Vec<_> = state
         .store()
@@ -347,7 +349,7 @@ async fn phone_screens_of(
                 .unwrap_or(1);
     let ahead = booked
         .iter()
-        .filter(|i| i.ends_at > now)
+        .filter(|i| i.ends_at + GRACE_AFTER_END_SECONDS > now)
         .map(|i| {
             let zone = i.candidate_time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
             let at = |s| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
@@ -356,10 +358,11 @@ async fn phone_screens_of(
                 .as_deref()
                 .map(|n| format!(" with {n}"))
                 .unwrap_or_default();
-            format!(
+            let sentence = format!(
                 "Phone interview{with}: {}",
                 span_in(zone, at(i.starts_at), at(i.ends_at))
-            )
+            );
+            (sentence, i.id)
         })
         .collect();
     Ok((ahead, to_book))

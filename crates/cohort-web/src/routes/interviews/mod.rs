@@ -10,6 +10,7 @@
 //! - [`calibration`]: each interviewer's ratings against their panels', late feedback, matches.
 //! - [`kits`]: an interview's kit, and the question bank behind the kits.
 //! - [`debriefs`]: a loop's debrief (votes, grid, notes, decision) and the season's veto setting.
+//! - [`pads`]: an interview's live coding pad, its WebSocket and the interviewer's notes.
 //! - [`schedule`]: an interviewer's own interviews, releasing one, and their calendar feed.
 
 pub mod booking;
@@ -20,6 +21,7 @@ pub mod debriefs;
 pub mod feedback;
 pub mod interviewers;
 pub mod kits;
+pub mod pads;
 pub mod plans;
 pub mod profile;
 pub mod schedule;
@@ -42,4 +44,5 @@ pub fn router() -> Router<AppState> {
         .merge(calibration::router())
         .merge(kits::router())
         .merge(case_studies::router())
+        .merge(pads::router())
 }

@@ -52,6 +52,8 @@ struct InterviewRow {
     releasable: bool,
     /// A seat as a trainee shadow: no résumé (it goes to the interviewer), nothing to release.
     shadowing: bool,
+    /// A phone interview of the interviewer's own, which has a live coding pad.
+    has_pad: bool,
     /// Where the interviewer's feedback stands: "Write feedback", "Continue your draft",
     /// "Feedback submitted" (practice feedback for a shadow).
     feedback: &'static str,
@@ -129,6 +131,7 @@ fn row(
             format!("Final loop, interview {} · {track}", interview.round)
         },
         releasable: interview.kind == phone_screens::PHONE_SCREEN,
+        has_pad: interview.kind == phone_screens::PHONE_SCREEN && !shadowing,
         focus: (!focus.is_empty()).then(|| focus.join(", ")),
         meeting_link: interview.meeting_link.clone(),
         upcoming: interview.starts_at > now,

@@ -1,0 +1,373 @@
+//! The live coding pad of a phone interview: its page (for the interview's interviewer and
+//! candidate, nobody else), the WebSocket that carries the y-sync protocol to
+//! [`cohort_app::interviews::pads`], and the interviewer's private notes.
+//!
+//! The notes are saved by a form post of their own and rendered only into the interviewer's
+//! page: the WebSocket carries the shared document and cursors, never the notes.
+
+use crate::auth::{Csrf, CsrfForm, Require, SignedIn};
+use crate::error::AppError;
+use crate::html::render;
+use crate::pages::{time_in, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono_tz::Tz;
+use cohort_app::interviews::pads::{self, PadConnection, PadError, PadTicket};
+use cohort_domain::interviews::pad::{PadAccess, PadRole, MAX_MESSAGE_BYTES};
+use std::time::Duration;
+
+/// The most characters of private notes an interviewer keeps beside one pad.
+const MAX_NOTES_CHARS: usize = 20_000;
+
+/// The page's policy: the editor sets inline styles (cursor colours, its own layout), and the
+/// page talks to its own WebSocket, which `'self'` covers.
+const PAD_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/pads/{id}", get(pad_page))
+        .route("/pads/{id}/ws", get(pad_socket))
+        .route("/pads/{id}/notes", post(save_notes))
+}
+
+/// Why the pad did not open, as a page or status says it.
+fn refusal(error: PadError) -> AppError {
+    match error {
+        PadError::NotFound => AppError::NotFound,
+        PadError::Store(error) => error.into(),
+        PadError::NotYetOpen { .. } | PadError::Closed => {
+            AppError::ForbiddenBecause(error.to_string())
+        }
+        other => AppError::Conflict(other.to_string()),
+    }
+}
+
+struct LanguageChoice {
+    id: String,
+    name: String,
+}
+
+/// A question from the kit that the interviewer can paste into the pad.
+struct PasteQuestion {
+    prompt: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/pad.html")]
+struct PadPage {
+    layout: Layout,
+    ticket: PadTicket,
+    interviewer: bool,
+    editable: bool,
+    when: String,
+    /// Until when edits are taken, in the viewer's zone.
+    until: String,
+    languages: Vec<LanguageChoice>,
+    default_language: &'static str,
+    /// The interviewer's notes; `None` on the candidate's page, which never carries them.
+    notes: Option<String>,
+    questions: Vec<PasteQuestion>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PadQuery {
+    notice: Option<String>,
+}
+
+async fn pad_page(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    Query(query): Query<PadQuery>,
+) -> Result<Response, AppError> {
+    let ticket = pads::open(state.app(), id, me.account.user.id)
+        .await
+        .map_err(refusal)?;
+    let interviewer = ticket.role == PadRole::Interviewer;
+    let zone = if interviewer {
+        state
+            .store()
+            .interviewer(me.account.user.id)
+            .await?
+            .and_then(|i| i.profile)
+            .map_or(Tz::UTC, |p| p.time_zone)
+    } else {
+        ticket
+            .interview
+            .candidate_time_zone
+            .parse()
+            .unwrap_or(Tz::UTC)
+    };
+    let (notes, questions) = if interviewer {
+        let notes = state
+            .store()
+            .pad_note(id)
+            .await?
+            .map(|n| n.body)
+            .unwrap_or_default();
+        (
+            Some(notes),
+            kit_questions(&state, me.account.user.id, id).await,
+        )
+    } else {
+        (None, Vec::new())
+    };
+    let languages = cohort_judge::language::LanguageTable::builtin()
+        .all()
+        .iter()
+        .map(|l| LanguageChoice {
+            id: l.id.clone(),
+            name: l.name.clone(),
+        })
+        .collect();
+    let title = if interviewer {
+        format!("Coding pad: {}", ticket.interview.candidate_name)
+    } else {
+        "Coding pad".to_owned()
+    };
+    let page = PadPage {
+        layout: Layout::for_account(title, Some(&me.account), &csrf).with_flash(query.notice),
+        interviewer,
+        editable: ticket.access == PadAccess::Edit,
+        when: time_in(ticket.interview.starts_at, zone),
+        until: time_in(ticket.window.closes_at, zone),
+        languages,
+        default_language: "python3",
+        notes,
+        questions,
+        ticket,
+    };
+    Ok((
+        [(header::CONTENT_SECURITY_POLICY, PAD_POLICY)],
+        render(&page)?,
+    )
+        .into_response())
+}
+
+/// The kit's questions for the interview, as text to paste: nothing when the kit cannot be
+/// read (the pad works without it).
+async fn kit_questions(state: &AppState, user_id: i64, interview_id: i64) -> Vec<PasteQuestion> {
+    let Ok(kit) = cohort_app::interviews::kits::kit_for(state.app(), user_id, interview_id).await
+    else {
+        return Vec::new();
+    };
+    kit.area
+        .iter()
+        .flat_map(|area| area.questions.iter())
+        .map(|q| PasteQuestion {
+            prompt: q.prompt.clone(),
+            text: q
+                .prompt
+                .lines()
+                .map(|line| format!("// {line}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+        .collect()
+}
+
+/// Whether the request's Origin is this server's own address: a page on another site must not
+/// open a pad with the visitor's cookie (cross-site WebSocket hijacking).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .and_then(|o| url::Url::parse(o).ok());
+    match (host, origin) {
+        (Some(host), Some(origin)) => {
+            let authority = match (origin.host_str(), origin.port()) {
+                (Some(name), Some(port)) => format!("{name}:{port}"),
+                (Some(name), None) => name.to_owned(),
+                _ => return false,
+            };
+            authority.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+async fn pad_socket(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, AppError> {
+    if !same_origin(&headers) {
+        return Err(AppError::ForbiddenBecause(
+            "The pad only opens from Cohort's own pages.".into(),
+        ));
+    }
+    let ticket = pads::open(state.app(), id, me.account.user.id)
+        .await
+        .map_err(refusal)?;
+    Ok(upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| serve(state, ticket, socket)))
+}
+
+/// WebSocket close codes (RFC 6455 7.4.1).
+const POLICY_VIOLATION: u16 = 1008;
+const TOO_BIG: u16 = 1009;
+const TRY_AGAIN_LATER: u16 = 1013;
+const NORMAL: u16 = 1000;
+
+fn close_code(error: &PadError) -> u16 {
+    match error {
+        PadError::TooLarge => TOO_BIG,
+        PadError::Full | PadError::Lagged | PadError::TooFast | PadError::Store(_) => {
+            TRY_AGAIN_LATER
+        }
+        _ => POLICY_VIOLATION,
+    }
+}
+
+async fn close(mut socket: WebSocket, code: u16, reason: String) {
+    // A close reason is at most 123 bytes.
+    let mut reason = reason;
+    while reason.len() > 123 {
+        reason.pop();
+    }
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+async fn serve(state: AppState, ticket: PadTicket, mut socket: WebSocket) {
+    let mut connection = match pads::join(state.app(), &ticket).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            tracing::info!(interview = ticket.interview.id, %error, "pad refused a connection");
+            close(socket, close_code(&error), error.to_string()).await;
+            return;
+        }
+    };
+    let outcome = run(&state, &ticket, &mut connection, &mut socket).await;
+    connection.leave().await;
+    match outcome {
+        Ok(()) => {}
+        Err(error) => {
+            tracing::info!(interview = ticket.interview.id, %error, "pad closed a connection");
+            close(socket, close_code(&error), error.to_string()).await;
+        }
+    }
+}
+
+/// Carries messages until the client leaves or breaks the protocol, or the pad stops taking
+/// edits (the candidate is then closed out; the interviewer reconnects read-only).
+async fn run(
+    state: &AppState,
+    ticket: &PadTicket,
+    connection: &mut PadConnection,
+    socket: &mut WebSocket,
+) -> Result<(), PadError> {
+    for message in connection.greeting().await? {
+        if socket.send(Message::Binary(message.into())).await.is_err() {
+            return Ok(());
+        }
+    }
+    let closes_in = if ticket.may_edit() {
+        Duration::from_secs((ticket.window.closes_at - state.now()).max(0) as u64)
+    } else {
+        // A read-only view has nothing to close.
+        Duration::from_secs(24 * 3600)
+    };
+    let closing = tokio::time::sleep(closes_in);
+    tokio::pin!(closing);
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Binary(data))) => {
+                    for reply in connection.receive(&data).await? {
+                        if socket.send(Message::Binary(reply.into())).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                Some(Ok(Message::Text(_))) => {
+                    return Err(PadError::Malformed("y-sync messages are binary".into()));
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(Message::Close(_))) | None => return Ok(()),
+                // The WebSocket layer reports a message over the size limit as an error
+                // ("Space limit exceeded: Message too long") and keeps the socket writable, so
+                // the client can be told why it is closed; other errors are a broken connection.
+                Some(Err(error)) if error.to_string().contains("too long") => {
+                    return Err(PadError::TooLarge);
+                }
+                Some(Err(_)) => return Ok(()),
+            },
+            relayed = connection.relayed() => {
+                let bytes = relayed?;
+                if socket.send(Message::Binary(bytes.to_vec().into())).await.is_err() {
+                    return Ok(());
+                }
+            }
+            _ = &mut closing => {
+                close_now(socket).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+async fn close_now(socket: &mut WebSocket) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: NORMAL,
+            reason: "The interview is over; the pad is closed.".into(),
+        })))
+        .await;
+}
+
+#[derive(serde::Deserialize)]
+struct NotesForm {
+    notes: String,
+}
+
+async fn save_notes(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<NotesForm>,
+) -> Result<Response, AppError> {
+    let ticket = pads::open(state.app(), id, me.account.user.id)
+        .await
+        .map_err(refusal)?;
+    if ticket.role != PadRole::Interviewer {
+        // The candidate's page has no notes; a post from them is not one we asked for.
+        return Err(AppError::NotFound);
+    }
+    let notes = form.notes.replace("\r\n", "\n");
+    if notes.chars().count() > MAX_NOTES_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "Notes are limited to {MAX_NOTES_CHARS} characters; these have {}.",
+            notes.chars().count()
+        )));
+    }
+    state
+        .store()
+        .save_pad_note(id, me.account.user.id, &notes, state.now())
+        .await?;
+    // The page's script saves as the interviewer types and needs no page back.
+    let wants_page = headers.get("x-cohort-autosave").is_none();
+    if wants_page {
+        Ok(Redirect::to(&format!("/pads/{id}?notice=Notes+saved.")).into_response())
+    } else {
+        Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+    }
+}

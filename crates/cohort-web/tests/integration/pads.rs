@@ -1,0 +1,660 @@
+//! The live coding pad: two y-sync clients (each a `yrs` document, as the browser's is a Yjs one)
+//! edit one phone interview's pad over real WebSockets; who may open it and when; what happens
+//! to a client that breaks the protocol or the limits; and the interviewer's private notes.
+
+use crate::both;
+use crate::helpers::*;
+use crate::phone_screens::{
+    book_first_time, interviewer, save_suggested_loop, screened_candidate, signed_in_as,
+};
+use cohort_domain::interviews::pad::{
+    GRACE_AFTER_END_SECONDS, MAX_CONNECTIONS_PER_PAD, OPENS_BEFORE_START_SECONDS,
+};
+use cohort_domain::Role;
+use futures_util::{SinkExt, StreamExt};
+use reqwest::cookie::CookieStore;
+use reqwest::StatusCode;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message as Frame;
+use yrs::encoding::read::Cursor;
+use yrs::sync::{Message, MessageReader, SyncMessage};
+use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::encoder::Encode;
+use yrs::{Doc, GetString, ReadTxn, Text, Transact, Update};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A phone interview booked between an interviewer and a candidate, with both signed in.
+struct Booked {
+    interview: cohort_store::interviews::bookings::InterviewRecord,
+    interviewer: Browser,
+    candidate: Browser,
+}
+
+async fn booked_phone_screen(app: &TestApp) -> Booked {
+    let season = app.seed_season().await;
+    let recruiter = app.signed_in(Role::Recruiter).await;
+    let (_, email) = interviewer(app, "Pat Pairer", "America/New_York").await;
+    save_suggested_loop(app, &season).await;
+    let (candidate, _, application) =
+        screened_candidate(app, &season, &recruiter, "Grace Hopper").await;
+    let interview = book_first_time(app, &candidate, application).await;
+    let interviewer = signed_in_as(app, &email).await;
+    Booked {
+        interview,
+        interviewer,
+        candidate,
+    }
+}
+
+/// Moves the server's clock to `seconds` after the interview's start.
+fn travel_to_start(app: &TestApp, booked: &Booked, seconds: i64) {
+    app.state
+        .app()
+        .clock()
+        .travel_to(booked.interview.starts_at + seconds);
+}
+
+/// A y-sync client: a document of its own kept in step with the server's over a WebSocket.
+struct PadClient {
+    socket: Socket,
+    doc: Doc,
+    /// Every byte the server sent this client, to check what it was never sent.
+    received: Vec<u8>,
+    /// The awareness states the server sent, as (client id, JSON), newest last.
+    awareness: Vec<(u64, String)>,
+}
+
+/// Why a connection attempt did not give a client.
+#[derive(Debug, PartialEq, Eq)]
+enum Refused {
+    Status(u16),
+    Closed(u16),
+}
+
+/// The WebSocket handshake for `browser` (its cookies), with the given Origin header.
+fn handshake(
+    app: &TestApp,
+    browser: &Browser,
+    path: &str,
+    origin: Option<&str>,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let url = format!("ws://{}{path}", app.address);
+    let mut request = url.into_client_request().unwrap();
+    let base: reqwest::Url = browser.base.parse().unwrap();
+    if let Some(cookies) = browser.cookies.cookies(&base) {
+        request.headers_mut().insert("cookie", cookies);
+    }
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+    }
+    request
+}
+
+async fn connect_with(
+    app: &TestApp,
+    browser: &Browser,
+    interview: i64,
+    origin: Option<&str>,
+) -> Result<PadClient, Refused> {
+    let request = handshake(app, browser, &format!("/pads/{interview}/ws"), origin);
+    let (socket, _) =
+        tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|error| match error {
+                tokio_tungstenite::tungstenite::Error::Http(response) => {
+                    Refused::Status(response.status().as_u16())
+                }
+                other => panic!("the handshake failed without an answer: {other}"),
+            })?;
+    let mut client = PadClient {
+        socket,
+        doc: Doc::new(),
+        received: Vec::new(),
+        awareness: Vec::new(),
+    };
+    // As y-websocket does: our state vector first, the server answers with what we lack.
+    let vector = client.doc.transact().state_vector();
+    client
+        .send(Message::Sync(SyncMessage::SyncStep1(vector)))
+        .await;
+    // A refusal after the handshake (a full pad) arrives as a close frame straight away.
+    if let Some(code) = client.closed_within(Duration::from_millis(300)).await {
+        return Err(Refused::Closed(code));
+    }
+    Ok(client)
+}
+
+async fn connect(app: &TestApp, browser: &Browser, interview: i64) -> Result<PadClient, Refused> {
+    let origin = format!("http://{}", app.address);
+    connect_with(app, browser, interview, Some(&origin)).await
+}
+
+impl PadClient {
+    async fn send(&mut self, message: Message) {
+        self.socket
+            .send(Frame::Binary(message.encode_v1().into()))
+            .await
+            .unwrap();
+    }
+
+    /// Handles one frame from the server as a Yjs client does. The close code when the server
+    /// closed the connection.
+    async fn handle(&mut self, frame: Frame) -> Option<u16> {
+        match frame {
+            Frame::Binary(bytes) => {
+                self.received.extend_from_slice(&bytes);
+                let mut decoder = DecoderV1::new(Cursor::new(&bytes));
+                let messages: Vec<Message> = MessageReader::new(&mut decoder)
+                    .map(|m| m.expect("the server sends y-sync messages"))
+                    .collect();
+                for message in messages {
+                    match message {
+                        Message::Sync(SyncMessage::SyncStep1(vector)) => {
+                            let update = self.doc.transact().encode_state_as_update_v1(&vector);
+                            self.send(Message::Sync(SyncMessage::SyncStep2(update)))
+                                .await;
+                        }
+                        Message::Sync(SyncMessage::SyncStep2(update))
+                        | Message::Sync(SyncMessage::Update(update)) => {
+                            let update = Update::decode_v1(&update).unwrap();
+                            self.doc.transact_mut().apply_update(update).unwrap();
+                        }
+                        Message::Awareness(update) => {
+                            for (client, entry) in update.clients {
+                                self.awareness.push((client.get(), entry.json.to_string()));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                None
+            }
+            Frame::Close(frame) => Some(frame.map_or(1005, |f| u16::from(f.code))),
+            _ => None,
+        }
+    }
+
+    /// Reads frames for `wait`; the close code if the server closed the connection.
+    async fn closed_within(&mut self, wait: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return None,
+                Ok(None) => return Some(1006),
+                Ok(Some(Err(_))) => return Some(1006),
+                Ok(Some(Ok(frame))) => {
+                    if let Some(code) = self.handle(frame).await {
+                        return Some(code);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads frames until the document's text is `expected`; panics after five seconds.
+    async fn until_text(&mut self, expected: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while self.text() != expected {
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .unwrap_or_else(|_| panic!("the text is {:?}, not {expected:?}", self.text()))
+                .expect("the connection is open")
+                .expect("a frame");
+            assert_eq!(self.handle(frame).await, None, "the server closed the pad");
+        }
+    }
+
+    fn text(&self) -> String {
+        let code = self.doc.get_or_insert_text("code");
+        let txn = self.doc.transact();
+        code.get_string(&txn)
+    }
+
+    /// Types `text` at `index` and sends the edit, as the editor does for each keystroke.
+    async fn type_at(&mut self, index: u32, text: &str) {
+        let before = self.doc.transact().state_vector();
+        {
+            let code = self.doc.get_or_insert_text("code");
+            let mut txn = self.doc.transact_mut();
+            code.insert(&mut txn, index, text);
+        }
+        let update = self.doc.transact().encode_diff_v1(&before);
+        self.send(Message::Sync(SyncMessage::Update(update))).await;
+    }
+
+    /// Announces this client's cursor under `name`, as the editor does on connecting.
+    async fn announce(&mut self, name: &str) {
+        let state = serde_json::json!({ "user": { "name": name, "color": "#123456" } });
+        self.send_awareness(self.doc.client_id().get(), 1, &state.to_string())
+            .await;
+    }
+
+    async fn send_awareness(&mut self, client: u64, clock: u32, json: &str) {
+        let mut clients = std::collections::HashMap::new();
+        clients.insert(
+            yrs::block::ClientID::new(client),
+            yrs::sync::awareness::AwarenessUpdateEntry {
+                clock,
+                json: json.into(),
+            },
+        );
+        self.send(Message::Awareness(yrs::sync::AwarenessUpdate { clients }))
+            .await;
+    }
+
+    async fn send_raw(&mut self, bytes: Vec<u8>) {
+        self.socket.send(Frame::Binary(bytes.into())).await.unwrap();
+    }
+}
+
+both!(
+    two_people_typing_at_once_end_with_the_same_document_which_a_reload_shows_again,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 60);
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+
+        // Both type at the start of the document at the same moment, a word at a time.
+        for word in ["one ", "two ", "three "] {
+            pat.type_at(0, word).await;
+            grace.type_at(0, &word.to_uppercase()).await;
+        }
+        // Each converges on the other's edits; the order of concurrent inserts is Yjs's.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while pat.text() != grace.text() || pat.text().len() != 28 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} / {}",
+                pat.text(),
+                grace.text()
+            );
+            pat.closed_within(Duration::from_millis(50)).await;
+            grace.closed_within(Duration::from_millis(50)).await;
+        }
+        let text = pat.text();
+        for word in ["one", "two", "three", "ONE", "TWO", "THREE"] {
+            assert!(text.contains(word), "{text}");
+        }
+
+        // Every change was stored, by its author.
+        let (updates, _) = app.store().pad_size(id).await.unwrap();
+        assert_eq!(updates, 6);
+
+        // Both leave; a reload reads the document back from the store.
+        drop(pat);
+        drop(grace);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(app.state.app().pad_rooms().open_count().await, 0);
+        let mut again = connect(&app, &booked.candidate, id).await.unwrap();
+        again.until_text(&text).await;
+    }
+);
+
+both!(
+    edits_made_while_offline_are_merged_when_the_client_comes_back,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+        pat.type_at(0, "def solve():\n").await;
+        grace.until_text("def solve():\n").await;
+
+        // Grace's connection drops; she keeps typing into her own document meanwhile, and Pat
+        // types too.
+        let offline_doc = grace.doc.clone();
+        drop(grace);
+        {
+            let code = offline_doc.get_or_insert_text("code");
+            let mut txn = offline_doc.transact_mut();
+            code.insert(&mut txn, 13, "    return 42\n");
+        }
+        pat.type_at(0, "# two sums\n").await;
+
+        // She reconnects with the same document: the sync steps exchange what each side lacks.
+        let request = handshake(
+            &app,
+            &booked.candidate,
+            &format!("/pads/{id}/ws"),
+            Some(&format!("http://{}", app.address)),
+        );
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        let mut grace = PadClient {
+            socket,
+            doc: offline_doc,
+            received: Vec::new(),
+            awareness: Vec::new(),
+        };
+        let vector = grace.doc.transact().state_vector();
+        grace
+            .send(Message::Sync(SyncMessage::SyncStep1(vector)))
+            .await;
+        let merged = "# two sums\ndef solve():\n    return 42\n";
+        grace.until_text(merged).await;
+        pat.until_text(merged).await;
+    }
+);
+
+both!(
+    only_the_interviews_interviewer_and_candidate_open_its_pad_and_only_in_its_window,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        let page = format!("/pads/{id}");
+        let (other_candidate, _) = app.candidate("Ada Lovelace").await;
+        let (_, other_email) = interviewer(&app, "Otto Other", "Europe/Berlin").await;
+        let other_interviewer = signed_in_as(&app, &other_email).await;
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let admin = app.signed_in(Role::Administrator).await;
+        let visitor = app.browser();
+
+        // Too early: both people are told when it opens; nobody else learns it exists.
+        travel_to_start(&app, &booked, -OPENS_BEFORE_START_SECONDS - 60);
+        for who in [&booked.interviewer, &booked.candidate] {
+            assert_eq!(
+                connect(&app, who, id).await.err(),
+                Some(Refused::Status(403))
+            );
+            let (status, html) = who.get_text(&page).await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            assert!(html.contains("opens a quarter of an hour before"), "{html}");
+        }
+
+        travel_to_start(&app, &booked, -OPENS_BEFORE_START_SECONDS + 60);
+        for (who, expected) in [
+            (&other_candidate, 404),
+            (&other_interviewer, 404),
+            (&recruiter, 404),
+            (&admin, 404),
+        ] {
+            assert_eq!(
+                connect(&app, who, id).await.err(),
+                Some(Refused::Status(expected))
+            );
+            assert_eq!(who.get(&page).await.status().as_u16(), expected);
+        }
+        // A signed-out visitor is sent to sign in, not upgraded.
+        assert_eq!(
+            connect(&app, &visitor, id).await.err(),
+            Some(Refused::Status(303))
+        );
+        // A page on another site cannot open the pad with the candidate's cookie, and neither
+        // can a request without an Origin.
+        assert_eq!(
+            connect_with(&app, &booked.candidate, id, Some("https://evil.example"))
+                .await
+                .err(),
+            Some(Refused::Status(403))
+        );
+        assert_eq!(
+            connect_with(&app, &booked.candidate, id, None).await.err(),
+            Some(Refused::Status(403))
+        );
+        // An interview id that does not exist is the same 404.
+        assert_eq!(
+            connect(&app, &booked.candidate, id + 1000).await.err(),
+            Some(Refused::Status(404))
+        );
+
+        // In the window both open it.
+        let (status, html) = booked.candidate.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("data-pad-editable=\"true\""), "{html}");
+        assert!(connect(&app, &booked.interviewer, id).await.is_ok());
+        assert!(connect(&app, &booked.candidate, id).await.is_ok());
+
+        // After the grace period the candidate is refused; the interviewer reads.
+        travel_to_start(&app, &booked, 0);
+        let end = booked.interview.ends_at - booked.interview.starts_at;
+        travel_to_start(&app, &booked, end + GRACE_AFTER_END_SECONDS + 1);
+        assert_eq!(
+            connect(&app, &booked.candidate, id).await.err(),
+            Some(Refused::Status(403))
+        );
+        let (status, html) = booked.interviewer.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("data-pad-editable=\"false\""), "{html}");
+        assert!(html.contains("read-only"), "{html}");
+    }
+);
+
+both!(
+    a_read_only_pad_closes_a_connection_that_edits_and_keeps_the_document,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+        grace.type_at(0, "print(1)\n").await;
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        pat.until_text("print(1)\n").await;
+        drop(pat);
+        drop(grace);
+
+        let end = booked.interview.ends_at - booked.interview.starts_at;
+        travel_to_start(&app, &booked, end + GRACE_AFTER_END_SECONDS + 1);
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        pat.until_text("print(1)\n").await;
+        pat.type_at(0, "# late\n").await;
+        assert_eq!(
+            pat.closed_within(Duration::from_secs(3)).await,
+            Some(u16::from(CloseCode::Policy))
+        );
+        let (updates, _) = app.store().pad_size(id).await.unwrap();
+        assert_eq!(updates, 1, "the read-only edit was not stored");
+    }
+);
+
+both!(
+    a_client_that_sends_a_malformed_message_is_disconnected_and_the_other_carries_on,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+
+        // A sync update whose payload is not a Yjs update.
+        grace.send_raw(vec![0, 2, 5, 1, 2, 3, 4, 5]).await;
+        assert_eq!(
+            grace.closed_within(Duration::from_secs(3)).await,
+            Some(u16::from(CloseCode::Policy))
+        );
+        // Text frames are not y-sync.
+        let mut again = connect(&app, &booked.candidate, id).await.unwrap();
+        again
+            .socket
+            .send(Frame::Text("hello".into()))
+            .await
+            .unwrap();
+        assert_eq!(
+            again.closed_within(Duration::from_secs(3)).await,
+            Some(u16::from(CloseCode::Policy))
+        );
+        // A message over the size limit.
+        let mut big = connect(&app, &booked.candidate, id).await.unwrap();
+        big.send_raw(vec![0; 300 * 1024]).await;
+        assert_eq!(
+            big.closed_within(Duration::from_secs(3)).await,
+            Some(u16::from(CloseCode::Size))
+        );
+
+        // Pat was not affected: his edits are still taken and relayed.
+        pat.type_at(0, "x = 1\n").await;
+        let mut fresh = connect(&app, &booked.candidate, id).await.unwrap();
+        fresh.until_text("x = 1\n").await;
+        assert_eq!(pat.closed_within(Duration::from_millis(200)).await, None);
+    }
+);
+
+both!(
+    a_pad_holds_a_bounded_number_of_connections_and_a_flood_is_cut_off,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut clients = Vec::new();
+        for _ in 0..MAX_CONNECTIONS_PER_PAD {
+            clients.push(connect(&app, &booked.candidate, id).await.unwrap());
+        }
+        assert_eq!(
+            connect(&app, &booked.candidate, id).await.err(),
+            Some(Refused::Closed(1013))
+        );
+        // One leaves; there is room again.
+        clients.pop();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut flooder = connect(&app, &booked.candidate, id).await.unwrap();
+
+        // A client that sends far faster than anyone types is closed.
+        let vector = flooder.doc.transact().state_vector();
+        let step = Message::Sync(SyncMessage::SyncStep1(vector)).encode_v1();
+        for _ in 0..400 {
+            if flooder
+                .socket
+                .send(Frame::Binary(step.clone().into()))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        assert_eq!(
+            flooder.closed_within(Duration::from_secs(5)).await,
+            Some(1013)
+        );
+    }
+);
+
+both!(
+    the_interviewers_notes_are_theirs_alone_and_never_reach_the_candidate,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let page = format!("/pads/{id}");
+        let notes = format!("/pads/{id}/notes");
+        let secret = "Weak on complexity; probe hash maps";
+
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+        let response = booked
+            .interviewer
+            .post_form(&page, &notes, &[("notes", secret)])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = booked.interviewer.get_text(&page).await;
+        assert!(html.contains(secret), "{html}");
+
+        // Pat edits the pad while his notes are saved; Grace's traffic carries the code only.
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        pat.type_at(0, "def f(): pass\n").await;
+        grace.until_text("def f(): pass\n").await;
+        grace.closed_within(Duration::from_millis(300)).await;
+        let traffic = String::from_utf8_lossy(&grace.received).to_string();
+        assert!(traffic.contains("def f()"), "the traffic is readable");
+        assert!(!traffic.contains("probe hash maps"), "{traffic}");
+        let (_, html) = booked.candidate.get_text(&page).await;
+        assert!(!html.contains("probe hash maps"), "{html}");
+        assert!(!html.contains("private notes"), "{html}");
+
+        // The candidate cannot write notes, nor anyone without the form's token, nor a huge
+        // note; none of these changes what is stored.
+        let response = booked
+            .candidate
+            .post_form(&page, &notes, &[("notes", "mine")])
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let response = booked
+            .interviewer
+            .client
+            .post(booked.interviewer.url(&notes))
+            .form(&[("notes", "no token")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let huge = "x".repeat(20_001);
+        let response = booked
+            .interviewer
+            .post_form(&page, &notes, &[("notes", huge.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let stored = app.store().pad_note(id).await.unwrap().unwrap();
+        assert_eq!(stored.body, secret);
+    }
+);
+
+both!(
+    a_cursor_carries_its_accounts_name_and_a_client_forwarding_anothers_cursor_changes_nothing,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+
+        // Pat's editor claims another name; Grace sees his account's.
+        pat.announce("Someone Else").await;
+        let pat_client = pat.doc.client_id().get();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !grace.awareness.iter().any(|(c, _)| *c == pat_client) {
+            assert!(tokio::time::Instant::now() < deadline, "no cursor arrived");
+            grace.closed_within(Duration::from_millis(50)).await;
+        }
+        let (_, json) = grace
+            .awareness
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == pat_client)
+            .unwrap();
+        assert!(json.contains("Pat Pairer"), "{json}");
+        assert!(!json.contains("Someone Else"), "{json}");
+
+        // Grace announces herself, then forwards Pat's state under a newer clock with her name in
+        // it, as a provider re-sending what it heard might: it is ignored, not relayed.
+        grace.announce("Grace").await;
+        grace
+            .send_awareness(pat_client, 9, r#"{"user":{"name":"Grace Hopper"}}"#)
+            .await;
+        assert_eq!(grace.closed_within(Duration::from_millis(300)).await, None);
+        pat.closed_within(Duration::from_millis(300)).await;
+        assert!(
+            !pat.awareness.iter().any(|(c, _)| *c == pat_client),
+            "Pat's own cursor came back to him: {:?}",
+            pat.awareness
+        );
+        let grace_client = grace.doc.client_id().get();
+        let (_, json) = pat
+            .awareness
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == grace_client)
+            .unwrap();
+        assert!(json.contains("Grace Hopper"), "{json}");
+
+        // When Grace leaves, Pat sees her cursor go.
+        drop(grace);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let last = pat.awareness.iter().rev().find(|(c, _)| *c == grace_client);
+            if matches!(last, Some((_, json)) if json == "null") {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:?}",
+                pat.awareness
+            );
+            pat.closed_within(Duration::from_millis(50)).await;
+        }
+    }
+);
