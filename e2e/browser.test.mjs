@@ -1062,7 +1062,7 @@ function livePad() {
   return { id: line[1], interviewer: line[2], candidate: line[3] };
 }
 
-test('an interviewer and a candidate type into the same pad at once, one edits offline and both converge, and the candidate never receives the interviewer\'s notes', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('an interviewer and a candidate type into the same pad at once, one edits offline and both converge, a run\'s output appears in both, and the candidate never receives the interviewer\'s notes', { timeout: JUDGING_TIMEOUT_MS + TEST_TIMEOUT_MS }, async () => {
   const pad = livePad();
   const interviewerContext = await newContext();
   const candidateContext = await newContext();
@@ -1120,6 +1120,21 @@ test('an interviewer and a candidate type into the same pad at once, one edits o
     await interviewer.waitForFunction(() => document.querySelector('[data-pad]').cohortPad.text().includes('# typed offline'));
     await candidate.waitForFunction(() => document.querySelector('[data-pad]').cohortPad.text().includes('(meanwhile)'));
     assert.equal(await text(candidate), await text(interviewer));
+
+    // The interviewer replaces the code with a program, types its input and runs it: the output
+    // appears on both pages, judged by the server's in-process judge in the sandbox.
+    const program = 'print(sum(map(int, input().split())))\n';
+    await interviewer.locator('.cm-content').click();
+    await interviewer.keyboard.press('Control+a');
+    await interviewer.keyboard.type(program, { delay: 5 });
+    await candidate.waitForFunction((expected) => document.querySelector('[data-pad]').cohortPad.text() === expected, program);
+    await interviewer.getByLabel('Input (standard input)').fill('19 23');
+    await interviewer.getByRole('button', { name: 'Run', exact: true }).click();
+    for (const page of [candidate, interviewer]) {
+      await page.locator('[data-pad-run-list] li[data-done="true"] pre.stdout', { hasText: '42' }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
+      await seeText(page, 'Finished');
+      await seeText(page, 'ms CPU');
+    }
 
     // The interviewer's private notes are saved as they type and stay on their page only.
     const secret = 'Private: strong on input parsing, probe complexity';

@@ -11,6 +11,7 @@ use crate::applications::IndexApplication;
 use crate::assessment::judging::JudgeSubmission;
 use crate::assessment::{advance, plagiarism::CheckPlagiarism, CloseSession, RemindInvitation};
 use crate::interviews::feedback_reminders::RemindFeedback;
+use crate::interviews::pad_runs::RunPadCode;
 use crate::interviews::plans::PlanWeek;
 use crate::interviews::reminders::RemindInterview;
 use crate::interviews::shadows::CountShadowSeat;
@@ -43,10 +44,13 @@ pub fn timed() -> Registry<App> {
         .with::<CountShadowSeat>()
 }
 
-/// Judging: submissions first, as a candidate is waiting for each; a recruiter can wait for a
-/// verification.
+/// Judging: a live coding pad's runs first, as an interview is waiting on each; then
+/// submissions, as a candidate is waiting for each; a recruiter can wait for a verification.
+/// A worker looks again from the top after every job, so a pad's run waits at most for the job
+/// in progress.
 pub fn judging() -> Registry<JudgeContext> {
     Registry::default()
+        .with::<RunPadCode>()
         .with::<JudgeSubmission>()
         .with::<VerifyProblem>()
 }

@@ -9,6 +9,7 @@ pub mod judge;
 pub mod language;
 pub mod package;
 pub mod sandbox;
+pub mod scratch;
 pub mod validate;
 pub mod verify;
 

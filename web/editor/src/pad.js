@@ -157,8 +157,14 @@ function start(root) {
 
   const status = root.querySelector("[data-pad-status]");
   let lastStatus = "connecting";
+  let closedWith = null;
   const showStatus = () => {
     if (!status) return;
+    if (closedWith) {
+      status.textContent = closedWith;
+      status.dataset.state = "closed";
+      return;
+    }
     status.textContent = describeStatus(lastStatus, provider.synced, editable);
     status.dataset.state = lastStatus === "connected" && provider.synced ? "live" : lastStatus;
   };
@@ -167,6 +173,17 @@ function start(root) {
     showStatus();
   });
   provider.on("sync", showStatus);
+  // The server closes with 1000 when the pad closes (the interview is over) and 1008 when the
+  // client broke a rule: reconnecting would not help, so the page says why and stops. Any other
+  // close (a dropped network, a busy server, a reload on the server) reconnects by itself.
+  provider.on("connection-close", (event) => {
+    if (!event || (event.code !== 1000 && event.code !== 1008)) return;
+    closedWith = (event.reason || "The pad is closed.") + (role === "interviewer" && event.code === 1000 ? " Reloading…" : "");
+    provider.disconnect();
+    showStatus();
+    // The interviewer's page comes back read-only; the candidate's would only be refused.
+    if (role === "interviewer" && event.code === 1000) setTimeout(() => window.location.reload(), 1500);
+  });
   showStatus();
 
   const people = root.querySelector("[data-pad-people]");
@@ -220,9 +237,134 @@ function start(root) {
     });
   }
 
-  const pad = { doc, code, settings, provider, view, text: () => code.toString() };
+  const runs = startRuns(root, settings, choice);
+
+  const pad = { doc, code, settings, provider, view, runs, text: () => code.toString() };
   root.cohortPad = pad;
   return pad;
+}
+
+// Runs: the interviewer's Run posts the form; the new run's id goes into the shared settings,
+// so both pages fetch the pad's runs until it is done. Output is text (textContent), never HTML.
+function startRuns(root, settings, choice) {
+  const section = root.querySelector("[data-pad-runs]");
+  if (!section) return null;
+  const list = section.querySelector("[data-pad-run-list]");
+  const empty = section.querySelector("[data-pad-runs-empty]");
+  const form = root.querySelector("form[data-pad-run]");
+  const status = form ? form.querySelector("[data-pad-run-status]") : null;
+  const say = (text) => {
+    if (status) status.textContent = text;
+  };
+  const languageName = (id) => {
+    const option = choice ? Array.from(choice.options).find((o) => o.value === id) : null;
+    return option ? option.textContent : id;
+  };
+  const element = (tag, text, className) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  };
+  const describe = (result) => {
+    if (!result) return ["Running…", ""];
+    const outcome = result.outcome || {};
+    switch (outcome.kind) {
+      case "finished":
+        return ["Finished", "outcome-ok"];
+      case "compile_error":
+        return ["Did not compile", "outcome-bad"];
+      case "unavailable":
+        return ["Could not run: " + outcome.detail, "outcome-bad"];
+      default:
+        return ["Failed: " + (outcome.detail || "unknown"), "outcome-bad"];
+    }
+  };
+  const render = (runs) => {
+    if (empty) empty.hidden = runs.length > 0;
+    list.replaceChildren(
+      ...runs.map((run) => {
+        const item = element("li");
+        item.dataset.run = String(run.id);
+        item.dataset.done = String(run.done);
+        const [words, className] = describe(run.result);
+        const head = element("p");
+        head.append(element("strong", words, className));
+        const facts = [languageName(run.language)];
+        if (run.result) {
+          facts.push(run.result.time_ms + " ms CPU");
+          if (run.result.memory_kib > 0) facts.push((run.result.memory_kib / 1024).toFixed(1) + " MiB");
+        }
+        head.append(element("span", " · " + facts.join(" · "), "meta"));
+        item.append(head);
+        if (run.input) {
+          const input = element("details");
+          input.append(element("summary", "Input"), element("pre", run.input));
+          item.append(input);
+        }
+        if (run.result) {
+          if (run.result.compile_output) item.append(element("pre", run.result.compile_output, "compile-output"));
+          item.append(element("pre", run.result.stdout || "(no output)", "stdout"));
+          if (run.result.stderr) {
+            item.append(element("p", "Standard error", "meta"), element("pre", run.result.stderr, "stderr"));
+          }
+        }
+        return item;
+      }),
+    );
+  };
+  let timer = null;
+  const refresh = () => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    return fetch(section.dataset.padRuns, { credentials: "same-origin", headers: { accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : { runs: null }))
+      .then((body) => {
+        if (!body.runs) return;
+        render(body.runs);
+        const waiting = body.runs.some((run) => !run.done);
+        if (waiting) timer = setTimeout(refresh, 700);
+        else say("");
+      })
+      .catch(() => {
+        timer = setTimeout(refresh, 2000);
+      });
+  };
+  settings.observe((event) => {
+    if (event.keysChanged.has("run")) refresh();
+  });
+  if (form) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      say("Queued…");
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        credentials: "same-origin",
+        headers: { accept: "application/json" },
+      })
+        .then((response) =>
+          response
+            .json()
+            .catch(() => ({ error: "The server did not answer (" + response.status + ")." }))
+            .then((body) => ({ ok: response.ok, body })),
+        )
+        .then(({ ok, body }) => {
+          if (!ok) {
+            say(body.error || "Not run.");
+            return;
+          }
+          say("Running…");
+          settings.set("run", body.id);
+          refresh();
+        })
+        .catch(() => say("Not run: you are offline."));
+    });
+  }
+  refresh();
+  return { refresh };
 }
 
 function startAll() {

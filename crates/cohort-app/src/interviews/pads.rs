@@ -59,6 +59,10 @@ pub enum PadError {
     TooLarge,
     #[error("The connection fell behind the pad and reconnects to catch up.")]
     Lagged,
+    /// The room was dropped (a store write failed, or an update left the document waiting for
+    /// edits nobody sent): every client reconnects and syncs with a fresh copy.
+    #[error("The pad reloads; the editor reconnects by itself.")]
+    Reloading,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -135,11 +139,27 @@ impl Rooms {
 }
 
 /// A message relayed to a room's connections, with the connection it came from (which skips
-/// it).
+/// it). No bytes: the room is dropped, and every connection ends.
 #[derive(Debug, Clone)]
 struct Relay {
     from: u64,
-    bytes: Arc<[u8]>,
+    bytes: Option<Arc<[u8]>>,
+}
+
+impl Room {
+    /// Drops the room: no new connection joins it, and every connection in it ends, so that the
+    /// clients (which keep their edits) sync again with a copy loaded from the store.
+    fn break_up(&self) {
+        self.broken.store(true, Ordering::Release);
+        let _ = self.relay.send(Relay {
+            from: u64::MAX,
+            bytes: None,
+        });
+    }
+
+    fn is_broken(&self) -> bool {
+        self.broken.load(Ordering::Acquire)
+    }
 }
 
 /// One pad's document and its people, on this process.
@@ -162,9 +182,10 @@ struct RoomState {
     stored_bytes: usize,
     updates_since_snapshot: usize,
     last_update_id: i64,
-    /// Which connection announced each awareness client id: one connection never speaks for
-    /// another's cursor.
-    awareness_owners: HashMap<u64, u64>,
+    /// Which connection (and whose) announced each awareness client id: one connection never
+    /// speaks for another person's cursor, and a person's new connection takes over the id their
+    /// old one (perhaps half-open after a network change) held.
+    awareness_owners: HashMap<u64, (u64, i64)>,
 }
 
 impl RoomState {
@@ -237,7 +258,7 @@ pub async fn join(app: &App, ticket: &PadTicket) -> Result<PadConnection, PadErr
         let mut map = rooms.rooms.lock().await;
         map.retain(|_, room| room.strong_count() > 0);
         match map.get(&interview_id).and_then(Weak::upgrade) {
-            Some(room) if !room.broken.load(Ordering::Acquire) => room,
+            Some(room) if !room.is_broken() => room,
             _ => {
                 let room = load_room(app, interview_id).await?;
                 map.insert(interview_id, Arc::downgrade(&room));
@@ -325,6 +346,9 @@ impl PadConnection {
                 Message::Sync(SyncMessage::SyncStep1(vector)) => {
                     replies.push(self.missing_for(&vector).await);
                 }
+                // A read-only viewer's answer to the greeting carries the whole delete set of its
+                // copy, which is no edit: it is not applied.
+                Message::Sync(SyncMessage::SyncStep2(_)) if !self.may_edit => {}
                 Message::Sync(SyncMessage::SyncStep2(update))
                 | Message::Sync(SyncMessage::Update(update)) => {
                     self.apply(&update).await?;
@@ -367,6 +391,9 @@ impl PadConnection {
         if !self.may_edit {
             return Err(PadError::ReadOnly);
         }
+        if self.room.is_broken() {
+            return Err(PadError::Reloading);
+        }
         self.received_bytes += data.len();
         if self.received_bytes > 2 * MAX_DOCUMENT_BYTES {
             return Err(PadError::TooLarge);
@@ -375,10 +402,21 @@ impl PadConnection {
         if state.stored_bytes + data.len() > MAX_DOCUMENT_BYTES {
             return Err(PadError::TooLarge);
         }
-        {
+        let waiting = {
             let mut txn = state.awareness.doc().transact_mut();
             txn.apply_update(update)
                 .map_err(|e| PadError::Malformed(e.to_string()))?;
+            txn.has_missing_updates()
+        };
+        if waiting {
+            // The update builds on edits the server never received. A Yjs client never sends
+            // one (it syncs what the server lacks first); the held-back part would sit in
+            // memory unstored, so the room is dropped and everyone syncs again.
+            state.take_changes();
+            self.room.break_up();
+            return Err(PadError::Malformed(
+                "an update built on edits the server never received".into(),
+            ));
         }
         let changes = state.take_changes();
         for change in changes {
@@ -395,7 +433,9 @@ impl PadConnection {
             let id = match stored {
                 Ok(id) => id,
                 Err(error) => {
-                    self.room.broken.store(true, Ordering::Release);
+                    // The document in memory now holds what the store does not: nobody may go
+                    // on from it.
+                    self.room.break_up();
                     return Err(error.into());
                 }
             };
@@ -406,7 +446,7 @@ impl PadConnection {
             // Nobody else connected is not an error.
             let _ = self.room.relay.send(Relay {
                 from: self.id,
-                bytes: bytes.into(),
+                bytes: Some(bytes.into()),
             });
         }
         if state.updates_since_snapshot >= UPDATES_PER_SNAPSHOT {
@@ -446,10 +486,15 @@ impl PadConnection {
             let key = client.get();
             match self.client_id {
                 Some(own) if own == key => {}
-                None if !state.awareness_owners.contains_key(&key) => {
-                    state.awareness_owners.insert(key, self.id);
-                    self.client_id = Some(key);
-                }
+                None => match state.awareness_owners.get(&key) {
+                    Some(&(_, author)) if author != self.author_id => continue,
+                    _ => {
+                        state
+                            .awareness_owners
+                            .insert(key, (self.id, self.author_id));
+                        self.client_id = Some(key);
+                    }
+                },
                 _ => continue,
             }
             entry.json = self.named(&entry.json)?.into();
@@ -465,7 +510,7 @@ impl PadConnection {
             .map_err(|e| PadError::Malformed(e.to_string()))?;
         let _ = self.room.relay.send(Relay {
             from: self.id,
-            bytes: encode(&Message::Awareness(update)).into(),
+            bytes: Some(encode(&Message::Awareness(update)).into()),
         });
         Ok(())
     }
@@ -487,13 +532,25 @@ impl PadConnection {
         Ok(value.to_string())
     }
 
+    /// A message that changes nothing, sent when nothing else was: y-websocket's client
+    /// reconnects after 30 seconds without a message, and a viewer alone in a pad (or read-only)
+    /// hears nobody else.
+    pub fn keepalive() -> Vec<u8> {
+        encode(&Message::Awareness(AwarenessUpdate {
+            clients: HashMap::new(),
+        }))
+    }
+
     /// The next message relayed from another connection. [`PadError::Lagged`] when this
     /// connection fell too far behind.
     pub async fn relayed(&mut self) -> Result<Arc<[u8]>, PadError> {
         loop {
             match self.receiver.recv().await {
+                Ok(Relay { bytes: None, .. }) => return Err(PadError::Reloading),
                 Ok(relay) if relay.from == self.id => continue,
-                Ok(relay) => return Ok(relay.bytes),
+                Ok(Relay {
+                    bytes: Some(bytes), ..
+                }) => return Ok(bytes),
                 Err(broadcast::error::RecvError::Lagged(_)) => return Err(PadError::Lagged),
                 // The room holds the sender as long as this connection holds the room.
                 Err(broadcast::error::RecvError::Closed) => return Err(PadError::Lagged),
@@ -510,12 +567,21 @@ impl PadConnection {
         };
         let client = yrs::block::ClientID::new(own);
         let mut state = self.room.state.lock().await;
+        // A newer connection of the same person may have taken the cursor over; it stays.
+        if state
+            .awareness_owners
+            .get(&own)
+            .map(|&(connection, _)| connection)
+            != Some(self.id)
+        {
+            return;
+        }
         state.awareness.remove_state(client);
         state.awareness_owners.remove(&own);
         if let Ok(gone) = state.awareness.update_with_clients([client]) {
             let _ = self.room.relay.send(Relay {
                 from: self.id,
-                bytes: encode(&Message::Awareness(gone)).into(),
+                bytes: Some(encode(&Message::Awareness(gone)).into()),
             });
         }
     }
@@ -531,9 +597,18 @@ impl Drop for PadConnection {
     }
 }
 
-/// The pad's current text, as the store holds it: for pages that show it without the editor.
-pub async fn text(app: &App, interview_id: i64) -> Result<String, PadError> {
-    use yrs::GetString;
+/// A pad's document as the store holds it: its code and the language chosen for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PadDocument {
+    pub code: String,
+    /// The language's id in the judge's table; [`DEFAULT_LANGUAGE`] until someone picks one.
+    pub language: String,
+}
+
+/// The pad's document as the store holds it. Every update a client saw is stored before it is
+/// relayed, so this is what both people see, short of edits still in flight.
+pub async fn document(app: &App, interview_id: i64) -> Result<PadDocument, PadError> {
+    use yrs::{GetString, Map};
     let history = app.store().pad_history(interview_id).await?;
     let doc = Doc::new();
     if let Some(snapshot) = history.snapshot {
@@ -541,9 +616,24 @@ pub async fn text(app: &App, interview_id: i64) -> Result<String, PadError> {
     }
     apply_stored(&doc, history.updates.into_iter().map(|u| u.data))?;
     let code = doc.get_or_insert_text(CODE);
+    let settings = doc.get_or_insert_map(SETTINGS);
     let txn = doc.transact();
-    Ok(code.get_string(&txn))
+    let language = match settings.get(&txn, LANGUAGE) {
+        Some(yrs::Out::Any(yrs::Any::String(id))) => id.to_string(),
+        _ => DEFAULT_LANGUAGE.to_owned(),
+    };
+    Ok(PadDocument {
+        code: code.get_string(&txn),
+        language,
+    })
 }
 
 /// The name of the shared text in a pad's document, as the browser's editor binds it.
 pub const CODE: &str = "code";
+
+/// The shared map of the pad's settings, and its key for the language's id.
+pub const SETTINGS: &str = "pad";
+pub const LANGUAGE: &str = "language";
+
+/// The language a new pad starts in.
+pub const DEFAULT_LANGUAGE: &str = "python3";

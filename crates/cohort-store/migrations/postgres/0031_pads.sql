@@ -29,9 +29,11 @@ CREATE TABLE pad_snapshots (
     created_at BIGINT NOT NULL
 );
 
+-- Per interviewer: one who takes an interview over never reads the notes of the one before.
 CREATE TABLE pad_notes (
-    interview_id BIGINT PRIMARY KEY REFERENCES interviews(id),
+    interview_id BIGINT NOT NULL REFERENCES interviews(id),
     author_id BIGINT NOT NULL REFERENCES users(id),
     body TEXT NOT NULL,
-    updated_at BIGINT NOT NULL
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (interview_id, author_id)
 );

@@ -26,9 +26,11 @@ CREATE TABLE pad_snapshots (
     created_at INTEGER NOT NULL
 );
 
+-- Per interviewer: one who takes an interview over never reads the notes of the one before.
 CREATE TABLE pad_notes (
-    interview_id INTEGER PRIMARY KEY REFERENCES interviews(id),
+    interview_id INTEGER NOT NULL REFERENCES interviews(id),
     author_id INTEGER NOT NULL REFERENCES users(id),
     body TEXT NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (interview_id, author_id)
 );

@@ -1,7 +1,7 @@
 //! The live coding pad of an interview: its document as appended Yjs updates and snapshots, and
 //! the interviewer's private notes.
 
-use crate::{Result, Store};
+use crate::{Result, Store, Tx};
 
 /// One stored update of a pad's document.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -135,11 +135,18 @@ impl Store {
         Ok(())
     }
 
-    pub async fn pad_note(&self, interview_id: i64) -> Result<Option<PadNoteRecord>> {
+    /// `author_id`'s notes beside the pad.
+    pub async fn pad_note(
+        &self,
+        interview_id: i64,
+        author_id: i64,
+    ) -> Result<Option<PadNoteRecord>> {
         Ok(sqlx::query_as(
-            "SELECT author_id, body, updated_at FROM pad_notes WHERE interview_id = $1",
+            "SELECT author_id, body, updated_at FROM pad_notes \
+             WHERE interview_id = $1 AND author_id = $2",
         )
         .bind(interview_id)
+        .bind(author_id)
         .fetch_optional(&self.reader)
         .await?)
     }
@@ -153,8 +160,8 @@ impl Store {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO pad_notes (interview_id, author_id, body, updated_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (interview_id) DO UPDATE SET \
-             author_id = excluded.author_id, body = excluded.body, updated_at = excluded.updated_at",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (interview_id, author_id) DO UPDATE SET \
+             body = excluded.body, updated_at = excluded.updated_at",
         )
         .bind(interview_id)
         .bind(author_id)
@@ -163,5 +170,96 @@ impl Store {
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+}
+
+/// A run of a pad's code, queued or done.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PadRunRecord {
+    pub id: i64,
+    pub interview_id: i64,
+    pub requested_by: i64,
+    pub language: String,
+    pub code: String,
+    pub input: String,
+    pub status: String,
+    pub result: Option<String>,
+    pub created_at_ms: i64,
+    pub finished_at_ms: Option<i64>,
+}
+
+impl PadRunRecord {
+    pub fn is_done(&self) -> bool {
+        self.status == "done"
+    }
+}
+
+/// A run to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPadRun<'a> {
+    pub interview_id: i64,
+    pub requested_by: i64,
+    pub language: &'a str,
+    pub code: &'a str,
+    pub input: &'a str,
+}
+
+const RUN: &str = "SELECT id, interview_id, requested_by, language, code, input, status, result, \
+     created_at_ms, finished_at_ms FROM pad_runs";
+
+impl Store {
+    /// Queues a run in the caller's transaction. [`crate::StoreError::Conflict`] while another
+    /// run of the pad is queued.
+    pub async fn queue_pad_run(tx: &mut Tx, run: &NewPadRun<'_>, now_ms: i64) -> Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO pad_runs (interview_id, requested_by, language, code, input, status, \
+             created_at_ms) VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
+        )
+        .bind(run.interview_id)
+        .bind(run.requested_by)
+        .bind(run.language)
+        .bind(run.code)
+        .bind(run.input)
+        .bind(now_ms)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| crate::StoreError::conflict_as(e, "a run of this pad"))
+    }
+
+    pub async fn pad_run(&self, id: i64) -> Result<Option<PadRunRecord>> {
+        Ok(sqlx::query_as(&format!("{RUN} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    /// A pad's newest runs, newest first.
+    pub async fn pad_runs(&self, interview_id: i64, limit: i64) -> Result<Vec<PadRunRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "{RUN} WHERE interview_id = $1 ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(interview_id)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Records a queued run's result; false when it was recorded already (a job run twice).
+    pub async fn finish_pad_run(
+        tx: &mut Tx,
+        id: i64,
+        result: &str,
+        finished_at_ms: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE pad_runs SET status = 'done', result = $1, finished_at_ms = $2 \
+             WHERE id = $3 AND status = 'queued'",
+        )
+        .bind(result)
+        .bind(finished_at_ms)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(crate::affected(done) == 1)
     }
 }

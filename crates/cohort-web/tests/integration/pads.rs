@@ -130,6 +130,28 @@ async fn connect_with(
     Ok(client)
 }
 
+/// Connects again with a document kept from before, as a browser tab does after a drop.
+async fn reconnect(app: &TestApp, browser: &Browser, interview: i64, doc: Doc) -> PadClient {
+    let request = handshake(
+        app,
+        browser,
+        &format!("/pads/{interview}/ws"),
+        Some(&format!("http://{}", app.address)),
+    );
+    let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let mut client = PadClient {
+        socket,
+        doc,
+        received: Vec::new(),
+        awareness: Vec::new(),
+    };
+    let vector = client.doc.transact().state_vector();
+    client
+        .send(Message::Sync(SyncMessage::SyncStep1(vector)))
+        .await;
+    client
+}
+
 async fn connect(app: &TestApp, browser: &Browser, interview: i64) -> Result<PadClient, Refused> {
     let origin = format!("http://{}", app.address);
     connect_with(app, browser, interview, Some(&origin)).await
@@ -246,6 +268,18 @@ impl PadClient {
         );
         self.send(Message::Awareness(yrs::sync::AwarenessUpdate { clients }))
             .await;
+    }
+
+    /// Deletes `len` characters at `index` and sends the edit.
+    async fn delete_at(&mut self, index: u32, len: u32) {
+        let before = self.doc.transact().state_vector();
+        {
+            let code = self.doc.get_or_insert_text("code");
+            let mut txn = self.doc.transact_mut();
+            code.remove_range(&mut txn, index, len);
+        }
+        let update = self.doc.transact().encode_diff_v1(&before);
+        self.send(Message::Sync(SyncMessage::Update(update))).await;
     }
 
     async fn send_raw(&mut self, bytes: Vec<u8>) {
@@ -434,15 +468,20 @@ both!(
         let id = booked.interview.id;
         travel_to_start(&app, &booked, 0);
         let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
-        grace.type_at(0, "print(1)\n").await;
+        grace.type_at(0, "print(12)\n").await;
+        grace.delete_at(7, 1).await;
         let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
         pat.until_text("print(1)\n").await;
+        let kept = pat.doc.clone();
         drop(pat);
         drop(grace);
 
         let end = booked.interview.ends_at - booked.interview.starts_at;
         travel_to_start(&app, &booked, end + GRACE_AFTER_END_SECONDS + 1);
-        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        // Pat's tab reconnects with the copy it had, deletions and all: answering the greeting
+        // is no edit, and the connection stays open.
+        let mut pat = reconnect(&app, &booked.interviewer, id, kept).await;
+        assert_eq!(pat.closed_within(Duration::from_millis(500)).await, None);
         pat.until_text("print(1)\n").await;
         pat.type_at(0, "# late\n").await;
         assert_eq!(
@@ -450,7 +489,7 @@ both!(
             Some(u16::from(CloseCode::Policy))
         );
         let (updates, _) = app.store().pad_size(id).await.unwrap();
-        assert_eq!(updates, 1, "the read-only edit was not stored");
+        assert_eq!(updates, 2, "the read-only edit was not stored");
     }
 );
 
@@ -588,8 +627,37 @@ both!(
             .post_form(&page, &notes, &[("notes", huge.as_str())])
             .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        let stored = app.store().pad_note(id).await.unwrap().unwrap();
+        let pat_id = booked.interview.interviewer_id.unwrap();
+        let stored = app.store().pad_note(id, pat_id).await.unwrap().unwrap();
         assert_eq!(stored.body, secret);
+
+        // The interview passes to another interviewer: the notes stay Pat's.
+        let (_, other_email) = interviewer(&app, "Nina Next", "America/New_York").await;
+        let nina_id = app
+            .store()
+            .user_by_email(&other_email)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let mut tx = app.store().begin().await.unwrap();
+        cohort_store::Store::move_interview(
+            &mut tx,
+            id,
+            booked.interview.sequence,
+            nina_id,
+            booked.interview.starts_at,
+            booked.interview.ends_at,
+            &booked.interview.candidate_time_zone,
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+        cohort_store::Store::commit(tx).await.unwrap();
+        let nina = signed_in_as(&app, &other_email).await;
+        let (status, html) = nina.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains("probe hash maps"), "{html}");
     }
 );
 
@@ -656,5 +724,230 @@ both!(
             );
             pat.closed_within(Duration::from_millis(50)).await;
         }
+    }
+);
+
+both!(
+    the_interviewer_runs_the_pads_own_code_one_run_at_a_time_and_both_people_see_the_runs,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let page = format!("/pads/{id}");
+        let runs = format!("/pads/{id}/runs");
+        let queued_jobs = || async {
+            let (count,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'run_pad_code'")
+                    .fetch_one(app.store().reader())
+                    .await
+                    .unwrap();
+            count
+        };
+
+        // An empty pad has nothing to run.
+        let response = booked
+            .interviewer
+            .post_form(&page, &runs, &[("input", "")])
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "The pad is empty: there is no code to run.");
+
+        // Grace writes the code; the run takes the pad's code as the server holds it.
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+        grace.type_at(0, "print(input()[::-1])\n").await;
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        pat.until_text("print(input()[::-1])\n").await;
+
+        // Fifty clicks at once queue one run; the rest are told one is going.
+        let csrf = booked.interviewer.csrf(&page).await;
+        let clicks = (0..50)
+            .map(|_| {
+                booked
+                    .interviewer
+                    .client
+                    .post(booked.interviewer.url(&runs))
+                    .form(&[("csrf", csrf.as_str()), ("input", "stressed")])
+            })
+            .collect();
+        let statuses = crate::phone_screens::all_at_once(clicks).await;
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == StatusCode::ACCEPTED)
+                .count(),
+            1,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == StatusCode::CONFLICT)
+                .count(),
+            49
+        );
+        assert_eq!(queued_jobs().await, 1);
+
+        // Both see the queued run with its input; nobody else does.
+        for who in [&booked.interviewer, &booked.candidate] {
+            let response = who.get(&runs).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: serde_json::Value = response.json().await.unwrap();
+            let listed = body["runs"].as_array().unwrap();
+            assert_eq!(listed.len(), 1, "{body}");
+            assert_eq!(listed[0]["done"], false);
+            assert_eq!(listed[0]["input"], "stressed");
+            assert_eq!(listed[0]["language"], "python3");
+        }
+        let run_id = {
+            let body: serde_json::Value = booked.candidate.get(&runs).await.json().await.unwrap();
+            body["runs"][0]["id"].as_i64().unwrap()
+        };
+        let stored = app.store().pad_run(run_id).await.unwrap().unwrap();
+        assert_eq!(stored.code, "print(input()[::-1])\n");
+        let (other, _) = app.candidate("Ada Lovelace").await;
+        assert_eq!(other.get(&runs).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.browser().get(&runs).await.status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // The candidate has no Run; a post without the form's token is refused; an input over
+        // 64 KiB is too large. None of them queues anything.
+        let response = booked
+            .candidate
+            .post_form(&page, &runs, &[("input", "x")])
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let response = booked
+            .interviewer
+            .client
+            .post(booked.interviewer.url(&runs))
+            .form(&[("input", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(queued_jobs().await, 1);
+
+        // The judge records the result (as the worker's job does); then another run may go.
+        let result = cohort_judge::scratch::ScratchRun {
+            outcome: cohort_judge::scratch::ScratchOutcome::Finished,
+            stdout: "desserts\n".into(),
+            stderr: String::new(),
+            compile_output: String::new(),
+            time_ms: 12,
+            memory_kib: 9000,
+        };
+        let mut tx = app.store().begin().await.unwrap();
+        let json = serde_json::to_string(&result).unwrap();
+        assert!(
+            cohort_store::Store::finish_pad_run(&mut tx, run_id, &json, 1)
+                .await
+                .unwrap()
+        );
+        cohort_store::Store::commit(tx).await.unwrap();
+        let body: serde_json::Value = booked.candidate.get(&runs).await.json().await.unwrap();
+        assert_eq!(body["runs"][0]["done"], true);
+        assert_eq!(body["runs"][0]["result"]["stdout"], "desserts\n");
+        assert_eq!(body["runs"][0]["result"]["time_ms"], 12);
+        let huge = "1".repeat(70_000);
+        let response = booked
+            .interviewer
+            .post_form(&page, &runs, &[("input", huge.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let response = booked
+            .interviewer
+            .post_form(&page, &runs, &[("input", "again")])
+            .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+
+        // After the grace period the pad is read-only: no more runs, the old ones stay.
+        let end = booked.interview.ends_at - booked.interview.starts_at;
+        travel_to_start(&app, &booked, end + GRACE_AFTER_END_SECONDS + 1);
+        let response = booked
+            .interviewer
+            .post_form(&page, &runs, &[("input", "late")])
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "The pad is read-only now.");
+        let body: serde_json::Value = booked.interviewer.get(&runs).await.json().await.unwrap();
+        assert_eq!(body["runs"].as_array().unwrap().len(), 2);
+        drop(grace);
+        drop(pat);
+    }
+);
+
+both!(
+    an_update_built_on_edits_the_server_never_got_reloads_the_pad_and_stores_nothing,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+        pat.type_at(0, "ok\n").await;
+        grace.until_text("ok\n").await;
+
+        // Grace's client makes two edits and sends only the second, which needs the first.
+        let text = grace.doc.get_or_insert_text("code");
+        text.insert(&mut grace.doc.transact_mut(), 3, "a");
+        let after_first = grace.doc.transact().state_vector();
+        text.insert(&mut grace.doc.transact_mut(), 4, "b");
+        let second = grace.doc.transact().encode_diff_v1(&after_first);
+        grace.send(Message::Sync(SyncMessage::Update(second))).await;
+        assert_eq!(
+            grace.closed_within(Duration::from_secs(3)).await,
+            Some(u16::from(CloseCode::Policy))
+        );
+        // Everyone is sent to sync again with a fresh copy; nothing of it was stored.
+        assert_eq!(pat.closed_within(Duration::from_secs(3)).await, Some(1013));
+        let (updates, _) = app.store().pad_size(id).await.unwrap();
+        assert_eq!(updates, 1);
+        let mut fresh = connect(&app, &booked.interviewer, id).await.unwrap();
+        fresh.until_text("ok\n").await;
+        fresh.type_at(3, "more\n").await;
+        let mut other = connect(&app, &booked.candidate, id).await.unwrap();
+        other.until_text("ok\nmore\n").await;
+    }
+);
+
+both!(
+    a_client_alone_in_the_pad_hears_from_the_server_and_a_cancelled_interview_ends_its_connections,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+        let heard = grace.received.len();
+        // The browser's client gives up on a socket silent for 30 seconds.
+        assert_eq!(grace.closed_within(Duration::from_secs(17)).await, None);
+        assert!(
+            grace.received.len() > heard,
+            "nothing was sent in 17 seconds"
+        );
+
+        // The interview is called off: the open connection ends within a check, and the next
+        // handshake is refused.
+        let mut tx = app.store().begin().await.unwrap();
+        cohort_store::Store::cancel_interview(
+            &mut tx,
+            id,
+            booked.interview.sequence,
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+        cohort_store::Store::commit(tx).await.unwrap();
+        assert_eq!(
+            grace.closed_within(Duration::from_secs(17)).await,
+            Some(1012)
+        );
+        assert_eq!(
+            connect(&app, &booked.candidate, id).await.err(),
+            Some(Refused::Status(403))
+        );
     }
 );

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono_tz::Tz;
+use cohort_app::interviews::pad_runs::{self, RunError};
 use cohort_app::interviews::pads::{self, PadConnection, PadError, PadTicket};
 use cohort_domain::interviews::pad::{PadAccess, PadRole, MAX_MESSAGE_BYTES};
 use std::time::Duration;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/pads/{id}", get(pad_page))
         .route("/pads/{id}/ws", get(pad_socket))
         .route("/pads/{id}/notes", post(save_notes))
+        .route("/pads/{id}/runs", get(runs).post(queue_run))
 }
 
 /// Why the pad did not open, as a page or status says it.
@@ -109,7 +111,7 @@ async fn pad_page(
     let (notes, questions) = if interviewer {
         let notes = state
             .store()
-            .pad_note(id)
+            .pad_note(id, me.account.user.id)
             .await?
             .map(|n| n.body)
             .unwrap_or_default();
@@ -221,13 +223,17 @@ const POLICY_VIOLATION: u16 = 1008;
 const TOO_BIG: u16 = 1009;
 const TRY_AGAIN_LATER: u16 = 1013;
 const NORMAL: u16 = 1000;
+/// "Service restart": the client reconnects (and learns at the handshake what it may do now).
+const RECONNECT: u16 = 1012;
 
 fn close_code(error: &PadError) -> u16 {
     match error {
         PadError::TooLarge => TOO_BIG,
-        PadError::Full | PadError::Lagged | PadError::TooFast | PadError::Store(_) => {
-            TRY_AGAIN_LATER
-        }
+        PadError::Full
+        | PadError::Lagged
+        | PadError::TooFast
+        | PadError::Reloading
+        | PadError::Store(_) => TRY_AGAIN_LATER,
         _ => POLICY_VIOLATION,
     }
 }
@@ -255,7 +261,7 @@ async fn serve(state: AppState, ticket: PadTicket, mut socket: WebSocket) {
             return;
         }
     };
-    let outcome = run(&state, &ticket, &mut connection, &mut socket).await;
+    let outcome = carry(&state, &ticket, &mut connection, &mut socket).await;
     connection.leave().await;
     match outcome {
         Ok(()) => {}
@@ -266,9 +272,19 @@ async fn serve(state: AppState, ticket: PadTicket, mut socket: WebSocket) {
     }
 }
 
-/// Carries messages until the client leaves or breaks the protocol, or the pad stops taking
-/// edits (the candidate is then closed out; the interviewer reconnects read-only).
-async fn run(
+/// How often a connection is checked: a message that changes nothing and a ping go out (the
+/// browser's client reconnects after 30 seconds of silence), and the person's right to the pad
+/// is read again, so that a cancelled or reassigned interview ends its connections.
+const CHECK_EVERY: Duration = Duration::from_secs(15);
+
+/// A client silent this long (not even answering pings) is gone: its place and its cursor are
+/// freed.
+const SILENT_FOR: Duration = Duration::from_secs(45);
+
+/// Carries messages until the client leaves or breaks the protocol, the pad stops taking edits
+/// (the candidate is then closed out; the interviewer reconnects read-only), or the person may
+/// no longer open it.
+async fn carry(
     state: &AppState,
     ticket: &PadTicket,
     connection: &mut PadConnection,
@@ -287,28 +303,35 @@ async fn run(
     };
     let closing = tokio::time::sleep(closes_in);
     tokio::pin!(closing);
+    let mut checks = tokio::time::interval(CHECK_EVERY);
+    checks.reset();
+    let mut heard_at = tokio::time::Instant::now();
     loop {
         tokio::select! {
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Binary(data))) => {
-                    for reply in connection.receive(&data).await? {
-                        if socket.send(Message::Binary(reply.into())).await.is_err() {
-                            return Ok(());
+            incoming = socket.recv() => {
+                heard_at = tokio::time::Instant::now();
+                match incoming {
+                    Some(Ok(Message::Binary(data))) => {
+                        for reply in connection.receive(&data).await? {
+                            if socket.send(Message::Binary(reply.into())).await.is_err() {
+                                return Ok(());
+                            }
                         }
                     }
+                    Some(Ok(Message::Text(_))) => {
+                        return Err(PadError::Malformed("y-sync messages are binary".into()));
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(Message::Close(_))) | None => return Ok(()),
+                    // The WebSocket layer reports a message over the size limit as an error
+                    // ("Space limit exceeded: Message too long") and keeps the socket writable,
+                    // so the client can be told why it is closed; other errors are a broken
+                    // connection.
+                    Some(Err(error)) if error.to_string().contains("too long") => {
+                        return Err(PadError::TooLarge);
+                    }
+                    Some(Err(_)) => return Ok(()),
                 }
-                Some(Ok(Message::Text(_))) => {
-                    return Err(PadError::Malformed("y-sync messages are binary".into()));
-                }
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                Some(Ok(Message::Close(_))) | None => return Ok(()),
-                // The WebSocket layer reports a message over the size limit as an error
-                // ("Space limit exceeded: Message too long") and keeps the socket writable, so
-                // the client can be told why it is closed; other errors are a broken connection.
-                Some(Err(error)) if error.to_string().contains("too long") => {
-                    return Err(PadError::TooLarge);
-                }
-                Some(Err(_)) => return Ok(()),
             },
             relayed = connection.relayed() => {
                 let bytes = relayed?;
@@ -316,19 +339,39 @@ async fn run(
                     return Ok(());
                 }
             }
+            _ = checks.tick() => {
+                if heard_at.elapsed() > SILENT_FOR {
+                    return Ok(());
+                }
+                match pads::open(state.app(), ticket.interview.id, ticket.user_id).await {
+                    Ok(now) if now.access == ticket.access => {}
+                    // Read-only now, or refused: the client reconnects and is told which.
+                    Ok(_) | Err(PadError::NotYetOpen { .. } | PadError::Closed | PadError::NotFound) => {
+                        close_with(socket, RECONNECT, "The pad changed; reconnecting.").await;
+                        return Ok(());
+                    }
+                    Err(error) => return Err(error),
+                }
+                let keepalive = PadConnection::keepalive();
+                if socket.send(Message::Binary(keepalive.into())).await.is_err()
+                    || socket.send(Message::Ping(Vec::new().into())).await.is_err()
+                {
+                    return Ok(());
+                }
+            }
             _ = &mut closing => {
-                close_now(socket).await;
+                close_with(socket, NORMAL, "The interview is over; the pad is closed.").await;
                 return Ok(());
             }
         }
     }
 }
 
-async fn close_now(socket: &mut WebSocket) {
+async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str) {
     let _ = socket
         .send(Message::Close(Some(CloseFrame {
-            code: NORMAL,
-            reason: "The interview is over; the pad is closed.".into(),
+            code,
+            reason: reason.into(),
         })))
         .await;
 }
@@ -370,4 +413,69 @@ async fn save_notes(
     } else {
         Ok(axum::http::StatusCode::NO_CONTENT.into_response())
     }
+}
+
+#[derive(serde::Deserialize)]
+struct RunForm {
+    #[serde(default)]
+    input: String,
+}
+
+/// An answer the pad's script reads: `{"error": "..."}` with the status.
+fn json_error(status: axum::http::StatusCode, message: String) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// Queues a run of the pad's code (the interviewer's, while the pad takes edits); answers
+/// `202 {"id": N}`, or `409 {"error": ...}` with the reason it was not queued.
+async fn queue_run(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<RunForm>,
+) -> Result<Response, AppError> {
+    let ticket = pads::open(state.app(), id, me.account.user.id)
+        .await
+        .map_err(refusal)?;
+    match pad_runs::request(state.app(), &ticket, &form.input).await {
+        Ok(run) => Ok((
+            axum::http::StatusCode::ACCEPTED,
+            axum::Json(serde_json::json!({ "id": run })),
+        )
+            .into_response()),
+        // The candidate's page has no Run button; a post from them is not one we asked for.
+        Err(RunError::NotTheInterviewer) => Err(AppError::NotFound),
+        Err(RunError::Store(error)) => Err(error.into()),
+        Err(RunError::Pad(error)) => Err(refusal(error)),
+        Err(error @ RunError::InputTooLong(_)) => Ok(json_error(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            error.to_string(),
+        )),
+        Err(other) => Ok(json_error(
+            axum::http::StatusCode::CONFLICT,
+            other.to_string(),
+        )),
+    }
+}
+
+/// The pad's newest runs, newest first, as JSON for both people's pages.
+async fn runs(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let ticket = pads::open(state.app(), id, me.account.user.id)
+        .await
+        .map_err(refusal)?;
+    let runs = pad_runs::recent(state.app(), &ticket)
+        .await
+        .map_err(|error| match error {
+            RunError::Store(error) => error.into(),
+            other => AppError::Conflict(other.to_string()),
+        })?;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "runs": runs })),
+    )
+        .into_response())
 }
