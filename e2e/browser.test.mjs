@@ -1163,3 +1163,52 @@ test('an interviewer and a candidate type into the same pad at once, one edits o
     await candidateContext.close();
   }
 });
+
+test('a recruiter replays the demo\'s past coding pad: the last state, a moment dragged to, playback, and the run beside it', { timeout: JUDGING_TIMEOUT_MS + TEST_TIMEOUT_MS }, async () => {
+  const line = /past coding pad: (\d+) changes and a run to replay at \S*\/pads\/(\d+)\/replay/.exec(serverOutput);
+  assert.ok(line, 'the demo printed no past coding pad');
+  const [changes, id] = [Number(line[1]), line[2]];
+  const context = await newContext();
+  const recruiter = await trackedPage(context, 'recruiter');
+  const editorText = () => recruiter.evaluate(() => document.querySelector('[data-pad-replay] .cm-content').innerText);
+  try {
+    await signIn(recruiter, RECRUITER_EMAIL);
+    await recruiter.goto(`/pads/${id}/replay`);
+    await recruiter.locator('[data-pad-replay][data-replay-ready="true"]').waitFor();
+    await seeText(recruiter, `Change ${changes} of ${changes}`);
+    assert.match(await editorText(), /def two_sum\(numbers, target\):/);
+    // The run the interviewer made, judged in the sandbox when the demo started.
+    await recruiter.locator('[data-pad-run-list] li[data-done="true"] pre.stdout', { hasText: '0 1' }).waitFor({ timeout: JUDGING_TIMEOUT_MS }).catch(async () => {
+      await recruiter.reload();
+      await recruiter.locator('[data-pad-run-list] li[data-done="true"] pre.stdout', { hasText: '0 1' }).waitFor({ timeout: JUDGING_TIMEOUT_MS });
+    });
+    await axeCheck(recruiter, 'the pad replay');
+    await snap(recruiter, '93-pad-replay-end');
+
+    // Dragged back to the second change: only the interviewer's pasted question.
+    await recruiter.locator('[data-replay-position]').fill('2');
+    await seeText(recruiter, `Change 2 of ${changes}`);
+    await seeText(recruiter, 'typed by the interviewer');
+    const question = await editorText();
+    assert.match(question, /^# Two sums/);
+    assert.ok(!question.includes('import sys'), question);
+    await recruiter.locator('[data-replay-position]').fill('0');
+    assert.equal((await editorText()).trim(), '');
+    await snap(recruiter, '94-pad-replay-start');
+
+    // Playing at 30 times moves forward through the candidate's typing.
+    await recruiter.getByLabel('Speed').selectOption('30');
+    await recruiter.getByRole('button', { name: 'Play' }).click();
+    await recruiter.waitForFunction(() => document.querySelector('[data-pad-replay]').cohortReplay.at >= 5);
+    await recruiter.getByRole('button', { name: 'Pause' }).click();
+    const paused = await recruiter.evaluate(() => document.querySelector('[data-pad-replay]').cohortReplay.at);
+    await sleep(500);
+    assert.equal(await recruiter.evaluate(() => document.querySelector('[data-pad-replay]').cohortReplay.at), paused);
+    await fitsAPhone(recruiter, 'the pad replay');
+    await snap(recruiter, '94b-pad-replay-phone');
+    assertNoBrowserErrors(recruiter);
+  } finally {
+    reportBrowserErrors(recruiter);
+    await context.close();
+  }
+});

@@ -420,3 +420,38 @@ async fn debriefs_of(
     }
     Ok(())
 }
+
+/// Submits `author`'s scorecard for an interview as an interviewer who saw a solid candidate
+/// writes it: STAR examples for each principle, a 3 everywhere, "hire".
+pub(crate) async fn submit_plain_scorecard(
+    app: &App,
+    author: i64,
+    interview_id: i64,
+) -> Result<(), DemoFeedbackError> {
+    let form = feedback::scorecard_form(app, author, interview_id).await?;
+    let names: std::collections::HashMap<i64, String> = app.store().competency_names().await?;
+    let candidate = form.interview.candidate_name.clone();
+    let mut fields = BTreeMap::new();
+    for id in &form.shape.principles {
+        let name = names.get(id).cloned().unwrap_or_default();
+        for (part, text) in star_texts(&name, &candidate) {
+            fields.insert(star_field(*id, part), text);
+        }
+        fields.insert(rating_field(*id), "3".to_owned());
+    }
+    if let Some(area) = form.shape.area {
+        let name = names.get(&area).cloned().unwrap_or_default();
+        fields.insert(
+            "technical_notes".to_owned(),
+            format!("{name}: wrote a hash-map solution in the pad, ran it on the example and explained why it is linear."),
+        );
+        fields.insert("technical_rating".to_owned(), "3".to_owned());
+    }
+    fields.insert("recommendation".to_owned(), "hire".to_owned());
+    fields.insert(
+        "summary".to_owned(),
+        format!("{candidate} solved the coding question cleanly in the pad; replay it to see how."),
+    );
+    feedback::save(app, author, interview_id, &fields, &[], true).await?;
+    Ok(())
+}

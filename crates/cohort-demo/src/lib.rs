@@ -32,7 +32,7 @@ pub use interviews::{
     ensure_demo_hiring_managers, ensure_demo_interviewers, ensure_demo_interviews,
     ensure_demo_loop_plans, ensure_demo_phone_screens, ensure_interviewers, DemoPlans,
 };
-pub use pads::{ensure_demo_live_pad, LivePad};
+pub use pads::{ensure_demo_live_pad, ensure_demo_past_pad, DemoPadError, LivePad, PastPad};
 
 use cohort_domain::Role;
 use cohort_store::{Store, StoreError};

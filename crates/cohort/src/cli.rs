@@ -759,6 +759,9 @@ async fn demo(
     let cases = cohort_demo::ensure_demo_case_studies(state.app(), season.season_id, coordinator)
         .await
         .context("seeding the demo's case studies")?;
+    let past_pad = cohort_demo::ensure_demo_past_pad(state.app(), season.season_id)
+        .await
+        .context("seeding the demo's past coding pad")?;
     // Last: it may move one of the phone screens booked above.
     let live_pad = cohort_demo::ensure_demo_live_pad(state.app(), season.season_id)
         .await
@@ -798,6 +801,16 @@ async fn demo(
     }
     if cases > 0 {
         println!("  case studies: {cases}, one per track, for the interview that discusses a case");
+    }
+    if let Some(pad) = &past_pad {
+        println!(
+            "  past coding pad: {} changes and a run to replay at {}/pads/{}/replay (as {} or {})",
+            pad.updates,
+            base_url.trim_end_matches('/'),
+            pad.interview_id,
+            cohort_demo::DEMO_ACCOUNTS[3].0,
+            cohort_demo::DEMO_ACCOUNTS[1].0
+        );
     }
     if let Some(pad) = &live_pad {
         let at = chrono::DateTime::from_timestamp(pad.starts_at, 0).unwrap_or_default();

@@ -101,6 +101,67 @@ function describeStatus(status, synced, editable) {
     : "Offline.";
 }
 
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function describeRun(result) {
+  if (!result) return ["Running…", ""];
+  const outcome = result.outcome || {};
+  switch (outcome.kind) {
+    case "finished":
+      return ["Finished", "outcome-ok"];
+    case "compile_error":
+      return ["Did not compile", "outcome-bad"];
+    case "unavailable":
+      return ["Could not run: " + outcome.detail, "outcome-bad"];
+    default:
+      return ["Failed: " + (outcome.detail || "unknown"), "outcome-bad"];
+  }
+}
+
+// One run as both pages and the replay list it. Output is text (textContent), never HTML.
+function runItem(run, languageName, prefix) {
+  const item = element("li");
+  item.dataset.run = String(run.id);
+  item.dataset.done = String(run.done);
+  const [words, className] = describeRun(run.result);
+  const head = element("p");
+  if (prefix) head.append(element("span", prefix + " · ", "meta"));
+  head.append(element("strong", words, className));
+  const facts = [languageName(run.language)];
+  if (run.result) {
+    facts.push(run.result.time_ms + " ms CPU");
+    if (run.result.memory_kib > 0) facts.push((run.result.memory_kib / 1024).toFixed(1) + " MiB");
+  }
+  head.append(element("span", " · " + facts.join(" · "), "meta"));
+  item.append(head);
+  if (run.input) {
+    const input = element("details");
+    input.append(element("summary", "Input"), element("pre", run.input));
+    item.append(input);
+  }
+  if (run.result) {
+    if (run.result.compile_output) item.append(element("pre", run.result.compile_output, "compile-output"));
+    item.append(element("pre", run.result.stdout || "(no output)", "stdout"));
+    if (run.result.stderr) {
+      item.append(element("p", "Standard error", "meta"), element("pre", run.result.stderr, "stderr"));
+    }
+  }
+  return item;
+}
+
+function languageNamer(choice) {
+  return (id) => {
+    const option = choice ? Array.from(choice.options).find((o) => o.value === id) : null;
+    return option ? option.textContent : id;
+  };
+}
+
 function start(root) {
   const editable = root.dataset.padEditable === "true";
   const role = root.dataset.padRole === "interviewer" ? "interviewer" : "candidate";
@@ -256,62 +317,10 @@ function startRuns(root, settings, choice) {
   const say = (text) => {
     if (status) status.textContent = text;
   };
-  const languageName = (id) => {
-    const option = choice ? Array.from(choice.options).find((o) => o.value === id) : null;
-    return option ? option.textContent : id;
-  };
-  const element = (tag, text, className) => {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  };
-  const describe = (result) => {
-    if (!result) return ["Running…", ""];
-    const outcome = result.outcome || {};
-    switch (outcome.kind) {
-      case "finished":
-        return ["Finished", "outcome-ok"];
-      case "compile_error":
-        return ["Did not compile", "outcome-bad"];
-      case "unavailable":
-        return ["Could not run: " + outcome.detail, "outcome-bad"];
-      default:
-        return ["Failed: " + (outcome.detail || "unknown"), "outcome-bad"];
-    }
-  };
+  const languageName = languageNamer(choice);
   const render = (runs) => {
     if (empty) empty.hidden = runs.length > 0;
-    list.replaceChildren(
-      ...runs.map((run) => {
-        const item = element("li");
-        item.dataset.run = String(run.id);
-        item.dataset.done = String(run.done);
-        const [words, className] = describe(run.result);
-        const head = element("p");
-        head.append(element("strong", words, className));
-        const facts = [languageName(run.language)];
-        if (run.result) {
-          facts.push(run.result.time_ms + " ms CPU");
-          if (run.result.memory_kib > 0) facts.push((run.result.memory_kib / 1024).toFixed(1) + " MiB");
-        }
-        head.append(element("span", " · " + facts.join(" · "), "meta"));
-        item.append(head);
-        if (run.input) {
-          const input = element("details");
-          input.append(element("summary", "Input"), element("pre", run.input));
-          item.append(input);
-        }
-        if (run.result) {
-          if (run.result.compile_output) item.append(element("pre", run.result.compile_output, "compile-output"));
-          item.append(element("pre", run.result.stdout || "(no output)", "stdout"));
-          if (run.result.stderr) {
-            item.append(element("p", "Standard error", "meta"), element("pre", run.result.stderr, "stderr"));
-          }
-        }
-        return item;
-      }),
-    );
+    list.replaceChildren(...runs.map((run) => runItem(run, languageName)));
   };
   let timer = null;
   const refresh = () => {
@@ -420,4 +429,149 @@ if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", startNotes);
 } else {
   startNotes();
+}
+
+// The replay of a finished pad: the stored updates, applied in the order the server applied
+// them, to a fresh document: position k shows the document after the first k updates, which is
+// the document both people had then. Checkpoints every 50 updates keep dragging fast.
+const CHECKPOINT_EVERY = 50;
+
+function minutesSeconds(ms) {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const sign = ms < 0 ? "-" : "";
+  const minutes = Math.floor(Math.abs(total) / 60);
+  const seconds = String(Math.abs(total) % 60).padStart(2, "0");
+  return sign + minutes + ":" + seconds;
+}
+
+function startReplay(root) {
+  const choice = root.querySelector("select[data-pad-language-choice]");
+  const languageName = languageNamer(choice);
+  const language = new Compartment();
+  const view = new EditorView({
+    parent: root.querySelector("[data-pad-editor]"),
+    state: EditorState.create({
+      doc: "",
+      extensions: [
+        EditorView.editorAttributes.of({ class: "cohort-editor" }),
+        lineNumbers(),
+        minimalSetup,
+        language.of([]),
+        EditorView.contentAttributes.of({ "aria-label": "The code at this moment", tabindex: "0" }),
+        EditorState.readOnly.of(true),
+        EditorView.editable.of(false),
+        theme,
+      ],
+    }),
+  });
+  const play = root.querySelector("[data-replay-play]");
+  const speed = root.querySelector("[data-replay-speed]");
+  const position = root.querySelector("[data-replay-position]");
+  const where = root.querySelector("[data-replay-where]");
+  const list = root.querySelector("[data-pad-run-list]");
+  const empty = root.querySelector("[data-pad-runs-empty]");
+  const replay = { count: 0, at: 0 };
+  root.cohortReplay = replay;
+
+  fetch(root.dataset.padReplay, { credentials: "same-origin", headers: { accept: "application/json" } })
+    .then((response) => response.json())
+    .then((history) => {
+      const steps = history.steps.map((step) => ({
+        at: step.at_ms,
+        by: step.by,
+        data: Uint8Array.from(atob(step.data), (c) => c.charCodeAt(0)),
+      }));
+      const checkpoints = [];
+      const doc = new Y.Doc();
+      checkpoints.push(Y.encodeStateAsUpdate(doc));
+      steps.forEach((step, index) => {
+        Y.applyUpdate(doc, step.data);
+        if ((index + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(Y.encodeStateAsUpdate(doc));
+      });
+      const documentAt = (k) => {
+        const base = Math.floor(k / CHECKPOINT_EVERY);
+        const at = new Y.Doc();
+        Y.applyUpdate(at, checkpoints[base]);
+        for (let i = base * CHECKPOINT_EVERY; i < k; i++) Y.applyUpdate(at, steps[i].data);
+        return { text: at.getText("code").toString(), language: at.getMap("pad").get("language") || "python3" };
+      };
+      const timeAt = (k) => (k === 0 ? history.starts_at_ms : steps[k - 1].at);
+      let shownLanguage = null;
+      const show = (k) => {
+        replay.at = k;
+        position.value = String(k);
+        const { text, language: id } = documentAt(k);
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+        if (id !== shownLanguage) {
+          shownLanguage = id;
+          view.dispatch({ effects: language.reconfigure(highlighting(id)) });
+        }
+        const moment = minutesSeconds(timeAt(k) - history.starts_at_ms);
+        const by = k === 0 ? "" : steps[k - 1].by === "interviewer" ? " · typed by the interviewer" : " · typed by the candidate";
+        where.textContent = steps.length === 0
+          ? "Nothing was written in this pad."
+          : `Change ${k} of ${steps.length} · ${moment} from the start${by}`;
+        // At the end, every run; before it, those made by then.
+        const ran = history.runs.filter((run) => k === steps.length || run.created_at_ms <= timeAt(k));
+        if (empty) empty.hidden = ran.length > 0;
+        list.replaceChildren(
+          ...ran
+            .slice()
+            .reverse()
+            .map((run) => runItem(run, languageName, minutesSeconds(run.created_at_ms - history.starts_at_ms))),
+        );
+      };
+      replay.count = steps.length;
+      replay.documentAt = documentAt;
+      replay.show = show;
+      position.max = String(steps.length);
+      position.addEventListener("input", () => {
+        stop();
+        show(Number(position.value));
+      });
+      let timer = null;
+      const stop = () => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        play.textContent = "Play";
+      };
+      const next = () => {
+        if (replay.at >= steps.length) {
+          stop();
+          return;
+        }
+        show(replay.at + 1);
+        const gap = replay.at < steps.length ? steps[replay.at].at - steps[replay.at - 1].at : 0;
+        // Long pauses are shortened to two seconds: the replay is for what was typed.
+        const wait = Math.max(10, Math.min(gap, 2000) / Number(speed.value || 1));
+        timer = setTimeout(next, wait);
+      };
+      play.addEventListener("click", () => {
+        if (timer) {
+          stop();
+          return;
+        }
+        if (replay.at >= steps.length) show(0);
+        play.textContent = "Pause";
+        timer = setTimeout(next, 10);
+      });
+      play.disabled = steps.length === 0;
+      show(steps.length);
+      root.dataset.replayReady = "true";
+    })
+    .catch(() => {
+      where.textContent = "The replay could not be loaded; reload the page to try again.";
+    });
+}
+
+function startReplays() {
+  for (const root of document.querySelectorAll("[data-pad-replay]")) {
+    if (!root.cohortReplay) startReplay(root);
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startReplays);
+} else {
+  startReplays();
 }

@@ -140,7 +140,7 @@ fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// Fills in and posts a whole scorecard as `browser`; the answer.
-async fn write_scorecard(
+pub(crate) async fn write_scorecard(
     browser: &Browser,
     interview_id: i64,
     mark: &str,

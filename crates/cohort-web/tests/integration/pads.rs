@@ -951,3 +951,97 @@ both!(
         );
     }
 );
+
+both!(
+    the_replay_gives_at_each_step_the_document_both_people_had_to_those_who_may_read_the_feedback,
+    |app: TestApp| async move {
+        use base64::Engine;
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let history = format!("/pads/{id}/history");
+        let mut pat = connect(&app, &booked.interviewer, id).await.unwrap();
+        let mut grace = connect(&app, &booked.candidate, id).await.unwrap();
+
+        // They take turns, each waiting for the other's change: after every change both had the
+        // same document, which is recorded.
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        for turn in 0..6u32 {
+            let (typist, reader, by) = if turn % 2 == 0 {
+                (&mut pat, &mut grace, "interviewer")
+            } else {
+                (&mut grace, &mut pat, "candidate")
+            };
+            let at = typist.text().chars().count() as u32;
+            typist.type_at(at, &format!("line {turn}\n")).await;
+            if turn == 3 {
+                // A deletion too: "line 0\n" loses its digit.
+                reader.until_text(&typist.text()).await;
+                typist.delete_at(5, 1).await;
+            }
+            reader.until_text(&typist.text()).await;
+            let text = typist.text();
+            if turn == 3 {
+                let mut before = text.clone();
+                before.insert(5, '0');
+                seen.push((before, by));
+            }
+            seen.push((text, by));
+        }
+
+        // Not before the pad closes, even for the interviewer.
+        assert_eq!(
+            booked.interviewer.get(&history).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let end = booked.interview.ends_at - booked.interview.starts_at;
+        travel_to_start(&app, &booked, end + GRACE_AFTER_END_SECONDS + 1);
+        let response = booked.interviewer.get(&history).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: serde_json::Value = response.json().await.unwrap();
+        let steps = body["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), seen.len(), "{body}");
+        let doc = Doc::new();
+        let code = doc.get_or_insert_text("code");
+        for (step, (expected, by)) in steps.iter().zip(&seen) {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(step["data"].as_str().unwrap())
+                .unwrap();
+            doc.transact_mut()
+                .apply_update(Update::decode_v1(&data).unwrap())
+                .unwrap();
+            assert_eq!(&code.get_string(&doc.transact()), expected);
+            assert_eq!(step["by"], *by);
+        }
+        let (status, html) = booked
+            .interviewer
+            .get_text(&format!("/pads/{id}/replay"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("data-pad-replay"), "{html}");
+
+        // The candidate never; a recruiter only once the interviewer's feedback is submitted;
+        // another interviewer not on the panel never.
+        let recruiter = app.signed_in(Role::Recruiter).await;
+        let (_, other_email) = interviewer(&app, "Otto Other", "Europe/Berlin").await;
+        let other = signed_in_as(&app, &other_email).await;
+        for who in [&booked.candidate, &recruiter, &other] {
+            assert_eq!(who.get(&history).await.status(), StatusCode::NOT_FOUND);
+        }
+        let response =
+            crate::feedback::write_scorecard(&booked.interviewer, id, "pat", "submit").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(recruiter.get(&history).await.status(), StatusCode::OK);
+        assert_eq!(
+            booked.candidate.get(&history).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(other.get(&history).await.status(), StatusCode::NOT_FOUND);
+        // The recruiter reaches it from the candidate's feedback.
+        let application = booked.interview.application_id;
+        let (_, html) = recruiter
+            .get_text(&format!("/feedback/applications/{application}"))
+            .await;
+        assert!(html.contains(&format!("/pads/{id}/replay")), "{html}");
+    }
+);

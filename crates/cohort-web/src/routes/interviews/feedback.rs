@@ -470,6 +470,9 @@ pub(crate) struct SubmittedCard {
     pub(crate) technical_notes: String,
     pub(crate) technical_rating: String,
     pub(crate) amendments: Vec<(String, String)>,
+    /// The interview whose live coding pad the card's readers may replay (a phone interview's
+    /// counted feedback).
+    pub(crate) pad: Option<i64>,
 }
 
 fn rating_words(rating: Option<Rating>) -> String {
@@ -487,6 +490,9 @@ pub(crate) fn submitted_card(
 ) -> SubmittedCard {
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     SubmittedCard {
+        pad: (card.interview_kind == cohort_app::interviews::phone_screens::PHONE_SCREEN
+            && card.authorship != Authorship::Practice)
+            .then_some(card.interview_id),
         id: card.id,
         author: card.author_name.clone(),
         what,

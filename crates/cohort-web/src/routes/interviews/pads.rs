@@ -36,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .route("/pads/{id}/ws", get(pad_socket))
         .route("/pads/{id}/notes", post(save_notes))
         .route("/pads/{id}/runs", get(runs).post(queue_run))
+        .route("/pads/{id}/replay", get(replay_page))
+        .route("/pads/{id}/history", get(history))
 }
 
 /// Why the pad did not open, as a page or status says it.
@@ -43,7 +45,7 @@ fn refusal(error: PadError) -> AppError {
     match error {
         PadError::NotFound => AppError::NotFound,
         PadError::Store(error) => error.into(),
-        PadError::NotYetOpen { .. } | PadError::Closed => {
+        PadError::NotYetOpen { .. } | PadError::Closed | PadError::ReplayNotYet => {
             AppError::ForbiddenBecause(error.to_string())
         }
         other => AppError::Conflict(other.to_string()),
@@ -476,6 +478,103 @@ async fn runs(
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
         axum::Json(serde_json::json!({ "runs": runs })),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "interviews/pad_replay.html")]
+struct ReplayPage {
+    layout: Layout,
+    interview_id: i64,
+    application_id: i64,
+    candidate: String,
+    interviewer: String,
+    when: String,
+    languages: Vec<LanguageChoice>,
+}
+
+/// The replay of a finished pad: for its interviewer, and for whoever may read the
+/// interviewer's feedback on it.
+async fn replay_page(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let replay = pads::replay(state.app(), &me.account, id)
+        .await
+        .map_err(refusal)?;
+    let zone = state
+        .store()
+        .interviewer(me.account.user.id)
+        .await?
+        .and_then(|i| i.profile)
+        .map_or(Tz::UTC, |p| p.time_zone);
+    let page = ReplayPage {
+        layout: Layout::for_account(
+            format!("Coding pad replay: {}", replay.interview.candidate_name),
+            Some(&me.account),
+            &csrf,
+        ),
+        interview_id: id,
+        application_id: replay.interview.application_id,
+        candidate: replay.interview.candidate_name.clone(),
+        interviewer: replay
+            .interview
+            .interviewer_name
+            .clone()
+            .unwrap_or_default(),
+        when: time_in(replay.interview.starts_at, zone),
+        languages: cohort_judge::language::LanguageTable::builtin()
+            .all()
+            .iter()
+            .map(|l| LanguageChoice {
+                id: l.id.clone(),
+                name: l.name.clone(),
+            })
+            .collect(),
+    };
+    Ok((
+        [(header::CONTENT_SECURITY_POLICY, PAD_POLICY)],
+        render(&page)?,
+    )
+        .into_response())
+}
+
+/// What the replay plays: every stored update in order (base64 of the Yjs v1 encoding) with its
+/// millisecond and who typed it, and the runs.
+async fn history(
+    State(state): State<AppState>,
+    me: Require<SignedIn>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let replay = pads::replay(state.app(), &me.account, id)
+        .await
+        .map_err(refusal)?;
+    let steps: Vec<serde_json::Value> = replay
+        .steps
+        .iter()
+        .map(|step| {
+            serde_json::json!({
+                "at_ms": step.at_ms,
+                "by": match step.by {
+                    PadRole::Interviewer => "interviewer",
+                    PadRole::Candidate => "candidate",
+                },
+                "data": base64::engine::general_purpose::STANDARD.encode(&step.data),
+            })
+        })
+        .collect();
+    Ok((
+        [(header::CACHE_CONTROL, "private, no-store")],
+        axum::Json(serde_json::json!({
+            "starts_at_ms": replay.interview.starts_at * 1000,
+            "ends_at_ms": replay.interview.ends_at * 1000,
+            "steps": steps,
+            "runs": replay.runs,
+        })),
     )
         .into_response())
 }
