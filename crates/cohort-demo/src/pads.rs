@@ -142,10 +142,11 @@ pub async fn ensure_demo_past_pad(
     };
     let now = app.now();
     for interview in store.interviews_of_interviewer(indira.id).await? {
-        if interview.kind == PHONE_SCREEN && interview.ends_at < now {
-            if store.pad_size(interview.id).await?.0 > 0 {
-                return Ok(None);
-            }
+        if interview.kind == PHONE_SCREEN
+            && interview.ends_at < now
+            && store.pad_size(interview.id).await?.0 > 0
+        {
+            return Ok(None);
         }
     }
     // A candidate past the phone screens, without a phone screen of record.
