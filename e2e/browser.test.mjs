@@ -11,6 +11,10 @@
 //      by the server's in-process judge, which needs root like every sandbox test); the recruiter
 //      then sees the score and the submitted code.
 //
+//   3. the live coding pad: two people type at once, one goes offline and both converge, a run's
+//      output reaches both, the candidate never receives the interviewer's notes; a recruiter
+//      replays the demo's past pad (see ARCHITECTURE.md's e2e section for the rest).
+//
 // Every page visited is saved as a full-page PNG in e2e/screenshots/ (its absolute path is
 // printed), and any browser console error or uncaught page error fails the test.
 //
@@ -1084,6 +1088,17 @@ test('an interviewer and a candidate type into the same pad at once, one edits o
     await clickAndLoad(candidate, candidate.locator(`a[href="/pads/${pad.id}"]`).first(), new RegExp(`^/pads/${pad.id}$`));
     await live(interviewer);
     await live(candidate);
+
+    // The pad starts with the language's starter; switching language while the code is still
+    // the starter swaps it for the new language's, on both pages.
+    const padText = (page, fragment) => page.waitForFunction((f) => document.querySelector('[data-pad]').cohortPad.text().includes(f), fragment);
+    await padText(candidate, 'for line in sys.stdin:');
+    await interviewer.getByLabel('Language').selectOption('c');
+    await padText(candidate, '#include <stdio.h>');
+    await candidate.waitForFunction(() => document.querySelector('select[data-pad-language-choice]').value === 'c');
+    assert.ok(!(await text(candidate)).includes('sys.stdin'));
+    await interviewer.getByLabel('Language').selectOption('python3');
+    await padText(candidate, 'for line in sys.stdin:');
 
     // Both type at once, at the same place in the document.
     await interviewer.locator('.cm-content').click();

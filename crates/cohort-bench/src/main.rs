@@ -20,7 +20,8 @@
 //! loop-seeds` against CP-SAT on ten seeds per regime of small weeks. `--suite interviews` times
 //! the booking page's open times (`interviews.rs`) and planning a week from the page end to end
 //! (`plan_page.rs`); `--suite booking` (`booking.rs`) candidates booking at once; `--suite
-//! debrief` (`debrief.rs`) the debrief page and the board with 20,000 scorecards.
+//! debrief` (`debrief.rs`) the debrief page and the board with 20,000 scorecards; `--suite pad`
+//! (`pad.rs`) 500 live coding pads with two typing clients each.
 
 mod booking;
 mod debrief;
@@ -29,6 +30,7 @@ mod interviews;
 mod judge;
 mod loops;
 mod matching;
+mod pad;
 mod plagiarism;
 mod plan_page;
 
@@ -178,6 +180,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
             "{} does not exist; build it with `cargo build --release --bin cohort`",
             cohort.display()
         );
+    }
+    if arguments.suite == "pad" {
+        let measurements = pad::bench(&backends, &cohort).await?;
+        return finish(&arguments, measurements);
     }
     if arguments.suite == "debrief" {
         let measurements = debrief::bench(&backends, &cohort).await?;

@@ -52,6 +52,10 @@ pub struct Language {
     /// saying one of these ran out of memory, whichever limit stopped it.
     #[serde(default)]
     pub out_of_memory_messages: Vec<String>,
+    /// What the live coding pad shows when this language is chosen: a program that reads
+    /// standard input and prints it back, to start from.
+    #[serde(default)]
+    pub starter: String,
 }
 
 fn default_compile_processes() -> u32 {

@@ -75,3 +75,32 @@ fn a_language_the_judge_does_not_know_is_refused_without_running() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn every_language_the_judge_can_run_here_runs_its_starter_which_echoes_the_input() {
+    let judge = judge(1);
+    let mut ran = Vec::new();
+    for language in judge.languages().all() {
+        if judge.refusal(language).is_some() {
+            continue;
+        }
+        assert!(
+            !language.starter.is_empty(),
+            "{} has no starter",
+            language.id
+        );
+        let run = judge.run_scratch(&language.id, &language.starter, b"hello\nworld\n");
+        assert_eq!(
+            run.outcome,
+            ScratchOutcome::Finished,
+            "{}: {run:#?}",
+            language.id
+        );
+        assert_eq!(run.stdout, "hello\nworld\n", "{}: {run:#?}", language.id);
+        ran.push(language.id.clone());
+    }
+    // The machine's own languages at least: C, C++ and Python are what the tests install.
+    for id in ["c", "cpp", "python3"] {
+        assert!(ran.iter().any(|r| r == id), "{id} did not run: {ran:?}");
+    }
+}

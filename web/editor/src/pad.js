@@ -279,9 +279,42 @@ function start(root) {
     root.dataset.padCurrentLanguage = id;
   };
   settings.observe(applyLanguage);
+  // Each language's starter: a new pad gets the first language's, and switching language swaps
+  // the code for the new language's starter while the code is still empty or the old starter
+  // (never once someone has written something of their own).
+  let starters = {};
+  try {
+    starters = JSON.parse(root.dataset.padStarters || "{}");
+  } catch (_) {
+    starters = {};
+  }
+  const starterOf = (id) => (Object.prototype.hasOwnProperty.call(starters, id) ? starters[id] : "");
+  const switchTo = (id) => {
+    doc.transact(() => {
+      const previous = starterOf(settings.get("language") || initialLanguage);
+      const current = code.toString();
+      if (current.trim() === "" || current === previous) {
+        code.delete(0, code.length);
+        code.insert(0, starterOf(id));
+      }
+      settings.set("language", id);
+    });
+  };
   if (choice) {
     choice.disabled = !editable;
-    choice.addEventListener("change", () => settings.set("language", choice.value));
+    choice.addEventListener("change", () => switchTo(choice.value));
+  }
+  // Only the interviewer's page fills a new pad, once, after it has the server's copy: two
+  // pages doing it at once would insert the starter twice.
+  if (editable && role === "interviewer") {
+    const seed = (synced) => {
+      if (!synced || settings.get("started")) return;
+      doc.transact(() => {
+        if (code.length === 0) code.insert(0, starterOf(settings.get("language") || initialLanguage));
+        settings.set("started", true);
+      });
+    };
+    provider.on("sync", seed);
   }
 
   for (const button of root.querySelectorAll("[data-pad-paste]")) {

@@ -67,6 +67,9 @@ pub enum PadError {
     ReplayNotYet,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The writer could not store an update (the database failed).
+    #[error("An edit could not be saved ({0}); the editor reconnects and sends it again.")]
+    Unstored(String),
 }
 
 /// A person's way into one interview's pad, as [`open`] found it.
@@ -130,6 +133,88 @@ pub async fn open(app: &App, interview_id: i64, user_id: i64) -> Result<PadTicke
 pub struct Rooms {
     rooms: tokio::sync::Mutex<HashMap<i64, Weak<Room>>>,
     next_connection: AtomicU64,
+    /// The process's one writer of pad updates, started on first use.
+    writer: std::sync::OnceLock<tokio::sync::mpsc::Sender<PendingWrite>>,
+}
+
+/// An update waiting for the writer, and where to say it is stored (its id) or why not.
+struct PendingWrite {
+    interview_id: i64,
+    author_id: i64,
+    data: Vec<u8>,
+    at_ms: i64,
+    stored: tokio::sync::oneshot::Sender<Result<i64, String>>,
+}
+
+/// The most updates one group commit takes.
+const WRITES_PER_COMMIT: usize = 512;
+
+/// Stores pad updates for every room of the process, as many per transaction as are waiting
+/// (a group commit): with hundreds of pads typing at once, one transaction per keystroke would
+/// queue them behind SQLite's one writer.
+async fn write_updates(
+    store: cohort_store::Store,
+    mut queue: tokio::sync::mpsc::Receiver<PendingWrite>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < WRITES_PER_COMMIT {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let rows: Vec<(i64, i64, &[u8], i64)> = batch
+            .iter()
+            .map(|w| (w.interview_id, w.author_id, w.data.as_slice(), w.at_ms))
+            .collect();
+        match store.append_pad_updates(&rows).await {
+            Ok(ids) => {
+                for (write, id) in batch.into_iter().zip(ids) {
+                    let _ = write.stored.send(Ok(id));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, "storing pad updates failed");
+                for write in batch {
+                    let _ = write.stored.send(Err(error.to_string()));
+                }
+            }
+        }
+    }
+}
+
+impl Rooms {
+    /// Stores one update through the process's writer; its id once committed.
+    async fn store_update(
+        &self,
+        app: &App,
+        interview_id: i64,
+        author_id: i64,
+        data: Vec<u8>,
+        at_ms: i64,
+    ) -> Result<i64, PadError> {
+        let writer = self.writer.get_or_init(|| {
+            let (sender, receiver) = tokio::sync::mpsc::channel(4 * WRITES_PER_COMMIT);
+            tokio::spawn(write_updates(app.store().clone(), receiver));
+            sender
+        });
+        let (stored, answer) = tokio::sync::oneshot::channel();
+        writer
+            .send(PendingWrite {
+                interview_id,
+                author_id,
+                data,
+                at_ms,
+                stored,
+            })
+            .await
+            .map_err(|_| PadError::Unstored("the writer stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| PadError::Unstored("the writer stopped".into()))?
+            .map_err(PadError::Unstored)
+    }
 }
 
 impl Rooms {
@@ -424,11 +509,12 @@ impl PadConnection {
         for change in changes {
             let stored = self
                 .app
-                .store()
-                .append_pad_update(
+                .pad_rooms()
+                .store_update(
+                    &self.app,
                     self.room.interview_id,
                     self.author_id,
-                    &change,
+                    change.clone(),
                     self.app.now_ms(),
                 )
                 .await;
@@ -438,7 +524,7 @@ impl PadConnection {
                     // The document in memory now holds what the store does not: nobody may go
                     // on from it.
                     self.room.break_up();
-                    return Err(error.into());
+                    return Err(error);
                 }
             };
             state.last_update_id = id;

@@ -70,6 +70,44 @@ impl Store {
         Ok(id)
     }
 
+    /// Appends updates of any pads in one statement (a group commit); returns their ids, in the
+    /// order given. Each is (interview, author, update, milliseconds).
+    pub async fn append_pad_updates(&self, updates: &[(i64, i64, &[u8], i64)]) -> Result<Vec<i64>> {
+        if updates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Vec<String> = (0..updates.len())
+            .map(|row| {
+                let first = row * 4;
+                format!(
+                    "(${}, ${}, ${}, ${})",
+                    first + 1,
+                    first + 2,
+                    first + 3,
+                    first + 4
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO pad_updates (interview_id, author_id, data, created_at_ms) VALUES {} \
+             RETURNING id",
+            values.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(&sql);
+        for &(interview_id, author_id, data, created_at_ms) in updates {
+            query = query
+                .bind(interview_id)
+                .bind(author_id)
+                .bind(data.to_vec())
+                .bind(created_at_ms);
+        }
+        let mut ids = query.fetch_all(&self.writer).await?;
+        // Both databases number the rows of one statement in the order of its VALUES; RETURNING
+        // need not list them in that order, so they are put back in it.
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// The newest snapshot of a pad and the updates after it, in order.
     pub async fn pad_history(&self, interview_id: i64) -> Result<PadHistory> {
         let snapshot: Option<PadSnapshotRecord> = sqlx::query_as(

@@ -74,6 +74,8 @@ struct PadPage {
     /// Until when edits are taken, in the viewer's zone.
     until: String,
     languages: Vec<LanguageChoice>,
+    /// Each language's starter, as JSON (language id to code), for the pad's script.
+    starters: String,
     default_language: &'static str,
     /// The interviewer's notes; `None` on the candidate's page, which never carries them.
     notes: Option<String>,
@@ -124,7 +126,8 @@ async fn pad_page(
     } else {
         (None, Vec::new())
     };
-    let languages = cohort_judge::language::LanguageTable::builtin()
+    let table = cohort_judge::language::LanguageTable::builtin();
+    let languages = table
         .all()
         .iter()
         .map(|l| LanguageChoice {
@@ -132,6 +135,12 @@ async fn pad_page(
             name: l.name.clone(),
         })
         .collect();
+    let starters: std::collections::BTreeMap<&str, &str> = table
+        .all()
+        .iter()
+        .map(|l| (l.id.as_str(), l.starter.as_str()))
+        .collect();
+    let starters = serde_json::to_string(&starters).unwrap_or_else(|_| "{}".into());
     let title = if interviewer {
         format!("Coding pad: {}", ticket.interview.candidate_name)
     } else {
@@ -144,7 +153,8 @@ async fn pad_page(
         when: time_in(ticket.interview.starts_at, zone),
         until: time_in(ticket.window.closes_at, zone),
         languages,
-        default_language: "python3",
+        starters,
+        default_language: pads::DEFAULT_LANGUAGE,
         notes,
         questions,
         ticket,
@@ -235,6 +245,7 @@ fn close_code(error: &PadError) -> u16 {
         | PadError::Lagged
         | PadError::TooFast
         | PadError::Reloading
+        | PadError::Unstored(_)
         | PadError::Store(_) => TRY_AGAIN_LATER,
         _ => POLICY_VIOLATION,
     }
@@ -252,6 +263,21 @@ async fn close(mut socket: WebSocket, code: u16, reason: String) {
             reason: reason.into(),
         })))
         .await;
+    drain(socket).await;
+}
+
+/// Reads what the client still sends until it answers the close (or a second passes). Closing
+/// a TCP socket with unread data resets the connection, and a reset can discard the close frame
+/// (and its reason) before the client reads it.
+async fn drain(mut socket: WebSocket) {
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 async fn serve(state: AppState, ticket: PadTicket, mut socket: WebSocket) {
@@ -266,7 +292,7 @@ async fn serve(state: AppState, ticket: PadTicket, mut socket: WebSocket) {
     let outcome = carry(&state, &ticket, &mut connection, &mut socket).await;
     connection.leave().await;
     match outcome {
-        Ok(()) => {}
+        Ok(()) => drain(socket).await,
         Err(error) => {
             tracing::info!(interview = ticket.interview.id, %error, "pad closed a connection");
             close(socket, close_code(&error), error.to_string()).await;
