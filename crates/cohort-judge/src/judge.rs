@@ -1681,8 +1681,14 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// At most `limit` bytes of a file, as text.
-fn read_limited(mut file: File, limit: usize) -> String {
+/// At most `limit` bytes of a file, as text, with the sandbox's working directory left out of
+/// paths (compiler messages name `/box/main.cpp`).
+fn read_limited(file: File, limit: usize) -> String {
+    read_head(file, limit).replace("/box/", "")
+}
+
+/// At most `limit` bytes of a file from its start, as text, marked when cut.
+pub(crate) fn read_head(mut file: File, limit: usize) -> String {
     let _ = file.seek(SeekFrom::Start(0));
     let mut bytes = Vec::new();
     let _ = file.take(limit as u64 + 1).read_to_end(&mut bytes);
@@ -1692,7 +1698,7 @@ fn read_limited(mut file: File, limit: usize) -> String {
     if cut {
         text.push_str("\n[… cut]");
     }
-    text.replace("/box/", "")
+    text
 }
 
 pub fn describe_exit(exit: Exit) -> String {

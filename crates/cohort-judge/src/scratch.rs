@@ -1,11 +1,10 @@
 //! Running a program once on input someone typed, with no problem and no tests: the live coding
 //! pad's "Run". The same sandbox and compile cache as judging, with limits of its own.
 
-use crate::judge::{describe_exit, CompileFailure, Judge};
+use crate::judge::{describe_exit, read_head, CompileFailure, Judge};
 use crate::sandbox::policy::Limits;
 use crate::sandbox::{LimitHit, RunSpec, Stdio};
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;
@@ -61,7 +60,8 @@ pub struct ScratchRun {
 }
 
 impl ScratchRun {
-    fn unavailable(reason: String) -> ScratchRun {
+    /// A run that did not happen, with the reason.
+    pub fn unavailable(reason: String) -> ScratchRun {
         ScratchRun {
             outcome: ScratchOutcome::Unavailable(reason),
             stdout: String::new(),
@@ -71,20 +71,6 @@ impl ScratchRun {
             memory_kib: 0,
         }
     }
-}
-
-/// At most `limit` bytes of a file from its start, as text, marked when cut.
-fn read_kept(mut file: File, limit: usize) -> String {
-    let _ = file.seek(SeekFrom::Start(0));
-    let mut bytes = Vec::new();
-    let _ = file.take(limit as u64 + 1).read_to_end(&mut bytes);
-    let cut = bytes.len() > limit;
-    bytes.truncate(limit);
-    let mut text = String::from_utf8_lossy(&bytes).into_owned();
-    if cut {
-        text.push_str("\n[… cut]");
-    }
-    text
 }
 
 fn describe_limit(limit: LimitHit, limits: &Limits) -> String {
@@ -149,8 +135,8 @@ impl Judge {
             };
             Ok(ScratchRun {
                 outcome,
-                stdout: read_kept(stdout, KEPT_OUTPUT_BYTES),
-                stderr: read_kept(stderr, KEPT_ERROR_BYTES).replace("/box/", ""),
+                stdout: read_head(stdout, KEPT_OUTPUT_BYTES),
+                stderr: read_head(stderr, KEPT_ERROR_BYTES).replace("/box/", ""),
                 compile_output: String::new(),
                 time_ms: result.cpu.as_millis() as u64,
                 memory_kib: result.peak_memory_bytes / 1024,

@@ -237,7 +237,26 @@ function start(root) {
   // The server closes with 1000 when the pad closes (the interview is over) and 1008 when the
   // client broke a rule: reconnecting would not help, so the page says why and stops. Any other
   // close (a dropped network, a busy server, a reload on the server) reconnects by itself.
+  // A handshake the server refuses (the interview was called off or passed to someone else)
+  // looks like a dropped connection; after many in a row while the browser is online, the page
+  // stops trying and says so.
+  let opened = false;
+  let refused = 0;
+  provider.on("status", (event) => {
+    if (event.status === "connected") {
+      opened = true;
+      refused = 0;
+    }
+  });
   provider.on("connection-close", (event) => {
+    if (!opened && navigator.onLine) refused += 1;
+    opened = false;
+    if (refused >= 10) {
+      closedWith = "The pad cannot be reached. Reload the page to see why.";
+      provider.disconnect();
+      showStatus();
+      return;
+    }
     if (!event || (event.code !== 1000 && event.code !== 1008)) return;
     closedWith = (event.reason || "The pad is closed.") + (role === "interviewer" && event.code === 1000 ? " Reloading…" : "");
     provider.disconnect();
@@ -304,15 +323,17 @@ function start(root) {
     choice.disabled = !editable;
     choice.addEventListener("change", () => switchTo(choice.value));
   }
-  // Only the interviewer's page fills a new pad, once, after it has the server's copy: two
-  // pages doing it at once would insert the starter twice.
+  // Only the interviewer's page fills a new pad, once, after it has the server's copy. The
+  // starter is written by a scratch document with a fixed client id, so two tabs seeding at once
+  // make the very same items, which Yjs merges into one starter.
   if (editable && role === "interviewer") {
     const seed = (synced) => {
-      if (!synced || settings.get("started")) return;
-      doc.transact(() => {
-        if (code.length === 0) code.insert(0, starterOf(settings.get("language") || initialLanguage));
-        settings.set("started", true);
-      });
+      if (!synced || settings.get("started") || code.length !== 0) return;
+      const scratch = new Y.Doc();
+      scratch.clientID = 1;
+      scratch.getText("code").insert(0, starterOf(settings.get("language") || initialLanguage));
+      scratch.getMap("pad").set("started", true);
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(scratch));
     };
     provider.on("sync", seed);
   }

@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 /// How many of a pad's runs its page shows.
 pub const RUNS_SHOWN: i64 = 10;
 
+/// A queued run that no judge has finished after this long is given up (recorded as not run),
+/// so that a run lost with its worker never blocks the pad's Run button.
+pub const RUN_GIVEN_UP_AFTER_MS: i64 = 120_000;
+
 /// Why a run was not queued.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -70,6 +74,17 @@ pub async fn request(app: &App, ticket: &PadTicket, input: &str) -> Result<i64, 
         return Err(RunError::UnknownLanguage(document.language));
     }
     let mut tx = app.store().begin().await?;
+    let given_up = ScratchRun::unavailable(
+        "no judge finished the run within two minutes; run it again".into(),
+    );
+    Store::give_up_pad_runs(
+        &mut tx,
+        ticket.interview.id,
+        app.now_ms() - RUN_GIVEN_UP_AFTER_MS,
+        &serde_json::to_string(&given_up).unwrap_or_else(|_| "{}".into()),
+        app.now_ms(),
+    )
+    .await?;
     let id = Store::queue_pad_run(
         &mut tx,
         &NewPadRun {
@@ -153,11 +168,18 @@ impl Job for RunPadCode {
         }
         let judge = context.judge().clone();
         let (language, code, input) = (run.language.clone(), run.code.clone(), run.input.clone());
+        // A judge thread that fails is the judge's problem: the run is recorded as not run, so
+        // the pad's Run button is free again, rather than retried for an hour.
         let outcome = tokio::task::spawn_blocking(move || {
             judge.run_scratch(&language, &code, input.as_bytes())
         })
         .await
-        .map_err(|e| JudgeError::Thread(e.to_string()))?;
+        .unwrap_or_else(|error| {
+            ScratchRun::unavailable(format!(
+                "the judge failed: {}",
+                JudgeError::Thread(error.to_string())
+            ))
+        });
         tracing::info!(
             run.id = self.run_id,
             interview.id = run.interview_id,

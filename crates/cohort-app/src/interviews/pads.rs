@@ -89,11 +89,8 @@ impl PadTicket {
     }
 }
 
-/// Whether `user_id` may open interview `interview_id`'s pad now, and how.
-///
-/// Only the interview's own interviewer and candidate get a ticket; anyone else, and any
-/// interview without a pad, is [`PadError::NotFound`].
-pub async fn open(app: &App, interview_id: i64, user_id: i64) -> Result<PadTicket, PadError> {
+/// The interview, if it is one with a pad (a phone screen); [`PadError::NotFound`] otherwise.
+async fn with_pad(app: &App, interview_id: i64) -> Result<InterviewRecord, PadError> {
     let interview = app
         .store()
         .interview(interview_id)
@@ -102,6 +99,15 @@ pub async fn open(app: &App, interview_id: i64, user_id: i64) -> Result<PadTicke
     if interview.kind != PHONE_SCREEN {
         return Err(PadError::NotFound);
     }
+    Ok(interview)
+}
+
+/// Whether `user_id` may open interview `interview_id`'s pad now, and how.
+///
+/// Only the interview's own interviewer and candidate get a ticket; anyone else, and any
+/// interview without a pad, is [`PadError::NotFound`].
+pub async fn open(app: &App, interview_id: i64, user_id: i64) -> Result<PadTicket, PadError> {
+    let interview = with_pad(app, interview_id).await?;
     let (role, name) = if interview.interviewer_id == Some(user_id) {
         (
             PadRole::Interviewer,
@@ -486,6 +492,10 @@ impl PadConnection {
             return Err(PadError::TooLarge);
         }
         let mut state = self.room.state.lock().await;
+        // Broken up while this waited for the lock: its document must take nothing more.
+        if self.room.is_broken() {
+            return Err(PadError::Reloading);
+        }
         if state.stored_bytes + data.len() > MAX_DOCUMENT_BYTES {
             return Err(PadError::TooLarge);
         }
@@ -753,14 +763,7 @@ pub async fn replay(
     account: &cohort_store::accounts::Account,
     interview_id: i64,
 ) -> Result<PadReplay, PadError> {
-    let interview = app
-        .store()
-        .interview(interview_id)
-        .await?
-        .ok_or(PadError::NotFound)?;
-    if interview.kind != PHONE_SCREEN {
-        return Err(PadError::NotFound);
-    }
+    let interview = with_pad(app, interview_id).await?;
     let Some(interviewer_id) = interview.interviewer_id else {
         return Err(PadError::NotFound);
     };
@@ -793,10 +796,12 @@ pub async fn replay(
         .into_iter()
         .map(|update| ReplayStep {
             at_ms: update.created_at_ms,
-            by: if update.author_id == interviewer_id {
-                PadRole::Interviewer
-            } else {
+            // Whoever is not the candidate typed as an interviewer, including one the interview
+            // was later passed from.
+            by: if update.author_id == interview.candidate_id {
                 PadRole::Candidate
+            } else {
+                PadRole::Interviewer
             },
             data: update.data,
         })

@@ -264,6 +264,28 @@ impl Store {
         .map_err(|e| crate::StoreError::conflict_as(e, "a run of this pad"))
     }
 
+    /// Records the pad's runs queued before `queued_before_ms` as done with `result` (runs no
+    /// judge finished in time).
+    pub async fn give_up_pad_runs(
+        tx: &mut Tx,
+        interview_id: i64,
+        queued_before_ms: i64,
+        result: &str,
+        now_ms: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE pad_runs SET status = 'done', result = $1, finished_at_ms = $2 \
+             WHERE interview_id = $3 AND status = 'queued' AND created_at_ms < $4",
+        )
+        .bind(result)
+        .bind(now_ms)
+        .bind(interview_id)
+        .bind(queued_before_ms)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
     pub async fn pad_run(&self, id: i64) -> Result<Option<PadRunRecord>> {
         Ok(sqlx::query_as(&format!("{RUN} WHERE id = $1"))
             .bind(id)

@@ -863,6 +863,28 @@ both!(
             .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
 
+        // No judge takes this one (none runs in these tests); two minutes on, Run works again
+        // and the lost run says it was not run.
+        assert_eq!(
+            booked
+                .interviewer
+                .post_form(&page, &runs, &[("input", "too soon")])
+                .await
+                .status(),
+            StatusCode::CONFLICT
+        );
+        travel_to_start(&app, &booked, 130);
+        let response = booked
+            .interviewer
+            .post_form(&page, &runs, &[("input", "later")])
+            .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let body: serde_json::Value = booked.candidate.get(&runs).await.json().await.unwrap();
+        assert_eq!(body["runs"][0]["input"], "later");
+        assert_eq!(body["runs"][1]["input"], "again");
+        assert_eq!(body["runs"][1]["done"], true);
+        assert_eq!(body["runs"][1]["result"]["outcome"]["kind"], "unavailable");
+
         // After the grace period the pad is read-only: no more runs, the old ones stay.
         let end = booked.interview.ends_at - booked.interview.starts_at;
         travel_to_start(&app, &booked, end + GRACE_AFTER_END_SECONDS + 1);
@@ -874,7 +896,7 @@ both!(
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"], "The pad is read-only now.");
         let body: serde_json::Value = booked.interviewer.get(&runs).await.json().await.unwrap();
-        assert_eq!(body["runs"].as_array().unwrap().len(), 2);
+        assert_eq!(body["runs"].as_array().unwrap().len(), 3);
         drop(grace);
         drop(pat);
     }

@@ -108,6 +108,8 @@ struct ScreenRow {
     author: String,
     recommendation: String,
     href: String,
+    /// The phone interview whose coding pad the reader may replay (they read its feedback).
+    pad: Option<i64>,
 }
 
 struct DecisionRow {
@@ -418,6 +420,9 @@ async fn page_with_form(
         .iter()
         .filter(|c| c.interview_kind != FINAL_LOOP && c.is_submitted())
         .map(|card| ScreenRow {
+            pad: (card.interview_kind == cohort_app::interviews::phone_screens::PHONE_SCREEN
+                && card.authorship != Authorship::Practice)
+                .then_some(card.interview_id),
             what: format!("Phone interview {}", card.interview_round),
             author: card.author_name.clone(),
             recommendation: recommendation_of(card).0,

@@ -57,6 +57,18 @@ struct LanguageChoice {
     name: String,
 }
 
+/// The judge's languages, as the pad's language menu lists them.
+fn language_choices(table: &cohort_judge::language::LanguageTable) -> Vec<LanguageChoice> {
+    table
+        .all()
+        .iter()
+        .map(|l| LanguageChoice {
+            id: l.id.clone(),
+            name: l.name.clone(),
+        })
+        .collect()
+}
+
 /// A question from the kit that the interviewer can paste into the pad.
 struct PasteQuestion {
     prompt: String,
@@ -127,14 +139,7 @@ async fn pad_page(
         (None, Vec::new())
     };
     let table = cohort_judge::language::LanguageTable::builtin();
-    let languages = table
-        .all()
-        .iter()
-        .map(|l| LanguageChoice {
-            id: l.id.clone(),
-            name: l.name.clone(),
-        })
-        .collect();
+    let languages = language_choices(&table);
     let starters: std::collections::BTreeMap<&str, &str> = table
         .all()
         .iter()
@@ -372,7 +377,9 @@ async fn carry(
                     return Ok(());
                 }
                 match pads::open(state.app(), ticket.interview.id, ticket.user_id).await {
-                    Ok(now) if now.access == ticket.access => {}
+                    // The same rights over the same hours (a moved interview closes at another
+                    // time: the client reconnects and the new ticket has it).
+                    Ok(now) if now.access == ticket.access && now.window == ticket.window => {}
                     // Read-only now, or refused: the client reconnects and is told which.
                     Ok(_) | Err(PadError::NotYetOpen { .. } | PadError::Closed | PadError::NotFound) => {
                         close_with(socket, RECONNECT, "The pad changed; reconnecting.").await;
@@ -552,14 +559,7 @@ async fn replay_page(
             .clone()
             .unwrap_or_default(),
         when: time_in(replay.interview.starts_at, zone),
-        languages: cohort_judge::language::LanguageTable::builtin()
-            .all()
-            .iter()
-            .map(|l| LanguageChoice {
-                id: l.id.clone(),
-                name: l.name.clone(),
-            })
-            .collect(),
+        languages: language_choices(&cohort_judge::language::LanguageTable::builtin()),
     };
     Ok((
         [(header::CONTENT_SECURITY_POLICY, PAD_POLICY)],
