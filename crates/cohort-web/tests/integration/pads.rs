@@ -1067,3 +1067,56 @@ both!(
         assert!(html.contains(&format!("/pads/{id}/replay")), "{html}");
     }
 );
+
+both!(
+    fifty_connections_at_once_open_at_most_the_pads_limit_and_fifty_note_saves_at_once_keep_one,
+    |app: TestApp| async move {
+        let booked = booked_phone_screen(&app).await;
+        let id = booked.interview.id;
+        travel_to_start(&app, &booked, 0);
+        let app = std::sync::Arc::new(app);
+        let browser = std::sync::Arc::new(booked.candidate);
+        let mut joins = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let (app, browser) = (app.clone(), browser.clone());
+            joins.spawn(async move { connect(&app, &browser, id).await });
+        }
+        let results = joins.join_all().await;
+        let open = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(
+            open,
+            MAX_CONNECTIONS_PER_PAD,
+            "{:?}",
+            results.iter().map(|r| r.as_ref().err()).collect::<Vec<_>>()
+        );
+        assert!(results
+            .iter()
+            .all(|r| matches!(r, Ok(_) | Err(Refused::Closed(1013)))));
+
+        let page = format!("/pads/{id}");
+        let notes = format!("/pads/{id}/notes");
+        let csrf = booked.interviewer.csrf(&page).await;
+        let saves = (0..50)
+            .map(|n| {
+                booked
+                    .interviewer
+                    .client
+                    .post(booked.interviewer.url(&notes))
+                    .form(&[("csrf", csrf.clone()), ("notes", format!("note {n}"))])
+            })
+            .collect();
+        let statuses = crate::phone_screens::all_at_once(saves).await;
+        assert!(
+            statuses.iter().all(|s| *s == StatusCode::SEE_OTHER),
+            "{statuses:?}"
+        );
+        let pat_id = booked.interview.interviewer_id.unwrap();
+        let stored = app.store().pad_note(id, pat_id).await.unwrap().unwrap();
+        assert!(stored.body.starts_with("note "), "{}", stored.body);
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pad_notes")
+            .fetch_one(app.store().reader())
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
+    }
+);
