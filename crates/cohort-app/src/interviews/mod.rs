@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod kits;
 pub mod links;
 pub mod mail;
+pub mod pad_replay;
 pub mod pad_runs;
 pub mod pads;
 pub mod phone_screens;

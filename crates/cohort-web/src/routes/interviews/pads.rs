@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono_tz::Tz;
+use cohort_app::interviews::pad_replay;
 use cohort_app::interviews::pad_runs::{self, RunError};
 use cohort_app::interviews::pads::{self, PadConnection, PadError, PadTicket};
 use cohort_domain::interviews::pad::{PadAccess, PadRole, MAX_MESSAGE_BYTES};
@@ -535,7 +536,7 @@ async fn replay_page(
     csrf: Csrf,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let replay = pads::replay(state.app(), &me.account, id)
+    let replay = pad_replay::replay(state.app(), &me.account, id)
         .await
         .map_err(refusal)?;
     let zone = state
@@ -576,7 +577,7 @@ async fn history(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     use base64::Engine;
-    let replay = pads::replay(state.app(), &me.account, id)
+    let replay = pad_replay::replay(state.app(), &me.account, id)
         .await
         .map_err(refusal)?;
     let steps: Vec<serde_json::Value> = replay
