@@ -258,7 +258,7 @@ async fn kit_questions(
 }
 
 /// The viewer's zone: their interviewer profile's, else UTC.
-async fn zone_of(state: &AppState, user_id: i64) -> Result<Tz, AppError> {
+pub(crate) async fn zone_of(state: &AppState, user_id: i64) -> Result<Tz, AppError> {
     Ok(state
         .store()
         .interviewer(user_id)

@@ -112,12 +112,7 @@ async fn pad_page(
         .map_err(refusal)?;
     let interviewer = ticket.role == PadRole::Interviewer;
     let zone = if interviewer {
-        state
-            .store()
-            .interviewer(me.account.user.id)
-            .await?
-            .and_then(|i| i.profile)
-            .map_or(Tz::UTC, |p| p.time_zone)
+        super::feedback::zone_of(&state, me.account.user.id).await?
     } else {
         ticket
             .interview
@@ -153,7 +148,10 @@ async fn pad_page(
         "Coding pad".to_owned()
     };
     let page = PadPage {
-        layout: Layout::for_account(title, Some(&me.account), &csrf).with_flash(query.notice),
+        // A known code only: the page never repeats text from its address.
+        layout: Layout::for_account(title, Some(&me.account), &csrf).with_flash(
+            (query.notice.as_deref() == Some("notes")).then(|| "Notes saved.".to_owned()),
+        ),
         interviewer,
         editable: ticket.access == PadAccess::Edit,
         when: time_in(ticket.interview.starts_at, zone),
@@ -445,7 +443,7 @@ async fn save_notes(
     // The page's script saves as the interviewer types and needs no page back.
     let wants_page = headers.get("x-cohort-autosave").is_none();
     if wants_page {
-        Ok(Redirect::to(&format!("/pads/{id}?notice=Notes+saved.")).into_response())
+        Ok(Redirect::to(&format!("/pads/{id}?notice=notes")).into_response())
     } else {
         Ok(axum::http::StatusCode::NO_CONTENT.into_response())
     }
@@ -539,12 +537,7 @@ async fn replay_page(
     let replay = pad_replay::replay(state.app(), &me.account, id)
         .await
         .map_err(refusal)?;
-    let zone = state
-        .store()
-        .interviewer(me.account.user.id)
-        .await?
-        .and_then(|i| i.profile)
-        .map_or(Tz::UTC, |p| p.time_zone);
+    let zone = super::feedback::zone_of(&state, me.account.user.id).await?;
     let page = ReplayPage {
         layout: Layout::for_account(
             format!("Coding pad replay: {}", replay.interview.candidate_name),
