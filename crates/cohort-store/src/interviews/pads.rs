@@ -47,6 +47,35 @@ pub struct PadNoteRecord {
 
 const UPDATE: &str = "SELECT id, author_id, data, created_at_ms FROM pad_updates";
 
+/// The longest an announced insert of pad updates may run on PostgreSQL, in milliseconds. Ids
+/// come from a sequence when the insert runs and become visible when it commits, so a reader
+/// can see id 11 before id 10; bounding the insert bounds how long that can last.
+pub const PAD_INSERT_TIMEOUT_MS: i64 = 5_000;
+
+/// How stored pad updates are announced to other web nodes: the channel, and the payload of the
+/// update at an index of the batch with its new id.
+#[derive(Clone, Copy)]
+pub struct Announce<'a> {
+    pub channel: &'a str,
+    pub payload: &'a (dyn Fn(usize, i64) -> String + Sync),
+}
+
+/// `pg_notify` for each payload, a thousand to a statement.
+async fn notify_in(tx: &mut Tx, channel: &str, payloads: &[String]) -> Result<()> {
+    for chunk in payloads.chunks(1000) {
+        let calls: Vec<String> = (0..chunk.len())
+            .map(|n| format!("pg_notify($1, ${})", n + 2))
+            .collect();
+        let sql = format!("SELECT {}", calls.join(", "));
+        let mut query = sqlx::query(&sql).bind(channel);
+        for payload in chunk {
+            query = query.bind(payload.as_str());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Appends an update to a pad's document; returns its id, which orders it after every
     /// update appended before.
@@ -72,7 +101,15 @@ impl Store {
 
     /// Appends updates of any pads in one statement (a group commit); returns their ids, in the
     /// order given. Each is (interview, author, update, milliseconds).
-    pub async fn append_pad_updates(&self, updates: &[(i64, i64, &[u8], i64)]) -> Result<Vec<i64>> {
+    ///
+    /// With `announce` on PostgreSQL, each stored update is also announced on the channel, with
+    /// the payload `announce` makes of its index and id, in the same transaction: other web
+    /// nodes hear of an update when (and only if) it is committed, in the order of the commits.
+    pub async fn append_pad_updates(
+        &self,
+        updates: &[(i64, i64, &[u8], i64)],
+        announce: Option<Announce<'_>>,
+    ) -> Result<Vec<i64>> {
         if updates.is_empty() {
             return Ok(Vec::new());
         }
@@ -101,11 +138,44 @@ impl Store {
                 .bind(data.to_vec())
                 .bind(created_at_ms);
         }
-        let mut ids = query.fetch_all(&self.writer).await?;
-        // Both databases number the rows of one statement in the order of its VALUES; RETURNING
-        // need not list them in that order, so they are put back in it.
+        let announce = announce.filter(|_| self.backend == crate::Backend::Postgres);
+        let Some(announce) = announce else {
+            let mut ids = query.fetch_all(&self.writer).await?;
+            // Both databases number the rows of one statement in the order of its VALUES;
+            // RETURNING need not list them in that order, so they are put back in it.
+            ids.sort_unstable();
+            return Ok(ids);
+        };
+        let mut tx = self.writer.begin().await?;
+        // Other nodes take an update with a lower id than one they have seen as settled after
+        // `PAD_INSERT_TIMEOUT_MS` (see `pad_snapshots`), so no insert may hold its ids longer.
+        sqlx::query(&format!(
+            "SET LOCAL statement_timeout = {PAD_INSERT_TIMEOUT_MS}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let mut ids = query.fetch_all(&mut *tx).await?;
         ids.sort_unstable();
+        let payloads: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(index, &id)| (announce.payload)(index, id))
+            .collect();
+        notify_in(&mut tx, announce.channel, &payloads).await?;
+        tx.commit().await?;
         Ok(ids)
+    }
+
+    /// Announces each payload on a PostgreSQL channel (nothing on SQLite, whose one process
+    /// needs no announcement): pad cursors, which other nodes relay but nobody stores.
+    pub async fn notify(&self, channel: &str, payloads: &[String]) -> Result<()> {
+        if self.backend != crate::Backend::Postgres || payloads.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await?;
+        notify_in(&mut tx, channel, payloads).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The newest snapshot of a pad and the updates after it, in order.

@@ -151,6 +151,38 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// Another web node on this app's database, as a second `cohort serve` behind a load
+    /// balancer would be: its own process state (rooms, caches, clock) and its own address.
+    pub async fn second_node(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("a temporary directory");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let address = listener.local_addr().unwrap();
+        let mut config = self.state.config().clone();
+        config.data_dir = data_dir.path().to_path_buf();
+        config.base_url = format!("http://{address}");
+        let state = AppState::start(config)
+            .await
+            .expect("the second node starts");
+        state.app().clock().travel_to(self.state.app().now());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(cohort_web::run(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            address,
+            state,
+            data_dir,
+            // The first node drops the database.
+            postgres_database: None,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {

@@ -28,13 +28,13 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A phone interview booked between an interviewer and a candidate, with both signed in.
-struct Booked {
-    interview: cohort_store::interviews::bookings::InterviewRecord,
-    interviewer: Browser,
-    candidate: Browser,
+pub(crate) struct Booked {
+    pub(crate) interview: cohort_store::interviews::bookings::InterviewRecord,
+    pub(crate) interviewer: Browser,
+    pub(crate) candidate: Browser,
 }
 
-async fn booked_phone_screen(app: &TestApp) -> Booked {
+pub(crate) async fn booked_phone_screen(app: &TestApp) -> Booked {
     let season = app.seed_season().await;
     let recruiter = app.signed_in(Role::Recruiter).await;
     let (_, email) = interviewer(app, "Pat Pairer", "America/New_York").await;
@@ -51,7 +51,7 @@ async fn booked_phone_screen(app: &TestApp) -> Booked {
 }
 
 /// Moves the server's clock to `seconds` after the interview's start.
-fn travel_to_start(app: &TestApp, booked: &Booked, seconds: i64) {
+pub(crate) fn travel_to_start(app: &TestApp, booked: &Booked, seconds: i64) {
     app.state
         .app()
         .clock()
@@ -59,24 +59,24 @@ fn travel_to_start(app: &TestApp, booked: &Booked, seconds: i64) {
 }
 
 /// A y-sync client: a document of its own kept in step with the server's over a WebSocket.
-struct PadClient {
+pub(crate) struct PadClient {
     socket: Socket,
-    doc: Doc,
+    pub(crate) doc: Doc,
     /// Every byte the server sent this client, to check what it was never sent.
     received: Vec<u8>,
     /// The awareness states the server sent, as (client id, JSON), newest last.
-    awareness: Vec<(u64, String)>,
+    pub(crate) awareness: Vec<(u64, String)>,
 }
 
 /// Why a connection attempt did not give a client.
 #[derive(Debug, PartialEq, Eq)]
-enum Refused {
+pub(crate) enum Refused {
     Status(u16),
     Closed(u16),
 }
 
 /// The WebSocket handshake for `browser` (its cookies), with the given Origin header.
-fn handshake(
+pub(crate) fn handshake(
     app: &TestApp,
     browser: &Browser,
     path: &str,
@@ -96,7 +96,7 @@ fn handshake(
     request
 }
 
-async fn connect_with(
+pub(crate) async fn connect_with(
     app: &TestApp,
     browser: &Browser,
     interview: i64,
@@ -131,7 +131,12 @@ async fn connect_with(
 }
 
 /// Connects again with a document kept from before, as a browser tab does after a drop.
-async fn reconnect(app: &TestApp, browser: &Browser, interview: i64, doc: Doc) -> PadClient {
+pub(crate) async fn reconnect(
+    app: &TestApp,
+    browser: &Browser,
+    interview: i64,
+    doc: Doc,
+) -> PadClient {
     let request = handshake(
         app,
         browser,
@@ -152,13 +157,17 @@ async fn reconnect(app: &TestApp, browser: &Browser, interview: i64, doc: Doc) -
     client
 }
 
-async fn connect(app: &TestApp, browser: &Browser, interview: i64) -> Result<PadClient, Refused> {
+pub(crate) async fn connect(
+    app: &TestApp,
+    browser: &Browser,
+    interview: i64,
+) -> Result<PadClient, Refused> {
     let origin = format!("http://{}", app.address);
     connect_with(app, browser, interview, Some(&origin)).await
 }
 
 impl PadClient {
-    async fn send(&mut self, message: Message) {
+    pub(crate) async fn send(&mut self, message: Message) {
         self.socket
             .send(Frame::Binary(message.encode_v1().into()))
             .await
@@ -167,7 +176,7 @@ impl PadClient {
 
     /// Handles one frame from the server as a Yjs client does. The close code when the server
     /// closed the connection.
-    async fn handle(&mut self, frame: Frame) -> Option<u16> {
+    pub(crate) async fn handle(&mut self, frame: Frame) -> Option<u16> {
         match frame {
             Frame::Binary(bytes) => {
                 self.received.extend_from_slice(&bytes);
@@ -203,7 +212,7 @@ impl PadClient {
     }
 
     /// Reads frames for `wait`; the close code if the server closed the connection.
-    async fn closed_within(&mut self, wait: Duration) -> Option<u16> {
+    pub(crate) async fn closed_within(&mut self, wait: Duration) -> Option<u16> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             match tokio::time::timeout_at(deadline, self.socket.next()).await {
@@ -220,7 +229,7 @@ impl PadClient {
     }
 
     /// Reads frames until the document's text is `expected`; panics after five seconds.
-    async fn until_text(&mut self, expected: &str) {
+    pub(crate) async fn until_text(&mut self, expected: &str) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         while self.text() != expected {
             let frame = tokio::time::timeout_at(deadline, self.socket.next())
@@ -232,14 +241,14 @@ impl PadClient {
         }
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let code = self.doc.get_or_insert_text("code");
         let txn = self.doc.transact();
         code.get_string(&txn)
     }
 
     /// Types `text` at `index` and sends the edit, as the editor does for each keystroke.
-    async fn type_at(&mut self, index: u32, text: &str) {
+    pub(crate) async fn type_at(&mut self, index: u32, text: &str) {
         let before = self.doc.transact().state_vector();
         {
             let code = self.doc.get_or_insert_text("code");
@@ -251,13 +260,13 @@ impl PadClient {
     }
 
     /// Announces this client's cursor under `name`, as the editor does on connecting.
-    async fn announce(&mut self, name: &str) {
+    pub(crate) async fn announce(&mut self, name: &str) {
         let state = serde_json::json!({ "user": { "name": name, "color": "#123456" } });
         self.send_awareness(self.doc.client_id().get(), 1, &state.to_string())
             .await;
     }
 
-    async fn send_awareness(&mut self, client: u64, clock: u32, json: &str) {
+    pub(crate) async fn send_awareness(&mut self, client: u64, clock: u32, json: &str) {
         let mut clients = std::collections::HashMap::new();
         clients.insert(
             yrs::block::ClientID::new(client),
@@ -271,7 +280,7 @@ impl PadClient {
     }
 
     /// Deletes `len` characters at `index` and sends the edit.
-    async fn delete_at(&mut self, index: u32, len: u32) {
+    pub(crate) async fn delete_at(&mut self, index: u32, len: u32) {
         let before = self.doc.transact().state_vector();
         {
             let code = self.doc.get_or_insert_text("code");
@@ -282,7 +291,7 @@ impl PadClient {
         self.send(Message::Sync(SyncMessage::Update(update))).await;
     }
 
-    async fn send_raw(&mut self, bytes: Vec<u8>) {
+    pub(crate) async fn send_raw(&mut self, bytes: Vec<u8>) {
         self.socket.send(Frame::Binary(bytes.into())).await.unwrap();
     }
 }

@@ -250,6 +250,7 @@ fn close_code(error: &PadError) -> u16 {
         | PadError::TooFast
         | PadError::Reloading
         | PadError::Unstored(_)
+        | PadError::Unrelayed
         | PadError::Store(_) => TRY_AGAIN_LATER,
         _ => POLICY_VIOLATION,
     }

@@ -10,6 +10,11 @@
 //! update the other person has seen is never lost, and the stored updates replayed in order give
 //! the document at each moment. A room whose store write failed is dropped, and its clients,
 //! which keep their edits, send them again when they reconnect.
+//!
+//! On PostgreSQL several web nodes may hold a room for one pad: [`nodes`] relays the stored
+//! updates and the cursors between them.
+
+mod nodes;
 
 use super::phone_screens::PHONE_SCREEN;
 use crate::App;
@@ -19,6 +24,7 @@ use cohort_domain::interviews::pad::{
 use cohort_store::interviews::bookings::InterviewRecord;
 use cohort_store::StoreError;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::broadcast;
@@ -70,6 +76,10 @@ pub enum PadError {
     /// The writer could not store an update (the database failed).
     #[error("An edit could not be saved ({0}); the editor reconnects and sends it again.")]
     Unstored(String),
+    /// This node cannot hear the others' edits (its PostgreSQL listener is down), so it opens no
+    /// pad until it can.
+    #[error("The pad cannot be opened on this server right now; the editor retries by itself.")]
+    Unrelayed,
 }
 
 /// A person's way into one interview's pad, as [`open`] found it.
@@ -137,10 +147,12 @@ pub async fn open(app: &App, interview_id: i64, user_id: i64) -> Result<PadTicke
 /// The pads open on this process. Shared by every request; cheap to consult.
 #[derive(Default)]
 pub struct Rooms {
-    rooms: tokio::sync::Mutex<HashMap<i64, Weak<Room>>>,
+    rooms: Mutex<HashMap<i64, Weak<Room>>>,
     next_connection: AtomicU64,
     /// The process's one writer of pad updates, started on first use.
     writer: std::sync::OnceLock<tokio::sync::mpsc::Sender<PendingWrite>>,
+    /// This process among the web nodes that share a PostgreSQL database.
+    nodes: nodes::Nodes,
 }
 
 /// An update waiting for the writer, and where to say it is stored (its id) or why not.
@@ -160,6 +172,7 @@ const WRITES_PER_COMMIT: usize = 512;
 /// queue them behind SQLite's one writer.
 async fn write_updates(
     store: cohort_store::Store,
+    node: u64,
     mut queue: tokio::sync::mpsc::Receiver<PendingWrite>,
 ) {
     while let Some(first) = queue.recv().await {
@@ -174,7 +187,17 @@ async fn write_updates(
             .iter()
             .map(|w| (w.interview_id, w.author_id, w.data.as_slice(), w.at_ms))
             .collect();
-        match store.append_pad_updates(&rows).await {
+        // On PostgreSQL every stored update is announced to the other web nodes in the same
+        // transaction (the store announces nothing on SQLite).
+        let payload = |index: usize, id: i64| {
+            let (interview_id, _, data, _) = rows[index];
+            nodes::update_payload(node, interview_id, id, data)
+        };
+        let announce = cohort_store::interviews::pads::Announce {
+            channel: nodes::CHANNEL,
+            payload: &payload,
+        };
+        match store.append_pad_updates(&rows, Some(announce)).await {
             Ok(ids) => {
                 for (write, id) in batch.into_iter().zip(ids) {
                     let _ = write.stored.send(Ok(id));
@@ -202,7 +225,11 @@ impl Rooms {
     ) -> Result<i64, PadError> {
         let writer = self.writer.get_or_init(|| {
             let (sender, receiver) = tokio::sync::mpsc::channel(4 * WRITES_PER_COMMIT);
-            tokio::spawn(write_updates(app.store().clone(), receiver));
+            tokio::spawn(write_updates(
+                app.store().clone(),
+                self.nodes.id(),
+                receiver,
+            ));
             sender
         });
         let (stored, answer) = tokio::sync::oneshot::channel();
@@ -226,8 +253,41 @@ impl Rooms {
 impl Rooms {
     /// How many pads have someone connected on this process.
     pub async fn open_count(&self) -> usize {
-        let rooms = self.rooms.lock().await;
+        let rooms = self.rooms.lock().expect("never poisoned");
         rooms.values().filter(|r| r.strong_count() > 0).count()
+    }
+
+    /// The room of a pad, if someone on this process has it open.
+    fn open_room(&self, interview_id: i64) -> Option<Arc<Room>> {
+        let rooms = self.rooms.lock().expect("never poisoned");
+        rooms
+            .get(&interview_id)
+            .and_then(Weak::upgrade)
+            .filter(|room| !room.is_broken())
+    }
+
+    /// Keeps a room just loaded, unless another connection loaded the same pad meanwhile: then
+    /// that one is the room, and this copy is dropped. True when `loaded` is kept.
+    fn keep(&self, loaded: Arc<Room>) -> (Arc<Room>, bool) {
+        let mut rooms = self.rooms.lock().expect("never poisoned");
+        rooms.retain(|_, room| room.strong_count() > 0);
+        if let Some(room) = rooms
+            .get(&loaded.interview_id)
+            .and_then(Weak::upgrade)
+            .filter(|room| !room.is_broken())
+        {
+            return (room, false);
+        }
+        rooms.insert(loaded.interview_id, Arc::downgrade(&loaded));
+        (loaded, true)
+    }
+
+    /// Breaks up every room of this process: they may have missed another node's updates.
+    fn break_up_all(&self) {
+        let rooms = self.rooms.lock().expect("never poisoned");
+        for room in rooms.values().filter_map(Weak::upgrade) {
+            room.break_up();
+        }
     }
 }
 
@@ -264,6 +324,57 @@ struct Room {
     /// Set when a store write failed: the document in memory may hold an update the store does
     /// not, so the room is not handed to new connections.
     broken: AtomicBool,
+    /// What other web nodes announce for this pad, on PostgreSQL.
+    inbox: Option<tokio::sync::mpsc::UnboundedSender<nodes::Remote>>,
+}
+
+/// The sender of messages that came from another web node: no connection of this one.
+const OTHER_NODE: u64 = u64::MAX - 1;
+
+/// The newest update id up to which a room is sure to hold every stored update, which is where
+/// a snapshot of its document may say it reaches.
+///
+/// On SQLite ids are given in the order of the commits, and the room learns every one in turn.
+/// On PostgreSQL a sequence gives the ids when inserts run, so another node's update 10 can
+/// commit after this node's update 11; once an id has been known for longer than any insert can
+/// hold its ids ([`nodes::SETTLE_MS`]), every lower id is committed, and was announced.
+struct Horizon {
+    settle_ms: i64,
+    settled: i64,
+    /// Ids learned and when, in order, not yet settled.
+    learned: VecDeque<(i64, i64)>,
+}
+
+impl Horizon {
+    fn new(settle_ms: i64, settled: i64) -> Horizon {
+        Horizon {
+            settle_ms,
+            settled,
+            learned: VecDeque::new(),
+        }
+    }
+
+    fn learn(&mut self, at_ms: i64, id: i64) {
+        let newest = self.learned.back().map_or(self.settled, |&(_, id)| id);
+        if id <= newest {
+            return;
+        }
+        match self.learned.back_mut() {
+            Some(last) if last.0 == at_ms => last.1 = id,
+            _ => self.learned.push_back((at_ms, id)),
+        }
+    }
+
+    fn settled(&mut self, now_ms: i64) -> i64 {
+        while let Some(&(at_ms, id)) = self.learned.front() {
+            if at_ms > now_ms - self.settle_ms {
+                break;
+            }
+            self.settled = self.settled.max(id);
+            self.learned.pop_front();
+        }
+        self.settled
+    }
 }
 
 struct RoomState {
@@ -274,7 +385,10 @@ struct RoomState {
     /// Bytes of stored updates; bounded by [`MAX_DOCUMENT_BYTES`].
     stored_bytes: usize,
     updates_since_snapshot: usize,
-    last_update_id: i64,
+    /// How far the room is sure to hold every stored update, for snapshots.
+    horizon: Horizon,
+    /// Where the room's document was read from: updates above it are read again to catch up.
+    loaded_after: i64,
     /// Which connection (and whose) announced each awareness client id: one connection never
     /// speaks for another person's cursor, and a person's new connection takes over the id their
     /// old one (perhaps half-open after a network change) held.
@@ -282,7 +396,7 @@ struct RoomState {
 }
 
 impl RoomState {
-    fn new(doc: Doc) -> RoomState {
+    fn new(doc: Doc, horizon: Horizon) -> RoomState {
         let changes: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
         let sink = changes.clone();
         doc.observe_update_v1("room", move |_: &TransactionMut, event: &UpdateEvent| {
@@ -296,7 +410,8 @@ impl RoomState {
             changes,
             stored_bytes: 0,
             updates_since_snapshot: 0,
-            last_update_id: 0,
+            horizon,
+            loaded_after: 0,
             awareness_owners: HashMap::new(),
         }
     }
@@ -317,7 +432,14 @@ fn apply_stored(doc: &Doc, updates: impl IntoIterator<Item = Vec<u8>>) -> Result
     Ok(())
 }
 
-async fn load_room(app: &App, interview_id: i64) -> Result<Arc<Room>, PadError> {
+/// A room read from the store, and where what other nodes announce for it arrives (on
+/// PostgreSQL).
+type LoadedRoom = (
+    Arc<Room>,
+    Option<tokio::sync::mpsc::UnboundedReceiver<nodes::Remote>>,
+);
+
+async fn load_room(app: &App, interview_id: i64) -> Result<LoadedRoom, PadError> {
     let history = app.store().pad_history(interview_id).await?;
     let doc = Doc::new();
     let mut stored_bytes = 0;
@@ -327,36 +449,55 @@ async fn load_room(app: &App, interview_id: i64) -> Result<Arc<Room>, PadError> 
     }
     stored_bytes += history.updates.iter().map(|u| u.data.len()).sum::<usize>();
     apply_stored(&doc, history.updates.iter().map(|u| u.data.clone()))?;
-    let mut state = RoomState::new(doc);
+    let loaded_after = history.snapshot.as_ref().map_or(0, |s| s.through_update_id);
+    let several_nodes = app.store().backend() == cohort_store::Backend::Postgres;
+    let settle_ms = if several_nodes { nodes::SETTLE_MS } else { 0 };
+    let mut horizon = Horizon::new(settle_ms, loaded_after);
+    horizon.learn(app.now_ms(), history.last_update_id());
+    let mut state = RoomState::new(doc, horizon);
     // Loading is not a change: what the observer saw of it is already stored.
     state.take_changes();
     state.stored_bytes = stored_bytes;
     state.updates_since_snapshot = history.updates.len();
-    state.last_update_id = history.last_update_id();
+    state.loaded_after = loaded_after;
     let (relay, _) = broadcast::channel(RELAY_CAPACITY);
-    Ok(Arc::new(Room {
+    let (inbox, remote) = if several_nodes {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        (Some(sender), Some(receiver))
+    } else {
+        (None, None)
+    };
+    let room = Arc::new(Room {
         interview_id,
         state: tokio::sync::Mutex::new(state),
         relay,
         connections: AtomicUsize::new(0),
         broken: AtomicBool::new(false),
-    }))
+        inbox,
+    });
+    Ok((room, remote))
 }
 
 /// Joins the pad `ticket` opens: loads its document if nobody on this process has it open.
 pub async fn join(app: &App, ticket: &PadTicket) -> Result<PadConnection, PadError> {
     let rooms = app.pad_rooms();
     let interview_id = ticket.interview.id;
-    let room = {
-        let mut map = rooms.rooms.lock().await;
-        map.retain(|_, room| room.strong_count() > 0);
-        match map.get(&interview_id).and_then(Weak::upgrade) {
-            Some(room) if !room.is_broken() => room,
-            _ => {
-                let room = load_room(app, interview_id).await?;
-                map.insert(interview_id, Arc::downgrade(&room));
-                room
+    // A node that cannot hear the others would serve a document missing their edits.
+    rooms.nodes.listening(app).await?;
+    let room = match rooms.open_room(interview_id) {
+        Some(room) => room,
+        None => {
+            // Loaded without holding the map, so one pad's load never holds up the others.
+            let (loaded, remote) = load_room(app, interview_id).await?;
+            let (room, kept) = rooms.keep(loaded);
+            if let (true, Some(remote)) = (kept, remote) {
+                tokio::spawn(nodes::take_remote(
+                    app.clone(),
+                    Arc::downgrade(&room),
+                    remote,
+                ));
             }
+            room
         }
     };
     let previous = room.connections.fetch_add(1, Ordering::AcqRel);
@@ -537,7 +678,8 @@ impl PadConnection {
                     return Err(error);
                 }
             };
-            state.last_update_id = id;
+            let now_ms = self.app.now_ms();
+            state.horizon.learn(now_ms, id);
             state.stored_bytes += change.len();
             state.updates_since_snapshot += 1;
             let bytes = encode(&Message::Sync(SyncMessage::Update(change)));
@@ -548,21 +690,23 @@ impl PadConnection {
             });
         }
         if state.updates_since_snapshot >= UPDATES_PER_SNAPSHOT {
-            let whole = state
-                .awareness
-                .doc()
-                .transact()
-                .encode_state_as_update_v1(&StateVector::default());
-            self.app
-                .store()
-                .save_pad_snapshot(
-                    self.room.interview_id,
-                    state.last_update_id,
-                    &whole,
-                    self.app.now(),
-                )
-                .await?;
-            state.updates_since_snapshot = 0;
+            // The snapshot holds the whole document, which may reach past the horizon: loading
+            // applies the updates after the horizon again, and a Yjs update applied twice
+            // changes nothing the second time.
+            let through = state.horizon.settled(self.app.now_ms());
+            if through > state.loaded_after {
+                let whole = state
+                    .awareness
+                    .doc()
+                    .transact()
+                    .encode_state_as_update_v1(&StateVector::default());
+                self.app
+                    .store()
+                    .save_pad_snapshot(self.room.interview_id, through, &whole, self.app.now())
+                    .await?;
+                state.loaded_after = through;
+                state.updates_since_snapshot = 0;
+            }
         }
         Ok(())
     }
@@ -606,6 +750,12 @@ impl PadConnection {
             .awareness
             .apply_update(update.clone())
             .map_err(|e| PadError::Malformed(e.to_string()))?;
+        self.app.pad_rooms().nodes.announce_cursors(
+            &self.app,
+            self.room.interview_id,
+            self.author_id,
+            &update,
+        );
         let _ = self.room.relay.send(Relay {
             from: self.id,
             bytes: Some(encode(&Message::Awareness(update)).into()),
@@ -677,6 +827,12 @@ impl PadConnection {
         state.awareness.remove_state(client);
         state.awareness_owners.remove(&own);
         if let Ok(gone) = state.awareness.update_with_clients([client]) {
+            self.app.pad_rooms().nodes.announce_cursors(
+                &self.app,
+                self.room.interview_id,
+                self.author_id,
+                &gone,
+            );
             let _ = self.room.relay.send(Relay {
                 from: self.id,
                 bytes: Some(encode(&Message::Awareness(gone)).into()),
@@ -735,3 +891,30 @@ pub const LANGUAGE: &str = "language";
 
 /// The language a new pad starts in.
 pub const DEFAULT_LANGUAGE: &str = "python3";
+
+#[cfg(test)]
+mod tests {
+    use super::Horizon;
+
+    #[test]
+    fn on_one_process_the_horizon_is_the_newest_id_learned() {
+        let mut horizon = Horizon::new(0, 0);
+        horizon.learn(1_000, 5);
+        horizon.learn(1_000, 9);
+        assert_eq!(horizon.settled(1_000), 9);
+    }
+
+    #[test]
+    fn across_nodes_an_id_settles_only_after_the_settling_time_and_never_goes_back() {
+        let mut horizon = Horizon::new(30_000, 3);
+        horizon.learn(1_000, 10);
+        horizon.learn(2_000, 20);
+        // An older id learned late (another node's, committed after a newer one) changes nothing.
+        horizon.learn(2_500, 15);
+        assert_eq!(horizon.settled(30_999), 3);
+        assert_eq!(horizon.settled(31_000), 10);
+        assert_eq!(horizon.settled(40_000), 20);
+        horizon.learn(41_000, 12);
+        assert_eq!(horizon.settled(100_000), 20);
+    }
+}
