@@ -28,11 +28,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile, access, readFile, readdir, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import {
+  freePort, sleep, waitForReady as waitForProcess, trackedPage, reportBrowserErrors, assertNoBrowserErrors,
+  CHROMIUM_ARGS,
+} from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const COHORT_BIN = path.resolve(process.env.COHORT_BIN || path.join(here, '..', 'target', 'debug', 'cohort'));
@@ -57,38 +60,7 @@ let browser;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForReady(url, child) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no response yet';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`cohort exited early (code ${child.exitCode}, signal ${child.signalCode}):\n${serverOutput}`);
-    }
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error.message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`cohort not ready at ${url}/readyz after ${READY_TIMEOUT_MS / 1000} s (${last}):\n${serverOutput}`);
-}
+const waitForReady = (url, child) => waitForProcess(url, child, () => serverOutput, READY_TIMEOUT_MS);
 
 /** Builds a minimal, valid one-page PDF whose page shows `lines` in Helvetica. */
 function minimalPdf(lines) {
@@ -115,32 +87,6 @@ function minimalPdf(lines) {
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
-}
-
-/** Opens a page in `context` that records console errors and uncaught page errors. */
-async function trackedPage(context, label) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      const where = message.location()?.url || page.url();
-      page.problems.push(`[${label}] console error on ${where}: ${message.text()}`);
-    }
-  });
-  page.on('pageerror', (error) => {
-    page.problems.push(`[${label}] page error on ${page.url()}: ${error.message}`);
-  });
-  return page;
-}
-
-/** Prints collected browser errors, so they are visible even when a test fails for another reason. */
-function reportBrowserErrors(...pages) {
-  for (const problem of pages.flatMap((page) => page.problems)) console.log(problem);
-}
-
-function assertNoBrowserErrors(...pages) {
-  const problems = pages.flatMap((page) => page.problems);
-  assert.deepEqual(problems, [], `browser reported errors:\n${problems.join('\n')}`);
 }
 
 /** Saves a full-page screenshot and prints its absolute path. */
@@ -243,15 +189,7 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }, { timeout: READY_TIMEOUT_MS + 30_000 });
 
