@@ -11,6 +11,7 @@ use crate::App;
 use cohort_domain::input::Text;
 use cohort_domain::interviews::feedback::{self, Authorship, CardFacts, Shape, Viewer, MAX_NOTES};
 use cohort_domain::interviews::planning::BAR_RAISER;
+use cohort_domain::interviews::TemplateInterview;
 use cohort_domain::stage::{check_transition, Actor};
 use cohort_domain::{FieldErrors, Role, Stage};
 use cohort_store::accounts::Account;
@@ -105,17 +106,39 @@ async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, Store
             area: follow_up.area_id,
         });
     }
-    let Some(saved) = super::template_of_application(app, interview.application_id).await? else {
-        return Ok(Shape::default());
-    };
-    let seats = &saved.template.interviews;
     // Anything but a loop's interview is a phone screen.
     if interview.kind != FINAL_LOOP {
+        let Some(saved) = super::template_of_application(app, interview.application_id).await?
+        else {
+            return Ok(Shape::default());
+        };
         return Ok(Shape {
             principles: Vec::new(),
-            area: seats.iter().find_map(|s| s.area),
+            area: saved.template.interviews.iter().find_map(|s| s.area),
         });
     }
+    Ok(match loop_seat(app, interview).await? {
+        Some(seat) => Shape {
+            principles: seat.principles,
+            area: seat.area,
+        },
+        None => Shape::default(),
+    })
+}
+
+/// The seat of the track's loop template that a final loop's interview fills (by
+/// [`feedback::seats_of`]); none for another interview, or one the template no longer places.
+pub(crate) async fn loop_seat(
+    app: &App,
+    interview: &InterviewRecord,
+) -> Result<Option<TemplateInterview>, StoreError> {
+    if interview.kind != FINAL_LOOP {
+        return Ok(None);
+    }
+    let Some(saved) = super::template_of_application(app, interview.application_id).await? else {
+        return Ok(None);
+    };
+    let seats = &saved.template.interviews;
     let names: HashMap<i64, String> = app.store().competency_names().await?;
     // The focus each seat's interviews were published with (see `plans::publish`).
     let template_focus: Vec<String> = seats
@@ -147,13 +170,7 @@ async fn shape_of(app: &App, interview: &InterviewRecord) -> Result<Shape, Store
         .iter()
         .position(|i| i.id == interview.id)
         .and_then(|index| feedback::seats_of(&template_focus, &loop_focus)[index]);
-    Ok(match seat {
-        Some(seat) => Shape {
-            principles: seats[seat].principles.clone(),
-            area: seats[seat].area,
-        },
-        None => Shape::default(),
-    })
+    Ok(seat.map(|seat| seats[seat].clone()))
 }
 
 /// The scorecard of `interview_id` as `user_id` fills it in. A scorecard already saved keeps the

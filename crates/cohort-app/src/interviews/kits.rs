@@ -50,6 +50,8 @@ pub struct Kit {
     pub plan: Vec<(String, u32)>,
     /// Each rating level with what it means for a principle and for the technical area.
     pub levels: Vec<(Rating, &'static str, &'static str)>,
+    /// Whether the interview is held in the live coding pad.
+    pub coding_pad: bool,
 }
 
 /// The season an application belongs to.
@@ -83,7 +85,9 @@ pub async fn kit_for(app: &App, user_id: i64, interview_id: i64) -> Result<Kit, 
         .await?
         .map(|follow_up| follow_up.brief);
     let case = super::case_studies::case_of_interview(app, &interview).await?;
+    let coding_pad = super::pads::has_pad(app, &interview).await?;
     Ok(Kit {
+        coding_pad,
         brief,
         case,
         purpose: kit::purpose(

@@ -216,8 +216,8 @@ pub fn suggested_template(track: &str, competencies: &[Competency]) -> Option<Lo
             .map(|c| c.id)
     };
     let mut interviews = Vec::new();
-    for (minutes, title, area, principles, bar_raiser) in seats {
-        let area = match area {
+    for (minutes, title, area_name, principles, bar_raiser) in seats {
+        let area = match area_name {
             Some(name) => Some(id_of(name)?),
             None => None,
         };
@@ -231,6 +231,11 @@ pub fn suggested_template(track: &str, competencies: &[Competency]) -> Option<Lo
             area,
             principles,
             bar_raiser: *bar_raiser,
+            // Interviews in these areas are coding exercises, held in the pad.
+            coding_pad: matches!(
+                *area_name,
+                Some("Coding" | "Data structures and algorithms")
+            ),
         });
     }
     Some(LoopTemplate {

@@ -132,6 +132,8 @@ pub struct TemplateInterview {
     /// One or two principles, different from every other interview's.
     pub principles: Vec<i64>,
     pub bar_raiser: bool,
+    /// Whether the interview is held in the live coding pad, as phone screens are.
+    pub coding_pad: bool,
 }
 
 /// A track's interviews: its phone screens and its final loop.
@@ -165,6 +167,8 @@ pub struct InterviewRow {
     /// Up to two competency ids, empty ones ignored.
     pub principles: Vec<String>,
     pub bar_raiser: bool,
+    /// Held in the live coding pad.
+    pub coding_pad: bool,
 }
 
 impl InterviewRow {
@@ -335,6 +339,7 @@ fn parse_row(
         area,
         principles,
         bar_raiser: row.bar_raiser,
+        coding_pad: row.coding_pad,
     })
 }
 
@@ -470,6 +475,7 @@ mod tests {
             area: area.into(),
             principles: principles.iter().map(|p| p.to_string()).collect(),
             bar_raiser: bar,
+            coding_pad: false,
         }
     }
 

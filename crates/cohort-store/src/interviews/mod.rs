@@ -68,6 +68,7 @@ struct InterviewRow {
     title: String,
     area_id: Option<i64>,
     bar_raiser: i64,
+    coding_pad: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -191,7 +192,7 @@ impl Store {
         .fetch_all(&self.reader)
         .await?;
         let interviews: Vec<InterviewRow> = sqlx::query_as(
-            "SELECT i.template_id, i.position, i.minutes, i.title, i.area_id, i.bar_raiser \
+            "SELECT i.template_id, i.position, i.minutes, i.title, i.area_id, i.bar_raiser, i.coding_pad \
              FROM loop_template_interviews i JOIN loop_templates t ON t.id = i.template_id \
              WHERE t.season_id = $1 ORDER BY i.template_id, i.position",
         )
@@ -251,8 +252,8 @@ async fn insert_interview(
     interview: &TemplateInterview,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO loop_template_interviews (template_id, position, minutes, title, area_id, bar_raiser) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO loop_template_interviews (template_id, position, minutes, title, area_id, bar_raiser, coding_pad) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(template_id)
     .bind(position)
@@ -260,6 +261,7 @@ async fn insert_interview(
     .bind(&interview.title)
     .bind(interview.area)
     .bind(i64::from(interview.bar_raiser))
+    .bind(i64::from(interview.coding_pad))
     .execute(&mut **tx)
     .await?;
     for principle in &interview.principles {
@@ -301,6 +303,7 @@ fn assemble(
                     .remove(&(row.template_id, row.position))
                     .unwrap_or_default(),
                 bar_raiser: row.bar_raiser != 0,
+                coding_pad: row.coding_pad != 0,
             });
     }
     templates

@@ -206,6 +206,28 @@ impl Store {
         .await?)
     }
 
+    /// Which of `interview_ids` have a pad someone wrote in: those with something to replay.
+    pub async fn interviews_with_pads(
+        &self,
+        interview_ids: &[i64],
+    ) -> Result<std::collections::HashSet<i64>> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in interview_ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT i.id FROM interviews i WHERE i.id IN ({}) \
+                 AND EXISTS (SELECT 1 FROM pad_updates u WHERE u.interview_id = i.id)",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            found.extend(query.fetch_all(&self.reader).await?);
+        }
+        Ok(found)
+    }
+
     /// How many updates a pad has, and the bytes they take.
     pub async fn pad_size(&self, interview_id: i64) -> Result<(i64, i64)> {
         let (count, bytes): (i64, Option<i64>) = sqlx::query_as(

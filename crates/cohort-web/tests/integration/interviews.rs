@@ -110,6 +110,7 @@ both!(
                 area: String::new(),
                 principles: vec![added.to_string()],
                 bar_raiser: true,
+                coding_pad: false,
             }],
             max_gap_minutes: "10".into(),
             phone_screen_minutes: "45".into(),
@@ -261,17 +262,34 @@ both!(
             .unwrap()
             .is_empty());
 
-        // A valid loop whose key principles are left to the bar raiser or to nobody.
+        // A valid loop whose key principles are left to the bar raiser or to nobody; its first
+        // interview is held in the coding pad (a box ticked by row number; a forged number for
+        // a row that does not exist changes nothing).
         let mut fields = settings("2");
         fields.extend(row("60", "Coding", &coding, &dive, ""));
         fields.extend(row("45", "Bar raiser", "", &ownership, ""));
         fields.extend(row("", "", "", "", ""));
+        fields.push(("coding_pad", "1".to_owned()));
+        fields.push(("coding_pad", "9".to_owned()));
         let response = post(fields).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let saved = app.store().loop_templates(season.season_id).await.unwrap();
         assert_eq!(saved.len(), 1);
         let template = &saved[0].template;
         assert_eq!(template.interviews.len(), 2);
+        assert_eq!(
+            template
+                .interviews
+                .iter()
+                .map(|i| i.coding_pad)
+                .collect::<Vec<_>>(),
+            [true, false]
+        );
+        let (_, html) = recruiter.get_text(&page).await;
+        assert!(
+            html.contains("name=\"coding_pad\" value=\"1\" aria-label=\"Interview 1 is held in the coding pad\" checked"),
+            "the saved box shows ticked"
+        );
         assert!(template.interviews[1].bar_raiser);
         assert_eq!((template.phone_screens, template.max_gap_minutes), (2, 15));
         let (_, html) = recruiter.get_text(&page).await;

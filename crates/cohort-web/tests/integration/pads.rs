@@ -1129,3 +1129,60 @@ both!(
         assert_eq!(count, 1);
     }
 );
+
+both!(
+    a_final_loop_interview_has_a_pad_when_its_seat_in_the_loop_template_says_so,
+    |app: TestApp| async move {
+        // The Software Development loop's coding seats (and the bar raiser's, whose area is
+        // coding) are held in the pad; system design and the behavioural interview are not.
+        let published = crate::feedback::published_loop(&app).await;
+        let candidate_email = published.candidates[0].1.clone();
+        let mut with_pad = 0;
+        for (interview, email) in &published.interviews {
+            let expected = !matches!(
+                interview.focus.as_deref(),
+                Some("System design" | "") | None
+            );
+            with_pad += usize::from(expected);
+            app.state.app().clock().travel_to(interview.starts_at);
+            let interviewer = signed_in_as(&app, email).await;
+            let candidate = signed_in_as(&app, &candidate_email).await;
+            let pad = format!("/pads/{}", interview.id);
+            for who in [&interviewer, &candidate] {
+                let status = who.get(&pad).await.status();
+                assert_eq!(
+                    status,
+                    if expected {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::NOT_FOUND
+                    },
+                    "{:?}",
+                    interview.focus
+                );
+            }
+            let link = format!("href=\"{pad}\"");
+            let (_, kit) = interviewer
+                .get_text(&format!("/interviewer/interviews/{}/kit", interview.id))
+                .await;
+            assert_eq!(kit.contains(&link), expected, "the kit's link");
+            let (_, mine) = interviewer.get_text("/interviewer/interviews").await;
+            assert_eq!(mine.contains(&link), expected, "My interviews' link");
+            let (_, status_page) = candidate.get_text("/me").await;
+            assert_eq!(
+                status_page.contains(&link),
+                expected,
+                "the candidate's link"
+            );
+            match connect(&app, &interviewer, interview.id).await {
+                Ok(mut client) if expected => {
+                    client.type_at(0, "// loop").await;
+                }
+                Err(Refused::Status(404)) if !expected => {}
+                Ok(_) => panic!("a pad opened for {:?}", interview.focus),
+                Err(refused) => panic!("{refused:?} for {:?}", interview.focus),
+            }
+        }
+        assert_eq!(with_pad, 3, "two coding seats and the bar raiser's");
+    }
+);

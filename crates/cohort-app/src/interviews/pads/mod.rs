@@ -99,17 +99,28 @@ impl PadTicket {
     }
 }
 
-/// The interview, if it is one with a pad (a phone screen); [`PadError::NotFound`] otherwise.
+/// The interview, if it is one with a pad; [`PadError::NotFound`] otherwise.
 pub(crate) async fn with_pad(app: &App, interview_id: i64) -> Result<InterviewRecord, PadError> {
     let interview = app
         .store()
         .interview(interview_id)
         .await?
         .ok_or(PadError::NotFound)?;
-    if interview.kind != PHONE_SCREEN {
+    if !has_pad(app, &interview).await? {
         return Err(PadError::NotFound);
     }
     Ok(interview)
+}
+
+/// Whether an interview has a pad: every phone screen, and a final loop's interview when its
+/// seat in the track's loop template (what its kit is made from) is held in the coding pad.
+pub async fn has_pad(app: &App, interview: &InterviewRecord) -> Result<bool, StoreError> {
+    if interview.kind == PHONE_SCREEN {
+        return Ok(true);
+    }
+    Ok(super::feedback::loop_seat(app, interview)
+        .await?
+        .is_some_and(|seat| seat.coding_pad))
 }
 
 /// Whether `user_id` may open interview `interview_id`'s pad now, and how.

@@ -229,6 +229,8 @@ struct LoopLine {
     when: String,
     with: String,
     link: Option<String>,
+    /// The interview's coding pad, when its seat is held in one and it is not over.
+    pad: Option<i64>,
 }
 
 /// The candidate's published final loop, if any, with each interview's time and meeting link.
@@ -237,24 +239,24 @@ async fn final_loop_of(
     record: &ApplicationRecord,
 ) -> Result<Vec<LoopLine>, AppError> {
     let at = |s| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
-    Ok(
-        cohort_app::interviews::plans::loop_of(state.app(), record.id)
-            .await?
-            .into_iter()
-            .map(|i| {
-                let zone = i.candidate_time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-                LoopLine {
-                    when: format!(
-                        "Interview {}: {}",
-                        i.round,
-                        span_in(zone, at(i.starts_at), at(i.ends_at))
-                    ),
-                    with: i.interviewer_name.clone().unwrap_or_default(),
-                    link: i.meeting_link.clone(),
-                }
-            })
-            .collect(),
-    )
+    let now = state.now();
+    let mut lines = Vec::new();
+    for i in cohort_app::interviews::plans::loop_of(state.app(), record.id).await? {
+        let zone = i.candidate_time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+        let open = i.ends_at + GRACE_AFTER_END_SECONDS > now
+            && cohort_app::interviews::pads::has_pad(state.app(), &i).await?;
+        lines.push(LoopLine {
+            when: format!(
+                "Interview {}: {}",
+                i.round,
+                span_in(zone, at(i.starts_at), at(i.ends_at))
+            ),
+            with: i.interviewer_name.clone().unwrap_or_default(),
+            link: i.meeting_link.clone(),
+            pad: open.then_some(i.id),
+        });
+    }
+    Ok(lines)
 }
 
 #[derive(Template)]

@@ -414,14 +414,20 @@ async fn page_with_form(
             cells,
         });
     }
+    let card_interviews: Vec<i64> = view
+        .feedback
+        .readable
+        .iter()
+        .map(|c| c.interview_id)
+        .collect();
+    let pads = state.store().interviews_with_pads(&card_interviews).await?;
     let screens = view
         .feedback
         .readable
         .iter()
         .filter(|c| c.interview_kind != FINAL_LOOP && c.is_submitted())
         .map(|card| ScreenRow {
-            pad: (card.interview_kind == cohort_app::interviews::phone_screens::PHONE_SCREEN
-                && card.authorship != Authorship::Practice)
+            pad: (pads.contains(&card.interview_id) && card.authorship != Authorship::Practice)
                 .then_some(card.interview_id),
             what: format!("Phone interview {}", card.interview_round),
             author: card.author_name.clone(),

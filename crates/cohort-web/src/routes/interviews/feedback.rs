@@ -23,7 +23,7 @@ use cohort_domain::interviews::feedback::{
 use cohort_domain::FieldErrors;
 use cohort_store::interviews::bookings::InterviewRecord;
 use cohort_store::interviews::scorecards::ScorecardRecord;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -166,6 +166,7 @@ fn form_page(
     zone: Tz,
     now: i64,
     layout: Layout,
+    pads: &HashSet<i64>,
 ) -> ScorecardPage {
     let interview = &form.interview;
     let name = |id: i64| form.names.get(&id).cloned().unwrap_or_default();
@@ -216,6 +217,7 @@ fn form_page(
                 &form.names,
                 zone,
                 interview_words(&interview.kind, interview.round),
+                pads,
             )
         }),
         last_saved: form.card.as_ref().map(|c| time_in(c.updated_at, zone)),
@@ -301,6 +303,7 @@ async fn scorecard_page(
     .with_flash(notice_text(query.notice.as_deref()));
     let asked = form.card.as_ref().map_or(&[][..], |c| &c.asked[..]);
     let questions = kit_questions(&state, user_id, id, asked).await?;
+    let pads = state.store().interviews_with_pads(&[id]).await?;
     let mut page = form_page(
         &form,
         &answers,
@@ -308,6 +311,7 @@ async fn scorecard_page(
         zone,
         state.now(),
         layout,
+        &pads,
     );
     page.questions = questions;
     Ok(render(&page)?.into_response())
@@ -372,7 +376,8 @@ async fn save(
                 &csrf,
             );
             let questions = kit_questions(&state, user_id, id, &asked).await?;
-            let mut page = form_page(&form, &answers, errors, zone, state.now(), layout);
+            let pads = state.store().interviews_with_pads(&[id]).await?;
+            let mut page = form_page(&form, &answers, errors, zone, state.now(), layout, &pads);
             page.questions = questions;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?.into_response())
         }
@@ -482,16 +487,18 @@ fn rating_words(rating: Option<Rating>) -> String {
     )
 }
 
+/// A submitted scorecard as a card; `pads` are the interviews with a coding pad to replay
+/// (see [`cohort_store::Store::interviews_with_pads`]).
 pub(crate) fn submitted_card(
     card: &ScorecardRecord,
     names: &HashMap<i64, String>,
     zone: Tz,
     what: String,
+    pads: &HashSet<i64>,
 ) -> SubmittedCard {
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     SubmittedCard {
-        pad: (card.interview_kind == cohort_app::interviews::phone_screens::PHONE_SCREEN
-            && card.authorship != Authorship::Practice)
+        pad: (pads.contains(&card.interview_id) && card.authorship != Authorship::Practice)
             .then_some(card.interview_id),
         id: card.id,
         author: card.author_name.clone(),
@@ -567,6 +574,8 @@ async fn candidate_page(
         .map_err(feedback_error)?;
     let record = state.store().application(id).await?;
     let zone = zone_of(&state, me.account.user.id).await?;
+    let card_interviews: Vec<i64> = feedback.readable.iter().map(|c| c.interview_id).collect();
+    let pads = state.store().interviews_with_pads(&card_interviews).await?;
     let cards = feedback
         .readable
         .iter()
@@ -576,6 +585,7 @@ async fn candidate_page(
                 &feedback.names,
                 zone,
                 interview_words(&card.interview_kind, card.interview_round),
+                &pads,
             )
         })
         .collect();

@@ -36,6 +36,8 @@ struct KitPage {
     kit: Kit,
     when: String,
     what: String,
+    /// The link to the interview's coding pad, for its interviewer (a shadow has no place in it).
+    pad: bool,
 }
 
 async fn kit_page(
@@ -65,6 +67,7 @@ async fn kit_page(
         ),
         when: time_in(kit.interview.starts_at, zone),
         what: super::feedback::interview_words(&kit.interview.kind, kit.interview.round),
+        pad: kit.coding_pad && kit.interview.interviewer_id == Some(me.account.user.id),
         kit,
     };
     Ok(render(&page)?.into_response())

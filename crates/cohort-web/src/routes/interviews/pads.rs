@@ -83,6 +83,8 @@ struct PadPage {
     ticket: PadTicket,
     interviewer: bool,
     editable: bool,
+    /// Which interview: "Phone interview 1", "Final loop, interview 2".
+    what: String,
     when: String,
     /// Until when edits are taken, in the viewer's zone.
     until: String,
@@ -148,6 +150,7 @@ async fn pad_page(
         "Coding pad".to_owned()
     };
     let page = PadPage {
+        what: super::feedback::interview_words(&ticket.interview.kind, ticket.interview.round),
         // A known code only: the page never repeats text from its address.
         layout: Layout::for_account(title, Some(&me.account), &csrf).with_flash(
             (query.notice.as_deref() == Some("notes")).then(|| "Notes saved.".to_owned()),

@@ -529,7 +529,8 @@ async fn trainee_page(
                     super::feedback::interview_words(&card.interview_kind, card.interview_round),
                     card.author_name
                 );
-                super::feedback::submitted_card(card, &names, zone, what)
+                // A shadow's practice card never links to the pad, which was not theirs.
+                super::feedback::submitted_card(card, &names, zone, what, &Default::default())
             })
             .collect(),
         name: trainee.name,

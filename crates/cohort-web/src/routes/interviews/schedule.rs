@@ -108,6 +108,7 @@ fn row(
     now: i64,
     focus: &[String],
     feedback: FeedbackState,
+    has_pad: bool,
 ) -> InterviewRow {
     let at = |s| DateTime::from_timestamp(s, 0).unwrap_or_default();
     let track = interview.track_name.as_deref().unwrap_or("Internship");
@@ -131,7 +132,7 @@ fn row(
             format!("Final loop, interview {} · {track}", interview.round)
         },
         releasable: interview.kind == phone_screens::PHONE_SCREEN,
-        has_pad: interview.kind == phone_screens::PHONE_SCREEN && !shadowing,
+        has_pad: has_pad && !shadowing,
         focus: (!focus.is_empty()).then(|| focus.join(", ")),
         meeting_link: interview.meeting_link.clone(),
         upcoming: interview.starts_at > now,
@@ -182,6 +183,7 @@ async fn my_interviews(
     let mut focus: HashMap<i64, Vec<String>> = HashMap::new();
     let mut rows = Vec::with_capacity(interviews.len());
     for interview in &interviews {
+        let has_pad = cohort_app::interviews::pads::has_pad(state.app(), interview).await?;
         // A loop interview assesses its own seat; a phone screen the areas of the whole loop.
         if let Some(seat) = interview.focus.as_deref().filter(|f| !f.is_empty()) {
             rows.push(row(
@@ -191,6 +193,7 @@ async fn my_interviews(
                 now,
                 &[seat.to_owned()],
                 feedback_of(interview.id),
+                has_pad,
             ));
             continue;
         }
@@ -204,6 +207,7 @@ async fn my_interviews(
             now,
             &focus[&interview.application_id],
             feedback_of(interview.id),
+            has_pad,
         ));
     }
     let (upcoming, mut past): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.upcoming);

@@ -37,6 +37,7 @@ struct RowView {
     area: String,
     principle_a: String,
     principle_b: String,
+    coding_pad: bool,
 }
 
 /// One track's form, filled from its saved template, the suggestion for its track, or what was
@@ -84,6 +85,7 @@ fn rows_of(template: &LoopTemplate) -> (Vec<RowView>, usize) {
             area: id(i.area.as_ref()),
             principle_a: id(i.principles.first()),
             principle_b: id(i.principles.get(1)),
+            coding_pad: i.coding_pad,
         })
         .collect();
     let bar_raiser = template
@@ -171,6 +173,7 @@ async fn page_for(
             area: String::new(),
             principle_a: String::new(),
             principle_b: String::new(),
+            coding_pad: false,
         });
         tracks.push(view);
     }
@@ -232,6 +235,9 @@ struct SubmittedForm {
     /// The bar raiser's row, counted from 1; empty or 0 for none.
     #[serde(default)]
     bar_raiser: String,
+    /// The rows held in the coding pad, counted from 1.
+    #[serde(default)]
+    coding_pad: Vec<String>,
     #[serde(default)]
     max_gap_minutes: String,
     #[serde(default)]
@@ -265,6 +271,13 @@ impl SubmittedForm {
         self.bar_raiser.trim().parse().unwrap_or(0)
     }
 
+    /// Whether row `index` (from 0) is ticked to be held in the coding pad.
+    fn in_coding_pad(&self, index: usize) -> bool {
+        self.coding_pad
+            .iter()
+            .any(|row| row.trim().parse() == Ok(index + 1))
+    }
+
     fn row_views(&self) -> Vec<RowView> {
         (0..self.row_count())
             .map(|i| RowView {
@@ -273,6 +286,7 @@ impl SubmittedForm {
                 area: Self::field(&self.area, i),
                 principle_a: Self::field(&self.principle_a, i),
                 principle_b: Self::field(&self.principle_b, i),
+                coding_pad: self.in_coding_pad(i),
             })
             .collect()
     }
@@ -290,6 +304,7 @@ impl SubmittedForm {
                         Self::field(&self.principle_b, i),
                     ],
                     bar_raiser: bar_raiser == i + 1,
+                    coding_pad: self.in_coding_pad(i),
                 })
                 .collect(),
             max_gap_minutes: self.max_gap_minutes.clone(),
