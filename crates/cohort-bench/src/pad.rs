@@ -177,8 +177,12 @@ async fn client(
                                 ))
                                 .await?;
                         }
-                        Message::Sync(SyncMessage::SyncStep2(update))
-                        | Message::Sync(SyncMessage::Update(update)) => {
+                        Message::Sync(SyncMessage::SyncStep2(update)) => {
+                            doc.transact_mut().apply_update(Update::decode_v1(&update)?)?;
+                        }
+                        // The peer is learned from a relayed edit, never from the pad's content
+                        // at the start, which holds earlier clients' edits when pads are reused.
+                        Message::Sync(SyncMessage::Update(update)) => {
                             let update = Update::decode_v1(&update)?;
                             if peer.is_none() {
                                 peer = update

@@ -105,6 +105,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     reader: AnyPool,
     writer: AnyPool,
+    /// The live coding pads' writes: the writer on SQLite; on PostgreSQL two connections of
+    /// their own, whose statements time out after `PAD_INSERT_TIMEOUT_MS` (see
+    /// `interviews::pads`), so that storing keystrokes never waits behind other writes.
+    pads: AnyPool,
     backend: Backend,
     /// Shared by the clones of one store: the interviewer directory as last read.
     directory: std::sync::Arc<interviews::profiles::DirectoryCopy>,
@@ -154,6 +158,7 @@ impl Store {
                 let reader = pool(max_connections.clamp(2, 8)).await?;
                 Ok(Store {
                     reader,
+                    pads: writer.clone(),
                     writer,
                     backend,
                     directory: Default::default(),
@@ -182,8 +187,27 @@ impl Store {
                     })
                     .connect(url)
                     .await?;
+                let pads = AnyPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            connection
+                                .execute(
+                                    format!(
+                                        "SET statement_timeout = {}",
+                                        interviews::pads::PAD_INSERT_TIMEOUT_MS
+                                    )
+                                    .as_str(),
+                                )
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_lazy(url)?;
                 Ok(Store {
                     reader: pool.clone(),
+                    pads,
                     writer: pool,
                     backend,
                     directory: Default::default(),
@@ -243,6 +267,7 @@ impl Store {
 
     /// Closes both pools, waiting for connections in use to be returned.
     pub async fn close(&self) {
+        self.pads.close().await;
         self.writer.close().await;
         self.reader.close().await;
     }

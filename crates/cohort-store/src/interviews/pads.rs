@@ -47,33 +47,92 @@ pub struct PadNoteRecord {
 
 const UPDATE: &str = "SELECT id, author_id, data, created_at_ms FROM pad_updates";
 
-/// The longest an announced insert of pad updates may run on PostgreSQL, in milliseconds. Ids
-/// come from a sequence when the insert runs and become visible when it commits, so a reader
-/// can see id 11 before id 10; bounding the insert bounds how long that can last.
+/// The longest an insert of pad updates may run on PostgreSQL, in milliseconds (the statement
+/// timeout of [`Store::pads`]'s connections). Ids come from a sequence when the insert runs and
+/// become visible when it commits, so a reader can see id 11 before id 10; bounding the insert
+/// bounds how long that can last.
 pub const PAD_INSERT_TIMEOUT_MS: i64 = 5_000;
 
-/// How stored pad updates are announced to other web nodes: the channel, and the payload of the
-/// update at an index of the batch with its new id.
-#[derive(Clone, Copy)]
-pub struct Announce<'a> {
-    pub channel: &'a str,
-    pub payload: &'a (dyn Fn(usize, i64) -> String + Sync),
+/// The PostgreSQL channel on which stored pad updates and cursor changes are announced to the
+/// web nodes.
+pub const PAD_CHANNEL: &str = "cohort_pads";
+
+/// PostgreSQL refuses a payload of 8000 bytes or more: an update larger than this (in bytes,
+/// twice that in hex) is announced by its id alone, and each node reads it from the store.
+pub const MAX_ANNOUNCED_UPDATE_BYTES: usize = 3_900;
+
+/// What a web node announced on [`PAD_CHANNEL`], read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PadAnnouncement {
+    /// An update stored with this id, with its bytes unless they were too large to announce.
+    Update {
+        interview_id: i64,
+        id: i64,
+        data: Option<Vec<u8>>,
+    },
+    /// Someone's cursors changed (an awareness update, under their name): relayed, not stored.
+    Cursors {
+        interview_id: i64,
+        author_id: i64,
+        data: Vec<u8>,
+    },
 }
 
-/// `pg_notify` for each payload, a thousand to a statement.
-async fn notify_in(tx: &mut Tx, channel: &str, payloads: &[String]) -> Result<()> {
-    for chunk in payloads.chunks(1000) {
-        let calls: Vec<String> = (0..chunk.len())
-            .map(|n| format!("pg_notify($1, ${})", n + 2))
-            .collect();
-        let sql = format!("SELECT {}", calls.join(", "));
-        let mut query = sqlx::query(&sql).bind(channel);
-        for payload in chunk {
-            query = query.bind(payload.as_str());
-        }
-        query.execute(&mut **tx).await?;
+/// Payloads are `KIND NODE INTERVIEW NUMBER HEX`: `u` with the update's id, or `c` with the
+/// cursor's author; NODE (hexadecimal) is the announcing process, which skips its own.
+impl PadAnnouncement {
+    /// The node that announced `payload`, read without decoding the rest: a node skips its own
+    /// announcements, which are most of what it hears.
+    pub fn node_of(payload: &str) -> Option<u64> {
+        let node = payload.get(2..)?.split(' ').next()?;
+        u64::from_str_radix(node, 16).ok()
     }
-    Ok(())
+
+    /// Reads an announcement; `None` for anything else (a payload of another version of Cohort
+    /// is ignored, not misread).
+    pub fn parse(payload: &str) -> Option<PadAnnouncement> {
+        let mut fields = payload.split(' ');
+        let kind = fields.next()?;
+        u64::from_str_radix(fields.next()?, 16).ok()?;
+        let interview_id = fields.next()?.parse().ok()?;
+        let number: i64 = fields.next()?.parse().ok()?;
+        let data = fields.next()?;
+        if fields.next().is_some() {
+            return None;
+        }
+        Some(match kind {
+            "u" => PadAnnouncement::Update {
+                interview_id,
+                id: number,
+                data: if data.is_empty() {
+                    None
+                } else {
+                    Some(hex::decode(data).ok()?)
+                },
+            },
+            "c" => PadAnnouncement::Cursors {
+                interview_id,
+                author_id: number,
+                data: hex::decode(data).ok()?,
+            },
+            _ => return None,
+        })
+    }
+
+    /// The payload of a cursor change; `None` when it is too large to announce.
+    pub fn cursors_payload(
+        node: u64,
+        interview_id: i64,
+        author_id: i64,
+        data: &[u8],
+    ) -> Option<String> {
+        (data.len() <= MAX_ANNOUNCED_UPDATE_BYTES).then(|| {
+            format!(
+                "c {node:x} {interview_id} {author_id} {}",
+                hex::encode(data)
+            )
+        })
+    }
 }
 
 impl Store {
@@ -102,13 +161,13 @@ impl Store {
     /// Appends updates of any pads in one statement (a group commit); returns their ids, in the
     /// order given. Each is (interview, author, update, milliseconds).
     ///
-    /// With `announce` on PostgreSQL, each stored update is also announced on the channel, with
-    /// the payload `announce` makes of its index and id, in the same transaction: other web
-    /// nodes hear of an update when (and only if) it is committed, in the order of the commits.
+    /// On PostgreSQL the same statement announces each update on [`PAD_CHANNEL`] as made by
+    /// `node`: other web nodes hear of an update when (and only if) it is committed, in the order
+    /// of the commits.
     pub async fn append_pad_updates(
         &self,
         updates: &[(i64, i64, &[u8], i64)],
-        announce: Option<Announce<'_>>,
+        node: u64,
     ) -> Result<Vec<i64>> {
         if updates.is_empty() {
             return Ok(Vec::new());
@@ -125,11 +184,24 @@ impl Store {
                 )
             })
             .collect();
-        let sql = format!(
-            "INSERT INTO pad_updates (interview_id, author_id, data, created_at_ms) VALUES {} \
-             RETURNING id",
+        let insert = format!(
+            "INSERT INTO pad_updates (interview_id, author_id, data, created_at_ms) VALUES {}",
             values.join(", ")
         );
+        let sql = match self.backend {
+            crate::Backend::Sqlite => format!("{insert} RETURNING id"),
+            crate::Backend::Postgres => {
+                let channel = updates.len() * 4 + 1;
+                format!(
+                    "WITH stored AS ({insert} RETURNING id, interview_id, data) \
+                     SELECT id FROM stored, LATERAL (SELECT pg_notify(${channel}, \
+                     'u ' || ${} || ' ' || interview_id || ' ' || id || ' ' || \
+                     CASE WHEN octet_length(data) <= {MAX_ANNOUNCED_UPDATE_BYTES} \
+                     THEN encode(data, 'hex') ELSE '' END)) AS announced",
+                    channel + 1
+                )
+            }
+        };
         let mut query = sqlx::query_scalar::<_, i64>(&sql);
         for &(interview_id, author_id, data, created_at_ms) in updates {
             query = query
@@ -138,43 +210,33 @@ impl Store {
                 .bind(data.to_vec())
                 .bind(created_at_ms);
         }
-        let announce = announce.filter(|_| self.backend == crate::Backend::Postgres);
-        let Some(announce) = announce else {
-            let mut ids = query.fetch_all(&self.writer).await?;
-            // Both databases number the rows of one statement in the order of its VALUES;
-            // RETURNING need not list them in that order, so they are put back in it.
-            ids.sort_unstable();
-            return Ok(ids);
-        };
-        let mut tx = self.writer.begin().await?;
-        // Other nodes take an update with a lower id than one they have seen as settled after
-        // `PAD_INSERT_TIMEOUT_MS` (see `pad_snapshots`), so no insert may hold its ids longer.
-        sqlx::query(&format!(
-            "SET LOCAL statement_timeout = {PAD_INSERT_TIMEOUT_MS}"
-        ))
-        .execute(&mut *tx)
-        .await?;
-        let mut ids = query.fetch_all(&mut *tx).await?;
+        if self.backend == crate::Backend::Postgres {
+            query = query.bind(PAD_CHANNEL).bind(format!("{node:x}"));
+        }
+        let mut ids = query.fetch_all(&self.pads).await?;
+        // Both databases number the rows of one statement in the order of its VALUES;
+        // RETURNING need not list them in that order, so they are put back in it.
         ids.sort_unstable();
-        let payloads: Vec<String> = ids
-            .iter()
-            .enumerate()
-            .map(|(index, &id)| (announce.payload)(index, id))
-            .collect();
-        notify_in(&mut tx, announce.channel, &payloads).await?;
-        tx.commit().await?;
         Ok(ids)
     }
 
-    /// Announces each payload on a PostgreSQL channel (nothing on SQLite, whose one process
-    /// needs no announcement): pad cursors, which other nodes relay but nobody stores.
-    pub async fn notify(&self, channel: &str, payloads: &[String]) -> Result<()> {
+    /// Announces cursor changes on [`PAD_CHANNEL`] (nothing on SQLite, whose one process needs
+    /// no announcement), as many to a statement as given.
+    pub async fn announce_pad_cursors(&self, payloads: &[String]) -> Result<()> {
         if self.backend != crate::Backend::Postgres || payloads.is_empty() {
             return Ok(());
         }
-        let mut tx = self.writer.begin().await?;
-        notify_in(&mut tx, channel, payloads).await?;
-        tx.commit().await?;
+        for chunk in payloads.chunks(1000) {
+            let calls: Vec<String> = (0..chunk.len())
+                .map(|n| format!("pg_notify($1, ${})", n + 2))
+                .collect();
+            let sql = format!("SELECT {}", calls.join(", "));
+            let mut query = sqlx::query(&sql).bind(PAD_CHANNEL);
+            for payload in chunk {
+                query = query.bind(payload.as_str());
+            }
+            query.execute(&self.pads).await?;
+        }
         Ok(())
     }
 
@@ -413,5 +475,67 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(crate::affected(done) == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_announcement_reads_back_as_it_was_written() {
+        let payload = PadAnnouncement::cursors_payload(0xfeed, 2, 3, b"{}").unwrap();
+        assert_eq!(PadAnnouncement::node_of(&payload), Some(0xfeed));
+        assert_eq!(
+            PadAnnouncement::parse(&payload),
+            Some(PadAnnouncement::Cursors {
+                interview_id: 2,
+                author_id: 3,
+                data: b"{}".to_vec()
+            })
+        );
+    }
+
+    #[test]
+    fn cursors_too_large_to_announce_are_not_announced() {
+        let large = vec![0u8; MAX_ANNOUNCED_UPDATE_BYTES + 1];
+        assert_eq!(PadAnnouncement::cursors_payload(1, 2, 3, &large), None);
+        let largest = vec![0u8; MAX_ANNOUNCED_UPDATE_BYTES];
+        let payload = PadAnnouncement::cursors_payload(u64::MAX, i64::MAX, i64::MAX, &largest);
+        assert!(payload.unwrap().len() < 8_000, "PostgreSQL's limit");
+    }
+
+    #[test]
+    fn an_update_announced_without_its_bytes_reads_as_one_to_fetch() {
+        assert_eq!(
+            PadAnnouncement::parse("u 1f 42 9 "),
+            Some(PadAnnouncement::Update {
+                interview_id: 42,
+                id: 9,
+                data: None
+            })
+        );
+        assert_eq!(
+            PadAnnouncement::parse("u 1f 42 9 0a0b"),
+            Some(PadAnnouncement::Update {
+                interview_id: 42,
+                id: 9,
+                data: Some(vec![10, 11])
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_damaged_announcement_is_ignored() {
+        for payload in [
+            "",
+            "x 1 2 3 00",
+            "u zz 2 3 ",
+            "u 1 2 3 0g",
+            "u 1 2 3 00 extra",
+        ] {
+            assert_eq!(PadAnnouncement::parse(payload), None, "{payload:?}");
+        }
+        assert_eq!(PadAnnouncement::node_of("u"), None);
     }
 }

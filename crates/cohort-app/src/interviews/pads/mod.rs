@@ -199,16 +199,8 @@ async fn write_updates(
             .map(|w| (w.interview_id, w.author_id, w.data.as_slice(), w.at_ms))
             .collect();
         // On PostgreSQL every stored update is announced to the other web nodes in the same
-        // transaction (the store announces nothing on SQLite).
-        let payload = |index: usize, id: i64| {
-            let (interview_id, _, data, _) = rows[index];
-            nodes::update_payload(node, interview_id, id, data)
-        };
-        let announce = cohort_store::interviews::pads::Announce {
-            channel: nodes::CHANNEL,
-            payload: &payload,
-        };
-        match store.append_pad_updates(&rows, Some(announce)).await {
+        // statement.
+        match store.append_pad_updates(&rows, node).await {
             Ok(ids) => {
                 for (write, id) in batch.into_iter().zip(ids) {
                     let _ = write.stored.send(Ok(id));

@@ -1,7 +1,7 @@
 //! One pad edited through several web nodes, on PostgreSQL.
 //!
 //! Each node that has someone connected to a pad holds a room for it. The node's writer stores
-//! each update and, in the same transaction, announces it with `NOTIFY` on [`CHANNEL`]; every
+//! each update and, in the same statement, announces it with `NOTIFY` on [`PAD_CHANNEL`]; every
 //! node listens on the channel and hands what concerns its open rooms to each room's inbox,
 //! which applies it and relays what it changed to the room's connections. PostgreSQL delivers
 //! the announcements of committed transactions only, in the order of their commits, so an
@@ -16,8 +16,7 @@
 
 use super::{PadError, Room, OTHER_NODE};
 use crate::App;
-use base64::Engine;
-use cohort_store::interviews::pads::PAD_INSERT_TIMEOUT_MS;
+use cohort_store::interviews::pads::{PadAnnouncement, PAD_CHANNEL, PAD_INSERT_TIMEOUT_MS};
 use cohort_store::Backend;
 use std::sync::{OnceLock, Weak};
 use std::time::Duration;
@@ -26,13 +25,6 @@ use yrs::sync::{AwarenessUpdate, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{ReadTxn, Transact, Update};
-
-/// The PostgreSQL channel of pad announcements.
-pub(super) const CHANNEL: &str = "cohort_pads";
-
-/// PostgreSQL refuses a payload of 8000 bytes or more. An update too large to ride in its
-/// announcement is announced by id, and each node reads it from the store.
-const MAX_PAYLOAD_BYTES: usize = 7_900;
 
 /// How long after an id is first known every lower id is surely committed: far longer than an
 /// insert may hold its ids ([`PAD_INSERT_TIMEOUT_MS`]).
@@ -117,7 +109,8 @@ impl Nodes {
         if app.store().backend() != Backend::Postgres {
             return;
         }
-        let Some(payload) = cursors_payload(self.id, interview_id, author_id, &update.encode_v1())
+        let Some(payload) =
+            PadAnnouncement::cursors_payload(self.id, interview_id, author_id, &update.encode_v1())
         else {
             return;
         };
@@ -140,61 +133,10 @@ async fn send_cursors(store: cohort_store::Store, mut queue: mpsc::Receiver<Stri
                 Err(_) => break,
             }
         }
-        if let Err(error) = store.notify(CHANNEL, &batch).await {
+        if let Err(error) = store.announce_pad_cursors(&batch).await {
             tracing::warn!(%error, "announcing pad cursors failed");
         }
     }
-}
-
-const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-/// The announcement of a stored update: `u NODE INTERVIEW ID DATA`, DATA left out when too large.
-pub(super) fn update_payload(node: u64, interview_id: i64, id: i64, data: &[u8]) -> String {
-    let mut payload = format!("u {node:x} {interview_id} {id} ");
-    if payload.len() + data.len().div_ceil(3) * 4 <= MAX_PAYLOAD_BYTES {
-        BASE64.encode_string(data, &mut payload);
-    }
-    payload
-}
-
-/// The announcement of a cursor change: `c NODE INTERVIEW AUTHOR DATA`; none when too large.
-fn cursors_payload(node: u64, interview_id: i64, author_id: i64, data: &[u8]) -> Option<String> {
-    let mut payload = format!("c {node:x} {interview_id} {author_id} ");
-    if payload.len() + data.len().div_ceil(3) * 4 > MAX_PAYLOAD_BYTES {
-        return None;
-    }
-    BASE64.encode_string(data, &mut payload);
-    Some(payload)
-}
-
-/// Reads an announcement: the node it came from, the pad, and what it says. None for anything
-/// else (a payload from a newer or older version of Cohort is ignored, not misread).
-fn parse(payload: &str) -> Option<(u64, i64, Remote)> {
-    let mut fields = payload.split(' ');
-    let kind = fields.next()?;
-    let node = u64::from_str_radix(fields.next()?, 16).ok()?;
-    let interview_id = fields.next()?.parse().ok()?;
-    let number: i64 = fields.next()?.parse().ok()?;
-    let data = fields.next()?;
-    if fields.next().is_some() {
-        return None;
-    }
-    let remote = match kind {
-        "u" if data.is_empty() => Remote::Update {
-            id: number,
-            data: None,
-        },
-        "u" => Remote::Update {
-            id: number,
-            data: Some(BASE64.decode(data).ok()?),
-        },
-        "c" => Remote::Cursors {
-            author_id: number,
-            data: BASE64.decode(data).ok()?,
-        },
-        _ => return None,
-    };
-    Some((node, interview_id, remote))
 }
 
 /// Listens for announcements for as long as the process runs. Whenever the connection is lost,
@@ -216,7 +158,7 @@ async fn listen_until_lost(app: &App) -> sqlx::Error {
         Ok(listener) => listener,
         Err(error) => return error,
     };
-    if let Err(error) = listener.listen(CHANNEL).await {
+    if let Err(error) = listener.listen(PAD_CHANNEL).await {
         return error;
     }
     let nodes = &app.pad_rooms().nodes;
@@ -226,13 +168,27 @@ async fn listen_until_lost(app: &App) -> sqlx::Error {
         // which would hide that announcements were missed.
         match listener.try_recv().await {
             Ok(Some(notification)) => {
-                let Some((node, interview_id, remote)) = parse(notification.payload()) else {
-                    tracing::warn!(payload = notification.payload(), "unknown pad announcement");
-                    continue;
-                };
-                if node == nodes.id {
+                let payload = notification.payload();
+                // Most of what a node hears is its own; that is skipped before it is decoded.
+                if PadAnnouncement::node_of(payload) == Some(nodes.id) {
                     continue;
                 }
+                let (interview_id, remote) = match PadAnnouncement::parse(payload) {
+                    Some(PadAnnouncement::Update {
+                        interview_id,
+                        id,
+                        data,
+                    }) => (interview_id, Remote::Update { id, data }),
+                    Some(PadAnnouncement::Cursors {
+                        interview_id,
+                        author_id,
+                        data,
+                    }) => (interview_id, Remote::Cursors { author_id, data }),
+                    None => {
+                        tracing::warn!(payload, "unknown pad announcement");
+                        continue;
+                    }
+                };
                 if let Some(room) = app.pad_rooms().open_room(interview_id) {
                     if let Some(inbox) = &room.inbox {
                         let _ = inbox.send(remote);
@@ -399,67 +355,5 @@ impl Room {
             from: OTHER_NODE,
             bytes: Some(Message::Awareness(update).encode_v1().into()),
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_update_announcement_reads_back_as_it_was_written() {
-        let payload = update_payload(0xfeed, 42, 7, b"\x01\x02\x03");
-        assert_eq!(
-            parse(&payload),
-            Some((
-                0xfeed,
-                42,
-                Remote::Update {
-                    id: 7,
-                    data: Some(vec![1, 2, 3])
-                }
-            ))
-        );
-    }
-
-    #[test]
-    fn an_update_too_large_to_announce_is_announced_by_id_only() {
-        let large = vec![7u8; 6_000];
-        let payload = update_payload(1, 42, 9, &large);
-        assert!(payload.len() < 8_000);
-        assert_eq!(
-            parse(&payload),
-            Some((1, 42, Remote::Update { id: 9, data: None }))
-        );
-    }
-
-    #[test]
-    fn cursors_too_large_to_announce_are_not_announced() {
-        assert_eq!(cursors_payload(1, 2, 3, &vec![0u8; 6_000]), None);
-        let payload = cursors_payload(1, 2, 3, b"{}").unwrap();
-        assert_eq!(
-            parse(&payload),
-            Some((
-                1,
-                2,
-                Remote::Cursors {
-                    author_id: 3,
-                    data: b"{}".to_vec()
-                }
-            ))
-        );
-    }
-
-    #[test]
-    fn an_unknown_or_damaged_announcement_is_ignored() {
-        for payload in [
-            "",
-            "x 1 2 3 AAAA",
-            "u zz 2 3 ",
-            "u 1 2 3 !!!",
-            "u 1 2 3 AAAA extra",
-        ] {
-            assert_eq!(parse(payload), None, "{payload:?}");
-        }
     }
 }
