@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  freePort, waitForReady, trackedPage, reportBrowserErrors, assertNoBrowserErrors, CHROMIUM_ARGS,
+  freePort, sleep, waitForReady, trackedPage, reportBrowserErrors, assertNoBrowserErrors, CHROMIUM_ARGS,
 } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,7 +40,8 @@ const nodes = {};
 const balancers = [];
 
 function psql(sql) {
-  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql]);
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql],
+    { env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
 }
 
 /** Starts a `cohort` process on the shared database; resolves when it is ready. */
@@ -51,7 +52,7 @@ async function startNode(name, command) {
   node.child = spawn(
     COHORT_BIN,
     ['--data-dir', path.join(tmpDir, name), '--database-url', DATABASE_URL, '--listen', `127.0.0.1:${port}`, ...command],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COHORT_LOG: process.env.COHORT_LOG || 'warn' } },
   );
   node.child.stdout.on('data', (chunk) => { node.output += chunk; });
   node.child.stderr.on('data', (chunk) => { node.output += chunk; });
@@ -74,16 +75,20 @@ async function balancer(ports) {
         return;
       }
       const upstream = net.connect(ports[index], '127.0.0.1');
+      let connected = false;
       upstream.once('connect', () => {
+        connected = true;
         served[ports[index]] += 1;
-        upstream.on('error', () => client.destroy());
         client.on('error', () => upstream.destroy());
         client.pipe(upstream);
         upstream.pipe(client);
         client.resume();
       });
-      upstream.once('error', () => {
-        if (upstream.connecting) tryPort(index + 1);
+      upstream.on('error', () => {
+        // Refused: the node is down, so the next one is tried; a connection that was up and
+        // broke takes its client down with it, as a balancer's would.
+        if (connected) client.destroy();
+        else tryPort(index + 1);
       });
     };
     tryPort(0);
@@ -101,7 +106,7 @@ before(async () => {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   psql(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   psql(`CREATE DATABASE ${DATABASE}`);
-  await startNode('a', ['demo', '--candidates', '12']);
+  await startNode('a', ['demo', '--candidates', '60']);
   await startNode('b', ['serve']);
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }, { timeout: 2 * READY_TIMEOUT_MS });
@@ -131,7 +136,11 @@ async function signIn(page, email) {
 }
 
 test('a pad edited through two web nodes survives one of them killed mid-interview: the editor moves to the other node and no keystroke is lost', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const line = /coding pad: .*\/pads\/(\d+) as (\S+) and, in another browser, as (\S+)/.exec(nodes.a.output);
+  // The demo prints its summary, with the live pad, once it has set everything up.
+  const padLine = /coding pad: .*\/pads\/(\d+) as (\S+) and, in another browser, as (\S+)/;
+  const printedBy = Date.now() + READY_TIMEOUT_MS;
+  while (!padLine.test(nodes.a.output) && Date.now() < printedBy) await sleep(250);
+  const line = padLine.exec(nodes.a.output);
   assert.ok(line, `the demo printed no coding pad:\n${nodes.a.output.slice(0, 4000)}`);
   const [, padId, interviewerEmail, candidateEmail] = line;
   const towardA = await balancer([portOf(nodes.a.base), portOf(nodes.b.base)]);
