@@ -100,7 +100,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 ///
 /// On SQLite, writes go through a pool of one connection so that writers queue in-process instead
 /// of failing with `SQLITE_BUSY`; reads use their own pool and never wait for writers (WAL mode).
-/// On PostgreSQL both handles are the same pool.
+/// On PostgreSQL both handles are the same pool. The live coding pads write through a pool of their
+/// own (see `Store::pads`).
 #[derive(Clone, Debug)]
 pub struct Store {
     reader: AnyPool,

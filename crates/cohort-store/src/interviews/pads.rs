@@ -48,7 +48,7 @@ pub struct PadNoteRecord {
 const UPDATE: &str = "SELECT id, author_id, data, created_at_ms FROM pad_updates";
 
 /// The longest an insert of pad updates may run on PostgreSQL, in milliseconds (the statement
-/// timeout of [`Store::pads`]'s connections). Ids come from a sequence when the insert runs and
+/// timeout of the connections of `Store::pads`). Ids come from a sequence when the insert runs and
 /// become visible when it commits, so a reader can see id 11 before id 10; bounding the insert
 /// bounds how long that can last.
 pub const PAD_INSERT_TIMEOUT_MS: i64 = 5_000;
