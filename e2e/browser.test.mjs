@@ -34,14 +34,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
   freePort, sleep, waitForReady as waitForProcess, trackedPage, reportBrowserErrors, assertNoBrowserErrors,
-  CHROMIUM_ARGS,
+  CHROMIUM_ARGS, COHORT_BIN, CHROMIUM_PATH, SCREENSHOT_DIR, DEMO_PASSWORD,
 } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const COHORT_BIN = path.resolve(process.env.COHORT_BIN || path.join(here, '..', 'target', 'debug', 'cohort'));
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = path.join(here, 'screenshots');
-const DEMO_PASSWORD = 'cohort-demo-2027';
 const RECRUITER_EMAIL = 'recruiter@demo.cohort.test';
 const SEASON_NAME = 'Summer 2027';
 const READY_TIMEOUT_MS = 60_000;

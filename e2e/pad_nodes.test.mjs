@@ -18,17 +18,12 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  freePort, sleep, waitForReady, trackedPage, reportBrowserErrors, assertNoBrowserErrors, CHROMIUM_ARGS,
+  freePort, sleep, waitForReady, trackedPage, reportBrowserErrors, assertNoBrowserErrors,
+  CHROMIUM_ARGS, COHORT_BIN, CHROMIUM_PATH, SCREENSHOT_DIR, DEMO_PASSWORD,
 } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const COHORT_BIN = path.resolve(process.env.COHORT_BIN || path.join(here, '..', 'target', 'debug', 'cohort'));
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = path.join(here, 'screenshots');
-const DEMO_PASSWORD = 'cohort-demo-2027';
 const READY_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 180_000;
 const DATABASE = `cohort_e2e_pad_nodes_${process.pid}`;

@@ -3,6 +3,16 @@
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The cohort binary under test, Chromium, where screenshots go, and the demo's password. */
+export const COHORT_BIN = path.resolve(process.env.COHORT_BIN || path.join(here, '..', 'target', 'debug', 'cohort'));
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(here, 'screenshots');
+export const DEMO_PASSWORD = 'cohort-demo-2027';
 
 /** Debian's Chromium, headless, as these machines can run it. */
 export const CHROMIUM_ARGS = [

@@ -137,6 +137,17 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
         feedback_due_hours: 24,
     };
     let state = AppState::start(config).await.expect("the app starts");
+    serve(listener, state, data_dir, postgres_database)
+}
+
+/// Serves `state` on `listener` until the returned app is dropped.
+fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    data_dir: tempfile::TempDir,
+    postgres_database: Option<String>,
+) -> TestApp {
+    let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(cohort_web::run(listener, state.clone(), async move {
         let _ = stopped.await;
@@ -167,19 +178,8 @@ impl TestApp {
             .await
             .expect("the second node starts");
         state.app().clock().travel_to(self.state.app().now());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(cohort_web::run(listener, state.clone(), async move {
-            let _ = stopped.await;
-        }));
-        TestApp {
-            address,
-            state,
-            data_dir,
-            // The first node drops the database.
-            postgres_database: None,
-            stop: Some(stop),
-            server: Some(server),
-        }
+        // The first node drops the database.
+        serve(listener, state, data_dir, None)
     }
 }
 

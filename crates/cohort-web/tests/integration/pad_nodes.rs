@@ -4,7 +4,7 @@
 //! processes and browsers in `e2e/pad_nodes.test.mjs`.
 
 use crate::helpers::*;
-use crate::pads::{booked_phone_screen, connect, reconnect, travel_to_start, PadClient};
+use crate::pads::{booked_phone_screen, connect, reconnect, travel_to_start, Booked, PadClient};
 use std::time::Duration;
 
 /// Reads both clients' frames until their texts are equal and `done` holds; panics after ten
@@ -23,16 +23,43 @@ async fn until_both(pat: &mut PadClient, grace: &mut PadClient, done: impl Fn(&s
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn people_on_two_web_nodes_edit_one_document_and_see_each_others_cursors_on_postgres() {
+/// Two nodes on one PostgreSQL database and a phone screen going on, with the interviewer (Pat)
+/// connected to the first node and the candidate (Grace) to the second.
+struct TwoNodes {
+    node_a: TestApp,
+    node_b: TestApp,
+    booked: Booked,
+    pat: PadClient,
+    grace: PadClient,
+}
+
+async fn two_nodes() -> TwoNodes {
     let node_a = spawn_app(Backend::Postgres).await;
     let booked = booked_phone_screen(&node_a).await;
-    let id = booked.interview.id;
     travel_to_start(&node_a, &booked, 60);
     let node_b = node_a.second_node().await;
+    let id = booked.interview.id;
+    let pat = connect(&node_a, &booked.interviewer, id).await.unwrap();
+    let grace = connect(&node_b, &booked.candidate, id).await.unwrap();
+    TwoNodes {
+        node_a,
+        node_b,
+        booked,
+        pat,
+        grace,
+    }
+}
 
-    let mut pat = connect(&node_a, &booked.interviewer, id).await.unwrap();
-    let mut grace = connect(&node_b, &booked.candidate, id).await.unwrap();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_on_two_web_nodes_edit_one_document_and_see_each_others_cursors_on_postgres() {
+    let TwoNodes {
+        node_a: _node_a,
+        node_b,
+        booked,
+        mut pat,
+        mut grace,
+    } = two_nodes().await;
+    let id = booked.interview.id;
     pat.announce("Pat").await;
     grace.announce("Grace").await;
 
@@ -87,13 +114,14 @@ async fn people_on_two_web_nodes_edit_one_document_and_see_each_others_cursors_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_that_loses_its_database_listener_sends_its_clients_to_resync_and_no_edit_is_lost_on_postgres(
 ) {
-    let node_a = spawn_app(Backend::Postgres).await;
-    let booked = booked_phone_screen(&node_a).await;
+    let TwoNodes {
+        node_a,
+        node_b,
+        booked,
+        mut pat,
+        mut grace,
+    } = two_nodes().await;
     let id = booked.interview.id;
-    travel_to_start(&node_a, &booked, 60);
-    let node_b = node_a.second_node().await;
-    let mut pat = connect(&node_a, &booked.interviewer, id).await.unwrap();
-    let mut grace = connect(&node_b, &booked.candidate, id).await.unwrap();
     pat.type_at(0, "first\n").await;
     grace.until_text("first\n").await;
 
