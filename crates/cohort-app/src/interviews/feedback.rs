@@ -135,8 +135,19 @@ pub(crate) async fn loop_seat(
     if interview.kind != FINAL_LOOP {
         return Ok(None);
     }
-    let Some(saved) = super::template_of_application(app, interview.application_id).await? else {
-        return Ok(None);
+    Ok(loop_seats(app, interview.application_id)
+        .await?
+        .remove(&interview.id))
+}
+
+/// The seat each booked interview of an application's final loop fills in the track's loop
+/// template, by interview id (those the template no longer places are left out).
+pub(crate) async fn loop_seats(
+    app: &App,
+    application_id: i64,
+) -> Result<HashMap<i64, TemplateInterview>, StoreError> {
+    let Some(saved) = super::template_of_application(app, application_id).await? else {
+        return Ok(HashMap::new());
     };
     let seats = &saved.template.interviews;
     let names: HashMap<i64, String> = app.store().competency_names().await?;
@@ -156,7 +167,7 @@ pub(crate) async fn loop_seat(
     // The loop's interviews in the loop's order (a round is the interview's place in it).
     let mut ordered: Vec<InterviewRecord> = app
         .store()
-        .interviews_of_application(interview.application_id)
+        .interviews_of_application(application_id)
         .await?
         .into_iter()
         .filter(|i| i.kind == FINAL_LOOP && i.is_booked())
@@ -166,11 +177,12 @@ pub(crate) async fn loop_seat(
         .iter()
         .map(|i| i.focus.clone().unwrap_or_default())
         .collect();
-    let seat = ordered
+    let placed = feedback::seats_of(&template_focus, &loop_focus);
+    Ok(ordered
         .iter()
-        .position(|i| i.id == interview.id)
-        .and_then(|index| feedback::seats_of(&template_focus, &loop_focus)[index]);
-    Ok(seat.map(|seat| seats[seat].clone()))
+        .zip(placed)
+        .filter_map(|(interview, seat)| seat.map(|seat| (interview.id, seats[seat].clone())))
+        .collect())
 }
 
 /// The scorecard of `interview_id` as `user_id` fills it in. A scorecard already saved keeps the

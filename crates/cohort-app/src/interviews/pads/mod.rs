@@ -123,6 +123,33 @@ pub async fn has_pad(app: &App, interview: &InterviewRecord) -> Result<bool, Sto
         .is_some_and(|seat| seat.coding_pad))
 }
 
+/// Which of `interviews` have a pad (see [`has_pad`]), reading each application's loop once
+/// however many of its interviews are listed.
+pub async fn with_pads(
+    app: &App,
+    interviews: &[InterviewRecord],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut found = std::collections::HashSet::new();
+    let mut seats_of: HashMap<i64, HashMap<i64, cohort_domain::interviews::TemplateInterview>> =
+        HashMap::new();
+    for interview in interviews {
+        if interview.kind == PHONE_SCREEN {
+            found.insert(interview.id);
+            continue;
+        }
+        let seats = match seats_of.entry(interview.application_id) {
+            std::collections::hash_map::Entry::Occupied(seats) => seats.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(super::feedback::loop_seats(app, interview.application_id).await?)
+            }
+        };
+        if seats.get(&interview.id).is_some_and(|seat| seat.coding_pad) {
+            found.insert(interview.id);
+        }
+    }
+    Ok(found)
+}
+
 /// Whether `user_id` may open interview `interview_id`'s pad now, and how.
 ///
 /// Only the interview's own interviewer and candidate get a ticket; anyone else, and any

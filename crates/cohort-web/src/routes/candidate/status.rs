@@ -240,11 +240,12 @@ async fn final_loop_of(
 ) -> Result<Vec<LoopLine>, AppError> {
     let at = |s| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
     let now = state.now();
+    let interviews = cohort_app::interviews::plans::loop_of(state.app(), record.id).await?;
+    let pads = cohort_app::interviews::pads::with_pads(state.app(), &interviews).await?;
     let mut lines = Vec::new();
-    for i in cohort_app::interviews::plans::loop_of(state.app(), record.id).await? {
+    for i in interviews {
         let zone = i.candidate_time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-        let open = i.ends_at + GRACE_AFTER_END_SECONDS > now
-            && cohort_app::interviews::pads::has_pad(state.app(), &i).await?;
+        let open = i.ends_at + GRACE_AFTER_END_SECONDS > now && pads.contains(&i.id);
         lines.push(LoopLine {
             when: format!(
                 "Interview {}: {}",

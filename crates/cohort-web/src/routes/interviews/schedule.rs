@@ -182,8 +182,9 @@ async fn my_interviews(
     // One application's focus is read once, however many of its interviews are listed.
     let mut focus: HashMap<i64, Vec<String>> = HashMap::new();
     let mut rows = Vec::with_capacity(interviews.len());
+    let pads = cohort_app::interviews::pads::with_pads(state.app(), &interviews).await?;
     for interview in &interviews {
-        let has_pad = cohort_app::interviews::pads::has_pad(state.app(), interview).await?;
+        let has_pad = pads.contains(&interview.id);
         // A loop interview assesses its own seat; a phone screen the areas of the whole loop.
         if let Some(seat) = interview.focus.as_deref().filter(|f| !f.is_empty()) {
             rows.push(row(
