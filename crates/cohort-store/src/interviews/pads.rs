@@ -81,6 +81,14 @@ pub enum PadAnnouncement {
 /// Payloads are `KIND NODE INTERVIEW NUMBER HEX`: `u` with the update's id, or `c` with the
 /// cursor's author; NODE (hexadecimal) is the announcing process, which skips its own.
 impl PadAnnouncement {
+    /// The pad the announcement is about.
+    pub fn interview_id(&self) -> i64 {
+        match self {
+            PadAnnouncement::Update { interview_id, .. }
+            | PadAnnouncement::Cursors { interview_id, .. } => *interview_id,
+        }
+    }
+
     /// The node that announced `payload`, read without decoding the rest: a node skips its own
     /// announcements, which are most of what it hears.
     pub fn node_of(payload: &str) -> Option<u64> {

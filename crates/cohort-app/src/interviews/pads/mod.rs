@@ -202,6 +202,19 @@ struct PendingWrite {
     stored: tokio::sync::oneshot::Sender<Result<i64, String>>,
 }
 
+/// `first` and whatever else is already waiting (as `waiting` yields it), up to `max`: one
+/// statement, or one turn of a room's lock, for all of them.
+fn gather<T>(first: T, max: usize, mut waiting: impl FnMut() -> Option<T>) -> Vec<T> {
+    let mut batch = vec![first];
+    while batch.len() < max {
+        match waiting() {
+            Some(next) => batch.push(next),
+            None => break,
+        }
+    }
+    batch
+}
+
 /// The most updates one group commit takes.
 const WRITES_PER_COMMIT: usize = 512;
 
@@ -214,13 +227,7 @@ async fn write_updates(
     mut queue: tokio::sync::mpsc::Receiver<PendingWrite>,
 ) {
     while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < WRITES_PER_COMMIT {
-            match queue.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
+        let batch = gather(first, WRITES_PER_COMMIT, || queue.try_recv().ok());
         let rows: Vec<(i64, i64, &[u8], i64)> = batch
             .iter()
             .map(|w| (w.interview_id, w.author_id, w.data.as_slice(), w.at_ms))
@@ -355,7 +362,8 @@ struct Room {
     /// not, so the room is not handed to new connections.
     broken: AtomicBool,
     /// What other web nodes announce for this pad, on PostgreSQL.
-    inbox: Option<tokio::sync::mpsc::UnboundedSender<nodes::Remote>>,
+    inbox:
+        Option<tokio::sync::mpsc::UnboundedSender<cohort_store::interviews::pads::PadAnnouncement>>,
 }
 
 /// The sender of messages that came from another web node: no connection of this one.
@@ -466,7 +474,7 @@ fn apply_stored(doc: &Doc, updates: impl IntoIterator<Item = Vec<u8>>) -> Result
 /// PostgreSQL).
 type LoadedRoom = (
     Arc<Room>,
-    Option<tokio::sync::mpsc::UnboundedReceiver<nodes::Remote>>,
+    Option<tokio::sync::mpsc::UnboundedReceiver<cohort_store::interviews::pads::PadAnnouncement>>,
 );
 
 async fn load_room(app: &App, interview_id: i64) -> Result<LoadedRoom, PadError> {

@@ -43,15 +43,6 @@ const CURSOR_QUEUE: usize = 4_096;
 /// The most announcements one statement sends, or one room applies at a time.
 const BATCH: usize = 512;
 
-/// What another node announced for a room.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Remote {
-    /// A stored update, with its bytes unless they were too large to announce.
-    Update { id: i64, data: Option<Vec<u8>> },
-    /// A change of someone's cursor (an awareness update), made under their name there.
-    Cursors { author_id: i64, data: Vec<u8> },
-}
-
 /// This process among the web nodes.
 pub(super) struct Nodes {
     /// Chosen at random when the process starts, so that a node skips its own announcements.
@@ -126,13 +117,7 @@ impl Nodes {
 /// Sends the cursor announcements waiting, as many to a statement as there are.
 async fn send_cursors(store: cohort_store::Store, mut queue: mpsc::Receiver<String>) {
     while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match queue.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
+        let batch = super::gather(first, BATCH, || queue.try_recv().ok());
         if let Err(error) = store.announce_pad_cursors(&batch).await {
             tracing::warn!(%error, "announcing pad cursors failed");
         }
@@ -173,25 +158,13 @@ async fn listen_until_lost(app: &App) -> sqlx::Error {
                 if PadAnnouncement::node_of(payload) == Some(nodes.id) {
                     continue;
                 }
-                let (interview_id, remote) = match PadAnnouncement::parse(payload) {
-                    Some(PadAnnouncement::Update {
-                        interview_id,
-                        id,
-                        data,
-                    }) => (interview_id, Remote::Update { id, data }),
-                    Some(PadAnnouncement::Cursors {
-                        interview_id,
-                        author_id,
-                        data,
-                    }) => (interview_id, Remote::Cursors { author_id, data }),
-                    None => {
-                        tracing::warn!(payload, "unknown pad announcement");
-                        continue;
-                    }
+                let Some(announcement) = PadAnnouncement::parse(payload) else {
+                    tracing::warn!(payload, "unknown pad announcement");
+                    continue;
                 };
-                if let Some(room) = app.pad_rooms().open_room(interview_id) {
+                if let Some(room) = app.pad_rooms().open_room(announcement.interview_id()) {
                     if let Some(inbox) = &room.inbox {
-                        let _ = inbox.send(remote);
+                        let _ = inbox.send(announcement);
                     }
                 }
             }
@@ -207,20 +180,14 @@ async fn listen_until_lost(app: &App) -> sqlx::Error {
 pub(super) async fn take_remote(
     app: App,
     room: Weak<Room>,
-    mut inbox: mpsc::UnboundedReceiver<Remote>,
+    mut inbox: mpsc::UnboundedReceiver<PadAnnouncement>,
 ) {
     if let Some(room) = room.upgrade() {
         let after = room.state.lock().await.loaded_after;
         room.catch_up(&app, after).await;
     }
     while let Some(first) = inbox.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match inbox.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
+        let batch = super::gather(first, BATCH, || inbox.try_recv().ok());
         let Some(room) = room.upgrade() else {
             return;
         };
@@ -247,23 +214,26 @@ impl Room {
         }
     }
 
-    async fn take(&self, app: &App, batch: Vec<Remote>) {
+    async fn take(&self, app: &App, batch: Vec<PadAnnouncement>) {
         let mut updates = Vec::new();
         let mut cursors = Vec::new();
-        for remote in batch {
-            match remote {
-                Remote::Update {
+        for announcement in batch {
+            match announcement {
+                PadAnnouncement::Update {
                     id,
                     data: Some(data),
+                    ..
                 } => updates.push((id, data)),
                 // Too large to announce: read from the store with whatever came after it.
-                Remote::Update { id, data: None } => {
+                PadAnnouncement::Update { id, data: None, .. } => {
                     if !updates.is_empty() {
                         self.apply_remote(app, std::mem::take(&mut updates)).await;
                     }
                     self.catch_up(app, id - 1).await;
                 }
-                Remote::Cursors { author_id, data } => cursors.push((author_id, data)),
+                PadAnnouncement::Cursors {
+                    author_id, data, ..
+                } => cursors.push((author_id, data)),
             }
         }
         if !updates.is_empty() {
