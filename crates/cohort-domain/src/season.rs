@@ -193,76 +193,7 @@ pub fn format_in_zone(time: DateTime<Utc>, zone: Tz) -> String {
         .to_string()
 }
 
-/// An amount of money in minor units (cents) of an ISO 4217 currency.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Money {
-    pub minor_units: i64,
-    pub currency: Currency,
-}
-
-/// A three-letter ISO 4217 currency code in upper case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Currency(String);
-
-impl Currency {
-    pub fn parse(text: &str) -> Result<Currency, InvalidInput> {
-        let code = text.trim().to_uppercase();
-        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
-            Ok(Currency(code))
-        } else {
-            Err(InvalidInput(
-                "Enter a three-letter currency code such as USD.".into(),
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Parses an amount such as "8,500" or "8500.50" into minor units.
-pub fn parse_amount(text: &str, what: &str) -> Result<i64, InvalidInput> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '_')
-        .collect();
-    let message = || InvalidInput(format!("Enter {what} as a number, for example 8500."));
-    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if whole.is_empty()
-        || fraction.len() > 2
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !fraction.chars().all(|c| c.is_ascii_digit())
-    {
-        return Err(message());
-    }
-    let whole: i64 = whole.parse().map_err(|_| message())?;
-    let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| message())?;
-    if whole > 10_000_000 {
-        return Err(InvalidInput(format!("{what} is implausibly large.")));
-    }
-    Ok(whole * 100 + fraction)
-}
-
-/// Formats minor units as "8,500.00 USD" (or without cents when they are zero: "8,500 USD").
-pub fn format_money(minor_units: i64, currency: &str) -> String {
-    let whole = minor_units / 100;
-    let cents = minor_units % 100;
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if cents == 0 {
-        format!("{grouped} {currency}")
-    } else {
-        format!("{grouped}.{cents:02} {currency}")
-    }
-}
+pub use crate::money::{format_money, Currency, Money};
 
 /// Headcount of an opening: how many interns it hires.
 pub fn parse_headcount(text: &str) -> Result<i64, InvalidInput> {
@@ -391,19 +322,6 @@ mod tests {
             utc("2027-11-07T05:30:00Z")
         );
         assert!(parse_time_zone("Mars/Olympus").is_err());
-    }
-
-    #[test]
-    fn amounts_parse_to_minor_units_and_format_back() {
-        assert_eq!(parse_amount("8,500", "pay").unwrap(), 850_000);
-        assert_eq!(parse_amount("8500.5", "pay").unwrap(), 850_050);
-        assert!(parse_amount("-1", "pay").is_err());
-        assert!(parse_amount("12.345", "pay").is_err());
-        assert_eq!(format_money(850_000, "USD"), "8,500 USD");
-        assert_eq!(format_money(1_000_050, "EUR"), "10,000.50 EUR");
-        assert_eq!(format_money(99_00, "GBP"), "99 GBP");
-        assert!(Currency::parse("usd").is_ok());
-        assert!(Currency::parse("dollars").is_err());
     }
 
     #[test]
