@@ -23,6 +23,7 @@ pub mod interviews;
 pub mod jobs;
 pub mod judge;
 pub mod mail;
+pub mod offers;
 pub mod pools;
 pub mod problems;
 pub mod setup;
@@ -140,6 +141,10 @@ impl App {
 
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.clock.now_utc()
     }
 
     /// The live coding pads open on this process.

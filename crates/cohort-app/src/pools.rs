@@ -18,6 +18,7 @@ use crate::interviews::shadows::CountShadowSeat;
 use crate::interviews::subscriptions::RefreshCalendar;
 use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
 use crate::judge::JudgeContext;
+use crate::offers::ExpireOffer;
 use crate::problems::VerifyProblem;
 use crate::App;
 use std::sync::Arc;
@@ -31,7 +32,7 @@ pub fn indexing() -> Registry<App> {
 /// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
 /// interviews' (reminders of interviews and of feedback, reading subscribed calendars, and planning a week of loops, which
 /// runs the engine on a blocking thread for the plan's time limit, and counting a shadow's seat
-/// once its interview is over).
+/// once its interview is over), and the offers' (an offer expiring at its deadline).
 pub fn timed() -> Registry<App> {
     Registry::default()
         .with::<CloseSession>()
@@ -42,6 +43,7 @@ pub fn timed() -> Registry<App> {
         .with::<RefreshCalendar>()
         .with::<PlanWeek>()
         .with::<CountShadowSeat>()
+        .with::<ExpireOffer>()
 }
 
 /// Judging: a live coding pad's runs first, as an interview is waiting on each; then

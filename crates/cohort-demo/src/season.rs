@@ -139,8 +139,11 @@ pub(crate) async fn create_season(
                     track_id,
                     location_id,
                     monthly_pay_minor: monthly * 100,
+                    // The band runs 10 % above its bottom, rounded to whole units.
+                    monthly_pay_max_minor: monthly * 110,
                     housing_stipend_minor: place.housing * 100,
                     relocation_minor: 2_000 * 100,
+                    sign_on_max_minor: 0,
                     currency: place.currency.into(),
                 },
             )

@@ -10,6 +10,9 @@
 //! - [`stage`]: pipeline stages, the transition table (as data) and who may perform each move.
 //! - [`input`]: validated input types (email, password, names, links, languages, dates).
 //! - [`season`]: seasons, application windows, time zones, pay bands.
+//! - [`money`]: amounts in minor units of an ISO 4217 currency, with its own decimals.
+//! - [`offers`]: an offer's terms against its pay band, the approval chain, the deadline in the
+//!   candidate's zone, accepting and declining, and the offer letter's template.
 //! - [`application`]: the validated application form.
 //! - [`assessment`]: what an online assessment template may say.
 //! - [`calendar`]: busy times from an interviewer's iCalendar file (recurrence, zones, free/busy).
@@ -21,6 +24,8 @@ pub mod assessment;
 pub mod calendar;
 pub mod input;
 pub mod interviews;
+pub mod money;
+pub mod offers;
 pub mod role;
 pub mod season;
 pub mod stage;

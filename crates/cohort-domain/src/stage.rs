@@ -129,10 +129,27 @@ pub enum RejectionReason {
     AssessmentScore,
     InterviewPerformance,
     Other,
+    /// The candidate declined the offer (recorded by their answer, never chosen by staff).
+    OfferDeclined,
+    /// A recruiter rescinded the offer (recorded by the rescission).
+    OfferRescinded,
 }
 
 impl RejectionReason {
-    pub const ALL: [RejectionReason; 6] = [
+    pub const ALL: [RejectionReason; 8] = [
+        RejectionReason::NotQualified,
+        RejectionReason::Ineligible,
+        RejectionReason::PositionFilled,
+        RejectionReason::AssessmentScore,
+        RejectionReason::InterviewPerformance,
+        RejectionReason::Other,
+        RejectionReason::OfferDeclined,
+        RejectionReason::OfferRescinded,
+    ];
+
+    /// The reasons staff choose from when they reject; the offer's two are recorded by the
+    /// offer itself.
+    pub const CHOICES: [RejectionReason; 6] = [
         RejectionReason::NotQualified,
         RejectionReason::Ineligible,
         RejectionReason::PositionFilled,
@@ -149,6 +166,8 @@ impl RejectionReason {
             RejectionReason::AssessmentScore => "assessment_score",
             RejectionReason::InterviewPerformance => "interview_performance",
             RejectionReason::Other => "other",
+            RejectionReason::OfferDeclined => "offer_declined",
+            RejectionReason::OfferRescinded => "offer_rescinded",
         }
     }
 
@@ -160,6 +179,8 @@ impl RejectionReason {
             RejectionReason::AssessmentScore => "Assessment score below the bar",
             RejectionReason::InterviewPerformance => "Interview performance",
             RejectionReason::Other => "Other",
+            RejectionReason::OfferDeclined => "Declined the offer",
+            RejectionReason::OfferRescinded => "Offer rescinded",
         }
     }
 
@@ -280,6 +301,9 @@ pub enum Actor<'a> {
     /// Cohort itself, opening the debrief when every interview of the final loop has its
     /// submitted feedback. It may only move an application from Final loop to Debrief.
     FeedbackComplete,
+    /// The candidate answering their offer: accepting moves the application from Offer to
+    /// Hired, declining from Offer to Rejected (as "declined the offer").
+    OfferAnswer,
 }
 
 /// Why a move was refused. The messages are shown to the person who asked.
@@ -318,6 +342,13 @@ pub fn check_transition(
         }
         Actor::FeedbackComplete => {
             if from == Stage::FinalLoop && to == Stage::Debrief {
+                Ok(())
+            } else {
+                Err(TransitionError::Forbidden { from, to })
+            }
+        }
+        Actor::OfferAnswer => {
+            if from == Stage::Offer && matches!(to, Stage::Hired | Stage::Rejected) {
                 Ok(())
             } else {
                 Err(TransitionError::Forbidden { from, to })

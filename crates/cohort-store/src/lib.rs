@@ -25,6 +25,7 @@ pub mod assessment_sessions;
 pub mod blob;
 pub mod interviews;
 pub mod jobs;
+pub mod offers;
 pub mod outbox;
 pub mod plagiarism;
 pub mod problems;

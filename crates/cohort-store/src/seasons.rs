@@ -32,9 +32,14 @@ pub struct LocationRecord {
 pub struct PayBandRecord {
     pub track_id: i64,
     pub location_id: i64,
+    /// The bottom of the monthly pay band.
     pub monthly_pay_minor: i64,
+    /// The top of the monthly pay band.
+    pub monthly_pay_max_minor: i64,
+    /// The most housing stipend, relocation allowance and sign-on bonus within the band.
     pub housing_stipend_minor: i64,
     pub relocation_minor: i64,
+    pub sign_on_max_minor: i64,
     pub currency: String,
 }
 
@@ -221,16 +226,20 @@ impl Store {
     /// Sets the pay band of a track at a location, replacing an earlier one.
     pub async fn set_pay_band(tx: &mut Tx, band: &PayBandRecord) -> Result<()> {
         sqlx::query(
-            "INSERT INTO pay_bands (track_id, location_id, monthly_pay_minor, housing_stipend_minor, relocation_minor, currency) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (track_id, location_id) DO UPDATE SET \
-             monthly_pay_minor = excluded.monthly_pay_minor, housing_stipend_minor = excluded.housing_stipend_minor, \
-             relocation_minor = excluded.relocation_minor, currency = excluded.currency",
+            "INSERT INTO pay_bands (track_id, location_id, monthly_pay_minor, monthly_pay_max_minor, housing_stipend_minor, \
+             relocation_minor, sign_on_max_minor, currency) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (track_id, location_id) DO UPDATE SET \
+             monthly_pay_minor = excluded.monthly_pay_minor, monthly_pay_max_minor = excluded.monthly_pay_max_minor, \
+             housing_stipend_minor = excluded.housing_stipend_minor, relocation_minor = excluded.relocation_minor, \
+             sign_on_max_minor = excluded.sign_on_max_minor, currency = excluded.currency",
         )
         .bind(band.track_id)
         .bind(band.location_id)
         .bind(band.monthly_pay_minor)
+        .bind(band.monthly_pay_max_minor)
         .bind(band.housing_stipend_minor)
         .bind(band.relocation_minor)
+        .bind(band.sign_on_max_minor)
         .bind(&band.currency)
         .execute(&mut **tx)
         .await?;
@@ -239,11 +248,26 @@ impl Store {
 
     pub async fn pay_bands(&self, season_id: i64) -> Result<Vec<PayBandRecord>> {
         Ok(sqlx::query_as(
-            "SELECT p.track_id, p.location_id, p.monthly_pay_minor, p.housing_stipend_minor, p.relocation_minor, p.currency \
+            "SELECT p.track_id, p.location_id, p.monthly_pay_minor, \
+             COALESCE(p.monthly_pay_max_minor, p.monthly_pay_minor) AS monthly_pay_max_minor, p.housing_stipend_minor, \
+             p.relocation_minor, p.sign_on_max_minor, p.currency \
              FROM pay_bands p JOIN tracks t ON t.id = p.track_id WHERE t.season_id = $1",
         )
         .bind(season_id)
         .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// The pay band of a track at a location, if it has one.
+    pub async fn pay_band(&self, track_id: i64, location_id: i64) -> Result<Option<PayBandRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT track_id, location_id, monthly_pay_minor, \
+             COALESCE(monthly_pay_max_minor, monthly_pay_minor) AS monthly_pay_max_minor, housing_stipend_minor, \
+             relocation_minor, sign_on_max_minor, currency FROM pay_bands WHERE track_id = $1 AND location_id = $2",
+        )
+        .bind(track_id)
+        .bind(location_id)
+        .fetch_optional(&self.reader)
         .await?)
     }
 

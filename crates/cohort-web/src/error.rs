@@ -181,6 +181,22 @@ impl From<cohort_app::interviews::profiles::TrainingError> for AppError {
     }
 }
 
+impl From<cohort_app::offers::OfferError> for AppError {
+    fn from(error: cohort_app::offers::OfferError) -> AppError {
+        use cohort_app::offers::OfferError;
+        match error {
+            OfferError::NotFound => AppError::NotFound,
+            OfferError::Forbidden(why) => AppError::ForbiddenBecause(why.to_owned()),
+            OfferError::Invalid(errors) => AppError::Invalid(errors),
+            OfferError::Template(_) => AppError::BadRequest(error.to_string()),
+            OfferError::NotNow(_) | OfferError::Answer(_) | OfferError::Stale => {
+                AppError::Conflict(error.to_string())
+            }
+            OfferError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> AppError {
         AppError::Invalid(errors)

@@ -61,6 +61,10 @@ impl Layout {
                         href: "/staff",
                         label: "Seasons",
                     });
+                    nav.push(NavLink {
+                        href: "/staff/offers",
+                        label: "Offers",
+                    });
                 } else if StaffOnly::allows(account) {
                     nav.push(NavLink {
                         href: "/staff",

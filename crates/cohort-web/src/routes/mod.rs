@@ -9,6 +9,7 @@ pub mod candidate;
 pub mod health;
 pub mod interviews;
 pub mod metrics;
+pub mod offers;
 pub mod openings;
 pub mod staff;
 
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(assessment::router())
         .merge(interviews::router())
+        .merge(offers::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -388,8 +388,10 @@ impl TestApp {
                 track_id: software,
                 location_id: seattle,
                 monthly_pay_minor: 950_000,
+                monthly_pay_max_minor: 1_050_000,
                 housing_stipend_minor: 250_000,
                 relocation_minor: 200_000,
+                sign_on_max_minor: 0,
                 currency: "USD".into(),
             },
         )

@@ -16,6 +16,7 @@ mod hardening;
 mod interviews;
 mod jobs;
 mod mail;
+mod offers;
 mod pad_nodes;
 mod pads;
 mod phone_screens;

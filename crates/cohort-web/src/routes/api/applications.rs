@@ -429,11 +429,15 @@ pub(super) async fn create_transition(
     })?;
     let reason_code = match request.reason_code.as_deref() {
         None => None,
-        Some(code) => Some(RejectionReason::parse(code).ok_or_else(|| {
-            ApiError(AppError::BadRequest(format!(
-                "Unknown reason code '{code}'."
-            )))
-        })?),
+        Some(code) => Some(
+            RejectionReason::parse(code)
+                .filter(|r| RejectionReason::CHOICES.contains(r))
+                .ok_or_else(|| {
+                    ApiError(AppError::BadRequest(format!(
+                        "Unknown reason code '{code}'."
+                    )))
+                })?,
+        ),
     };
     let mut errors = FieldErrors::new();
     let Some(reason) = errors.take("reason", Text::optional(&request.reason, "the reason", 500))

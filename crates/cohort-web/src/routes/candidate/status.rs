@@ -206,6 +206,9 @@ struct CandidateApplication {
     final_loop: Vec<LoopLine>,
     /// The cases of the final loop whose prompts have been sent.
     cases: Vec<CaseLine>,
+    /// The offer sent to the candidate: its id, whether it waits for their answer, and what
+    /// to say about it.
+    offer: Option<(i64, bool, String)>,
 }
 
 /// A case study as its candidate sees it.
@@ -447,7 +450,31 @@ async fn status_of(
             .then(|| phone_screens::manage_path(record.id));
         let final_loop = final_loop_of(state, &record).await?;
         let cases = cases_of(state, &record, refused.as_ref()).await?;
+        let offer = state
+            .store()
+            .offer_of_application(record.id)
+            .await?
+            .filter(|offer| offer.sent_at.is_some())
+            .map(|offer| {
+                use cohort_domain::offers::OfferState;
+                let waiting = offer.state == OfferState::Sent && offer.expires_at > now;
+                let said = match offer.state {
+                    OfferState::Sent if waiting => format!(
+                        "Your offer letter is ready. Please answer by {}.",
+                        cohort_app::offers::letter::deadline_text(
+                            &offer.deadline,
+                            &offer.time_zone
+                        )
+                    ),
+                    OfferState::Accepted => "You accepted your offer.".to_owned(),
+                    OfferState::Declined => "You declined your offer.".to_owned(),
+                    OfferState::Rescinded => "Your offer was withdrawn.".to_owned(),
+                    _ => "The deadline to answer your offer has passed.".to_owned(),
+                };
+                (offer.id, waiting, said)
+            });
         applications.push(CandidateApplication {
+            offer,
             cases,
             final_loop,
             phone_screens,

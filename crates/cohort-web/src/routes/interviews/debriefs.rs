@@ -622,7 +622,7 @@ async fn page_with_form(
                 })
                 .collect()
         }),
-        reasons: RejectionReason::ALL
+        reasons: RejectionReason::CHOICES
             .into_iter()
             .map(|r| (r.as_str(), r.label()))
             .collect(),

@@ -52,6 +52,8 @@ struct DetailPage {
     can_extend: bool,
     /// The text extracted from the résumé, as the search indexes it.
     resume_text: String,
+    /// The application's offer, with its state's label, if it has one.
+    offer: Option<(i64, &'static str)>,
 }
 
 async fn detail_page(
@@ -101,11 +103,16 @@ async fn detail_page(
         choices: state.store().choices(id).await?,
         notes: state.store().notes(id).await?,
         next: next_stages(stage, &account.roles),
-        reasons: RejectionReason::ALL.to_vec(),
+        reasons: RejectionReason::CHOICES.to_vec(),
         submitted: iso(record.created_at),
         assessments: crate::routes::assessment::results::results_of(state, id).await?,
         can_extend: <Recruiting as crate::auth::Policy>::allows(account),
         resume_text: state.store().resume_text(id).await?,
+        offer: state
+            .store()
+            .offer_of_application(id)
+            .await?
+            .map(|offer| (offer.id, offer.state.label())),
         stage,
         history,
         record,
@@ -164,6 +171,7 @@ async fn transition(
             "" => None,
             code => Some(
                 RejectionReason::parse(code)
+                    .filter(|r| RejectionReason::CHOICES.contains(r))
                     .ok_or_else(|| AppError::BadRequest("Choose a reason from the list.".into()))?,
             ),
         };

@@ -398,7 +398,7 @@ async fn board(
         filters,
         params,
         sorts: BoardSort::ALL.to_vec(),
-        reasons: RejectionReason::ALL.to_vec(),
+        reasons: RejectionReason::CHOICES.to_vec(),
         stages: Stage::ALL
             .iter()
             .copied()
@@ -435,6 +435,7 @@ async fn bulk_move(
     let reason_code = if to == Stage::Rejected {
         Some(
             RejectionReason::parse(&form.reason_code)
+                .filter(|r| RejectionReason::CHOICES.contains(r))
                 .ok_or_else(|| AppError::BadRequest("Choose a reason for the rejection.".into()))?,
         )
     } else {

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use cohort_app::setup::{self, NewLocation};
 use cohort_domain::input::Text;
-use cohort_domain::season::{parse_amount, parse_date, parse_time_zone, Currency, ProgramDates};
+use cohort_domain::season::{parse_date, parse_time_zone, Currency, ProgramDates};
 use cohort_domain::FieldErrors;
 use cohort_store::accounts::Account;
 use cohort_store::seasons::{
@@ -174,10 +174,29 @@ async fn setup_page_for(
                 .map(|l| format!("{}, {}", l.city, l.country))
                 .unwrap_or_default(),
             pay: format!(
-                "{} a month · housing {} · relocation {}",
+                "{}{} a month · housing {} · relocation {}{}",
                 cohort_domain::season::format_money(band.monthly_pay_minor, &band.currency),
+                if band.monthly_pay_max_minor > band.monthly_pay_minor {
+                    format!(
+                        " to {}",
+                        cohort_domain::season::format_money(
+                            band.monthly_pay_max_minor,
+                            &band.currency
+                        )
+                    )
+                } else {
+                    String::new()
+                },
                 cohort_domain::season::format_money(band.housing_stipend_minor, &band.currency),
-                cohort_domain::season::format_money(band.relocation_minor, &band.currency)
+                cohort_domain::season::format_money(band.relocation_minor, &band.currency),
+                if band.sign_on_max_minor > 0 {
+                    format!(
+                        " · sign-on bonus up to {}",
+                        cohort_domain::season::format_money(band.sign_on_max_minor, &band.currency)
+                    )
+                } else {
+                    String::new()
+                }
             ),
         })
         .collect();
@@ -407,8 +426,12 @@ struct PayBandForm {
     track: i64,
     location: i64,
     monthly_pay: String,
+    #[serde(default)]
+    monthly_pay_max: String,
     housing_stipend: String,
     relocation: String,
+    #[serde(default)]
+    sign_on_max: String,
     currency: String,
 }
 
@@ -429,30 +452,85 @@ async fn set_pay_band(
         &mut errors,
     )
     .await?;
-    let monthly = errors.take(
-        "monthly_pay",
-        parse_amount(&form.monthly_pay, "the monthly pay"),
-    );
-    let housing = errors.take(
-        "housing_stipend",
-        parse_amount(&form.housing_stipend, "the housing stipend"),
-    );
-    let relocation = errors.take(
-        "relocation",
-        parse_amount(&form.relocation, "the relocation allowance"),
-    );
     let currency = errors.take("currency", Currency::parse(&form.currency));
-    if let (Some(monthly), Some(housing), Some(relocation), Some(currency), true) =
-        (monthly, housing, relocation, currency, errors.is_empty())
-    {
+    let amount = |errors: &mut FieldErrors, field: &str, text: &str, what: &str| {
+        let currency = currency.as_ref()?;
+        errors.take(field, currency.parse_amount(text, what))
+    };
+    let monthly = amount(
+        &mut errors,
+        "monthly_pay",
+        &form.monthly_pay,
+        "the monthly pay",
+    );
+    // Without a top the band is the one amount.
+    let monthly_max = if form.monthly_pay_max.trim().is_empty() {
+        monthly
+    } else {
+        amount(
+            &mut errors,
+            "monthly_pay_max",
+            &form.monthly_pay_max,
+            "the top of the monthly pay band",
+        )
+    };
+    if let (Some(bottom), Some(top)) = (monthly, monthly_max) {
+        if top < bottom {
+            errors.add(
+                "monthly_pay_max",
+                "The top of the monthly pay band cannot be below its bottom.",
+            );
+        }
+    }
+    let housing = amount(
+        &mut errors,
+        "housing_stipend",
+        &form.housing_stipend,
+        "the housing stipend",
+    );
+    let relocation = amount(
+        &mut errors,
+        "relocation",
+        &form.relocation,
+        "the relocation allowance",
+    );
+    let sign_on_max = if form.sign_on_max.trim().is_empty() {
+        Some(0)
+    } else {
+        amount(
+            &mut errors,
+            "sign_on_max",
+            &form.sign_on_max,
+            "the largest sign-on bonus",
+        )
+    };
+    if let (
+        Some(monthly),
+        Some(monthly_max),
+        Some(housing),
+        Some(relocation),
+        Some(sign_on_max),
+        Some(currency),
+        true,
+    ) = (
+        monthly,
+        monthly_max,
+        housing,
+        relocation,
+        sign_on_max,
+        currency.clone(),
+        errors.is_empty(),
+    ) {
         setup::set_pay_band(
             state.app(),
             &PayBandRecord {
                 track_id: form.track,
                 location_id: form.location,
                 monthly_pay_minor: monthly,
+                monthly_pay_max_minor: monthly_max,
                 housing_stipend_minor: housing,
                 relocation_minor: relocation,
+                sign_on_max_minor: sign_on_max,
                 currency: currency.as_str().to_owned(),
             },
         )
