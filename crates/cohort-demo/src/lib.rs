@@ -21,6 +21,7 @@ mod candidates;
 mod case_studies;
 mod feedback;
 mod interviews;
+mod offers;
 mod pads;
 pub mod pdf;
 mod season;
@@ -32,6 +33,7 @@ pub use interviews::{
     ensure_demo_hiring_managers, ensure_demo_interviewers, ensure_demo_interviews,
     ensure_demo_loop_plans, ensure_demo_phone_screens, ensure_interviewers, DemoPlans,
 };
+pub use offers::{ensure_demo_offers, DemoOffers};
 pub use pads::{ensure_demo_live_pad, ensure_demo_past_pad, DemoPadError, LivePad, PastPad};
 
 use cohort_domain::Role;

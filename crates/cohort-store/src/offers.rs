@@ -6,6 +6,7 @@
 use crate::{affected, Result, Store, StoreError, Tx};
 use cohort_domain::money::Currency;
 use cohort_domain::offers::{Housing, OfferState};
+use cohort_domain::Stage;
 
 /// An offer with what pages show beside it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -672,6 +673,26 @@ impl Store {
              AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.application_id = a.id) ORDER BY a.id",
         )
         .bind(season_id)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// The applications of a season at `stage` without an offer whose first choice has a pay
+    /// band, oldest first (the demo picks its offers' candidates from them).
+    pub async fn applications_without_offer(
+        &self,
+        season_id: i64,
+        stage: Stage,
+    ) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT a.id FROM applications a JOIN application_choices c ON c.application_id = a.id AND c.rank = 1 \
+             JOIN openings o ON o.id = c.opening_id \
+             JOIN pay_bands p ON p.track_id = o.track_id AND p.location_id = o.location_id \
+             WHERE a.season_id = $1 AND a.stage = $2 \
+             AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.application_id = a.id) ORDER BY a.id",
+        )
+        .bind(season_id)
+        .bind(stage.as_str())
         .fetch_all(&self.reader)
         .await?)
     }

@@ -759,6 +759,10 @@ async fn demo(
     let cases = cohort_demo::ensure_demo_case_studies(state.app(), season.season_id, coordinator)
         .await
         .context("seeding the demo's case studies")?;
+    // After the hiring managers, who approve them.
+    let offers = cohort_demo::ensure_demo_offers(state.app(), season.season_id)
+        .await
+        .context("seeding the demo's offers")?;
     let past_pad = cohort_demo::ensure_demo_past_pad(state.app(), season.season_id)
         .await
         .context("seeding the demo's past coding pad")?;
@@ -801,6 +805,21 @@ async fn demo(
     }
     if cases > 0 {
         println!("  case studies: {cases}, one per track, for the interview that discusses a case");
+    }
+    if offers.offers > 0 {
+        println!(
+            "  offers: {} in every state, under {}/staff/offers{}",
+            offers.offers,
+            base_url.trim_end_matches('/'),
+            offers
+                .interns_start
+                .as_deref()
+                .map(|day| format!("; accepted interns start on {day}"))
+                .unwrap_or_default()
+        );
+        if let Some(email) = &offers.candidate_to_answer {
+            println!("  an offer to answer: sign in as {email}");
+        }
     }
     if let Some(pad) = &past_pad {
         println!(

@@ -193,17 +193,19 @@ async fn parse_terms(
     app: &App,
     application_id: i64,
     form: &OfferForm,
-) -> Result<OfferTerms, OfferError> {
-    let openings: Vec<i64> = app
-        .store()
-        .choices(application_id)
-        .await?
-        .iter()
-        .map(|c| c.opening_id)
-        .collect();
+) -> Result<(OfferTerms, String), OfferError> {
+    let choices = app.store().choices(application_id).await?;
+    let openings: Vec<i64> = choices.iter().map(|c| c.opening_id).collect();
     let zone = cohort_domain::season::parse_time_zone(&form.time_zone).unwrap_or(chrono_tz::UTC);
-    form.parse(&openings, today_in(app, zone))
-        .map_err(OfferError::Invalid)
+    let terms = form
+        .parse(&openings, today_in(app, zone))
+        .map_err(OfferError::Invalid)?;
+    let title = choices
+        .iter()
+        .find(|c| c.opening_id == terms.opening_id)
+        .map(|c| format!("{} in {}", c.title, c.city))
+        .unwrap_or_default();
+    Ok((terms, title))
 }
 
 struct TermsText {
@@ -239,15 +241,14 @@ fn terms_row<'a>(terms: &'a OfferTerms, text: &'a TermsText) -> OfferTermsRow<'a
 }
 
 /// The terms as a line of the history: "8,500 USD a month, stipend 2,000 USD, …".
-fn describe_terms(terms: &OfferTerms) -> String {
+fn describe_terms(terms: &OfferTerms, opening: &str) -> String {
     let c = &terms.currency;
     let housing = match terms.housing {
         Housing::Corporate => "corporate housing".to_owned(),
         Housing::Stipend(amount) => format!("housing stipend {}", c.format(amount)),
     };
     format!(
-        "opening {}; {} to {}; {} a month; {housing}; relocation {}; sign-on bonus {}; decide by {} ({})",
-        terms.opening_id,
+        "{opening}; {} to {}; {} a month; {housing}; relocation {}; sign-on bonus {}; decide by {} ({})",
         terms.start,
         terms.end,
         c.format(terms.monthly_pay),
@@ -259,7 +260,7 @@ fn describe_terms(terms: &OfferTerms) -> String {
 }
 
 /// What changed between an offer as stored and new terms, field by field, for the history.
-fn changes(before: &OfferRecord, after: &OfferTerms) -> String {
+fn changes(before: &OfferRecord, after: &OfferTerms, opening: &str) -> String {
     let old = before.currency();
     let new = &after.currency;
     let mut found = Vec::new();
@@ -268,11 +269,13 @@ fn changes(before: &OfferRecord, after: &OfferTerms) -> String {
             found.push(format!("{label}: {was} → {now}"));
         }
     };
-    note(
-        "opening",
-        before.opening_id.to_string(),
-        after.opening_id.to_string(),
-    );
+    if before.opening_id != after.opening_id {
+        note(
+            "opening",
+            format!("{} in {}", before.opening_title, before.city),
+            opening.to_owned(),
+        );
+    }
     note("start", before.start_date.clone(), after.start.to_string());
     note("end", before.end_date.clone(), after.end.to_string());
     note(
@@ -333,7 +336,7 @@ pub async fn draft(
             "An offer is drafted once a hire decision has moved the application to Offer.".into(),
         ));
     }
-    let terms = parse_terms(app, application_id, form).await?;
+    let (terms, opening) = parse_terms(app, application_id, form).await?;
     let text = terms_text(&terms);
     let mut tx = app.store().begin().await?;
     let id = Store::create_offer(
@@ -356,7 +359,7 @@ pub async fn draft(
         id,
         Some(actor.user.id),
         "drafted",
-        &describe_terms(&terms),
+        &describe_terms(&terms, &opening),
         app.now(),
     )
     .await?;
@@ -435,7 +438,10 @@ pub async fn draft_all(
                 id,
                 Some(actor.user.id),
                 "drafted",
-                &format!("in bulk from the band: {}", describe_terms(terms)),
+                &format!(
+                    "in bulk from the band: {}",
+                    describe_terms(terms, "the first choice")
+                ),
                 app.now(),
             )
             .await?;
@@ -470,7 +476,7 @@ pub async fn revise(
             offer.state.label().to_lowercase()
         )));
     }
-    let terms = parse_terms(app, offer.application_id, form).await?;
+    let (terms, opening) = parse_terms(app, offer.application_id, form).await?;
     let text = terms_text(&terms);
     let mut tx = app.store().begin().await?;
     Store::revise_offer(
@@ -486,7 +492,7 @@ pub async fn revise(
         offer_id,
         Some(actor.user.id),
         "revised",
-        &changes(&offer, &terms),
+        &changes(&offer, &terms, &opening),
         app.now(),
     )
     .await?;

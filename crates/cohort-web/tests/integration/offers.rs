@@ -1032,3 +1032,98 @@ both!(
         assert!(pays.iter().all(|p| *p == 950_000));
     }
 );
+
+/// Applies the migrations numbered up to `last` (or all) of `dialect` to `url`.
+async fn migrate(url: &str, dialect: &str, last: Option<i64>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cohort-store/migrations")
+        .join(dialect);
+    let mut migrator = sqlx::migrate::Migrator::new(dir).await.unwrap();
+    if let Some(last) = last {
+        let kept: Vec<_> = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version <= last)
+            .cloned()
+            .collect();
+        migrator.migrations = kept.into();
+    }
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    migrator.run(&pool).await.unwrap();
+    pool.close().await;
+}
+
+/// Bands stored before currencies had their own decimals held hundredths of every currency; the
+/// migration that gives bands a range rescales them, exactly.
+async fn bands_in_hundredths_are_rescaled_to_each_currencys_minor_unit(url: &str, dialect: &str) {
+    sqlx::any::install_default_drivers();
+    migrate(url, dialect, Some(33)).await;
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let season: i64 = sqlx::query_scalar("INSERT INTO seasons (name, program_start, program_end, created_at) VALUES ('S', '2027-06-01', '2027-08-23', 0) RETURNING id")
+        .fetch_one(&pool).await.unwrap();
+    let track: i64 = sqlx::query_scalar(
+        "INSERT INTO tracks (season_id, name, position) VALUES ($1, 'SDE', 0) RETURNING id",
+    )
+    .bind(season)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // Before: "450000" yen, "1250.12" dinars, "2.5" UF and "8500.5" dollars, as hundredths.
+    for (city, currency, monthly) in [
+        ("Tokyo", "JPY", 45_000_000_i64),
+        ("Kuwait", "KWD", 125_012),
+        ("Santiago", "CLF", 250),
+        ("Seattle", "USD", 850_050),
+    ] {
+        let location: i64 = sqlx::query_scalar("INSERT INTO locations (season_id, city, country, time_zone) VALUES ($1, $2, 'X', 'UTC') RETURNING id")
+            .bind(season).bind(city).fetch_one(&pool).await.unwrap();
+        sqlx::query("INSERT INTO pay_bands (track_id, location_id, monthly_pay_minor, housing_stipend_minor, relocation_minor, currency) VALUES ($1, $2, $3, $3, 0, $4)")
+            .bind(track).bind(location).bind(monthly).bind(currency).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    migrate(url, dialect, None).await;
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let bands: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT currency, monthly_pay_minor, monthly_pay_max_minor, housing_stipend_minor, sign_on_max_minor FROM pay_bands ORDER BY currency",
+    ).fetch_all(&pool).await.unwrap();
+    assert_eq!(
+        bands,
+        vec![
+            ("CLF".to_owned(), 25_000, 25_000, 25_000, 0),
+            ("JPY".to_owned(), 450_000, 450_000, 450_000, 0),
+            ("KWD".to_owned(), 1_250_120, 1_250_120, 1_250_120, 0),
+            ("USD".to_owned(), 850_050, 850_050, 850_050, 0),
+        ]
+    );
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn pay_bands_stored_in_hundredths_are_rescaled_to_each_currencys_decimals_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    bands_in_hundredths_are_rescaled_to_each_currencys_minor_unit(&url, "sqlite").await;
+}
+
+#[tokio::test]
+async fn pay_bands_stored_in_hundredths_are_rescaled_to_each_currencys_decimals_on_postgres() {
+    let name = format!(
+        "cohort_upgrade_{}_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    let admin = sqlx::PgPool::connect(POSTGRES_ADMIN_URL).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    bands_in_hundredths_are_rescaled_to_each_currencys_minor_unit(
+        &format!("postgres://postgres@127.0.0.1:5432/{name}"),
+        "postgres",
+    )
+    .await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}

@@ -69,6 +69,41 @@ impl HeadcountRow {
     fn holding(&self) -> i64 {
         self.awaiting + self.out + self.accepted
     }
+
+    /// The rows of `rows` grouped by `key`, summed, in the order keys first appear.
+    fn totals(rows: &[HeadcountRow], key: impl Fn(&HeadcountRow) -> String) -> Vec<HeadcountRow> {
+        let mut totals: Vec<HeadcountRow> = Vec::new();
+        for row in rows {
+            let name = key(row);
+            let total = match totals.iter_mut().find(|t| t.title == name) {
+                Some(total) => total,
+                None => {
+                    totals.push(HeadcountRow {
+                        opening_id: 0,
+                        title: name,
+                        track: String::new(),
+                        city: String::new(),
+                        headcount: 0,
+                        drafts: 0,
+                        awaiting: 0,
+                        out: 0,
+                        accepted: 0,
+                        declined: 0,
+                        expired: 0,
+                    });
+                    totals.last_mut().expect("just pushed")
+                }
+            };
+            total.headcount += row.headcount;
+            total.drafts += row.drafts;
+            total.awaiting += row.awaiting;
+            total.out += row.out;
+            total.accepted += row.accepted;
+            total.declined += row.declined;
+            total.expired += row.expired;
+        }
+        totals
+    }
 }
 
 #[derive(Template)]
@@ -82,6 +117,8 @@ struct ListPage {
     states: Vec<(OfferState, i64)>,
     filter: Option<OfferState>,
     headcount: Vec<HeadcountRow>,
+    by_track: Vec<HeadcountRow>,
+    by_location: Vec<HeadcountRow>,
     waiting: usize,
     may_manage: bool,
     is_admin: bool,
@@ -139,7 +176,7 @@ async fn list_page(
             ..Default::default()
         })
         .await?;
-    let headcount = openings
+    let headcount: Vec<HeadcountRow> = openings
         .into_iter()
         .map(|o| {
             let count = |s: OfferState| {
@@ -192,6 +229,8 @@ async fn list_page(
         offers,
         states,
         filter,
+        by_track: HeadcountRow::totals(&headcount, |r| r.track.clone()),
+        by_location: HeadcountRow::totals(&headcount, |r| r.city.clone()),
         headcount,
         waiting,
         may_manage: offer_cases::may_manage(&staff.account),
@@ -490,7 +529,8 @@ async fn offer_view(
     };
     let letter = match &offer.letter {
         Some(letter) => letter.clone(),
-        None => offer_cases::compose_letter(state.app(), &offer, &account.user.display_name)
+        // Whoever sends it signs it; until then the preview is signed by the drafter.
+        None => offer_cases::compose_letter(state.app(), &offer, &offer.created_by_name)
             .await
             .unwrap_or_else(|e| format!("The letter template does not fill: {e}")),
     };
