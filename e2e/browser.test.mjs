@@ -1161,3 +1161,85 @@ test('a recruiter replays the demo\'s past coding pad: the last state, a moment 
     await context.close();
   }
 });
+
+test('a recruiter drafts an exception into an offer, the hiring manager and a recruiting lead approve it, it is sent, and the candidate reads it on a phone and accepts', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const pages = [];
+  const open = async (label) => {
+    const context = await newContext();
+    const page = await trackedPage(context, label);
+    pages.push({ context, page });
+    return page;
+  };
+  try {
+    // The recruiter takes the demo's draft offer and adds a sign-on bonus the band does not have.
+    const recruiter = await open('recruiter');
+    await signIn(recruiter, RECRUITER_EMAIL);
+    await recruiter.goto('/staff/offers');
+    await clickAndLoad(recruiter, recruiter.getByRole('link', { name: /^Draft \(/ }), /state=draft/);
+    await snap(recruiter, '90-recruiter-offers');
+    await clickAndLoad(recruiter, recruiter.locator('tbody a[href^="/staff/offers/"]').first(), /^\/staff\/offers\/\d+$/);
+    const offerPath = new URL(recruiter.url()).pathname;
+    const candidateName = (await recruiter.locator('h1').innerText()).replace(/^Offer to /, '').replace(/\s*Draft$/, '').trim();
+    await recruiter.getByLabel('Sign-on bonus').fill('1500');
+    await recruiter.getByLabel(/Reason for an exception/).fill('Matches a competing offer; the bar raiser rated ownership strongly.');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Save the changes' }), /notice=saved/);
+    await seeText(recruiter, 'is above the band');
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: 'Submit for approval' }), /notice=awaiting_approval/);
+    await seeText(recruiter, 'Waiting for a decision');
+    await axeCheck(recruiter, 'an offer awaiting approval');
+    await snap(recruiter, '91-recruiter-offer-submitted');
+
+    // The track's hiring manager approves their step; the exception still needs a recruiting lead.
+    const manager = await open('hiring manager');
+    await signIn(manager, 'manager@demo.cohort.test');
+    await manager.goto('/staff/offers/approvals');
+    await clickAndLoad(manager, manager.getByRole('link', { name: candidateName }), (url) => url.pathname === offerPath);
+    await seeText(manager, 'The sign-on bonus 1,500 USD is above the band');
+    await snap(manager, '92-manager-approves');
+    await clickAndLoad(manager, manager.getByRole('button', { name: 'Approve this step' }), /notice=decided/);
+    await seeText(manager, 'Approved by Harper Hiring-Manager');
+
+    const lead = await open('recruiting lead');
+    await signIn(lead, 'admin@demo.cohort.test');
+    await lead.goto('/staff/offers/approvals');
+    await clickAndLoad(lead, lead.getByRole('link', { name: candidateName }), (url) => url.pathname === offerPath);
+    await clickAndLoad(lead, lead.getByRole('button', { name: 'Approve this step' }), /notice=decided/);
+    await seeText(lead, 'Approved, not sent');
+
+    // The recruiter sends it; the candidate is mailed a link.
+    await recruiter.goto(offerPath);
+    await clickAndLoad(recruiter, recruiter.getByRole('button', { name: /^Send the offer to / }), /notice=sent/);
+    await seeText(recruiter, 'The letter sent');
+    const offerId = offerPath.split('/').pop();
+    const candidateEmail = await recipientOfMail(`/offers/${offerId}`, 'Your offer');
+
+    // The candidate, on a phone, reads the letter and its PDF, and accepts by typing their name.
+    const candidate = await open('candidate');
+    await signIn(candidate, candidateEmail);
+    await candidate.setViewportSize({ width: 390, height: 844 });
+    await candidate.goto('/me');
+    await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Read and answer your offer' }), (url) => url.pathname === `/offers/${offerId}`);
+    await seeText(candidate, 'Sign-on bonus:');
+    await seeText(candidate, '1,500 USD');
+    await fitsAPhone(candidate, 'the offer letter');
+    await axeCheck(candidate, 'the candidate\'s offer');
+    await snap(candidate, '93-candidate-offer-phone');
+    const pdf = await candidate.request.get(`/offers/${offerId}/letter.pdf`);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    assert.ok((await pdf.body()).subarray(0, 5).toString() === '%PDF-', 'the letter downloads as a PDF');
+    await candidate.getByLabel(/Type your full name to sign/).fill(candidateName.toUpperCase());
+    await clickAndLoad(candidate, candidate.getByRole('button', { name: 'Accept the offer' }), /notice=accepted/);
+    await seeText(candidate, 'Welcome aboard!');
+    await seeText(candidate, 'You accepted this offer');
+    await snap(candidate, '94-candidate-accepted-phone');
+
+    await recruiter.goto(offerPath);
+    await seeText(recruiter, 'Accepted');
+    await seeText(recruiter, `Signed “${candidateName.toUpperCase()}”`);
+    await snap(recruiter, '95-recruiter-offer-accepted');
+    assertNoBrowserErrors(...pages.map((p) => p.page));
+  } finally {
+    reportBrowserErrors(...pages.map((p) => p.page));
+    for (const { context } of pages) await context.close();
+  }
+});

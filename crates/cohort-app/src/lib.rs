@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod judge;
 pub mod mail;
 pub mod offers;
+pub mod onboarding;
 pub mod pools;
 pub mod problems;
 pub mod setup;

@@ -19,6 +19,7 @@ use crate::interviews::subscriptions::RefreshCalendar;
 use crate::jobs::{repeat_until_stopped, Pace, Registry, Runner, Shutdown, GATHER};
 use crate::judge::JudgeContext;
 use crate::offers::ExpireOffer;
+use crate::onboarding::RemindTask;
 use crate::problems::VerifyProblem;
 use crate::App;
 use std::sync::Arc;
@@ -32,7 +33,7 @@ pub fn indexing() -> Registry<App> {
 /// The timed jobs: the assessment's (a session's end, a reminder, a plagiarism check) and the
 /// interviews' (reminders of interviews and of feedback, reading subscribed calendars, and planning a week of loops, which
 /// runs the engine on a blocking thread for the plan's time limit, and counting a shadow's seat
-/// once its interview is over), and the offers' (an offer expiring at its deadline).
+/// once its interview is over), the offers' (an offer expiring at its deadline) and onboarding's (an overdue task's reminder).
 pub fn timed() -> Registry<App> {
     Registry::default()
         .with::<CloseSession>()
@@ -44,6 +45,7 @@ pub fn timed() -> Registry<App> {
         .with::<PlanWeek>()
         .with::<CountShadowSeat>()
         .with::<ExpireOffer>()
+        .with::<RemindTask>()
 }
 
 /// Judging: a live coding pad's runs first, as an interview is waiting on each; then

@@ -21,7 +21,8 @@
 //! the booking page's open times (`interviews.rs`) and planning a week from the page end to end
 //! (`plan_page.rs`); `--suite booking` (`booking.rs`) candidates booking at once; `--suite
 //! debrief` (`debrief.rs`) the debrief page and the board with 20,000 scorecards; `--suite pad`
-//! (`pad.rs`) 500 live coding pads with two typing clients each.
+//! (`pad.rs`) 500 live coding pads with two typing clients each; `--suite offers` (`offers.rs`)
+//! drafting 1,000 offers in bulk from hire decisions.
 
 mod booking;
 mod debrief;
@@ -30,6 +31,7 @@ mod interviews;
 mod judge;
 mod loops;
 mod matching;
+mod offers;
 mod pad;
 mod plagiarism;
 mod plan_page;
@@ -94,8 +96,8 @@ struct Arguments {
     /// "grading" (judging through the queue), "plagiarism" (the plagiarism detector) or
     /// "matching" (the mentor-matching engine against OR-tools and scipy), "loops" (the
     /// interview-loop scheduler against a one-at-a-time scheduler), "interviews" (the
-    /// booking page's open times) or "booking" (candidates booking phone screens at once, per
-    /// database).
+    /// booking page's open times), "booking" (candidates booking phone screens at once, per
+    /// database) or "offers" (drafting 1,000 offers in bulk from hire decisions).
     #[arg(long, default_value = "web")]
     suite: String,
     /// With `--suite loops`: a folder to keep each generated week in (`WEEK.json`), beside
@@ -187,6 +189,10 @@ async fn run(arguments: Arguments) -> anyhow::Result<()> {
     }
     if arguments.suite == "debrief" {
         let measurements = debrief::bench(&backends, &cohort).await?;
+        return finish(&arguments, measurements);
+    }
+    if arguments.suite == "offers" {
+        let measurements = offers::bench(&backends, &cohort).await?;
         return finish(&arguments, measurements);
     }
     if arguments.suite == "loops" {

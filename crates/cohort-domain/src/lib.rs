@@ -13,6 +13,8 @@
 //! - [`money`]: amounts in minor units of an ISO 4217 currency, with its own decimals.
 //! - [`offers`]: an offer's terms against its pay band, the approval chain, the deadline in the
 //!   candidate's zone, accepting and declining, and the offer letter's template.
+//! - [`onboarding`]: checklist templates and tasks (owner, kind, due relative to the start
+//!   date), the default checklist, progress and what is overdue.
 //! - [`application`]: the validated application form.
 //! - [`assessment`]: what an online assessment template may say.
 //! - [`calendar`]: busy times from an interviewer's iCalendar file (recurrence, zones, free/busy).
@@ -26,6 +28,7 @@ pub mod input;
 pub mod interviews;
 pub mod money;
 pub mod offers;
+pub mod onboarding;
 pub mod role;
 pub mod season;
 pub mod stage;

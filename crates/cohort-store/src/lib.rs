@@ -26,6 +26,7 @@ pub mod blob;
 pub mod interviews;
 pub mod jobs;
 pub mod offers;
+pub mod onboarding;
 pub mod outbox;
 pub mod plagiarism;
 pub mod problems;

@@ -56,6 +56,12 @@ impl Layout {
                         label: "My applications",
                     });
                 }
+                if account.has(Role::Intern) {
+                    nav.push(NavLink {
+                        href: "/onboarding",
+                        label: "Onboarding",
+                    });
+                }
                 if Pipeline::allows(account) {
                     nav.push(NavLink {
                         href: "/staff",
@@ -64,6 +70,10 @@ impl Layout {
                     nav.push(NavLink {
                         href: "/staff/offers",
                         label: "Offers",
+                    });
+                    nav.push(NavLink {
+                        href: "/staff/onboarding",
+                        label: "Onboarding",
                     });
                 } else if StaffOnly::allows(account) {
                     nav.push(NavLink {

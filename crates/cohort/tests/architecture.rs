@@ -161,6 +161,7 @@ fn jobs_and_messages_live_with_their_capability_in_the_use_case_crate() {
         "problems",
         "interviews",
         "offers",
+        "onboarding",
     ];
     let mut jobs = 0;
     let mut messages = 0;

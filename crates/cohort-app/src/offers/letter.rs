@@ -82,10 +82,30 @@ pub fn hash(letter: &str) -> String {
 }
 
 /// The letter as HTML for its page. The template is an administrator's and the fields are
-/// escaped, but raw HTML is still dropped: a letter is text.
+/// escaped, but raw HTML is still shown as text: a letter is text. Its headings sit one level
+/// below the page's own heading.
 pub fn to_html(letter: &str) -> String {
+    let lower = |level: HeadingLevel| match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
     let parser = Parser::new(letter).map(|event| match event {
         Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
         other => other,
     });
     let mut html = String::new();
@@ -381,5 +401,9 @@ mod tests {
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("<strong>there</strong>"));
+        assert_eq!(
+            to_html("# Offer\n\n## Pay"),
+            "<h2>Offer</h2>\n<h3>Pay</h3>\n"
+        );
     }
 }

@@ -265,8 +265,15 @@ fn changes(before: &OfferRecord, after: &OfferTerms, opening: &str) -> String {
     let new = &after.currency;
     let mut found = Vec::new();
     let mut note = |label: &str, was: String, now: String| {
+        let shown = |text: String| {
+            if text.is_empty() {
+                "(none)".to_owned()
+            } else {
+                text
+            }
+        };
         if was != now {
-            found.push(format!("{label}: {was} → {now}"));
+            found.push(format!("{label}: {} → {}", shown(was), shown(now)));
         }
     };
     if before.opening_id != after.opening_id {
@@ -1143,6 +1150,10 @@ pub async fn answer(
         .store()
         .contact(offer.sent_by.unwrap_or(offer.created_by))
         .await?;
+    let onboarding = match answer {
+        Answer::Accept { .. } => Some(crate::onboarding::prepare(app, &offer).await?),
+        Answer::Decline { .. } => None,
+    };
     let mut tx = app.store().begin().await?;
     let (to_state, to_stage, kind, detail, news) = match &answer {
         Answer::Accept { signature, address } => {
@@ -1158,6 +1169,9 @@ pub async fn answer(
             .await
             .map_err(stale_answer)?;
             Store::grant_roles(&mut tx, account.user.id, &[Role::Intern]).await?;
+            if let Some(plan) = &onboarding {
+                crate::onboarding::start(app, &mut tx, plan).await?;
+            }
             (
                 OfferState::Accepted,
                 Stage::Hired,

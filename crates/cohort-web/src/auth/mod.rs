@@ -256,11 +256,15 @@ pub struct ApiClient {
 }
 
 /// What an API token may do.
-pub const API_SCOPES: [(&str, &str); 2] = [
+pub const API_SCOPES: [(&str, &str); 3] = [
     ("read", "Read seasons, openings and applications"),
     (
         "write",
         "Create applications and move them through the pipeline",
+    ),
+    (
+        "provisioning",
+        "Read accepted interns over SCIM, for an identity provider",
     ),
 ];
 

@@ -70,6 +70,8 @@ impl Policy for StaffOnly {
 pub fn home_of(account: &Account) -> &'static str {
     if Pipeline::allows(account) {
         "/staff"
+    } else if account.has(Role::Intern) {
+        "/onboarding"
     } else if account.has(Role::Administrator) {
         "/admin"
     } else if StaffOnly::allows(account) {

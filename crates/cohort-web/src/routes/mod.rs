@@ -10,6 +10,7 @@ pub mod health;
 pub mod interviews;
 pub mod metrics;
 pub mod offers;
+pub mod onboarding;
 pub mod openings;
 pub mod staff;
 
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::router())
         .merge(interviews::router())
         .merge(offers::router())
+        .merge(onboarding::router(state.clone()))
         .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(api::router(state.clone()))
+        .merge(onboarding::scim::router())
         .merge(metrics::router())
         .merge(health::router())
         .merge(assets::router())

@@ -17,6 +17,7 @@ mod interviews;
 mod jobs;
 mod mail;
 mod offers;
+mod onboarding;
 mod pad_nodes;
 mod pads;
 mod phone_screens;

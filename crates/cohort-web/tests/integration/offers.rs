@@ -987,7 +987,7 @@ both!(
         assert_eq!(offer_state(&app, id).await.0, "approved");
         act(&app, &staff.recruiter, id, "send", &[]).await;
         let (_, html) = hired.browser.get_text(&format!("/offers/{id}")).await;
-        assert!(html.contains("<h1>Welcome, Ada Lovelace</h1>"), "{html}");
+        assert!(html.contains("<h2>Welcome, Ada Lovelace</h2>"), "{html}");
         assert!(html.contains("<strong>9,500 USD</strong>"));
         // A repeated approver is refused.
         let response = staff.admin.post_form(&settings, &chain, &[("approver", "hiring_manager"), ("applies", "always"), ("approver", "hiring_manager"), ("applies", "exception")]).await;

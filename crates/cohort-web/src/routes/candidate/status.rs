@@ -138,7 +138,7 @@ async fn upload_deliverable(
 
 /// A `Content-Disposition` that keeps a name in any script: an ASCII fallback, and the name
 /// itself encoded as RFC 6266 says.
-fn attachment(name: &str) -> String {
+pub(crate) fn attachment(name: &str) -> String {
     let fallback: String = name
         .chars()
         .map(|c| {
