@@ -261,7 +261,7 @@ test('every role lands on a home page that says what it can do, on a desktop and
   const roles = [
     ['interviewer@demo.cohort.test', 'Home', 'Candidates book phone interviews with you'],
     ['mentor@demo.cohort.test', 'Home', 'No intern is matched to you yet.'],
-    ['intern@demo.cohort.test', 'Home', 'Your program has not started yet.'],
+    ['intern@demo.cohort.test', 'Your onboarding', 'appears here once you accept an offer'],
     ['manager@demo.cohort.test', 'Seasons', SEASON_NAME],
     ['candidate@demo.cohort.test', 'My applications', SEASON_NAME],
   ];
@@ -1162,7 +1162,7 @@ test('a recruiter replays the demo\'s past coding pad: the last state, a moment 
   }
 });
 
-test('a recruiter drafts an exception into an offer, the hiring manager and a recruiting lead approve it, it is sent, and the candidate reads it on a phone and accepts', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('a recruiter drafts an exception into an offer, the hiring manager and a recruiting lead approve it, it is sent, the candidate reads it on a phone, accepts, and starts their onboarding checklist', { timeout: TEST_TIMEOUT_MS }, async () => {
   const pages = [];
   const open = async (label) => {
     const context = await newContext();
@@ -1237,6 +1237,24 @@ test('a recruiter drafts an exception into an offer, the hiring manager and a re
     await seeText(recruiter, 'Accepted');
     await seeText(recruiter, `Signed “${candidateName.toUpperCase()}”`);
     await snap(recruiter, '95-recruiter-offer-accepted');
+
+    // The candidate is now an intern: their onboarding checklist, on the phone.
+    await clickAndLoad(candidate, candidate.getByRole('link', { name: 'Onboarding' }), /^\/onboarding$/);
+    await seeText(candidate, `Welcome, ${candidateName}`);
+    await seeText(candidate, '0 of 9 tasks done');
+    const housing = candidate.locator('li.task', { hasText: 'Choose your housing' });
+    await housing.getByLabel('Your answer').fill('Corporate housing from the Saturday before, please.');
+    await clickAndLoad(candidate, housing.getByRole('button', { name: 'Save and mark done' }), /notice=done/);
+    await seeText(candidate, '1 of 9 tasks done');
+    await fitsAPhone(candidate, 'the onboarding checklist');
+    await axeCheck(candidate, 'the onboarding checklist');
+    await snap(candidate, '96-intern-onboarding-phone');
+
+    // Recruiting follows the cohort's progress.
+    await recruiter.goto('/staff/onboarding');
+    await seeText(recruiter, candidateName);
+    await axeCheck(recruiter, 'the cohort\'s onboarding');
+    await snap(recruiter, '97-recruiter-onboarding');
     assertNoBrowserErrors(...pages.map((p) => p.page));
   } finally {
     reportBrowserErrors(...pages.map((p) => p.page));

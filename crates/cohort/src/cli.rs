@@ -820,6 +820,12 @@ async fn demo(
         if let Some(email) = &offers.candidate_to_answer {
             println!("  an offer to answer: sign in as {email}");
         }
+        if let Some(email) = &offers.intern_to_see {
+            println!(
+                "  onboarding: checklists in progress and two orientation sessions, under {}/staff/onboarding; an intern's own: sign in as {email}",
+                base_url.trim_end_matches('/')
+            );
+        }
     }
     if let Some(pad) = &past_pad {
         println!(
