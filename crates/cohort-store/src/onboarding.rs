@@ -264,29 +264,48 @@ impl Store {
         Ok(())
     }
 
-    /// Accepted interns of every season, by account, from the `start`th (0-based) on, at most
-    /// `count`, and how many there are; only `user_name` when given (an email, any case).
+    /// Accepted interns of every season, in the order their offers were made, from the
+    /// `start`th (0-based) on, at most `count`, and how many there are; only `user_name` when
+    /// given (an email, any case). The page is chosen on the offers' index alone and only its
+    /// rows are joined, so a deep page costs what the first does.
     pub async fn interns_page(
         &self,
         user_name: Option<&str>,
         start: i64,
         count: i64,
     ) -> Result<(Vec<InternRecord>, i64)> {
-        let filter = " AND ($1 IS NULL OR LOWER(u.email) = LOWER($1))";
-        let total: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({INTERN}{filter}) counted"))
-                .bind(user_name)
-                .fetch_one(&self.reader)
+        match user_name {
+            None => {
+                let total: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE state = 'accepted'")
+                        .fetch_one(&self.reader)
+                        .await?;
+                let rows = sqlx::query_as(&format!(
+                    "{INTERN} AND f.id IN (SELECT id FROM offers WHERE state = 'accepted' ORDER BY id LIMIT $1 OFFSET $2) \
+                     ORDER BY f.id"
+                ))
+                .bind(count)
+                .bind(start)
+                .fetch_all(&self.reader)
                 .await?;
-        let rows = sqlx::query_as(&format!(
-            "{INTERN}{filter} ORDER BY u.id, f.id LIMIT $2 OFFSET $3"
-        ))
-        .bind(user_name)
-        .bind(count)
-        .bind(start)
-        .fetch_all(&self.reader)
-        .await?;
-        Ok((rows, total))
+                Ok((rows, total))
+            }
+            Some(name) => {
+                let all: Vec<InternRecord> = sqlx::query_as(&format!(
+                    "{INTERN} AND LOWER(u.email) = LOWER($1) ORDER BY f.id"
+                ))
+                .bind(name)
+                .fetch_all(&self.reader)
+                .await?;
+                let total = all.len() as i64;
+                let page = all
+                    .into_iter()
+                    .skip(start.max(0) as usize)
+                    .take(count.max(0) as usize)
+                    .collect();
+                Ok((page, total))
+            }
+        }
     }
 
     /// The accepted intern with account `user_id` (their newest accepted offer).

@@ -902,9 +902,37 @@ pub async fn send(
         app.now(),
     )
     .await?;
-    Store::enqueue_message(&mut tx, &message, app.now()).await?;
-    jobs::enqueue_at(
+    letter_out(
+        app,
         &mut tx,
+        (offer_id, actor.user.id),
+        expires_at,
+        &message,
+        (
+            "sent",
+            &format!("letter SHA-256 {digest}; decide by {deadline}"),
+        ),
+    )
+    .await?;
+    Store::commit(tx).await?;
+    app.wake_mail();
+    tracing::info!(offer.id = offer_id, "offer sent");
+    Ok(())
+}
+
+/// What sending and extending both write beside the offer: the candidate's mail, the expiry job
+/// for the deadline, and the history's line (`kind`, `detail`).
+async fn letter_out(
+    app: &App,
+    tx: &mut Tx,
+    (offer_id, actor_id): (i64, i64),
+    expires_at: i64,
+    message: &cohort_store::outbox::NewMessage,
+    (kind, detail): (&str, &str),
+) -> Result<(), StoreError> {
+    Store::enqueue_message(tx, message, app.now()).await?;
+    jobs::enqueue_at(
+        tx,
         &ExpireOffer {
             offer_id,
             expires_at,
@@ -913,19 +941,7 @@ pub async fn send(
         expires_at,
     )
     .await?;
-    Store::add_offer_event(
-        &mut tx,
-        offer_id,
-        Some(actor.user.id),
-        "sent",
-        &format!("letter SHA-256 {digest}; decide by {deadline}"),
-        app.now(),
-    )
-    .await?;
-    Store::commit(tx).await?;
-    app.wake_mail();
-    tracing::info!(offer.id = offer_id, "offer sent");
-    Ok(())
+    Store::add_offer_event(tx, offer_id, Some(actor_id), kind, detail, app.now()).await
 }
 
 /// Gives a sent or expired offer a new deadline: the letter is composed again with it.
@@ -997,24 +1013,16 @@ pub async fn extend(
         app.now(),
     )
     .await?;
-    Store::enqueue_message(&mut tx, &message, app.now()).await?;
-    jobs::enqueue_at(
+    letter_out(
+        app,
         &mut tx,
-        &ExpireOffer {
-            offer_id,
-            expires_at,
-        },
-        app.now(),
+        (offer_id, actor.user.id),
         expires_at,
-    )
-    .await?;
-    Store::add_offer_event(
-        &mut tx,
-        offer_id,
-        Some(actor.user.id),
-        "extended",
-        &format!("decide by {deadline_text}; letter SHA-256 {digest}"),
-        app.now(),
+        &message,
+        (
+            "extended",
+            &format!("decide by {deadline_text}; letter SHA-256 {digest}"),
+        ),
     )
     .await?;
     Store::commit(tx).await?;

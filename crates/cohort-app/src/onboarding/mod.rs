@@ -51,6 +51,9 @@ impl From<StoreError> for OnboardingError {
     }
 }
 
+/// How long an intern who accepts late has for the tasks already past due before a reminder.
+pub const GRACE_SECONDS: i64 = 24 * 3600;
+
 /// The largest document a task takes.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
@@ -110,7 +113,11 @@ pub async fn start(app: &App, tx: &mut Tx, plan: &Plan) -> Result<(), StoreError
         let Ok(day) = NaiveDate::parse_from_str(due, "%Y-%m-%d") else {
             continue;
         };
-        let at = cohort_domain::offers::end_of_day(day, plan.zone).timestamp();
+        // A task already past due when the intern accepts is given a day before its reminder,
+        // rather than a burst of overdue mail with the welcome.
+        let at = cohort_domain::offers::end_of_day(day, plan.zone)
+            .timestamp()
+            .max(app.now() + GRACE_SECONDS);
         jobs::enqueue_at(
             tx,
             &RemindTask {
@@ -118,7 +125,7 @@ pub async fn start(app: &App, tx: &mut Tx, plan: &Plan) -> Result<(), StoreError
                 due_date: due.clone(),
             },
             app.now(),
-            at.max(app.now()),
+            at,
         )
         .await?;
     }

@@ -60,4 +60,4 @@ CREATE TABLE orientation_sessions (
 CREATE INDEX orientation_sessions_start ON orientation_sessions(season_id, start_date, starts_at);
 
 -- Provisioning lists accepted interns, by account.
-CREATE INDEX offers_state ON offers(state, application_id);
+CREATE INDEX offers_state ON offers(state, id);

@@ -600,7 +600,8 @@ both!(
             .map(|s| s.as_str().to_owned())
             .collect();
         assert_eq!(names("StageName"), stages);
-        let reasons: Vec<String> = cohort_domain::RejectionReason::ALL
+        // The reasons a move may give; the offer's own two are recorded by the offer.
+        let reasons: Vec<String> = cohort_domain::RejectionReason::CHOICES
             .iter()
             .map(|r| r.as_str().to_owned())
             .collect();

@@ -405,10 +405,6 @@ pub enum RejectionCode {
     AssessmentScore,
     InterviewPerformance,
     Other,
-    /// Recorded when the candidate declines their offer; not accepted in a move.
-    OfferDeclined,
-    /// Recorded when a recruiter rescinds an offer; not accepted in a move.
-    OfferRescinded,
 }
 
 /// The error shape every API error has.

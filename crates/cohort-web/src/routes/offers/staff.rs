@@ -406,6 +406,15 @@ async fn steps_of(state: &AppState, offer: &OfferRecord) -> Result<Vec<StepRow>,
     let pending = offer_cases::pending_step(state.app(), offer)
         .await?
         .map(|(p, _)| p);
+    // A named approver is shown by name.
+    let mut names = std::collections::HashMap::new();
+    for step in &chain {
+        if let cohort_domain::offers::Approver::Person(id) = step.approver {
+            if let Some(contact) = state.store().contact(id).await? {
+                names.insert(id, contact.name);
+            }
+        }
+    }
     Ok(chain
         .iter()
         .enumerate()
@@ -446,7 +455,12 @@ async fn steps_of(state: &AppState, offer: &OfferRecord) -> Result<Vec<StepRow>,
             };
             StepRow {
                 number: position + 1,
-                who: offer_cases::approver_label(step.approver),
+                who: match step.approver {
+                    cohort_domain::offers::Approver::Person(id) if names.contains_key(&id) => {
+                        names[&id].clone()
+                    }
+                    other => offer_cases::approver_label(other),
+                },
                 when: match step.applies {
                     cohort_domain::offers::StepApplies::Always => "every offer",
                     cohort_domain::offers::StepApplies::OnException => {
