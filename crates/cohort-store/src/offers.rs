@@ -42,6 +42,7 @@ pub struct OfferRecord {
     pub expires_at: i64,
     pub reason: String,
     pub exceptions: String,
+    pub approval_chain: String,
     pub letter: Option<String>,
     pub letter_sha256: Option<String>,
     pub created_by: i64,
@@ -79,7 +80,7 @@ const OFFER: &str = "SELECT f.id, f.application_id, f.season_id, s.name AS seaso
      o.headcount, a.candidate_id, u.display_name AS candidate_name, u.email AS candidate_email, \
      f.state, f.version, f.start_date, f.end_date, f.currency, f.monthly_pay_minor, f.housing, \
      f.housing_stipend_minor, f.relocation_minor, f.sign_on_minor, f.deadline, f.time_zone, \
-     f.expires_at, f.reason, f.exceptions, f.letter, f.letter_sha256, f.created_by, \
+     f.expires_at, f.reason, f.exceptions, f.approval_chain, f.letter, f.letter_sha256, f.created_by, \
      c.display_name AS created_by_name, f.sent_by, f.created_at, f.updated_at, f.sent_at, \
      f.answered_at, f.signature, f.signed_from, f.signed_letter_sha256, f.decline_reason, \
      f.decline_note, f.rescind_reason \
@@ -354,33 +355,70 @@ impl Store {
         Ok(())
     }
 
-    /// Moves an offer of `version` from `from` to `to`, recording the exceptions found (on
-    /// submission). [`StoreError::Stale`] when it is no longer there.
+    /// Moves an offer of `version` from `from` to `to`, recording (on submission) the exceptions
+    /// found and the chain it follows. [`StoreError::Stale`] when it is no longer there.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_offer_state(
         tx: &mut Tx,
         id: i64,
         version: i64,
         from: OfferState,
         to: OfferState,
-        exceptions: Option<&str>,
+        submitted: Option<(&str, &str)>,
         now: i64,
     ) -> Result<()> {
         let result = sqlx::query(
-            "UPDATE offers SET state = $1, exceptions = COALESCE($2, exceptions), updated_at = $3 \
+            "UPDATE offers SET state = $1, exceptions = COALESCE($2, exceptions), \
+             approval_chain = COALESCE($7, approval_chain), updated_at = $3 \
              WHERE id = $4 AND version = $5 AND state = $6",
         )
         .bind(to.as_str())
-        .bind(exceptions)
+        .bind(submitted.map(|s| s.0))
         .bind(now)
         .bind(id)
         .bind(version)
         .bind(from.as_str())
+        .bind(submitted.map(|s| s.1))
         .execute(&mut **tx)
         .await?;
         if affected(result) != 1 {
             return Err(StoreError::Stale);
         }
         Ok(())
+    }
+
+    /// Locks an opening's row, so that two offers counted against its headcount at once are
+    /// counted one after the other.
+    pub async fn lock_opening(tx: &mut Tx, opening_id: i64) -> Result<()> {
+        sqlx::query("UPDATE openings SET id = id WHERE id = $1")
+            .bind(opening_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Rescinds the open offer of an application that leaves Offer another way (a withdrawal, a
+    /// rejection from the board), with `reason`, and records it; returns its id if there was one.
+    pub async fn close_offer_of(
+        tx: &mut Tx,
+        application_id: i64,
+        actor_id: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        let closed: Option<i64> = sqlx::query_scalar(
+            "UPDATE offers SET state = 'rescinded', rescind_reason = $1, updated_at = $2 \
+             WHERE application_id = $3 AND state NOT IN ('accepted', 'declined', 'rescinded') RETURNING id",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(application_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(id) = closed {
+            Store::add_offer_event(tx, id, Some(actor_id), "rescinded", reason, now).await?;
+        }
+        Ok(closed)
     }
 
     /// Returns an offer awaiting approval to its recruiter as a draft of the next version (an

@@ -65,6 +65,12 @@ const INTERN: &str = "SELECT u.id AS user_id, f.id AS offer_id, f.season_id, u.d
      JOIN locations l ON l.id = o.location_id LEFT JOIN users m ON m.id = t.hiring_manager_id \
      WHERE f.state = 'accepted'";
 
+/// The newest accepted offer of each person (one who accepts again in a later season is one
+/// intern, with their latest internship), as ids in offer order.
+const LATEST_ACCEPTED: &str = "SELECT f.id FROM offers f JOIN applications a ON a.id = f.application_id \
+     WHERE f.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM offers g JOIN applications b ON b.id = g.application_id \
+     WHERE b.candidate_id = a.candidate_id AND g.state = 'accepted' AND g.id > f.id)";
+
 /// An orientation session.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRecord {
@@ -277,12 +283,11 @@ impl Store {
         match user_name {
             None => {
                 let total: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE state = 'accepted'")
+                    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({LATEST_ACCEPTED}) latest"))
                         .fetch_one(&self.reader)
                         .await?;
                 let rows = sqlx::query_as(&format!(
-                    "{INTERN} AND f.id IN (SELECT id FROM offers WHERE state = 'accepted' ORDER BY id LIMIT $1 OFFSET $2) \
-                     ORDER BY f.id"
+                    "{INTERN} AND f.id IN ({LATEST_ACCEPTED} ORDER BY f.id LIMIT $1 OFFSET $2) ORDER BY f.id"
                 ))
                 .bind(count)
                 .bind(start)
@@ -292,7 +297,7 @@ impl Store {
             }
             Some(name) => {
                 let all: Vec<InternRecord> = sqlx::query_as(&format!(
-                    "{INTERN} AND LOWER(u.email) = LOWER($1) ORDER BY f.id"
+                    "{INTERN} AND LOWER(u.email) = LOWER($1) AND f.id IN ({LATEST_ACCEPTED}) ORDER BY f.id"
                 ))
                 .bind(name)
                 .fetch_all(&self.reader)

@@ -155,6 +155,18 @@ pub async fn apply_move(
             message = Some(invitation);
         }
     }
+    // An application leaving Offer another way than the candidate's answer takes its open
+    // offer with it, so that it can no longer be accepted.
+    if from == Stage::Offer && matches!(to, Stage::Rejected | Stage::Withdrawn) {
+        Store::close_offer_of(
+            tx,
+            record.id,
+            actor.user.id,
+            &format!("The application was moved to {}.", to.staff_label()),
+            app.now(),
+        )
+        .await?;
+    }
     Store::move_application(
         tx,
         record.id,
@@ -188,6 +200,16 @@ pub async fn withdraw(app: &App, record: &ApplicationRecord) -> Result<(), MoveE
     let mut tx = app.store().begin().await?;
     crate::interviews::phone_screens::cancel_closed(&mut tx, record.id, &closing, app.now())
         .await?;
+    if from == Stage::Offer {
+        Store::close_offer_of(
+            &mut tx,
+            record.id,
+            record.candidate_id,
+            "The candidate withdrew their application.",
+            app.now(),
+        )
+        .await?;
+    }
     Store::move_application(
         &mut tx,
         record.id,

@@ -89,6 +89,47 @@ pub async fn chain(app: &App, season_id: i64) -> Result<Vec<ApprovalStep>, Store
     })
 }
 
+/// A chain as the offer keeps it: one "approver applies" line a step.
+fn chain_text(chain: &[ApprovalStep]) -> String {
+    chain
+        .iter()
+        .map(|s| format!("{} {}", s.approver.code(), s.applies.code()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The chain an offer follows: the one it was submitted under, or the season's for a draft.
+pub async fn chain_of(app: &App, offer: &OfferRecord) -> Result<Vec<ApprovalStep>, StoreError> {
+    if offer.state == OfferState::Draft || offer.approval_chain.is_empty() {
+        return chain(app, offer.season_id).await;
+    }
+    Ok(offer
+        .approval_chain
+        .lines()
+        .filter_map(|line| {
+            let (approver, applies) = line.split_once(' ')?;
+            Some(ApprovalStep {
+                approver: Approver::parse(approver)?,
+                applies: StepApplies::parse(applies)?,
+            })
+        })
+        .collect())
+}
+
+/// The application must still be at Offer for its offer to go out or be answered: a
+/// withdrawal or a rejection closes it.
+async fn still_at_offer(app: &App, offer: &OfferRecord) -> Result<(), OfferError> {
+    let stage = app.store().application(offer.application_id).await?.stage();
+    if stage == Stage::Offer || (stage == Stage::Hired && offer.state == OfferState::Accepted) {
+        Ok(())
+    } else {
+        Err(OfferError::NotNow(format!(
+            "The application is {} now, so this offer is closed.",
+            stage.staff_label().to_lowercase()
+        )))
+    }
+}
+
 /// The band of an offer's opening, as the domain reads it.
 pub async fn band_of(
     app: &App,
@@ -579,7 +620,7 @@ pub async fn pending_step(
     if offer.state != OfferState::AwaitingApproval {
         return Ok(None);
     }
-    let chain = chain(app, offer.season_id).await?;
+    let chain = chain_of(app, offer).await?;
     let decided: Vec<i64> = app
         .store()
         .offer_approvals(offer.id)
@@ -642,8 +683,12 @@ pub async fn submit(
     if !may_manage(actor) {
         return Err(OfferError::Forbidden("Only recruiters submit offers."));
     }
-    let chain = chain(app, app.store().offer(offer_id).await?.season_id).await?;
+    let before = app.store().offer(offer_id).await?;
+    still_at_offer(app, &before).await?;
+    let chain = chain(app, before.season_id).await?;
     let mut tx = app.store().begin().await?;
+    // The opening first: two offers submitted for its last place at once are counted in turn.
+    Store::lock_opening(&mut tx, before.opening_id).await?;
     Store::lock_offer(&mut tx, offer_id).await?;
     let offer = Store::offer_in(&mut tx, offer_id).await?;
     if offer.version != version || offer.state != OfferState::Draft {
@@ -670,13 +715,14 @@ pub async fn submit(
         OfferState::AwaitingApproval
     };
     let joined = sentences.join("\n");
+    let followed = chain_text(&chain);
     Store::set_offer_state(
         &mut tx,
         offer_id,
         version,
         OfferState::Draft,
         to,
-        Some(&joined),
+        Some((&joined, &followed)),
         app.now(),
     )
     .await?;
@@ -739,12 +785,17 @@ pub async fn decide(
         errors.add("note", "Keep the note under 2,000 characters.");
         return Err(OfferError::Invalid(errors));
     }
-    let chain = chain(app, offer.season_id).await?;
+    let chain = chain_of(app, &offer).await?;
     let steps = steps_for(&chain, !offer.exception_lines().is_empty());
     let next = steps.iter().copied().find(|p| *p > position);
     let recruiter = app.store().contact(offer.created_by).await?;
     let mut tx = app.store().begin().await?;
     Store::lock_offer(&mut tx, offer_id).await?;
+    // Read again under the lock: a revision or a rescission may have come in since.
+    let current = Store::offer_in(&mut tx, offer_id).await?;
+    if current.version != version || current.state != OfferState::AwaitingApproval {
+        return Err(OfferError::Stale);
+    }
     Store::record_offer_approval(
         &mut tx,
         offer_id,
@@ -873,6 +924,7 @@ pub async fn send(
     if offer.version != version || offer.state != OfferState::Approved {
         return Err(OfferError::Stale);
     }
+    still_at_offer(app, &offer).await?;
     let expires_at = offer.expires_at;
     if expires_at <= app.now() {
         return Err(OfferError::NotNow(
@@ -961,6 +1013,7 @@ pub async fn extend(
             offer.state.label().to_lowercase()
         )));
     }
+    still_at_offer(app, &offer).await?;
     let terms = stored_terms(&offer)?;
     let mut errors = FieldErrors::new();
     let day = match NaiveDate::parse_from_str(deadline.trim(), "%Y-%m-%d") {
@@ -1154,6 +1207,11 @@ pub async fn answer(
     let link = app.config().link(&format!("/offers/{offer_id}"));
     // Read before the transaction: on SQLite it holds the one write connection.
     let record = app.store().application(offer.application_id).await?;
+    if record.stage() != Stage::Offer {
+        return Err(OfferError::NotNow(
+            "Your application has closed, so this offer can no longer be answered.".into(),
+        ));
+    }
     let recruiter = app
         .store()
         .contact(offer.sent_by.unwrap_or(offer.created_by))
@@ -1216,7 +1274,7 @@ pub async fn answer(
         }
     };
     let from = record.stage();
-    if from == Stage::Offer {
+    {
         let code = (to_stage == Stage::Rejected).then_some(RejectionReason::OfferDeclined);
         check_transition(from, to_stage, Actor::OfferAnswer, code)
             .map_err(|e| OfferError::NotNow(e.to_string()))?;

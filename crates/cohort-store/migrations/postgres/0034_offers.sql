@@ -54,6 +54,9 @@ CREATE TABLE offers (
     reason TEXT NOT NULL,
     -- The exceptions found when the offer was last submitted, as sentences, one per line.
     exceptions TEXT NOT NULL DEFAULT '',
+    -- The approval chain as it stood when the offer was submitted ("approver applies", one step
+    -- a line), so that a chain edited later does not move the steps under an offer's approvals.
+    approval_chain TEXT NOT NULL DEFAULT '',
     -- The letter as the candidate reads it (Markdown), fixed when the offer is sent or extended,
     -- and its SHA-256 in hex.
     letter TEXT,

@@ -1127,3 +1127,90 @@ async fn pay_bands_stored_in_hundredths_are_rescaled_to_each_currencys_decimals_
         .await
         .unwrap();
 }
+
+both!(
+    a_withdrawal_closes_the_open_offer_so_it_can_no_longer_be_accepted,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let staff = staff(&app, season.season_id).await;
+        let hired = at_offer(&app, season.season_id, season.open[0], "Ada Lovelace").await;
+        let id = sent_offer(&app, &staff, &hired, season.open[0]).await;
+        let letter = seen_letter(&hired.browser, id).await;
+        let response = hired
+            .browser
+            .post_form(
+                "/me",
+                &format!("/me/applications/{}/withdraw", hired.application_id),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(offer_state(&app, id).await.0, "rescinded");
+        let response = hired
+            .browser
+            .post_form(
+                "/me",
+                &format!("/offers/{id}/accept"),
+                &[("letter", &letter), ("signature", "Ada Lovelace")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let candidate_id = app
+            .store()
+            .user_by_email(&hired.email)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        assert!(!app
+            .store()
+            .roles_of(candidate_id)
+            .await
+            .unwrap()
+            .contains(&Role::Intern));
+        assert_eq!(app.count("onboarding_tasks").await, 0);
+    }
+);
+
+both!(
+    an_offer_keeps_the_approval_chain_it_was_submitted_under_when_an_administrator_edits_the_chain,
+    |app: TestApp| async move {
+        let season = app.seed_season().await;
+        let staff = staff(&app, season.season_id).await;
+        let hired = at_offer(&app, season.season_id, season.open[0], "Ada Lovelace").await;
+        let mut fields = terms(season.open[0], "11000", &in_days(&app, 10));
+        fields[11].1 = "Competing offer.".into();
+        let id = draft(&staff.recruiter, hired.application_id, &fields).await;
+        act(&app, &staff.recruiter, id, "submit", &[]).await;
+        // The administrator puts the recruiting lead first and drops the hiring manager.
+        let settings = format!("/staff/seasons/{}/offers/settings", season.season_id);
+        let chain = format!("/staff/seasons/{}/offers/chain", season.season_id);
+        let response = staff
+            .admin
+            .post_form(
+                &settings,
+                &chain,
+                &[("approver", "recruiting_lead"), ("applies", "always")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        // The offer still waits for its own first step, the hiring manager, then the lead.
+        let response = act(&app, &staff.admin, id, "decide", &[("decision", "approve")]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "the lead's step is the second"
+        );
+        act(
+            &app,
+            &staff.manager,
+            id,
+            "decide",
+            &[("decision", "approve")],
+        )
+        .await;
+        assert_eq!(offer_state(&app, id).await.0, "awaiting_approval");
+        act(&app, &staff.admin, id, "decide", &[("decision", "approve")]).await;
+        assert_eq!(offer_state(&app, id).await.0, "approved");
+    }
+);

@@ -300,6 +300,8 @@ struct OfferPage {
     may_decide: bool,
     decline_label: Option<&'static str>,
     today: String,
+    /// The last day a deadline may fall on: the day before the start.
+    last_deadline: String,
 }
 
 impl OfferPage {
@@ -398,7 +400,7 @@ fn band_rows(
 }
 
 async fn steps_of(state: &AppState, offer: &OfferRecord) -> Result<Vec<StepRow>, AppError> {
-    let chain = offer_cases::chain(state.app(), offer.season_id).await?;
+    let chain = offer_cases::chain_of(state.app(), offer).await?;
     let approvals = state.store().offer_approvals(offer.id).await?;
     let submitted = !matches!(offer.state, OfferState::Draft);
     let has_exception = !offer.exception_lines().is_empty();
@@ -591,6 +593,13 @@ async fn offer_view(
         may_decide,
         decline_label,
         today,
+        last_deadline: chrono::NaiveDate::parse_from_str(&offer.start_date, "%Y-%m-%d")
+            .map(|d| {
+                (d - chrono::Duration::days(1))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
+            .unwrap_or_default(),
         offer: Some(offer),
     })
 }
@@ -779,6 +788,7 @@ async fn new_offer(
             .date_naive()
             .format("%Y-%m-%d")
             .to_string(),
+        last_deadline: String::new(),
     };
     render_status(status, &page)
 }

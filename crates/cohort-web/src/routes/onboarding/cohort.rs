@@ -89,10 +89,12 @@ async fn cohort_view(
 ) -> Result<CohortPage, AppError> {
     let season = state.store().season(season_id).await?;
     let rows = state.store().onboarding_progress_rows(season_id).await?;
-    let today = state.app().now_utc().date_naive();
     let mut interns = Vec::new();
     let mut total = Progress::default();
     for intern in state.store().season_interns(season_id).await? {
+        // Overdue as the intern's own page counts it: by the day in their time zone.
+        let zone: chrono_tz::Tz = intern.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let today = state.app().now_utc().with_timezone(&zone).date_naive();
         let progress = Progress::of(
             rows.iter()
                 .filter(|(offer, _, _)| *offer == intern.offer_id)
