@@ -66,10 +66,10 @@ const INTERN: &str = "SELECT u.id AS user_id, f.id AS offer_id, f.season_id, u.d
      WHERE f.state = 'accepted'";
 
 /// The newest accepted offer of each person (one who accepts again in a later season is one
-/// intern, with their latest internship), as ids in offer order.
-const LATEST_ACCEPTED: &str = "SELECT f.id FROM offers f JOIN applications a ON a.id = f.application_id \
-     WHERE f.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM offers g JOIN applications b ON b.id = g.application_id \
-     WHERE b.candidate_id = a.candidate_id AND g.state = 'accepted' AND g.id > f.id)";
+/// intern, with their latest internship): one grouped pass over the accepted offers.
+const LATEST_ACCEPTED: &str =
+    "SELECT MAX(f.id) AS id FROM offers f JOIN applications a ON a.id = f.application_id \
+     WHERE f.state = 'accepted' GROUP BY a.candidate_id";
 
 /// An orientation session.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -287,7 +287,8 @@ impl Store {
                         .fetch_one(&self.reader)
                         .await?;
                 let rows = sqlx::query_as(&format!(
-                    "{INTERN} AND f.id IN ({LATEST_ACCEPTED} ORDER BY f.id LIMIT $1 OFFSET $2) ORDER BY f.id"
+                    "{INTERN} AND f.id IN (SELECT id FROM ({LATEST_ACCEPTED}) latest ORDER BY id LIMIT $1 OFFSET $2) \
+                     ORDER BY f.id"
                 ))
                 .bind(count)
                 .bind(start)
@@ -297,7 +298,7 @@ impl Store {
             }
             Some(name) => {
                 let all: Vec<InternRecord> = sqlx::query_as(&format!(
-                    "{INTERN} AND LOWER(u.email) = LOWER($1) AND f.id IN ({LATEST_ACCEPTED}) ORDER BY f.id"
+                    "{INTERN} AND LOWER(u.email) = LOWER($1) AND f.id IN (SELECT id FROM ({LATEST_ACCEPTED}) latest) ORDER BY f.id"
                 ))
                 .bind(name)
                 .fetch_all(&self.reader)
