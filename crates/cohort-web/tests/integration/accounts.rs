@@ -492,28 +492,32 @@ both!(
     |app: TestApp| async move {
         let season = app.seed_season().await;
         let opening = format!("/openings/{}", season.open[0]);
-        for (role, heading, says) in [
+        for (role, home, heading, says) in [
             (
                 Role::Interviewer,
+                "/staff",
                 "Interviewing",
                 "Candidates book phone interviews with you",
             ),
             (
                 Role::Mentor,
+                "/staff",
                 "Mentoring",
                 "No intern is matched to you yet.",
             ),
+            // An intern's home is their onboarding checklist, empty until they accept an offer.
             (
                 Role::Intern,
-                "Your internship",
-                "Your program has not started yet.",
+                "/onboarding",
+                "Your onboarding",
+                "appears here once you accept an offer",
             ),
         ] {
             let browser = app.signed_in(role).await;
             let me = browser.get("/me").await;
             assert_eq!(me.status(), StatusCode::SEE_OTHER, "{role}");
-            assert_eq!(me.headers()["location"], "/staff", "{role}");
-            let (status, page) = browser.get_text("/staff").await;
+            assert_eq!(me.headers()["location"], home, "{role}");
+            let (status, page) = browser.get_text(home).await;
             assert_eq!(status, StatusCode::OK, "{role}");
             assert!(
                 page.contains(heading) && page.contains(says),
