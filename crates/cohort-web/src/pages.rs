@@ -184,6 +184,12 @@ pub fn file_size(bytes: impl std::borrow::Borrow<i64>) -> String {
 }
 
 /// Renders Markdown to HTML and removes anything unsafe (scripts, event handlers, `javascript:` links).
+/// HTML made from text someone wrote (an offer letter's template), cleaned as every page's
+/// Markdown is: no script, no `javascript:` link, no event handler.
+pub fn clean_html(html: &str) -> String {
+    ammonia::clean(html)
+}
+
 pub fn markdown(source: &str) -> String {
     let parser = pulldown_cmark::Parser::new_ext(
         source,

@@ -975,7 +975,7 @@ both!(
         assert_eq!(app.count("offer_letter_templates").await, 0);
         let response = staff.recruiter.post_form("/staff", &letter, &[("markdown", "# Hi {{candidate_name}}")]).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        let response = staff.admin.post_form(&settings, &letter, &[("markdown", "# Welcome, {{candidate_name}}\r\n\r\nYou earn **{{monthly_pay}}** a month.")]).await;
+        let response = staff.admin.post_form(&settings, &letter, &[("markdown", "# Welcome, {{candidate_name}}\r\n\r\nYou earn **{{monthly_pay}}** a month. [Benefits](javascript:alert(1))")]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         // A chain with no steps: offers are approved on submission.
         let chain = format!("/staff/seasons/{}/offers/chain", season.season_id);
@@ -989,6 +989,7 @@ both!(
         let (_, html) = hired.browser.get_text(&format!("/offers/{id}")).await;
         assert!(html.contains("<h2>Welcome, Ada Lovelace</h2>"), "{html}");
         assert!(html.contains("<strong>9,500 USD</strong>"));
+        assert!(!html.contains("javascript:"), "a script link in the template is dropped from the page");
         // A repeated approver is refused.
         let response = staff.admin.post_form(&settings, &chain, &[("approver", "hiring_manager"), ("applies", "always"), ("approver", "hiring_manager"), ("applies", "exception")]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -77,7 +77,7 @@ async fn page(
     Ok(CandidateOfferPage {
         layout: Layout::for_account("Your offer", Some(account), csrf).with_flash(flash),
         deadline: letter::deadline_text(&offer.deadline, &offer.time_zone),
-        letter_html: letter::to_html(&text),
+        letter_html: crate::pages::clean_html(&letter::to_html(&text)),
         letter_hash: offer.letter_sha256.clone().unwrap_or_default(),
         open,
         reasons: DeclineReason::ALL.to_vec(),

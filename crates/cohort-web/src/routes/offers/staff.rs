@@ -587,7 +587,7 @@ async fn offer_view(
         )),
         steps,
         letter_hash: offer_cases::letter::hash(&letter),
-        letter_html: offer_cases::letter::to_html(&letter),
+        letter_html: crate::pages::clean_html(&offer_cases::letter::to_html(&letter)),
         history,
         may_manage: offer_cases::may_manage(account),
         may_decide,
