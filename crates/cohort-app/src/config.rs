@@ -52,4 +52,15 @@ impl Config {
     pub fn link(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+
+    /// The host (and port) people reach Cohort at, which makes calendar UIDs unique to it.
+    pub fn host(&self) -> &str {
+        let base = &self.base_url;
+        base.split("://")
+            .nth(1)
+            .unwrap_or(base)
+            .split('/')
+            .next()
+            .unwrap_or("cohort")
+    }
 }

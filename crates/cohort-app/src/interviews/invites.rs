@@ -16,15 +16,7 @@ pub enum Party {
 
 /// The interview's UID: stable for its whole life, and unique to this Cohort (its host).
 pub fn uid(app: &App, interview_id: i64) -> String {
-    let base = &app.config().base_url;
-    let host = base
-        .split("://")
-        .nth(1)
-        .unwrap_or(base)
-        .split('/')
-        .next()
-        .unwrap_or("cohort");
-    format!("interview-{interview_id}@{host}")
+    format!("interview-{interview_id}@{}", app.config().host())
 }
 
 /// The words and names of one party's copy of an interview, which an [`Invitation`] borrows.

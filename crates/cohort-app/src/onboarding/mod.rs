@@ -152,20 +152,7 @@ fn session_calendar(
     let from = &app.config().mail.from;
     let organizer_name = from.name.clone().unwrap_or_else(|| "Cohort".to_owned());
     let organizer_email = from.email.to_string();
-    let host = app
-        .config()
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("cohort")
-        .split('/')
-        .next()
-        .unwrap_or("cohort")
-        .split(':')
-        .next()
-        .unwrap_or("cohort")
-        .to_owned();
-    let uid = format!("orientation-{}@{host}", session.id);
+    let uid = format!("orientation-{}@{}", session.id, app.config().host());
     let at = |seconds: i64| chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
     Invitation {
         method,
